@@ -1,0 +1,139 @@
+"""Reverse mode over the living graph: gradient graphs, `backward`, Hessians.
+
+`grad_nodes(out, wrt)` builds the gradient of `out` as Value nodes, from each
+op's derivative rules. Those nodes live like any other: move a leaf and they
+re-evaluate. Differentiating them again gives exact second derivatives.
+"""
+
+import inspect
+
+import numpy as np
+
+from .primitive import unbroadcast
+from .value import Plan, Value, topological_order
+
+
+def grad_nodes(out, wrt, seed=None):
+    """Gradient of `out` with respect to each node in `wrt`, as Value nodes of their shapes."""
+    seed = Value.constant(1.0) if seed is None else _as_seed(seed, out.shape)
+    grads = {id(out): seed}
+    for node in reversed(topological_order([out])):
+        g = grads.get(id(node))
+        if g is None or node._op is None:
+            continue
+        del grads[id(node)]
+        kw = node._kw or {}
+        for arg, vjp in zip(node._args, node._op.vjps):
+            if vjp is None or not arg._variable:
+                continue
+            contribution = unbroadcast(vjp(g, node, *node._args, **kw), node.shape, arg.shape)
+            prior = grads.get(id(arg))
+            grads[id(arg)] = contribution if prior is None else prior + contribution
+    result = []
+    for w in wrt:
+        g = grads.get(id(w))
+        if g is None:
+            g = Value.constant(np.zeros(w.shape) if w.shape else 0.0)
+        elif g.shape != w.shape:
+            from .ops import broadcast_to
+            g = broadcast_to(g, shape=w.shape)
+        result.append(g)
+    return result
+
+
+def _as_seed(seed, shape):
+    seed = seed if isinstance(seed, Value) else Value.constant(seed)
+    if seed.shape != shape:
+        raise ValueError(f"seed gradient has shape {seed.shape} but the node has shape {shape}")
+    return seed
+
+
+def leaves(out):
+    """The variable leaves (made with `val`) that `out` depends on."""
+    return [n for n in topological_order([out]) if n._op is None]
+
+
+def backward(out, seed=None):
+    """Accumulate d(out)/d(leaf) into `.grad` of every variable leaf under `out`.
+
+    The gradient graph is built once per node and re-evaluated on later calls, so
+    a loop that moves a leaf and calls `backward` again stays exact.
+    """
+    if seed is None and out.shape != ():
+        raise ValueError(f"backward() of a non-scalar node (shape {out.shape}) needs an explicit "
+                         "seed gradient of that shape")
+    if seed is None:
+        if out._grads is None:
+            wrt = leaves(out)
+            out._grads = (wrt, grad_nodes(out, wrt), None)
+        wrt, grads, plan = out._grads
+        if plan is None:
+            plan = Plan(grads)
+            out._grads = (wrt, grads, plan)
+    else:
+        wrt = leaves(out)
+        grads = grad_nodes(out, wrt, seed)
+        plan = Plan(grads)
+    plan.run()
+    for leaf, g in zip(wrt, grads):
+        leaf.grad = leaf.grad + g._data
+
+
+def zero_grad(out):
+    """Set `.grad` of every variable leaf under `out` to zero."""
+    for leaf in leaves(out):
+        leaf.grad = np.zeros(leaf.shape) if leaf.shape else 0.0
+
+
+# -- derivatives of plain functions -----------------------------------------------
+def _bind(f, params):
+    """Scalar leaves for `params` (a sequence, or a dict keyed by f's argument names)."""
+    if isinstance(params, dict):
+        names = list(inspect.signature(f).parameters)
+        unknown = [k for k in params if k not in names]
+        if unknown:
+            raise ValueError(f"unknown parameter name(s) {unknown}; {f.__name__} takes {names}")
+        missing = [k for k in names[:len(params)] if k not in params]
+        if missing:
+            raise ValueError(f"missing parameter(s) {missing} for {f.__name__}")
+        values = [params[k] for k in names[:len(params)]]
+    else:
+        values = list(np.atleast_1d(np.asarray(params, dtype=float))) if np.ndim(params) <= 1 \
+            else None
+        if values is None:
+            raise ValueError(f"params must be a sequence of numbers; got shape {np.shape(params)}")
+    leaves_ = [Value(v) for v in values]
+    for leaf in leaves_:
+        if leaf.shape != ():
+            raise ValueError(f"each parameter must be a scalar; got shape {leaf.shape}")
+    out = f(*leaves_)
+    if not isinstance(out, Value) or out.shape != ():
+        raise ValueError("f must return a scalar Value; got "
+                         f"{type(out).__name__} of shape {np.shape(getattr(out, 'data', out))}")
+    return leaves_, out
+
+
+def gradient(f, params):
+    """The gradient of scalar `f` at `params`, as a numpy array (p,)."""
+    xs, out = _bind(f, params)
+    return np.array([g.data for g in grad_nodes(out, xs)], dtype=float)
+
+
+def hessian(f, params):
+    """The exact Hessian of scalar `f` at `params`: the gradient graph differentiated again."""
+    xs, out = _bind(f, params)
+    return np.array([[h.data for h in grad_nodes(g, xs)] for g in grad_nodes(out, xs)],
+                    dtype=float).reshape(len(xs), len(xs))
+
+
+def hvp(f, params, v):
+    """Hessian-vector product H·v of `f` at `params`, without forming H."""
+    xs, out = _bind(f, params)
+    v = np.asarray(v, dtype=float)
+    if v.shape != (len(xs),):
+        raise ValueError(f"v must have shape ({len(xs)},); got {v.shape}")
+    gs = grad_nodes(out, xs)
+    directional = gs[0] * float(v[0])
+    for g, vi in zip(gs[1:], v[1:]):
+        directional = directional + g * float(vi)
+    return np.array([h.data for h in grad_nodes(directional, xs)], dtype=float)

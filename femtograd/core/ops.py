@@ -1,0 +1,183 @@
+"""The calculus table: every primitive op, its forward and its derivative rules.
+
+One line of calculus per argument; derived functions (mean, trigamma, log of the
+normal survival function, log_sigmoid, ...) are written on top of primitives and
+carry no calculus of their own.
+"""
+
+import numpy as np
+from scipy import special
+
+from .primitive import primitive, unbroadcast
+from .value import Value, as_value
+
+LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
+
+
+def _is_one(v):
+    return v._op is None and not v._variable and v.shape == () and v._data == 1.0
+
+
+def scaled(g, x):
+    """`g * x` in a derivative rule, skipping the product when `g` is the seed 1."""
+    return x if _is_one(g) else g * x
+
+
+# -- arithmetic -------------------------------------------------------------
+add = primitive("add", np.add, lambda g, ans, x, y: g, lambda g, ans, x, y: g)
+subtract = primitive("subtract", np.subtract, lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
+multiply = primitive("multiply", np.multiply,
+                     lambda g, ans, x, y: scaled(g, y),
+                     lambda g, ans, x, y: scaled(g, x))
+divide = primitive("divide", np.true_divide,
+                   lambda g, ans, x, y: g / y,
+                   lambda g, ans, x, y: -scaled(g, ans) / y)
+power = primitive("power", np.power,
+                  lambda g, ans, x, y: scaled(g, y * x ** (y - 1.0)),
+                  lambda g, ans, x, y: scaled(g, ans * log(x)))
+negative = primitive("negative", np.negative, lambda g, ans, x: -g)
+
+
+# -- elementwise functions ---------------------------------------------------
+def _sign(x):
+    return np.sign(x)
+
+
+sign = primitive("sign", _sign, None)
+absolute = primitive("abs", np.abs, lambda g, ans, x: scaled(g, sign(x)))
+log = primitive("log", np.log, lambda g, ans, x: g / x)
+exp = primitive("exp", np.exp, lambda g, ans, x: scaled(g, ans))
+log1p = primitive("log1p", np.log1p, lambda g, ans, x: g / (1.0 + x))
+expm1 = primitive("expm1", np.expm1, lambda g, ans, x: scaled(g, ans + 1.0))
+sqrt = primitive("sqrt", np.sqrt, lambda g, ans, x: g / (2.0 * ans))
+square = primitive("square", np.square, lambda g, ans, x: scaled(g, 2.0 * x))
+polygamma = primitive("polygamma", lambda x, n: special.polygamma(n, x),
+                      lambda g, ans, x, n: scaled(g, polygamma(x, n=n + 1)))
+digamma = primitive("digamma", special.digamma,
+                    lambda g, ans, x: scaled(g, polygamma(x, n=1)))
+lgamma = primitive("lgamma", special.gammaln, lambda g, ans, x: scaled(g, digamma(x)))
+erf = primitive("erf", special.erf,
+                lambda g, ans, x: scaled(g, (2 / np.sqrt(np.pi)) * exp(-square(x))))
+erfc = primitive("erfc", special.erfc,
+                 lambda g, ans, x: scaled(g, (-2 / np.sqrt(np.pi)) * exp(-square(x))))
+log_ndtr = primitive("log_ndtr", special.log_ndtr,
+                     lambda g, ans, x: scaled(g, exp(-0.5 * square(x) - LOG_SQRT_2PI - ans)))
+sigmoid = primitive("sigmoid", special.expit,
+                    lambda g, ans, x: scaled(g, ans * (1.0 - ans)))
+softplus = primitive("softplus", lambda x: np.logaddexp(0.0, x),
+                     lambda g, ans, x: scaled(g, sigmoid(x)))
+
+
+def _log1mexp(x):
+    x = np.asarray(x, dtype=float)
+    out = np.where(x > -np.log(2), np.log(-np.expm1(np.minimum(x, -1e-300))),
+                   np.log1p(-np.exp(np.minimum(x, 0.0))))
+    return float(out) if out.ndim == 0 else out
+
+
+log1mexp = primitive("log1mexp", _log1mexp, lambda g, ans, x: g / -expm1(-x))
+log1mexp.__doc__ = "log(1 - exp(x)) for x <= 0, accurate at both ends."
+
+
+def trigamma(x):
+    """The derivative of digamma."""
+    return polygamma(x, n=1)
+
+
+def log_norm_cdf(x):
+    """log Φ(x), accurate far into the lower tail."""
+    return log_ndtr(x)
+
+
+def log_norm_sf(x):
+    """log(1 − Φ(x)), accurate far into the upper tail."""
+    return log_ndtr(-as_value(x))
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = −softplus(−x), stable for large |x|."""
+    return -softplus(-as_value(x))
+
+
+def logaddexp(x, y):
+    """log(exp(x) + exp(y)) without overflow."""
+    return logsumexp_pair(x, y)
+
+
+logsumexp_pair = primitive("logaddexp", np.logaddexp,
+                           lambda g, ans, x, y: scaled(g, exp(x - ans)),
+                           lambda g, ans, x, y: scaled(g, exp(y - ans)))
+
+
+def log_diff_exp(x, y):
+    """log(exp(x) − exp(y)) for x > y: the log of a difference of probabilities."""
+    x = as_value(x)
+    return x + log1mexp(as_value(y) - x)
+
+
+# -- selection ------------------------------------------------------------------
+where = primitive("where", lambda c, x, y: np.where(c != 0, x, y),
+                  None,
+                  lambda g, ans, c, x, y: where(c, g, 0.0),
+                  lambda g, ans, c, x, y: where(c, 0.0, g))
+where.__doc__ = "`x` where `cond` is true, else `y`; no gradient flows to `cond`."
+
+
+def _take(x, index):
+    return np.asarray(x)[index]
+
+
+def _scatter(g, index, shape, out_shape):
+    z = np.zeros(shape)
+    np.add.at(z, index, np.broadcast_to(g, out_shape))
+    return z
+
+
+take = primitive("take", _take,
+                 lambda g, ans, x, index: scatter(g, index=index, shape=x.shape, out_shape=ans.shape),
+                 elementwise=False)
+scatter = primitive("scatter", _scatter,
+                    lambda g, ans, x, index, shape, out_shape: take(g, index=index),
+                    elementwise=False)
+
+
+# -- shapes and reductions --------------------------------------------------------
+def _reshape_vjp(g, ans, x, shape):
+    if g.shape != ans.shape:
+        g = broadcast_to(g, shape=ans.shape)
+    return reshape(g, shape=x.shape)
+
+
+reshape = primitive("reshape", lambda x, shape: np.reshape(x, shape), _reshape_vjp,
+                    elementwise=False)
+broadcast_to = primitive("broadcast_to", lambda x, shape: np.broadcast_to(x, shape).copy(),
+                         lambda g, ans, x, shape: unbroadcast(g, shape, x.shape),
+                         elementwise=False)
+
+
+def _expand_reduced(v, ans, x, axis, keepdims=False):
+    """Give a reduction's output (or its gradient) back the reduced axes, as length 1."""
+    if axis is None or keepdims:
+        return v
+    if v.shape != ans.shape:
+        v = broadcast_to(v, shape=ans.shape)
+    axes = {a % x.ndim for a in ((axis,) if np.isscalar(axis) else axis)}
+    return reshape(v, shape=tuple(1 if ax in axes else n for ax, n in enumerate(x.shape)))
+
+
+sum = primitive("sum", lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims),
+                lambda g, ans, x, axis=None, keepdims=False: _expand_reduced(g, ans, x, axis, keepdims),
+                elementwise=False)
+
+
+def mean(x, axis=None, keepdims=False):
+    x = as_value(x)
+    total = sum(x, axis=axis, keepdims=keepdims)
+    return total / float(x.size // max(total.size, 1))
+
+
+logsumexp = primitive(
+    "logsumexp", lambda x, axis=None: special.logsumexp(x, axis=axis),
+    lambda g, ans, x, axis=None: scaled(_expand_reduced(g, ans, x, axis),
+                                        exp(x - _expand_reduced(ans, ans, x, axis))),
+    elementwise=False)

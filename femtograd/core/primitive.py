@@ -1,0 +1,82 @@
+"""The op registry: a primitive is a forward function beside its derivative rules.
+
+`primitive(name, forward, *vjps)` registers an op and returns it; calling the op
+on Values, numbers or arrays builds a graph node. Each vjp is
+`vjp(g, ans, *args, **kw) -> Value`: given the gradient `g` flowing into the
+node `ans`, the gradient for one argument, written in Value ops so that it can
+be differentiated again. `g` may be any shape that broadcasts to the node's
+shape (it stands for its broadcast); `unbroadcast` then sums it back to the
+argument's shape, once for every op.
+"""
+
+import numpy as np
+
+from .value import Value, as_value
+
+REGISTRY = {}
+
+
+class Primitive:
+    """A registered op; calling it builds a node."""
+
+    def __init__(self, name, forward, vjps, elementwise):
+        self.name = name
+        self.forward = forward
+        self.vjps = vjps
+        self.elementwise = elementwise
+
+    def __call__(self, *args, **kw):
+        args = tuple(as_value(a) for a in args)
+        if self.elementwise and len(args) > 1:
+            _check_broadcast(self.name, args)
+        data = [a._data for a in args]
+        out = self.forward(*data, **kw) if kw else self.forward(*data)
+        return Value._from_op(self, args, kw or None, out)
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+def primitive(name, forward, *vjps, elementwise=True):
+    """Register an op: `forward` on numpy data, one vjp per argument (None: no gradient)."""
+    if name in REGISTRY:
+        raise ValueError(f"a primitive named {name!r} is already registered")
+    op = Primitive(name, forward, vjps, elementwise)
+    REGISTRY[name] = op
+    return op
+
+
+def _check_broadcast(name, args):
+    try:
+        np.broadcast_shapes(*(a.shape for a in args))
+    except ValueError:
+        shapes = " and ".join(str(a.shape) for a in args)
+        raise ValueError(f"{name}: shapes {shapes} cannot be broadcast together") from None
+
+
+def unbroadcast(g, out_shape, in_shape):
+    """Sum a gradient standing for shape `out_shape` back to an input's shape.
+
+    `g` may be smaller than `out_shape` (it stands for its broadcast): an axis
+    the input lacks is summed where `g` has it and multiplied by its length
+    where `g` does not.
+    """
+    if out_shape == in_shape:
+        return g
+    from .ops import multiply, reshape, sum as sum_
+    lead = len(out_shape) - len(in_shape)
+    g_shape = (1,) * (len(out_shape) - len(g.shape)) + g.shape
+    axes, factor = [], 1
+    for ax, n in enumerate(out_shape):
+        if ax >= lead and in_shape[ax - lead] == n:
+            continue
+        if g_shape[ax] == 1:
+            factor *= n
+        else:
+            axes.append(ax)
+    if axes:
+        g = sum_(reshape(g, shape=g_shape), axis=tuple(axes), keepdims=True)
+        g_shape = g.shape
+    if lead:
+        g = reshape(g, shape=g_shape[lead:])
+    return multiply(g, float(factor)) if factor != 1 else g

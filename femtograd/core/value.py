@@ -1,0 +1,220 @@
+"""The `Value` node: a living expression graph over floats and float64 arrays.
+
+A node is a leaf (a variable made with `val`, or a constant holding data) or the
+result of a primitive op applied to other nodes. Every node is computed when it
+is built. Assigning `leaf.data = ...` stamps the leaf with a new version; reading
+`.data` of a node downstream re-evaluates, in topological order, exactly the
+nodes whose inputs carry a newer version than the one they were computed at.
+Nodes that depend on no variable (data-only nodes) are computed once and never
+again.
+"""
+
+from itertools import count
+
+import numpy as np
+
+_clock = count(1)
+
+
+def as_array(x, what="value"):
+    """Convert a number, list or numeric array to a float or float64 array.
+
+    Strings, complex numbers and object arrays are a `TypeError` naming the type.
+    """
+    if isinstance(x, (bool, int, float, np.integer, np.floating, np.bool_)):
+        return float(x)
+    if isinstance(x, (list, tuple, np.ndarray)):
+        try:
+            arr = np.asarray(x)
+        except ValueError as err:  # ragged lists
+            raise TypeError(f"{what} must be numeric; got a ragged {type(x).__name__}") from err
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"{what} must be numeric; got an array of dtype {arr.dtype}")
+        arr = arr.astype(np.float64, copy=False)
+        return float(arr) if arr.ndim == 0 else arr
+    raise TypeError(f"{what} must be a number or numeric array; got {type(x).__name__}")
+
+
+class Value:
+    """A node of the expression graph: `.data`, `.grad`, and the ops that built it."""
+
+    __slots__ = ("_data", "grad", "shape", "name", "evaluations",
+                 "_op", "_args", "_kw", "_variable", "_version", "_plan", "_grads")
+    __array_ufunc__ = None  # make `ndarray (op) Value` call Value's reflected operators
+
+    def __init__(self, data, name=None):
+        """A variable leaf (what `val` makes): it receives gradients and may be moved."""
+        self._init_leaf(as_array(data), variable=True, name=name)
+
+    def _init_leaf(self, data, variable, name=None):
+        self._data = data
+        self.shape = np.shape(data)
+        self.grad = np.zeros(self.shape) if self.shape else 0.0
+        self.name = name
+        self.evaluations = 1
+        self._op = None
+        self._args = ()
+        self._kw = None
+        self._variable = variable
+        self._version = next(_clock) if variable else 0
+        self._plan = None
+        self._grads = None
+
+    @classmethod
+    def constant(cls, data):
+        """A data leaf: no gradient flows to it and it never changes."""
+        node = cls.__new__(cls)
+        node._init_leaf(as_array(data, "data"), variable=False)
+        return node
+
+    @classmethod
+    def _from_op(cls, op, args, kw, data):
+        node = cls.__new__(cls)
+        node._data = data
+        node.shape = np.shape(data)
+        node.grad = None
+        node.name = None
+        node.evaluations = 1
+        node._op = op
+        node._args = args
+        node._kw = kw
+        node._variable = any(a._variable for a in args)
+        node._version = max(a._version for a in args) if node._variable else 0
+        node._plan = None
+        node._grads = None
+        return node
+
+    # -- the living graph -------------------------------------------------
+    @property
+    def is_leaf(self):
+        return self._op is None
+
+    @property
+    def is_variable(self):
+        """True when the node depends on a leaf made with `val`."""
+        return self._variable
+
+    @property
+    def data(self):
+        if self._variable and self._op is not None:
+            if self._plan is None:
+                self._plan = Plan([self])
+            self._plan.run()
+        return self._data
+
+    @data.setter
+    def data(self, new):
+        if self._op is not None or not self._variable:
+            raise TypeError("only a leaf made with val() can be assigned; "
+                            f"this node is {'a constant' if self._op is None else self._op.name + '(...)'}")
+        new = as_array(new)
+        if np.shape(new) != self.shape:
+            raise ValueError(f"cannot assign shape {np.shape(new)} to a leaf of shape {self.shape}")
+        self._data = new
+        self._version = next(_clock)
+
+    def item(self):
+        """The value as a Python float (scalar nodes only)."""
+        return float(self.data)
+
+    def __float__(self):
+        return float(self.data)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape))
+
+    def __repr__(self):
+        label = f"{self.name}: " if self.name else ""
+        grad = f", grad={self.grad}" if self._op is None and self._variable else ""
+        return f"Value({label}data={self.data}{grad})"
+
+    # -- micrograd vocabulary -----------------------------------------------
+    def backward(self, seed=None):
+        from .derivatives import backward
+        backward(self, seed)
+
+    def zero_grad(self):
+        from .derivatives import zero_grad
+        zero_grad(self)
+
+    # -- operators (the ops themselves live in ops.py) ---------------------
+    def __add__(self, other): return ops.add(self, other)
+    def __radd__(self, other): return ops.add(other, self)
+    def __sub__(self, other): return ops.subtract(self, other)
+    def __rsub__(self, other): return ops.subtract(other, self)
+    def __mul__(self, other): return ops.multiply(self, other)
+    def __rmul__(self, other): return ops.multiply(other, self)
+    def __truediv__(self, other): return ops.divide(self, other)
+    def __rtruediv__(self, other): return ops.divide(other, self)
+    def __pow__(self, other): return ops.power(self, other)
+    def __rpow__(self, other): return ops.power(other, self)
+    def __neg__(self): return ops.negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return ops.absolute(self)
+    def __getitem__(self, index): return ops.take(self, index=index)
+
+    def sum(self, axis=None, keepdims=False): return ops.sum(self, axis=axis, keepdims=keepdims)
+    def mean(self, axis=None, keepdims=False): return ops.mean(self, axis=axis, keepdims=keepdims)
+    def log(self): return ops.log(self)
+    def exp(self): return ops.exp(self)
+
+
+def as_value(x):
+    """`x` itself if it is a Value, otherwise a constant node holding it."""
+    return x if isinstance(x, Value) else Value.constant(x)
+
+
+class Plan:
+    """The parameter-dependent nodes under some roots, in topological order.
+
+    `run()` re-evaluates those whose inputs moved since they were computed; the
+    order is found once (iteratively, so deep graphs are fine) and reused.
+    """
+
+    __slots__ = ("nodes",)
+
+    def __init__(self, roots):
+        self.nodes = [n for n in topological_order(roots) if n._op is not None]
+
+    def run(self):
+        for node in self.nodes:
+            args = node._args
+            version = 0
+            for a in args:
+                if a._version > version:
+                    version = a._version
+            if version != node._version:
+                kw = node._kw
+                data = [a._data for a in args]
+                node._data = node._op.forward(*data, **kw) if kw else node._op.forward(*data)
+                node._version = version
+                node.evaluations += 1
+
+
+def topological_order(roots):
+    """Variable nodes reachable from `roots` (leaves included), inputs first."""
+    order, visited = [], set()
+    for root in roots:
+        if not root._variable or id(root) in visited:
+            continue
+        visited.add(id(root))
+        stack = [(root, iter(root._args))]
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if child._variable and id(child) not in visited:
+                    visited.add(id(child))
+                    stack.append((child, iter(child._args)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+from . import ops  # noqa: E402  (ops needs Value defined first)

@@ -1,0 +1,3 @@
+"""Optimizers that maximize a log-likelihood graph."""
+
+from .clip import grad_clip
