@@ -1,7 +1,158 @@
-"""The command line: `femtograd demo` (more commands come with the fitting layer)."""
+"""The command line: fit a column of a CSV file, compare families, list them, run the demo.
+
+    femtograd fit FILE.csv --column C --dist weibull [--censored-column E]
+                  [--weights-column W] [--ci wald|profile] [--level 0.95] [--json]
+    femtograd compare FILE.csv --column C [--dists weibull,gamma,lognormal] [--json]
+    femtograd dists
+    femtograd demo
+
+A censoring column holds 1 (or True) for a censored time and 0 for an observed
+failure. Any error is one line on stderr and exit status 2; no traceback.
+"""
 
 import argparse
+import json
+import math
 import sys
+import warnings
+
+
+class CommandError(Exception):
+    """A problem with what the user asked for: reported as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own errors become one line too
+        raise CommandError(f"{message} (see `{self.prog} --help`)")
+
+
+# ---------------------------------------------------------------- reading the data
+
+def _read_csv(path):
+    import pandas as pd
+    try:
+        return pd.read_csv(path)
+    except FileNotFoundError:
+        raise CommandError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path} is a directory, not a CSV file") from None
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as err:
+        raise CommandError(f"cannot read {path} as CSV: {_one_line(err)}") from None
+
+
+def _observations(args):
+    """(x, censored, weights) from the CSV, validated with the DataFrame helpers' messages."""
+    from .pandas import _observations
+    df = _read_csv(args.file)
+    for role, name in (("column", args.column), ("censored column", args.censored_column),
+                       ("weights column", args.weights_column)):
+        if name is not None and name not in df.columns:
+            raise CommandError(f"{role} {name!r} not in {args.file} "
+                               f"(columns: {', '.join(map(str, df.columns))})")
+    return _observations(df, args.column, args.censored_column, args.weights_column,
+                         dropna=args.dropna)
+
+
+def _fit_kwargs(censored, weights, method):
+    kwargs = {}
+    if censored is not None:
+        kwargs["censored"] = censored
+    if weights is not None:
+        kwargs["weights"] = weights
+    if method is not None:
+        kwargs["method"] = method
+    return kwargs
+
+
+# ---------------------------------------------------------------- commands
+
+def _fit(args):
+    from .compare import label, resolve
+    from .mle import fit_mle
+    generator = resolve(args.dist)
+    if not 0 < args.level < 1:
+        raise CommandError(f"--level must be between 0 and 1; got {args.level}")
+    x, censored, weights = _observations(args)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = fit_mle(generator, x, **_fit_kwargs(censored, weights, args.method))
+        interval = fit.confint(level=args.level, method=args.ci)
+    result = fit_record(fit, interval, args.ci, args.level)
+    result = {"file": args.file, "column": args.column, "distribution": label(generator),
+              "censored": 0 if censored is None else int(sum(censored)), **result,
+              "warnings": list(dict.fromkeys(str(w.message) for w in caught))}
+    if args.json:
+        print(json.dumps(result, indent=2, default=_json_number))
+    else:
+        print(_fit_text(result))
+    return 0
+
+
+def fit_record(fit, interval, ci="wald", level=0.95):
+    """A fit as plain data: estimates, SEs, interval, log-likelihood, AIC, convergence."""
+    return {
+        "parameters": {name: {"estimate": _num(fit.params[name]), "se": _num(fit.se[name]),
+                              "lower": _num(interval.loc[name, "lower"]),
+                              "upper": _num(interval.loc[name, "upper"])}
+                       for name in fit.params.index},
+        "ci": ci, "level": level,
+        "loglik": _num(fit.loglik), "aic": _num(fit.aic), "bic": _num(fit.bic),
+        "nobs": _num(fit.nobs), "df": int(fit.df), "converged": bool(fit.converged),
+        "iterations": int(fit.iterations), "method": str(fit.method),
+        "message": str(getattr(fit, "message", "") or ""),
+    }
+
+
+def _fit_text(r):
+    header = f"{r['distribution']} fit to column {r['column']!r} of {r['file']}: " \
+             f"n = {_g(r['nobs'])}" + (f", {r['censored']} censored" if r["censored"] else "")
+    pct = f"{100 * r['level']:g}%"
+    rows = [("parameter", "estimate", "se", f"{pct} lower", f"{pct} upper")]
+    rows += [(name, *(_g(p[k]) for k in ("estimate", "se", "lower", "upper")))
+             for name, p in r["parameters"].items()]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    table = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                       for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
+    footer = [f"{r['ci']} intervals; log-likelihood {_g(r['loglik'])}, AIC {_g(r['aic'])}, "
+              f"BIC {_g(r['bic'])}",
+              f"converged: {'yes' if r['converged'] else 'NO'} ({r['method']}, "
+              f"{r['iterations']} iterations)" + (f"; {r['message']}" if r["message"] and
+                                                    not r["converged"] else "")]
+    footer += [f"warning: {w}" for w in r["warnings"]]
+    return "\n".join([header, *table, *footer])
+
+
+def _compare(args):
+    from .compare import compare
+    names = [d for d in (s.strip() for s in args.dists.split(",")) if d]
+    if not names:
+        raise CommandError("--dists names no distribution")
+    from .compare import resolve
+    generators = [resolve(name) for name in names]  # unknown names fail before any fit
+    x, censored, weights = _observations(args)
+    table = compare(x, generators, **_fit_kwargs(censored, weights, args.method))
+    if args.json:
+        records = [{k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()}
+                   for row in table.astype(object).where(table.notna(), None).to_dict("records")]
+        print(json.dumps(records, indent=2, default=_json_number))
+        return 0
+    shown = table.drop(columns=["message"]).copy()
+    shown["parameters"] = [", ".join(f"{k}={_g(v)}" for k, v in p.items()) for p in table["parameters"]]
+    print(shown.to_string(index=False, float_format=_g))
+    for _, row in table.iterrows():
+        if row["message"]:
+            print(f"{row['distribution']}: {row['message']}")
+    return 0
+
+
+def _dists(args):
+    from .compare import registry
+    known = registry()
+    rows = [(name, gen.__name__, ", ".join(gen.param_names)) for name, gen in sorted(known.items())]
+    width = [max(len(r[i]) for r in rows) for i in range(2)] if rows else [0, 0]
+    for name, cls, params in rows:
+        print(f"{name.ljust(width[0])}  {cls.ljust(width[1])}  {params}")
+    return 0
 
 
 def _demo(args):
@@ -10,9 +161,37 @@ def _demo(args):
     return 0
 
 
+# ---------------------------------------------------------------- plumbing
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="femtograd", description="Maximum-likelihood fits with exact derivatives.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="femtograd", description="Maximum-likelihood fits with exact derivatives.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def data_options(p):
+        p.add_argument("file", help="a CSV file with a header row")
+        p.add_argument("--column", required=True, help="the column of observations")
+        p.add_argument("--censored-column", help="1/True marks a right-censored time")
+        p.add_argument("--weights-column", help="frequency weights")
+        p.add_argument("--dropna", action="store_true", help="drop rows with missing values")
+        p.add_argument("--method", help="optimizer (newton, bfgs, gradient_ascent)")
+        p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    fit = sub.add_parser("fit", help="fit one distribution to a column of a CSV file")
+    data_options(fit)
+    fit.add_argument("--dist", required=True, help="a distribution name (see `femtograd dists`)")
+    fit.add_argument("--ci", choices=("wald", "profile"), default="wald")
+    fit.add_argument("--level", type=float, default=0.95)
+    fit.set_defaults(run=_fit)
+
+    comp = sub.add_parser("compare", help="fit several distributions and rank them by AIC")
+    data_options(comp)
+    comp.add_argument("--dists", default="weibull,gamma,lognormal",
+                      help="comma-separated distribution names")
+    comp.set_defaults(run=_compare)
+
+    dists = sub.add_parser("dists", help="list the distributions and their parameters")
+    dists.set_defaults(run=_dists)
+
     demo = sub.add_parser("demo", help="the exponential-rate vignette, printed")
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(run=_demo)
@@ -20,8 +199,39 @@ def build_parser():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    return args.run(args)
+    """Run one command; return the exit status (0 on success, 2 on any error)."""
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except BrokenPipeError:  # `femtograd dists | head`
+        return 0
+    except (CommandError, ValueError, TypeError, ArithmeticError, OSError) as err:
+        print(f"femtograd: error: {_one_line(err)}", file=sys.stderr)
+        return 2
+    except Exception as err:  # a bug: still one line, but say what kind
+        print(f"femtograd: internal error: {type(err).__name__}: {_one_line(err)}", file=sys.stderr)
+        return 3
+
+
+def _one_line(err):
+    text = " ".join(str(err).split())
+    return text or type(err).__name__
+
+
+def _num(v):
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def _json_number(v):
+    try:
+        return _num(v)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def _g(v):
+    return "nan" if v is None else f"{v:.6g}"
 
 
 if __name__ == "__main__":
