@@ -1,0 +1,68 @@
+"""BFGS with exact gradients: a quasi-Newton ascent that never forms the Hessian.
+
+The inverse of −H is approximated from successive gradients (update skipped when
+the curvature condition fails); steps come from the shared Armijo line search,
+and a failed search restarts from the steepest-ascent direction once.
+"""
+
+import numpy as np
+
+from .linesearch import backtrack
+from .newton import cap_step
+from .result import CONVERGED, LINE_SEARCH_FAILED, MAX_ITER, NON_FINITE, OptimResult
+from .stopping import Tolerances
+
+
+def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
+    """Maximize `objective` from `x0` by BFGS; an `OptimResult`."""
+    tol = tol or Tolerances(max_iter=500)
+    x = np.asarray(x0, dtype=float).copy()
+    n = len(x)
+    f, g = objective.value_grad(x)
+    evals = 1
+    if not np.isfinite(f):
+        return OptimResult(x, f, np.full(n, np.nan), 0, NON_FINITE,
+                           "the log-likelihood is not finite at the start", method, evals)
+    b = np.eye(n)  # approximates (−H)⁻¹
+    fresh = True
+    history = [f]
+    for it in range(1, tol.max_iter + 1):
+        if tol.gradient_small(g, f):
+            return OptimResult(x, f, g, it - 1, CONVERGED, "gradient norm below tolerance",
+                               method, evals, history)
+        d = cap_step(b @ g, x, max_step)
+        step = backtrack(objective.value, x, f, g, d)
+        if step is None and not fresh:
+            b, fresh = np.eye(n), True
+            d = cap_step(g, x, 1.0)
+            step = backtrack(objective.value, x, f, g, d)
+        if step is None:
+            ok = tol.stalled(float(np.dot(g, d)), f)
+            return OptimResult(x, f, g, it - 1, CONVERGED if ok else LINE_SEARCH_FAILED,
+                               "no further increase possible within rounding" if ok else
+                               "line search failed: no step increases the log-likelihood",
+                               method, evals, history)
+        evals += step.evaluations
+        x_new = step.x
+        f_new, g_new = objective.value_grad(x_new)
+        evals += 1
+        if not np.isfinite(f_new):
+            return OptimResult(x, f, g, it, NON_FINITE,
+                               "gradient is not finite at the next point", method, evals, history)
+        s, y = x_new - x, g - g_new  # y: change in the gradient of −loglik
+        sy = float(np.dot(s, y))
+        if sy > 1e-12 * float(np.linalg.norm(s) * np.linalg.norm(y)):
+            if fresh:
+                b = np.eye(n) * (sy / float(np.dot(y, y)))
+            r = 1.0 / sy
+            by = b @ y
+            b = b - r * (np.outer(s, by) + np.outer(by, s)) + (r * r * float(y @ by) + r) * np.outer(s, s)
+            fresh = False
+        f_old, x_old, x, f, g = f, x, x_new, f_new, g_new
+        history.append(f)
+        if tol.step_small(x - x_old, x, f - f_old, f):
+            return OptimResult(x, f, g, it, CONVERGED,
+                               "step and change in log-likelihood below tolerance", method,
+                               evals, history)
+    return OptimResult(x, f, g, tol.max_iter, MAX_ITER,
+                       f"no convergence in {tol.max_iter} iterations", method, evals, history)

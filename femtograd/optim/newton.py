@@ -1,0 +1,87 @@
+"""Newton–Raphson with the exact Hessian, a backtracking line search and a safeguard.
+
+Where the Hessian is negative definite the step is the Newton step. Where it is
+not, the eigenvalues of −H are reflected and floored (an eigenvalue-modified
+Newton step), which is always an ascent direction; if even that step cannot
+increase the log-likelihood, a steepest-ascent step is tried. A step never goes
+uphill in −loglik: every accepted point passes the Armijo test.
+"""
+
+import numpy as np
+
+from .linesearch import backtrack
+from .result import CONVERGED, LINE_SEARCH_FAILED, MAX_ITER, NON_FINITE, OptimResult
+from .stopping import Tolerances
+
+
+def newton_direction(g, h):
+    """(direction, modified): solve −H d = g, modifying −H when it is not positive definite."""
+    a = -h
+    try:
+        c = np.linalg.cholesky(a)
+        d = np.linalg.solve(c.T, np.linalg.solve(c, g))
+        return d, False
+    except np.linalg.LinAlgError:
+        pass
+    lam, v = np.linalg.eigh(a)
+    floor = max(1e-8 * float(np.max(np.abs(lam))), 1e-12)
+    lam = np.maximum(np.abs(lam), floor)
+    return v @ ((v.T @ g) / lam), True
+
+
+def cap_step(d, x, max_step):
+    """Shorten d so that no coordinate moves more than max_step·(1 + |x|)."""
+    limit = max_step * (1.0 + np.abs(x))
+    ratio = float(np.max(np.abs(d) / limit)) if len(d) else 0.0
+    return d / ratio if ratio > 1.0 else d
+
+
+def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
+    """Maximize `objective` from `x0` by safeguarded Newton–Raphson; an `OptimResult`."""
+    tol = tol or Tolerances()
+    x = np.asarray(x0, dtype=float).copy()
+    f, g, h = objective.value_grad_hess(x)
+    evals = 1
+    if not np.isfinite(f):
+        return OptimResult(x, f, np.full(len(x), np.nan), 0, NON_FINITE,
+                           "the log-likelihood is not finite at the start", method, evals)
+    history = [f]
+    for it in range(1, tol.max_iter + 1):
+        if tol.gradient_small(g, f):
+            return OptimResult(x, f, g, it - 1, CONVERGED,
+                               "gradient norm below tolerance", method, evals, history)
+        d, modified = newton_direction(g, h)
+        d = cap_step(d, x, max_step)
+        gain = float(np.dot(g, d))
+        step = backtrack(objective.value, x, f, g, d)
+        if step is None and modified is False and tol.stalled(gain, f):
+            return OptimResult(x, f, g, it - 1, CONVERGED,
+                               "Newton decrement below rounding: no further increase possible",
+                               method, evals, history)
+        if step is None:
+            sd = cap_step(g, x, 1.0)
+            step = backtrack(objective.value, x, f, g, sd)
+        if step is None:
+            ok = tol.stalled(gain, f)
+            return OptimResult(x, f, g, it - 1, CONVERGED if ok else LINE_SEARCH_FAILED,
+                               "no further increase possible within rounding" if ok else
+                               "line search failed: no step increases the log-likelihood",
+                               method, evals, history)
+        evals += step.evaluations
+        f_old, x_old = f, x
+        x = step.x
+        f, g, h = objective.value_grad_hess(x)
+        evals += 1
+        if not np.isfinite(f):  # value finite but derivatives not: stop at the last good point
+            x = x_old
+            f, g, h = objective.value_grad_hess(x)
+            return OptimResult(x, f, g, it, NON_FINITE,
+                               "derivatives are not finite at the next point", method, evals,
+                               history)
+        history.append(f)
+        if tol.step_small(x - x_old, x, f - f_old, f):
+            return OptimResult(x, f, g, it, CONVERGED,
+                               "step and change in log-likelihood below tolerance", method,
+                               evals, history)
+    return OptimResult(x, f, g, tol.max_iter, MAX_ITER,
+                       f"no convergence in {tol.max_iter} iterations", method, evals, history)

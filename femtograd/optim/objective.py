@@ -1,0 +1,216 @@
+"""Objectives: what the optimizers maximize, as functions of an unconstrained vector.
+
+An objective answers `value(x)`, `value_grad(x)` and `value_grad_hess(x)` for a
+numpy vector `x` on the optimizer's scale. A non-finite log-likelihood comes back
+as -inf, never as an exception: the optimizers treat it as a rejected point.
+
+`GraphObjective` sits on a log-likelihood graph whose leaves are the parameters on
+their natural scale. Its gradient and Hessian nodes are built once and then
+re-evaluated with `Plan` after the leaves move; positive and unit-interval
+parameters are seen by the optimizer on log and logit scales through the chain
+rule, applied to the natural-scale derivatives in plain floats.
+"""
+
+import math
+
+import numpy as np
+
+from ..core import Plan, Value, grad_nodes
+from .transforms import transform_for
+
+NEG_INF = -math.inf
+
+
+class FunctionObjective:
+    """An objective from plain callables: f(x), and optionally grad(x) and hess(x)."""
+
+    def __init__(self, f, grad=None, hess=None):
+        self.f, self.grad, self.hess = f, grad, hess
+
+    def value(self, x):
+        with np.errstate(all="ignore"):
+            v = float(self.f(x))
+        return v if math.isfinite(v) else NEG_INF
+
+    def value_grad(self, x):
+        f = self.value(x)
+        if f == NEG_INF:
+            return f, None
+        with np.errstate(all="ignore"):
+            g = np.asarray(self.grad(x), dtype=float)
+        return (f, g) if np.all(np.isfinite(g)) else (NEG_INF, None)
+
+    def value_grad_hess(self, x):
+        f, g = self.value_grad(x)
+        if f == NEG_INF:
+            return f, None, None
+        with np.errstate(all="ignore"):
+            h = np.asarray(self.hess(x), dtype=float)
+        return (f, g, h) if np.all(np.isfinite(h)) else (NEG_INF, None, None)
+
+
+class GraphObjective:
+    """A log-likelihood graph `ll` over scalar leaves, one per parameter (natural scale).
+
+    `constraints` gives each parameter's constraint ("real", "positive", "unit");
+    `free` the indices the optimizer moves (the others stay where their leaves are);
+    `transform=False` optimizes on the natural scale (leaving the parameter space is
+    then a non-finite point). Derivative nodes are shared by every view made with
+    `with_free`, so profiling re-uses the graph built for the fit.
+    """
+
+    def __init__(self, ll, leaves, constraints, free=None, transform=True):
+        if not isinstance(ll, Value) or ll.shape != ():
+            raise ValueError("the log-likelihood must be a scalar Value; got "
+                             f"{type(ll).__name__} of shape {getattr(ll, 'shape', None)}")
+        self.ll = ll
+        self.leaves = list(leaves)
+        self.transforms = [transform_for(c) for c in constraints]
+        self._shared = {"grads": None, "hess": None, "plans": {}}
+        self._set_free(range(len(self.leaves)) if free is None else free, transform)
+
+    def _set_free(self, free, transform):
+        self.free = list(free)
+        self.transform = transform
+        self._free_transforms = [self.transforms[i] for i in self.free]
+
+    def with_free(self, free, transform=None):
+        """A view of the same graph that moves only the parameters in `free`."""
+        view = object.__new__(GraphObjective)
+        view.ll, view.leaves, view.transforms, view._shared = \
+            self.ll, self.leaves, self.transforms, self._shared
+        view._set_free(free, self.transform if transform is None else transform)
+        return view
+
+    # -- the derivative graph, built once -------------------------------------------
+    @property
+    def grads(self):
+        s = self._shared
+        if s["grads"] is None:
+            s["grads"] = grad_nodes(self.ll, self.leaves)
+        return s["grads"]
+
+    @property
+    def hess(self):
+        """Hessian nodes as a list of rows (upper triangle built, mirrored)."""
+        s = self._shared
+        if s["hess"] is None:
+            p = len(self.leaves)
+            rows = [[None] * p for _ in range(p)]
+            for i, g in enumerate(self.grads):
+                row = grad_nodes(g, self.leaves[i:])
+                for j, h in enumerate(row, start=i):
+                    rows[i][j] = rows[j][i] = h
+            s["hess"] = rows
+        return s["hess"]
+
+    def _plan(self, order):
+        plans = self._shared["plans"]
+        if order not in plans:
+            roots = [self.ll]
+            if order >= 1:
+                roots += self.grads
+            if order >= 2:
+                roots += [h for row in self.hess for h in row]
+            plans[order] = Plan(roots)
+        return plans[order]
+
+    # -- natural scale -----------------------------------------------------------------
+    @property
+    def natural_values(self):
+        return np.array([float(leaf._data) for leaf in self.leaves])
+
+    def set_natural(self, values):
+        """Move every leaf whose value differs (an unchanged leaf keeps its cache)."""
+        for leaf, v in zip(self.leaves, values):
+            v = float(v)
+            if leaf._data != v:
+                leaf.data = v
+
+    def natural(self, x):
+        """Full natural-scale parameter vector for optimizer point x (None if outside)."""
+        p = [float(leaf._data) for leaf in self.leaves]
+        for i, t, xi in zip(self.free, self._free_transforms, x):
+            xi = float(xi)
+            p[i] = t.to_natural(xi) if self.transform else xi
+            if not t.contains(p[i]):
+                return None
+        return p
+
+    def unconstrained(self, natural=None):
+        """The optimizer's point for the current leaves (or a natural vector)."""
+        natural = self.natural_values if natural is None else natural
+        if not self.transform:
+            return np.array([float(natural[i]) for i in self.free])
+        return np.array([t.to_unconstrained(float(natural[i]))
+                         for i, t in zip(self.free, self._free_transforms)])
+
+    def evaluate(self, natural, order=2):
+        """Log-likelihood, gradient (p,) and Hessian (p, p) over ALL parameters, natural scale."""
+        self.set_natural(natural)
+        with np.errstate(all="ignore"):
+            self._plan(order).run()
+        f = float(self.ll._data)
+        g = np.array([float(n._data) for n in self.grads]) if order >= 1 else None
+        h = (np.array([[float(n._data) for n in row] for row in self.hess])
+             if order >= 2 else None)
+        return f, g, h
+
+    # -- the optimizer's view ------------------------------------------------------------
+    def value(self, x):
+        p = self.natural(x)
+        if p is None:
+            return NEG_INF
+        self.set_natural(p)
+        with np.errstate(all="ignore"):
+            self._plan(0).run()
+        f = float(self.ll._data)
+        return f if math.isfinite(f) else NEG_INF
+
+    def value_grad(self, x):
+        f, g, _ = self._derivatives(x, 1)
+        return f, g
+
+    def value_grad_hess(self, x):
+        return self._derivatives(x, 2)
+
+    def _derivatives(self, x, order):
+        p = self.natural(x)
+        if p is None:
+            return NEG_INF, None, None
+        self.set_natural(p)
+        with np.errstate(all="ignore"):
+            self._plan(order).run()
+        f = float(self.ll._data)
+        if not math.isfinite(f):
+            return NEG_INF, None, None
+        free, grads = self.free, self.grads
+        gn = [float(grads[i]._data) for i in free]
+        if not all(map(math.isfinite, gn)):
+            return NEG_INF, None, None
+        m = len(free)
+        if self.transform:
+            d1, d2 = [], []
+            for t, xi in zip(self._free_transforms, x):
+                _, a, b = t.derivatives(float(xi))
+                d1.append(a)
+                d2.append(b)
+            g = [gn[a] * d1[a] for a in range(m)]
+        else:
+            g = gn
+        if order < 2:
+            return f, np.array(g), None
+        rows = self.hess
+        h = np.empty((m, m))
+        for a, i in enumerate(free):
+            row = rows[i]
+            for b in range(a, m):
+                v = float(row[free[b]]._data)
+                if self.transform:
+                    v *= d1[a] * d1[b]
+                    if a == b:
+                        v += gn[a] * d2[a]
+                h[a, b] = h[b, a] = v
+        if not np.all(np.isfinite(h)):
+            return NEG_INF, None, None
+        return f, np.array(g), h
