@@ -1,0 +1,92 @@
+"""Shared helpers for the benchmark scripts: timing rounds, machine facts, table formatting."""
+
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+
+def interleaved(cases, repeats, before=None):
+    """Time each case `repeats` times, round-robin so that load changes hit all cases alike.
+
+    `cases` maps a label to a zero-argument callable; `before(label, rep)` (optional)
+    runs untimed before each call (to move leaves, say). Returns label -> list of seconds.
+    """
+    times = {label: [] for label in cases}
+    for rep in range(repeats):
+        for label, fn in cases.items():
+            if before is not None:
+                before(label, rep)
+            t0 = time.perf_counter()
+            fn()
+            times[label].append(time.perf_counter() - t0)
+    return times
+
+
+def summary(ts):
+    """(min, median) of a list of seconds."""
+    return min(ts), statistics.median(ts)
+
+
+def ms(t):
+    return f"{1e3 * t:.3g}" if t < 1 else f"{1e3 * t:.0f}"
+
+
+def ratio(a, b):
+    """'min-ratio / median-ratio' of two timing lists (a over b)."""
+    (amin, amed), (bmin, bmed) = summary(a), summary(b)
+    return f"{amin / bmin:.2f} / {amed / bmed:.2f}"
+
+
+def machine():
+    """One line naming the machine: cores, CPU, python, numpy (and scipy) versions."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    import scipy
+    return (f"nproc={os.cpu_count()}, {cpu}, Python {platform.python_version()}, "
+            f"numpy {np.__version__}, scipy {scipy.__version__}")
+
+
+def git_commit():
+    try:
+        import subprocess
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                              capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def markdown_table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def replace_section(path, marker, text):
+    """Write `text` between `<!-- marker -->` and `<!-- /marker -->` in `path`, keeping the rest."""
+    path = Path(path)
+    start, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
+    block = f"{start}\n{text.rstrip()}\n{end}"
+    old = path.read_text() if path.exists() else ""
+    if start in old and end in old:
+        head, rest = old.split(start, 1)
+        _, tail = rest.split(end, 1)
+        new = head + block + tail
+    else:
+        new = old.rstrip() + ("\n\n" if old else "") + block + "\n"
+    path.write_text(new)

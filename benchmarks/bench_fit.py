@@ -1,0 +1,334 @@
+"""The full job, estimate plus standard errors: femtograd's fit_mle against its peers.
+
+    python benchmarks/bench_fit.py                      # everything (a few minutes)
+    python benchmarks/bench_fit.py --quick              # n = 1e3, 1e5; 3 repeats; memory at 1e6
+    python benchmarks/bench_fit.py --families weibull --sizes 1e3,1e6 --repeats 5
+    python benchmarks/bench_fit.py --write              # also write the table to benchmarks/README.md
+    python benchmarks/bench_fit.py --profile weibull --sizes 1e6   # pyinstrument of fit_mle
+
+For each family and size the same sample goes to every method:
+  floor        hand-written numpy: closed form + analytic SE, or Newton with analytic
+               gradient and Hessian (benchmarks/_families.py)
+  femtograd    fg.fit_mle(<Generator>, x), then fit.mle and fit.se
+  scipy        stats.<dist>.fit (floc=0 where there is a location); no standard errors
+  statsmodels  GenericLikelihoodModel with a vectorized loglikeobs: fit() + bse,
+               started where femtograd starts (its generator's start())
+Calls are interleaved round-robin across methods; times are min and median over the
+repeats (the machine is shared: compare mins). Estimates (and SEs where given) are
+checked against the floor; a disagreement prints a WARNING row.
+"""
+
+import argparse
+import datetime
+import math
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+
+import _util
+from _families import FAMILIES, statsmodels_fit
+
+SIZES = (1_000, 100_000, 1_000_000)
+# agreement with the floor (relative): femtograd is exact; peers stop at their own tolerances
+TOL = {"femtograd": 1e-6, "scipy": 1e-3, "statsmodels": 1e-3}
+
+
+def femtograd_api():
+    """(fit_mle, distributions module) or None when they have not landed yet."""
+    try:
+        import femtograd as fg
+        from femtograd import distributions
+        return fg.fit_mle, distributions
+    except (ImportError, AttributeError):
+        return None
+
+
+def femtograd_fit(fit_mle, generator, x, **kw):
+    fit = fit_mle(generator, x, **kw)
+    return np.asarray(fit.mle, dtype=float), np.asarray(fit.se, dtype=float)
+
+
+def femtograd_start(generator, x):
+    try:
+        start = generator(x).start()
+        return np.array([start[name] for name in generator.param_names], dtype=float)
+    except Exception:
+        return None
+
+
+def methods_for(family, x, api, peers, sm_method):
+    """label -> callable returning (estimate, se or None)."""
+    out = {"floor": lambda: family.floor(x)}
+    start = None
+    if api is not None:
+        fit_mle, dists = api
+        gen = getattr(dists, family.generator, None)
+        if gen is not None:
+            out["femtograd"] = lambda: femtograd_fit(fit_mle, gen, x)
+            start = femtograd_start(gen, x)
+    if start is None:
+        start = family.start(x)
+    if "scipy" in peers:
+        out["scipy"] = lambda: (family.scipy_fit(x), None)
+    if "statsmodels" in peers:
+        def sm():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return statsmodels_fit(family, x, start, method=sm_method)
+        out["statsmodels"] = sm
+    return out
+
+
+def rel(a, b):
+    return float(np.max(np.abs(np.asarray(a) - b) / np.maximum(np.abs(b), 1e-300)))
+
+
+def run_case(family, n, repeats, api, peers, sm_method, seed=2024):
+    x = family.simulate(n, np.random.default_rng(seed))
+    methods = methods_for(family, x, api, peers, sm_method)
+    results = {}
+    for label, fn in methods.items():   # warm-up, and the answers we compare
+        results[label] = fn()
+    times = _util.interleaved(methods, repeats)
+    floor_est, floor_se = results["floor"]
+    agree = {}
+    for label, (est, se) in results.items():
+        if label == "floor":
+            continue
+        d_est = rel(est, floor_est)
+        d_se = rel(se, floor_se) if se is not None else None
+        ok = d_est <= TOL[label] and (d_se is None or d_se <= 10 * TOL[label])
+        agree[label] = (d_est, d_se, ok)
+    return x, times, results, agree
+
+
+def fmt_time(ts):
+    tmin, tmed = _util.summary(ts)
+    return f"{_util.ms(tmin)} ({_util.ms(tmed)})"
+
+
+# -- memory -----------------------------------------------------------------------------
+def memory_tracemalloc(n, api, seed=7):
+    """Peak bytes allocated (tracemalloc, which sees numpy's buffers) during one fit."""
+    fam = FAMILIES["weibull"]
+    x = fam.simulate(n, np.random.default_rng(seed))
+    out = {"data": x.nbytes}
+    runs = {"floor": lambda: fam.floor(x)}
+    if api is not None:
+        fit_mle, dists = api
+        runs["femtograd"] = lambda: femtograd_fit(fit_mle, dists.WeibullLogLik, x)
+    for label, fn in runs.items():
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        t0 = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t0
+        out[label] = (tracemalloc.get_traced_memory()[1], dt)
+        tracemalloc.stop()
+    return out
+
+
+def memory_child(label, n):
+    """In a fresh process: rise of ru_maxrss (peak resident set) over one fit, in bytes."""
+    api = femtograd_api()
+    fam = FAMILIES["weibull"]
+    x = fam.simulate(n, np.random.default_rng(7))
+    if label == "femtograd":
+        fit_mle, dists = api
+        femtograd_fit(fit_mle, dists.WeibullLogLik, x[:100])   # imports and first-use costs
+    else:
+        fam.floor(x[:100])
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if label == "femtograd":
+        femtograd_fit(fit_mle, dists.WeibullLogLik, x)
+    else:
+        fam.floor(x)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print((after - before) * 1024)   # Linux reports KiB
+
+
+def memory_rss(label, n):
+    cmd = [sys.executable, __file__, "--memory-child", label, "--memory-n", str(n)]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        return int(res.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        print(res.stderr, file=sys.stderr)
+        return None
+
+
+# -- profiling --------------------------------------------------------------------------
+def profile(family_name, n, api, seconds=3.0):
+    """pyinstrument (or cProfile) of repeated femtograd fits of one family at one size."""
+    fam = FAMILIES[family_name]
+    x = fam.simulate(n, np.random.default_rng(2024))
+    fit_mle, dists = api
+    gen = getattr(dists, fam.generator)
+    femtograd_fit(fit_mle, gen, x)
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        Profiler = None
+    if Profiler is None:
+        import cProfile
+        import pstats
+        prof = cProfile.Profile()
+        prof.enable()
+        femtograd_fit(fit_mle, gen, x)
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
+        return
+    prof = Profiler(interval=0.0005)
+    t_end = time.perf_counter() + seconds
+    count = 0
+    prof.start()
+    while time.perf_counter() < t_end or count == 0:
+        femtograd_fit(fit_mle, gen, x)
+        count += 1
+    prof.stop()
+    print(f"{count} fits of {family_name} at n = {n}")
+    print(prof.output_text(unicode=False, color=False, show_all=False))
+
+
+def parse_sizes(s):
+    return tuple(int(float(v)) for v in s.split(","))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true",
+                   help="n = 1e3 and 1e5, 3 repeats, memory at n = 1e6")
+    p.add_argument("--families", default=",".join(FAMILIES),
+                   help="comma-separated subset of " + ",".join(FAMILIES))
+    p.add_argument("--sizes", default=None, help="comma-separated, e.g. 1e3,1e6")
+    p.add_argument("--repeats", type=int, default=None,
+                   help="repeats per method (default: 30 at n <= 1e3, 7 at 1e5, 5 at 1e6)")
+    p.add_argument("--peers", default="scipy,statsmodels")
+    p.add_argument("--sm-method", default="nm",
+                   help="statsmodels optimizer (its default is 'nm'; 'bfgs' is its fastest here)")
+    p.add_argument("--memory-n", type=float, default=None, help="n for the memory run (1e7)")
+    p.add_argument("--no-memory", action="store_true")
+    p.add_argument("--write", action="store_true", help="write the table to benchmarks/README.md")
+    p.add_argument("--profile", metavar="FAMILY", help="profile femtograd's fit of FAMILY and exit")
+    p.add_argument("--memory-child", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+
+    if args.memory_child:
+        return memory_child(args.memory_child, int(args.memory_n))
+
+    api = femtograd_api()
+    sizes = parse_sizes(args.sizes) if args.sizes else ((1_000, 100_000) if args.quick else SIZES)
+    families = [f.strip() for f in args.families.split(",") if f.strip()]
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown:
+        p.error(f"unknown famil{'y' if len(unknown) == 1 else 'ies'} {unknown}; "
+                f"choose from {list(FAMILIES)}")
+    peers = [s.strip() for s in args.peers.split(",") if s.strip()]
+    if args.profile:
+        if api is None:
+            sys.exit("femtograd.fit_mle / femtograd.distributions are not available yet")
+        for n in sizes:
+            profile(args.profile, n, api)
+        return
+    if api is None:
+        print("NOTE: femtograd.fit_mle or femtograd.distributions not available; "
+              "timing the floor and peers only", file=sys.stderr)
+
+    def repeats_for(n):
+        if args.repeats:
+            return args.repeats
+        if args.quick:
+            return 3
+        return 30 if n <= 1_000 else 7 if n <= 100_000 else 5
+
+    rows, warn_rows, goals = [], [], []
+    t_start = time.perf_counter()
+    for name in families:
+        fam = FAMILIES[name]
+        for n in sizes:
+            x, times, results, agree = run_case(fam, n, repeats_for(n), api, peers, args.sm_method)
+            fg_t = times.get("femtograd")
+            row = [name, f"{n:.0e}".replace("+0", ""), repeats_for(n)]
+            for label in ("floor", "femtograd", "scipy", "statsmodels"):
+                row.append(fmt_time(times[label]) if label in times else "–")
+            for label in ("floor", "scipy", "statsmodels"):
+                row.append(_util.ratio(fg_t, times[label]) if fg_t and label in times else "–")
+            row.append(", ".join(f"{lab} {d:.0e}" for lab, (d, _, _) in agree.items()))
+            rows.append(row)
+            for lab, (d_est, d_se, ok) in agree.items():
+                if not ok:
+                    warn_rows.append([name, row[1], lab, f"{d_est:.1e}",
+                                      "–" if d_se is None else f"{d_se:.1e}",
+                                      np.array2string(results[lab][0], precision=6),
+                                      np.array2string(results["floor"][0], precision=6)])
+            if fg_t:
+                fmin = min(fg_t)
+                if name == "weibull" and n == 1_000 and "statsmodels" in times:
+                    r = fmin / min(times["statsmodels"])
+                    goals.append(("Weibull n=1e3: femtograd <= 1/4 of statsmodels", f"{r:.2f}", r <= 0.25))
+                if n == 1_000_000:
+                    r = fmin / min(times["floor"])
+                    goals.append((f"{name} n=1e6: femtograd <= 2x floor", f"{r:.2f}", r <= 2))
+            print(" | ".join(str(c) for c in row), flush=True)
+    elapsed = time.perf_counter() - t_start
+
+    header = ["family", "n", "repeats", "floor ms", "femtograd ms", "scipy ms", "statsmodels ms",
+              "fg / floor", "fg / scipy", "fg / statsmodels", "estimates vs floor (max rel)"]
+    table = _util.markdown_table(header, rows)
+    if warn_rows:
+        table += "\n\nWARNING: estimates or SEs that disagree with the floor " \
+                 "(tolerance: femtograd 1e-6, peers 1e-3; SEs 10x that):\n\n" + _util.markdown_table(
+                     ["family", "n", "method", "estimate rel diff", "SE rel diff", "estimate", "floor"],
+                     warn_rows)
+
+    mem_text = ""
+    if not args.no_memory:
+        mem_n = int(args.memory_n or (1e6 if args.quick else 1e7))
+        mem = memory_tracemalloc(mem_n, api)
+        data = mem["data"]
+        lines = [f"Peak memory of a Weibull fit at n = {mem_n:.0e} (data: {data / 2**20:.0f} MiB, "
+                 f"float64):", ""]
+        mrows = []
+        for label in ("floor", "femtograd"):
+            if label not in mem:
+                continue
+            peak, dt = mem[label]
+            rss = memory_rss(label, mem_n)
+            rss_txt = "–" if rss is None else f"{rss / 2**20:.0f} MiB ({rss / data:.1f}x)"
+            mrows.append([label, f"{peak / 2**20:.0f} MiB", f"{peak / data:.1f}x", rss_txt,
+                          f"{dt:.2f} s"])
+            if label == "femtograd":
+                goals.append((f"Weibull n={mem_n:.0e} peak memory: a few copies of the data (<= 5x)",
+                              f"{peak / data:.1f}x", peak / data <= 5))
+        lines.append(_util.markdown_table(
+            ["method", "peak allocated during the fit (tracemalloc)", "÷ data size",
+             "rise of peak RSS in a fresh process (ru_maxrss)", "fit time under tracemalloc"], mrows))
+        lines.append("\ntracemalloc counts numpy's buffers allocated during the fit (the data "
+                     "itself was allocated before and is not counted); ru_maxrss is the "
+                     "high-water mark of the whole process, measured before and after one fit "
+                     "in a child process (coarser: it only rises above earlier peaks).")
+        mem_text = "\n".join(lines)
+
+    goal_text = "\n".join(f"- {g}: {v} → {'met' if ok else '**missed**'}" for g, v, ok in goals)
+    cmd = "python benchmarks/bench_fit.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    import statsmodels
+    text = (f"Command: `{cmd.strip()}`, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} "
+            f"UTC, commit {_util.git_commit()}, {elapsed:.0f} s.  \n"
+            f"Machine: {_util.machine()}, statsmodels {statsmodels.__version__} "
+            f"(optimizer '{args.sm_method}').  \n"
+            "Times: min (median) over the repeats, in ms, of the full job (estimate + SEs; scipy: "
+            "estimate only). Ratios: femtograd's time over the other's, min / median.\n\n"
+            f"{table}\n\n{mem_text}\n\nGoals (issue 6), from the mins:\n\n{goal_text or '- femtograd not timed'}\n")
+    print()
+    print(text)
+    if args.write:
+        _util.replace_section(_util.ROOT / "benchmarks" / "README.md", "bench_fit", text)
+
+
+if __name__ == "__main__":
+    main()
