@@ -6,4 +6,7 @@ from .core import (Value, abs, absolute, backward, constant, data, digamma, erf,
                    log_sigmoid, logaddexp, logsumexp, mean, polygamma, primitive, sigmoid,
                    softplus, sqrt, square, sum, trigamma, val, where, zero_grad)
 
+from .mle import fit_mle
+from .fit import MLEFit, lrt, score_test, wald_test
+
 __version__ = "0.1.0"

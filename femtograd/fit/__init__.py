@@ -1,0 +1,5 @@
+"""The fit object and what it offers: covariance, intervals, tests, bootstrap, diagnostics."""
+
+from .result import ConvergenceWarning, MLEFit
+from .covariance import COV_TYPES, SingularInformationWarning
+from .likelihood_tests import HypothesisTest, lrt, score_test, wald_test

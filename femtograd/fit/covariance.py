@@ -1,0 +1,100 @@
+"""Covariance of the MLE: observed information (default), outer product of scores, sandwich.
+
+A singular or indefinite matrix is never inverted into made-up numbers: the
+covariance is NaN and a warning says why (which parameters are not identified,
+or that the point is not a maximum).
+"""
+
+import warnings
+
+import numpy as np
+
+from ..core import Value, grad_nodes
+from ..core import sum as fg_sum
+
+COV_TYPES = ("observed", "opg", "sandwich")
+
+
+class SingularInformationWarning(UserWarning):
+    """The information matrix cannot be inverted: standard errors are NaN."""
+
+
+def check_cov_type(kind):
+    if kind not in COV_TYPES:
+        raise ValueError(f"unknown covariance type {kind!r}; use one of {list(COV_TYPES)}")
+    return kind
+
+
+def information_problem(info, names, what="observed information"):
+    """Why `info` cannot give a covariance (a sentence), or None when it is positive definite."""
+    if info.size == 0:
+        return None
+    if not np.all(np.isfinite(info)):
+        return f"the {what} has non-finite entries"
+    lam, vec = np.linalg.eigh(info)
+    top = float(np.max(np.abs(lam)))
+    if lam[0] > 1e-12 * top:
+        return None
+    v = vec[:, 0]
+    involved = [n for n, c in zip(names, v) if abs(c) > 0.3] or list(names)
+    if lam[0] < -1e-8 * top:
+        return (f"the {what} is not positive definite (smallest eigenvalue {lam[0]:.3g}): "
+                f"the estimate is not a maximum in the direction of {involved}")
+    return (f"the {what} is singular (smallest eigenvalue {lam[0]:.3g}, largest {top:.3g}): "
+            f"the data do not identify {involved}")
+
+
+def safe_inverse(info, names, what="observed information", warn=True):
+    """inv(info), or an all-NaN matrix with a `SingularInformationWarning` saying why."""
+    problem = information_problem(info, names, what)
+    if problem is None:
+        try:
+            cov = np.linalg.inv(info)
+            return (cov + cov.T) / 2
+        except np.linalg.LinAlgError:
+            problem = f"the {what} could not be inverted"
+    if warn:
+        warnings.warn(problem + "; standard errors are NaN", SingularInformationWarning,
+                      stacklevel=4)
+    return np.full(info.shape, np.nan)
+
+
+def score_contributions(fit):
+    """Per-row unweighted scores (n, free) at the MLE and the row weights (n,).
+
+    The generator's `contributions` is called with each free parameter as a Value
+    of shape (n,): one reverse pass of the summed contributions gives every row's
+    score, since row i depends only on entry i.
+    """
+    gen = fit.model
+    if gen is None or not hasattr(gen, "contributions"):
+        raise ValueError("per-observation scores (opg, sandwich covariance) need a generator "
+                         "with contributions(); a plain function gives only the total")
+    n = int(gen.n)
+    args, leaves = [], []
+    for i, v in enumerate(fit.mle):
+        if i in fit.free:
+            leaf = Value(np.full(n, float(v)))
+            leaves.append(leaf)
+            args.append(leaf)
+        else:
+            args.append(float(v))
+    with np.errstate(all="ignore"):
+        contrib = gen.contributions(*args)
+        scores = np.column_stack([np.broadcast_to(np.asarray(g.data, dtype=float), (n,))
+                                  for g in grad_nodes(fg_sum(contrib), leaves)])
+    return scores, np.asarray(gen.weights, dtype=float)
+
+
+def covariance(fit, kind):
+    """Covariance of the free parameters (free, free) of the given kind."""
+    names = fit.free_names
+    info = fit.observed_information
+    if kind == "observed":
+        return safe_inverse(info, names)
+    scores, w = score_contributions(fit)
+    meat = (scores * w[:, None]).T @ scores
+    if kind == "opg":
+        return safe_inverse(meat, names, "outer product of the scores")
+    bread = safe_inverse(info, names)
+    return bread @ meat @ bread

@@ -1,0 +1,144 @@
+"""Confidence intervals: Wald (natural or log scale) and profile likelihood.
+
+A profile interval holds one parameter at a value, re-optimizes the others
+(warm-started Newton on the fit's own graph), and finds by root-finding where
+2·(loglik_max − profile) crosses the chi-square(1) quantile. With one free
+parameter the profile is the log-likelihood itself: the exact LR interval.
+"""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from ..optim import Tolerances, newton
+from ..optim.transforms import transform_for
+
+METHODS = ("wald", "profile")
+SCALES = ("natural", "log")
+
+
+def _check_level(level):
+    if not 0 < level < 1:
+        raise ValueError(f"level must be strictly between 0 and 1; got {level}")
+
+
+def confint(fit, level=0.95, method="wald", scale="natural"):
+    _check_level(level)
+    if method not in METHODS:
+        raise ValueError(f"unknown interval method {method!r}; use one of {list(METHODS)}")
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; use one of {list(SCALES)}")
+    rows = []
+    for i, name in enumerate(fit.param_names):
+        if i not in fit.free:
+            rows.append((fit.mle[i], fit.mle[i]))
+        elif method == "wald":
+            rows.append(wald_interval(fit.mle[i], fit.se.iloc[i], level,
+                                      scale == "log" and fit.constraints[i] == "positive"))
+        else:
+            rows.append(Profiler(fit, i).interval(level))
+    return pd.DataFrame(rows, index=list(fit.param_names), columns=["lower", "upper"])
+
+
+def wald_interval(estimate, se, level=0.95, log_scale=False):
+    """estimate ± z·se, or exp(log estimate ± z·se/estimate) on the log scale."""
+    z = stats.norm.ppf(0.5 + level / 2)
+    if log_scale:
+        half = z * se / estimate
+        return estimate * math.exp(-half), estimate * math.exp(half)
+    return estimate - z * se, estimate + z * se
+
+
+class Profiler:
+    """The profile log-likelihood of parameter `index` of a fit, on the fit's own graph."""
+
+    def __init__(self, fit, index):
+        self.fit = fit
+        self.index = index
+        self.others = [j for j in fit.free if j != index]
+        self.objective = fit.objective.with_free(self.others, transform=True)
+        self.transform = transform_for(fit.constraints[index])
+        self._warm = {}  # natural value -> unconstrained start of the others
+        self.tol = Tolerances(max_iter=100)
+
+    def loglik(self, value):
+        """max over the other free parameters of the log-likelihood with this one at `value`."""
+        fit, i = self.fit, self.index
+        value = float(value)
+        if not self.transform.contains(value):
+            return -math.inf
+        natural = fit.mle.copy()
+        natural[i] = value
+        if not self.others:
+            return self.objective.evaluate(natural, order=0)[0]
+        start = self._nearest_start(value)
+        natural[self.others] = start
+        self.objective.set_natural(natural)
+        x0 = self.objective.unconstrained()
+        res = newton(self.objective, x0, self.tol)
+        if not math.isfinite(res.loglik):
+            return -math.inf
+        self._warm[value] = self.objective.natural(res.x)
+        return res.loglik
+
+    def _nearest_start(self, value):
+        if not self._warm:
+            return self.fit.mle[self.others]
+        near = min(self._warm, key=lambda v: abs(v - value))
+        return np.asarray(self._warm[near])[self.others]
+
+    def interval(self, level=0.95):
+        return self.bound(level, -1), self.bound(level, +1)
+
+    def bound(self, level, direction):
+        """Where the LR statistic reaches the chi-square(1) quantile below (−1) or above (+1)."""
+        fit, i, t = self.fit, self.index, self.transform
+        cut = stats.chi2.ppf(level, 1)
+        ll_max = fit.loglik
+        u0 = t.to_unconstrained(fit.mle[i])
+        _, dp, _ = t.derivatives(u0)
+        se = float(fit.se.iloc[i]) / dp if dp else math.nan
+        step = se if math.isfinite(se) and se > 0 else 0.1 * (1 + abs(u0))
+
+        def excess(u):
+            p = t.to_natural(u)
+            if not t.contains(p):
+                return math.inf
+            return 2.0 * (ll_max - self.loglik(p)) - cut
+
+        inner, k = u0, 1.0
+        while k < 2.0 ** 12:
+            u = u0 + direction * k * step
+            e = excess(u)
+            if e > 0 or math.isnan(e):
+                if not math.isfinite(e):  # left the finite region: shrink toward the inside
+                    u = self._finite_edge(excess, inner, u)
+                    if u is None or not excess(u) > 0:
+                        break
+                root = optimize.brentq(excess, min(inner, u), max(inner, u), xtol=1e-12,
+                                       rtol=1e-12)
+                return t.to_natural(root)
+            inner, k = u, k * 2.0
+        side = "lower" if direction < 0 else "upper"
+        edge = t.lower if direction < 0 else t.upper
+        warnings.warn(f"profile likelihood of {fit.param_names[i]!r} does not fall to the "
+                      f"{level:.0%} cut-off on the {side} side: the interval is open there "
+                      f"(bound set to {edge})", UserWarning, stacklevel=4)
+        return edge
+
+    @staticmethod
+    def _finite_edge(excess, inner, outer):
+        """Bisect between a finite inner point and a non-finite outer one for a finite point."""
+        for _ in range(60):
+            mid = 0.5 * (inner + outer)
+            e = excess(mid)
+            if math.isfinite(e):
+                if e > 0:
+                    return mid
+                inner = mid
+            else:
+                outer = mid
+        return None

@@ -1,0 +1,94 @@
+"""Tests of a restricted fit against a full one: likelihood ratio, Wald and score.
+
+The restricted fit is the full model with some parameters held (`fixed=`), or
+any nested model with fewer free parameters; df is the difference in free
+parameters. Wald and score tests need the restriction to be `fixed=` values of
+the same model, since they look at those parameters directly.
+"""
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from .covariance import safe_inverse
+
+
+@dataclass
+class HypothesisTest:
+    """statistic ~ chi-square(df) under the restriction; pvalue = P(chi2 > statistic)."""
+
+    name: str
+    statistic: float
+    df: int
+    pvalue: float
+
+    def __str__(self):
+        return (f"{self.name}: statistic {self.statistic:.6g} on {self.df} df, "
+                f"p-value {self.pvalue:.4g}")
+
+
+def _df(restricted, full):
+    if restricted.nobs != full.nobs and not (math.isnan(restricted.nobs)
+                                              and math.isnan(full.nobs)):
+        raise ValueError(f"the fits use different data (nobs {restricted.nobs:g} and "
+                         f"{full.nobs:g}); tests compare fits of the same data")
+    df = full.df - restricted.df
+    if df <= 0:
+        raise ValueError(f"the full fit must have more free parameters than the restricted one; "
+                         f"got {full.df} and {restricted.df} (pass restricted first)")
+    return df
+
+
+def _restriction(restricted, full):
+    """Indices (in full's order) of the parameters held by `restricted`, and their values."""
+    if tuple(restricted.param_names) != tuple(full.param_names):
+        raise ValueError("Wald and score tests need the restricted fit to be the same model "
+                         f"with fixed= values; got parameters {list(restricted.param_names)} "
+                         f"and {list(full.param_names)}")
+    held = [i for i in full.free if i not in restricted.free]
+    if not held or any(i not in full.free for i in restricted.free):
+        raise ValueError("the restricted fit must hold (fixed=) some of the full fit's free "
+                         "parameters and no others")
+    return held, restricted.mle[held]
+
+
+def lrt(restricted, full):
+    """Likelihood-ratio test: 2·(loglik_full − loglik_restricted) ~ chi-square(df)."""
+    df = _df(restricted, full)
+    stat = 2.0 * (full.loglik - restricted.loglik)
+    if stat < 0:
+        if stat < -1e-6 * max(1.0, abs(full.loglik)):
+            warnings.warn(f"the restricted fit has the higher log-likelihood (by {-stat / 2:.3g}):"
+                          " the full fit may not be at its maximum; statistic set to 0",
+                          UserWarning, stacklevel=2)
+        stat = 0.0
+    return HypothesisTest("likelihood ratio", stat, df, float(stats.chi2.sf(stat, df)))
+
+
+def wald_test(restricted, full):
+    """Wald test of the restricted fit's fixed values, at the full fit's estimate and covariance."""
+    df = _df(restricted, full)
+    held, values = _restriction(restricted, full)
+    diff = full.mle[held] - values
+    cov = full.cov.to_numpy()[np.ix_(held, held)]
+    names = [full.param_names[i] for i in held]
+    inv = safe_inverse(cov, names, "covariance of the tested parameters")
+    stat = float(diff @ inv @ diff)
+    return HypothesisTest("Wald", stat, df, float(stats.chi2.sf(stat, df)))
+
+
+def score_test(restricted, full):
+    """Score (Rao) test: the full model's score at the restricted estimate, U'·I⁻¹·U."""
+    df = _df(restricted, full)
+    _restriction(restricted, full)
+    free = full.free
+    _, g, h = restricted.objective.evaluate(restricted.mle, order=2)
+    u = g[free]
+    info = -h[np.ix_(free, free)]
+    inv = safe_inverse(info, [full.param_names[i] for i in free],
+                       "information at the restricted estimate")
+    stat = float(u @ inv @ u)
+    return HypothesisTest("score", stat, df, float(stats.chi2.sf(stat, df)))

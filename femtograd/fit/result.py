@@ -1,0 +1,200 @@
+"""The fit object: everything a maximum-likelihood fit reports, computed on demand.
+
+Estimates, score and information are stored when the fit is made; the
+covariance, standard errors, intervals and summary are computed when first
+asked for and cached (statsmodels-style). Fixed parameters appear in `params`
+with their values and zero variance; `score`, `observed_information` and `df`
+cover the free parameters only (`free_names`).
+"""
+
+import copy
+import math
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .covariance import check_cov_type, covariance
+
+
+class ConvergenceWarning(UserWarning):
+    """The optimizer stopped before meeting its convergence rules."""
+
+
+class MLEFit:
+    """A maximum-likelihood fit. See `fit_mle`."""
+
+    def __init__(self, names, constraints, fixed, free, mle, loglik, gradient, hessian, optim,
+                 method, nobs, model, function, data, objective, cov_type="observed",
+                 refit_options=None, generator_class=None):
+        self.param_names = tuple(names)
+        self.constraints = tuple(constraints)
+        self.fixed = dict(fixed)
+        self.free = list(free)
+        self.mle = np.asarray(mle, dtype=float)
+        self.loglik = float(loglik)
+        self._gradient = np.asarray(gradient, dtype=float)
+        self._hessian = np.asarray(hessian, dtype=float)
+        self.optim = optim
+        self.method = method
+        self.nobs = float(nobs)
+        self.model = model
+        self.function = function
+        self.data = data
+        self.objective = objective
+        self.cov_type = check_cov_type(cov_type)
+        self._refit_options = dict(refit_options or {})
+        self._generator_class = generator_class
+
+    # -- what the optimizer found ---------------------------------------------------------
+    @property
+    def converged(self):
+        return self.optim.converged
+
+    @property
+    def status(self):
+        return self.optim.status
+
+    @property
+    def message(self):
+        return self.optim.message
+
+    @property
+    def iterations(self):
+        return self.optim.iterations
+
+    @property
+    def free_names(self):
+        return tuple(self.param_names[i] for i in self.free)
+
+    @property
+    def df(self):
+        """Number of free (estimated) parameters."""
+        return len(self.free)
+
+    @property
+    def params(self):
+        return pd.Series(self.mle, index=list(self.param_names), name="estimate")
+
+    @property
+    def score(self):
+        """Gradient of the log-likelihood at the MLE, free parameters, natural scale."""
+        return self._gradient[self.free].copy()
+
+    @property
+    def observed_information(self):
+        """Minus the Hessian at the MLE, free parameters, natural scale."""
+        return -self._hessian[np.ix_(self.free, self.free)]
+
+    @property
+    def aic(self):
+        return -2.0 * self.loglik + 2.0 * self.df
+
+    @property
+    def bic(self):
+        return -2.0 * self.loglik + self.df * math.log(self.nobs) if self.nobs > 0 else math.nan
+
+    # -- covariance and standard errors (lazy) -----------------------------------------------
+    @cached_property
+    def _cov_free(self):
+        return covariance(self, self.cov_type)
+
+    @cached_property
+    def cov(self):
+        """Covariance of the estimates (DataFrame); fixed parameters have zero variance."""
+        p = len(self.param_names)
+        full = np.zeros((p, p))
+        full[np.ix_(self.free, self.free)] = self._cov_free
+        names = list(self.param_names)
+        return pd.DataFrame(full, index=names, columns=names)
+
+    @cached_property
+    def se(self):
+        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=list(self.param_names),
+                         name="se")
+
+    def covariance(self, kind="observed"):
+        """The covariance of the given kind ("observed", "opg", "sandwich") as a DataFrame."""
+        return self.with_cov(kind).cov
+
+    def with_cov(self, kind):
+        """This fit reporting covariance `kind`: "observed" (default), "opg" or "sandwich"."""
+        check_cov_type(kind)
+        if kind == self.cov_type:
+            return self
+        other = copy.copy(self)
+        other.__dict__ = {k: v for k, v in self.__dict__.items()
+                          if k not in ("_cov_free", "cov", "se")}
+        other.cov_type = kind
+        return other
+
+    # -- inference --------------------------------------------------------------------------
+    def confint(self, level=0.95, method="wald", scale="natural"):
+        """Confidence intervals: DataFrame, index parameter, columns lower and upper.
+
+        method "wald" (est ± z·se; scale="log" computes it on the log scale for
+        positive parameters, so it stays positive) or "profile" (likelihood ratio,
+        re-optimizing the other parameters).
+        """
+        from .intervals import confint
+        return confint(self, level, method, scale)
+
+    def profile_loglik(self, name, value):
+        """Maximum of the log-likelihood over the other parameters with `name` held at `value`."""
+        from .intervals import Profiler
+        return Profiler(self, self.param_names.index(self._check_name(name))).loglik(value)
+
+    def summary(self, level=0.95):
+        from .summary import Summary
+        return Summary(self, level)
+
+    def delta_method(self, fn, level=0.95):
+        """Estimate and SE of fn(params) written with femtograd ops, gradient by autodiff."""
+        from .delta import delta_method
+        return delta_method(self, fn, level)
+
+    def bootstrap(self, n=200, kind="nonparametric", seed=None):
+        """Refit on `n` resamples; percentile intervals from `.confint()`."""
+        from .bootstrap import bootstrap
+        return bootstrap(self, n, kind, seed)
+
+    def diagnostics(self):
+        from .diagnostics import diagnostics
+        return diagnostics(self)
+
+    def to_dict(self):
+        """A JSON-ready dict of the fit."""
+        def num(v):
+            v = float(v)
+            return v if math.isfinite(v) else None
+        return {
+            "model": self._model_name(),
+            "params": {n: num(v) for n, v in self.params.items()},
+            "se": {n: num(v) for n, v in self.se.items()},
+            "cov": [[num(v) for v in row] for row in self.cov.to_numpy()],
+            "param_names": list(self.param_names),
+            "fixed": dict(self.fixed),
+            "loglik": num(self.loglik), "aic": num(self.aic), "bic": num(self.bic),
+            "nobs": num(self.nobs), "df": self.df,
+            "converged": bool(self.converged), "status": self.status,
+            "message": self.message, "iterations": int(self.iterations),
+            "method": self.method, "cov_type": self.cov_type,
+        }
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _check_name(self, name):
+        if name not in self.param_names:
+            raise ValueError(f"unknown parameter {name!r}; the parameters are "
+                             f"{list(self.param_names)}")
+        return name
+
+    def _model_name(self):
+        if self.model is not None:
+            return getattr(type(self.model), "name", type(self.model).__name__)
+        return getattr(self.function, "__name__", "function")
+
+    def __repr__(self):
+        est = ", ".join(f"{n}={v:.6g}" for n, v in zip(self.param_names, self.mle))
+        flag = "" if self.converged else ", NOT converged"
+        return (f"<MLEFit {self._model_name()}: {est}; loglik={self.loglik:.6g}, "
+                f"nobs={self.nobs:g}{flag}>")

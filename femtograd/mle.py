@@ -1,0 +1,255 @@
+"""`fit_mle`: tie a log-likelihood (a generator or a plain function) to an optimizer.
+
+    fit = fg.fit_mle(WeibullLogLik, x)                          # generator, data-based start
+    fit = fg.fit_mle(loglike_exp, x, start={"rate": 1.0},       # plain function f(rate, data)
+                     constraints={"rate": "positive"})
+
+The log-likelihood graph is built once, at the start values, with one scalar
+leaf per parameter on its natural scale; the optimizer moves the leaves and
+re-evaluates the graph. The default path is safeguarded Newton; when it does not
+converge, BFGS and then restarts from other starts are tried, and the best
+converged result is kept.
+"""
+
+import inspect
+import math
+import warnings
+
+import numpy as np
+
+from .core import Value
+from .fit.result import ConvergenceWarning, MLEFit
+from .optim import GraphObjective, Tolerances, bfgs, gradient_ascent, newton
+from .optim.result import CONVERGED
+from .optim.transforms import transform_for
+
+METHODS = ("newton", "bfgs", "gradient_ascent")
+OPTIMIZER_OPTIONS = ("gtol", "xtol", "ftol", "max_iter", "max_step", "lr", "max_norm",
+                     "iterations", "tol", "fallback")
+
+
+def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, truncation=None,
+            start=None, fixed=None, method="newton", constraints=None, cov_type="observed",
+            **options):
+    """Maximum-likelihood fit of a generator class (or bound generator) or a plain function.
+
+    A plain function is called as `f(param1, ..., data)` with one scalar Value per
+    parameter; `start` names its parameters and `constraints` (default "real" for
+    each) says which are "positive" or "unit". `fixed` holds parameters at given
+    values; they do not count in `df`, AIC, BIC or tests. Optimizer options
+    (gtol, xtol, ftol, max_iter, max_step; for gradient ascent lr, max_norm,
+    iterations, tol; fallback=False to disable the fallback) are taken from
+    `options`; the rest go to the generator's constructor.
+    Returns an `MLEFit`.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {list(METHODS)}")
+    opt = {k: options.pop(k) for k in OPTIMIZER_OPTIONS if k in options}
+    spec = _model_spec(generator_or_function, data, censored, weights, truncation, constraints,
+                       options)
+    names, cons = spec["names"], spec["constraints"]
+    start_values, user_start = _start_values(spec, start)
+    fixed = _check_fixed(names, cons, fixed)
+    start_values.update(fixed)
+    _check_in_space(names, cons, start_values, "start", complete=True)
+    free = [i for i, n in enumerate(names) if n not in fixed]
+    if not free:
+        raise ValueError(f"all parameters are fixed ({sorted(fixed)}); leave at least one of "
+                         f"{list(names)} free to fit")
+
+    values = [float(start_values[n]) for n in names]
+    leaves = [Value(v, name=n) for v, n in zip(values, names)]
+    with np.errstate(all="ignore"):
+        ll = spec["build"](leaves)
+    if not isinstance(ll, Value) or ll.shape != ():
+        raise ValueError("the log-likelihood must return a scalar Value; got "
+                         f"{type(ll).__name__} of shape {getattr(ll, 'shape', np.shape(ll))}")
+    objective = GraphObjective(ll, leaves, cons, free=free)
+    if not math.isfinite(objective.value(objective.unconstrained())):
+        if user_start:
+            raise ValueError("the log-likelihood is not finite at the start values "
+                             f"{dict(zip(names, values))}; choose a start inside the support")
+        values = _finite_start(objective, values, free)
+        if values is None:
+            raise ValueError("the log-likelihood is not finite at the data-based start "
+                             f"{dict(zip(names, [float(start_values[n]) for n in names]))}; "
+                             "give a start")
+    result, objective = _optimize(objective, values, method, opt)
+    natural = objective.natural(result.x)
+    if natural is None:  # cannot happen for a finite result; keep the start
+        natural = values
+    f, g, h = objective.evaluate(natural, order=2)
+    fit = MLEFit(names=names, constraints=cons, fixed=fixed, free=free, mle=np.array(natural),
+                 loglik=f, gradient=g, hessian=h, optim=result, method=method,
+                 nobs=spec["nobs"], model=spec["model"], function=spec["function"],
+                 data=spec["data"], objective=objective.with_free(free, transform=True),
+                 cov_type=cov_type, refit_options=dict(constraints=constraints, **opt),
+                 generator_class=spec["generator_class"])
+    if not fit.converged:
+        warnings.warn(f"fit did not converge ({result.status}): {result.message}",
+                      ConvergenceWarning, stacklevel=2)
+    return fit
+
+
+# -- the model: a generator or a plain function ----------------------------------------
+def _is_generator_class(obj):
+    return isinstance(obj, type) and hasattr(obj, "param_names")
+
+
+def _is_bound_generator(obj):
+    return (not isinstance(obj, type) and hasattr(obj, "param_names")
+            and hasattr(obj, "start") and callable(obj))
+
+
+def _model_spec(model, data, censored, weights, truncation, constraints, options):
+    if _is_generator_class(model) or _is_bound_generator(model):
+        if constraints is not None:
+            raise ValueError("constraints= is for plain functions; a generator declares its own")
+        if _is_generator_class(model):
+            if data is None:
+                raise ValueError(f"fit_mle({model.__name__}, data): data is missing")
+            gen = model(data, censored=censored, weights=weights, truncation=truncation,
+                        **options)
+        else:
+            if data is not None or censored is not None or weights is not None \
+                    or truncation is not None or options:
+                raise ValueError("a bound generator already holds its data; pass data, "
+                                 "censored, weights, truncation and options to its constructor")
+            gen = model
+        names = tuple(gen.param_names)
+        return dict(names=names, constraints=tuple(type(gen).constraints), model=gen,
+                    function=None, data=None, build=lambda leaves: gen(*leaves),
+                    start=gen.start, nobs=float(gen.nobs), generator_class=type(gen))
+    if not callable(model):
+        raise TypeError("fit_mle needs a generator class, a bound generator or a function "
+                        f"f(param1, ..., data); got {type(model).__name__}")
+    for kw, v in (("censored", censored), ("weights", weights), ("truncation", truncation)):
+        if v is not None:
+            raise ValueError(f"{kw}= applies to generators; a plain function handles its own "
+                             "data")
+    if options:
+        raise TypeError(f"unknown option(s) {sorted(options)} for a plain function")
+    try:
+        sig = [p for p in inspect.signature(model).parameters.values()
+               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        sig = None
+    if not sig or len(sig) < 2:
+        raise ValueError("a plain log-likelihood must be f(param1, ..., data): at least one "
+                         "parameter and the data")
+    names = tuple(p.name for p in sig[:-1])
+    constraints = dict(constraints or {})
+    unknown = [k for k in constraints if k not in names]
+    if unknown:
+        raise ValueError(f"unknown parameter name(s) {unknown} in constraints; the parameters "
+                         f"are {list(names)}")
+    cons = tuple(constraints.get(n, "real") for n in names)
+    for c in cons:
+        transform_for(c)
+    return dict(names=names, constraints=cons, model=None, function=model, data=data,
+                build=lambda leaves: model(*leaves, data), start=None, nobs=_nobs(data),
+                generator_class=None)
+
+
+def _nobs(data):
+    try:
+        return float(len(data))
+    except TypeError:
+        return math.nan
+
+
+def _start_values(spec, start):
+    names = spec["names"]
+    if start is not None and not isinstance(start, dict):
+        seq = list(np.atleast_1d(np.asarray(start, dtype=float)))
+        if len(seq) != len(names):
+            raise ValueError(f"start has {len(seq)} values but the parameters are {list(names)}")
+        start = dict(zip(names, seq))
+    start = dict(start or {})
+    unknown = [k for k in start if k not in names]
+    if unknown:
+        raise ValueError(f"unknown parameter name(s) {unknown} in start; the parameters are "
+                         f"{list(names)}")
+    if spec["start"] is not None:
+        values = {k: float(v) for k, v in spec["start"]().items()}
+    else:
+        values = {}
+    values.update({k: float(v) for k, v in start.items()})
+    return values, bool(start)
+
+
+def _check_fixed(names, cons, fixed):
+    fixed = dict(fixed or {})
+    unknown = [k for k in fixed if k not in names]
+    if unknown:
+        raise ValueError(f"unknown parameter name(s) {unknown} in fixed; the parameters are "
+                         f"{list(names)}")
+    out = {k: float(v) for k, v in fixed.items()}
+    _check_in_space(names, cons, out, "fixed")
+    return out
+
+
+def _check_in_space(names, cons, values, what, complete=False):
+    missing = [n for n in names if n not in values]
+    if complete and missing:
+        raise ValueError(f"no {what} value for parameter(s) {missing}; give start={{...}} for "
+                         f"each of {list(names)}")
+    for n, c in zip(names, cons):
+        if n in values and not transform_for(c).contains(float(values[n])):
+            space = {"real": "a finite number", "positive": "> 0",
+                     "unit": "strictly between 0 and 1"}[c]
+            raise ValueError(f"{what} value {n}={values[n]} is outside the parameter space "
+                             f"({n} must be {space})")
+
+
+def _finite_start(objective, values, free):
+    """Scale the data-based start on the unconstrained scale until the log-likelihood is finite."""
+    base = objective.unconstrained(values)
+    for shift in (0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 4.0, -4.0):
+        for k in range(len(free)):
+            x = base.copy()
+            x[k] += shift
+            if math.isfinite(objective.value(x)):
+                return objective.natural(x)
+        x = base + shift
+        if math.isfinite(objective.value(x)):
+            return objective.natural(x)
+    return None
+
+
+# -- optimization with a fallback -------------------------------------------------------
+def _optimize(objective, values, method, opt):
+    opt = dict(opt)
+    fallback = opt.pop("fallback", True)
+    max_step = opt.pop("max_step", 10.0)
+    if method == "gradient_ascent":
+        natural = objective.with_free(objective.free, transform=False)
+        natural.set_natural(values)
+        kw = {k: opt[k] for k in ("lr", "max_norm", "iterations", "tol") if k in opt}
+        return gradient_ascent(natural, natural.unconstrained(values), **kw), natural
+    tol = Tolerances(**{k: opt[k] for k in ("gtol", "xtol", "ftol", "max_iter") if k in opt})
+    x0 = objective.unconstrained(values)
+    first = newton if method == "newton" else bfgs
+    result = first(objective, x0, tol, max_step=max_step, method=method)
+    if result.status == CONVERGED or not fallback:
+        return result, objective
+    tried = [result]
+    r = bfgs(objective, x0, Tolerances(max_iter=2000), max_step=max_step, method=method)
+    if np.isfinite(r.loglik):
+        r2 = newton(objective, r.x, tol, max_step=max_step, method=method)
+        tried.append(r2 if r2.loglik >= r.loglik else r)
+    if not any(t.status == CONVERGED for t in tried):
+        for shift in (1.0, -1.0, 2.0, -2.0):
+            x = x0 + shift
+            if math.isfinite(objective.value(x)):
+                r = newton(objective, x, tol, max_step=max_step, method=method)
+                tried.append(r)
+                if r.status == CONVERGED:
+                    break
+    good = [t for t in tried if t.status == CONVERGED] or \
+        [t for t in tried if np.isfinite(t.loglik)] or tried
+    best = max(good, key=lambda t: t.loglik if np.isfinite(t.loglik) else -math.inf)
+    best.iterations = sum(t.iterations for t in tried)
+    if best is not result:
+        best.message += " (after the first attempt stopped: " + result.message + ")"
+    return best, objective
