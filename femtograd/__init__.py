@@ -8,5 +8,6 @@ from .core import (Value, abs, absolute, backward, constant, data, digamma, erf,
 
 from .mle import fit_mle
 from .fit import MLEFit, lrt, score_test, wald_test
+from .distributions import IntervalData
 
 __version__ = "0.1.0"

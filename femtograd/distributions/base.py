@@ -1,0 +1,528 @@
+"""The template every log-likelihood generator follows.
+
+`LogLikGenerator` owns everything common to the families: data validation,
+right, left and interval censoring, truncation, frequency weights, parameter
+checks, per-row contributions, reweighting and simulation. A family is a short
+subclass that states its parameters and support and supplies formulae in
+femtograd ops:
+
+- `_logpdf(x, *p)`: log density (log mass for discrete families), elementwise;
+- `_logsf(x, *p)` and/or `_logcdf(x, *p)`: log survival / log CDF, elementwise
+  (either one is derived from the other when missing, lifelines-style);
+- `_reduce(x, w, cx, cw)` and `_loglik_reduced(stats, *p)`: sufficient
+  statistics of the exact rows (and of the right-censored rows when the family
+  sets `reduces_right = True`), taken once from the data, so that each
+  evaluation costs O(1) in the number of rows;
+- `_start()`: a data-based start (dict name -> float);
+- `_scipy(*p)`: the matching frozen scipy.stats distribution.
+
+Rows fall into kinds once, in the constructor: exact, right-censored (log S),
+left-censored (log F), interval-censored (log(F(u) − F(l))), and rows known
+only to lie somewhere in the support (they contribute 0). With truncation
+(a, b), every interval is first clipped to [a, b] and each counted row
+contributes − log(F(b) − F(a)).
+"""
+
+import numpy as np
+
+from ..core.ops import log1mexp, log_diff_exp, scatter, take
+from ..core.ops import sum as fsum
+from ..core.value import Value, as_value
+from .interval import IntervalData
+
+INF = np.inf
+KINDS = ("exact", "right", "left", "interval")
+
+
+class _Group:
+    """The rows of one kind: their row indices, bound(s) and weights."""
+
+    __slots__ = ("idx", "x", "u", "w", "unit")
+
+    def __init__(self, idx, x, u, w):
+        self.idx = idx
+        self.x = x
+        self.u = u
+        self.w = w
+        self.unit = bool(np.all(w == 1.0))
+
+    def wsum(self, term):
+        """Σ wᵢ termᵢ as one node (no product when every weight is 1)."""
+        if term.shape == ():
+            return term * float(self.w.sum())
+        return fsum(term) if self.unit else fsum(term * self.w)
+
+
+def _first(mask):
+    bad = np.flatnonzero(mask)
+    return int(bad[0]) if bad.size else None
+
+
+def _as_column(x, what):
+    if hasattr(x, "to_numpy"):  # pandas Series / Index
+        x = x.to_numpy()
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{what} must be numeric; got a string")
+    try:
+        arr = np.asarray(x)
+    except ValueError as err:
+        raise TypeError(f"{what} must be a numeric one-dimensional array") from err
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{what} must be numeric; got dtype {arr.dtype}")
+    arr = np.atleast_1d(arr.astype(np.float64))
+    if arr.ndim != 1:
+        raise ValueError(f"{what} must be one-dimensional; got shape {arr.shape}")
+    return arr
+
+
+class LogLikGenerator:
+    """Base class: bind data once, then call with parameters to get the log-likelihood graph."""
+
+    name = None
+    param_names = ()
+    constraints = ()
+    support = (-INF, INF)          # (lower, upper) end of the support
+    support_open = (False, False)  # is an exact observation at that end impossible?
+    discrete = False               # integer data (counts); no censoring
+    reduces_right = False          # `_reduce` also absorbs the right-censored rows
+    support_text = "a real number"
+
+    # -- construction --------------------------------------------------------------
+    def __init__(self, x, censored=None, weights=None, truncation=None, **options):
+        self.options = self._init_options(**options)
+        self._source = (x, censored)
+        cls = type(self).__name__
+        if isinstance(x, IntervalData):
+            if censored is not None:
+                raise TypeError(f"{cls}: give censoring either as censored= or as IntervalData, "
+                                "not both")
+            lower, upper = x.lower.copy(), x.upper.copy()
+        else:
+            if isinstance(x, Value):
+                x = x.data
+            data = _as_column(x, f"{cls} data")
+            if data.size == 0:
+                raise ValueError(f"{cls}: empty data (no observations)")
+            i = _first(np.isnan(data))
+            if i is not None:
+                raise ValueError(f"{cls}: data contain NaN at row {i}")
+            i = _first(np.isinf(data))
+            if i is not None:
+                raise ValueError(f"{cls}: data contain an infinite value at row {i} ({data[i]})")
+            lower, upper = data, data.copy()
+            if censored is not None:
+                mask = self._censor_mask(censored, data.size)
+                upper[mask] = INF
+        n = lower.size
+        self._lower, self._upper = lower, upper
+        self.weights = self._check_weights(weights, n)
+        self.truncation = self._check_truncation(truncation)
+        self._check_support(lower, upper)
+        self._classify(lower, upper)
+        exact, right = self._groups["exact"], self._groups["right"]
+        self._stats = None
+        if exact is not None or (right is not None and self.reduces_right):
+            ex = exact if exact is not None else _Group(np.zeros(0, int), np.zeros(0), None,
+                                                         np.zeros(0))
+            if right is not None and self.reduces_right:
+                self._stats = self._reduce(ex.x, ex.w, right.x, right.w)
+            elif exact is not None:
+                self._stats = self._reduce(ex.x, ex.w, None, None)
+
+    def _init_options(self, **options):
+        if options:
+            raise TypeError(f"{type(self).__name__} got unexpected keyword argument(s) "
+                            f"{sorted(options)}")
+        return {}
+
+    def _censor_mask(self, censored, n):
+        cls = type(self).__name__
+        if self.discrete:
+            raise ValueError(f"{cls}: censoring is not supported for the discrete family "
+                             f"{self.name!r}")
+        mask = _as_column(censored, f"{cls} censored mask")
+        if mask.size != n:
+            raise ValueError(f"{cls}: censored mask has length {mask.size} but the data have "
+                             f"{n} rows")
+        i = _first(~np.isin(mask, (0.0, 1.0)))
+        if i is not None:
+            raise ValueError(f"{cls}: censored mask must be boolean (True = censored); row {i} "
+                             f"is {mask[i]}")
+        return mask.astype(bool)
+
+    def _check_weights(self, weights, n):
+        cls = type(self).__name__
+        if weights is None:
+            return np.ones(n)
+        w = _as_column(weights, f"{cls} weights")
+        if w.size != n:
+            raise ValueError(f"{cls}: weights have length {w.size} but the data have {n} rows")
+        i = _first(~np.isfinite(w))
+        if i is not None:
+            raise ValueError(f"{cls}: weights must be finite; row {i} is {w[i]}")
+        i = _first(w < 0)
+        if i is not None:
+            raise ValueError(f"{cls}: negative weight at row {i} ({w[i]})")
+        return w
+
+    def _check_truncation(self, truncation):
+        cls = type(self).__name__
+        if truncation is None:
+            return None
+        try:
+            a, b = truncation
+        except (TypeError, ValueError):
+            raise TypeError(f"{cls}: truncation must be a pair (lower, upper); "
+                            f"got {truncation!r}") from None
+        a = -INF if a is None else a
+        b = INF if b is None else b
+        try:
+            a, b = float(a), float(b)
+        except (TypeError, ValueError):
+            raise TypeError(f"{cls}: truncation bounds must be numbers; got {truncation!r}") \
+                from None
+        if np.isnan(a) or np.isnan(b):
+            raise ValueError(f"{cls}: truncation bounds contain NaN: {truncation!r}")
+        if not a < b:
+            raise ValueError(f"{cls}: truncation lower bound {a} must be below the upper "
+                             f"bound {b}")
+        lo, hi = self.support
+        if self.discrete:
+            a, b = np.floor(a), np.floor(b)
+        if (b < lo if self.discrete else b <= lo) or a >= hi:
+            raise ValueError(f"{cls}: truncation ({a}, {b}) lies outside the support of "
+                             f"{self.name}")
+        return (a, b)
+
+    def _bad_exact(self, x):
+        """Mask of exact values outside the support (and non-integers for counts)."""
+        lo, hi = self.support
+        bad = (x < lo) | (x > hi)
+        if self.support_open[0]:
+            bad |= x == lo
+        if self.support_open[1]:
+            bad |= x == hi
+        return bad
+
+    def _check_support(self, lower, upper):
+        cls = type(self).__name__
+        exact = lower == upper
+        bad = exact & self._bad_exact(lower)
+        i = _first(bad)
+        if i is not None:
+            raise ValueError(f"{cls}: data outside the support of {self.name} "
+                             f"({self.support_text}): row {i} is {lower[i]}")
+        if self.discrete:
+            i = _first(~exact)
+            if i is not None:
+                raise ValueError(f"{cls}: censoring is not supported for the discrete family "
+                                 f"{self.name!r} (row {i} is an interval)")
+            i = _first(lower != np.round(lower))
+            if i is not None:
+                raise ValueError(f"{cls}: non-integer count at row {i} ({lower[i]})")
+            return
+        lo, hi = self.support
+        cens = ~exact
+        i = _first(cens & ((upper < lo) | (lower > hi)))
+        if i is not None:
+            raise ValueError(f"{cls}: censored row {i} ({lower[i]}, {upper[i]}) lies outside the "
+                             f"support of {self.name} ({self.support_text})")
+        i = _first(cens & (upper <= lo))
+        if i is not None:
+            raise ValueError(f"{cls}: censored row {i} has upper bound {upper[i]} at the lower "
+                             f"end of the support: it has probability zero")
+        i = _first(cens & (lower >= hi))
+        if i is not None:
+            raise ValueError(f"{cls}: censored row {i} has lower bound {lower[i]} at the upper "
+                             f"end of the support: it has probability zero")
+
+    def _classify(self, lower, upper):
+        cls = type(self).__name__
+        lo, hi = self.support
+        exact = lower == upper
+        if self.truncation is not None:
+            a, b = self.truncation
+            x = lower
+            out = exact & ((x < a) | (x > b) | ((x == a) & self.discrete))
+            i = _first(out)
+            if i is not None:
+                span = f"({a}, {b}]" if self.discrete else f"[{a}, {b}]"
+                raise ValueError(f"{cls}: truncation {span} excludes row {i} ({x[i]})")
+            cl, cu = np.maximum(lower, a), np.minimum(upper, b)
+            i = _first(~exact & ~(cl < cu))
+            if i is not None:
+                raise ValueError(f"{cls}: truncation ({a}, {b}) excludes censored row {i} "
+                                 f"({lower[i]}, {upper[i]})")
+            lower, upper = np.where(exact, lower, cl), np.where(exact, upper, cu)
+        left_open = lower <= lo
+        right_open = upper >= hi
+        kinds = {
+            "exact": exact,
+            "right": ~exact & right_open & ~left_open,
+            "left": ~exact & left_open & ~right_open,
+            "interval": ~exact & ~left_open & ~right_open,
+        }
+        self._unknown = ~exact & left_open & right_open
+        w = self.weights
+        self._groups = {}
+        for kind, mask in kinds.items():
+            idx = np.flatnonzero(mask)
+            if idx.size == 0:
+                self._groups[kind] = None
+            elif kind == "left":
+                self._groups[kind] = _Group(idx, upper[idx], None, w[idx])
+            else:
+                self._groups[kind] = _Group(idx, lower[idx], upper[idx] if kind == "interval"
+                                            else None, w[idx])
+        self._counted_weight = float(w[~self._unknown].sum())
+
+    # -- public surface ---------------------------------------------------------------
+    @property
+    def n(self):
+        """Number of rows."""
+        return self._lower.size
+
+    @property
+    def nobs(self):
+        """Sum of the frequency weights (each row counted w times)."""
+        return float(self.weights.sum())
+
+    @property
+    def censored(self):
+        """Boolean mask of the rows that are not exact observations."""
+        return self._lower != self._upper
+
+    def __repr__(self):
+        extra = []
+        if self.censored.any():
+            extra.append(f"censored={int(self.censored.sum())}")
+        if self.truncation is not None:
+            extra.append(f"truncation={self.truncation}")
+        return f"{type(self).__name__}(n={self.n}{''.join(', ' + e for e in extra)})"
+
+    def _params(self, params, where="log-likelihood"):
+        cls = type(self).__name__
+        if len(params) != len(self.param_names):
+            raise TypeError(f"{cls} takes {len(self.param_names)} parameter(s) "
+                            f"{self.param_names}; got {len(params)}")
+        out = []
+        for name, kind, p in zip(self.param_names, self.constraints, params):
+            v = as_value(p)
+            d = np.asarray(v.data, dtype=float)
+            if d.ndim and d.shape != (self.n,):
+                raise ValueError(f"{cls}: parameter {name} must be a scalar or have one value per "
+                                 f"row ({self.n}); got shape {d.shape}")
+            flat = np.atleast_1d(d)
+            if kind == "positive":
+                bad, space = ~(flat > 0) | ~np.isfinite(flat), "positive"
+            elif kind == "unit":
+                bad, space = ~((flat > 0) & (flat < 1)), "in (0, 1)"
+            else:
+                bad, space = ~np.isfinite(flat), "finite"
+            i = _first(bad)
+            if i is not None:
+                at = f" at index {i}" if d.ndim else ""
+                raise ValueError(f"{cls}: parameter {name} must be {space}; got {flat[i]}{at}")
+            out.append(v)
+        self._check_params(out)
+        return out
+
+    def _check_params(self, params):
+        """Hook for joint parameter checks beyond each one's space."""
+
+    def __call__(self, *params):
+        """The log-likelihood: Σ wᵢ · (row i's log density, log S, log F or log ΔF) as a scalar Value."""
+        p = self._params(params)
+        for name, v in zip(self.param_names, p):
+            if v.shape != ():
+                raise ValueError(f"{type(self).__name__}: the log-likelihood takes scalar "
+                                 f"parameters ({name} has shape {v.shape}); use contributions() "
+                                 "for one value per row")
+        g = self._groups
+        terms = []
+        covered = set()
+        if self._stats is not None:
+            terms.append(self._loglik_reduced(self._stats, *p))
+            covered.add("exact")
+            if self.reduces_right:
+                covered.add("right")
+        for kind in KINDS:
+            grp = g[kind]
+            if grp is None or kind in covered:
+                continue
+            terms.append(grp.wsum(self._term(kind, grp, p)))
+        if self.truncation is not None and self._counted_weight > 0:
+            terms.append(-self._counted_weight * self._log_norm(*p))
+        if not terms:
+            return Value.constant(0.0)
+        total = terms[0]
+        for t in terms[1:]:
+            total = total + t
+        return total
+
+    def _term(self, kind, grp, p):
+        if kind == "exact":
+            return self._logpdf(grp.x, *p)
+        if kind == "right":
+            return self._logsf(grp.x, *p)
+        if kind == "left":
+            return self._logcdf(grp.x, *p)
+        return self._log_interval(grp.x, grp.u, *p)
+
+    def contributions(self, *params):
+        """Each row's unweighted log-likelihood term, a Value of shape (n,).
+
+        Parameters may be scalars or Values of shape (n,) (one value per row), so
+        that the gradient of the sum gives per-row scores.
+        """
+        p = self._params(params)
+        n = self.n
+        out = None
+        for kind in KINDS:
+            grp = self._groups[kind]
+            if grp is None:
+                continue
+            pg = [v if v.shape == () else take(v, index=grp.idx) for v in p]
+            term = self._term(kind, grp, pg)
+            if self.truncation is not None:
+                term = term - self._log_norm(*pg)
+            if term.shape != grp.idx.shape:
+                term = term + np.zeros(grp.idx.size)
+            placed = scatter(term, index=grp.idx, shape=(n,), out_shape=grp.idx.shape)
+            out = placed if out is None else out + placed
+        return Value.constant(np.zeros(n)) if out is None else out
+
+    def reweighted(self, w):
+        """The same data, censoring and truncation with frequency weights `w`."""
+        x, censored = self._source
+        return type(self)(x, censored=censored, weights=w, truncation=self.truncation,
+                          **self.options)
+
+    def start(self):
+        """A data-based starting point inside the parameter space: dict name -> float."""
+        start = {k: float(v) for k, v in self._start().items()}
+        for name, kind in zip(self.param_names, self.constraints):
+            v = start[name]
+            if not np.isfinite(v):
+                v = 1.0 if kind == "positive" else (0.5 if kind == "unit" else 0.0)
+            if kind == "positive":
+                v = max(v, 1e-8)
+            elif kind == "unit":
+                v = min(max(v, 1e-6), 1 - 1e-6)
+            start[name] = v
+        return start
+
+    def scipy(self, *params):
+        """The frozen scipy.stats distribution at these parameter values (truncation not applied)."""
+        vals = [float(as_value(p).data) for p in params]
+        self._params(vals)
+        return self._scipy(*vals)
+
+    def simulate(self, params, rng=None):
+        """A generator of the same design (rows, weights, right censoring, truncation) on data
+        drawn from the model at `params` (a sequence or a dict keyed by parameter name).
+
+        A right-censored row with censoring time c becomes min(T, c), censored iff T > c.
+        """
+        cls = type(self).__name__
+        if isinstance(params, dict):
+            missing = [k for k in self.param_names if k not in params]
+            if missing:
+                raise ValueError(f"{cls}.simulate: missing parameter(s) {missing}")
+            params = [params[k] for k in self.param_names]
+        vals = [float(as_value(p).data) for p in params]
+        self._params(vals)
+        lower, upper = self._lower, self._upper
+        right = np.isinf(upper) & (lower != upper)
+        other = (lower != upper) & ~right
+        i = _first(other)
+        if i is not None:
+            raise ValueError(f"{cls}.simulate: row {i} is left- or interval-censored; simulating "
+                             "such data needs a censoring model (inspection times), which this "
+                             "design does not contain")
+        rng = np.random.default_rng(rng)
+        dist = self._scipy(*vals)
+        n = self.n
+        if self.truncation is None:
+            t = np.asarray(dist.rvs(size=n, random_state=rng), dtype=float)
+        else:
+            a, b = self.truncation
+            fa, fb = dist.cdf(a), dist.cdf(b)
+            u = fa + rng.uniform(size=n) * (fb - fa)
+            t = np.asarray(dist.ppf(u), dtype=float)
+        if not right.any():
+            return type(self)(t, weights=self.weights, truncation=self.truncation, **self.options)
+        c = lower
+        cens = right & (t > c)
+        obs = np.where(cens, c, t)
+        return type(self)(obs, censored=cens, weights=self.weights, truncation=self.truncation,
+                          **self.options)
+
+    # -- formulae a family may derive -------------------------------------------------
+    def _logsf(self, x, *p):
+        return log1mexp(self._logcdf(x, *p))
+
+    def _logcdf(self, x, *p):
+        return log1mexp(self._logsf(x, *p))
+
+    def _log_interval(self, lo, hi, *p):
+        """log(F(hi) − F(lo)), from the log CDF (accurate in both tails when it is)."""
+        return log_diff_exp(self._logcdf(hi, *p), self._logcdf(lo, *p))
+
+    def _log_norm(self, *p):
+        """log(F(b) − F(a)) for the truncation bounds (a, b), at these parameters."""
+        a, b = self.truncation
+        lo, hi = self.support
+        a_free = a < lo or (a == lo and not self.discrete)
+        b_free = b >= hi
+        if a_free and b_free:
+            return as_value(0.0)
+        if a_free:
+            return self._logcdf(np.float64(b), *p)
+        if b_free:
+            return self._logsf(np.float64(a), *p)
+        return self._log_interval(np.float64(a), np.float64(b), *p)
+
+    def _reduce(self, x, w, cx, cw):
+        """Sufficient statistics of the exact rows (and right-censored ones); None if none."""
+        return None
+
+    def _loglik_reduced(self, stats, *p):
+        raise NotImplementedError
+
+    def _start(self):
+        raise NotImplementedError
+
+    def _scipy(self, *p):
+        raise NotImplementedError
+
+    # -- helpers for families -----------------------------------------------------------
+    def _cached(self, key, x, fn):
+        """fn(x) for data array x, computed once per generator and array."""
+        cache = self.__dict__.setdefault("_data_cache", {})
+        k = (key, id(x))
+        hit = cache.get(k)
+        if hit is None or hit[0] is not x:
+            hit = (x, fn(x))
+            cache[k] = hit
+        return hit[1]
+
+    def _start_values(self):
+        """Representative values and weights for a start: exact rows, plus each censored row's
+        finite bound (the midpoint of an interval)."""
+        xs, ws = [], []
+        for kind in KINDS:
+            grp = self._groups[kind]
+            if grp is None:
+                continue
+            if kind == "interval":
+                xs.append(0.5 * (grp.x + grp.u))
+            else:
+                xs.append(grp.x)
+            ws.append(grp.w)
+        if not xs:
+            return np.ones(1), np.ones(1)
+        x, w = np.concatenate(xs), np.concatenate(ws)
+        if w.sum() <= 0:
+            w = np.ones_like(w)
+        return x, w

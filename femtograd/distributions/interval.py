@@ -1,0 +1,58 @@
+"""Interval-censored observations: each row is known to lie in [lower, upper].
+
+`lower == upper` is an exact observation, `upper = inf` a right-censored one
+(known only to exceed `lower`), `lower = -inf` (or the lower end of the support,
+such as 0 for lifetimes) a left-censored one; anything else is an interval.
+The convention is fitdistrplus's, and all kinds may be mixed in one data set.
+"""
+
+import numpy as np
+
+
+def _column(x, what):
+    if hasattr(x, "to_numpy"):  # pandas Series
+        x = x.to_numpy()
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{what} must be numeric; got dtype {arr.dtype}")
+    arr = np.atleast_1d(arr.astype(np.float64))
+    if arr.ndim != 1:
+        raise ValueError(f"{what} must be one-dimensional; got shape {arr.shape}")
+    return arr
+
+
+class IntervalData:
+    """Rows known to lie in [lower, upper]; see the module docstring for the kinds."""
+
+    __slots__ = ("lower", "upper")
+
+    def __init__(self, lower, upper):
+        lower = _column(lower, "IntervalData lower")
+        upper = _column(upper, "IntervalData upper")
+        if lower.shape != upper.shape:
+            raise ValueError(f"IntervalData: lower has {lower.size} rows but upper has {upper.size}")
+        if lower.size == 0:
+            raise ValueError("IntervalData: empty data (no rows)")
+        for arr, what in ((lower, "lower"), (upper, "upper")):
+            bad = np.flatnonzero(np.isnan(arr))
+            if bad.size:
+                raise ValueError(f"IntervalData: {what} contains NaN at row {bad[0]}")
+        bad = np.flatnonzero(lower == np.inf)
+        if bad.size:
+            raise ValueError(f"IntervalData: lower is +inf at row {bad[0]}")
+        bad = np.flatnonzero(upper == -np.inf)
+        if bad.size:
+            raise ValueError(f"IntervalData: upper is -inf at row {bad[0]}")
+        bad = np.flatnonzero(lower > upper)
+        if bad.size:
+            i = bad[0]
+            raise ValueError(f"IntervalData: lower > upper at row {i} "
+                             f"(lower {lower[i]!r}, upper {upper[i]!r})")
+        self.lower = lower
+        self.upper = upper
+
+    def __len__(self):
+        return self.lower.size
+
+    def __repr__(self):
+        return f"IntervalData(n={len(self)})"

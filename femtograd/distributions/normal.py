@@ -1,0 +1,51 @@
+"""Normal: f(x) = exp(−(x − mu)² / (2 sigma²)) / (sigma √(2π)) (R's dnorm(x, mean, sd))."""
+
+import numpy as np
+from scipy import stats
+
+from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, square
+from .base import LogLikGenerator
+
+
+def weighted_moments(x, w):
+    """Total weight, weighted mean and centred sum of squares (two-pass, so accurate)."""
+    total = float(w.sum())
+    mean = float(np.dot(w, x) / total)
+    return total, mean, float(np.dot(w, np.square(x - mean)))
+
+
+class NormalLogLik(LogLikGenerator):
+    """Normal log-likelihood with mean mu and standard deviation sigma > 0 (R's dnorm).
+
+    Exact rows reduce to (Σw, weighted mean, centred sum of squares).
+    """
+
+    name = "normal"
+    param_names = ("mu", "sigma")
+    constraints = ("real", "positive")
+
+    def _logpdf(self, x, mu, sigma):
+        return -0.5 * square((x - mu) / sigma) - log(sigma) - LOG_SQRT_2PI
+
+    def _logsf(self, x, mu, sigma):
+        return log_ndtr((mu - x) / sigma)
+
+    def _logcdf(self, x, mu, sigma):
+        return log_ndtr((x - mu) / sigma)
+
+    def _reduce(self, x, w, cx, cw):
+        return weighted_moments(x, w) if x.size and w.sum() > 0 else None
+
+    def _loglik_reduced(self, stats, mu, sigma):
+        total, mean, ss = stats
+        return (-0.5 * (ss + total * square(mean - mu)) / square(sigma)
+                - total * log(sigma) - total * LOG_SQRT_2PI)
+
+    def _start(self):
+        x, w = self._start_values()
+        total, mean, ss = weighted_moments(x, w)
+        sd = np.sqrt(ss / total) if ss > 0 else max(abs(mean), 1.0)
+        return {"mu": mean, "sigma": sd}
+
+    def _scipy(self, mu, sigma):
+        return stats.norm(loc=mu, scale=sigma)
