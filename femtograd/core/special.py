@@ -17,6 +17,11 @@ from .ops import digamma, exp, lgamma, log, log1p, scaled, square
 from .primitive import primitive
 
 arctan = primitive("arctan", np.arctan, lambda g, ans, x: g / (1.0 + square(x)))
+arctan2 = primitive("arctan2", np.arctan2,
+                    lambda g, ans, y, x: g * x / (square(x) + square(y)),
+                    lambda g, ans, y, x: -g * y / (square(x) + square(y)))
+arctan2.__doc__ = "The angle of the point (x, y), in (−π, π]; arctan2(1, −z) = π/2 + arctan(z) " \
+    "stays accurate as z → −∞."
 
 
 def _diff(f, args, orders):
