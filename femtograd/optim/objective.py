@@ -87,6 +87,7 @@ class GraphObjective:
     def grads(self):
         s = self._shared
         if s["grads"] is None:
+            self._plan(0).run()  # new nodes are computed from their inputs' data: refresh first
             s["grads"] = grad_nodes(self.ll, self.leaves)
         return s["grads"]
 
@@ -95,6 +96,7 @@ class GraphObjective:
         """Hessian nodes as a list of rows (upper triangle built, mirrored)."""
         s = self._shared
         if s["hess"] is None:
+            self._plan(1).run()
             p = len(self.leaves)
             rows = [[None] * p for _ in range(p)]
             for i, g in enumerate(self.grads):

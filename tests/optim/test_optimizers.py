@@ -1,0 +1,147 @@
+"""Specifications of the optimizers: line search, Newton, BFGS, clipped gradient ascent."""
+
+import math
+
+import numpy as np
+import pytest
+
+import femtograd as fg
+from femtograd.optim import (FunctionObjective, GraphObjective, Tolerances, backtrack, bfgs,
+                             grad_clip, gradient_ascent, newton, newton_direction)
+
+
+def rosenbrock():
+    """Negative Rosenbrock: maximum 0 at (1, 1); the Hessian is indefinite in places."""
+    def f(x):
+        return -((1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2)
+
+    def g(x):
+        return -np.array([-2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] ** 2),
+                          200 * (x[1] - x[0] ** 2)])
+
+    def h(x):
+        return -np.array([[2 - 400 * x[1] + 1200 * x[0] ** 2, -400 * x[0]],
+                          [-400 * x[0], 200.0]])
+    return FunctionObjective(f, g, h)
+
+
+def exponential_objective(x, transform=True):
+    rate = fg.val(1.0)
+    ll = fg.log(rate) * len(x) - rate * fg.sum(x)
+    return GraphObjective(ll, [rate], ["positive"], transform=transform), rate
+
+
+@pytest.fixture
+def sample():
+    return np.random.default_rng(1).exponential(1 / 7.3, 30)
+
+
+# -- line search --------------------------------------------------------------------------
+def test_backtrack_takes_the_full_step_when_it_increases_enough():
+    f = lambda x: -float(x[0] ** 2)
+    step = backtrack(f, np.array([1.0]), -1.0, np.array([-2.0]), np.array([-1.0]))
+    assert step.t == 1.0 and step.x[0] == 0.0 and step.f == 0.0
+
+
+def test_backtrack_rejects_non_finite_trial_points_instead_of_raising():
+    def f(x):
+        return math.log(1 - x[0]) if x[0] < 1 else math.nan  # undefined beyond 1
+    step = backtrack(f, np.array([0.0]), 0.0, np.array([-1.0]), np.array([4.0]))
+    assert step is None  # every step is uphill or undefined ...
+    step = backtrack(lambda x: -abs(x[0] - 0.5) if x[0] < 1 else -math.inf,
+                     np.array([0.0]), -0.5, np.array([1.0]), np.array([8.0]))
+    assert step is not None and step.x[0] < 1 and step.f > -0.5  # ... or a shorter one is taken
+
+
+def test_backtrack_refuses_a_direction_that_is_not_ascent():
+    assert backtrack(lambda x: 0.0, np.array([0.0]), 0.0, np.array([1.0]),
+                     np.array([-1.0])) is None
+
+
+# -- Newton --------------------------------------------------------------------------------
+def test_newton_direction_is_the_newton_step_when_the_hessian_is_negative_definite():
+    h = np.array([[-4.0, 1.0], [1.0, -3.0]])
+    g = np.array([1.0, 2.0])
+    d, modified = newton_direction(g, h)
+    assert not modified
+    np.testing.assert_allclose(d, np.linalg.solve(-h, g))
+
+
+def test_newton_direction_is_an_ascent_direction_when_the_hessian_is_indefinite():
+    h = np.array([[2.0, 0.0], [0.0, -1.0]])
+    g = np.array([1.0, 1.0])
+    d, modified = newton_direction(g, h)
+    assert modified and g @ d > 0
+
+
+def test_newton_maximizes_negative_rosenbrock_and_never_steps_downhill():
+    res = newton(rosenbrock(), np.array([-1.2, 1.0]))
+    assert res.converged and res.status == "converged"
+    np.testing.assert_allclose(res.x, [1.0, 1.0], atol=1e-8)
+    assert np.all(np.diff(res.history) > 0)
+
+
+def test_bfgs_maximizes_negative_rosenbrock_and_never_steps_downhill():
+    res = bfgs(rosenbrock(), np.array([-1.2, 1.0]))
+    assert res.converged
+    np.testing.assert_allclose(res.x, [1.0, 1.0], atol=1e-6)
+    assert np.all(np.diff(res.history) > 0)
+
+
+def test_max_iterations_gives_a_status_and_message_not_an_exception():
+    res = newton(rosenbrock(), np.array([-1.2, 1.0]), Tolerances(max_iter=2))
+    assert not res.converged
+    assert res.status == "max_iterations" and "2 iterations" in res.message
+
+
+def test_a_non_finite_start_is_a_status_not_an_exception():
+    res = newton(FunctionObjective(lambda x: np.log(x[0]), lambda x: 1 / x, None),
+                 np.array([-1.0]))
+    assert res.status == "non_finite" and not res.converged
+
+
+def test_all_optimizers_return_the_same_result_type(sample):
+    obj, _ = exponential_objective(sample)
+    results = [newton(obj, np.zeros(1)), bfgs(obj, np.zeros(1))]
+    nat, _ = exponential_objective(sample, transform=False)
+    results.append(gradient_ascent(nat, np.ones(1)))
+    assert len({type(r) for r in results}) == 1
+    for r in results:
+        assert {"x", "loglik", "grad", "iterations", "status", "message", "method"} <= set(vars(r))
+
+
+def test_newton_bfgs_and_gradient_ascent_agree_on_the_exponential_rate(sample):
+    mle = 1 / sample.mean()
+    obj, _ = exponential_objective(sample)
+    assert math.exp(newton(obj, np.zeros(1)).x[0]) == pytest.approx(mle, rel=1e-12)
+    assert math.exp(bfgs(obj, np.zeros(1)).x[0]) == pytest.approx(mle, rel=1e-8)
+    nat, _ = exponential_objective(sample, transform=False)
+    res = gradient_ascent(nat, np.ones(1), lr=0.2, iterations=2000, tol=1e-8)
+    assert res.converged and res.x[0] == pytest.approx(mle, rel=1e-7)
+
+
+# -- clipped gradient ascent: the vignette -----------------------------------------------------
+def test_gradient_ascent_reproduces_the_vignette_loop_step_for_step(sample):
+    rate = fg.val(1.0)
+    loglik = fg.log(rate) * len(sample) - rate * fg.sum(sample)
+    for _ in range(200):
+        fg.zero_grad(loglik)
+        fg.backward(loglik)
+        rate.data = rate.data + 0.2 * grad_clip(fg.grad(rate))
+    nat, _ = exponential_objective(sample, transform=False)
+    res = gradient_ascent(nat, np.ones(1), lr=0.2, max_norm=1.0, iterations=200, tol=0.0)
+    assert res.x[0] == pytest.approx(rate.data, rel=1e-14)
+    assert res.status == "max_iterations"
+
+
+def test_gradient_ascent_halves_a_step_that_leaves_the_parameter_space():
+    x = np.array([0.5, 0.6])
+    nat, _ = exponential_objective(x, transform=False)
+    res = gradient_ascent(nat, np.array([1.0]), lr=5.0, iterations=3, tol=0.0)
+    assert res.x[0] > 0 and np.isfinite(res.loglik)
+
+
+def test_gradient_ascent_rejects_a_non_positive_learning_rate(sample):
+    nat, _ = exponential_objective(sample, transform=False)
+    with pytest.raises(ValueError, match="lr must be positive"):
+        gradient_ascent(nat, np.ones(1), lr=0.0)
