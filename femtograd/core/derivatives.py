@@ -10,23 +10,27 @@ import inspect
 import numpy as np
 
 from .primitive import unbroadcast
-from .value import Plan, Value, topological_order
+from .value import Plan, Value, as_array, topological_order
 
 
 def grad_nodes(out, wrt, seed=None):
     """Gradient of `out` with respect to each node in `wrt`, as Value nodes of their shapes."""
     seed = Value.constant(1.0) if seed is None else _as_seed(seed, out.shape)
     grads = {id(out): seed}
+    wanted = {id(w) for w in wrt}
     for node in reversed(topological_order([out])):
         g = grads.get(id(node))
         if g is None or node._op is None:
             continue
-        del grads[id(node)]
-        kw = node._kw or {}
-        for arg, vjp in zip(node._args, node._op.vjps):
+        if id(node) not in wanted:
+            del grads[id(node)]
+        op, kw = node._op, node._kw or {}
+        for arg, vjp in zip(node._args, op.vjps):
             if vjp is None or not arg._variable:
                 continue
-            contribution = unbroadcast(vjp(g, node, *node._args, **kw), node.shape, arg.shape)
+            contribution = vjp(g, node, *node._args, **kw)
+            if op.elementwise:  # only broadcasting ops need summing back to the input's shape
+                contribution = unbroadcast(contribution, node.shape, arg.shape)
             prior = grads.get(id(arg))
             grads[id(arg)] = contribution if prior is None else prior + contribution
     result = []
@@ -59,6 +63,8 @@ def backward(out, seed=None):
     The gradient graph is built once per node and re-evaluated on later calls, so
     a loop that moves a leaf and calls `backward` again stays exact.
     """
+    if not isinstance(out, Value):
+        raise TypeError(f"backward() takes a Value; got {type(out).__name__}")
     if seed is None and out.shape != ():
         raise ValueError(f"backward() of a non-scalar node (shape {out.shape}) needs an explicit "
                          "seed gradient of that shape")
@@ -98,11 +104,8 @@ def _bind(f, params):
             raise ValueError(f"missing parameter(s) {missing} for {f.__name__}")
         values = [params[k] for k in names[:len(params)]]
     else:
-        values = list(np.atleast_1d(np.asarray(params, dtype=float))) if np.ndim(params) <= 1 \
-            else None
-        if values is None:
-            raise ValueError(f"params must be a sequence of numbers; got shape {np.shape(params)}")
-    leaves_ = [Value(v) for v in values]
+        values = list(params) if isinstance(params, (list, tuple, np.ndarray)) else [params]
+    leaves_ = [Value(as_array(v, "a parameter")) for v in values]
     for leaf in leaves_:
         if leaf.shape != ():
             raise ValueError(f"each parameter must be a scalar; got shape {leaf.shape}")

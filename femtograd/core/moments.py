@@ -10,7 +10,7 @@ parameter value: the pass is cached on the data and reused by every order.
 import numpy as np
 
 from .primitive import primitive
-from .value import Value
+from .value import Value, as_array
 
 
 class ExpMomentData:
@@ -51,7 +51,19 @@ _exp_moment = primitive(
 
 def exp_moments(k, t, weights=None, order=0):
     """Σ wᵢ tᵢ^order exp(k·tᵢ) over constant data `t`, differentiable in scalar `k`."""
-    data = t if isinstance(t, ExpMomentData) else ExpMomentData(t, weights)
+    if isinstance(t, ExpMomentData):
+        if weights is not None:
+            raise ValueError("weights belong to the ExpMomentData; pass them when building it")
+        data = t
+    else:
+        if isinstance(t, Value):
+            if t.is_variable:
+                raise ValueError("exp_moments differentiates in k only; t must be data, not a val()")
+            t = t.data
+        data = ExpMomentData(as_array(t, "t"), None if weights is None else as_array(weights, "weights"))
+        if data.weights is not None and np.shape(data.weights) != np.shape(data.t):
+            raise ValueError(f"weights of shape {np.shape(data.weights)} do not match t of shape "
+                             f"{np.shape(data.t)}")
     if isinstance(k, Value) and k.shape != ():
         raise ValueError(f"exp_moments needs a scalar k; got shape {k.shape}")
     return _exp_moment(k, data=data, order=order)

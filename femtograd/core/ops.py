@@ -14,6 +14,11 @@ from .value import Value, as_value
 LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
 
 
+def _plain(out):
+    """A 0-d array result as a float, so scalar nodes always hold floats."""
+    return float(out) if np.ndim(out) == 0 else out
+
+
 def _is_one(v):
     return v._op is None and not v._variable and v.shape == () and v._data == 1.0
 
@@ -51,8 +56,13 @@ log1p = primitive("log1p", np.log1p, lambda g, ans, x: g / (1.0 + x))
 expm1 = primitive("expm1", np.expm1, lambda g, ans, x: scaled(g, ans + 1.0))
 sqrt = primitive("sqrt", np.sqrt, lambda g, ans, x: g / (2.0 * ans))
 square = primitive("square", np.square, lambda g, ans, x: scaled(g, 2.0 * x))
-polygamma = primitive("polygamma", lambda x, n: special.polygamma(n, x),
+def _polygamma(x, *, n):
+    return _plain(special.polygamma(n, x))
+
+
+polygamma = primitive("polygamma", _polygamma,
                       lambda g, ans, x, n: scaled(g, polygamma(x, n=n + 1)))
+polygamma.__doc__ = "polygamma(x, n=n): the n-th derivative of digamma at x (n keyword-only, unlike scipy)."
 digamma = primitive("digamma", special.digamma,
                     lambda g, ans, x: scaled(g, polygamma(x, n=1)))
 lgamma = primitive("lgamma", special.gammaln, lambda g, ans, x: scaled(g, digamma(x)))
@@ -69,13 +79,16 @@ softplus = primitive("softplus", lambda x: np.logaddexp(0.0, x),
 
 
 def _log1mexp(x):
+    # each formula only where it is accurate; x = 0 gives -inf and x > 0 nan, as log(1 - exp(x))
     x = np.asarray(x, dtype=float)
-    out = np.where(x > -np.log(2), np.log(-np.expm1(np.minimum(x, -1e-300))),
-                   np.log1p(-np.exp(np.minimum(x, 0.0))))
-    return float(out) if out.ndim == 0 else out
+    out = np.empty_like(x)
+    near = x > -np.log(2)
+    out[near] = np.log(-np.expm1(x[near]))
+    out[~near] = np.log1p(-np.exp(x[~near]))
+    return _plain(out)
 
 
-log1mexp = primitive("log1mexp", _log1mexp, lambda g, ans, x: g / -expm1(-x))
+log1mexp = primitive("log1mexp", _log1mexp, lambda g, ans, x: -scaled(g, exp(x - ans)))
 log1mexp.__doc__ = "log(1 - exp(x)) for x <= 0, accurate at both ends."
 
 
@@ -116,7 +129,7 @@ def log_diff_exp(x, y):
 
 
 # -- selection ------------------------------------------------------------------
-where = primitive("where", lambda c, x, y: np.where(c != 0, x, y),
+where = primitive("where", lambda c, x, y: _plain(np.where(c != 0, x, y)),
                   None,
                   lambda g, ans, c, x, y: where(c, g, 0.0),
                   lambda g, ans, c, x, y: where(c, 0.0, g))
@@ -133,12 +146,17 @@ def _scatter(g, index, shape, out_shape):
     return z
 
 
+def _scatter_vjp(g, ans, x, index, shape, out_shape):
+    if g.shape != shape:  # g stands for its broadcast
+        g = broadcast_to(g, shape=shape)
+    return unbroadcast(take(g, index=index), out_shape, x.shape)  # x may stand for its broadcast
+
+
 take = primitive("take", _take,
                  lambda g, ans, x, index: scatter(g, index=index, shape=x.shape, out_shape=ans.shape),
                  elementwise=False)
-scatter = primitive("scatter", _scatter,
-                    lambda g, ans, x, index, shape, out_shape: take(g, index=index),
-                    elementwise=False)
+scatter = primitive("scatter", _scatter, _scatter_vjp, elementwise=False)
+scatter.__doc__ = "Add `g` (broadcast to `out_shape`) into zeros of `shape` at `index`: take's adjoint."
 
 
 # -- shapes and reductions --------------------------------------------------------

@@ -23,7 +23,7 @@ def as_array(x, what="value"):
     """
     if isinstance(x, (bool, int, float, np.integer, np.floating, np.bool_)):
         return float(x)
-    if isinstance(x, (list, tuple, np.ndarray)):
+    if isinstance(x, (list, tuple, np.ndarray)) or (hasattr(x, "__array__") and not isinstance(x, Value)):
         try:
             arr = np.asarray(x)
         except ValueError as err:  # ragged lists
@@ -35,6 +35,11 @@ def as_array(x, what="value"):
     raise TypeError(f"{what} must be a number or numeric array; got {type(x).__name__}")
 
 
+def _own(x):
+    """A variable's own copy, so that changing the caller's array cannot move it unseen."""
+    return x.copy() if isinstance(x, np.ndarray) else x
+
+
 class Value:
     """A node of the expression graph: `.data`, `.grad`, and the ops that built it."""
 
@@ -44,12 +49,12 @@ class Value:
 
     def __init__(self, data, name=None):
         """A variable leaf (what `val` makes): it receives gradients and may be moved."""
-        self._init_leaf(as_array(data), variable=True, name=name)
+        self._init_leaf(_own(as_array(data)), variable=True, name=name)
 
     def _init_leaf(self, data, variable, name=None):
         self._data = data
         self.shape = np.shape(data)
-        self.grad = np.zeros(self.shape) if self.shape else 0.0
+        self.grad = (np.zeros(self.shape) if self.shape else 0.0) if variable else None
         self.name = name
         self.evaluations = 1
         self._op = None
@@ -107,7 +112,7 @@ class Value:
         if self._op is not None or not self._variable:
             raise TypeError("only a leaf made with val() can be assigned; "
                             f"this node is {'a constant' if self._op is None else self._op.name + '(...)'}")
-        new = as_array(new)
+        new = _own(as_array(new))
         if np.shape(new) != self.shape:
             raise ValueError(f"cannot assign shape {np.shape(new)} to a leaf of shape {self.shape}")
         self._data = new
@@ -119,6 +124,16 @@ class Value:
 
     def __float__(self):
         return float(self.data)
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a scalar Value")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("a scalar Value is not iterable")
+        return (self[i] for i in range(self.shape[0]))
 
     @property
     def ndim(self):
