@@ -8,8 +8,25 @@ from .interval import IntervalData
 from .exponential import ExpLogLik
 from .normal import NormalLogLik
 from .weibull import WeibullLogLik
+from .gamma import GammaLogLik
+from .lognormal import LogNormalLogLik
+from .poisson import PoissonLogLik
+from .bernoulli import BernoulliLogLik
+from .binomial import BinomialLogLik
+from .geometric import GeometricLogLik
+from .negbinomial import NegBinomialLogLik
+from .beta import BetaLogLik
+from .logistic import LogisticLogLik
+from .loglogistic import LogLogisticLogLik
+from .gumbel import GumbelLogLik
+from .cauchy import CauchyLogLik
+from .studentt import StudentTLogLik
+from .inversegaussian import InverseGaussianLogLik
 
-GENERATORS = (ExpLogLik, NormalLogLik, WeibullLogLik)
+GENERATORS = (ExpLogLik, NormalLogLik, WeibullLogLik, GammaLogLik, LogNormalLogLik,
+              PoissonLogLik, BernoulliLogLik, BinomialLogLik, GeometricLogLik, NegBinomialLogLik,
+              BetaLogLik, LogisticLogLik, LogLogisticLogLik, GumbelLogLik, CauchyLogLik,
+              StudentTLogLik, InverseGaussianLogLik)
 
 REGISTRY = {cls.name: cls for cls in GENERATORS}
 

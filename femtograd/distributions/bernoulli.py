@@ -1,0 +1,48 @@
+"""Bernoulli: P(X = 1) = prob, P(X = 0) = 1 − prob (R's dbinom(x, 1, prob))."""
+
+import numpy as np
+from scipy import stats
+
+from ..core.ops import log, log1p
+from .base import LogLikGenerator
+
+
+class BernoulliLogLik(LogLikGenerator):
+    """Bernoulli log-likelihood: P(X = x) = prob^x (1 − prob)^(1−x) for x in {0, 1}, with
+    0 < prob < 1 (R's dbinom(x, size = 1, prob)).
+
+    Rows reduce to (Σw, Σw x).
+    """
+
+    name = "bernoulli"
+    param_names = ("prob",)
+    constraints = ("unit",)
+    support = (0.0, 1.0)
+    support_text = "0 or 1"
+    discrete = True
+
+    def _bad_exact(self, x):
+        return (x != 0.0) & (x != 1.0)
+
+    def _logpdf(self, x, prob):
+        return x * log(prob) + (1.0 - x) * log1p(-prob)
+
+    def _logcdf(self, x, prob):
+        return log1p(-prob) * np.asarray(np.floor(x) < 1.0, dtype=float)
+
+    def _logsf(self, x, prob):
+        return log(prob) * np.asarray(np.floor(x) < 1.0, dtype=float)
+
+    def _reduce(self, x, w, cx, cw):
+        return float(w.sum()), float(np.dot(w, x))
+
+    def _loglik_reduced(self, stats, prob):
+        total, ones = stats
+        return ones * log(prob) + (total - ones) * log1p(-prob)
+
+    def _start(self):
+        total, ones = self._stats
+        return {"prob": ones / total if total > 0 else 0.5}
+
+    def _scipy(self, prob):
+        return stats.bernoulli(prob)

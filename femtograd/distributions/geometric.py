@@ -1,0 +1,43 @@
+"""Geometric: P(X = x) = prob (1 − prob)^x, x = 0, 1, ... failures before the first success
+(R's dgeom(x, prob))."""
+
+import numpy as np
+from scipy import stats
+
+from ..core.ops import log, log1p
+from .base import INF, LogLikGenerator
+
+
+class GeometricLogLik(LogLikGenerator):
+    """Geometric log-likelihood, the number of failures before the first success:
+    P(X = x) = prob (1 − prob)^x for x = 0, 1, ..., with 0 < prob < 1 (R's dgeom(x, prob)).
+
+    Rows reduce to (Σw, Σw x).
+    """
+
+    name = "geometric"
+    param_names = ("prob",)
+    constraints = ("unit",)
+    support = (0.0, INF)
+    support_text = "counts 0, 1, 2, ..."
+    discrete = True
+
+    def _logpdf(self, x, prob):
+        return log(prob) + x * log1p(-prob)
+
+    def _logsf(self, x, prob):
+        return (np.floor(x) + 1.0) * log1p(-prob)
+
+    def _reduce(self, x, w, cx, cw):
+        return float(w.sum()), float(np.dot(w, x))
+
+    def _loglik_reduced(self, stats, prob):
+        total, sum_x = stats
+        return total * log(prob) + sum_x * log1p(-prob)
+
+    def _start(self):
+        total, sum_x = self._stats
+        return {"prob": 1.0 / (1.0 + sum_x / total) if total > 0 else 0.5}
+
+    def _scipy(self, prob):
+        return stats.geom(prob, loc=-1)

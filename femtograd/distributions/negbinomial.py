@@ -1,0 +1,63 @@
+"""Negative binomial: P(X = x) = Γ(x + size) / (Γ(size) x!) prob^size (1 − prob)^x
+(R's dnbinom(x, size, prob))."""
+
+import numpy as np
+from scipy import special, stats
+
+from ..core.ops import lgamma, log, log1p
+from ..core.ops import sum as fsum
+from ..core.special import betainc
+from .base import INF, LogLikGenerator
+
+
+class NegBinomialLogLik(LogLikGenerator):
+    """Negative binomial log-likelihood, failures before the size-th success:
+    P(X = x) = Γ(x + size) / (Γ(size) x!) prob^size (1 − prob)^x for x = 0, 1, ..., with
+    size > 0 (need not be whole) and 0 < prob < 1 (R's dnbinom(x, size, prob)).
+
+    Rows reduce to their distinct counts with summed weights, so an evaluation costs
+    O(number of distinct counts).
+    """
+
+    name = "negbinomial"
+    param_names = ("size", "prob")
+    constraints = ("positive", "unit")
+    support = (0.0, INF)
+    support_text = "counts 0, 1, 2, ..."
+    discrete = True
+
+    def _logpdf(self, x, size, prob):
+        lfact = self._cached("lfact", x, lambda v: special.gammaln(v + 1.0))
+        return lgamma(x + size) - lgamma(size) - lfact + size * log(prob) + x * log1p(-prob)
+
+    def _logcdf(self, x, size, prob):
+        return log(betainc(size, np.floor(x) + 1.0, prob))
+
+    def _logsf(self, x, size, prob):
+        return log(betainc(np.floor(x) + 1.0, size, 1.0 - prob))
+
+    def _reduce(self, x, w, cx, cw):
+        values, inverse = np.unique(x, return_inverse=True)
+        counts = np.bincount(inverse, weights=w, minlength=values.size)
+        keep = counts > 0
+        return (float(w.sum()), float(np.dot(w, x)), float(np.dot(w, special.gammaln(x + 1.0))),
+                values[keep], counts[keep])
+
+    def _loglik_reduced(self, stats, size, prob):
+        total, sum_x, sum_lfact, values, counts = stats
+        distinct = fsum(lgamma(values + size) * counts) if values.size else 0.0
+        return (distinct - total * lgamma(size) - sum_lfact + total * size * log(prob)
+                + sum_x * log1p(-prob))
+
+    def _start(self):
+        x, w = self._start_values()
+        total = w.sum()
+        mean = np.dot(w, x) / total
+        var = np.dot(w, (x - mean) ** 2) / total
+        if mean <= 0:
+            return {"size": 1.0, "prob": 0.5}
+        size = mean ** 2 / (var - mean) if var > mean * 1.0001 else 100.0 * max(mean, 1.0)
+        return {"size": size, "prob": size / (size + mean)}
+
+    def _scipy(self, size, prob):
+        return stats.nbinom(size, prob)
