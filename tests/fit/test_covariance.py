@@ -1,0 +1,79 @@
+"""Covariance choices, singular information and non-convergence."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import femtograd as fg
+from femtograd.distributions import ExpLogLik, NormalLogLik
+from femtograd.fit import ConvergenceWarning, SingularInformationWarning
+
+from .conftest import loglike_exp
+
+
+def test_opg_and_sandwich_covariances_of_the_exponential_rate_match_hand_formulas(exp_data):
+    x, fit = exp_data, fg.fit_mle(ExpLogLik, exp_data)
+    rate = fit.params["rate"]
+    scores = 1 / rate - x                      # per-row d/drate of log(rate) − rate·x
+    opg = np.sum(scores ** 2)
+    info = len(x) / rate ** 2
+    assert fit.covariance("opg").loc["rate", "rate"] == pytest.approx(1 / opg, rel=1e-10)
+    assert fit.covariance("sandwich").loc["rate", "rate"] == pytest.approx(opg / info ** 2,
+                                                                           rel=1e-10)
+    assert fit.covariance("observed").loc["rate", "rate"] == pytest.approx(1 / info, rel=1e-10)
+
+
+def test_with_cov_switches_se_intervals_and_summary_to_the_robust_covariance(normal_data):
+    fit = fg.fit_mle(NormalLogLik, normal_data)
+    robust = fit.with_cov("sandwich")
+    assert robust.cov_type == "sandwich" and fit.cov_type == "observed"
+    np.testing.assert_allclose(robust.se ** 2, np.diag(fit.covariance("sandwich")))
+    assert "sandwich" in str(robust.summary())
+    cfit = fg.fit_mle(NormalLogLik, normal_data, cov_type="opg")
+    np.testing.assert_allclose(cfit.cov, fit.covariance("opg"))
+
+
+def test_sandwich_with_weights_equals_the_expanded_data():
+    x, w = np.array([0.5, 1.5, 2.0, 0.1]), np.array([3, 1, 2, 1])
+    a = fg.fit_mle(ExpLogLik, x, weights=w.astype(float)).covariance("sandwich")
+    b = fg.fit_mle(ExpLogLik, np.repeat(x, w)).covariance("sandwich")
+    assert a.iloc[0, 0] == pytest.approx(b.iloc[0, 0], rel=1e-10)
+
+
+def test_robust_covariance_of_a_plain_function_is_a_clear_error(exp_data):
+    fit = fg.fit_mle(loglike_exp, exp_data, start={"rate": 1.0}, constraints={"rate": "positive"})
+    with pytest.raises(ValueError, match="per-observation scores"):
+        fit.covariance("opg")
+    with pytest.raises(ValueError, match="unknown covariance type 'hc3'"):
+        fit.covariance("hc3")
+
+
+def test_singular_information_gives_nan_se_and_a_warning_naming_the_parameter(exp_data):
+    def unidentified(rate, offset, data):   # offset does not enter the likelihood
+        return loglike_exp(rate, data) + 0 * offset
+    fit = fg.fit_mle(unidentified, exp_data, start={"rate": 1.0, "offset": 0.0},
+                     constraints={"rate": "positive"})
+    with pytest.warns(SingularInformationWarning, match=r"singular.*\['offset'\]"):
+        se = fit.se
+    assert se.isna().all()
+    d = fit.diagnostics()
+    assert not d.positive_definite and d.condition_number == math.inf
+
+
+def test_non_convergence_is_a_warning_and_converged_false_never_an_exception(exp_data):
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        fit = fg.fit_mle(ExpLogLik, exp_data, method="gradient_ascent", lr=1e-4, iterations=5,
+                         start={"rate": 1.0})
+    assert fit.converged is False and fit.status == "max_iterations"
+    assert "5 iterations" in fit.message
+    assert np.isfinite(fit.se["rate"])
+
+
+def test_newton_falls_back_when_it_does_not_converge(exp_data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fg.fit_mle(ExpLogLik, exp_data, max_iter=1)
+    assert fit.converged
+    assert fit.params["rate"] == pytest.approx(1 / exp_data.mean(), rel=1e-9)
