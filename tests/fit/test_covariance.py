@@ -74,6 +74,6 @@ def test_non_convergence_is_a_warning_and_converged_false_never_an_exception(exp
 def test_newton_falls_back_when_it_does_not_converge(exp_data):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        fit = fg.fit_mle(ExpLogLik, exp_data, max_iter=1)
+        fit = fg.fit_mle(ExpLogLik, exp_data, max_iter=1, start={"rate": 1.0})
     assert fit.converged
     assert fit.params["rate"] == pytest.approx(1 / exp_data.mean(), rel=1e-9)
