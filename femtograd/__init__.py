@@ -9,5 +9,7 @@ from .core import (Value, abs, absolute, backward, constant, data, digamma, erf,
 from .mle import fit_mle
 from .fit import MLEFit, lrt, score_test, wald_test
 from .distributions import IntervalData
+from .pandas import fit_columns, fit_groups
+from .compare import compare  # the function; helpers: `from femtograd.compare import resolve`
 
 __version__ = "0.1.0"

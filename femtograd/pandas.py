@@ -1,0 +1,209 @@
+"""DataFrames in, tidy tables out: one fit per column, or one per group.
+
+Both functions return one row per (column or group, parameter) with the columns
+`parameter, estimate, se, lower, upper, loglik, aic, nobs, converged, message`,
+led by `column` (for `fit_columns`) or the `by` column(s) (for `fit_groups`).
+Data problems the user can fix (an unknown, non-numeric or incomplete column)
+raise at once; a fit that fails on its own data (values outside the support, an
+optimizer that does not converge) does not sink the others: its rows carry
+`converged=False` and the reason in `message`.
+"""
+
+import inspect
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .mle import fit_mle
+
+RESULT_COLUMNS = ["parameter", "estimate", "se", "lower", "upper", "loglik", "aic", "nobs",
+                  "converged", "message"]
+
+# What a single fit may raise because of its own data: caught and reported per row.
+FIT_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
+
+
+def fit_columns(df, generator, columns=None, *, censored=None, weights=None, dropna=False,
+                level=0.95, ci="wald", **fit_kwargs):
+    """Fit `generator` to each column of `df`; a tidy table, one row per (column, parameter).
+
+    `columns` defaults to every column except those named by `censored`/`weights`.
+    `censored` and `weights` may name a column of `df` (used for every fitted column)
+    or be arrays. `ci` and `level` choose the interval in `lower`/`upper`; other
+    keywords go to `fit_mle`.
+    """
+    _check_frame(df)
+    roles = [c for c in (censored, weights) if isinstance(c, str)]
+    if columns is None:
+        columns = [c for c in df.columns if c not in roles]
+    elif isinstance(columns, str):
+        columns = [columns]
+    if not len(columns):
+        raise ValueError("no columns to fit")
+    parts = []
+    for name in columns:
+        x, cens, w = _observations(df, name, censored, weights, dropna)
+        rows = _fit_rows(generator, x, cens, w, level, ci, fit_kwargs)
+        rows.insert(0, "column", name)
+        parts.append(rows)
+    return _combine(parts, "columns")
+
+
+def fit_groups(df, by, column, generator, censored=None, weights=None, *, dropna=False,
+               level=0.95, ci="wald", **fit_kwargs):
+    """Fit `generator` to `column` within each group of `by`; one row per (group, parameter).
+
+    `by` is a column name or a list of them. `censored` and `weights` may name
+    columns of `df`. A group whose fit fails gets rows with `converged=False` and
+    the reason in `message`; the other groups are unaffected.
+    """
+    _check_frame(df)
+    keys = [by] if isinstance(by, str) else list(by)
+    if not keys:
+        raise ValueError("by must name at least one column")
+    for key in keys:
+        _require_column(df, key, "by")
+    used = keys + [c for c in (column, censored, weights) if isinstance(c, str)]
+    if dropna:
+        df = df.dropna(subset=used)
+    for key in keys:
+        missing = int(df[key].isna().sum())
+        if missing:
+            raise ValueError(f"by column {key!r} has {missing} missing value(s); "
+                             "pass dropna=True to drop those rows")
+    for name in (column, censored, weights):
+        if isinstance(name, str):
+            _numeric(df, name, dropna=False)  # validate on the whole frame, before grouping
+    parts = []
+    for group, sub in df.groupby(keys if len(keys) > 1 else keys[0], sort=True):
+        group = group if isinstance(group, tuple) else (group,)
+        x, cens, w = _observations(sub, column, censored, weights, dropna=False)
+        rows = _fit_rows(generator, x, cens, w, level, ci, fit_kwargs)
+        for position, (key, value) in enumerate(zip(keys, group)):
+            rows.insert(position, key, value)
+        parts.append(rows)
+    if not parts:
+        raise ValueError("the DataFrame has no rows to group")
+    return _combine(parts, "groups")
+
+
+def _combine(parts, what):
+    """One table from the per-fit rows; a warning if any fit failed or did not converge."""
+    failed = sum(not rows["converged"].iloc[0] for rows in parts)
+    if failed:
+        warnings.warn(f"{failed} of {len(parts)} {what} failed or did not converge; "
+                      "see the message column", UserWarning, stacklevel=3)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _check_frame(df):
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame; got {type(df).__name__}")
+
+
+def _require_column(df, name, role="column"):
+    if name not in df.columns:
+        known = ", ".join(map(str, df.columns))
+        raise ValueError(f"{role} {name!r} is not a column of the DataFrame (columns: {known})")
+
+
+def _numeric(df, name, dropna, role="column"):
+    """The column as a float array: non-numeric is a TypeError, missing values a ValueError."""
+    _require_column(df, name, role)
+    series = df[name]
+    if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
+        raise TypeError(f"{role} {name!r} is not numeric (dtype {series.dtype})")
+    missing = int(series.isna().sum())
+    if missing and not dropna:
+        raise ValueError(f"{role} {name!r} has {missing} missing value(s) of {len(series)}; "
+                         "pass dropna=True to drop those rows")
+    return series
+
+
+def _observations(df, column, censored, weights, dropna):
+    """(x, censored, weights) as numpy arrays, rows with a missing value dropped if asked.
+
+    `censored`/`weights` name columns of `df`, or are arrays with one entry per row.
+    """
+    x = _numeric(df, column, dropna)
+    cens = _numeric(df, censored, dropna, "censored column") if isinstance(censored, str) else None
+    w = _numeric(df, weights, dropna, "weights column") if isinstance(weights, str) else None
+    keep = x.notna()
+    for s in (cens, w):
+        if s is not None:
+            keep &= s.notna()
+    keep = keep.to_numpy()
+    cens = _as_mask(_floats(cens)[keep], censored) if cens is not None else _rows(censored, keep)
+    w = _floats(w)[keep] if w is not None else _rows(weights, keep)
+    return _floats(x)[keep], cens, w
+
+
+def _floats(series):
+    return series.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _rows(values, keep):
+    """An array given per row of the frame, cut to the rows kept; None stays None."""
+    if values is None or keep.all():
+        return values
+    values = np.asarray(values)
+    if len(values) != len(keep):
+        raise ValueError(f"expected one value per row of the DataFrame ({len(keep)}); got {len(values)}")
+    return values[keep]
+
+
+def _as_mask(values, name):
+    """A 0/1 or True/False column as a boolean censoring mask (True = censored)."""
+    bad = ~np.isin(values, (0, 1))
+    if bad.any():
+        raise ValueError(f"censored column {name!r} must hold 0/1 or True/False "
+                         f"(1 = censored); found {values[bad][0]!r}")
+    return values.astype(bool)
+
+
+def param_names_of(generator):
+    """Parameter names of a generator class, or of a plain function f(p1, ..., data)."""
+    names = getattr(generator, "param_names", None)
+    if names is not None:
+        return list(names)
+    try:
+        return list(inspect.signature(generator).parameters)[:-1]
+    except (TypeError, ValueError):
+        return []
+
+
+def _fit_rows(generator, x, censored, weights, level, ci, fit_kwargs):
+    """One fit as tidy rows; a failure as rows of NaN with converged=False and the reason."""
+    kwargs = dict(fit_kwargs)
+    if censored is not None:
+        kwargs["censored"] = censored
+    if weights is not None:
+        kwargs["weights"] = weights
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fit = fit_mle(generator, x, **kwargs)
+            interval = fit.confint(level=level, method=ci)
+        except FIT_ERRORS as err:
+            names = param_names_of(generator)
+            nan = np.full(len(names), np.nan)
+            nobs = float(np.sum(weights)) if weights is not None else float(len(x))
+            return pd.DataFrame({
+                "parameter": names, "estimate": nan, "se": nan, "lower": nan, "upper": nan,
+                "loglik": nan, "aic": nan, "nobs": np.full(len(names), nobs),
+                "converged": np.zeros(len(names), bool),
+                "message": [f"{type(err).__name__}: {err}"] * len(names)}, columns=RESULT_COLUMNS)
+    notes = [str(w.message) for w in caught]
+    if not fit.converged and getattr(fit, "message", None):
+        notes.insert(0, str(fit.message))
+    names = list(fit.params.index)
+    return pd.DataFrame({
+        "parameter": names,
+        "estimate": fit.params.to_numpy(dtype=float),
+        "se": fit.se.reindex(names).to_numpy(dtype=float),
+        "lower": interval["lower"].reindex(names).to_numpy(dtype=float),
+        "upper": interval["upper"].reindex(names).to_numpy(dtype=float),
+        "loglik": float(fit.loglik), "aic": float(fit.aic), "nobs": float(fit.nobs),
+        "converged": bool(fit.converged), "message": "; ".join(dict.fromkeys(notes)),
+    }, columns=RESULT_COLUMNS)

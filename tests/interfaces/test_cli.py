@@ -1,0 +1,167 @@
+"""The command line on a temporary CSV: numbers equal fit_mle's, errors are one line."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import femtograd as fg
+from femtograd import cli
+from femtograd.distributions import REGISTRY, LogNormalLogLik, WeibullLogLik
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def csv(tmp_path_factory):
+    rng = np.random.default_rng(11)
+    n = 50
+    df = pd.DataFrame({
+        "hours": 100.0 * rng.weibull(1.8, n),
+        "censored": (rng.random(n) < 0.25).astype(int),
+        "units": rng.integers(1, 5, n),
+        "label": [f"m{i}" for i in range(n)],
+        "gappy": np.where(np.arange(n) % 10 == 0, np.nan, 1.0 + np.arange(n)),
+        "signed": rng.normal(0, 1, n),
+    })
+    path = tmp_path_factory.mktemp("cli") / "lifetimes.csv"
+    df.to_csv(path, index=False)
+    return path, df
+
+
+def run(capsys, *argv):
+    status = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_json_matches(record, fit, method="wald", level=0.95):
+    interval = fit.confint(level=level, method=method)
+    assert list(record["parameters"]) == list(fit.params.index)
+    for name, p in record["parameters"].items():
+        assert p["estimate"] == pytest.approx(fit.params[name], rel=1e-12)
+        assert p["se"] == pytest.approx(fit.se[name], rel=1e-12)
+        assert p["lower"] == pytest.approx(interval.loc[name, "lower"], rel=1e-9)
+        assert p["upper"] == pytest.approx(interval.loc[name, "upper"], rel=1e-9)
+    assert record["loglik"] == pytest.approx(fit.loglik, rel=1e-12)
+    assert record["aic"] == pytest.approx(fit.aic, rel=1e-12)
+    assert record["converged"] is bool(fit.converged)
+    assert record["nobs"] == fit.nobs
+
+
+def test_fit_json_equals_fit_mle_numbers(csv, capsys):
+    path, df = csv
+    status, out, err = run(capsys, "fit", path, "--column", "hours", "--dist", "weibull", "--json")
+    assert status == 0 and err == ""
+    record = json.loads(out)
+    assert record["distribution"] == "weibull" and record["column"] == "hours"
+    assert_json_matches(record, fg.fit_mle(WeibullLogLik, df["hours"].to_numpy()))
+
+
+def test_fit_json_with_censored_and_weights_columns_and_profile_intervals_equals_fit_mle(csv, capsys):
+    path, df = csv
+    status, out, _ = run(capsys, "fit", path, "--column", "hours", "--dist", "weibull",
+                         "--censored-column", "censored", "--weights-column", "units",
+                         "--ci", "profile", "--level", "0.9", "--json")
+    assert status == 0
+    record = json.loads(out)
+    fit = fg.fit_mle(WeibullLogLik, df["hours"].to_numpy(), censored=df["censored"].to_numpy() == 1,
+                     weights=df["units"].to_numpy(dtype=float))
+    assert_json_matches(record, fit, "profile", 0.9)
+    assert record["censored"] == df["censored"].sum() and record["ci"] == "profile"
+
+
+def test_fit_prints_a_summary_table_with_every_parameter_and_the_loglik(csv, capsys):
+    path, df = csv
+    status, out, _ = run(capsys, "fit", path, "--column", "hours", "--dist", "lognormal")
+    fit = fg.fit_mle(LogNormalLogLik, df["hours"].to_numpy())
+    assert status == 0
+    assert "meanlog" in out and "sdlog" in out and "95% lower" in out
+    assert f"{fit.loglik:.6g}" in out and "converged: yes" in out
+
+
+def test_fit_dropna_skips_rows_with_missing_values(csv, capsys):
+    path, df = csv
+    status, out, _ = run(capsys, "fit", path, "--column", "gappy", "--dist", "exp", "--dropna", "--json")
+    assert status == 0
+    fit = fg.fit_mle(REGISTRY["exp"], df["gappy"].dropna().to_numpy())
+    assert_json_matches(json.loads(out), fit)
+
+
+def test_compare_prints_the_families_ranked_by_aic(csv, capsys):
+    path, df = csv
+    status, out, _ = run(capsys, "compare", path, "--column", "hours", "--json")
+    assert status == 0
+    records = json.loads(out)
+    assert [r["distribution"] for r in records] == list(
+        fg.compare(df["hours"].to_numpy())["distribution"])
+    assert [r["aic"] for r in records] == sorted(r["aic"] for r in records)
+    status, out, _ = run(capsys, "compare", path, "--column", "hours", "--dists", "weibull,exp")
+    assert status == 0 and "weibull" in out and "exp" in out and "delta_aic" in out
+
+
+def test_dists_lists_every_registered_generator_with_its_parameters(capsys):
+    status, out, _ = run(capsys, "dists")
+    assert status == 0
+    lines = out.splitlines()
+    assert len(lines) == len(REGISTRY)
+    for name, generator in REGISTRY.items():
+        line = next(l for l in lines if l.split()[0] == name)
+        assert generator.__name__ in line and ", ".join(generator.param_names) in line
+
+
+def test_demo_prints_the_vignette_and_reaches_the_mle(capsys):
+    status, out, _ = run(capsys, "demo")
+    assert status == 0 and "iteration 200" in out and out.rstrip().endswith("True")
+
+
+@pytest.mark.parametrize("argv, names", [
+    (["fit", "{dir}/absent.csv", "--column", "hours", "--dist", "weibull"], "absent.csv"),
+    (["fit", "{csv}", "--column", "hourz", "--dist", "weibull"], "hourz"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibul"], "weibul"),
+    (["fit", "{csv}", "--column", "signed", "--dist", "weibull"], ""),  # negative lifetimes
+    (["fit", "{csv}", "--column", "label", "--dist", "weibull"], "label"),
+    (["fit", "{csv}", "--column", "gappy", "--dist", "weibull"], "gappy"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--censored-column", "cens"], "cens"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--censored-column", "units"], "units"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--weights-column", "label"], "label"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--level", "1.5"], "level"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--ci", "bootstrap"], "ci"),
+    (["fit", "{csv}", "--dist", "weibull"], "--column"),
+    (["fit", "{dir}", "--column", "hours", "--dist", "weibull"], "directory"),
+    (["fit", "{empty}", "--column", "hours", "--dist", "weibull"], "empty.csv"),
+    (["compare", "{csv}", "--column", "hours", "--dists", "weibull,nope"], "nope"),
+    (["compare", "{csv}", "--column", "label"], "label"),
+    (["frobnicate"], "frobnicate"),
+    ([], "command"),
+], ids=["missing file", "unknown column", "unknown distribution", "data outside the support",
+        "non-numeric column", "missing values", "unknown censored column", "censored not 0/1",
+        "non-numeric weights", "bad level", "unknown ci", "no column", "directory", "empty file",
+        "compare unknown distribution", "compare non-numeric", "unknown command", "no command"])
+def test_every_error_exits_non_zero_with_one_line_naming_the_problem(csv, capsys, argv, names):
+    path, _ = csv
+    empty = path.parent / "empty.csv"
+    empty.write_text("")
+    argv = [a.format(csv=path, dir=path.parent, empty=empty) for a in argv]
+    status, out, err = run(capsys, *argv)
+    assert status != 0 and out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("femtograd: error: ")
+    assert names in err and "Traceback" not in err
+
+
+def test_python_m_femtograd_runs_in_a_subprocess_and_prints_the_same_json(csv, capsys):
+    path, df = csv
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    done = subprocess.run([sys.executable, "-m", "femtograd", "fit", str(path), "--column", "hours",
+                           "--dist", "weibull", "--json"], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert_json_matches(json.loads(done.stdout), fg.fit_mle(WeibullLogLik, df["hours"].to_numpy()))
+    failed = subprocess.run([sys.executable, "-m", "femtograd", "fit", str(path), "--column", "nope",
+                             "--dist", "weibull"], capture_output=True, text=True, env=env, timeout=120)
+    assert failed.returncode != 0 and len(failed.stderr.strip().splitlines()) == 1

@@ -1,0 +1,64 @@
+"""fg.compare: several families fitted to one sample, ranked by AIC."""
+
+import numpy as np
+import pytest
+
+import femtograd as fg
+from femtograd.distributions import GammaLogLik, LogNormalLogLik, NormalLogLik, WeibullLogLik
+
+
+@pytest.fixture(scope="module")
+def lifetimes():
+    return 12.0 * np.random.default_rng(5).weibull(2.2, 80)
+
+
+def test_compare_ranks_by_aic_and_agrees_with_single_fits(lifetimes):
+    table = fg.compare(lifetimes, [LogNormalLogLik, WeibullLogLik, GammaLogLik])
+    assert list(table["aic"]) == sorted(table["aic"])
+    assert set(table["distribution"]) == {"weibull", "gamma", "lognormal"}
+    for generator in (WeibullLogLik, GammaLogLik, LogNormalLogLik):
+        fit = fg.fit_mle(generator, lifetimes)
+        row = table[table["distribution"] == generator.name].iloc[0]
+        assert row["loglik"] == pytest.approx(fit.loglik, rel=1e-12)
+        assert row["aic"] == pytest.approx(fit.aic, rel=1e-12)
+        assert row["bic"] == pytest.approx(fit.bic, rel=1e-12)
+        assert row["df"] == 2 and row["converged"]
+        assert row["parameters"] == pytest.approx(dict(fit.params))
+
+
+def test_compare_reports_delta_aic_and_akaike_weights_that_sum_to_one(lifetimes):
+    table = fg.compare(lifetimes, [WeibullLogLik, GammaLogLik, LogNormalLogLik])
+    assert table["delta_aic"].iloc[0] == 0
+    np.testing.assert_allclose(table["delta_aic"], table["aic"] - table["aic"].min())
+    assert table["weight"].sum() == pytest.approx(1.0)
+    relative = np.exp(-table["delta_aic"] / 2)
+    np.testing.assert_allclose(table["weight"], relative / relative.sum())
+    assert list(table["weight"]) == sorted(table["weight"], reverse=True)
+
+
+def test_compare_accepts_distribution_names_and_right_censoring(lifetimes):
+    censored = lifetimes > 14.0
+    times = np.minimum(lifetimes, 14.0)
+    table = fg.compare(times, ["weibull", "lognormal"], censored=censored)
+    fit = fg.fit_mle(WeibullLogLik, times, censored=censored)
+    row = table[table["distribution"] == "weibull"].iloc[0]
+    assert row["loglik"] == pytest.approx(fit.loglik, rel=1e-12)
+
+
+def test_compare_defaults_to_weibull_gamma_and_lognormal(lifetimes):
+    assert set(fg.compare(lifetimes)["distribution"]) == {"weibull", "gamma", "lognormal"}
+
+
+def test_a_family_that_cannot_fit_the_data_is_ranked_last_with_the_reason():
+    x = np.random.default_rng(2).normal(1.0, 1.0, 50)  # some negative: no lifetime family fits
+    table = fg.compare(x, [WeibullLogLik, NormalLogLik])
+    assert list(table["distribution"]) == ["normal", "weibull"]
+    last = table.iloc[1]
+    assert not last["converged"] and np.isnan(last["aic"]) and last["weight"] == 0
+    assert last["message"]
+    assert table["weight"].iloc[0] == pytest.approx(1.0)
+
+
+def test_an_unknown_distribution_name_is_a_value_error_listing_the_known_ones(lifetimes):
+    with pytest.raises(ValueError, match="'weibul'.*weibull"):
+        fg.compare(lifetimes, ["weibul"])
