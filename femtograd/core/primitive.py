@@ -11,7 +11,7 @@ argument's shape, once for every op.
 
 import numpy as np
 
-from .value import Value, as_value
+from .value import CLOCK, Value, as_value, refresh
 
 REGISTRY = {}
 
@@ -29,6 +29,11 @@ class Primitive:
         args = tuple(as_value(a) for a in args)
         if self.elementwise and len(args) > 1:
             _check_broadcast(self.name, args)
+        last = CLOCK.last
+        for a in args:
+            if a._fresh_at < last:  # a leaf moved since `a` was computed: never build on stale data
+                refresh(args)
+                break
         data = [a._data for a in args]
         out = self.forward(*data, **kw) if kw else self.forward(*data)
         return Value._from_op(self, args, kw or None, out)

@@ -7,13 +7,32 @@ is built. Assigning `leaf.data = ...` stamps the leaf with a new version; readin
 nodes whose inputs carry a newer version than the one they were computed at.
 Nodes that depend on no variable (data-only nodes) are computed once and never
 again.
-"""
 
-from itertools import count
+A node also remembers the last move it is known to be up to date with
+(`_fresh_at`); after a move, reading `.data` or building a new node on top of a
+stale one first brings the stale nodes up to date, so no node is ever computed
+from stale inputs, and an up-to-date node is read without any walk of the graph.
+"""
 
 import numpy as np
 
-_clock = count(1)
+_ALWAYS = float("inf")  # `_fresh_at` of leaves and data-only nodes: never stale
+
+
+class _Clock:
+    """Versions stamped on leaves when they move; `last` is the latest move."""
+
+    __slots__ = ("last",)
+
+    def __init__(self):
+        self.last = 0
+
+    def tick(self):
+        self.last += 1
+        return self.last
+
+
+CLOCK = _Clock()
 
 
 def as_array(x, what="value"):
@@ -44,7 +63,7 @@ class Value:
     """A node of the expression graph: `.data`, `.grad`, and the ops that built it."""
 
     __slots__ = ("_data", "grad", "shape", "name", "evaluations",
-                 "_op", "_args", "_kw", "_variable", "_version", "_plan", "_grads")
+                 "_op", "_args", "_kw", "_variable", "_version", "_fresh_at", "_grads")
     __array_ufunc__ = None  # make `ndarray (op) Value` call Value's reflected operators
 
     def __init__(self, data, name=None):
@@ -61,8 +80,8 @@ class Value:
         self._args = ()
         self._kw = None
         self._variable = variable
-        self._version = next(_clock) if variable else 0
-        self._plan = None
+        self._version = CLOCK.tick() if variable else 0
+        self._fresh_at = _ALWAYS
         self._grads = None
 
     @classmethod
@@ -74,6 +93,7 @@ class Value:
 
     @classmethod
     def _from_op(cls, op, args, kw, data):
+        """A node computed from `args`, which the caller has brought up to date."""
         node = cls.__new__(cls)
         node._data = data
         node.shape = np.shape(data)
@@ -85,7 +105,7 @@ class Value:
         node._kw = kw
         node._variable = any(a._variable for a in args)
         node._version = max(a._version for a in args) if node._variable else 0
-        node._plan = None
+        node._fresh_at = CLOCK.last if node._variable else _ALWAYS
         node._grads = None
         return node
 
@@ -101,10 +121,8 @@ class Value:
 
     @property
     def data(self):
-        if self._variable and self._op is not None:
-            if self._plan is None:
-                self._plan = Plan([self])
-            self._plan.run()
+        if self._fresh_at < CLOCK.last:
+            refresh((self,))
         return self._data
 
     @data.setter
@@ -116,7 +134,7 @@ class Value:
         if np.shape(new) != self.shape:
             raise ValueError(f"cannot assign shape {np.shape(new)} to a leaf of shape {self.shape}")
         self._data = new
-        self._version = next(_clock)
+        self._version = CLOCK.tick()
 
     def item(self):
         """The value as a Python float (scalar nodes only)."""
@@ -197,18 +215,47 @@ class Plan:
         self.nodes = [n for n in topological_order(roots) if n._op is not None]
 
     def run(self):
-        for node in self.nodes:
-            args = node._args
-            version = 0
-            for a in args:
-                if a._version > version:
-                    version = a._version
-            if version != node._version:
-                kw = node._kw
-                data = [a._data for a in args]
-                node._data = node._op.forward(*data, **kw) if kw else node._op.forward(*data)
-                node._version = version
-                node.evaluations += 1
+        _evaluate(self.nodes)
+
+
+def _evaluate(nodes):
+    """Recompute, in the given (topological) order, the nodes whose inputs moved."""
+    last = CLOCK.last
+    for node in nodes:
+        args = node._args
+        version = 0
+        for a in args:
+            if a._version > version:
+                version = a._version
+        if version != node._version:
+            kw = node._kw
+            data = [a._data for a in args]
+            node._data = node._op.forward(*data, **kw) if kw else node._op.forward(*data)
+            node._version = version
+            node.evaluations += 1
+        node._fresh_at = last
+
+
+def refresh(nodes):
+    """Bring `nodes` up to date, walking only into the stale part of the graph."""
+    last = CLOCK.last
+    order, visited = [], set()
+    for root in nodes:
+        if root._fresh_at >= last or id(root) in visited:
+            continue
+        visited.add(id(root))
+        stack = [(root, iter(root._args))]
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if child._fresh_at < last and id(child) not in visited:
+                    visited.add(id(child))
+                    stack.append((child, iter(child._args)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    _evaluate(order)
 
 
 def topological_order(roots):
