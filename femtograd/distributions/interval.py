@@ -47,7 +47,7 @@ class IntervalData:
         if bad.size:
             i = bad[0]
             raise ValueError(f"IntervalData: lower > upper at row {i} "
-                             f"(lower {lower[i]!r}, upper {upper[i]!r})")
+                             f"(lower {float(lower[i])}, upper {float(upper[i])})")
         self.lower = lower
         self.upper = upper
 

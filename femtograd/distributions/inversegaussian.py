@@ -27,7 +27,8 @@ class InverseGaussianLogLik(LogLikGenerator):
     def _logpdf(self, x, mean, shape):
         logx = self._cached("log", x, np.log)
         return (0.5 * log(shape) - LOG_SQRT_2PI - 1.5 * logx
-                - shape * square(x - mean) / (2.0 * square(mean) * x))
+                - shape * (x - mean) * (1.0 - mean * self._cached("recip", x, np.reciprocal))
+                / (2.0 * square(mean)))
 
     def _ab(self, x, mean, shape):
         root = sqrt(shape) * self._cached("rsqrt", x, lambda v: 1.0 / np.sqrt(v))
@@ -47,12 +48,12 @@ class InverseGaussianLogLik(LogLikGenerator):
         if total <= 0:
             return None
         xbar = float(np.dot(w, x) / total)
-        spread = float(np.dot(w, (xbar - x) / (x * xbar)))
+        spread = float(np.dot(w, ((xbar - x) / xbar) / x))
         return total, xbar, spread, float(np.dot(w, np.log(x)))
 
     def _loglik_reduced(self, stats, mean, shape):
         total, xbar, spread, sum_log = stats
-        quad = total * square(xbar - mean) / (xbar * square(mean)) + spread
+        quad = total * (xbar - mean) * (1.0 - mean / xbar) / square(mean) + spread
         return (0.5 * total * log(shape) - (total * LOG_SQRT_2PI + 1.5 * sum_log)
                 - 0.5 * shape * quad)
 
@@ -60,7 +61,7 @@ class InverseGaussianLogLik(LogLikGenerator):
         x, w = self._start_values()
         total = w.sum()
         xbar = np.dot(w, x) / total
-        spread = np.dot(w, (xbar - x) / (x * xbar)) / total
+        spread = np.dot(w, ((xbar - x) / xbar) / x) / total
         return {"mean": xbar, "shape": 1.0 / spread if spread > 0 else 1.0}
 
     def _scipy(self, mean, shape):

@@ -15,7 +15,8 @@ def weighted_moments(x, w):
 
 
 class NormalLogLik(LogLikGenerator):
-    """Normal log-likelihood with mean mu and standard deviation sigma > 0 (R's dnorm).
+    """Normal log-likelihood with mean mu and standard deviation sigma > 0: density
+    exp(−(x − mu)² / (2 sigma²)) / (sigma √(2π)) (R's dnorm(x, mean, sd)).
 
     Exact rows reduce to (Σw, weighted mean, centred sum of squares).
     """

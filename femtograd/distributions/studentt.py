@@ -42,10 +42,20 @@ class StudentTLogLik(LogLikGenerator):
         x, w = self._start_values()
         order = np.argsort(x)
         cum = np.cumsum(w[order]) / w.sum()
-        q1, med, q3 = (x[order][np.searchsorted(cum, q)] for q in (0.25, 0.5, 0.75))
-        df = 5.0
-        scale = (q3 - q1) / (2.0 * stats.t.ppf(0.75, df)) if q3 > q1 else 1.0
-        return {"location": med, "scale": scale, "df": df}
+        q1, med, q3 = (x[order][min(np.searchsorted(cum, q), x.size - 1)]
+                       for q in (0.25, 0.5, 0.75))
+        best = None
+        for df in (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 100.0):
+            loc = med
+            scale = (q3 - q1) / (2.0 * stats.t.ppf(0.75, df)) if q3 > q1 else 1.0
+            for _ in range(15):  # EM steps for location and scale at this df
+                u = (df + 1.0) / (df + ((x - loc) / scale) ** 2)
+                loc = np.dot(w * u, x) / np.dot(w, u)
+                scale = max(np.sqrt(np.dot(w * u, (x - loc) ** 2) / w.sum()), 1e-12)
+            ll = np.dot(w, stats.t.logpdf(x, df, loc, scale))
+            if best is None or ll > best[0]:
+                best = (ll, {"location": loc, "scale": scale, "df": df})
+        return best[1]
 
     def _scipy(self, location, scale, df):
         return stats.t(df, loc=location, scale=scale)

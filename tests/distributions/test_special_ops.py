@@ -1,0 +1,42 @@
+"""The core ops added for cumulative distributions (core/special.py)."""
+
+import numpy as np
+import pytest
+from scipy import special
+
+import femtograd as fg
+from femtograd.core.special import arctan, arctan2, betainc, gammainc, gammaincc
+
+from ._numeric import check_derivatives
+
+
+def test_arctan_and_arctan2_values_and_derivatives():
+    assert arctan(0.5).data == pytest.approx(np.arctan(0.5))
+    assert arctan2(1.0, -3.0).data == pytest.approx(np.arctan2(1.0, -3.0))
+    check_derivatives(lambda x: arctan(x) * x, [0.7])
+    check_derivatives(lambda y, x: arctan2(y, x), [1.0, -3.0])
+
+
+def test_arctan2_keeps_cauchy_lower_tail_accurate():
+    z = -1e8
+    assert arctan2(1.0, -z).data / np.pi == pytest.approx(1 / (np.pi * 1e8), rel=1e-12)
+
+
+@pytest.mark.parametrize("op, ref", [(gammainc, special.gammainc), (gammaincc, special.gammaincc)])
+def test_incomplete_gamma_values_and_derivatives_in_shape_and_limit(op, ref):
+    assert op(2.3, 1.7).data == pytest.approx(ref(2.3, 1.7), rel=1e-15)
+    check_derivatives(lambda a, x: fg.log(op(a, x)), [2.3, 1.7], rtol=1e-6)
+    check_derivatives(lambda a, x: fg.log(op(a, x)), [0.4, 3.5], rtol=1e-6)
+
+
+def test_incomplete_beta_values_and_derivatives_in_all_arguments():
+    assert betainc(2.3, 0.7, 0.4).data == pytest.approx(special.betainc(2.3, 0.7, 0.4), rel=1e-15)
+    check_derivatives(lambda a, b, x: fg.log(betainc(a, b, x)), [2.3, 0.7, 0.4], rtol=1e-6)
+
+
+def test_third_shape_derivatives_are_refused_not_silently_zero():
+    a = fg.val(2.0)
+    g, = fg.grad_nodes(gammainc(a, 1.0), [a])
+    h, = fg.grad_nodes(g, [a])
+    with pytest.raises(NotImplementedError, match="third derivatives"):
+        fg.grad_nodes(h, [a])
