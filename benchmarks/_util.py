@@ -1,6 +1,13 @@
 """Shared helpers for the benchmark scripts: timing rounds, machine facts, table formatting."""
 
 import os
+
+# Single-threaded BLAS for every method: the elementwise numpy work is single-threaded
+# anyway, and on a shared 2-core machine a 2-thread dot product stalls whenever the
+# other core is busy (we saw 50x outliers). Set before numpy is imported.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import platform
 import statistics
 import sys
@@ -59,7 +66,8 @@ def machine():
         pass
     import scipy
     return (f"nproc={os.cpu_count()}, {cpu}, Python {platform.python_version()}, "
-            f"numpy {np.__version__}, scipy {scipy.__version__}")
+            f"numpy {np.__version__}, scipy {scipy.__version__}, "
+            f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
 
 
 def git_commit():

@@ -18,14 +18,14 @@ Formulations (all the same function, the full Weibull log-likelihood with consta
   fg WeibullLogLik  the library's generator, once femtograd.distributions provides it
 """
 
+import _util  # noqa: F401  (first: sets single-threaded BLAS and the import path)
+
 import argparse
 import datetime
 import math
 import sys
 
 import numpy as np
-
-import _util
 import femtograd as fg
 from femtograd.core import ExpMomentData, Plan, grad_nodes
 
