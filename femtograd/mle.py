@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from .core import Value
+from .fit.covariance import user_stacklevel
 from .fit.result import ConvergenceWarning, MLEFit
 from .optim import GraphObjective, Tolerances, bfgs, gradient_ascent, newton
 from .optim.result import CONVERGED
@@ -87,7 +88,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
                  generator_class=spec["generator_class"])
     if not fit.converged:
         warnings.warn(f"fit did not converge ({result.status}): {result.message}",
-                      ConvergenceWarning, stacklevel=2)
+                      ConvergenceWarning, stacklevel=user_stacklevel())
     return fit
 
 

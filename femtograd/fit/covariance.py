@@ -19,6 +19,19 @@ class SingularInformationWarning(UserWarning):
     """The information matrix cannot be inverted: standard errors are NaN."""
 
 
+def user_stacklevel():
+    """The stacklevel of the first caller outside femtograd (and functools' cached_property)."""
+    import functools
+    import os
+    import sys
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    skip = (package, os.path.abspath(functools.__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(skip):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def check_cov_type(kind):
     if kind not in COV_TYPES:
         raise ValueError(f"unknown covariance type {kind!r}; use one of {list(COV_TYPES)}")
@@ -44,9 +57,11 @@ def information_problem(info, names, what="observed information"):
             f"the data do not identify {involved}")
 
 
-def safe_inverse(info, names, what="observed information", warn=True):
+def safe_inverse(info, names, what="observed information", warn=True, why=None):
     """inv(info), or an all-NaN matrix with a `SingularInformationWarning` saying why."""
     problem = information_problem(info, names, what)
+    if problem is not None and why:
+        problem += f" ({why})"
     if problem is None:
         try:
             cov = np.linalg.inv(info)
@@ -55,7 +70,7 @@ def safe_inverse(info, names, what="observed information", warn=True):
             problem = f"the {what} could not be inverted"
     if warn:
         warnings.warn(problem + "; standard errors are NaN", SingularInformationWarning,
-                      stacklevel=4)
+                      stacklevel=user_stacklevel())
     return np.full(info.shape, np.nan)
 
 
@@ -88,13 +103,17 @@ def score_contributions(fit):
 
 def covariance(fit, kind):
     """Covariance of the free parameters (free, free) of the given kind."""
+    from .diagnostics import boundary_parameters
     names = fit.free_names
     info = fit.observed_information
+    edge = boundary_parameters(fit)
+    why = (f"{edge} at the edge of the parameter space: the log-likelihood is flat there"
+           if edge else None)
     if kind == "observed":
-        return safe_inverse(info, names)
+        return safe_inverse(info, names, why=why)
     scores, w = score_contributions(fit)
     meat = (scores * w[:, None]).T @ scores
     if kind == "opg":
         return safe_inverse(meat, names, "outer product of the scores")
-    bread = safe_inverse(info, names)
+    bread = safe_inverse(info, names, why=why)
     return bread @ meat @ bread

@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ..optim import Tolerances, newton
+from .covariance import user_stacklevel
 from ..optim.transforms import transform_for
 
 METHODS = ("wald", "profile")
@@ -126,7 +127,8 @@ class Profiler:
         edge = t.lower if direction < 0 else t.upper
         warnings.warn(f"profile likelihood of {fit.param_names[i]!r} does not fall to the "
                       f"{level:.0%} cut-off on the {side} side: the interval is open there "
-                      f"(bound set to {edge})", UserWarning, stacklevel=4)
+                      f"(bound set to {edge})", UserWarning,
+                      stacklevel=user_stacklevel())
         return edge
 
     @staticmethod

@@ -77,3 +77,15 @@ def test_newton_falls_back_when_it_does_not_converge(exp_data):
         fit = fg.fit_mle(ExpLogLik, exp_data, max_iter=1, start={"rate": 1.0})
     assert fit.converged
     assert fit.params["rate"] == pytest.approx(1 / exp_data.mean(), rel=1e-9)
+
+
+def test_an_estimate_running_off_to_infinity_is_reported_at_the_boundary():
+    # under-dispersed counts: the negative binomial size goes to infinity (the Poisson limit)
+    from femtograd.distributions import REGISTRY
+    x = np.array([2, 3, 2, 4, 3, 2, 3, 3, 4, 2], dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit = fg.fit_mle(REGISTRY["negbinomial"], x)
+    with pytest.warns(SingularInformationWarning, match=r"\['size'\] at the edge"):
+        assert fit.se.isna().all()
+    assert "size" in fit.diagnostics().at_boundary
