@@ -112,6 +112,11 @@ class LogLikGenerator:
             lower, upper = data, data.copy()
             if censored is not None:
                 mask = self._censor_mask(censored, data.size)
+                lo, hi = self.support
+                i = _first(mask & ((data < lo) | (data > hi)))
+                if i is not None:
+                    raise ValueError(f"{cls}: censoring time outside the support of {self.name} "
+                                     f"({self.support_text}): row {i} is {data[i]}")
                 upper[mask] = INF
         n = lower.size
         self._lower, self._upper = lower, upper
@@ -499,6 +504,8 @@ class LogLikGenerator:
     # -- helpers for families -----------------------------------------------------------
     def _cached(self, key, x, fn):
         """fn(x) for data array x, computed once per generator and array."""
+        if np.ndim(x) == 0:
+            return fn(x)
         cache = self.__dict__.setdefault("_data_cache", {})
         k = (key, id(x))
         hit = cache.get(k)

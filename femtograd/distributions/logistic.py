@@ -3,7 +3,7 @@
 import numpy as np
 from scipy import stats
 
-from ..core.ops import log, log_sigmoid
+from ..core.ops import log, log_sigmoid, softplus
 from .base import LogLikGenerator
 
 
@@ -17,7 +17,7 @@ class LogisticLogLik(LogLikGenerator):
 
     def _logpdf(self, x, location, scale):
         z = (x - location) / scale
-        return log_sigmoid(z) + log_sigmoid(-z) - log(scale)
+        return -z - 2.0 * softplus(-z) - log(scale)
 
     def _logcdf(self, x, location, scale):
         return log_sigmoid((x - location) / scale)

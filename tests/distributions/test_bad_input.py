@@ -38,6 +38,11 @@ def test_a_negative_lifetime_is_outside_the_support():
         ExpLogLik([1.0, -0.5])
 
 
+def test_a_negative_censoring_time_is_outside_the_support():
+    with pytest.raises(ValueError, match="censoring time outside the support of weibull.*row 1 is -3"):
+        WeibullLogLik([1.0, -3.0], censored=[False, True])
+
+
 def test_a_non_integer_count_is_refused():
     with pytest.raises(ValueError, match=r"non-integer count at row 1 \(2.5\)"):
         PoissonLogLik([1, 2.5, 3])
