@@ -72,7 +72,7 @@ class Value:
 
     def _init_leaf(self, data, variable, name=None):
         self._data = data
-        self.shape = np.shape(data)
+        self.shape = data.shape if isinstance(data, np.ndarray) else ()
         self.grad = (np.zeros(self.shape) if self.shape else 0.0) if variable else None
         self.name = name
         self.evaluations = 1
@@ -96,15 +96,19 @@ class Value:
         """A node computed from `args`, which the caller has brought up to date."""
         node = cls.__new__(cls)
         node._data = data
-        node.shape = np.shape(data)
+        node.shape = data.shape if isinstance(data, np.ndarray) else ()
         node.grad = None
         node.name = None
         node.evaluations = 1
         node._op = op
         node._args = args
         node._kw = kw
-        node._variable = any(a._variable for a in args)
-        node._version = max(a._version for a in args) if node._variable else 0
+        version = 0
+        for a in args:
+            if a._version > version:
+                version = a._version
+        node._variable = version > 0  # only variables (and what depends on them) have versions
+        node._version = version
         node._fresh_at = CLOCK.last if node._variable else _ALWAYS
         node._grads = None
         return node
