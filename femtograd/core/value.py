@@ -55,8 +55,12 @@ def as_array(x, what="value"):
 
 
 def _own(x):
-    """A variable's own copy, so that changing the caller's array cannot move it unseen."""
-    return x.copy() if isinstance(x, np.ndarray) else x
+    """A variable's own read-only copy: an array leaf moves only by assigning `.data`, never
+    unseen (by changing the caller's array, or by `leaf.data[i] = ...`)."""
+    if isinstance(x, np.ndarray):
+        x = x.copy()
+        x.flags.writeable = False
+    return x
 
 
 class Value:

@@ -147,3 +147,15 @@ def _chain(y, n):
     for _ in range(n):
         v = v * 1.0001
     return v
+
+
+def test_an_array_leaf_moves_only_by_assignment_never_unseen():
+    start = np.array([1.0, 2.0])
+    leaf = fg.val(start)
+    total = fg.sum(leaf * leaf)
+    start[0] = 10.0  # the caller's array is not the leaf's
+    assert total.data == 5.0
+    with pytest.raises(ValueError, match="read-only"):
+        leaf.data[0] = 3.0
+    leaf.data = leaf.data + 1.0
+    assert total.data == 13.0
