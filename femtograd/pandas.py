@@ -113,7 +113,9 @@ def _numeric(df, name, dropna, role="column"):
     _require_column(df, name, role)
     series = df[name]
     if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
-        raise TypeError(f"{role} {name!r} is not numeric (dtype {series.dtype})")
+        sample = series.dropna()
+        example = f"values such as {sample.iloc[0]!r}" if len(sample) else f"dtype {series.dtype}"
+        raise TypeError(f"{role} {name!r} is not numeric ({example})")
     missing = int(series.isna().sum())
     if missing and not dropna:
         raise ValueError(f"{role} {name!r} has {missing} missing value(s) of {len(series)}; "
