@@ -66,7 +66,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
         raise ValueError("the log-likelihood must return a scalar Value; got "
                          f"{type(ll).__name__} of shape {getattr(ll, 'shape', np.shape(ll))}")
     objective = GraphObjective(ll, leaves, cons, free=free)
-    if not math.isfinite(objective.value(objective.unconstrained())):
+    if not math.isfinite(float(ll._data)):  # the graph was just built at the start values
         if user_start:
             raise ValueError("the log-likelihood is not finite at the start values "
                              f"{dict(zip(names, values))}; choose a start inside the support")

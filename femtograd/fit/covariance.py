@@ -44,6 +44,12 @@ def information_problem(info, names, what="observed information"):
         return None
     if not np.all(np.isfinite(info)):
         return f"the {what} has non-finite entries"
+    try:
+        d = np.diag(np.linalg.cholesky(info))
+        if float(np.min(d)) ** 2 > 1e-10 * float(np.max(d)) ** 2:
+            return None  # positive definite and well conditioned: no eigen-analysis needed
+    except np.linalg.LinAlgError:
+        pass
     lam, vec = np.linalg.eigh(info)
     top = float(np.max(np.abs(lam)))
     if lam[0] > 1e-12 * top:
@@ -60,8 +66,10 @@ def information_problem(info, names, what="observed information"):
 def safe_inverse(info, names, what="observed information", warn=True, why=None):
     """inv(info), or an all-NaN matrix with a `SingularInformationWarning` saying why."""
     problem = information_problem(info, names, what)
-    if problem is not None and why:
-        problem += f" ({why})"
+    if problem is not None and why is not None:
+        why = why()
+        if why:
+            problem += f" ({why})"
     if problem is None:
         try:
             cov = np.linalg.inv(info)
@@ -106,9 +114,11 @@ def covariance(fit, kind):
     from .diagnostics import boundary_parameters
     names = fit.free_names
     info = fit.observed_information
-    edge = boundary_parameters(fit)
-    why = (f"{edge} at the edge of the parameter space: the log-likelihood is flat there"
-           if edge else None)
+
+    def why():
+        edge = boundary_parameters(fit)
+        return (f"{edge} at the edge of the parameter space: the log-likelihood is flat there"
+                if edge else None)
     if kind == "observed":
         return safe_inverse(info, names, why=why)
     scores, w = score_contributions(fit)

@@ -110,8 +110,9 @@ class MLEFit:
 
     @cached_property
     def se(self):
-        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=list(self.param_names),
-                         name="se")
+        se = np.zeros(len(self.param_names))
+        se[self.free] = np.sqrt(np.diag(self._cov_free))
+        return pd.Series(se, index=list(self.param_names), name="se")
 
     def covariance(self, kind="observed"):
         """The covariance of the given kind ("observed", "opg", "sandwich") as a DataFrame."""

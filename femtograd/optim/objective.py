@@ -66,7 +66,9 @@ class GraphObjective:
         self.ll = ll
         self.leaves = list(leaves)
         self.transforms = [transform_for(c) for c in constraints]
-        self._shared = {"grads": None, "hess": None, "plans": {}}
+        # fresh: highest derivative order whose nodes are up to date with the leaves
+        # (the graph is built at the current leaf values, so its value is fresh)
+        self._shared = {"grads": None, "hess": None, "plans": {}, "fresh": 0}
         self._set_free(range(len(self.leaves)) if free is None else free, transform)
 
     def _set_free(self, free, transform):
@@ -87,8 +89,9 @@ class GraphObjective:
     def grads(self):
         s = self._shared
         if s["grads"] is None:
-            self._plan(0).run()  # new nodes are computed from their inputs' data: refresh first
+            self._refresh(0)  # new nodes are computed from their inputs' data: refresh first
             s["grads"] = grad_nodes(self.ll, self.leaves)
+            s["fresh"] = max(s["fresh"], 1)
         return s["grads"]
 
     @property
@@ -96,7 +99,7 @@ class GraphObjective:
         """Hessian nodes as a list of rows (upper triangle built, mirrored)."""
         s = self._shared
         if s["hess"] is None:
-            self._plan(1).run()
+            self._refresh(1)
             p = len(self.leaves)
             rows = [[None] * p for _ in range(p)]
             for i, g in enumerate(self.grads):
@@ -104,7 +107,19 @@ class GraphObjective:
                 for j, h in enumerate(row, start=i):
                     rows[i][j] = rows[j][i] = h
             s["hess"] = rows
+            s["fresh"] = max(s["fresh"], 2)
         return s["hess"]
+
+    def _refresh(self, order):
+        """Bring the nodes up to `order` up to date with the leaves (only if they moved)."""
+        if self._shared["fresh"] < order:
+            with np.errstate(all="ignore"):
+                self._run(order)
+
+    def _run(self, order):
+        self._plan(order).run()
+        if self._shared["fresh"] < order:
+            self._shared["fresh"] = order
 
     def _plan(self, order):
         plans = self._shared["plans"]
@@ -128,6 +143,7 @@ class GraphObjective:
             v = float(v)
             if leaf._data != v:
                 leaf.data = v
+                self._shared["fresh"] = -1
 
     def natural(self, x):
         """Full natural-scale parameter vector for optimizer point x (None if outside)."""
@@ -151,7 +167,7 @@ class GraphObjective:
         """Log-likelihood, gradient (p,) and Hessian (p, p) over ALL parameters, natural scale."""
         self.set_natural(natural)
         with np.errstate(all="ignore"):
-            self._plan(order).run()
+            self._run(order)
         f = float(self.ll._data)
         g = np.array([float(n._data) for n in self.grads]) if order >= 1 else None
         h = (np.array([[float(n._data) for n in row] for row in self.hess])
@@ -165,7 +181,7 @@ class GraphObjective:
             return NEG_INF
         self.set_natural(p)
         with np.errstate(all="ignore"):
-            self._plan(0).run()
+            self._run(0)
         f = float(self.ll._data)
         return f if math.isfinite(f) else NEG_INF
 
@@ -182,7 +198,7 @@ class GraphObjective:
             return NEG_INF, None, None
         self.set_natural(p)
         with np.errstate(all="ignore"):
-            self._plan(order).run()
+            self._run(order)
         f = float(self.ll._data)
         if not math.isfinite(f):
             return NEG_INF, None, None
