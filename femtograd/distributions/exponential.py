@@ -3,7 +3,7 @@
 import numpy as np
 from scipy import stats
 
-from ..core.ops import log
+from ..core.ops import log, log_diff_exp
 from .base import INF, LogLikGenerator
 
 
@@ -25,6 +25,10 @@ class ExpLogLik(LogLikGenerator):
 
     def _logsf(self, x, rate):
         return -rate * x
+
+    def _log_interval(self, lo, hi, rate):
+        # log(S(lo) − S(hi)): log S = −H is exact in both tails, unlike log F
+        return log_diff_exp(self._logsf(lo, rate), self._logsf(hi, rate))
 
     def _reduce(self, x, w, cx, cw):
         total = float(np.dot(w, x)) + (0.0 if cx is None else float(np.dot(cw, cx)))
