@@ -3,7 +3,7 @@
 import numpy as np
 from scipy import stats
 
-from ..core.ops import lgamma, log, log1p
+from ..core.ops import lgamma, log, log1p, sign, where
 from ..core.special import betainc
 from .base import LogLikGenerator
 
@@ -36,7 +36,14 @@ class BetaLogLik(LogLikGenerator):
         return log(betainc(shape2, shape1, 1.0 - np.asarray(x)))
 
     def _log_interval(self, lo, hi, shape1, shape2):
-        return log(betainc(shape1, shape2, hi) - betainc(shape1, shape2, lo))
+        # F(hi) − F(lo) from I_x(a, b) in the lower half and from the survival
+        # I_(1−x)(b, a) in the upper half, so neither difference cancels
+        p_lo = betainc(shape1, shape2, lo)
+        upper_half = sign(p_lo - 0.5) + 1.0
+        by_sf = (betainc(shape2, shape1, 1.0 - np.asarray(lo))
+                 - betainc(shape2, shape1, 1.0 - np.asarray(hi)))
+        by_cdf = betainc(shape1, shape2, hi) - p_lo
+        return log(where(upper_half, by_sf, by_cdf))
 
     def _reduce(self, x, w, cx, cw):
         return float(w.sum()), float(np.dot(w, np.log(x))), float(np.dot(w, np.log1p(-x)))

@@ -28,6 +28,11 @@ class CauchyLogLik(LogLikGenerator):
     def _logsf(self, x, location, scale):
         return log(arctan2(1.0, (x - location) / scale)) - LOG_PI
 
+    def _log_interval(self, lo, hi, location, scale):
+        # arctan(b) − arctan(a) = arctan2(b − a, 1 + ab): no cancellation in either tail
+        zl, zh = (lo - location) / scale, (hi - location) / scale
+        return log(arctan2((hi - lo) / scale, 1.0 + zl * zh)) - LOG_PI
+
     def _start(self):
         x, w = self._start_values()
         order = np.argsort(x)

@@ -3,7 +3,7 @@
 import numpy as np
 from scipy import stats
 
-from ..core.ops import lgamma, log
+from ..core.ops import lgamma, log, sign, where
 from ..core.special import gammainc, gammaincc
 from .base import INF, LogLikGenerator
 
@@ -42,7 +42,13 @@ class GammaLogLik(LogLikGenerator):
         return log(gammaincc(shape, rate * x))
 
     def _log_interval(self, lo, hi, shape, rate):
-        return log(gammainc(shape, rate * hi) - gammainc(shape, rate * lo))
+        # F(hi) − F(lo) from P in the lower half and from Q = 1 − P in the upper half, so
+        # neither difference cancels; the choice follows the parameters as they move
+        p_lo = gammainc(shape, rate * lo)
+        upper_half = sign(p_lo - 0.5) + 1.0
+        by_q = gammaincc(shape, rate * lo) - gammaincc(shape, rate * hi)
+        by_p = gammainc(shape, rate * hi) - p_lo
+        return log(where(upper_half, by_q, by_p))
 
     def _reduce(self, x, w, cx, cw):
         return float(w.sum()), float(np.dot(w, np.log(x))), float(np.dot(w, x))

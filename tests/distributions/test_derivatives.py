@@ -109,3 +109,14 @@ def test_weibull_loglik_gradient_and_hessian_share_one_exp_pass_per_shape(monkey
     plan.run()
     assert passes == [1.3]
     assert np.isfinite([ll.data, *(g.data for g in grads), *(h.data for h in hess)]).all()
+
+
+@pytest.mark.parametrize("cls, params, lower, upper", [
+    ("GammaLogLik", (2.0, 1.0), [6.0, 0.1, 2.0], [7.0, 0.2, 2.5]),
+    ("BetaLogLik", (2.0, 3.0), [0.8, 0.01, 0.3], [0.9, 0.02, 0.4]),
+    ("CauchyLogLik", (0.0, 1.0), [5.0, -6.0, -0.5], [6.0, -5.0, 0.5]),
+    ("StudentTLogLik", (0.0, 1.0, 3.0), [5.0, -6.0, -0.5], [6.0, -5.0, 0.5]),
+])
+def test_interval_derivatives_hold_in_both_halves_of_the_distribution(cls, params, lower, upper):
+    gen = getattr(fg.distributions, cls)(fg.IntervalData(lower, upper))
+    check_derivatives(gen, params, rtol=1e-5)

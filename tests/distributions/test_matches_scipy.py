@@ -176,6 +176,10 @@ def test_weighted_right_censored_rows_are_weighted(case):
     ("LogisticLogLik", (0.0, 1.0), [30.0, -31.0], [31.0, -30.0]),
     ("LogLogisticLogLik", (2.0, 1.0), [1e3, 1e-6], [2e3, 2e-6]),
     ("GumbelLogLik", (0.0, 1.0), [30.0, -3.0], [31.0, -2.5]),
+    ("GammaLogLik", (2.0, 1.0), [40.0, 1e-6], [41.0, 2e-6]),
+    ("BetaLogLik", (2.0, 3.0), [1 - 1e-5, 1e-6], [1 - 1e-6, 2e-6]),
+    ("CauchyLogLik", (0.0, 1.0), [1e7, -2e7], [2e7, -1e7]),
+    ("StudentTLogLik", (0.0, 1.0, 3.0), [1e3, -2e3], [2e3, -1e3]),
 ])
 def test_interval_rows_deep_in_either_tail_keep_their_precision(cls, params, lower, upper):
     gen = getattr(fg.distributions, cls)(fg.IntervalData(lower, upper))
