@@ -453,7 +453,7 @@ class LogLikGenerator:
         else:
             a, b = self.truncation
             fa, fb = dist.cdf(a), dist.cdf(b)
-            u = fa + rng.uniform(size=n) * (fb - fa)
+            u = fa + (1.0 - rng.uniform(size=n)) * (fb - fa)  # in (F(a), F(b)]
             t = np.asarray(dist.ppf(u), dtype=float)
         if not right.any():
             return type(self)(t, weights=self.weights, truncation=self.truncation, **self.options)

@@ -135,3 +135,9 @@ def test_weibull_simulation_recovers_its_parameters_on_average():
     start = sim.start()
     assert start["shape"] == pytest.approx(1.7, rel=0.05)
     assert start["scale"] == pytest.approx(3.0, rel=0.05)
+
+
+def test_simulating_a_zero_truncated_count_design_never_draws_zero():
+    gen = fg.distributions.PoissonLogLik(np.arange(1, 301) % 5 + 1, truncation=(0, None))
+    sim = gen.simulate((0.3,), rng=5)
+    assert sim._lower.min() >= 1
