@@ -28,7 +28,7 @@ class Tolerances:
 
     def stalled(self, gain, f):
         """A predicted gain too small to see in floating point: no further progress possible."""
-        return abs(gain) <= 1e-9 * (1.0 + abs(f))
+        return abs(gain) <= 1e-10 * (1.0 + abs(f))
 
 
 def tolerances(options):
