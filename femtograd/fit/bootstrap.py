@@ -67,18 +67,21 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for _ in range(int(n)):
+            # drawing the resample is not allowed to fail: a design it cannot handle
+            # (e.g. simulating interval-censored rows) is the caller's error, raised at once
+            if gen is None:
+                sample = data[rng.integers(0, len(data), len(data))]
+            elif kind == "nonparametric":
+                counts = rng.multinomial(total, w / w.sum()).astype(float)
+                model = gen.reweighted(counts)
+            else:
+                model = gen.simulate(dict(fit.params), rng)
             try:
                 if gen is None:
-                    sample = data[rng.integers(0, len(data), len(data))]
                     refit = fit_mle(fit.function, sample, start=start, fixed=fit.fixed,
                                     method=fit.method,
                                     constraints=fit._refit_options.get("constraints"), **options)
                 else:
-                    if kind == "nonparametric":
-                        counts = rng.multinomial(total, w / w.sum()).astype(float)
-                        model = gen.reweighted(counts)
-                    else:
-                        model = gen.simulate(dict(fit.params), rng)
                     refit = fit_mle(model, start=start, fixed=fit.fixed, method=fit.method,
                                     **options)
             except ValueError:

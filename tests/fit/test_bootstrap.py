@@ -68,3 +68,14 @@ def test_bad_bootstrap_arguments_are_value_errors(exp_data):
         fit.bootstrap(n=10, kind="jackknife")
     with pytest.raises(ValueError, match="at least 2"):
         fit.bootstrap(n=1)
+
+
+def test_interval_censored_data_bootstrap_nonparametrically_and_refuse_parametric():
+    x = np.random.default_rng(5).exponential(2.0, 80)
+    lower, upper = np.floor(x), np.floor(x) + 1
+    fit = fg.fit_mle(ExpLogLik, fg.IntervalData(lower, upper))
+    boot = fit.bootstrap(n=30, seed=1)
+    assert boot.failed == 0
+    assert boot.se["rate"] == pytest.approx(fit.se["rate"], rel=0.5)
+    with pytest.raises(ValueError, match="interval-censored"):
+        fit.bootstrap(n=10, kind="parametric", seed=1)
