@@ -40,3 +40,17 @@ def test_third_shape_derivatives_are_refused_not_silently_zero():
     h, = fg.grad_nodes(g, [a])
     with pytest.raises(NotImplementedError, match="third derivatives"):
         fg.grad_nodes(h, [a])
+
+
+@pytest.mark.parametrize("a, x", [(0.3, 0.5), (2.3, 1.7), (5.0, 12.0), (40.0, 35.0)])
+def test_incomplete_gamma_shape_derivatives_agree_with_high_precision_arithmetic(a, x):
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 40
+    for op, lo, hi in ((gammainc, 0, x), (gammaincc, x, mp.inf)):
+        def exact(aa):
+            return mp.gammainc(aa, lo, hi, regularized=True)
+        leaf = fg.val(a)
+        d1, = fg.grad_nodes(op(leaf, x), [leaf])
+        d2, = fg.grad_nodes(d1, [leaf])
+        assert d1.data == pytest.approx(float(mp.diff(exact, a, 1)), rel=1e-9)
+        assert d2.data == pytest.approx(float(mp.diff(exact, a, 2)), rel=1e-7)
