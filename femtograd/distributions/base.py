@@ -90,7 +90,7 @@ class LogLikGenerator:
     # -- construction --------------------------------------------------------------
     def __init__(self, x, censored=None, weights=None, truncation=None, **options):
         self.options = self._init_options(**options)
-        self._source = (x, censored)
+        self._interval = isinstance(x, IntervalData)
         cls = type(self).__name__
         if isinstance(x, IntervalData):
             if censored is not None:
@@ -305,7 +305,7 @@ class LogLikGenerator:
             extra.append(f"truncation={self.truncation}")
         return f"{type(self).__name__}(n={self.n}{''.join(', ' + e for e in extra)})"
 
-    def _params(self, params, where="log-likelihood"):
+    def _params(self, params):
         cls = type(self).__name__
         if len(params) != len(self.param_names):
             raise TypeError(f"{cls} takes {len(self.param_names)} parameter(s) "
@@ -329,11 +329,7 @@ class LogLikGenerator:
                 at = f" at index {i}" if d.ndim else ""
                 raise ValueError(f"{cls}: parameter {name} must be {space}; got {flat[i]}{at}")
             out.append(v)
-        self._check_params(out)
         return out
-
-    def _check_params(self, params):
-        """Hook for joint parameter checks beyond each one's space."""
 
     def __call__(self, *params):
         """The log-likelihood: Σ wᵢ · (row i's log density, log S, log F or log ΔF) as a scalar Value."""
@@ -399,7 +395,11 @@ class LogLikGenerator:
 
     def reweighted(self, w):
         """The same data, censoring and truncation with frequency weights `w`."""
-        x, censored = self._source
+        if self._interval:
+            x, censored = IntervalData(self._lower, self._upper), None
+        else:
+            censored = self._lower != self._upper
+            x, censored = self._lower, (censored if censored.any() else None)
         return type(self)(x, censored=censored, weights=w, truncation=self.truncation,
                           **self.options)
 

@@ -141,3 +141,14 @@ def test_simulating_a_zero_truncated_count_design_never_draws_zero():
     gen = fg.distributions.PoissonLogLik(np.arange(1, 301) % 5 + 1, truncation=(0, None))
     sim = gen.simulate((0.3,), rng=5)
     assert sim._lower.min() >= 1
+
+
+def test_reweighted_keeps_interval_data_and_is_independent_of_later_edits_to_the_input():
+    x = np.array([1.0, 2.0, 3.0])
+    gen = WeibullLogLik(x)
+    x[0] = 100.0
+    assert gen.reweighted([1, 1, 1])(1.5, 2.0).data == pytest.approx(
+        WeibullLogLik([1.0, 2.0, 3.0])(1.5, 2.0).data)
+    iv = WeibullLogLik(fg.IntervalData([0.0, 1.0, 2.0], [1.0, 1.0, np.inf]))
+    assert iv.reweighted([2, 1, 1])(1.5, 2.0).data == pytest.approx(
+        WeibullLogLik(fg.IntervalData([0.0, 0.0, 1.0, 2.0], [1.0, 1.0, 1.0, np.inf]))(1.5, 2.0).data)
