@@ -2,6 +2,7 @@
 
     femtograd fit FILE.csv --column C --dist weibull [--censored-column E]
                   [--weights-column W] [--ci wald|profile] [--level 0.95] [--json]
+                  [--dropna] [--method newton|bfgs|gradient_ascent] [--option size=10]
     femtograd compare FILE.csv --column C [--dists weibull,gamma,lognormal] [--json]
     femtograd dists
     femtograd demo
@@ -49,12 +50,32 @@ def _observations(args):
         if name is not None and name not in df.columns:
             raise CommandError(f"{role} {name!r} not in {args.file} "
                                f"(columns: {', '.join(map(str, df.columns))})")
-    return _observations(df, args.column, args.censored_column, args.weights_column,
-                         dropna=args.dropna)
+    try:
+        return _observations(df, args.column, args.censored_column, args.weights_column,
+                             dropna=args.dropna)
+    except ValueError as err:
+        raise CommandError(str(err).replace("pass dropna=True", "pass --dropna")) from None
 
 
-def _fit_kwargs(censored, weights, method):
-    kwargs = {}
+def _options(pairs):
+    """--option size=10 --option ... as keyword arguments (numbers where they parse)."""
+    out = {}
+    for pair in pairs or ():
+        key, sep, text = pair.partition("=")
+        if not sep or not key.strip():
+            raise CommandError(f"--option takes NAME=VALUE; got {pair!r}")
+        for convert in (int, float):
+            try:
+                value = convert(text)
+                break
+            except ValueError:
+                value = text
+        out[key.strip()] = value
+    return out
+
+
+def _fit_kwargs(censored, weights, method, options=None):
+    kwargs = dict(_options(options))
     if censored is not None:
         kwargs["censored"] = censored
     if weights is not None:
@@ -75,7 +96,7 @@ def _fit(args):
     x, censored, weights = _observations(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit = fit_mle(generator, x, **_fit_kwargs(censored, weights, args.method))
+        fit = fit_mle(generator, x, **_fit_kwargs(censored, weights, args.method, args.option))
         interval = fit.confint(level=args.level, method=args.ci)
     result = fit_record(fit, interval, args.ci, args.level)
     result = {"file": args.file, "column": args.column, "distribution": label(generator),
@@ -130,7 +151,7 @@ def _compare(args):
     from .compare import resolve
     generators = [resolve(name) for name in names]  # unknown names fail before any fit
     x, censored, weights = _observations(args)
-    table = compare(x, generators, **_fit_kwargs(censored, weights, args.method))
+    table = compare(x, generators, **_fit_kwargs(censored, weights, args.method, args.option))
     if args.json:
         records = [{k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()}
                    for row in table.astype(object).where(table.notna(), None).to_dict("records")]
@@ -174,6 +195,8 @@ def build_parser():
         p.add_argument("--weights-column", help="frequency weights")
         p.add_argument("--dropna", action="store_true", help="drop rows with missing values")
         p.add_argument("--method", help="optimizer (newton, bfgs, gradient_ascent)")
+        p.add_argument("--option", action="append", metavar="NAME=VALUE",
+                       help="a model option, e.g. size=10 for binomial (repeatable)")
         p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     fit = sub.add_parser("fit", help="fit one distribution to a column of a CSV file")

@@ -93,6 +93,16 @@ def test_fit_dropna_skips_rows_with_missing_values(csv, capsys):
     assert_json_matches(json.loads(out), fit)
 
 
+def test_fit_passes_model_options_such_as_the_binomial_size(csv, capsys, tmp_path):
+    counts = tmp_path / "counts.csv"
+    pd.DataFrame({"successes": [3, 5, 2, 6, 4, 4, 1, 5]}).to_csv(counts, index=False)
+    status, out, _ = run(capsys, "fit", counts, "--column", "successes", "--dist", "binomial",
+                         "--option", "size=6", "--json")
+    assert status == 0
+    fit = fg.fit_mle(REGISTRY["binomial"], np.array([3, 5, 2, 6, 4, 4, 1, 5]), size=6)
+    assert_json_matches(json.loads(out), fit)
+
+
 def test_compare_prints_the_families_ranked_by_aic(csv, capsys):
     path, df = csv
     status, out, _ = run(capsys, "compare", path, "--column", "hours", "--json")
@@ -133,6 +143,10 @@ def test_demo_prints_the_vignette_and_reaches_the_mle(capsys):
     (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--level", "1.5"], "level"),
     (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--ci", "bootstrap"], "ci"),
     (["fit", "{csv}", "--dist", "weibull"], "--column"),
+    (["fit", "{csv}", "--column", "gappy", "--dist", "weibull"], "--dropna"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--option", "size"], "size"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--option", "size=3"], "size"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--method", "simplex"], "simplex"),
     (["fit", "{dir}", "--column", "hours", "--dist", "weibull"], "directory"),
     (["fit", "{empty}", "--column", "hours", "--dist", "weibull"], "empty.csv"),
     (["compare", "{csv}", "--column", "hours", "--dists", "weibull,nope"], "nope"),
@@ -141,7 +155,8 @@ def test_demo_prints_the_vignette_and_reaches_the_mle(capsys):
     ([], "command"),
 ], ids=["missing file", "unknown column", "unknown distribution", "data outside the support",
         "non-numeric column", "missing values", "unknown censored column", "censored not 0/1",
-        "non-numeric weights", "bad level", "unknown ci", "no column", "directory", "empty file",
+        "non-numeric weights", "bad level", "unknown ci", "no column", "missing values says --dropna",
+        "option without a value", "option the model does not take", "unknown method", "directory", "empty file",
         "compare unknown distribution", "compare non-numeric", "unknown command", "no command"])
 def test_every_error_exits_non_zero_with_one_line_naming_the_problem(csv, capsys, argv, names):
     path, _ = csv
