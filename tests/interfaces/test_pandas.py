@@ -157,3 +157,12 @@ def test_fit_mle_accepts_a_series_with_a_non_default_index(machines):
     series = machines["pump"].iloc[::2]  # index 0, 2, 4, ...
     fit = fg.fit_mle(WeibullLogLik, series)
     np.testing.assert_allclose(fit.mle, fg.fit_mle(WeibullLogLik, series.to_numpy()).mle, rtol=1e-12)
+
+
+def test_a_fit_that_does_not_converge_is_reported_with_the_optimizers_message(machines):
+    from femtograd.distributions import StudentTLogLik
+    with pytest.warns(UserWarning, match="3 of 3 groups"):
+        table = fg.fit_groups(machines, "supplier", "pump", StudentTLogLik, max_iter=1, fallback=False)
+    assert not table["converged"].any()
+    assert table["message"].str.contains("convergence").all()
+    assert table["estimate"].notna().all()  # the last iterate is still reported
