@@ -332,7 +332,8 @@ class LogLikGenerator:
         return out
 
     def __call__(self, *params):
-        """The log-likelihood: Σ wᵢ · (row i's log density, log S, log F or log ΔF) as a scalar Value."""
+        """The log-likelihood, a scalar Value: Σ wᵢ · (row i's log density, log S, log F
+        or log ΔF), minus Σ wᵢ log(F(b) − F(a)) under truncation."""
         p = self._params(params)
         for name, v in zip(self.param_names, p):
             if v.shape != ():
@@ -418,7 +419,7 @@ class LogLikGenerator:
         return start
 
     def scipy(self, *params):
-        """The frozen scipy.stats distribution at these parameter values (truncation not applied)."""
+        """The frozen scipy.stats distribution at these parameter values (without truncation)."""
         vals = [float(as_value(p).data) for p in params]
         self._params(vals)
         return self._scipy(*vals)

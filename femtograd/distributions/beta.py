@@ -3,7 +3,7 @@
 import numpy as np
 from scipy import stats
 
-from ..core.ops import lgamma, log, log1p, sign, where
+from ..core.ops import lgamma, log, sign, where
 from ..core.special import betainc
 from .base import LogLikGenerator
 

@@ -1,4 +1,5 @@
-"""Gamma: f(x) = rate^shape x^(shape−1) e^(−rate·x) / Γ(shape), x > 0 (R's dgamma(x, shape, rate))."""
+"""Gamma: f(x) = rate^shape x^(shape−1) e^(−rate·x) / Γ(shape), x > 0
+(R's dgamma(x, shape, rate))."""
 
 import numpy as np
 from scipy import stats

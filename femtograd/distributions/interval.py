@@ -30,7 +30,8 @@ class IntervalData:
         lower = _column(lower, "IntervalData lower")
         upper = _column(upper, "IntervalData upper")
         if lower.shape != upper.shape:
-            raise ValueError(f"IntervalData: lower has {lower.size} rows but upper has {upper.size}")
+            raise ValueError(f"IntervalData: lower has {lower.size} rows but upper has "
+                             f"{upper.size}")
         if lower.size == 0:
             raise ValueError("IntervalData: empty data (no rows)")
         for arr, what in ((lower, "lower"), (upper, "upper")):

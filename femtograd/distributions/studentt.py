@@ -1,4 +1,5 @@
-"""Student t (location-scale): f(x) = t_df((x − location)/scale) / scale (scipy's t(df, loc, scale))."""
+"""Student t, location-scale: f(x) = t_df((x − location)/scale) / scale
+(scipy's t(df, loc, scale))."""
 
 import numpy as np
 from scipy import stats

@@ -90,7 +90,8 @@ def interval_around(case, x, rng):
     """Finite intervals [l, u] inside the support around each x."""
     lo, hi = case.cls.support
     if np.isfinite(lo) and np.isfinite(hi):
-        return x - (x - lo) * rng.uniform(0.1, 0.5, x.size), x + (hi - x) * rng.uniform(0.1, 0.5, x.size)
+        return (x - (x - lo) * rng.uniform(0.1, 0.5, x.size),
+                x + (hi - x) * rng.uniform(0.1, 0.5, x.size))
     if np.isfinite(lo):
         return x * rng.uniform(0.5, 0.9, x.size), x * rng.uniform(1.1, 2.0, x.size)
     return x - rng.uniform(0.1, 2, x.size), x + rng.uniform(0.1, 2, x.size)

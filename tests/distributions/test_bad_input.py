@@ -39,7 +39,8 @@ def test_a_negative_lifetime_is_outside_the_support():
 
 
 def test_a_negative_censoring_time_is_outside_the_support():
-    with pytest.raises(ValueError, match="censoring time outside the support of weibull.*row 1 is -3"):
+    with pytest.raises(ValueError,
+                       match="censoring time outside the support of weibull.*row 1 is -3"):
         WeibullLogLik([1.0, -3.0], censored=[False, True])
 
 
