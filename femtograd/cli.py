@@ -169,11 +169,24 @@ def _compare(args):
 def _dists(args):
     from .compare import registry
     known = registry()
-    rows = [(name, gen.__name__, ", ".join(gen.param_names)) for name, gen in sorted(known.items())]
+    rows = [(name, gen.__name__, ", ".join(gen.param_names) + _option_note(gen))
+            for name, gen in sorted(known.items())]
     width = [max(len(r[i]) for r in rows) for i in range(2)] if rows else [0, 0]
     for name, cls, params in rows:
         print(f"{name.ljust(width[0])}  {cls.ljust(width[1])}  {params}")
     return 0
+
+
+def _option_note(generator):
+    """'  (option: size)' for a generator whose constructor takes model options."""
+    import inspect
+    try:
+        signature = inspect.signature(generator._init_options)
+    except (AttributeError, TypeError, ValueError):
+        return ""
+    names = [p.name for p in signature.parameters.values()
+             if p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "self"]
+    return f"  (option: {', '.join(f'--option {n}=...' for n in names)})" if names else ""
 
 
 def _demo(args):
