@@ -125,9 +125,12 @@ def test_dists_lists_every_registered_generator_with_its_parameters(capsys):
         assert generator.__name__ in line and ", ".join(generator.param_names) in line
 
 
-def test_demo_prints_the_vignette_and_reaches_the_mle(capsys):
+def test_demo_prints_the_vignette_iterations_as_the_vignette_page_shows_them(capsys):
     status, out, _ = run(capsys, "demo")
-    assert status == 0 and "iteration 200" in out and out.rstrip().endswith("True")
+    assert status == 0 and out.rstrip().endswith("True")
+    iterations = [line for line in out.splitlines() if line.startswith("iteration")]
+    page = (ROOT / "docs" / "vignette.md").read_text()
+    assert len(iterations) == 4 and all(line in page for line in iterations)
 
 
 @pytest.mark.parametrize("argv, names", [

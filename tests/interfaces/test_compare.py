@@ -62,3 +62,12 @@ def test_a_family_that_cannot_fit_the_data_is_ranked_last_with_the_reason():
 def test_an_unknown_distribution_name_is_a_value_error_listing_the_known_ones(lifetimes):
     with pytest.raises(ValueError, match="'weibul'.*weibull"):
         fg.compare(lifetimes, ["weibul"])
+
+
+def test_compare_takes_interval_censored_data(lifetimes):
+    lower = np.floor(lifetimes / 2) * 2
+    data = fg.IntervalData(lower, lower + 2)
+    table = fg.compare(data, ["weibull", "lognormal"])
+    fit = fg.fit_mle(LogNormalLogLik, data)
+    row = table[table["distribution"] == "lognormal"].iloc[0]
+    assert row["aic"] == pytest.approx(fit.aic, rel=1e-12) and table["converged"].all()

@@ -166,3 +166,12 @@ def test_a_fit_that_does_not_converge_is_reported_with_the_optimizers_message(ma
     assert not table["converged"].any()
     assert table["message"].str.contains("convergence").all()
     assert table["estimate"].notna().all()  # the last iterate is still reported
+
+
+def test_missing_group_keys_raise_unless_dropna(machines):
+    df = machines.astype({"supplier": object})
+    df.loc[[0, 1], "supplier"] = None
+    with pytest.raises(ValueError, match=r"'supplier' has 2 missing"):
+        fg.fit_groups(df, "supplier", "pump", WeibullLogLik)
+    table = fg.fit_groups(df, "supplier", "pump", WeibullLogLik, dropna=True)
+    assert table.loc[table["supplier"] == "acme", "nobs"].iloc[0] == 18
