@@ -64,6 +64,8 @@ def fit_groups(df, by, column, generator, censored=None, weights=None, *, dropna
         raise ValueError("by must name at least one column")
     for key in keys:
         _require_column(df, key, "by")
+    df, censored = _attach(df, censored, "censored")
+    df, weights = _attach(df, weights, "weights")
     used = keys + [c for c in (column, censored, weights) if isinstance(c, str)]
     if dropna:
         df = df.dropna(subset=used)
@@ -95,6 +97,18 @@ def _combine(parts, what):
         warnings.warn(f"{failed} of {len(parts)} {what} failed or did not converge; "
                       "see the message column", UserWarning, stacklevel=3)
     return pd.concat(parts, ignore_index=True)
+
+
+def _attach(df, values, role):
+    """An array given per row becomes a (hidden) column, so that grouping splits it too."""
+    if values is None or isinstance(values, str):
+        return df, values
+    values = np.asarray(values)
+    if values.shape != (len(df),):
+        raise ValueError(f"{role} must name a column or hold one value per row ({len(df)}); "
+                         f"got shape {values.shape}")
+    name = f"<{role}>"
+    return df.assign(**{name: values}), name
 
 
 def _check_frame(df):

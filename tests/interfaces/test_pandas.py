@@ -175,3 +175,14 @@ def test_missing_group_keys_raise_unless_dropna(machines):
         fg.fit_groups(df, "supplier", "pump", WeibullLogLik)
     table = fg.fit_groups(df, "supplier", "pump", WeibullLogLik, dropna=True)
     assert table.loc[table["supplier"] == "acme", "nobs"].iloc[0] == 18
+
+
+def test_fit_groups_splits_censoring_and_weight_arrays_with_the_groups(machines):
+    by_name = fg.fit_groups(machines, "supplier", "pump", WeibullLogLik, censored="censored",
+                            weights="count")
+    by_array = fg.fit_groups(machines, "supplier", "pump", WeibullLogLik,
+                             censored=machines["censored"].to_numpy(),
+                             weights=machines["count"].to_numpy())
+    pd.testing.assert_frame_equal(by_name, by_array)
+    with pytest.raises(ValueError, match="one value per row"):
+        fg.fit_groups(machines, "supplier", "pump", WeibullLogLik, censored=[True, False])
