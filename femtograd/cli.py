@@ -144,11 +144,10 @@ def _fit_text(r):
 
 
 def _compare(args):
-    from .compare import compare
+    from .compare import compare, resolve
     names = [d for d in (s.strip() for s in args.dists.split(",")) if d]
     if not names:
         raise CommandError("--dists names no distribution")
-    from .compare import resolve
     generators = [resolve(name) for name in names]  # unknown names fail before any fit
     x, censored, weights = _observations(args)
     table = compare(x, generators, **_fit_kwargs(censored, weights, args.method, args.option))
