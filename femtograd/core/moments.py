@@ -19,8 +19,8 @@ class ExpMomentData:
     __slots__ = ("t", "weights", "_powers", "_k", "_terms")
 
     def __init__(self, t, weights=None):
-        self.t = np.asarray(t, dtype=float)
-        self.weights = None if weights is None else np.asarray(weights, dtype=float)
+        self.t = np.asarray(t, dtype=float).ravel()  # a sum over every element, whatever the shape
+        self.weights = None if weights is None else np.asarray(weights, dtype=float).ravel()
         self._powers = {0: None, 1: self.t}
         self._k = None
         self._terms = None

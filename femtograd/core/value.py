@@ -151,6 +151,9 @@ class Value:
     def __float__(self):
         return float(self.data)
 
+    def __format__(self, spec):
+        return format(self.data, spec) if spec else repr(self)
+
     def __len__(self):
         if not self.shape:
             raise TypeError("len() of a scalar Value")

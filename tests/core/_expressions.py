@@ -12,6 +12,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 import femtograd as fg
+from femtograd.core import special
 
 SHAPES = [(), (4,), (3, 1), (1, 4), (3, 4)]
 _rng = np.random.default_rng(20261126)
@@ -76,6 +77,7 @@ UNARY = {
     "number_over": lambda v, p, t: 3.0 / positive(v, p),
     "number_power": lambda v, p, t: 1.7 ** v,
     "times_number": lambda v, p, t: v * 0.5 + 1,
+    "arctan": lambda v, p, t: special.arctan(v),
     "array_left": lambda v, p, t: DATA[(3, 4)] * _fit(v, (3, 4)) - DATA[(4,)],
     "array_over": lambda v, p, t: DATA[(1, 4)] / positive(_fit(v, (1, 4)), p),
 }
@@ -88,6 +90,11 @@ BINARY = {
     "pow": lambda a, b, p, t: positive(a, p) ** b,
     "logaddexp": lambda a, b, p, t: fg.logaddexp(a, b),
     "log_diff_exp": lambda a, b, p, t: fg.log_diff_exp(a, a - positive(b, p)),
+    "arctan2": lambda a, b, p, t: special.arctan2(a, positive(b, p)),
+    "gammainc": lambda a, b, p, t: special.gammainc(positive(a, p), positive(b, p)),
+    "gammaincc": lambda a, b, p, t: special.gammaincc(positive(a, p), positive(b, p)),
+    "betainc": lambda a, b, p, t: special.betainc(positive(a, p), positive(b, p),
+                                                  fg.sigmoid(a - b)),
     "where": lambda a, b, p, t: fg.where(_mask(np.broadcast_shapes(a_shape(a), a_shape(b))), a, b),
 }
 

@@ -20,7 +20,7 @@ def property_settings(max_examples):
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 
-def central_difference(f, x, h=1e-3):
+def central_difference(f, x, h=2e-4):
     """d f / d x_i for every coordinate of the float array `x`; f returns a float or array."""
     x = np.asarray(x, dtype=float)
     f0 = np.asarray(f(x.copy()), dtype=float)
