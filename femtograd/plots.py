@@ -83,6 +83,8 @@ def plot_profile(fit, param, level=0.95, ax=None, points=41):
     names = list(fit.params.index)
     if param not in names:
         raise ValueError(f"unknown parameter {param!r}; the fit has {names}")
+    if param in getattr(fit, "fixed", {}):
+        raise ValueError(f"{param!r} is fixed at {fit.fixed[param]:g} in this fit: nothing to profile")
     interval = fit.confint(level=level, method="profile").loc[param]
     lo, hi = float(interval["lower"]), float(interval["upper"])
     estimate = float(fit.params[param])

@@ -91,9 +91,12 @@ def test_a_plain_function_fit_has_a_profile_plot_but_no_distribution_plots(tmp_p
         plots.plot_qq(fit)
 
 
-def test_an_unknown_parameter_is_a_value_error(fits):
+def test_an_unknown_or_fixed_parameter_has_no_profile_plot(fits):
     with pytest.raises(ValueError, match="'rate'"):
         plots.plot_profile(fits["exact"], "rate")
+    x = np.random.default_rng(1).weibull(2.0, 30)
+    with pytest.raises(ValueError, match="'shape' is fixed"):
+        plots.plot_profile(fg.fit_mle(WeibullLogLik, x, fixed={"shape": 2.0}), "shape")
 
 
 def test_without_matplotlib_a_plot_raises_import_error_naming_the_extra(fits, monkeypatch):
