@@ -21,7 +21,8 @@ from .core import Value
 from .fit.covariance import user_stacklevel
 from .fit.result import ConvergenceWarning, MLEFit
 from .optim import GraphObjective, Tolerances, bfgs, gradient_ascent, newton
-from .optim.result import CONVERGED
+from .fit.diagnostics import boundary_parameters
+from .optim.result import BOUNDARY, CONVERGED
 from .optim.transforms import transform_for
 
 METHODS = ("newton", "bfgs", "gradient_ascent")
@@ -86,6 +87,14 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
                  data=spec["data"], objective=objective.with_free(free, transform=True),
                  cov_type=cov_type, refit_options=dict(constraints=constraints, **opt),
                  generator_class=spec["generator_class"])
+    if fit.converged:
+        edge = boundary_parameters(fit)
+        if edge:
+            result.status = BOUNDARY
+            result.message = (f"the log-likelihood still increases toward the edge of the "
+                              f"parameter space in {edge}: no maximum inside it (estimates "
+                              + ", ".join(f"{n}={v:.6g}" for n, v in zip(names, fit.mle))
+                              + ")")
     if not fit.converged:
         warnings.warn(f"fit did not converge ({result.status}): {result.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())

@@ -38,29 +38,51 @@ def check_cov_type(kind):
     return kind
 
 
+def correlation_scaled(info):
+    """(s, R): R = diag(s)·info·diag(s) with unit diagonal, s = 1/sqrt(diag(info)).
+
+    Positive definiteness and identifiability do not depend on the units of the
+    parameters; judged on `info` itself, a Weibull scale in the hundreds of
+    millions would look singular. None when a diagonal entry is not positive.
+    """
+    d = np.diag(info)
+    if not np.all(d > 0):
+        return None
+    s = 1.0 / np.sqrt(d)
+    return s, info * np.outer(s, s)
+
+
 def information_problem(info, names, what="observed information"):
     """Why `info` cannot give a covariance (a sentence), or None when it is positive definite."""
     if info.size == 0:
         return None
     if not np.all(np.isfinite(info)):
         return f"the {what} has non-finite entries"
+    d = np.diag(info)
+    flat = [n for n, v in zip(names, d) if v == 0]
+    if flat:
+        return f"the {what} is singular (zero curvature): the data do not identify {flat}"
+    bent = [n for n, v in zip(names, d) if v < 0]
+    if bent:
+        return (f"the {what} is not positive definite (negative curvature in {bent}): the "
+                "estimate is not a maximum")
+    _, r = correlation_scaled(info)
     try:
-        d = np.diag(np.linalg.cholesky(info))
-        if float(np.min(d)) ** 2 > 1e-10 * float(np.max(d)) ** 2:
+        c = np.diag(np.linalg.cholesky(r))
+        if float(np.min(c)) ** 2 > 1e-12:
             return None  # positive definite and well conditioned: no eigen-analysis needed
     except np.linalg.LinAlgError:
         pass
-    lam, vec = np.linalg.eigh(info)
-    top = float(np.max(np.abs(lam)))
-    if lam[0] > 1e-12 * top:
+    lam, vec = np.linalg.eigh(r)
+    if lam[0] > 1e-12:
         return None
-    v = vec[:, 0]
-    involved = [n for n, c in zip(names, v) if abs(c) > 0.3] or list(names)
-    if lam[0] < -1e-8 * top:
-        return (f"the {what} is not positive definite (smallest eigenvalue {lam[0]:.3g}): "
-                f"the estimate is not a maximum in the direction of {involved}")
-    return (f"the {what} is singular (smallest eigenvalue {lam[0]:.3g}, largest {top:.3g}): "
-            f"the data do not identify {involved}")
+    involved = [n for n, c in zip(names, vec[:, 0]) if abs(c) > 0.3] or list(names)
+    if lam[0] < -1e-8:
+        return (f"the {what} is not positive definite (smallest eigenvalue of the "
+                f"correlation-scaled matrix {lam[0]:.3g}): the estimate is not a maximum in the "
+                f"direction of {involved}")
+    return (f"the {what} is singular (smallest eigenvalue of the correlation-scaled matrix "
+            f"{lam[0]:.3g}): the data do not identify {involved}")
 
 
 def safe_inverse(info, names, what="observed information", warn=True, why=None):
@@ -72,7 +94,8 @@ def safe_inverse(info, names, what="observed information", warn=True, why=None):
             problem += f" ({why})"
     if problem is None:
         try:
-            cov = np.linalg.inv(info)
+            sc, r = correlation_scaled(info)
+            cov = np.linalg.inv(r) * np.outer(sc, sc)
             return (cov + cov.T) / 2
         except np.linalg.LinAlgError:
             problem = f"the {what} could not be inverted"

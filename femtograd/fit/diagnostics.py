@@ -5,6 +5,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .covariance import correlation_scaled
+
 
 @dataclass
 class Diagnostics:
@@ -35,7 +37,8 @@ def diagnostics(fit):
     score = fit.score
     if info.size and np.all(np.isfinite(info)):
         lam = np.linalg.eigvalsh(info)
-        pd_ = bool(lam[0] > 1e-12 * max(abs(lam[-1]), 1e-300))
+        scaled = correlation_scaled(info)
+        pd_ = scaled is not None and bool(np.linalg.eigvalsh(scaled[1])[0] > 1e-12)
         cond = float(lam[-1] / lam[0]) if pd_ else math.inf
     else:
         lam, pd_, cond = np.array([]), False, math.nan
@@ -49,21 +52,47 @@ def boundary_parameters(fit):
     """Free parameters at (or running off to) the edge of their space.
 
     A parameter is at a boundary when it is within 1e-12 of a finite edge (0, or 1
-    for a probability), or when the information is singular in a direction that
-    involves it and it has gone far toward an edge (a positive parameter beyond a
-    factor e^8 from 1, a probability within 1e-4 of 0 or 1) — how an estimate running
-    off to infinity (a negative binomial size, a t df) shows.
+    for a probability); when the optimizer stopped only because the log or logit
+    scale flattens the slope (the natural-scale score, in standard-error units, is
+    not ~0: a probability driven to 1 by all-success data); or when the information
+    is (nearly: scaled eigenvalue ≤ 1e-8) singular, or the log-likelihood is flat
+    on the log/logit scale (eigenvalue ≤ 1e-6), in a direction that involves it, or
+    its standard error on that scale exceeds 1 — and it has gone far toward an edge
+    (a positive parameter beyond a factor e^8 from 1, a probability within 1e-4 of
+    0 or 1) — how an estimate running off to infinity (a negative binomial size, a
+    t df) shows.
     """
     info = fit.observed_information
     involved = set()
     if info.size and np.all(np.isfinite(info)):
-        lam, vec = np.linalg.eigh(info)
-        top = max(float(np.max(np.abs(lam))), 1e-300)
-        for k in np.flatnonzero(lam <= 1e-12 * top):
+        scaled = correlation_scaled(info)
+        if scaled is None:
+            involved = {fit.free[j] for j in np.flatnonzero(np.diag(info) <= 0)}
+        else:
+            lam, vec = np.linalg.eigh(scaled[1])
+            for k in np.flatnonzero(lam <= 1e-8):
+                involved |= {fit.free[j] for j in np.flatnonzero(np.abs(vec[:, k]) > 0.3)}
+        # flat on the optimizer's scale: moving log(p) or logit(p) by 1 changes the
+        # log-likelihood by less than 1e-6 (a t df of 1e7, uncorrelated with the rest)
+        info_u = _unconstrained_information(fit)
+        lam, vec = np.linalg.eigh(info_u)
+        for k in np.flatnonzero(lam <= 1e-6):
             involved |= {fit.free[j] for j in np.flatnonzero(np.abs(vec[:, k]) > 0.3)}
+        # not determined even to a factor e on the log/logit scale (where the computed
+        # curvature is too small to trust, as for a t df of 1e11)
+        if lam[0] > 0:
+            var_u = np.diag(np.linalg.inv(info_u))
+            involved |= {fit.free[j] for j in np.flatnonzero(var_u > 1.0)}
+        else:
+            involved |= set(fit.free)
     out = []
-    for i in fit.free:
+    for a, i in enumerate(fit.free):
         c, v = fit.constraints[i], float(fit.mle[i])
+        if c != "real":
+            g, curv = abs(float(fit._gradient[i])), float(info[a, a])
+            if g > 1e-3 * math.sqrt(curv) if curv > 0 else g > 1e-3:
+                out.append(fit.param_names[i])
+                continue
         if c == "positive":
             edge = v < 1e-12 or (i in involved and abs(math.log(v)) > 8)
         elif c == "unit":
@@ -73,3 +102,14 @@ def boundary_parameters(fit):
         if edge:
             out.append(fit.param_names[i])
     return out
+
+
+def _unconstrained_information(fit):
+    """Minus the Hessian on the optimizer's log/logit scales (chain rule), free parameters."""
+    from ..optim.transforms import transform_for
+    m = len(fit.free)
+    d1, d2 = np.ones(m), np.zeros(m)
+    for a, i in enumerate(fit.free):
+        t = transform_for(fit.constraints[i])
+        _, d1[a], d2[a] = t.derivatives(t.to_unconstrained(float(fit.mle[i])))
+    return fit.observed_information * np.outer(d1, d1) - np.diag(fit.score * d2)

@@ -9,6 +9,7 @@ CONVERGED = "converged"
 MAX_ITER = "max_iterations"
 LINE_SEARCH_FAILED = "line_search_failed"
 NON_FINITE = "non_finite"
+BOUNDARY = "boundary"  # set by the fitting layer: the maximum is not attained inside the space
 
 
 @dataclass
@@ -16,7 +17,8 @@ class OptimResult:
     """The end point of a maximization, on the optimizer's (unconstrained) scale.
 
     `status` is one of "converged", "max_iterations", "line_search_failed",
-    "non_finite"; `message` says in words which rule stopped the run.
+    "non_finite" (and "boundary", set by fit_mle when the log-likelihood still
+    rises toward the edge of the parameter space); `message` says in words which rule stopped the run.
     """
 
     x: np.ndarray

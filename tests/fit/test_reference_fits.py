@@ -99,3 +99,15 @@ def test_weibull_fit_is_right_from_a_poor_start_and_extreme_scales():
             assert fit.converged
             np.testing.assert_allclose(fit.mle, expected, rtol=1e-6)
             assert fit.loglik >= ll(scipy_fit) - 1e-9
+
+
+def test_standard_errors_do_not_depend_on_the_units_of_the_data():
+    # a scale in the hundreds of millions makes the natural-scale information span
+    # twenty orders of magnitude; it is still perfectly well determined
+    x = stats.weibull_min.rvs(0.35, scale=4e8, size=40, random_state=np.random.default_rng(6))
+    big = fg.fit_mle(WeibullLogLik, x)
+    small = fg.fit_mle(WeibullLogLik, x / 4e8)
+    assert big.converged and small.converged
+    assert big.se["shape"] == pytest.approx(small.se["shape"], rel=1e-6)
+    assert big.se["scale"] / 4e8 == pytest.approx(small.se["scale"], rel=1e-6)
+    assert big.diagnostics().positive_definite
