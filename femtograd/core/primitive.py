@@ -5,8 +5,11 @@ on Values, numbers or arrays builds a graph node. Each vjp is
 `vjp(g, ans, *args, **kw) -> Value`: given the gradient `g` flowing into the
 node `ans`, the gradient for one argument, written in Value ops so that it can
 be differentiated again. `g` may be any shape that broadcasts to the node's
-shape (it stands for its broadcast); `unbroadcast` then sums it back to the
-argument's shape, once for every op.
+shape (it stands for its broadcast). For an elementwise op (the default), whose
+arguments broadcast against each other, `unbroadcast` then sums the vjp's result
+back to the argument's shape, once for every such op. An op registered with
+`elementwise=False` (reductions, reshapes, indexing) changes shape in its own way:
+its vjp returns a gradient of the argument's shape, or one that broadcasts to it.
 """
 
 import numpy as np

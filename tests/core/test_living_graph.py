@@ -159,3 +159,23 @@ def test_an_array_leaf_moves_only_by_assignment_never_unseen():
         leaf.data[0] = 3.0
     leaf.data = leaf.data + 1.0
     assert total.data == 13.0
+
+
+def test_shared_sub_graphs_are_walked_once_not_once_per_path():
+    x = fg.val(1.0)
+    v = x
+    for _ in range(300):  # 2**300 paths from the top to the leaf
+        v = (v + v) * 0.5
+    assert v.data == 1.0
+    fg.backward(v)
+    assert x.grad == pytest.approx(1.0)
+    x.data = 3.0
+    assert v.data == pytest.approx(3.0)
+    assert fg.hessian(lambda y: _doubling(y, 300), [2.0])[0, 0] == pytest.approx(2.0)
+
+
+def _doubling(y, n):
+    v = y * y
+    for _ in range(n):
+        v = (v + v) * 0.5
+    return v
