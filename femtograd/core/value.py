@@ -69,6 +69,7 @@ class Value:
     __slots__ = ("_data", "grad", "shape", "name", "evaluations",
                  "_op", "_args", "_kw", "_variable", "_version", "_fresh_at", "_grads")
     __array_ufunc__ = None  # make `ndarray (op) Value` call Value's reflected operators
+    __pandas_priority__ = 5000  # and `Series (op) Value` too (pandas defers to higher priority)
 
     def __init__(self, data, name=None):
         """A variable leaf (what `val` makes): it receives gradients and may be moved."""
