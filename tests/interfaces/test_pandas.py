@@ -186,3 +186,18 @@ def test_fit_groups_splits_censoring_and_weight_arrays_with_the_groups(machines)
     pd.testing.assert_frame_equal(by_name, by_array)
     with pytest.raises(ValueError, match="one value per row"):
         fg.fit_groups(machines, "supplier", "pump", WeibullLogLik, censored=[True, False])
+
+
+def test_a_plain_log_likelihood_can_take_a_series_or_a_dataframe_as_its_data(machines):
+    def normal_mean(mu, data):
+        return -fg.sum((data - mu) ** 2) / 2
+
+    def exponential(rate, data):
+        return fg.sum(data["count"] * (fg.log(rate) - rate * data["pump"]))
+
+    series = machines["pump"].iloc[::2]  # a non-default index as well
+    fit = fg.fit_mle(normal_mean, series, start={"mu": 1.0})
+    assert fit.params["mu"] == pytest.approx(series.mean(), rel=1e-9)
+    fit = fg.fit_mle(exponential, machines, start={"rate": 1.0}, constraints={"rate": "positive"})
+    expected = machines["count"].sum() / (machines["count"] * machines["pump"]).sum()
+    assert fit.params["rate"] == pytest.approx(expected, rel=1e-9)
