@@ -16,6 +16,17 @@ from .stopping import Tolerances
 
 def newton_direction(g, h):
     """(direction, modified): solve −H d = g, modifying −H when it is not positive definite."""
+    n = len(g)
+    if n == 1:  # plain floats for the common tiny cases (numpy's overhead dominates there)
+        a = -float(h[0, 0])
+        if a > 0:
+            return np.array([float(g[0]) / a]), False
+    elif n == 2:
+        a, b, c = -float(h[0, 0]), -float(h[0, 1]), -float(h[1, 1])
+        det = a * c - b * b
+        if a > 0 and det > 0:
+            g0, g1 = float(g[0]), float(g[1])
+            return np.array([(c * g0 - b * g1) / det, (a * g1 - b * g0) / det]), False
     a = -h
     try:
         c = np.linalg.cholesky(a)

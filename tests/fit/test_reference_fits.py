@@ -111,3 +111,15 @@ def test_standard_errors_do_not_depend_on_the_units_of_the_data():
     assert big.se["shape"] == pytest.approx(small.se["shape"], rel=1e-6)
     assert big.se["scale"] / 4e8 == pytest.approx(small.se["scale"], rel=1e-6)
     assert big.diagnostics().positive_definite
+
+
+def test_truncated_normal_fit_matches_the_scipy_reference():
+    from femtograd.distributions import NormalLogLik
+    z = stats.norm.rvs(1.0, 2.0, size=2000, random_state=np.random.default_rng(14))
+    x = z[(z > 0) & (z < 4)][:200]
+
+    def ll(p):
+        d = stats.norm(*p)
+        return d.logpdf(x).sum() - len(x) * np.log(d.cdf(4) - d.cdf(0))
+    fit = fg.fit_mle(NormalLogLik, x, truncation=(0, 4))
+    check(fit, ll, (False, True), mle_rtol=1e-5, se_rtol=5e-3)
