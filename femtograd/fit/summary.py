@@ -15,8 +15,10 @@ class Summary:
         self.level = level
         ci = fit.confint(level)
         est, se = fit.params, fit.se
+        fixed = [n for n in fit.param_names if n in fit.fixed]
+        se = se.copy()
+        se[fixed] = np.nan  # held, not estimated: no standard error to show
         z = est / se
-        z[[n for n in fit.param_names if n in fit.fixed]] = np.nan
         p = 2 * stats.norm.sf(np.abs(z))
         lo, hi = f"lower {level:.3g}", f"upper {level:.3g}"
         self.table = pd.DataFrame({"estimate": est, "se": se, "z": z, "p": p,
