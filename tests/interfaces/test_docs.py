@@ -3,13 +3,18 @@
 Blocks of one file share a namespace and run in order, as a reader would run them.
 A ```text block right after a ```python block is that block's printed output: the
 test compares it with what the code prints, so the docs cannot drift from the code.
-A sketch that is not meant to run (a signature in a contract) says so in its fence:
-```python no-run.
+A sketch that is not meant to run (a signature in a contract) says so in its fence
+(python, then no-run).
+
+After a deliberate change of output, rewrite the text blocks of a page and review
+the diff:  python tests/interfaces/test_docs.py docs/reliability.md
 """
 
 import contextlib
 import io
+import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,20 +25,33 @@ FENCE = re.compile(r"^```(\w*)([^\n]*)\n(.*?)^```[ \t]*$", re.M | re.S)
 
 
 def blocks(text):
-    """(language, code, line number, expected output or None) for each python block."""
-    found = [(m.group(1), m.group(3), text.count("\n", 0, m.start()) + 1, m.end(), m.group(2))
-             for m in FENCE.finditer(text)]
+    """(code, line number, expected output or None, span of that output) per python block."""
+    found = list(FENCE.finditer(text))
     out = []
-    for i, (lang, code, line, end, info) in enumerate(found):
-        if lang != "python" or "no-run" in info:
+    for i, m in enumerate(found):
+        if m.group(1) != "python" or "no-run" in m.group(2):
             continue
-        expected = None
-        if i + 1 < len(found) and found[i + 1][0] == "text":
-            between = text[end:text.index("```text", end)]
-            if not between.strip():
-                expected = found[i + 1][1]
-        out.append((code, line, expected))
+        expected, span = None, None
+        following = found[i + 1] if i + 1 < len(found) else None
+        if following is not None and following.group(1) == "text" \
+                and not text[m.end():following.start()].strip():
+            expected, span = following.group(3), following.span(3)
+        out.append((m.group(3), text.count("\n", 0, m.start()) + 1, expected, span))
     return out
+
+
+def run_page(page):
+    """Run a page's blocks in one namespace; yield (line, expected, printed, span) per block."""
+    namespace = {"__name__": f"docs_{page.stem}"}
+    for code, line, expected, span in blocks(page.read_text()):
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            try:
+                exec(compile(code, f"{page.name}:{line}", "exec"), namespace)
+            except Exception as err:
+                raise AssertionError(f"{page.name}, block at line {line} raised {err!r} "
+                                     "(a sketch not meant to run: fence it as python no-run)") from err
+        yield line, expected, buffer.getvalue(), span
 
 
 def normalize(s):
@@ -43,25 +61,40 @@ def normalize(s):
 def test_block_parser_pairs_code_with_the_output_that_follows_it():
     page = ("a\n```python\nprint(1)\n```\n\n```text\n1\n```\n```python\nx = 2\n```\n"
             "prose\n```text\nnot output\n```\n```python no-run\nclass A(Undefined): ...\n```\n")
-    assert blocks(page) == [("print(1)\n", 2, "1\n"), ("x = 2\n", 9, None)]
+    assert [b[:3] for b in blocks(page)] == [("print(1)\n", 2, "1\n"), ("x = 2\n", 9, None)]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_every_python_block_of_the_page_runs_and_prints_what_the_page_shows(page, tmp_path, monkeypatch):
-    text = page.read_text()
-    if "plot_" in text:  # pages that draw need the optional extra
+    if "plot_" in page.read_text():  # pages that draw need the optional extra
         pytest.importorskip("matplotlib").use("Agg")
     monkeypatch.chdir(tmp_path)  # blocks that write files write them here
-    namespace = {"__name__": f"docs_{page.stem}"}
-    for code, line, expected in blocks(text):
-        buffer = io.StringIO()
-        with contextlib.redirect_stdout(buffer):
-            try:
-                exec(compile(code, f"{page.name}:{line}", "exec"), namespace)
-            except Exception as err:
-                raise AssertionError(f"{page.name}, block at line {line} raised {err!r} "
-                                     "(a sketch not meant to run: fence it as ```python no-run)") from err
+    for line, expected, printed, _ in run_page(page):
         if expected is not None:
-            assert normalize(buffer.getvalue()) == normalize(expected), (
+            assert normalize(printed) == normalize(expected), (
                 f"{page.name}, block at line {line}: printed output differs from the page:\n"
-                f"--- printed\n{buffer.getvalue()}--- page\n{expected}")
+                f"--- printed\n{printed}--- page\n{expected}")
+
+
+def update(page):
+    """Rewrite each output block of `page` with what its python block prints now."""
+    import tempfile
+    text = page.read_text()
+    here = os.getcwd()
+    os.chdir(tempfile.mkdtemp())
+    try:
+        results = list(run_page(page))
+    finally:
+        os.chdir(here)
+    for _, expected, printed, span in reversed(results):
+        if span is not None:
+            text = text[:span[0]] + normalize(printed) + "\n" + text[span[1]:]
+    page.write_text(text)
+
+
+if __name__ == "__main__":
+    import matplotlib
+    matplotlib.use("Agg")
+    sys.path.insert(0, str(ROOT))
+    for name in sys.argv[1:]:
+        update(Path(name).resolve())
