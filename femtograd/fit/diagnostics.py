@@ -63,45 +63,49 @@ def boundary_parameters(fit):
     t df) shows.
     """
     info = fit.observed_information
-    involved = set()
-    if info.size and np.all(np.isfinite(info)):
-        scaled = correlation_scaled(info)
-        if scaled is None:
-            involved = {fit.free[j] for j in np.flatnonzero(np.diag(info) <= 0)}
-        else:
-            lam, vec = np.linalg.eigh(scaled[1])
-            for k in np.flatnonzero(lam <= 1e-8):
-                involved |= {fit.free[j] for j in np.flatnonzero(np.abs(vec[:, k]) > 0.3)}
-        # flat on the optimizer's scale: moving log(p) or logit(p) by 1 changes the
-        # log-likelihood by less than 1e-6 (a t df of 1e7, uncorrelated with the rest)
-        info_u = _unconstrained_information(fit)
-        lam, vec = np.linalg.eigh(info_u)
-        for k in np.flatnonzero(lam <= 1e-6):
-            involved |= {fit.free[j] for j in np.flatnonzero(np.abs(vec[:, k]) > 0.3)}
-        # not determined even to a factor e on the log/logit scale (where the computed
-        # curvature is too small to trust, as for a t df of 1e11)
-        if lam[0] > 0:
-            var_u = np.diag(np.linalg.inv(info_u))
-            involved |= {fit.free[j] for j in np.flatnonzero(var_u > 1.0)}
-        else:
-            involved |= set(fit.free)
-    out = []
+    out, far = [], []
     for a, i in enumerate(fit.free):
         c, v = fit.constraints[i], float(fit.mle[i])
-        if c != "real":
-            g, curv = abs(float(fit._gradient[i])), float(info[a, a])
-            if g > 1e-3 * math.sqrt(curv) if curv > 0 else g > 1e-3:
-                out.append(fit.param_names[i])
-                continue
-        if c == "positive":
-            edge = v < 1e-12 or (i in involved and abs(math.log(v)) > 8)
-        elif c == "unit":
-            edge = min(v, 1 - v) < 1e-12 or (i in involved and min(v, 1 - v) < 1e-4)
-        else:
-            edge = False
-        if edge:
-            out.append(fit.param_names[i])
-    return out
+        if c == "real":
+            continue
+        g, curv = abs(float(fit._gradient[i])), float(info[a, a])
+        if (g > 1e-3 * math.sqrt(curv) if curv > 0 else g > 1e-3) \
+                or v < 1e-12 or (c == "unit" and v > 1 - 1e-12):
+            out.append(i)
+        elif (abs(math.log(v)) > 8) if c == "positive" else (min(v, 1 - v) < 1e-4):
+            far.append(i)
+    if far:  # only an estimate far toward an edge needs the eigen-analysis
+        involved = _flat_directions(fit, info)
+        out += [i for i in far if i in involved]
+    return [fit.param_names[i] for i in sorted(out)]
+
+
+def _flat_directions(fit, info):
+    """Free parameters involved in a direction where the log-likelihood is (nearly) flat."""
+    if not np.all(np.isfinite(info)):
+        return set(fit.free)
+    involved = set()
+    scaled = correlation_scaled(info)
+    if scaled is None:
+        involved = {fit.free[j] for j in np.flatnonzero(np.diag(info) <= 0)}
+    else:
+        lam, vec = np.linalg.eigh(scaled[1])
+        for k in np.flatnonzero(lam <= 1e-8):
+            involved |= {fit.free[j] for j in np.flatnonzero(np.abs(vec[:, k]) > 0.3)}
+    # flat on the optimizer's scale: moving log(p) or logit(p) by 1 changes the
+    # log-likelihood by less than 1e-6 (a t df of 1e7, uncorrelated with the rest)
+    info_u = _unconstrained_information(fit)
+    lam, vec = np.linalg.eigh(info_u)
+    for k in np.flatnonzero(lam <= 1e-6):
+        involved |= {fit.free[j] for j in np.flatnonzero(np.abs(vec[:, k]) > 0.3)}
+    # not determined even to a factor e on the log/logit scale (where the computed
+    # curvature is too small to trust, as for a t df of 1e11)
+    if lam[0] > 0:
+        var_u = np.diag(np.linalg.inv(info_u))
+        involved |= {fit.free[j] for j in np.flatnonzero(var_u > 1.0)}
+    else:
+        involved |= set(fit.free)
+    return involved
 
 
 def _unconstrained_information(fit):

@@ -72,7 +72,7 @@ class MLEFit:
         """Number of free (estimated) parameters."""
         return len(self.free)
 
-    @property
+    @cached_property
     def params(self):
         return pd.Series(self.mle, index=list(self.param_names), name="estimate")
 
