@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from .core import Value
-from .fit.covariance import user_stacklevel
+from .fit.covariance import check_cov_type, user_stacklevel
 from .fit.result import ConvergenceWarning, MLEFit
 from .optim import GraphObjective, Tolerances, bfgs, gradient_ascent, newton
 from .fit.diagnostics import boundary_parameters
@@ -46,7 +46,10 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {list(METHODS)}")
+    check_cov_type(cov_type)
     opt = {k: options.pop(k) for k in OPTIMIZER_OPTIONS if k in options}
+    if method == "gradient_ascent" and "max_iter" in opt and "iterations" not in opt:
+        opt["iterations"] = opt.pop("max_iter")
     spec = _model_spec(generator_or_function, data, censored, weights, truncation, constraints,
                        options)
     names, cons = spec["names"], spec["constraints"]
@@ -141,7 +144,8 @@ def _model_spec(model, data, censored, weights, truncation, constraints, options
         raise TypeError(f"unknown option(s) {sorted(options)} for a plain function")
     try:
         sig = [p for p in inspect.signature(model).parameters.values()
-               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+               and p.default is p.empty]
     except (TypeError, ValueError):
         sig = None
     if not sig or len(sig) < 2:

@@ -82,3 +82,16 @@ def test_a_function_that_does_not_return_a_scalar_value_is_a_value_error():
 def test_something_that_is_not_a_model_is_a_type_error():
     with pytest.raises(TypeError, match="generator class"):
         fg.fit_mle("weibull", X)
+
+
+def test_unknown_covariance_type_is_refused_before_fitting():
+    with pytest.raises(ValueError, match="unknown covariance type 'robust'"):
+        fg.fit_mle(WeibullLogLik, X, cov_type="robust")
+
+
+def test_plain_function_arguments_with_defaults_are_not_parameters():
+    def loglike(rate, data, scale=1.0):
+        return loglike_exp(rate, data / scale)
+    fit = fg.fit_mle(loglike, X, start={"rate": 1.0}, constraints={"rate": "positive"})
+    assert fit.param_names == ("rate",)
+    assert fit.params["rate"] == pytest.approx(1 / X.mean())
