@@ -57,7 +57,7 @@ def boundary_parameters(fit):
     not ~0: a probability driven to 1 by all-success data); or when the information
     is (nearly: scaled eigenvalue ≤ 1e-8) singular, or the log-likelihood is flat
     on the log/logit scale (eigenvalue ≤ 1e-6), in a direction that involves it, or
-    its standard error on that scale exceeds 1 — and it has gone far toward an edge
+    its standard error on that scale exceeds 10 — and it has gone far toward an edge
     (a positive parameter beyond a factor e^8 from 1, a probability within 1e-4 of
     0 or 1) — how an estimate running off to infinity (a negative binomial size, a
     t df) shows.
@@ -98,11 +98,11 @@ def _flat_directions(fit, info):
     lam, vec = np.linalg.eigh(info_u)
     for k in np.flatnonzero(lam <= 1e-6):
         involved |= {fit.free[j] for j in np.flatnonzero(np.abs(vec[:, k]) > 0.3)}
-    # not determined even to a factor e on the log/logit scale (where the computed
+    # not determined even to a factor e^10 on the log/logit scale (where the computed
     # curvature is too small to trust, as for a t df of 1e11)
     if lam[0] > 0:
         var_u = np.diag(np.linalg.inv(info_u))
-        involved |= {fit.free[j] for j in np.flatnonzero(var_u > 1.0)}
+        involved |= {fit.free[j] for j in np.flatnonzero(var_u > 100.0)}
     else:
         involved |= set(fit.free)
     return involved

@@ -89,3 +89,18 @@ def test_an_estimate_running_off_to_infinity_is_reported_at_the_boundary():
     with pytest.warns(SingularInformationWarning, match=r"'size'.*at the edge"):
         assert fit.se.isna().all()
     assert "size" in fit.diagnostics().at_boundary
+
+
+def test_a_large_uncertain_but_interior_estimate_is_not_called_a_boundary():
+    # 4 events and 3 censored times over three decades: the scale is poorly determined
+    # (log-scale SE ~ 1.1) yet the maximum is inside the parameter space
+    from femtograd.distributions import WeibullLogLik
+    x = np.array([129.961781, 142.772073, 463.030627, 4551.96353, 13205.1496, 14767.2912,
+                  169236.594])
+    censored = np.array([0, 0, 1, 0, 1, 0, 1], dtype=bool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fg.fit_mle(WeibullLogLik, x, censored=censored)
+        assert np.all(np.isfinite(fit.se))
+    assert fit.converged and fit.diagnostics().at_boundary == []
+    assert fit.profile_loglik("scale", 1e8) < fit.loglik - 3
