@@ -1,20 +1,37 @@
-"""Special functions for cumulative distributions: arctan and the regularized
-incomplete gamma and beta functions.
+"""Special functions for cumulative distributions: arctan and the regularized incomplete
+gamma and beta functions, with exact derivatives of every order in all their arguments.
 
-`arctan` and the derivatives of the incomplete functions in their integration
-limit `x` are exact (written in Value ops). Their derivatives in the shape
-arguments have no closed form: those are computed numerically (a fourth-order
-central difference on the scipy function, relative step 1e-3; against 40-digit
-arithmetic, about 1e-10 relative for first and 1e-8 for second derivatives),
-enough for Newton's method and standard errors on censored gamma, beta and
-Student t likelihoods. Third derivatives in a shape
-argument are not available and raise.
+The values are scipy's. Derivatives in the integration limit `x` are densities, written in
+Value ops. Derivatives in the shape arguments are integrals of the differentiated density:
+
+    ∂ᵐ/∂aᵐ P(a, x) = ∫₀ˣ ∂ᵐf/∂aᵐ dt,   ∂ᵐf/∂aᵐ = f · Yₘ(κ₁, …, κₘ),
+
+with f the gamma density tᵃ⁻¹e⁻ᵗ/Γ(a), Yₘ the complete Bell polynomial and κⱼ the j-th
+derivative of log f in a (κ₁ = log t − ψ(a), κⱼ = −ψ⁽ʲ⁻¹⁾(a) for j ≥ 2). The beta density
+tᵃ⁻¹(1 − t)ᵇ⁻¹/B(a, b) takes the bivariate Bell polynomials of the mixed derivatives of its
+log (log t and log(1 − t) plus polygammas of a, b and a + b). Since the density integrates
+to one, an m ≥ 1 derivative over [0, x] is minus the same over the rest of the support, so
+each element integrates over the side holding less probability (no cancellation in the tails).
+
+The integrals are taken in the variable in which the weight is log-concave and free of
+endpoint singularities (y = log t for the gamma, y = log(t/(1 − t)) for the beta), between
+the limit and the point where the weight has fallen e⁻⁴⁶ below its largest value on that side
+(found by Newton's method), by Gauss–Legendre quadrature on a grid graded away from that
+largest value (distance σ·(e^τ − 1), σ the weight's local scale), so that peaked weights
+(large shapes) and long exponential tails (small shapes) are both resolved by the same fixed
+nodes, vectorized over arrays. Accuracy against 40-digit mpmath references: about 1e-13
+relative to the integral of the absolute integrand, for shapes 0.05 to 1e5 (orders 1 to 4).
+The nodes are kept for the last arguments, so every order at one point integrates once. An op carries its derivative
+order as keywords; its derivative in a shape is the same op at the next order, so derivatives
+of any order are available and can be differentiated again.
 """
+
+from math import comb
 
 import numpy as np
 from scipy import special
 
-from .ops import digamma, exp, lgamma, log, log1p, scaled, square
+from .ops import digamma, exp, lgamma, log, log1p, polygamma, scaled, square
 from .primitive import primitive
 
 arctan = primitive("arctan", np.arctan, lambda g, ans, x: g / (1.0 + square(x)))
@@ -25,66 +42,246 @@ arctan2.__doc__ = "The angle of the point (x, y), in (−π, π]; arctan2(1, −
     "stays accurate as z → −∞."
 
 
-def _diff(f, args, orders):
-    """Fourth-order central differences of f in the arguments given by `orders`."""
-    args = [np.asarray(a, dtype=float) for a in args]
-    for pos, order in orders:
-        if order == 0:
-            continue
-        a = args[pos]
-        h = 1e-3 * np.maximum(np.abs(a), 1e-2)
-        if order == 1:
-            stencil = ((-2, 1 / 12), (-1, -8 / 12), (1, 8 / 12), (2, -1 / 12))
-        else:
-            stencil = ((-2, -1 / 12), (-1, 16 / 12), (0, -30 / 12), (1, 16 / 12), (2, -1 / 12))
-        rest = [o for o in orders if o[0] != pos]
-
-        def shifted(step, args=args, pos=pos, a=a, h=h, rest=rest):
-            moved = list(args)
-            moved[pos] = a + step * h
-            return _diff(f, moved, rest) if rest else f(*moved)
-
-        return sum(c * shifted(s) for s, c in stencil) / h ** order
-    return f(*args)
+def _plain(out):
+    return float(out) if np.ndim(out) == 0 else out
 
 
-def _no_third(name):
-    def vjp(*_args, **_kw):
-        raise NotImplementedError(f"third derivatives of {name} in its shape arguments are not "
-                                  "available")
-    return vjp
+# -- Bell polynomials: derivatives of exp(g) over exp(g), from the derivatives κ of g -------
+def _times(c, k, y):
+    """c·k·y where y may be the constant 1 (for numpy arrays and Values alike)."""
+    out = k if isinstance(y, float) and y == 1.0 else k * y
+    return out if c == 1 else c * out
 
 
-# -- regularized incomplete gamma: P(a, x) and Q(a, x) = 1 - P(a, x) -------------
-def _gamma_log_density(a, x):
-    return (a - 1.0) * log(x) - x - lgamma(a)
+def _bell(kappa, m):
+    """Yₘ(κ₁, …, κₘ) by Yₙ = Σₖ C(n−1, k) κₖ₊₁ Yₙ₋₁₋ₖ; `kappa[j]` is κⱼ₊₁."""
+    ys = [1.0]
+    for n in range(1, m + 1):
+        terms = [_times(comb(n - 1, k), kappa[k], ys[n - 1 - k]) for k in range(n)]
+        total = terms[0]
+        for t in terms[1:]:
+            total = total + t
+        ys.append(total)
+    return ys[m]
+
+
+def _bell2(kappa, i, j):
+    """The bivariate Bell polynomial Y_{i,j}: ∂ᵃⁱ∂ᵇʲ exp(g) / exp(g), from `kappa(p, q)`,
+    the mixed derivative ∂ᵃᵖ∂ᵇ𝐪 g (p + q ≥ 1)."""
+    ys = {(0, 0): 1.0}
+    known = {}
+
+    def k(p, q):
+        if (p, q) not in known:
+            known[p, q] = kappa(p, q)
+        return known[p, q]
+
+    def add(terms):
+        total = terms[0]
+        for t in terms[1:]:
+            total = total + t
+        return total
+
+    for q in range(1, j + 1):
+        ys[0, q] = add([_times(comb(q - 1, s), k(0, s + 1), ys[0, q - 1 - s])
+                        for s in range(q)])
+    for p in range(1, i + 1):
+        for q in range(j + 1):
+            ys[p, q] = add([_times(comb(p - 1, r) * comb(q, s), k(r + 1, s), ys[p - 1 - r, q - s])
+                            for r in range(p) for s in range(q + 1)])
+    return ys[i, j]
+
+
+# -- fixed-node quadrature of a log-concave weight over one side of a limit ----------------
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(48)
+_SPAN = 46.0  # nats below the largest value of the weight where the integration stops
+
+
+def _reach(h, dh, ref, direction, span):
+    """Distances d ≥ 0 with h(ref) − h(ref + direction·d) ≈ span (never less than span − 1).
+
+    h is concave and decreases away from `ref` in `direction`, so the drop is convex and
+    increasing in d: bracket by quadrupling, then Newton steps from above.
+    """
+    h_ref = h(ref)
+    d = np.ones_like(ref)
+    for _ in range(60):
+        short = h_ref - h(ref + direction * d) < span
+        if not short.any():
+            break
+        d = np.where(short, 4.0 * d, d)
+    for _ in range(100):
+        excess = h_ref - h(ref + direction * d) - span
+        far = excess > 1.0
+        if not far.any():
+            break
+        slope = -direction * dh(ref + direction * d)
+        d = np.where(far, d - excess / np.where(far, slope, 1.0), d)
+    return d
+
+
+def _graded(ref, length, scale, direction):
+    """Gauss–Legendre nodes and weights over distances [0, length] from `ref`, graded as
+    distance = scale·(eᵗ − 1): even near `ref` (scale), geometric far from it."""
+    span = np.log1p(length / scale)
+    tau = (0.5 * span)[:, None] * (1.0 + _NODES)
+    grow = np.exp(tau)
+    nodes = ref[:, None] + (direction * scale)[:, None] * (grow - 1.0)
+    weights = (0.5 * span * scale)[:, None] * _WEIGHTS * grow
+    return nodes, weights
+
+
+def _side_nodes(weight, params, mode, end, lower, span):
+    """Quadrature of exp(h) over (−∞, end] (where `lower`) or [end, ∞), h concave with maximum
+    at `mode`, cut where exp(h) has fallen e^−span below its maximum on that side.
+
+    `weight(*params)` gives h, h′ and h″ for (subsets of) the parameter arrays. Returns blocks
+    (rows, nodes, weights): every row's piece from the side's maximum towards its far end,
+    then, for the rows whose side also holds the mode, the piece from the mode to the limit.
+    """
+    ref = np.where(lower, np.minimum(end, mode), np.maximum(end, mode))  # the side's maximum
+    away = np.where(lower, -1.0, 1.0)
+    h, dh, d2h = weight(*params)
+    length = _reach(h, dh, ref, away, span)
+    scale = 1.0 / np.maximum(1.0, np.maximum(np.abs(dh(ref)), np.sqrt(np.abs(d2h(ref)))))
+    blocks = [(slice(None),) + _graded(ref, length, scale, away)]
+    rows = np.flatnonzero(end != ref)
+    if rows.size:  # the limit lies past the mode: integrate back from the mode to the limit
+        towards = -away[rows]
+        h, dh, _ = weight(*(p[rows] for p in params))
+        limit = _reach(h, dh, ref[rows], towards, span)
+        between = np.minimum(np.abs(end[rows] - ref[rows]), limit)
+        blocks.append((rows,) + _graded(ref[rows], between, scale[rows], towards))
+    return blocks
+
+
+def _column(values, rows):
+    """values[rows] as a column, or as one entry when all are equal (scalar shapes)."""
+    if values[0] == values[-1] and (values == values[0]).all():
+        return values[:1, None]
+    return values[rows][:, None]
+
+
+class _ShapeQuadrature:
+    """The nodes of the last shape-derivative integrals, reused by every order; arguments
+    longer than `chunk` are integrated in chunks and not kept (memory stays bounded)."""
+
+    chunk = 20000
+
+    def __init__(self, build):
+        self.build = build
+        self.key = None
+        self.blocks = None
+
+    def blocks_of(self, *args):
+        n = args[-1].size
+        if n > self.chunk:
+            for start in range(0, n, self.chunk):
+                part = slice(start, start + self.chunk)
+                for rows, weighted, setup in self.build(*(a[part] for a in args)):
+                    yield np.arange(n)[part][rows], weighted, setup
+            return
+        key = tuple((a.shape, a.tobytes()) for a in args)
+        if key != self.key:
+            self.key, self.blocks = key, self.build(*args)
+        yield from self.blocks
+
+
+def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
+    """Broadcast and flatten the arguments, integrate the valid elements (over distinct
+    limits when the shapes are scalars), nan for invalid arguments and 0 where `zero`."""
+    arrays = np.broadcast_arrays(*(np.asarray(s, dtype=float) for s in shapes),
+                                 np.asarray(x, dtype=float))
+    shape = arrays[0].shape
+    flat = [a.ravel() for a in arrays]
+    ok = valid(*flat)
+    inside = ok & ~zero(*flat)
+    out = np.where(ok, 0.0, np.nan)
+    if inside.any():
+        args = [a[inside] for a in flat]
+        inverse = None
+        if all(np.ndim(s) == 0 for s in shapes) and args[-1].size > 1:
+            distinct, inverse = np.unique(args[-1], return_inverse=True)
+            args = [a[:distinct.size] for a in args[:-1]] + [distinct]
+        values = np.zeros(args[-1].size)
+        for rows, weighted, setup in quadrature.blocks_of(*args):
+            values[rows] += (weighted * integrand(*setup)).sum(axis=1)
+        out[inside] = values if inverse is None else values[inverse]
+    return out.reshape(shape)
+
+
+# -- regularized incomplete gamma: P(a, x) and Q(a, x) = 1 − P(a, x) -------------------------
+def _gamma_mode_log_density(a):
+    """log of aᵃe⁻ᵃ/Γ(a) (the gamma density at its mode in y = log t), by Stirling's series
+    for large a where the direct sum would cancel."""
+    direct = a * np.log(a) - a - special.gammaln(a)
+    big = np.maximum(a, 20.0)
+    series = (0.5 * np.log(big / (2 * np.pi)) - 1 / (12 * big) + 1 / (360 * big ** 3)
+              - 1 / (1260 * big ** 5) + 1 / (1680 * big ** 7))
+    return np.where(a >= 20.0, series, direct)
+
+
+def _gamma_weight(a):
+    """log(tᵃe⁻ᵗ) in u = log(t/a), less its value at the mode u = 0, and two derivatives."""
+    return (lambda u: a * (u - np.expm1(u)), lambda u: -a * np.expm1(u),
+            lambda u: -a * np.exp(u))
+
+
+def _gamma_setup(a, x):
+    """Per block: rows, signed (minus on the upper side) weighted density at the nodes, and
+    the shape column with κ₁ = log t − ψ(a) at the nodes."""
+    lower = special.gammainc(a, x) <= 0.5
+    ratio = x / a
+    end = np.where(ratio > 1e-300, np.log(np.maximum(ratio, 1e-300)), np.log(x) - np.log(a))
+    at_mode = _gamma_mode_log_density(a)
+    sign = np.where(lower, 1.0, -1.0)
+    blocks = []
+    for rows, u, w in _side_nodes(_gamma_weight, (a,), np.zeros_like(a), end, lower, _SPAN + 8.0):
+        weighted = w * np.exp(at_mode[rows][:, None] + a[rows][:, None] * (u - np.expm1(u)))
+        weighted *= sign[rows][:, None]
+        col = _column(a, rows)
+        blocks.append((rows, weighted, (col, u + (np.log(col) - special.digamma(col)))))
+    return blocks
+
+
+_gamma_nodes = _ShapeQuadrature(_gamma_setup)
+
+
+def gammainc_shape_derivative(a, x, order):
+    """∂ᵐ/∂aᵐ P(a, x) for m = `order` ≥ 1, as numpy data (the forward of the op)."""
+    def integrand(col, k1):
+        return _bell([k1] + [-special.polygamma(j, col) for j in range(1, order)], order)
+
+    return _shape_derivative(
+        _gamma_nodes, integrand, (a,), x,
+        lambda a, x: (a > 0) & (a < np.inf) & (x >= 0),
+        lambda a, x: (x == 0) | np.isinf(x))
+
+
+def _gamma_density_derivative(a, x, order):
+    """∂ᵐ/∂aᵐ of the gamma density at x, in Value ops (the derivative of the op in x)."""
+    logx = log(x)
+    dens = exp((a - 1.0) * logx - x - lgamma(a))
+    if order == 0:
+        return dens
+    kappa = [logx - digamma(a)] + [-polygamma(a, n=j) for j in range(1, order)]
+    return dens * _bell(kappa, order)
 
 
 def _make_gamma(name, f, sign):
-    def f_forward(a, x, order=0):
+    def forward(a, x, order=0):
         if order == 0:
-            out = f(a, x)
-        else:
-            out = _diff(f, (a, x), ((0, order),))
-        return float(out) if np.ndim(out) == 0 else out
+            return _plain(f(a, x))
+        return _plain(sign * gammainc_shape_derivative(a, x, order))
 
     def vjp_a(g, ans, a, x, order=0):
-        if order >= 2:
-            return _no_third(name)()
         return scaled(g, op(a, x, order=order + 1))
 
     def vjp_x(g, ans, a, x, order=0):
-        # d/dx of d^order/da^order F = d^order/da^order of the (signed) density
-        dens = exp(_gamma_log_density(a, x))
-        if order == 0:
-            return scaled(g, sign * dens)
-        la = log(x) - digamma(a)
-        if order == 1:
-            return scaled(g, sign * dens * la)
-        from .ops import polygamma
-        return scaled(g, sign * dens * (square(la) - polygamma(a, n=1)))
+        dens = _gamma_density_derivative(a, x, order)
+        return scaled(g, dens if sign > 0 else -dens)
 
-    op = primitive(name, f_forward, vjp_a, vjp_x)
+    op = primitive(name, forward, vjp_a, vjp_x)
     return op
 
 
@@ -102,45 +299,101 @@ def gammaincc(a, x):
     return _gammaincc(a, x)
 
 
-# -- regularized incomplete beta I_x(a, b) ------------------------------------------
+# -- regularized incomplete beta I_x(a, b) ---------------------------------------------------
+def _softplus(y):
+    return np.logaddexp(0.0, y)
+
+
+def _beta_weight(a, b):
+    """log(tᵃ(1 − t)ᵇ) in y = log(t/(1 − t)) and two derivatives."""
+    return (lambda y: -a * _softplus(-y) - b * _softplus(y),
+            lambda y: a * special.expit(-y) - b * special.expit(y),
+            lambda y: -(a + b) * special.expit(y) * special.expit(-y))
+
+
+def _beta_setup(a, b, x):
+    """Per block: rows, signed weighted density, shape columns and log t, log(1 − t) at the
+    nodes in y = log(t/(1 − t))."""
+    lower = special.betainc(a, b, x) <= 0.5
+    end = np.log(x) - np.log1p(-x)
+    log_beta = special.betaln(a, b)
+    sign = np.where(lower, 1.0, -1.0)
+    blocks = []
+    for rows, y, w in _side_nodes(_beta_weight, (a, b), np.log(a) - np.log(b), end, lower,
+                                  _SPAN + 8.0):
+        log_t, log_1mt = -_softplus(-y), -_softplus(y)
+        weighted = w * np.exp(a[rows][:, None] * log_t + b[rows][:, None] * log_1mt
+                              - log_beta[rows][:, None])
+        weighted *= sign[rows][:, None]
+        blocks.append((rows, weighted, (_column(a, rows), _column(b, rows), log_t, log_1mt)))
+    return blocks
+
+
+_beta_nodes = _ShapeQuadrature(_beta_setup)
+
+
+def _beta_kappa(log_t, log_1mt, psi, p, q):
+    """∂ᵃᵖ∂ᵇ𝐪 of the log beta density (p + q ≥ 1); `psi(n, z)` is ψ⁽ⁿ⁾ of z = "a", "b" or "ab"."""
+    n = p + q
+    if n == 1:
+        return (log_t - psi(0, "a") if p else log_1mt - psi(0, "b")) + psi(0, "ab")
+    out = psi(n - 1, "ab")
+    if q == 0:
+        out = out - psi(n - 1, "a")
+    if p == 0:
+        out = out - psi(n - 1, "b")
+    return out
+
+
+def betainc_shape_derivative(a, b, x, da, db):
+    """∂ᵃ^da ∂ᵇ^db I_x(a, b) for da + db ≥ 1, as numpy data (the forward of the op)."""
+    def integrand(col_a, col_b, log_t, log_1mt):
+        args = {"a": col_a, "b": col_b, "ab": col_a + col_b}
+        cache = {}
+
+        def psi(n, z):
+            if (n, z) not in cache:
+                cache[n, z] = special.polygamma(n, args[z])
+            return cache[n, z]
+
+        return _bell2(lambda p, q: _beta_kappa(log_t, log_1mt, psi, p, q), da, db)
+
+    return _shape_derivative(
+        _beta_nodes, integrand, (a, b), x,
+        lambda a, b, x: (a > 0) & (b > 0) & (a < np.inf) & (b < np.inf) & (x >= 0) & (x <= 1),
+        lambda a, b, x: (x == 0) | (x == 1))
+
+
+def _beta_density_derivative(a, b, x, da, db):
+    """∂ᵃ^da ∂ᵇ^db of the beta density at x, in Value ops (the derivative of the op in x)."""
+    log_t, log_1mt = log(x), log1p(-x)
+    dens = exp((a - 1.0) * log_t + (b - 1.0) * log_1mt - lgamma(a) - lgamma(b) + lgamma(a + b))
+    if da == 0 and db == 0:
+        return dens
+    args = {"a": a, "b": b, "ab": a + b}
+
+    def psi(n, z):
+        return digamma(args[z]) if n == 0 else polygamma(args[z], n=n)
+
+    return dens * _bell2(lambda p, q: _beta_kappa(log_t, log_1mt, psi, p, q), da, db)
+
+
 def _beta_forward(a, b, x, da=0, db=0):
     if da == 0 and db == 0:
-        out = special.betainc(a, b, x)
-    else:
-        out = _diff(special.betainc, (a, b, x), ((0, da), (1, db)))
-    return float(out) if np.ndim(out) == 0 else out
+        return _plain(special.betainc(a, b, x))
+    return _plain(betainc_shape_derivative(a, b, x, da, db))
 
 
 def _beta_vjp_a(g, ans, a, b, x, da=0, db=0):
-    if da + db >= 2:
-        return _no_third("betainc")()
     return scaled(g, _betainc(a, b, x, da=da + 1, db=db))
 
 
 def _beta_vjp_b(g, ans, a, b, x, da=0, db=0):
-    if da + db >= 2:
-        return _no_third("betainc")()
     return scaled(g, _betainc(a, b, x, da=da, db=db + 1))
 
 
 def _beta_vjp_x(g, ans, a, b, x, da=0, db=0):
-    from .ops import polygamma
-    log_dens = (a - 1.0) * log(x) + (b - 1.0) * log1p(-x) - lgamma(a) - lgamma(b) + lgamma(a + b)
-    dens = exp(log_dens)
-    if da == 0 and db == 0:
-        return scaled(g, dens)
-    la = log(x) - digamma(a) + digamma(a + b)
-    lb = log1p(-x) - digamma(b) + digamma(a + b)
-    tri_ab = polygamma(a + b, n=1)
-    if (da, db) == (1, 0):
-        return scaled(g, dens * la)
-    if (da, db) == (0, 1):
-        return scaled(g, dens * lb)
-    if (da, db) == (2, 0):
-        return scaled(g, dens * (square(la) - polygamma(a, n=1) + tri_ab))
-    if (da, db) == (0, 2):
-        return scaled(g, dens * (square(lb) - polygamma(b, n=1) + tri_ab))
-    return scaled(g, dens * (la * lb + tri_ab))
+    return scaled(g, _beta_density_derivative(a, b, x, da, db))
 
 
 _betainc = primitive("betainc", _beta_forward, _beta_vjp_a, _beta_vjp_b, _beta_vjp_x)

@@ -13,7 +13,7 @@ class BetaLogLik(LogLikGenerator):
     x^(a−1) (1 − x)^(b−1) / B(a, b) for 0 < x < 1 (R's dbeta(x, shape1, shape2)).
 
     Exact rows reduce to (Σw, Σw log x, Σw log(1 − x)). Censored rows use the regularized
-    incomplete beta function (shape derivatives numerical, see `femtograd.core.special`).
+    incomplete beta function (shape derivatives exact, see `femtograd.core.special`).
     """
 
     name = "beta"

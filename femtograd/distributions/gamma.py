@@ -22,7 +22,7 @@ class GammaLogLik(LogLikGenerator):
     for x > 0 (R's dgamma(x, shape, rate)).
 
     Exact rows reduce to (Σw, Σw log x, Σw x). Censored rows use the regularized incomplete
-    gamma function; its derivatives in the shape are numerical (see `femtograd.core.special`).
+    gamma function; its derivatives in the shape are exact (see `femtograd.core.special`).
     """
 
     name = "gamma"
