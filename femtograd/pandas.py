@@ -184,9 +184,12 @@ def param_names_of(generator):
     if names is not None:
         return list(names)
     try:
-        return list(inspect.signature(generator).parameters)[:-1]
+        params = inspect.signature(generator).parameters.values()
     except (TypeError, ValueError):
         return []
+    positional = [p.name for p in params  # as fit_mle reads them: defaulted ones are options
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
+    return positional[:-1]
 
 
 def _fit_rows(generator, x, censored, weights, level, ci, fit_kwargs):

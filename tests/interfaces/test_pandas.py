@@ -201,3 +201,14 @@ def test_a_plain_log_likelihood_can_take_a_series_or_a_dataframe_as_its_data(mac
     fit = fg.fit_mle(exponential, machines, start={"rate": 1.0}, constraints={"rate": "positive"})
     expected = machines["count"].sum() / (machines["count"] * machines["pump"]).sum()
     assert fit.params["rate"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_plain_function_that_fails_on_a_group_still_names_its_parameters():
+    def shifted_exp(rate, data, shift=0.0):
+        return fg.log(rate) * len(data) - rate * fg.sum(data - shift)
+
+    df = pd.DataFrame({"g": ["a"] * 5 + ["b"] * 5, "x": [0.5, 1.0, 2.0, 0.2, 0.7, 1.0, 2.0, 0.3, 0.9, 1.1]})
+    with pytest.warns(UserWarning):
+        table = fg.fit_groups(df, "g", "x", shifted_exp, start={"rate": 1.0},
+                              constraints={"rate": "positive"}, fixed={"rate": 2.0})
+    assert list(table["parameter"]) == ["rate", "rate"] and not table["converged"].any()
