@@ -47,6 +47,30 @@ def cap_step(d, x, max_step):
     return d / ratio if ratio > 1.0 else d
 
 
+def escape_saddle(objective, x, f, h):
+    """From a stationary point that is not a maximum, a better point along the direction of
+    most positive curvature (either way), or None when H is negative semi-definite there."""
+    if len(x) == 1 and float(h[0, 0]) <= 0:
+        return None
+    if len(x) == 2 and float(h[0, 0]) < 0 and \
+            float(h[0, 0]) * float(h[1, 1]) - float(h[0, 1]) ** 2 > 0:
+        return None  # negative definite: a maximum
+    lam, vec = np.linalg.eigh(h)
+    if not lam[-1] > 1e-8 * max(float(np.max(np.abs(lam))), 1e-300):
+        return None
+    d = cap_step(vec[:, -1], x, 1.0)
+    t = 1.0
+    with np.errstate(all="ignore"):
+        for _ in range(40):
+            for sign in (1.0, -1.0):
+                xt = x + sign * t * d
+                ft = objective.value(xt)
+                if ft > f + 1e-12 * (1.0 + abs(f)) and ft < np.inf:
+                    return xt
+            t *= 0.5
+    return None
+
+
 def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
     """Maximize `objective` from `x0` by safeguarded Newton–Raphson; an `OptimResult`."""
     tol = tol or Tolerances()
@@ -59,8 +83,14 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
     history = [f]
     for it in range(1, tol.max_iter + 1):
         if tol.gradient_small(g, f):
-            return OptimResult(x, f, g, it - 1, CONVERGED,
-                               "gradient norm below tolerance", method, evals, history)
+            x_new = escape_saddle(objective, x, f, h)
+            if x_new is None:
+                return OptimResult(x, f, g, it - 1, CONVERGED,
+                                   "gradient norm below tolerance", method, evals, history)
+            x = x_new  # a saddle point or a minimum: move off it and carry on
+            f, g, h = objective.value_grad_hess(x)
+            history.append(f)
+            continue
         d, modified = newton_direction(g, h)
         d = cap_step(d, x, max_step)
         gain = float(np.dot(g, d))
