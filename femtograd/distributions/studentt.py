@@ -16,7 +16,7 @@ class StudentTLogLik(LogLikGenerator):
     freedom ν > 0: density Γ((ν+1)/2) / (Γ(ν/2) √(νπ) s) · (1 + z²/ν)^(−(ν+1)/2),
     z = (x − μ)/s (R's dt(z, df) / s; scipy's t(df, loc, scale)).
 
-    Censored rows use P(T > |z|) = I_{ν/(ν+z²)}(ν/2, 1/2) / 2 (derivatives in ν numerical,
+    Censored rows use P(T > |z|) = I_{ν/(ν+z²)}(ν/2, 1/2) / 2 (derivatives in ν exact,
     see `femtograd.core.special`).
     """
 
