@@ -8,6 +8,7 @@ from .ops import (absolute, add, broadcast_to, digamma, divide, erf, erfc, exp, 
                   reshape, sigmoid, sign, softplus, sqrt, square, subtract, sum, take, trigamma,
                   where)
 from .moments import ExpMomentData, exp_moments
+from .special import arctan, arctan2, betainc, gammainc, gammaincc
 from .derivatives import backward, gradient, grad_nodes, hessian, hvp, leaves, zero_grad
 from .vocabulary import constant, data, grad, val
 
