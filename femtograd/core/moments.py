@@ -14,9 +14,15 @@ from .value import Value, as_array
 
 
 class ExpMomentData:
-    """Data `t`, optional weights, and the last exp(k·t) computed from them."""
+    """Data `t`, optional weights, and the moments at the last `k` they were asked for.
 
-    __slots__ = ("t", "weights", "_powers", "_k", "_terms")
+    The exp(k·t) terms of that `k` live in one buffer, overwritten in place for the next `k`,
+    and each order is summed once per `k`: every node of a graph that asks for the same
+    (k, order) shares one sum, and every order shares the exp pass. At k = 0 the terms are
+    the weights themselves (exp(0) = 1): plain weighted power sums, no exp pass.
+    """
+
+    __slots__ = ("t", "weights", "_powers", "_k", "_terms", "_buffer", "_sums")
 
     def __init__(self, t, weights=None):
         self.t = np.asarray(t, dtype=float).ravel()  # a sum over every element, whatever the shape
@@ -24,6 +30,8 @@ class ExpMomentData:
         self._powers = {0: None, 1: self.t}
         self._k = None
         self._terms = None
+        self._buffer = None
+        self._sums = {}
 
     def power(self, m):
         if m not in self._powers:
@@ -31,13 +39,32 @@ class ExpMomentData:
         return self._powers[m]
 
     def moment(self, k, m):
+        """Σ wᵢ tᵢᵐ exp(k·tᵢ), a float."""
         if k != self._k:
-            terms = np.exp(k * self.t)
-            if self.weights is not None:
-                terms *= self.weights
-            self._k, self._terms = k, terms
-        p = self.power(m)
-        return float(self._terms.sum() if p is None else np.dot(p, self._terms))
+            self._terms = self._exp_terms(k)
+            self._k = k
+            self._sums = {}
+        value = self._sums.get(m)
+        if value is None:
+            p, terms = self.power(m), self._terms
+            if terms is None:  # k = 0, no weights: every term is 1
+                value = float(self.t.size if p is None else p.sum())
+            else:
+                value = float(terms.sum() if p is None else np.dot(p, terms))
+            self._sums[m] = value
+        return value
+
+    def _exp_terms(self, k):
+        """wᵢ exp(k·tᵢ) in the reused buffer (the weights, or None, at k = 0)."""
+        if k == 0:
+            return self.weights
+        if self._buffer is None:
+            self._buffer = np.empty_like(self.t)
+        terms = np.multiply(self.t, k, out=self._buffer)
+        np.exp(terms, out=terms)
+        if self.weights is not None:
+            terms *= self.weights
+        return terms
 
     def __repr__(self):
         return f"ExpMomentData(n={self.t.size})"

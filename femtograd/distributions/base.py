@@ -34,23 +34,39 @@ INF = np.inf
 KINDS = ("exact", "right", "left", "interval")
 
 
-class _Group:
-    """The rows of one kind: their row indices, bound(s) and weights."""
+def total_weight(w, x):
+    """Σ wᵢ over the rows of `x`: their number when `w` is None (each row counted once)."""
+    return float(x.size) if w is None else float(w.sum())
 
-    __slots__ = ("idx", "x", "u", "w", "unit")
+
+def wsum(w, v):
+    """Σ wᵢ vᵢ, or Σ vᵢ when `w` is None (each row counted once)."""
+    return float(v.sum()) if w is None else float(np.dot(w, v))
+
+
+class _Group:
+    """The rows of one kind: their row indices (None: every row, in order), bound(s), weights
+    (None: each row counted once) and total weight."""
+
+    __slots__ = ("idx", "x", "u", "w", "total")
 
     def __init__(self, idx, x, u, w):
+        if w is not None and np.all(w == 1.0):
+            w = None
         self.idx = idx
         self.x = x
         self.u = u
         self.w = w
-        self.unit = bool(np.all(w == 1.0))
+        self.total = total_weight(w, x)
 
     def wsum(self, term):
         """Σ wᵢ termᵢ as one node (no product when every weight is 1)."""
         if term.shape == ():
-            return term * float(self.w.sum())
-        return fsum(term) if self.unit else fsum(term * self.w)
+            return term * self.total
+        return fsum(term) if self.w is None else fsum(term * self.w)
+
+
+_NO_ROWS = _Group(np.zeros(0, int), np.zeros(0), None, None)
 
 
 def _first(mask):
@@ -69,10 +85,23 @@ def _as_column(x, what):
         raise TypeError(f"{what} must be a numeric one-dimensional array") from err
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{what} must be numeric; got dtype {arr.dtype}")
-    arr = np.atleast_1d(arr.astype(np.float64))
+    arr = np.atleast_1d(arr.astype(np.float64))  # our own copy: later edits to x change nothing
     if arr.ndim != 1:
         raise ValueError(f"{what} must be one-dimensional; got shape {arr.shape}")
     return arr
+
+
+def _finite_extent(data, cls):
+    """(min, max) of the data, two reductions; the masks that name the first NaN or infinite
+    row run only when one is there."""
+    lo, hi = float(data.min()), float(data.max())  # NaN propagates through both
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        i = _first(np.isnan(data))
+        if i is not None:
+            raise ValueError(f"{cls}: data contain NaN at row {i}")
+        i = _first(np.isinf(data))
+        raise ValueError(f"{cls}: data contain an infinite value at row {i} ({data[i]})")
+    return lo, hi
 
 
 class LogLikGenerator:
@@ -97,42 +126,41 @@ class LogLikGenerator:
                 raise TypeError(f"{cls}: give censoring either as censored= or as IntervalData, "
                                 "not both")
             lower, upper = x.lower.copy(), x.upper.copy()
+            extent = None
         else:
             if isinstance(x, Value):
                 x = x.data
             data = _as_column(x, f"{cls} data")
             if data.size == 0:
                 raise ValueError(f"{cls}: empty data (no observations)")
-            i = _first(np.isnan(data))
-            if i is not None:
-                raise ValueError(f"{cls}: data contain NaN at row {i}")
-            i = _first(np.isinf(data))
-            if i is not None:
-                raise ValueError(f"{cls}: data contain an infinite value at row {i} ({data[i]})")
-            lower, upper = data, data.copy()
-            if censored is not None:
+            extent = _finite_extent(data, cls)
+            if censored is None:
+                lower = upper = data  # every row exact: one array, `upper is lower`
+            else:
                 mask = self._censor_mask(censored, data.size)
                 lo, hi = self.support
                 i = _first(mask & ((data < lo) | (data > hi)))
                 if i is not None:
                     raise ValueError(f"{cls}: censoring time outside the support of {self.name} "
                                      f"({self.support_text}): row {i} is {data[i]}")
+                lower, upper = data, data.copy()
                 upper[mask] = INF
         n = lower.size
         self._lower, self._upper = lower, upper
-        self.weights = self._check_weights(weights, n)
+        self._weights = self._check_weights(weights, n)
         self.truncation = self._check_truncation(truncation)
-        self._check_support(lower, upper)
-        self._classify(lower, upper)
+        # with every row exact, the data's extent settles the checks by itself; the per-row
+        # masks then run only to name the offending row
+        extent = extent if upper is lower else None
+        self._check_support(lower, upper, extent)
+        self._classify(lower, upper, extent)
         exact, right = self._groups["exact"], self._groups["right"]
         self._stats = None
-        if exact is not None or (right is not None and self.reduces_right):
-            ex = exact if exact is not None else _Group(np.zeros(0, int), np.zeros(0), None,
-                                                         np.zeros(0))
-            if right is not None and self.reduces_right:
-                self._stats = self._reduce(ex.x, ex.w, right.x, right.w)
-            elif exact is not None:
-                self._stats = self._reduce(ex.x, ex.w, None, None)
+        if right is not None and self.reduces_right:
+            ex = exact if exact is not None else _NO_ROWS
+            self._stats = self._reduce(ex.x, ex.w, right.x, right.w)
+        elif exact is not None:
+            self._stats = self._reduce(exact.x, exact.w, None, None)
 
     def _init_options(self, **options):
         if options:
@@ -156,17 +184,19 @@ class LogLikGenerator:
         return mask.astype(bool)
 
     def _check_weights(self, weights, n):
+        """The weights as a float array, or None (each row counted once)."""
         cls = type(self).__name__
         if weights is None:
-            return np.ones(n)
+            return None
         w = _as_column(weights, f"{cls} weights")
         if w.size != n:
             raise ValueError(f"{cls}: weights have length {w.size} but the data have {n} rows")
-        i = _first(~np.isfinite(w))
-        if i is not None:
+        lo, hi = float(w.min()), float(w.max())
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            i = _first(~np.isfinite(w))
             raise ValueError(f"{cls}: weights must be finite; row {i} is {w[i]}")
-        i = _first(w < 0)
-        if i is not None:
+        if lo < 0:
+            i = _first(w < 0)
             raise ValueError(f"{cls}: negative weight at row {i} ({w[i]})")
         return w
 
@@ -209,7 +239,15 @@ class LogLikGenerator:
             bad |= x == hi
         return bad
 
-    def _check_support(self, lower, upper):
+    def _check_support(self, lower, upper, extent):
+        """Exact rows inside the support (whole numbers for counts), censored rows overlapping it.
+
+        `extent` is the data's (min, max) when every row is exact: for a continuous family, whose
+        support is an interval, the data lie in it when their extent does.
+        """
+        if extent is not None and not self.discrete \
+                and not self._bad_exact(np.asarray(extent)).any():
+            return
         cls = type(self).__name__
         exact = lower == upper
         bad = exact & self._bad_exact(lower)
@@ -241,45 +279,61 @@ class LogLikGenerator:
             raise ValueError(f"{cls}: censored row {i} has lower bound {lower[i]} at the upper "
                              f"end of the support: it has probability zero")
 
-    def _classify(self, lower, upper):
+    def _classify(self, lower, upper, extent):
+        """Sort the rows into kinds (`self._groups`), clipping censored rows to the truncation.
+
+        `extent` is the data's (min, max) when every row is exact: then there is one group,
+        holding the data themselves, and no per-row mask unless a row must be named.
+        """
         cls = type(self).__name__
         lo, hi = self.support
-        exact = lower == upper
+        w = self._weights
         if self.truncation is not None:
             a, b = self.truncation
-            x = lower
-            out = exact & ((x < a) | (x > b) | ((x == a) & self.discrete))
-            i = _first(out)
-            if i is not None:
-                span = f"({a}, {b}]" if self.discrete else f"[{a}, {b}]"
-                raise ValueError(f"{cls}: truncation {span} excludes row {i} ({x[i]})")
-            cl, cu = np.maximum(lower, a), np.minimum(upper, b)
-            i = _first(~exact & ~(cl < cu))
-            if i is not None:
-                raise ValueError(f"{cls}: truncation ({a}, {b}) excludes censored row {i} "
-                                 f"({lower[i]}, {upper[i]})")
-            lower, upper = np.where(exact, lower, cl), np.where(exact, upper, cu)
-        left_open = lower <= lo
-        right_open = upper >= hi
-        kinds = {
-            "exact": exact,
-            "right": ~exact & right_open & ~left_open,
-            "left": ~exact & left_open & ~right_open,
-            "interval": ~exact & ~left_open & ~right_open,
-        }
-        self._unknown = ~exact & left_open & right_open
-        w = self.weights
-        self._groups = {}
-        for kind, mask in kinds.items():
-            idx = np.flatnonzero(mask)
-            if idx.size == 0:
-                self._groups[kind] = None
-            elif kind == "left":
-                self._groups[kind] = _Group(idx, upper[idx], None, w[idx])
-            else:
-                self._groups[kind] = _Group(idx, lower[idx], upper[idx] if kind == "interval"
-                                            else None, w[idx])
-        self._counted_weight = float(w[~self._unknown].sum())
+            inside = extent is not None and a <= extent[0] and extent[1] <= b \
+                and not (self.discrete and extent[0] == a)
+            if not inside:
+                exact = lower == upper
+                x = lower
+                out = exact & ((x < a) | (x > b) | ((x == a) & self.discrete))
+                i = _first(out)
+                if i is not None:
+                    span = f"({a}, {b}]" if self.discrete else f"[{a}, {b}]"
+                    raise ValueError(f"{cls}: truncation {span} excludes row {i} ({x[i]})")
+                cl, cu = np.maximum(lower, a), np.minimum(upper, b)
+                i = _first(~exact & ~(cl < cu))
+                if i is not None:
+                    raise ValueError(f"{cls}: truncation ({a}, {b}) excludes censored row {i} "
+                                     f"({lower[i]}, {upper[i]})")
+                lower, upper = np.where(exact, lower, cl), np.where(exact, upper, cu)
+        self._groups = dict.fromkeys(KINDS)
+        if extent is not None:
+            self._groups["exact"] = _Group(None, lower, None, w)
+        else:
+            exact = lower == upper
+            left_open = lower <= lo
+            right_open = upper >= hi
+            kinds = {
+                "exact": exact,
+                "right": ~exact & right_open & ~left_open,
+                "left": ~exact & left_open & ~right_open,
+                "interval": ~exact & ~left_open & ~right_open,
+            }
+            # rows with both ends open are known only to lie in the support: no group, no term
+            n = lower.size
+            for kind, mask in kinds.items():
+                idx = np.flatnonzero(mask)
+                if idx.size == 0:
+                    continue
+                if idx.size == n:  # every row: the group holds the arrays themselves
+                    idx, rows = None, slice(None)
+                else:
+                    rows = idx
+                bound = upper if kind == "left" else lower
+                self._groups[kind] = _Group(idx, bound[rows],
+                                            upper[rows] if kind == "interval" else None,
+                                            None if w is None else w[rows])
+        self._counted_weight = sum(g.total for g in self._groups.values() if g is not None)
 
     # -- public surface ---------------------------------------------------------------
     @property
@@ -288,9 +342,14 @@ class LogLikGenerator:
         return self._lower.size
 
     @property
+    def weights(self):
+        """The frequency weights, one per row (ones when none were given)."""
+        return np.ones(self.n) if self._weights is None else self._weights
+
+    @property
     def nobs(self):
         """Sum of the frequency weights (each row counted w times)."""
-        return float(self.weights.sum())
+        return total_weight(self._weights, self._lower)
 
     @property
     def censored(self):
@@ -384,14 +443,18 @@ class LogLikGenerator:
             grp = self._groups[kind]
             if grp is None:
                 continue
-            pg = [v if v.shape == () else take(v, index=grp.idx) for v in p]
+            if grp.idx is None:  # every row, in order: nothing to take or place
+                pg, rows = p, (n,)
+            else:
+                pg, rows = [v if v.shape == () else take(v, index=grp.idx) for v in p], grp.idx.shape
             term = self._term(kind, grp, pg)
             if self.truncation is not None:
                 term = term - self._log_norm(*pg)
-            if term.shape != grp.idx.shape:
-                term = term + np.zeros(grp.idx.size)
-            placed = scatter(term, index=grp.idx, shape=(n,), out_shape=grp.idx.shape)
-            out = placed if out is None else out + placed
+            if term.shape != rows:
+                term = term + np.zeros(rows)
+            if grp.idx is not None:
+                term = scatter(term, index=grp.idx, shape=(n,), out_shape=rows)
+            out = term if out is None else out + term
         return Value.constant(np.zeros(n)) if out is None else out
 
     def reweighted(self, w):
@@ -457,11 +520,12 @@ class LogLikGenerator:
             u = fa + (1.0 - rng.uniform(size=n)) * (fb - fa)  # in (F(a), F(b)]
             t = np.asarray(dist.ppf(u), dtype=float)
         if not right.any():
-            return type(self)(t, weights=self.weights, truncation=self.truncation, **self.options)
+            return type(self)(t, weights=self._weights, truncation=self.truncation,
+                              **self.options)
         c = lower
         cens = right & (t > c)
         obs = np.where(cens, c, t)
-        return type(self)(obs, censored=cens, weights=self.weights, truncation=self.truncation,
+        return type(self)(obs, censored=cens, weights=self._weights, truncation=self.truncation,
                           **self.options)
 
     # -- formulae a family may derive -------------------------------------------------
@@ -515,6 +579,14 @@ class LogLikGenerator:
             cache[k] = hit
         return hit[1]
 
+    def _reduced_only(self):
+        """True when the sufficient statistics hold every row that counts (the exact rows, and
+        the right-censored ones for a family that reduces them) and those rows carry weight:
+        a start can come from the statistics, with no further pass over the data."""
+        covered = ("exact", "right") if self.reduces_right else ("exact",)
+        return (self._stats is not None and self._counted_weight > 0
+                and all(self._groups[k] is None for k in KINDS if k not in covered))
+
     def _start_values(self):
         """Representative values and weights for a start: exact rows, plus each censored row's
         finite bound (the midpoint of an interval)."""
@@ -527,10 +599,10 @@ class LogLikGenerator:
                 xs.append(0.5 * (grp.x + grp.u))
             else:
                 xs.append(grp.x)
-            ws.append(grp.w)
+            ws.append(np.ones(grp.x.size) if grp.w is None else grp.w)
         if not xs:
             return np.ones(1), np.ones(1)
-        x, w = np.concatenate(xs), np.concatenate(ws)
+        x, w = (xs[0], ws[0]) if len(xs) == 1 else (np.concatenate(xs), np.concatenate(ws))
         if w.sum() <= 0:
             w = np.ones_like(w)
         return x, w

@@ -4,7 +4,7 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log, log1p
-from .base import LogLikGenerator
+from .base import LogLikGenerator, total_weight, wsum
 
 
 class BernoulliLogLik(LogLikGenerator):
@@ -34,7 +34,7 @@ class BernoulliLogLik(LogLikGenerator):
         return log(prob) * np.asarray(np.floor(x) < 1.0, dtype=float)
 
     def _reduce(self, x, w, cx, cw):
-        return float(w.sum()), float(np.dot(w, x))
+        return total_weight(w, x), wsum(w, x)
 
     def _loglik_reduced(self, stats, prob):
         total, ones = stats

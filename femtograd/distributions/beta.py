@@ -5,7 +5,7 @@ from scipy import stats
 
 from ..core.ops import lgamma, log, sign, where
 from ..core.special import betainc
-from .base import LogLikGenerator
+from .base import LogLikGenerator, total_weight, wsum
 
 
 class BetaLogLik(LogLikGenerator):
@@ -46,7 +46,7 @@ class BetaLogLik(LogLikGenerator):
         return log(where(upper_half, by_sf, by_cdf))
 
     def _reduce(self, x, w, cx, cw):
-        return float(w.sum()), float(np.dot(w, np.log(x))), float(np.dot(w, np.log1p(-x)))
+        return total_weight(w, x), wsum(w, np.log(x)), wsum(w, np.log1p(-x))
 
     def _loglik_reduced(self, stats, shape1, shape2):
         total, sum_log, sum_log1m = stats

@@ -5,7 +5,7 @@ from scipy import special, stats
 
 from ..core.ops import log, log1p
 from ..core.special import betainc
-from .base import LogLikGenerator
+from .base import LogLikGenerator, total_weight, wsum
 
 
 def _log_choose(n, x):
@@ -54,7 +54,7 @@ class BinomialLogLik(LogLikGenerator):
         return log(betainc(k + 1.0, self.size - k, prob))
 
     def _reduce(self, x, w, cx, cw):
-        return float(w.sum()), float(np.dot(w, x)), float(np.dot(w, _log_choose(self.size, x)))
+        return total_weight(w, x), wsum(w, x), wsum(w, _log_choose(self.size, x))
 
     def _loglik_reduced(self, stats, prob):
         total, successes, lchoose = stats

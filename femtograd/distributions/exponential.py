@@ -4,7 +4,7 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log, log_diff_exp
-from .base import INF, LogLikGenerator
+from .base import INF, LogLikGenerator, total_weight, wsum
 
 
 class ExpLogLik(LogLikGenerator):
@@ -31,16 +31,15 @@ class ExpLogLik(LogLikGenerator):
         return log_diff_exp(self._logsf(lo, rate), self._logsf(hi, rate))
 
     def _reduce(self, x, w, cx, cw):
-        total = float(np.dot(w, x)) + (0.0 if cx is None else float(np.dot(cw, cx)))
-        return float(w.sum()), total
+        total = wsum(w, x) + (0.0 if cx is None else wsum(cw, cx))
+        return total_weight(w, x), total
 
     def _loglik_reduced(self, stats, rate):
         d, total = stats
         return d * log(rate) - total * rate
 
     def _start(self):
-        g = self._groups
-        if g["left"] is None and g["interval"] is None and self._stats is not None:
+        if self._reduced_only():
             d, total = self._stats
             if d > 0 and total > 0:
                 return {"rate": d / total}

@@ -6,7 +6,7 @@ from scipy import stats
 
 from ..core.ops import lgamma, log, sign, where
 from ..core.special import gammainc, gammaincc
-from .base import INF, LogLikGenerator
+from .base import INF, LogLikGenerator, total_weight, wsum
 
 
 def gamma_shape_start(mean, mean_log):
@@ -52,17 +52,21 @@ class GammaLogLik(LogLikGenerator):
         return log(where(upper_half, by_q, by_p))
 
     def _reduce(self, x, w, cx, cw):
-        return float(w.sum()), float(np.dot(w, np.log(x))), float(np.dot(w, x))
+        return total_weight(w, x), wsum(w, np.log(x)), wsum(w, x)
 
     def _loglik_reduced(self, stats, shape, rate):
         total, sum_log, sum_x = stats
         return total * (shape * log(rate) - lgamma(shape)) + (shape - 1.0) * sum_log - rate * sum_x
 
     def _start(self):
-        x, w = self._start_values()
-        x = np.maximum(x, 1e-300)
-        mean = np.dot(w, x) / w.sum()
-        k = gamma_shape_start(mean, np.dot(w, np.log(x)) / w.sum())
+        if self._reduced_only():
+            total, sum_log, sum_x = self._stats
+        else:
+            x, w = self._start_values()
+            x = np.maximum(x, 1e-300)
+            total, sum_log, sum_x = w.sum(), np.dot(w, np.log(x)), np.dot(w, x)
+        mean = sum_x / total
+        k = gamma_shape_start(mean, sum_log / total)
         return {"shape": k, "rate": k / mean}
 
     def _scipy(self, shape, rate):

@@ -5,7 +5,7 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log, log1p
-from .base import INF, LogLikGenerator
+from .base import INF, LogLikGenerator, total_weight, wsum
 
 
 class GeometricLogLik(LogLikGenerator):
@@ -29,7 +29,7 @@ class GeometricLogLik(LogLikGenerator):
         return (np.floor(x) + 1.0) * log1p(-prob)
 
     def _reduce(self, x, w, cx, cw):
-        return float(w.sum()), float(np.dot(w, x))
+        return total_weight(w, x), wsum(w, x)
 
     def _loglik_reduced(self, stats, prob):
         total, sum_x = stats

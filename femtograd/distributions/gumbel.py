@@ -5,7 +5,7 @@ from scipy import stats
 
 from ..core.moments import ExpMomentData, exp_moments
 from ..core.ops import exp, log
-from .base import LogLikGenerator
+from .base import LogLikGenerator, total_weight, wsum
 
 EULER = 0.5772156649015329
 
@@ -33,8 +33,8 @@ class GumbelLogLik(LogLikGenerator):
         if x.size == 0:
             return None
         low = float(x.min())
-        data = ExpMomentData(x - low, None if np.all(w == 1.0) else w)
-        return float(w.sum()), float(np.dot(w, x)), low, data
+        data = ExpMomentData(x - low, w)
+        return total_weight(w, x), wsum(w, x), low, data
 
     def _loglik_reduced(self, stats, location, scale):
         total, sum_x, low, data = stats

@@ -5,7 +5,7 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import LOG_SQRT_2PI, log, log_diff_exp, log_ndtr, logaddexp, sqrt, square
-from .base import INF, LogLikGenerator
+from .base import INF, LogLikGenerator, total_weight, wsum
 
 
 class InverseGaussianLogLik(LogLikGenerator):
@@ -44,12 +44,12 @@ class InverseGaussianLogLik(LogLikGenerator):
         return log_diff_exp(log_ndtr(-a), c + log_ndtr(-b))
 
     def _reduce(self, x, w, cx, cw):
-        total = float(w.sum())
+        total = total_weight(w, x)
         if total <= 0:
             return None
-        xbar = float(np.dot(w, x) / total)
-        spread = float(np.dot(w, ((xbar - x) / xbar) / x))
-        return total, xbar, spread, float(np.dot(w, np.log(x)))
+        xbar = wsum(w, x) / total
+        spread = wsum(w, ((xbar - x) / xbar) / x)
+        return total, xbar, spread, wsum(w, np.log(x))
 
     def _loglik_reduced(self, stats, mean, shape):
         total, xbar, spread, sum_log = stats

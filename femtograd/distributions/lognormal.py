@@ -4,7 +4,7 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, square
-from .base import INF, LogLikGenerator
+from .base import INF, LogLikGenerator, total_weight, wsum
 from .normal import weighted_moments
 
 
@@ -33,10 +33,11 @@ class LogNormalLogLik(LogLikGenerator):
         return log_ndtr((meanlog - self._cached("log", x, np.log)) / sdlog)
 
     def _reduce(self, x, w, cx, cw):
-        if w.sum() <= 0:
+        if total_weight(w, x) <= 0:
             return None
         logx = np.log(x)
-        return weighted_moments(logx, w) + (float(np.dot(w, logx)),)
+        sum_log = wsum(w, logx)
+        return weighted_moments(logx, w, scratch=True) + (sum_log,)
 
     def _loglik_reduced(self, stats, meanlog, sdlog):
         total, mean, ss, sum_log = stats
@@ -44,8 +45,11 @@ class LogNormalLogLik(LogLikGenerator):
                 - total * log(sdlog) - (total * LOG_SQRT_2PI + sum_log))
 
     def _start(self):
-        x, w = self._start_values()
-        total, mean, ss = weighted_moments(np.log(np.maximum(x, 1e-300)), w)
+        if self._reduced_only():
+            total, mean, ss, _ = self._stats
+        else:
+            x, w = self._start_values()
+            total, mean, ss = weighted_moments(np.log(np.maximum(x, 1e-300)), w, scratch=True)
         return {"meanlog": mean, "sdlog": np.sqrt(ss / total) if ss > 0 else 1.0}
 
     def _scipy(self, meanlog, sdlog):

@@ -7,7 +7,7 @@ from scipy import special, stats
 from ..core.ops import lgamma, log, log1p
 from ..core.ops import sum as fsum
 from ..core.special import betainc
-from .base import INF, LogLikGenerator
+from .base import INF, LogLikGenerator, total_weight, wsum
 
 
 class NegBinomialLogLik(LogLikGenerator):
@@ -40,7 +40,7 @@ class NegBinomialLogLik(LogLikGenerator):
         values, inverse = np.unique(x, return_inverse=True)
         counts = np.bincount(inverse, weights=w, minlength=values.size)
         keep = counts > 0
-        return (float(w.sum()), float(np.dot(w, x)), float(np.dot(w, special.gammaln(x + 1.0))),
+        return (total_weight(w, x), wsum(w, x), wsum(w, special.gammaln(x + 1.0)),
                 values[keep], counts[keep])
 
     def _loglik_reduced(self, stats, size, prob):

@@ -4,14 +4,20 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, square
-from .base import LogLikGenerator
+from .base import LogLikGenerator, total_weight, wsum
 
 
-def weighted_moments(x, w):
-    """Total weight, weighted mean and centred sum of squares (two-pass, so accurate)."""
-    total = float(w.sum())
-    mean = float(np.dot(w, x) / total)
-    return total, mean, float(np.dot(w, np.square(x - mean)))
+def weighted_moments(x, w, scratch=False):
+    """Total weight, weighted mean and centred sum of squares (two-pass, so accurate).
+
+    `w` None counts each row once. With `scratch=True` the array `x` is the caller's to spend:
+    it is centred in place instead of into a temporary copy.
+    """
+    total = total_weight(w, x)
+    mean = wsum(w, x) / total
+    d = np.subtract(x, mean, out=x if scratch else None)
+    ss = float(np.dot(d, d)) if w is None else wsum(w, np.square(d, out=d))
+    return total, mean, ss
 
 
 class NormalLogLik(LogLikGenerator):
@@ -35,7 +41,7 @@ class NormalLogLik(LogLikGenerator):
         return log_ndtr((x - mu) / sigma)
 
     def _reduce(self, x, w, cx, cw):
-        return weighted_moments(x, w) if x.size and w.sum() > 0 else None
+        return weighted_moments(x, w) if total_weight(w, x) > 0 else None
 
     def _loglik_reduced(self, stats, mu, sigma):
         total, mean, ss = stats
@@ -43,8 +49,10 @@ class NormalLogLik(LogLikGenerator):
                 - total * log(sigma) - total * LOG_SQRT_2PI)
 
     def _start(self):
-        x, w = self._start_values()
-        total, mean, ss = weighted_moments(x, w)
+        if self._reduced_only():
+            total, mean, ss = self._stats
+        else:
+            total, mean, ss = weighted_moments(*self._start_values())
         sd = np.sqrt(ss / total) if ss > 0 else max(abs(mean), 1.0)
         return {"mu": mean, "sigma": sd}
 

@@ -5,7 +5,7 @@ from scipy import special, stats
 
 from ..core.ops import log
 from ..core.special import gammainc, gammaincc
-from .base import INF, LogLikGenerator
+from .base import INF, LogLikGenerator, total_weight, wsum
 
 
 class PoissonLogLik(LogLikGenerator):
@@ -33,7 +33,7 @@ class PoissonLogLik(LogLikGenerator):
         return log(gammainc(np.floor(x) + 1.0, rate))
 
     def _reduce(self, x, w, cx, cw):
-        return float(w.sum()), float(np.dot(w, x)), float(np.dot(w, special.gammaln(x + 1.0)))
+        return total_weight(w, x), wsum(w, x), wsum(w, special.gammaln(x + 1.0))
 
     def _loglik_reduced(self, stats, rate):
         total, sum_x, sum_lfact = stats

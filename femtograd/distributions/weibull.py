@@ -5,7 +5,7 @@ from scipy import stats
 
 from ..core.moments import ExpMomentData, exp_moments
 from ..core.ops import exp, log, log_diff_exp
-from .base import INF, LogLikGenerator
+from .base import INF, LogLikGenerator, total_weight, wsum
 
 EULER = 0.5772156649015329
 
@@ -42,33 +42,43 @@ class WeibullLogLik(LogLikGenerator):
 
     def _reduce(self, x, w, cx, cw):
         logx = np.log(x)
-        d, exact_log = float(w.sum()), float(np.dot(w, logx))
+        d, exact_log = total_weight(w, x), wsum(w, logx)
         if cx is not None:
+            if w is not None or cw is not None:
+                w = np.concatenate([np.ones(x.size) if w is None else w,
+                                    np.ones(cx.size) if cw is None else cw])
             logx = np.concatenate([logx, np.log(cx)])
-            w = np.concatenate([w, cw])
         top = float(logx.max())
-        data = ExpMomentData(logx - top, None if np.all(w == 1.0) else w)
-        return d, exact_log, top, data, logx, w
+        logx -= top  # centred in place: t = log x − max log x ≤ 0
+        return d, exact_log, top, ExpMomentData(logx, w)
 
     def _loglik_reduced(self, stats, shape, scale):
-        d, exact_log, top, data, _, _ = stats
+        d, exact_log, top, data = stats
         log_scale = log(scale)
         cumhaz = exp(shape * (top - log_scale)) * exp_moments(shape, data)
         return d * (log(shape) - shape * log_scale) + (shape - 1.0) * exact_log - cumhaz
 
     def _start(self):
-        g = self._groups
-        x, w = self._start_values()
-        logx = np.log(np.maximum(x, 1e-300))
-        mean = np.dot(w, logx) / w.sum()
-        sd = np.sqrt(np.dot(w, (logx - mean) ** 2) / w.sum())
+        """The moment start on the log scale; with only exact and right-censored rows, refined
+        to the exact profile MLE (the shape solving the score equation, then its scale)."""
+        if self._reduced_only():
+            d, exact_log, top, data = self._stats
+            total = data.moment(0.0, 0)  # at k = 0: weighted power sums of t, no exp pass
+            mean = data.moment(0.0, 1) / total
+            var = data.moment(0.0, 2) / total - mean * mean
+            sd = np.sqrt(var) if var > 0 else 0.0
+            mean += top
+        else:
+            x, w = self._start_values()
+            logx = np.log(np.maximum(x, 1e-300))
+            mean = np.dot(w, logx) / w.sum()
+            sd = np.sqrt(np.dot(w, (logx - mean) ** 2) / w.sum())
         k = np.pi / (sd * np.sqrt(6.0)) if sd > 0 else 1.0
-        if g["left"] is None and g["interval"] is None and self._stats is not None \
-                and self._stats[0] > 0 and sd > 0:
-            d, exact_log, top, _, logx, w = self._stats
-            k = _profile_shape(logx, w, d, exact_log, k)
-            t = logx - top
-            scale = np.exp(top + np.log(np.dot(w, np.exp(k * t)) / d) / k)
+        if self._reduced_only() and d > 0 and sd > 0:
+            k = _profile_shape(data, d, exact_log - d * top, k)
+            # the moment at this k is the last one the profile asked for: no further exp pass,
+            # and the log-likelihood graph's first evaluation finds it too
+            scale = np.exp(top + np.log(data.moment(k, 0) / d) / k)
             return {"shape": k, "scale": scale}
         return {"shape": k, "scale": np.exp(mean + EULER / k)}
 
@@ -76,21 +86,27 @@ class WeibullLogLik(LogLikGenerator):
         return stats.weibull_min(shape, scale=scale)
 
 
-def _profile_shape(logx, w, d, exact_log, k, iterations=50):
-    """Solve the Weibull shape equation d/k + Σ_exact w log x − d·Σ w xᵏ log x / Σ w xᵏ = 0
-    (sums over exact and right-censored rows) by Newton steps in k, halving on trouble."""
-    t = logx - logx.max()
-    exact_log_c = exact_log - d * logx.max()
+def _profile_shape(data, d, exact_log, k, iterations=50):
+    """Solve the Weibull shape equation in the centred t = log x − M,
+
+        d/k + Σ_exact w t − d · Σ w t exp(k t) / Σ w exp(k t) = 0
+
+    (the last sums over exact and right-censored rows; `exact_log` is Σ_exact w t, `data` the
+    ExpMomentData of t), by Newton steps in k, halving on trouble. Each step costs one exp
+    pass (`data.moment` shares it between the orders).
+
+    Newton converges quadratically here (the error after a step of δ is about (δ/k)²·k), so a
+    step below 1e-8·k lands on the root to rounding and is the last one.
+    """
     for _ in range(iterations):
-        e = w * np.exp(k * t)
-        s0 = e.sum()
-        m1, m2 = np.dot(e, t) / s0, np.dot(e, t * t) / s0
-        score = d / k + exact_log_c - d * m1
+        s0 = data.moment(k, 0)
+        m1, m2 = data.moment(k, 1) / s0, data.moment(k, 2) / s0
+        score = d / k + exact_log - d * m1
         slope = -d / k ** 2 - d * (m2 - m1 * m1)
         new = k - score / slope
         if not np.isfinite(new) or new <= 0:
             new = k * 0.5
-        if abs(new - k) < 1e-13 * k:
+        if abs(new - k) < 1e-8 * k:
             return new
         k = new
     return k
