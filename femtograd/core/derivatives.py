@@ -16,26 +16,46 @@ from .value import Plan, Value, as_array, topological_order
 def grad_nodes(out, wrt, seed=None):
     """Gradient of `out` with respect to each node in `wrt`, as Value nodes of their shapes."""
     seed = Value.constant(1.0) if seed is None else _as_seed(seed, out.shape)
-    grads = {id(out): seed}
-    wanted = {id(w) for w in wrt}
-    for node in reversed(topological_order([out])):
-        g = grads.get(id(node))
+    return _reverse(out, seed, wrt, topological_order([out]))
+
+
+def hessian_nodes(grads, wrt):
+    """The Hessian as rows of nodes: `grads[i]` (a gradient from `grad_nodes(out, wrt)`)
+    differentiated with respect to `wrt[i:]`, mirrored into the lower triangle.
+
+    One topological order of the gradient graph serves every row.
+    """
+    order = topological_order(grads)
+    p = len(wrt)
+    rows = [[None] * p for _ in range(p)]
+    for i, g in enumerate(grads):
+        for j, h in enumerate(_reverse(g, Value.constant(1.0), wrt[i:], order), start=i):
+            rows[i][j] = rows[j][i] = h
+    return rows
+
+
+def _reverse(out, seed, wrt, order):
+    """One reverse sweep from `out` over `order` (a topological order of a graph holding
+    `out`; nodes that `out` does not depend on are passed over)."""
+    grads = {out: seed}  # keyed by the nodes themselves: Values hash by identity
+    for node in reversed(order):
+        g = grads.get(node)
         if g is None or node._op is None:
             continue
-        if id(node) not in wanted:
-            del grads[id(node)]
-        op, kw = node._op, node._kw or {}
-        for arg, vjp in zip(node._args, op.vjps):
+        op = node._op
+        args, kw = node._args, node._kw or {}
+        for arg, vjp in zip(args, op.vjps):
             if vjp is None or not arg._variable:
                 continue
-            contribution = vjp(g, node, *node._args, **kw)
-            if op.elementwise:  # only broadcasting ops need summing back to the input's shape
+            contribution = vjp(g, node, *args, **kw)
+            if op.elementwise and node.shape != arg.shape:
+                # only broadcasting ops need summing back to the input's shape
                 contribution = unbroadcast(contribution, node.shape, arg.shape)
-            prior = grads.get(id(arg))
-            grads[id(arg)] = contribution if prior is None else prior + contribution
+            prior = grads.get(arg)
+            grads[arg] = contribution if prior is None else prior + contribution
     result = []
     for w in wrt:
-        g = grads.get(id(w))
+        g = grads.get(w)
         if g is None:
             g = Value.constant(np.zeros(w.shape) if w.shape else 0.0)
         elif g.shape != w.shape:
@@ -125,7 +145,7 @@ def gradient(f, params):
 def hessian(f, params):
     """The exact Hessian of scalar `f` at `params`: the gradient graph differentiated again."""
     xs, out = _bind(f, params)
-    return np.array([[h.data for h in grad_nodes(g, xs)] for g in grad_nodes(out, xs)],
+    return np.array([[h.data for h in row] for row in hessian_nodes(grad_nodes(out, xs), xs)],
                     dtype=float).reshape(len(xs), len(xs))
 
 

@@ -29,17 +29,22 @@ class Primitive:
         self.elementwise = elementwise
 
     def __call__(self, *args, **kw):
-        args = tuple(as_value(a) for a in args)
-        if self.elementwise and len(args) > 1:
-            _check_broadcast(self.name, args)
         last = CLOCK.last
+        nodes, data, stale = [], [], False
         for a in args:
-            if a._fresh_at < last:  # a leaf moved since `a` was computed: never build on stale data
-                refresh(args)
-                break
-        data = [a._data for a in args]
+            if type(a) is not Value:
+                a = as_value(a)
+            elif a._fresh_at < last:  # a leaf moved since `a` was computed
+                stale = True
+            nodes.append(a)
+            data.append(a._data)
+        if self.elementwise and len(nodes) > 1:
+            _check_broadcast(self.name, nodes)
+        if stale:  # never build on stale data
+            refresh(nodes)
+            data = [a._data for a in nodes]
         out = self.forward(*data, **kw) if kw else self.forward(*data)
-        return Value._from_op(self, args, kw or None, out)
+        return Value._from_op(self, tuple(nodes), kw or None, out)
 
     def __repr__(self):
         return f"<primitive {self.name}>"

@@ -93,7 +93,7 @@ class Value:
     def constant(cls, data):
         """A data leaf: no gradient flows to it and it never changes."""
         node = cls.__new__(cls)
-        node._init_leaf(as_array(data, "data"), variable=False)
+        node._init_leaf(data if type(data) is float else as_array(data, "data"), variable=False)
         return node
 
     @classmethod
@@ -253,15 +253,15 @@ def refresh(nodes):
     last = CLOCK.last
     order, visited = [], set()
     for root in nodes:
-        if root._fresh_at >= last or id(root) in visited:
+        if root._fresh_at >= last or root in visited:
             continue
-        visited.add(id(root))
+        visited.add(root)
         stack = [(root, iter(root._args))]
         while stack:
             node, children = stack[-1]
             for child in children:
-                if child._fresh_at < last and id(child) not in visited:
-                    visited.add(id(child))
+                if child._fresh_at < last and child not in visited:
+                    visited.add(child)
                     stack.append((child, iter(child._args)))
                     break
             else:
@@ -272,17 +272,18 @@ def refresh(nodes):
 
 def topological_order(roots):
     """Variable nodes reachable from `roots` (leaves included), inputs first."""
+    # the nodes themselves are the keys: a Value hashes by identity (it defines no __eq__)
     order, visited = [], set()
     for root in roots:
-        if not root._variable or id(root) in visited:
+        if not root._variable or root in visited:
             continue
-        visited.add(id(root))
+        visited.add(root)
         stack = [(root, iter(root._args))]
         while stack:
             node, children = stack[-1]
             for child in children:
-                if child._variable and id(child) not in visited:
-                    visited.add(id(child))
+                if child._variable and child not in visited:
+                    visited.add(child)
                     stack.append((child, iter(child._args)))
                     break
             else:

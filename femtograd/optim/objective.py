@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from ..core import Plan, Value, grad_nodes
+from ..core.derivatives import hessian_nodes
 from .transforms import transform_for
 
 NEG_INF = -math.inf
@@ -100,13 +101,7 @@ class GraphObjective:
         s = self._shared
         if s["hess"] is None:
             self._refresh(1)
-            p = len(self.leaves)
-            rows = [[None] * p for _ in range(p)]
-            for i, g in enumerate(self.grads):
-                row = grad_nodes(g, self.leaves[i:])
-                for j, h in enumerate(row, start=i):
-                    rows[i][j] = rows[j][i] = h
-            s["hess"] = rows
+            s["hess"] = hessian_nodes(self.grads, self.leaves)
             s["fresh"] = max(s["fresh"], 2)
         return s["hess"]
 
