@@ -13,58 +13,55 @@ from .primitive import primitive
 from .value import Value, as_array
 
 
+BLOCK = 1 << 16  # elements per block of a pass: 512 KiB of float64, cache-sized
+
+
 class ExpMomentData:
     """Data `t`, optional weights, and the moments at the last `k` they were asked for.
 
-    The exp(k·t) terms of that `k` live in one buffer, overwritten in place for the next `k`,
-    and each order is summed once per `k`: every node of a graph that asks for the same
-    (k, order) shares one sum, and every order shares the exp pass. At k = 0 the terms are
-    the weights themselves (exp(0) = 1): plain weighted power sums, no exp pass.
+    One pass over the data, a cache-sized block at a time, computes exp(k·t) for the block
+    and every order up to the one asked for (at least 2: value, gradient and Hessian) while
+    the block is in cache; the sums are kept until `k` changes. Nothing the size of the data
+    is stored besides `t` and the weights.
     """
 
-    __slots__ = ("t", "weights", "_powers", "_k", "_terms", "_buffer", "_sums")
+    __slots__ = ("t", "weights", "_k", "_sums", "_buffer")
 
     def __init__(self, t, weights=None):
         self.t = np.asarray(t, dtype=float).ravel()  # a sum over every element, whatever the shape
         self.weights = None if weights is None else np.asarray(weights, dtype=float).ravel()
-        self._powers = {0: None, 1: self.t}
         self._k = None
-        self._terms = None
+        self._sums = ()
         self._buffer = None
-        self._sums = {}
-
-    def power(self, m):
-        if m not in self._powers:
-            self._powers[m] = self.t ** m
-        return self._powers[m]
 
     def moment(self, k, m):
         """Σ wᵢ tᵢᵐ exp(k·tᵢ), a float."""
-        if k != self._k:
-            self._terms = self._exp_terms(k)
+        if k != self._k or m >= len(self._sums):
+            self._sums = self._pass(k, max(m, 2))
             self._k = k
-            self._sums = {}
-        value = self._sums.get(m)
-        if value is None:
-            p, terms = self.power(m), self._terms
-            if terms is None:  # k = 0, no weights: every term is 1
-                value = float(self.t.size if p is None else p.sum())
-            else:
-                value = float(terms.sum() if p is None else np.dot(p, terms))
-            self._sums[m] = value
-        return value
+        return self._sums[m]
 
-    def _exp_terms(self, k):
-        """wᵢ exp(k·tᵢ) in the reused buffer (the weights, or None, at k = 0)."""
-        if k == 0:
-            return self.weights
+    def _pass(self, k, orders):
+        """[Σ wᵢ tᵢᵐ exp(k·tᵢ) for m = 0, ..., orders], block by block (no exp at k = 0)."""
+        t, w = self.t, self.weights
         if self._buffer is None:
-            self._buffer = np.empty_like(self.t)
-        terms = np.multiply(self.t, k, out=self._buffer)
-        np.exp(terms, out=terms)
-        if self.weights is not None:
-            terms *= self.weights
-        return terms
+            self._buffer = np.empty(min(t.size, BLOCK))
+        sums = [0.0] * (orders + 1)
+        for i in range(0, t.size, BLOCK):
+            tb = t[i:i + BLOCK]
+            e = self._buffer[:tb.size]
+            if k == 0:
+                e.fill(1.0)
+            else:
+                np.multiply(tb, k, out=e)
+                np.exp(e, out=e)
+            if w is not None:
+                e *= w[i:i + BLOCK]
+            sums[0] += float(e.sum())
+            for m in range(1, orders + 1):
+                e *= tb
+                sums[m] += float(e.sum())
+        return sums
 
     def __repr__(self):
         return f"ExpMomentData(n={self.t.size})"

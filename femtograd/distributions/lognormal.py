@@ -37,7 +37,7 @@ class LogNormalLogLik(LogLikGenerator):
             return None
         logx = np.log(x)
         sum_log = wsum(w, logx)
-        return weighted_moments(logx, w, scratch=True) + (sum_log,)
+        return weighted_moments(logx, w) + (sum_log,)
 
     def _loglik_reduced(self, stats, meanlog, sdlog):
         total, mean, ss, sum_log = stats
@@ -49,7 +49,7 @@ class LogNormalLogLik(LogLikGenerator):
             total, mean, ss, _ = self._stats
         else:
             x, w = self._start_values()
-            total, mean, ss = weighted_moments(np.log(np.maximum(x, 1e-300)), w, scratch=True)
+            total, mean, ss = weighted_moments(np.log(np.maximum(x, 1e-300)), w)
         return {"meanlog": mean, "sdlog": np.sqrt(ss / total) if ss > 0 else 1.0}
 
     def _scipy(self, meanlog, sdlog):
