@@ -5,6 +5,7 @@ covariance is NaN and a warning says why (which parameters are not identified,
 or that the point is not a maximum).
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -87,6 +88,9 @@ def information_problem(info, names, what="observed information"):
 
 def safe_inverse(info, names, what="observed information", warn=True, why=None):
     """inv(info), or an all-NaN matrix with a `SingularInformationWarning` saying why."""
+    cov = _small_inverse(info)
+    if cov is not None:
+        return cov
     problem = information_problem(info, names, what)
     if problem is not None and why is not None:
         why = why()
@@ -103,6 +107,28 @@ def safe_inverse(info, names, what="observed information", warn=True, why=None):
         warnings.warn(problem + "; standard errors are NaN", SingularInformationWarning,
                       stacklevel=user_stacklevel())
     return np.full(info.shape, np.nan)
+
+
+def _small_inverse(info):
+    """For one or two parameters, in plain floats (numpy's overhead dominates there): what
+    `safe_inverse` computes when `information_problem` finds nothing, or None when it
+    might (then the general path decides)."""
+    p = info.shape[0]
+    if p == 1:
+        a = float(info[0, 0])
+        return np.array([[1.0 / a]]) if 0.0 < a < math.inf else None
+    if p != 2:
+        return None
+    a, c = float(info[0, 0]), float(info[1, 1])
+    if not (0.0 < a < math.inf and 0.0 < c < math.inf):
+        return None
+    sa, sc = 1.0 / math.sqrt(a), 1.0 / math.sqrt(c)
+    upper, lower = float(info[0, 1]) * sa * sc, float(info[1, 0]) * sa * sc  # correlation-scaled
+    if not (math.isfinite(upper) and 1.0 - lower * lower > 1e-12):  # Cholesky's test, below
+        return None
+    det = 1.0 - upper * lower
+    off = -0.5 * (upper + lower) / det * sa * sc
+    return np.array([[sa * sa / det, off], [off, sc * sc / det]])
 
 
 def score_contributions(fit):

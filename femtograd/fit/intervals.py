@@ -15,6 +15,7 @@ from scipy import optimize, stats
 
 from ..optim import Tolerances, newton
 from .covariance import user_stacklevel
+from .result import names_index
 from ..optim.transforms import transform_for
 
 METHODS = ("wald", "profile")
@@ -41,7 +42,7 @@ def confint(fit, level=0.95, method="wald", scale="natural"):
                                       scale == "log" and fit.constraints[i] == "positive"))
         else:
             rows.append(Profiler(fit, i).interval(level))
-    return pd.DataFrame(rows, index=list(fit.param_names), columns=["lower", "upper"])
+    return pd.DataFrame(rows, index=names_index(fit.param_names), columns=["lower", "upper"])
 
 
 def wald_interval(estimate, se, level=0.95, log_scale=False):

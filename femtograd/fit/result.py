@@ -9,7 +9,7 @@ cover the free parameters only (`free_names`).
 
 import copy
 import math
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,17 @@ from .covariance import check_cov_type, covariance
 
 class ConvergenceWarning(UserWarning):
     """The optimizer stopped before meeting its convergence rules."""
+
+
+def names_index(names):
+    """A pandas Index of parameter names: a new Index object (its name is its own to set)
+    over data built once per tuple of names (building it is most of a small Series' cost)."""
+    return _index_of(tuple(names)).view()
+
+
+@lru_cache(maxsize=256)
+def _index_of(names):
+    return pd.Index(list(names))
 
 
 class MLEFit:
@@ -74,7 +85,7 @@ class MLEFit:
 
     @cached_property
     def params(self):
-        return pd.Series(self.mle, index=list(self.param_names), name="estimate")
+        return pd.Series(self.mle, index=names_index(self.param_names), name="estimate")
 
     @property
     def score(self):
@@ -84,6 +95,12 @@ class MLEFit:
     @property
     def observed_information(self):
         """Minus the Hessian at the MLE, free parameters, natural scale."""
+        return self._information.copy()
+
+    @cached_property
+    def _information(self):
+        if len(self.free) == len(self.param_names):
+            return -self._hessian
         return -self._hessian[np.ix_(self.free, self.free)]
 
     @property
@@ -105,14 +122,14 @@ class MLEFit:
         p = len(self.param_names)
         full = np.zeros((p, p))
         full[np.ix_(self.free, self.free)] = self._cov_free
-        names = list(self.param_names)
-        return pd.DataFrame(full, index=names, columns=names)
+        return pd.DataFrame(full, index=names_index(self.param_names),
+                            columns=names_index(self.param_names))
 
     @cached_property
     def se(self):
         se = np.zeros(len(self.param_names))
         se[self.free] = np.sqrt(np.diag(self._cov_free))
-        return pd.Series(se, index=list(self.param_names), name="se")
+        return pd.Series(se, index=names_index(self.param_names), name="se")
 
     def covariance(self, kind="observed"):
         """The covariance of the given kind ("observed", "opg", "sandwich") as a DataFrame."""

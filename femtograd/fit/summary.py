@@ -22,8 +22,7 @@ class Summary:
         p = 2 * stats.norm.sf(np.abs(z))
         lo, hi = f"lower {level:.3g}", f"upper {level:.3g}"
         self.table = pd.DataFrame({"estimate": est, "se": se, "z": z, "p": p,
-                                   lo: ci["lower"], hi: ci["upper"]})
-        self.table.index.name = "parameter"
+                                   lo: ci["lower"], hi: ci["upper"]}).rename_axis("parameter")
 
     def __str__(self):
         fit = self.fit

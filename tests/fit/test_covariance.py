@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import femtograd as fg
 from femtograd.distributions import ExpLogLik, NormalLogLik
@@ -104,3 +105,29 @@ def test_a_large_uncertain_but_interior_estimate_is_not_called_a_boundary():
         assert np.all(np.isfinite(fit.se))
     assert fit.converged and fit.diagnostics().at_boundary == []
     assert fit.profile_loglik("scale", 1e8) < fit.loglik - 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(1e-8, 1e8), st.floats(1e-8, 1e8), st.floats(-0.999999, 0.999999),
+       st.floats(-1e-9, 1e-9))
+def test_the_plain_float_inverse_for_two_parameters_equals_the_general_path(a, c, rho, skew):
+    """A well-conditioned 2x2 (and 1x1) information is inverted in floats; the numpy path
+    (correlation-scaled inverse, symmetrized) gives the same covariance."""
+    from femtograd.fit.covariance import _small_inverse, correlation_scaled
+    b = rho * np.sqrt(a * c)
+    info = np.array([[a, b * (1 + skew)], [b, c]])  # an OPG matrix is symmetric only to rounding
+    small = _small_inverse(info)
+    sc, r = correlation_scaled(info)
+    general = np.linalg.inv(r) * np.outer(sc, sc)
+    np.testing.assert_allclose(small, (general + general.T) / 2, rtol=1e-9,
+                               atol=1e-12 * np.max(np.abs(general)))
+    np.testing.assert_allclose(_small_inverse(info[:1, :1]), [[1 / a]], rtol=1e-15)
+
+
+def test_the_plain_float_inverse_leaves_every_doubtful_matrix_to_the_general_path():
+    from femtograd.fit.covariance import _small_inverse
+    for info in ([[0.0]], [[-1.0]], [[np.inf]], [[np.nan]], [[1.0, 1.0], [1.0, 1.0]],
+                 [[1.0, 0.0], [0.0, 0.0]], [[1.0, np.nan], [np.nan, 1.0]],
+                 [[-1.0, 0.0], [0.0, 1.0]], [[1.0, 2.0], [2.0, 1.0]]):
+        assert _small_inverse(np.array(info)) is None
+    assert _small_inverse(np.eye(3)) is None

@@ -54,3 +54,14 @@ def test_to_dict_is_json_serializable_and_complete():
 def test_repr_is_one_line_with_estimates(normal_data):
     r = repr(fg.fit_mle(NormalLogLik, normal_data))
     assert r.startswith("<MLEFit normal") and "mu=" in r and "\n" not in r
+
+
+def test_params_se_cov_and_summary_each_have_their_own_index(normal_data):
+    fit = fg.fit_mle(NormalLogLik, normal_data)
+    fit.summary()
+    assert fit.params.index.name is None and fit.se.index.name is None
+    fit.params.index.name = "p"
+    assert fit.se.index.name is None and fit.cov.index.name is None
+    other = fg.fit_mle(NormalLogLik, normal_data)
+    assert other.params.index.name is None
+    assert list(fit.se.index) == list(fit.cov.columns) == list(other.params.index) == ["mu", "sigma"]
