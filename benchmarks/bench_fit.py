@@ -49,9 +49,14 @@ def femtograd_api():
         return None
 
 
+def _numpy(v):
+    """A numpy vector from a Series or array (Series.to_numpy: np.asarray probes attributes)."""
+    return v.to_numpy(dtype=float) if hasattr(v, "to_numpy") else np.asarray(v, dtype=float)
+
+
 def femtograd_fit(fit_mle, generator, x, **kw):
     fit = fit_mle(generator, x, **kw)
-    return np.asarray(fit.mle, dtype=float), np.asarray(fit.se, dtype=float)
+    return _numpy(fit.mle), _numpy(fit.se)
 
 
 def femtograd_start(generator, x):
