@@ -12,13 +12,18 @@ femtograd ops:
 - `_reduce(x, w, cx, cw)` and `_loglik_reduced(stats, *p)`: sufficient
   statistics of the exact rows (and of the right-censored rows when the family
   sets `reduces_right = True`), taken once from the data, so that each
-  evaluation costs O(1) in the number of rows;
-- `_start()`: a data-based start (dict name -> float);
+  evaluation costs O(1) in the number of rows; a weight array is None when
+  every row counts once (`wsum`, `total_weight` handle both);
+- `_start()`: a data-based start (dict name -> float), from the statistics
+  when they hold every row (`_reduced_only()`), otherwise from `_start_values()`;
 - `_scipy(*p)`: the matching frozen scipy.stats distribution.
 
 Rows fall into kinds once, in the constructor: exact, right-censored (log S),
 left-censored (log F), interval-censored (log(F(u) − F(l))), and rows known
-only to lie somewhere in the support (they contribute 0). With truncation
+only to lie somewhere in the support (they contribute 0). Plain exact data (no
+censoring, no IntervalData), the common case, cost one copy and two reductions
+to bind: the data's extent validates them (per-row masks run only to name an
+offending row), and they form one group holding the data themselves. With truncation
 (a, b), every interval is first clipped to [a, b] and each counted row
 contributes − log(F(b) − F(a)).
 """
@@ -230,7 +235,8 @@ class LogLikGenerator:
         return (a, b)
 
     def _bad_exact(self, x):
-        """Mask of exact values outside the support (and non-integers for counts)."""
+        """Mask of exact values outside the support. For a continuous family the valid values
+        form an interval: the constructor applies this to the data's (min, max) first."""
         lo, hi = self.support
         bad = (x < lo) | (x > hi)
         if self.support_open[0]:
@@ -446,7 +452,8 @@ class LogLikGenerator:
             if grp.idx is None:  # every row, in order: nothing to take or place
                 pg, rows = p, (n,)
             else:
-                pg, rows = [v if v.shape == () else take(v, index=grp.idx) for v in p], grp.idx.shape
+                pg = [v if v.shape == () else take(v, index=grp.idx) for v in p]
+                rows = grp.idx.shape
             term = self._term(kind, grp, pg)
             if self.truncation is not None:
                 term = term - self._log_norm(*pg)
