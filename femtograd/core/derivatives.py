@@ -23,20 +23,35 @@ def hessian_nodes(grads, wrt):
     """The Hessian as rows of nodes: `grads[i]` (a gradient from `grad_nodes(out, wrt)`)
     differentiated with respect to `wrt[i:]`, mirrored into the lower triangle.
 
-    One topological order of the gradient graph serves every row.
+    One topological order of the gradient graph serves every row; after the first,
+    a row's sweep goes only into nodes that depend on the leaves it still needs.
     """
     order = topological_order(grads)
     p = len(wrt)
     rows = [[None] * p for _ in range(p)]
     for i, g in enumerate(grads):
-        for j, h in enumerate(_reverse(g, Value.constant(1.0), wrt[i:], order), start=i):
+        needed = _depending_on(order, wrt[i:]) if i else None
+        for j, h in enumerate(_reverse(g, Value.constant(1.0), wrt[i:], order, needed),
+                              start=i):
             rows[i][j] = rows[j][i] = h
     return rows
 
 
-def _reverse(out, seed, wrt, order):
+def _depending_on(order, wrt):
+    """The nodes of `order` (topological) that depend on a node of `wrt`, and those."""
+    found = set(wrt)
+    for node in order:
+        for a in node._args:
+            if a in found:
+                found.add(node)
+                break
+    return found
+
+
+def _reverse(out, seed, wrt, order, needed=None):
     """One reverse sweep from `out` over `order` (a topological order of a graph holding
-    `out`; nodes that `out` does not depend on are passed over)."""
+    `out`; nodes that `out` does not depend on are passed over), into every variable
+    node or only into those in `needed`."""
     grads = {out: seed}  # keyed by the nodes themselves: Values hash by identity
     for node in reversed(order):
         g = grads.get(node)
@@ -45,7 +60,7 @@ def _reverse(out, seed, wrt, order):
         op = node._op
         args, kw = node._args, node._kw or {}
         for arg, vjp in zip(args, op.vjps):
-            if vjp is None or not arg._variable:
+            if vjp is None or not arg._variable or (needed is not None and arg not in needed):
                 continue
             contribution = vjp(g, node, *args, **kw)
             if op.elementwise and node.shape != arg.shape:

@@ -218,16 +218,22 @@ class Plan:
     """The parameter-dependent nodes under some roots, in topological order.
 
     `run()` re-evaluates those whose inputs moved since they were computed; the
-    order is found once (iteratively, so deep graphs are fine) and reused.
+    order is found once (iteratively, so deep graphs are fine) and reused. When no
+    leaf has moved since the last run (or since the nodes were built), it does nothing.
     """
 
-    __slots__ = ("nodes",)
+    __slots__ = ("nodes", "_ran_at")
 
     def __init__(self, roots):
+        last = CLOCK.last
         self.nodes = [n for n in topological_order(roots) if n._op is not None]
+        self._ran_at = last if all(n._fresh_at >= last for n in self.nodes) else -1
 
     def run(self):
-        _evaluate(self.nodes)
+        last = CLOCK.last
+        if self._ran_at != last:
+            _evaluate(self.nodes)
+            self._ran_at = last
 
 
 def _evaluate(nodes):
