@@ -44,7 +44,7 @@ class ExpMomentData:
     def _pass(self, k, orders):
         """[Σ wᵢ tᵢᵐ exp(k·tᵢ) for m = 0, ..., orders], block by block (no exp at k = 0)."""
         t, w = self.t, self.weights
-        if self._buffer is None:
+        if self._buffer is None or self._buffer.size < min(t.size, BLOCK):
             self._buffer = np.empty(min(t.size, BLOCK))
         sums = [0.0] * (orders + 1)
         for i in range(0, t.size, BLOCK):
