@@ -139,8 +139,8 @@ class Value:
         if self._op is not None or not self._variable:
             raise TypeError("only a leaf made with val() can be assigned; "
                             f"this node is {'a constant' if self._op is None else self._op.name + '(...)'}")
-        new = _own(as_array(new))
-        if np.shape(new) != self.shape:
+        new = new if type(new) is float else _own(as_array(new))
+        if (() if type(new) is float else np.shape(new)) != self.shape:
             raise ValueError(f"cannot assign shape {np.shape(new)} to a leaf of shape {self.shape}")
         self._data = new
         self._version = CLOCK.tick()

@@ -11,7 +11,7 @@ import numpy as np
 
 from .linesearch import backtrack
 from .result import CONVERGED, LINE_SEARCH_FAILED, MAX_ITER, NON_FINITE, OptimResult
-from .stopping import Tolerances
+from .stopping import Tolerances, max_abs
 
 
 def newton_direction(g, h):
@@ -42,8 +42,9 @@ def newton_direction(g, h):
 
 def cap_step(d, x, max_step):
     """Shorten d so that no coordinate moves more than max_step·(1 + |x|)."""
-    limit = max_step * (1.0 + np.abs(x))
-    ratio = float(np.max(np.abs(d) / limit)) if len(d) else 0.0
+    ratio = max_abs([di / (max_step * (1.0 + abs(xi)))
+                     for di, xi in zip(np.asarray(d, dtype=float).tolist(),
+                                       np.asarray(x, dtype=float).tolist())])
     return d / ratio if ratio > 1.0 else d
 
 

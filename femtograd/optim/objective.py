@@ -214,7 +214,7 @@ class GraphObjective:
         if order < 2:
             return f, np.array(g), None
         rows = self.hess
-        h = np.empty((m, m))
+        h = [[0.0] * m for _ in range(m)]
         for a, i in enumerate(free):
             row = rows[i]
             for b in range(a, m):
@@ -223,7 +223,7 @@ class GraphObjective:
                     v *= d1[a] * d1[b]
                     if a == b:
                         v += gn[a] * d2[a]
-                h[a, b] = h[b, a] = v
-        if not np.all(np.isfinite(h)):
-            return NEG_INF, None, None
-        return f, np.array(g), h
+                if not math.isfinite(v):
+                    return NEG_INF, None, None
+                h[a][b] = h[b][a] = v
+        return f, np.array(g), np.array(h)

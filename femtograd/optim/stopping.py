@@ -1,5 +1,6 @@
 """Stopping rules shared by the optimizers: gradient, step and change in log-likelihood."""
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,15 +21,25 @@ class Tolerances:
     max_iter: int = 200
 
     def gradient_small(self, g, f):
-        return len(g) == 0 or float(np.max(np.abs(g))) <= self.gtol * max(1.0, abs(f))
+        return max_abs(g) <= self.gtol * max(1.0, abs(f))
 
     def step_small(self, dx, x, df, f):
-        return (float(np.max(np.abs(dx))) <= self.xtol * (1.0 + float(np.max(np.abs(x))))
+        return (max_abs(dx) <= self.xtol * (1.0 + max_abs(x))
                 and abs(df) <= self.ftol * (1.0 + abs(f)))
 
     def stalled(self, gain, f):
         """A predicted gain too small to see in floating point: no further progress possible."""
         return abs(gain) <= 1e-10 * (1.0 + abs(f))
+
+
+def max_abs(v):
+    """max |v_i| as a float (0 for an empty vector, NaN if any is NaN, as numpy's), in
+    plain floats: an optimizer's vectors are short, and numpy's per-call overhead is
+    most of the cost there."""
+    values = np.asarray(v, dtype=float).ravel().tolist()
+    if not all(x == x for x in values):
+        return math.nan
+    return max(map(abs, values), default=0.0)
 
 
 def tolerances(options):
