@@ -13,20 +13,25 @@ from .primitive import unbroadcast
 from .value import Plan, Value, as_array, topological_order
 
 
-def grad_nodes(out, wrt, seed=None):
-    """Gradient of `out` with respect to each node in `wrt`, as Value nodes of their shapes."""
+def grad_nodes(out, wrt, seed=None, order=None):
+    """Gradient of `out` with respect to each node in `wrt`, as Value nodes of their shapes.
+
+    `order`: the nodes under `out` in topological order, when the caller has them (a
+    `Plan`'s nodes; leaves and nodes `out` does not depend on may be in or out).
+    """
     seed = Value.constant(1.0) if seed is None else _as_seed(seed, out.shape)
-    return _reverse(out, seed, wrt, topological_order([out]))
+    return _reverse(out, seed, wrt, topological_order([out]) if order is None else order)
 
 
-def hessian_nodes(grads, wrt):
+def hessian_nodes(grads, wrt, order=None):
     """The Hessian as rows of nodes: `grads[i]` (a gradient from `grad_nodes(out, wrt)`)
     differentiated with respect to `wrt[i:]`, mirrored into the lower triangle.
 
-    One topological order of the gradient graph serves every row; after the first,
-    a row's sweep goes only into nodes that depend on the leaves it still needs.
+    One topological order of the gradient graph (`order`, as in `grad_nodes`) serves
+    every row; after the first, a row's sweep goes only into nodes that depend on the
+    leaves it still needs.
     """
-    order = topological_order(grads)
+    order = topological_order(grads) if order is None else order
     p = len(wrt)
     rows = [[None] * p for _ in range(p)]
     for i, g in enumerate(grads):

@@ -224,9 +224,12 @@ class Plan:
 
     __slots__ = ("nodes", "_ran_at")
 
-    def __init__(self, roots):
+    def __init__(self, roots, after=None):
+        """`after`: a Plan whose nodes come first; only what it lacks is walked."""
         last = CLOCK.last
-        self.nodes = [n for n in topological_order(roots) if n._op is not None]
+        known = () if after is None else after.nodes
+        self.nodes = [*known, *(n for n in topological_order(roots, set(known))
+                                if n._op is not None)]
         self._ran_at = last if all(n._fresh_at >= last for n in self.nodes) else -1
 
     def run(self):
@@ -276,10 +279,11 @@ def refresh(nodes):
     _evaluate(order)
 
 
-def topological_order(roots):
-    """Variable nodes reachable from `roots` (leaves included), inputs first."""
+def topological_order(roots, known=None):
+    """Variable nodes reachable from `roots` (leaves included), inputs first; the walk
+    stops at nodes in the set `known` (they are left out)."""
     # the nodes themselves are the keys: a Value hashes by identity (it defines no __eq__)
-    order, visited = [], set()
+    order, visited = [], set() if known is None else known
     for root in roots:
         if not root._variable or root in visited:
             continue

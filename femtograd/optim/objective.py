@@ -91,7 +91,7 @@ class GraphObjective:
         s = self._shared
         if s["grads"] is None:
             self._refresh(0)  # new nodes are computed from their inputs' data: refresh first
-            s["grads"] = grad_nodes(self.ll, self.leaves)
+            s["grads"] = grad_nodes(self.ll, self.leaves, order=self._plan(0).nodes)
             s["fresh"] = max(s["fresh"], 1)
         return s["grads"]
 
@@ -101,7 +101,7 @@ class GraphObjective:
         s = self._shared
         if s["hess"] is None:
             self._refresh(1)
-            s["hess"] = hessian_nodes(self.grads, self.leaves)
+            s["hess"] = hessian_nodes(self.grads, self.leaves, order=self._plan(1).nodes)
             s["fresh"] = max(s["fresh"], 2)
         return s["hess"]
 
@@ -117,14 +117,14 @@ class GraphObjective:
             self._shared["fresh"] = order
 
     def _plan(self, order):
+        """The nodes up to derivative `order`, each plan extending the one below it."""
         plans = self._shared["plans"]
         if order not in plans:
-            roots = [self.ll]
-            if order >= 1:
-                roots += self.grads
-            if order >= 2:
-                roots += [h for row in self.hess for h in row]
-            plans[order] = Plan(roots)
+            if order == 0:
+                plans[0] = Plan([self.ll])
+            else:
+                roots = self.grads if order == 1 else [h for row in self.hess for h in row]
+                plans[order] = Plan(roots, after=self._plan(order - 1))
         return plans[order]
 
     # -- natural scale -----------------------------------------------------------------
