@@ -10,28 +10,23 @@ import inspect
 import numpy as np
 
 from .primitive import unbroadcast
-from .value import Plan, Value, as_array, topological_order
+from .value import CLOCK, Plan, Value, as_array, refresh, topological_order
 
 
-def grad_nodes(out, wrt, seed=None, order=None):
-    """Gradient of `out` with respect to each node in `wrt`, as Value nodes of their shapes.
-
-    `order`: the nodes under `out` in topological order, when the caller has them (a
-    `Plan`'s nodes; leaves and nodes `out` does not depend on may be in or out).
-    """
+def grad_nodes(out, wrt, seed=None):
+    """Gradient of `out` with respect to each node in `wrt`, as Value nodes of their shapes."""
     seed = Value.constant(1.0) if seed is None else _as_seed(seed, out.shape)
-    return _reverse(out, seed, wrt, topological_order([out]) if order is None else order)
+    return _reverse(out, seed, wrt, topological_order([out]))
 
 
-def hessian_nodes(grads, wrt, order=None):
+def hessian_nodes(grads, wrt):
     """The Hessian as rows of nodes: `grads[i]` (a gradient from `grad_nodes(out, wrt)`)
     differentiated with respect to `wrt[i:]`, mirrored into the lower triangle.
 
-    One topological order of the gradient graph (`order`, as in `grad_nodes`) serves
-    every row; after the first, a row's sweep goes only into nodes that depend on the
-    leaves it still needs.
+    One topological order of the gradient graph serves every row; after the first,
+    a row's sweep goes only into nodes that depend on the leaves it still needs.
     """
-    order = topological_order(grads) if order is None else order
+    order = topological_order(grads)
     p = len(wrt)
     rows = [[None] * p for _ in range(p)]
     for i, g in enumerate(grads):
@@ -83,6 +78,203 @@ def _reverse(out, seed, wrt, order, needed=None):
             g = broadcast_to(g, shape=w.shape)
         result.append(g)
     return result
+
+
+# -- derivative graphs replayed for graphs of the same structure --------------------------
+def derivative_nodes(out, wrt):
+    """(gradient, Hessian rows, orders) of scalar `out` with respect to `wrt`: the nodes
+    `grad_nodes` and `hessian_nodes` build, and for k = 0, 1, 2 the parameter-dependent
+    nodes up to derivative k (`out`'s own graph, then the gradient's, then the
+    Hessian's) in topological order, for `Plan.ordered`.
+
+    The derivative rules see a graph's structure only: its ops, wiring, keywords,
+    shapes, which nodes are variable, and whether a scalar constant is exactly 1 (see
+    `core.primitive`). So the first time a structure is seen the nodes the rules
+    build are recorded, and for a later graph of the same structure (the same model
+    on other data) they are rebuilt from that record: the same ops on the
+    corresponding nodes, each computed from its operands as the rules' node would be.
+    """
+    if out._fresh_at < CLOCK.last:
+        refresh([out])
+    structure = _structure(out, wrt)
+    if structure is None:
+        return _build_derivatives(out, wrt)
+    key, base, slots = structure
+    template = _TEMPLATES.get(key, _MISSING)
+    if template is _MISSING:
+        built = _build_derivatives(out, wrt)
+        if len(_TEMPLATES) >= _MAX_TEMPLATES:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = _Template.record(base, slots, *built[:2])
+        return built
+    if template is None:  # this structure builds nodes the record cannot express
+        return _build_derivatives(out, wrt)
+    return template.replay(base, slots)
+
+
+def _build_derivatives(out, wrt):
+    grads = grad_nodes(out, wrt)
+    hess = hessian_nodes(grads, wrt)
+    order0 = Plan([out]).nodes
+    order1 = Plan(grads, after=Plan.ordered(order0)).nodes
+    order2 = Plan([h for row in hess for h in row], after=Plan.ordered(order1)).nodes
+    return grads, hess, (order0, order1, order2)
+
+
+_TEMPLATES = {}  # structure key -> _Template, or None when the structure is not replayable
+_MAX_TEMPLATES = 256
+_MISSING = object()
+_PLAIN = (int, float, bool, str, type(None))
+
+
+def _every_node(root):
+    """Every node under `root` (constants too), inputs first, in a fixed order."""
+    order, visited = [], {root}
+    stack = [(root, iter(root._args))]
+    while stack:
+        node, children = stack[-1]
+        for child in children:
+            if child not in visited:
+                visited.add(child)
+                stack.append((child, iter(child._args)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def _is_plain(v):
+    """A keyword value rules may branch on: a number, string, None, or a tuple of those."""
+    return isinstance(v, _PLAIN) or (isinstance(v, tuple) and all(isinstance(e, _PLAIN) for e in v))
+
+
+def _kw_key(kw, slots, slot_of):
+    """A keyword dict as the rules may see it: plain values by type and value, any other
+    object (data such as an ExpMomentData) by its slot, numbered in order of first use."""
+    items = []
+    for name, v in kw.items():
+        if _is_plain(v):
+            items.append((name, type(v), v))
+        else:
+            slot = slot_of.get(id(v))
+            if slot is None:
+                slot = slot_of[id(v)] = len(slots)
+                slots.append(v)
+            items.append((name, _Slot, _Slot(slot)))
+    return tuple(items)
+
+
+class _Slot:
+    """A keyword value that is data: the slot holding it in a graph's structure."""
+
+    __slots__ = ("i",)
+
+    def __init__(self, i):
+        self.i = i
+
+    def __eq__(self, other):
+        return type(other) is _Slot and other.i == self.i
+
+    def __hash__(self):
+        return hash((_Slot, self.i))
+
+    def __repr__(self):
+        return f"slot{self.i}"
+
+
+def _structure(out, wrt):
+    """(key, nodes, slots) of the graph under `out`, or None when it has a variable leaf
+    outside `wrt` or an op that is not replayable: the key holds everything derivative
+    rules may look at."""
+    index = {w: i for i, w in enumerate(wrt)}
+    position, key, slots, slot_of = {}, [], [], {}
+    nodes = _every_node(out)
+    for n, node in enumerate(nodes):
+        op = node._op
+        if op is None:
+            if node._variable:
+                i = index.get(node)
+                if i is None:
+                    return None
+                item = ("leaf", i, node.shape)
+            else:
+                item = ("constant", node.shape, node.shape == () and node._data == 1.0)
+        elif not op.replayable:
+            return None
+        else:
+            item = (op, tuple([position[a] for a in node._args]),
+                    _kw_key(node._kw, slots, slot_of) if node._kw else (), node.shape,
+                    node._variable)
+        position[node] = n
+        key.append(item)
+    return (tuple(key), len(wrt)), nodes, slots
+
+
+class _Template:
+    """The nodes derivative rules built on one graph, as steps over that graph's nodes."""
+
+    __slots__ = ("steps", "grad_steps", "grads", "hess")
+
+    def __init__(self, steps, grad_steps, grads, hess):
+        self.steps, self.grad_steps, self.grads, self.hess = steps, grad_steps, grads, hess
+
+    @classmethod
+    def record(cls, base, slots, grads, hess):
+        """The template of (grads, hess) built on the nodes `base`; None when a built node
+        uses a node or keyword object from outside the graph."""
+        position = {node: i for i, node in enumerate(base)}
+        slot_of = {id(v): i for i, v in enumerate(slots)}
+        steps, grad_steps = [], None
+        roots = [*grads, *(h for row in hess for h in row)]
+        for r, root in enumerate(roots):
+            if r == len(grads):
+                grad_steps = len(steps)  # the gradient's nodes come first
+            for node in _every_node(root):
+                if node in position:
+                    continue
+                if node._op is None:
+                    if node._variable:
+                        return None
+                    steps.append((None, node._data, None))  # a constant the rules made
+                elif not node._op.replayable:
+                    return None
+                else:
+                    kw = node._kw
+                    if kw:
+                        kw = {name: (_Slot(slot_of[id(v)]) if id(v) in slot_of else v)
+                              for name, v in kw.items()}
+                        if not all(type(v) is _Slot or _is_plain(v) for v in kw.values()):
+                            return None
+                    steps.append((node._op, tuple([position[a] for a in node._args]), kw))
+                position[node] = len(base) + len(steps) - 1
+        return cls(steps, len(steps) if grad_steps is None else grad_steps,
+                   [position[g] for g in grads], [[position[h] for h in row] for row in hess])
+
+    def replay(self, base, slots):
+        nodes = list(base)
+        from_op = Value._from_op
+        for op, args, kw in self.steps:
+            if op is None:
+                nodes.append(Value.constant(args))
+                continue
+            if kw:
+                kw = {name: (slots[v.i] if type(v) is _Slot else v) for name, v in kw.items()}
+            if len(args) == 2:  # most steps: a binary op on two nodes
+                a, b = nodes[args[0]], nodes[args[1]]
+                out = op.forward(a._data, b._data, **kw) if kw else op.forward(a._data, b._data)
+                nodes.append(from_op(op, (a, b), kw, out))
+            else:
+                operands = tuple([nodes[i] for i in args])
+                data = [a._data for a in operands]
+                out = op.forward(*data, **kw) if kw else op.forward(*data)
+                nodes.append(from_op(op, operands, kw, out))
+        order0 = [n for n in base if n._op is not None and n._variable]
+        built = len(base) + self.grad_steps
+        order1 = order0 + [n for n in nodes[len(base):built] if n._op is not None and n._variable]
+        order2 = order1 + [n for n in nodes[built:] if n._op is not None and n._variable]
+        return ([nodes[i] for i in self.grads], [[nodes[i] for i in row] for row in self.hess],
+                (order0, order1, order2))
 
 
 def _as_seed(seed, shape):

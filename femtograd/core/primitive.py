@@ -10,6 +10,12 @@ arguments broadcast against each other, `unbroadcast` then sums the vjp's result
 back to the argument's shape, once for every such op. An op registered with
 `elementwise=False` (reductions, reshapes, indexing) changes shape in its own way:
 its vjp returns a gradient of the argument's shape, or one that broadcasts to it.
+
+A vjp may look at shapes, keywords and whether `g` is the constant 1 (`scaled`
+in ops.py), and reaches the data only through Value ops: then the nodes the rules
+build depend on the graph's structure alone, and `derivative_nodes` replays them for
+another graph of the same structure (the same model on other data). A rule that
+must look at the data itself is registered with `replayable=False`.
 """
 
 import numpy as np
@@ -22,11 +28,12 @@ REGISTRY = {}
 class Primitive:
     """A registered op; calling it builds a node."""
 
-    def __init__(self, name, forward, vjps, elementwise):
+    def __init__(self, name, forward, vjps, elementwise, replayable):
         self.name = name
         self.forward = forward
         self.vjps = vjps
         self.elementwise = elementwise
+        self.replayable = replayable
 
     def __call__(self, *args, **kw):
         last = CLOCK.last
@@ -50,11 +57,14 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
-def primitive(name, forward, *vjps, elementwise=True):
-    """Register an op: `forward` on numpy data, one vjp per argument (None: no gradient)."""
+def primitive(name, forward, *vjps, elementwise=True, replayable=True):
+    """Register an op: `forward` on numpy data, one vjp per argument (None: no gradient).
+
+    `replayable=False` when a vjp looks at the data other than through Value ops.
+    """
     if name in REGISTRY:
         raise ValueError(f"a primitive named {name!r} is already registered")
-    op = Primitive(name, forward, vjps, elementwise)
+    op = Primitive(name, forward, vjps, elementwise, replayable)
     REGISTRY[name] = op
     return op
 

@@ -226,11 +226,21 @@ class Plan:
 
     def __init__(self, roots, after=None):
         """`after`: a Plan whose nodes come first; only what it lacks is walked."""
-        last = CLOCK.last
         known = () if after is None else after.nodes
-        self.nodes = [*known, *(n for n in topological_order(roots, set(known))
-                                if n._op is not None)]
-        self._ran_at = last if all(n._fresh_at >= last for n in self.nodes) else -1
+        self._set([*known, *(n for n in topological_order(roots, set(known))
+                             if n._op is not None)])
+
+    @classmethod
+    def ordered(cls, nodes):
+        """A plan over `nodes`, op nodes already in topological order."""
+        plan = cls.__new__(cls)
+        plan._set(list(nodes))
+        return plan
+
+    def _set(self, nodes):
+        last = CLOCK.last
+        self.nodes = nodes
+        self._ran_at = last if all(n._fresh_at >= last for n in nodes) else -1
 
     def run(self):
         last = CLOCK.last

@@ -15,8 +15,8 @@ import math
 
 import numpy as np
 
-from ..core import Plan, Value, grad_nodes
-from ..core.derivatives import hessian_nodes
+from ..core import Plan, Value
+from ..core.derivatives import derivative_nodes
 from .transforms import transform_for
 
 NEG_INF = -math.inf
@@ -69,7 +69,7 @@ class GraphObjective:
         self.transforms = [transform_for(c) for c in constraints]
         # fresh: highest derivative order whose nodes are up to date with the leaves
         # (the graph is built at the current leaf values, so its value is fresh)
-        self._shared = {"grads": None, "hess": None, "plans": {}, "fresh": 0}
+        self._shared = {"grads": None, "hess": None, "orders": None, "plans": {}, "fresh": 0}
         self._set_free(range(len(self.leaves)) if free is None else free, transform)
 
     def _set_free(self, free, transform):
@@ -88,22 +88,24 @@ class GraphObjective:
     # -- the derivative graph, built once -------------------------------------------
     @property
     def grads(self):
-        s = self._shared
-        if s["grads"] is None:
-            self._refresh(0)  # new nodes are computed from their inputs' data: refresh first
-            s["grads"] = grad_nodes(self.ll, self.leaves, order=self._plan(0).nodes)
-            s["fresh"] = max(s["fresh"], 1)
-        return s["grads"]
+        if self._shared["grads"] is None:
+            self._build_derivatives()
+        return self._shared["grads"]
 
     @property
     def hess(self):
         """Hessian nodes as a list of rows (upper triangle built, mirrored)."""
+        if self._shared["hess"] is None:
+            self._build_derivatives()
+        return self._shared["hess"]
+
+    def _build_derivatives(self):
+        """Gradient and Hessian nodes, both at once (every fit needs the Hessian for its
+        standard errors), replayed when a graph of this structure was seen before."""
         s = self._shared
-        if s["hess"] is None:
-            self._refresh(1)
-            s["hess"] = hessian_nodes(self.grads, self.leaves, order=self._plan(1).nodes)
-            s["fresh"] = max(s["fresh"], 2)
-        return s["hess"]
+        self._refresh(0)  # new nodes are computed from their inputs' data: refresh first
+        s["grads"], s["hess"], s["orders"] = derivative_nodes(self.ll, self.leaves)
+        s["fresh"] = max(s["fresh"], 2)
 
     def _refresh(self, order):
         """Bring the nodes up to `order` up to date with the leaves (only if they moved)."""
@@ -117,14 +119,15 @@ class GraphObjective:
             self._shared["fresh"] = order
 
     def _plan(self, order):
-        """The nodes up to derivative `order`, each plan extending the one below it."""
+        """The nodes up to derivative `order` (the orders come with the derivative nodes)."""
         plans = self._shared["plans"]
         if order not in plans:
-            if order == 0:
+            if order == 0 and self._shared["orders"] is None:  # only values asked for so far
                 plans[0] = Plan([self.ll])
             else:
-                roots = self.grads if order == 1 else [h for row in self.hess for h in row]
-                plans[order] = Plan(roots, after=self._plan(order - 1))
+                if self._shared["orders"] is None:
+                    self._build_derivatives()
+                plans[order] = Plan.ordered(self._shared["orders"][order])
         return plans[order]
 
     # -- natural scale -----------------------------------------------------------------

@@ -37,10 +37,13 @@ def problems(draw):
 
 
 def _straightforward_hessian(f, point):
-    """Each row by its own `grad_nodes` (its own walk, every leaf), on a fresh graph."""
+    """Each row by its own `grad_nodes` (its own walk, every leaf), on a fresh graph; the
+    upper triangle mirrored, as `hessian_nodes` does (the mixed derivatives of a special
+    function taken in the other order agree only to rounding)."""
     leaves = [fg.val(v) for v in point]
     grads = fg.grad_nodes(f(*leaves), leaves)
-    return np.array([[h.data for h in fg.grad_nodes(g, leaves)] for g in grads], dtype=float)
+    hess = np.array([[h.data for h in fg.grad_nodes(g, leaves)] for g in grads], dtype=float)
+    return np.triu(hess) + np.triu(hess, 1).T
 
 
 def _values(rows):
