@@ -102,11 +102,15 @@ def derivative_nodes(out, wrt):
     key, base, slots = structure
     template = _TEMPLATES.get(key, _MISSING)
     if template is _MISSING:
-        built = _build_derivatives(out, wrt)
+        grads = grad_nodes(out, wrt)
+        hess = hessian_nodes(grads, wrt)
         if len(_TEMPLATES) >= _MAX_TEMPLATES:
             _TEMPLATES.clear()
-        _TEMPLATES[key] = _Template.record(base, slots, *built[:2])
-        return built
+        template, built = _Template.record(base, slots, grads, hess)
+        _TEMPLATES[key] = template
+        if template is None:
+            return grads, hess, _orders(out, grads, hess)
+        return grads, hess, template.orders(base, built)
     if template is None:  # this structure builds nodes the record cannot express
         return _build_derivatives(out, wrt)
     return template.replay(base, slots)
@@ -115,10 +119,14 @@ def derivative_nodes(out, wrt):
 def _build_derivatives(out, wrt):
     grads = grad_nodes(out, wrt)
     hess = hessian_nodes(grads, wrt)
+    return grads, hess, _orders(out, grads, hess)
+
+
+def _orders(out, grads, hess):
     order0 = Plan([out]).nodes
     order1 = Plan(grads, after=Plan.ordered(order0)).nodes
     order2 = Plan([h for row in hess for h in row], after=Plan.ordered(order1)).nodes
-    return grads, hess, (order0, order1, order2)
+    return order0, order1, order2
 
 
 _TEMPLATES = {}  # structure key -> _Template, or None when the structure is not replayable
@@ -127,20 +135,25 @@ _MISSING = object()
 _PLAIN = (int, float, bool, str, type(None))
 
 
-def _every_node(root):
-    """Every node under `root` (constants too), inputs first, in a fixed order."""
-    order, visited = [], {root}
-    stack = [(root, iter(root._args))]
-    while stack:
-        node, children = stack[-1]
-        for child in children:
-            if child not in visited:
-                visited.add(child)
-                stack.append((child, iter(child._args)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
+def _every_node(roots, known=()):
+    """Every node under `roots` (constants too) but those in `known`, inputs first, in an
+    order fixed by the structure."""
+    order, visited = [], set(known)
+    for root in roots:
+        if root in visited:
+            continue
+        visited.add(root)
+        stack = [(root, iter(root._args))]
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if child not in visited:
+                    visited.add(child)
+                    stack.append((child, iter(child._args)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
     return order
 
 
@@ -189,7 +202,7 @@ def _structure(out, wrt):
     rules may look at."""
     index = {w: i for i, w in enumerate(wrt)}
     position, key, slots, slot_of = {}, [], [], {}
-    nodes = _every_node(out)
+    nodes = _every_node([out])
     for n, node in enumerate(nodes):
         op = node._op
         if op is None:
@@ -221,35 +234,34 @@ class _Template:
 
     @classmethod
     def record(cls, base, slots, grads, hess):
-        """The template of (grads, hess) built on the nodes `base`; None when a built node
-        uses a node or keyword object from outside the graph."""
+        """(template, built): the template of (grads, hess) built on the nodes `base`, and
+        the nodes the rules built, in order; the template is None when a built node uses
+        a node or keyword object from outside the graph, or an op that is not replayable."""
         position = {node: i for i, node in enumerate(base)}
         slot_of = {id(v): i for i, v in enumerate(slots)}
-        steps, grad_steps = [], None
-        roots = [*grads, *(h for row in hess for h in row)]
-        for r, root in enumerate(roots):
-            if r == len(grads):
-                grad_steps = len(steps)  # the gradient's nodes come first
-            for node in _every_node(root):
-                if node in position:
-                    continue
-                if node._op is None:
-                    if node._variable:
-                        return None
-                    steps.append((None, node._data, None))  # a constant the rules made
-                elif not node._op.replayable:
-                    return None
-                else:
-                    kw = node._kw
-                    if kw:
-                        kw = {name: (_Slot(slot_of[id(v)]) if id(v) in slot_of else v)
-                              for name, v in kw.items()}
-                        if not all(type(v) is _Slot or _is_plain(v) for v in kw.values()):
-                            return None
-                    steps.append((node._op, tuple([position[a] for a in node._args]), kw))
-                position[node] = len(base) + len(steps) - 1
-        return cls(steps, len(steps) if grad_steps is None else grad_steps,
-                   [position[g] for g in grads], [[position[h] for h in row] for row in hess])
+        built = _every_node(grads, base)  # the gradient's nodes first
+        grad_steps = len(built)
+        built += _every_node([h for row in hess for h in row], [*base, *built])
+        steps = []
+        for node in built:
+            position[node] = len(base) + len(steps)
+            if node._op is None:
+                if node._variable:
+                    return None, built
+                steps.append((None, node._data, None))  # a constant the rules made
+                continue
+            if not node._op.replayable:
+                return None, built
+            kw = node._kw
+            if kw:
+                kw = {name: (_Slot(slot_of[id(v)]) if id(v) in slot_of else v)
+                      for name, v in kw.items()}
+                if not all(type(v) is _Slot or _is_plain(v) for v in kw.values()):
+                    return None, built
+            steps.append((node._op, tuple([position[a] for a in node._args]), kw))
+        template = cls(steps, grad_steps, [position[g] for g in grads],
+                       [[position[h] for h in row] for row in hess])
+        return template, built
 
     def replay(self, base, slots):
         nodes = list(base)
@@ -269,12 +281,17 @@ class _Template:
                 data = [a._data for a in operands]
                 out = op.forward(*data, **kw) if kw else op.forward(*data)
                 nodes.append(from_op(op, operands, kw, out))
-        order0 = [n for n in base if n._op is not None and n._variable]
-        built = len(base) + self.grad_steps
-        order1 = order0 + [n for n in nodes[len(base):built] if n._op is not None and n._variable]
-        order2 = order1 + [n for n in nodes[built:] if n._op is not None and n._variable]
+        built = nodes[len(base):]
         return ([nodes[i] for i in self.grads], [[nodes[i] for i in row] for row in self.hess],
-                (order0, order1, order2))
+                self.orders(base, built))
+
+    def orders(self, base, built):
+        """The parameter-dependent op nodes up to derivative 0, 1 and 2, in topological
+        order: the graph's own, then those built for the gradient, then the Hessian's."""
+        order0 = [n for n in base if n._op is not None and n._variable]
+        order1 = order0 + [n for n in built[:self.grad_steps] if n._op is not None and n._variable]
+        order2 = order1 + [n for n in built[self.grad_steps:] if n._op is not None and n._variable]
+        return order0, order1, order2
 
 
 def _as_seed(seed, shape):
