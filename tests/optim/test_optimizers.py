@@ -156,3 +156,17 @@ def test_newton_does_not_stop_at_a_saddle_point():
     assert res.converged
     np.testing.assert_allclose(np.abs(res.x), [0.0, 1 / np.sqrt(2)], atol=1e-8)
     assert np.all(np.diff(res.history) > 0)
+
+
+def test_the_plain_float_stopping_rules_treat_nan_and_empty_vectors_as_numpy_does():
+    from femtograd.optim.stopping import max_abs
+    for v in ([], [0.5, -2.0], np.array([[1.0, -3.0]]), [np.nan, 1.0], [1.0, np.nan],
+              [np.inf, -1.0], [-np.inf, np.nan]):
+        a = np.asarray(v, dtype=float)
+        expected = float(np.max(np.abs(a))) if a.size else 0.0
+        got = max_abs(v)
+        assert type(got) is float
+        assert got == expected or (np.isnan(got) and np.isnan(expected))
+    tol = Tolerances()
+    assert not tol.gradient_small(np.array([1e-20, np.nan]), 1.0)
+    assert tol.gradient_small(np.array([]), 1.0)
