@@ -259,9 +259,12 @@ def _evaluate(nodes):
             if a._version > version:
                 version = a._version
         if version != node._version:
-            kw = node._kw
-            data = [a._data for a in args]
-            node._data = node._op.forward(*data, **kw) if kw else node._op.forward(*data)
+            kw, forward = node._kw, node._op.forward
+            if len(args) == 2 and not kw:  # most nodes: a binary op
+                node._data = forward(args[0]._data, args[1]._data)
+            else:
+                data = [a._data for a in args]
+                node._data = forward(*data, **kw) if kw else forward(*data)
             node._version = version
             node.evaluations += 1
         node._fresh_at = last
