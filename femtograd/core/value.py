@@ -17,6 +17,7 @@ from stale inputs, and an up-to-date node is read without any walk of the graph.
 import numpy as np
 
 _ALWAYS = float("inf")  # `_fresh_at` of leaves and data-only nodes: never stale
+_new, _ndarray = object.__new__, np.ndarray  # (bound once: node construction is a hot path)
 
 
 class _Clock:
@@ -99,11 +100,10 @@ class Value:
     @classmethod
     def _from_op(cls, op, args, kw, data):
         """A node computed from `args`, which the caller has brought up to date."""
-        node = cls.__new__(cls)
+        node = _new(cls)
         node._data = data
-        node.shape = data.shape if isinstance(data, np.ndarray) else ()
-        node.grad = None
-        node.name = None
+        node.shape = data.shape if isinstance(data, _ndarray) else ()
+        node.grad = node.name = node._grads = None
         node.evaluations = 1
         node._op = op
         node._args = args
@@ -112,10 +112,11 @@ class Value:
         for a in args:
             if a._version > version:
                 version = a._version
-        node._variable = version > 0  # only variables (and what depends on them) have versions
         node._version = version
-        node._fresh_at = CLOCK.last if node._variable else _ALWAYS
-        node._grads = None
+        if version:  # only variables (and what depends on them) have versions
+            node._variable, node._fresh_at = True, CLOCK.last
+        else:
+            node._variable, node._fresh_at = False, _ALWAYS
         return node
 
     # -- the living graph -------------------------------------------------
