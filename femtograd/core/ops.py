@@ -31,22 +31,30 @@ def scaled(g, x):
 
 
 # -- arithmetic -------------------------------------------------------------
-# Python's operators: numpy's own on arrays, and on two floats the same IEEE result
-# without a ufunc call (which costs more than the arithmetic on the scalars of a
-# small fit's graph). Division by a zero float goes to numpy for its inf or nan.
-def _divide(x, y):
-    try:
-        return x / y
-    except ZeroDivisionError:
-        return _plain(np.true_divide(x, y))
+def _on_floats(operation, ufunc):
+    """`ufunc` as a forward: Python's operator, which is numpy's own on arrays and gives
+    numpy's IEEE result on two floats without a ufunc call (that call costs more than
+    the arithmetic on the scalars of a small fit's graph). A float result that is not
+    finite, or a division by a zero float, goes to numpy, for its result and warning."""
+    def forward(x, y):
+        try:
+            out = operation(x, y)
+        except ZeroDivisionError:
+            return _plain(ufunc(x, y))
+        if type(out) is float and out - out != 0.0:
+            return _plain(ufunc(x, y))
+        return out
+    return forward
 
 
-add = primitive("add", operator.add, lambda g, ans, x, y: g, lambda g, ans, x, y: g)
-subtract = primitive("subtract", operator.sub, lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
-multiply = primitive("multiply", operator.mul,
+add = primitive("add", _on_floats(operator.add, np.add),
+                lambda g, ans, x, y: g, lambda g, ans, x, y: g)
+subtract = primitive("subtract", _on_floats(operator.sub, np.subtract),
+                     lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
+multiply = primitive("multiply", _on_floats(operator.mul, np.multiply),
                      lambda g, ans, x, y: scaled(g, y),
                      lambda g, ans, x, y: scaled(g, x))
-divide = primitive("divide", _divide,
+divide = primitive("divide", _on_floats(operator.truediv, np.true_divide),
                    lambda g, ans, x, y: g / y,
                    lambda g, ans, x, y: -scaled(g, ans) / y)
 power = primitive("power", np.power,

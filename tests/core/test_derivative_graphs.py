@@ -7,6 +7,7 @@ graph gives: one `grad_nodes` per Hessian row, evaluated from scratch, numpy ufu
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -131,6 +132,21 @@ def test_scalar_arithmetic_gives_numpys_ieee_result_as_a_float(op, ufunc, x, y):
     assert type(got) is float
     assert got == expected or (math.isnan(got) and math.isnan(expected))
     assert math.copysign(1.0, got) == math.copysign(1.0, expected) or math.isnan(expected)
+
+
+@pytest.mark.parametrize("op, ufunc", [(ops.add, np.add), (ops.subtract, np.subtract),
+                                       (ops.multiply, np.multiply),
+                                       (ops.divide, np.true_divide)])
+@pytest.mark.parametrize("x, y", [(1.5, -0.25), (1.0, 0.0), (0.0, 0.0), (1e308, 1e308),
+                                  (1e308, -1e-308), (np.inf, np.inf), (np.nan, 1.0)])
+def test_scalar_arithmetic_warns_as_numpy_does(op, ufunc, x, y):
+    def warnings_of(f):
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+            warnings.simplefilter("always")
+            f()
+        return sorted(str(w.message) for w in caught)
+    a, b = fg.val(x), fg.val(y)
+    assert warnings_of(lambda: op(a, b)) == warnings_of(lambda: ufunc(np.float64(x), y))
 
 
 def test_negating_a_float_gives_numpys_result():
