@@ -41,7 +41,7 @@ class Primitive:
         for a in args:
             if type(a) is not Value:
                 a = as_value(a)
-            elif a._fresh_at < last:  # a leaf moved since `a` was computed
+            if a._fresh_at < last:  # a leaf moved since `a` was computed
                 stale = True
             nodes.append(a)
             data.append(a._data)
