@@ -24,9 +24,9 @@ class DeltaMethod:
     level: float = 0.95
 
     def confint(self, level=None):
-        """(lower, upper): estimate ± z·se."""
+        """(lower, upper) as floats: estimate ± z·se."""
         level = self.level if level is None else level
-        z = stats.norm.ppf(0.5 + level / 2)
+        z = float(stats.norm.ppf(0.5 + level / 2))
         return self.estimate - z * self.se, self.estimate + z * self.se
 
 

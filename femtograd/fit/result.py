@@ -180,25 +180,25 @@ class MLEFit:
         from .diagnostics import diagnostics
         return diagnostics(self)
 
-    # -- plots (femtograd.plots; matplotlib is imported only when one is drawn) -------------
+    # -- plots (femtograd.fit.plots; matplotlib is imported only when one is drawn) -------------
     def plot_profile(self, param, level=0.95, ax=None, points=41):
         """Profile log-likelihood of `param` with its profile interval marked; returns the Axes."""
-        from ..plots import plot_profile
+        from .plots import plot_profile
         return plot_profile(self, param, level=level, ax=ax, points=points)
 
     def plot_qq(self, ax=None):
         """Fitted against observed quantiles; returns the Axes."""
-        from ..plots import plot_qq
+        from .plots import plot_qq
         return plot_qq(self, ax=ax)
 
     def plot_pp(self, ax=None):
         """Fitted against empirical probabilities; returns the Axes."""
-        from ..plots import plot_pp
+        from .plots import plot_pp
         return plot_pp(self, ax=ax)
 
     def plot_fit(self, ax=None):
         """Histogram with the fitted density (Kaplan-Meier vs fitted survival if censored)."""
-        from ..plots import plot_fit
+        from .plots import plot_fit
         return plot_fit(self, ax=ax)
 
     def to_dict(self):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import femtograd as fg
-from femtograd import plots
+from femtograd.fit import plots
 from femtograd.distributions import PoissonLogLik, WeibullLogLik
 
 matplotlib = pytest.importorskip("matplotlib")
