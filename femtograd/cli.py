@@ -190,7 +190,11 @@ def _option_note(generator):
 
 def _demo(args):
     from . import vignette
+    from .distributions import ExpLogLik
+    from .mle import fit_mle
     vignette.run(seed=args.seed)
+    print("\nThe same sample fitted by fit_mle (Newton, exact Hessian):\n")
+    print(fit_mle(ExpLogLik, vignette.draw(seed=args.seed)).summary())
     return 0
 
 

@@ -11,9 +11,14 @@ def loglike_exp(rate, data):
     return fg.log(rate) * len(data) - rate * fg.sum(data)
 
 
+def draw(n=30, true_rate=7.3, seed=1):
+    """The vignette's sample: n draws from an exponential with rate `true_rate`."""
+    return np.random.default_rng(seed).exponential(1 / true_rate, n)
+
+
 def run(n=30, true_rate=7.3, seed=1, lr=0.2, iterations=200, out=print):
     """Draw the data, climb from rate = 1, print every 50 iterations; return (rate, mle)."""
-    data = np.random.default_rng(seed).exponential(1 / true_rate, n)
+    data = draw(n, true_rate, seed)
     mle = 1 / np.mean(data)
     out(f"n = {n} draws from an exponential with rate {true_rate}; closed-form MLE 1/mean = {mle:.6f}")
     rate = fg.val(1.0)

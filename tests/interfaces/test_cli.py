@@ -127,10 +127,20 @@ def test_dists_lists_every_registered_generator_with_its_parameters(capsys):
 
 def test_demo_prints_the_vignette_iterations_as_the_vignette_page_shows_them(capsys):
     status, out, _ = run(capsys, "demo")
-    assert status == 0 and out.rstrip().endswith("True")
+    assert status == 0 and "converged to the MLE: True" in out
     iterations = [line for line in out.splitlines() if line.startswith("iteration")]
     page = (ROOT / "docs" / "vignette.md").read_text()
     assert len(iterations) == 4 and all(line in page for line in iterations)
+
+
+def test_demo_ends_with_the_fit_mle_summary_of_the_same_sample(capsys):
+    from femtograd import vignette
+    status, out, _ = run(capsys, "demo")
+    data = vignette.draw()
+    rate, se = 1 / data.mean(), 1 / data.mean() / np.sqrt(data.size)
+    row = next(line for line in out.splitlines() if line.startswith("rate "))
+    assert status == 0 and "Maximum-likelihood fit: exp" in out
+    assert [float(v) for v in row.split()[1:3]] == pytest.approx([rate, se], rel=1e-5)
 
 
 @pytest.mark.parametrize("argv, names", [
