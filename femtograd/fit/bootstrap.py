@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .intervals import check_level
+
 KINDS = ("nonparametric", "parametric")
 
 
@@ -34,8 +36,7 @@ class BootstrapResult:
 
     def confint(self, level=0.95):
         """Percentile intervals: DataFrame, index parameter, columns lower and upper."""
-        if not 0 < level < 1:
-            raise ValueError(f"level must be strictly between 0 and 1; got {level}")
+        check_level(level)
         a = (1 - level) / 2
         q = self.estimates.quantile([a, 1 - a]).T
         q.columns = ["lower", "upper"]

@@ -11,9 +11,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from ..core import Value, grad_nodes
+from .intervals import check_level, wald_interval
 
 
 @dataclass
@@ -26,11 +26,13 @@ class DeltaMethod:
     def confint(self, level=None):
         """(lower, upper) as floats: estimate ± z·se."""
         level = self.level if level is None else level
-        z = float(stats.norm.ppf(0.5 + level / 2))
-        return self.estimate - z * self.se, self.estimate + z * self.se
+        check_level(level)
+        lower, upper = wald_interval(self.estimate, self.se, level)
+        return float(lower), float(upper)
 
 
 def delta_method(fit, fn, level=0.95):
+    check_level(level)
     names = list(fit.param_names)
     leaves = [Value(float(v), name=n) for v, n in zip(fit.mle, names)]
     try:

@@ -22,13 +22,13 @@ METHODS = ("wald", "profile")
 SCALES = ("natural", "log")
 
 
-def _check_level(level):
+def check_level(level):
     if not 0 < level < 1:
         raise ValueError(f"level must be strictly between 0 and 1; got {level}")
 
 
 def confint(fit, level=0.95, method="wald", scale="natural"):
-    _check_level(level)
+    check_level(level)
     if method not in METHODS:
         raise ValueError(f"unknown interval method {method!r}; use one of {list(METHODS)}")
     if scale not in SCALES:

@@ -132,3 +132,12 @@ def test_delta_method_accepts_arguments_by_name_in_any_order():
     assert reliability.estimate == pytest.approx(math.exp(-(t / lam) ** k))
     only_scale = fit.delta_method(lambda scale: 2 * scale)
     assert only_scale.se == pytest.approx(2 * fit.se["scale"])
+
+
+def test_delta_method_level_outside_zero_one_is_a_value_error(exp_data):
+    fit = fg.fit_mle(ExpLogLik, exp_data)
+    d = fit.delta_method(lambda rate: 1 / rate)
+    with pytest.raises(ValueError, match="level must be strictly between 0 and 1; got 1.5"):
+        d.confint(1.5)
+    with pytest.raises(ValueError, match="got 0"):
+        fit.delta_method(lambda rate: 1 / rate, level=0)
