@@ -5,19 +5,18 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .distributions import REGISTRY
 from .mle import fit_mle
+from .pandas import FIT_ERRORS, error_message, fit_message
 
 DEFAULT_FAMILIES = ("weibull", "gamma", "lognormal")
 
 COLUMNS = ["distribution", "loglik", "df", "aic", "bic", "delta_aic", "weight", "converged",
            "parameters", "message"]
 
-FIT_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
-
 
 def registry():
     """name -> generator class, for every built-in generator."""
-    from .distributions import REGISTRY
     return REGISTRY
 
 
@@ -65,14 +64,12 @@ def compare(data, generators=DEFAULT_FAMILIES, *, censored=None, weights=None, *
             except FIT_ERRORS as err:
                 rows.append({"distribution": name, "loglik": np.nan, "df": np.nan, "aic": np.nan,
                              "bic": np.nan, "converged": False, "parameters": {},
-                             "message": f"{type(err).__name__}: {err}"})
+                             "message": error_message(err)})
                 continue
-        notes = ([str(fit.message)] if not fit.converged and getattr(fit, "message", None) else [])
-        notes += [str(w.message) for w in caught]
         rows.append({"distribution": name, "loglik": float(fit.loglik), "df": int(fit.df),
                      "aic": float(fit.aic), "bic": float(fit.bic), "converged": bool(fit.converged),
                      "parameters": {k: float(v) for k, v in fit.params.items()},
-                     "message": "; ".join(dict.fromkeys(notes))})
+                     "message": fit_message(fit, caught)})
     table = pd.DataFrame(rows)
     usable = table["converged"] & np.isfinite(table["aic"].astype(float))
     best = table.loc[usable, "aic"].min() if usable.any() else np.nan

@@ -142,16 +142,10 @@ def _model_spec(model, data, censored, weights, truncation, constraints, options
                              "data")
     if options:
         raise TypeError(f"unknown option(s) {sorted(options)} for a plain function")
-    try:
-        sig = [p for p in inspect.signature(model).parameters.values()
-               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-               and p.default is p.empty]
-    except (TypeError, ValueError):
-        sig = None
-    if not sig or len(sig) < 2:
+    names = function_param_names(model)
+    if not names:
         raise ValueError("a plain log-likelihood must be f(param1, ..., data): at least one "
                          "parameter and the data")
-    names = tuple(p.name for p in sig[:-1])
     constraints = dict(constraints or {})
     unknown = [k for k in constraints if k not in names]
     if unknown:
@@ -163,6 +157,19 @@ def _model_spec(model, data, censored, weights, truncation, constraints, options
     return dict(names=names, constraints=cons, model=None, function=model, data=data,
                 build=lambda leaves: model(*leaves, data), start=None, nobs=_nobs(data),
                 generator_class=None)
+
+
+def function_param_names(f):
+    """The parameters of a plain log-likelihood f(param1, ..., data): its positional arguments
+    without a default (those with one are options), less the last (the data); () when `f` has
+    no readable signature."""
+    try:
+        params = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return ()
+    positional = [p.name for p in params
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
+    return tuple(positional[:-1])
 
 
 def _nobs(data):

@@ -9,13 +9,12 @@ optimizer that does not converge) does not sink the others: its rows carry
 `converged=False` and the reason in `message`.
 """
 
-import inspect
 import warnings
 
 import numpy as np
 import pandas as pd
 
-from .mle import fit_mle
+from .mle import fit_mle, function_param_names
 
 RESULT_COLUMNS = ["parameter", "estimate", "se", "lower", "upper", "loglik", "aic", "nobs",
                   "converged", "message"]
@@ -178,18 +177,23 @@ def _as_mask(values, name):
     return values.astype(bool)
 
 
+def fit_message(fit, caught):
+    """What a table's `message` says of a fit: why it did not converge, then the warnings
+    `caught` while fitting, each once, joined by "; "."""
+    notes = [str(fit.message)] if not fit.converged and fit.message else []
+    notes += [str(w.message) for w in caught]
+    return "; ".join(dict.fromkeys(notes))
+
+
+def error_message(err):
+    """What a table's `message` says of a fit that raised `err`."""
+    return f"{type(err).__name__}: {err}"
+
+
 def param_names_of(generator):
     """Parameter names of a generator class, or of a plain function f(p1, ..., data)."""
     names = getattr(generator, "param_names", None)
-    if names is not None:
-        return list(names)
-    try:
-        params = inspect.signature(generator).parameters.values()
-    except (TypeError, ValueError):
-        return []
-    positional = [p.name for p in params  # as fit_mle reads them: defaulted ones are options
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty]
-    return positional[:-1]
+    return list(names if names is not None else function_param_names(generator))
 
 
 def _fit_rows(generator, x, censored, weights, level, ci, fit_kwargs):
@@ -212,10 +216,7 @@ def _fit_rows(generator, x, censored, weights, level, ci, fit_kwargs):
                 "parameter": names, "estimate": nan, "se": nan, "lower": nan, "upper": nan,
                 "loglik": nan, "aic": nan, "nobs": np.full(len(names), nobs),
                 "converged": np.zeros(len(names), bool),
-                "message": [f"{type(err).__name__}: {err}"] * len(names)}, columns=RESULT_COLUMNS)
-    notes = [str(w.message) for w in caught]
-    if not fit.converged and getattr(fit, "message", None):
-        notes.insert(0, str(fit.message))
+                "message": [error_message(err)] * len(names)}, columns=RESULT_COLUMNS)
     names = list(fit.params.index)
     return pd.DataFrame({
         "parameter": names,
@@ -224,5 +225,5 @@ def _fit_rows(generator, x, censored, weights, level, ci, fit_kwargs):
         "lower": interval["lower"].reindex(names).to_numpy(dtype=float),
         "upper": interval["upper"].reindex(names).to_numpy(dtype=float),
         "loglik": float(fit.loglik), "aic": float(fit.aic), "nobs": float(fit.nobs),
-        "converged": bool(fit.converged), "message": "; ".join(dict.fromkeys(notes)),
+        "converged": bool(fit.converged), "message": fit_message(fit, caught),
     }, columns=RESULT_COLUMNS)
