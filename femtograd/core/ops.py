@@ -14,6 +14,7 @@ from .primitive import primitive, unbroadcast
 from .value import Value, as_value
 
 LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
+LOG_PI = float(np.log(np.pi))
 
 
 def _plain(out):

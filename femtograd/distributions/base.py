@@ -49,6 +49,21 @@ def wsum(w, v):
     return float(v.sum()) if w is None else float(np.dot(w, v))
 
 
+def weighted_mean_var(x, w):
+    """Weighted mean and variance (divisor Σw) of a start's values `x` and weights `w`."""
+    total = w.sum()
+    mean = np.dot(w, x) / total
+    return mean, np.dot(w, (x - mean) ** 2) / total
+
+
+def weighted_quantiles(x, w, probs):
+    """For each probability in `probs`, the smallest value of `x` whose share of the total
+    weight, counted from the smallest value up, reaches it."""
+    order = np.argsort(x)
+    cum = np.cumsum(w[order]) / w.sum()
+    return [x[order][min(np.searchsorted(cum, q), x.size - 1)] for q in probs]
+
+
 class _Group:
     """The rows of one kind: their row indices (None: every row, in order), bound(s), weights
     (None: each row counted once) and total weight."""

@@ -5,7 +5,7 @@ from scipy import stats
 
 from ..core.ops import lgamma, log, sign, where
 from ..core.special import betainc
-from .base import LogLikGenerator, total_weight, wsum
+from .base import LogLikGenerator, total_weight, weighted_mean_var, wsum
 
 
 class BetaLogLik(LogLikGenerator):
@@ -55,8 +55,7 @@ class BetaLogLik(LogLikGenerator):
 
     def _start(self):
         x, w = self._start_values()
-        mean = np.dot(w, x) / w.sum()
-        var = np.dot(w, (x - mean) ** 2) / w.sum()
+        mean, var = weighted_mean_var(x, w)
         common = mean * (1.0 - mean) / var - 1.0 if var > 0 else -1.0
         if not common > 0:
             return {"shape1": 1.0, "shape2": 1.0}

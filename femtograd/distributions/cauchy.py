@@ -1,13 +1,10 @@
 """Cauchy: f(x) = 1 / (π scale (1 + ((x − location)/scale)²)) (R's dcauchy)."""
 
-import numpy as np
 from scipy import stats
 
-from ..core.ops import log, log1p, square
+from ..core.ops import LOG_PI, log, log1p, square
 from ..core.special import arctan2
-from .base import LogLikGenerator
-
-LOG_PI = float(np.log(np.pi))
+from .base import LogLikGenerator, weighted_quantiles
 
 
 class CauchyLogLik(LogLikGenerator):
@@ -35,9 +32,7 @@ class CauchyLogLik(LogLikGenerator):
 
     def _start(self):
         x, w = self._start_values()
-        order = np.argsort(x)
-        cum = np.cumsum(w[order]) / w.sum()
-        q1, med, q3 = (x[order][np.searchsorted(cum, q)] for q in (0.25, 0.5, 0.75))
+        q1, med, q3 = weighted_quantiles(x, w, (0.25, 0.5, 0.75))
         return {"location": med, "scale": (q3 - q1) / 2.0 if q3 > q1 else 1.0}
 
     def _scipy(self, location, scale):

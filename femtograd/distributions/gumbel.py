@@ -5,9 +5,7 @@ from scipy import stats
 
 from ..core.moments import ExpMomentData, exp_moments
 from ..core.ops import exp, log
-from .base import LogLikGenerator, total_weight, wsum
-
-EULER = 0.5772156649015329
+from .base import LogLikGenerator, total_weight, weighted_mean_var, wsum
 
 
 class GumbelLogLik(LogLikGenerator):
@@ -43,10 +41,10 @@ class GumbelLogLik(LogLikGenerator):
 
     def _start(self):
         x, w = self._start_values()
-        mean = np.dot(w, x) / w.sum()
-        sd = np.sqrt(np.dot(w, (x - mean) ** 2) / w.sum())
+        mean, var = weighted_mean_var(x, w)
+        sd = np.sqrt(var)
         scale = sd * np.sqrt(6.0) / np.pi if sd > 0 else 1.0
-        return {"location": mean - EULER * scale, "scale": scale}
+        return {"location": mean - np.euler_gamma * scale, "scale": scale}
 
     def _scipy(self, location, scale):
         return stats.gumbel_r(loc=location, scale=scale)

@@ -4,7 +4,7 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log, log_sigmoid, softplus
-from .base import LogLikGenerator
+from .base import LogLikGenerator, weighted_mean_var
 
 
 class LogisticLogLik(LogLikGenerator):
@@ -27,8 +27,8 @@ class LogisticLogLik(LogLikGenerator):
 
     def _start(self):
         x, w = self._start_values()
-        mean = np.dot(w, x) / w.sum()
-        sd = np.sqrt(np.dot(w, (x - mean) ** 2) / w.sum())
+        mean, var = weighted_mean_var(x, w)
+        sd = np.sqrt(var)
         return {"location": mean, "scale": sd * np.sqrt(3.0) / np.pi if sd > 0 else 1.0}
 
     def _scipy(self, location, scale):

@@ -4,7 +4,7 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log, softplus
-from .base import INF, LogLikGenerator
+from .base import INF, LogLikGenerator, weighted_mean_var
 
 
 class LogLogisticLogLik(LogLikGenerator):
@@ -35,8 +35,8 @@ class LogLogisticLogLik(LogLikGenerator):
     def _start(self):
         x, w = self._start_values()
         logx = np.log(np.maximum(x, 1e-300))
-        mean = np.dot(w, logx) / w.sum()
-        sd = np.sqrt(np.dot(w, (logx - mean) ** 2) / w.sum())
+        mean, var = weighted_mean_var(logx, w)
+        sd = np.sqrt(var)
         return {"shape": np.pi / (sd * np.sqrt(3.0)) if sd > 0 else 1.0, "scale": np.exp(mean)}
 
     def _scipy(self, shape, scale):

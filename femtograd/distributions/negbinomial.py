@@ -7,7 +7,7 @@ from scipy import special, stats
 from ..core.ops import lgamma, log, log1p
 from ..core.ops import sum as fsum
 from ..core.special import betainc
-from .base import INF, LogLikGenerator, total_weight, wsum
+from .base import INF, LogLikGenerator, total_weight, weighted_mean_var, wsum
 
 
 class NegBinomialLogLik(LogLikGenerator):
@@ -51,9 +51,7 @@ class NegBinomialLogLik(LogLikGenerator):
 
     def _start(self):
         x, w = self._start_values()
-        total = w.sum()
-        mean = np.dot(w, x) / total
-        var = np.dot(w, (x - mean) ** 2) / total
+        mean, var = weighted_mean_var(x, w)
         if mean <= 0:
             return {"size": 1.0, "prob": 0.5}
         size = mean ** 2 / (var - mean) if var > mean * 1.0001 else 100.0 * max(mean, 1.0)

@@ -4,11 +4,9 @@
 import numpy as np
 from scipy import stats
 
-from ..core.ops import lgamma, log, log1p, sign, square, where
+from ..core.ops import LOG_PI, lgamma, log, log1p, sign, square, where
 from ..core.special import betainc
-from .base import LogLikGenerator
-
-LOG_PI = float(np.log(np.pi))
+from .base import LogLikGenerator, weighted_quantiles
 
 
 class StudentTLogLik(LogLikGenerator):
@@ -43,10 +41,7 @@ class StudentTLogLik(LogLikGenerator):
         x, w = self._start_values()
         if x.size > 20000:  # a start needs no more data than this
             x, w = x[::x.size // 20000], w[::x.size // 20000]
-        order = np.argsort(x)
-        cum = np.cumsum(w[order]) / w.sum()
-        q1, med, q3 = (x[order][min(np.searchsorted(cum, q), x.size - 1)]
-                       for q in (0.25, 0.5, 0.75))
+        q1, med, q3 = weighted_quantiles(x, w, (0.25, 0.5, 0.75))
         best = None
         for df in (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 100.0):
             loc = med

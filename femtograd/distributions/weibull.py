@@ -5,9 +5,7 @@ from scipy import stats
 
 from ..core.moments import ExpMomentData, exp_moments
 from ..core.ops import exp, log, log_diff_exp
-from .base import INF, LogLikGenerator, total_weight, wsum
-
-EULER = 0.5772156649015329
+from .base import INF, LogLikGenerator, total_weight, weighted_mean_var, wsum
 
 
 class WeibullLogLik(LogLikGenerator):
@@ -71,8 +69,8 @@ class WeibullLogLik(LogLikGenerator):
         else:
             x, w = self._start_values()
             logx = np.log(np.maximum(x, 1e-300))
-            mean = np.dot(w, logx) / w.sum()
-            sd = np.sqrt(np.dot(w, (logx - mean) ** 2) / w.sum())
+            mean, var = weighted_mean_var(logx, w)
+            sd = np.sqrt(var)
         k = np.pi / (sd * np.sqrt(6.0)) if sd > 0 else 1.0
         if self._reduced_only() and d > 0 and sd > 0:
             k = _profile_shape(data, d, exact_log - d * top, k)
@@ -80,7 +78,7 @@ class WeibullLogLik(LogLikGenerator):
             # and the log-likelihood graph's first evaluation finds it too
             scale = np.exp(top + np.log(data.moment(k, 0) / d) / k)
             return {"shape": k, "scale": scale}
-        return {"shape": k, "scale": np.exp(mean + EULER / k)}
+        return {"shape": k, "scale": np.exp(mean + np.euler_gamma / k)}
 
     def _scipy(self, shape, scale):
         return stats.weibull_min(shape, scale=scale)
