@@ -141,23 +141,7 @@ _PLAIN = (int, float, bool, str, type(None))
 def _every_node(roots, known=()):
     """Every node under `roots` (constants too) but those in `known`, inputs first, in an
     order fixed by the structure."""
-    order, visited = [], set(known)
-    for root in roots:
-        if root in visited:
-            continue
-        visited.add(root)
-        stack = [(root, iter(root._args))]
-        while stack:
-            node, children = stack[-1]
-            for child in children:
-                if child not in visited:
-                    visited.add(child)
-                    stack.append((child, iter(child._args)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    return order
+    return topological_order(roots, set(known), constants=True)
 
 
 def _is_plain(v):

@@ -65,11 +65,7 @@ negative = primitive("negative", operator.neg, lambda g, ans, x: -g)
 
 
 # -- elementwise functions ---------------------------------------------------
-def _sign(x):
-    return np.sign(x)
-
-
-sign = primitive("sign", _sign, None)
+sign = primitive("sign", np.sign, None)
 absolute = primitive("abs", np.abs, lambda g, ans, x: scaled(g, sign(x)))
 log = primitive("log", np.log, lambda g, ans, x: g / x)
 exp = primitive("exp", np.exp, lambda g, ans, x: scaled(g, ans))
@@ -133,14 +129,14 @@ def log_sigmoid(x):
     return -softplus(-as_value(x))
 
 
+_logaddexp = primitive("logaddexp", np.logaddexp,
+                       lambda g, ans, x, y: scaled(g, exp(x - ans)),
+                       lambda g, ans, x, y: scaled(g, exp(y - ans)))
+
+
 def logaddexp(x, y):
     """log(exp(x) + exp(y)) without overflow."""
-    return logsumexp_pair(x, y)
-
-
-logsumexp_pair = primitive("logaddexp", np.logaddexp,
-                           lambda g, ans, x, y: scaled(g, exp(x - ans)),
-                           lambda g, ans, x, y: scaled(g, exp(y - ans)))
+    return _logaddexp(x, y)
 
 
 def log_diff_exp(x, y):

@@ -33,7 +33,7 @@ from math import comb
 import numpy as np
 from scipy import special
 
-from .ops import digamma, exp, lgamma, log, log1p, polygamma, scaled, square
+from .ops import _plain, digamma, exp, lgamma, log, log1p, polygamma, scaled, square
 from .primitive import primitive
 
 arctan = primitive("arctan", np.arctan, lambda g, ans, x: g / (1.0 + square(x)))
@@ -42,10 +42,6 @@ arctan2 = primitive("arctan2", np.arctan2,
                     lambda g, ans, y, x: -g * y / (square(x) + square(y)))
 arctan2.__doc__ = "The angle of the point (x, y), in (−π, π]; arctan2(1, −z) = π/2 + arctan(z) " \
     "stays accurate as z → −∞."
-
-
-def _plain(out):
-    return float(out) if np.ndim(out) == 0 else out
 
 
 # -- Bell polynomials: derivatives of exp(g) over exp(g), from the derivatives κ of g -------

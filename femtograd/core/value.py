@@ -293,20 +293,21 @@ def refresh(nodes):
     _evaluate(order)
 
 
-def topological_order(roots, known=None):
-    """Variable nodes reachable from `roots` (leaves included), inputs first; the walk
-    stops at nodes in the set `known` (they are left out)."""
+def topological_order(roots, known=None, constants=False):
+    """Variable nodes reachable from `roots` (leaves included), inputs first; with
+    `constants`, every node (data leaves and data-only nodes too), in an order fixed by the
+    graph's structure. The walk stops at nodes in the set `known` (they are left out)."""
     # the nodes themselves are the keys: a Value hashes by identity (it defines no __eq__)
     order, visited = [], set() if known is None else known
     for root in roots:
-        if not root._variable or root in visited:
+        if not (constants or root._variable) or root in visited:
             continue
         visited.add(root)
         stack = [(root, iter(root._args))]
         while stack:
             node, children = stack[-1]
             for child in children:
-                if child._variable and child not in visited:
+                if (constants or child._variable) and child not in visited:
                     visited.add(child)
                     stack.append((child, iter(child._args)))
                     break
