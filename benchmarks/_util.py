@@ -71,10 +71,17 @@ def machine():
 
 
 def git_commit():
+    """The commit measured: $BENCH_COMMIT (for a `git archive` export), else git's HEAD,
+    marked '+dirty' when femtograd/ has uncommitted changes."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
     try:
         import subprocess
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                               capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "femtograd"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return (head or "?") + ("+dirty" if dirty else "")
     except OSError:
         return "?"
 
