@@ -111,6 +111,12 @@ def _as_column(x, what):
     return arr
 
 
+def _read_only(arr):
+    view = arr.view()
+    view.flags.writeable = False
+    return view
+
+
 def _finite_extent(data, cls):
     """(min, max) of the data, two reductions; the masks that name the first NaN or infinite
     row run only when one is there."""
@@ -371,6 +377,16 @@ class LogLikGenerator:
     def nobs(self):
         """Sum of the frequency weights (each row counted w times)."""
         return total_weight(self._weights, self._lower)
+
+    @property
+    def lower(self):
+        """Each row's lower bound (its value, for an exact row), read-only."""
+        return _read_only(self._lower)
+
+    @property
+    def upper(self):
+        """Each row's upper bound (inf for a right-censored row), read-only."""
+        return _read_only(self._upper)
 
     @property
     def censored(self):

@@ -26,7 +26,7 @@ def _axes(ax):
 
 def _sample(fit, what):
     """(times, censored mask, weights) of a generator fit; a clear error otherwise."""
-    model = getattr(fit, "model", None)
+    model = fit.model
     if model is None:
         raise ValueError(f"{what} needs a fit of a built-in generator (it draws the fitted "
                          "distribution); this fit is of a plain log-likelihood function")
@@ -34,15 +34,12 @@ def _sample(fit, what):
     if x is None:
         raise ValueError(f"{what} needs exact or right-censored observations; "
                          "this fit has interval-censored data")
-    weights = np.asarray(getattr(model, "weights", np.ones(len(x))), dtype=float)
-    return x, censored, weights
+    return x, censored, np.asarray(model.weights, dtype=float)
 
 
 def _observed(model):
     """(x, right-censoring mask) of a bound generator, or (None, None) for interval data."""
-    lower = getattr(model, "lower", getattr(model, "_lower", None))
-    upper = getattr(model, "upper", getattr(model, "_upper", None))
-    lower, upper = np.asarray(lower, float), np.asarray(upper, float)
+    lower, upper = model.lower, model.upper
     exact, right = lower == upper, np.isposinf(upper)
     if not np.all(exact | right):
         return None, None
@@ -80,10 +77,10 @@ def _positions(fit, what):
 
 def plot_profile(fit, param, level=0.95, ax=None, points=41):
     """Profile log-likelihood of `param`, with the profile interval at `level` marked."""
-    names = list(fit.params.index)
+    names = list(fit.param_names)
     if param not in names:
         raise ValueError(f"unknown parameter {param!r}; the fit has {names}")
-    if param in getattr(fit, "fixed", {}):
+    if param in fit.fixed:
         raise ValueError(f"{param!r} is fixed at {fit.fixed[param]:g} in this fit: nothing to profile")
     interval = fit.confint(level=level, method="profile").loc[param]
     lo, hi = float(interval["lower"]), float(interval["upper"])
@@ -93,7 +90,8 @@ def plot_profile(fit, param, level=0.95, ax=None, points=41):
     start = lo - pad_lo if np.isfinite(lo) else estimate - 2 * pad_lo
     stop = hi + pad_hi if np.isfinite(hi) else estimate + 2 * pad_hi
     grid = np.linspace(start, stop, points)
-    grid = grid[grid > 0] if _positive(fit, param) else grid
+    if fit.constraints[names.index(param)] == "positive":
+        grid = grid[grid > 0]
     grid = np.union1d(grid, [estimate])
     curve = np.array([fit.profile_loglik(param, v) for v in grid], dtype=float)
     cut = fit.loglik - stats.chi2.ppf(level, 1) / 2
@@ -109,15 +107,6 @@ def plot_profile(fit, param, level=0.95, ax=None, points=41):
     ax.set_title(f"Profile of {param}: [{lo:.4g}, {hi:.4g}]")
     ax.legend(loc="best")
     return ax
-
-
-def _positive(fit, param):
-    constraints = getattr(fit, "constraints", None)
-    if constraints is None:
-        return False
-    if isinstance(constraints, dict):
-        return constraints.get(param) == "positive"
-    return dict(zip(fit.params.index, constraints)).get(param) == "positive"
 
 
 def plot_qq(fit, ax=None):

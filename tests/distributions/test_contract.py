@@ -152,3 +152,14 @@ def test_reweighted_keeps_interval_data_and_is_independent_of_later_edits_to_the
     iv = WeibullLogLik(fg.IntervalData([0.0, 1.0, 2.0], [1.0, 1.0, np.inf]))
     repeated = WeibullLogLik(fg.IntervalData([0.0, 0.0, 1.0, 2.0], [1.0, 1.0, 1.0, np.inf]))
     assert iv.reweighted([2, 1, 1])(1.5, 2.0).data == pytest.approx(repeated(1.5, 2.0).data)
+
+
+def test_lower_and_upper_are_each_rows_bounds_and_read_only():
+    gen = WeibullLogLik([1.0, 2.0, 3.0], censored=[False, True, False])
+    np.testing.assert_array_equal(gen.lower, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(gen.upper, [1.0, np.inf, 3.0])
+    interval = WeibullLogLik(fg.IntervalData([0.0, 1.0], [2.0, 1.0]))
+    np.testing.assert_array_equal(interval.lower, [0.0, 1.0])
+    np.testing.assert_array_equal(interval.upper, [2.0, 1.0])
+    with pytest.raises(ValueError):
+        gen.lower[0] = 5.0
