@@ -9,7 +9,8 @@ import numpy as np
 
 from .linesearch import backtrack
 from .newton import cap_step
-from .result import CONVERGED, LINE_SEARCH_FAILED, MAX_ITER, NON_FINITE, OptimResult
+from .result import (CONVERGED, NON_FINITE, OptimResult, no_ascent, non_finite_start,
+                     out_of_iterations, small_step)
 from .stopping import Tolerances
 
 
@@ -21,8 +22,7 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
     f, g = objective.value_grad(x)
     evals = 1
     if not np.isfinite(f):
-        return OptimResult(x, f, np.full(n, np.nan), 0, NON_FINITE,
-                           "the log-likelihood is not finite at the start", method, evals)
+        return non_finite_start(x, f, method)
     b = np.eye(n)  # approximates (−H)⁻¹
     fresh = True
     history = [f]
@@ -37,11 +37,8 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
             d = cap_step(g, x, 1.0)
             step = backtrack(objective.value, x, f, g, d)
         if step is None:
-            ok = tol.stalled(float(np.dot(g, d)), f)
-            return OptimResult(x, f, g, it - 1, CONVERGED if ok else LINE_SEARCH_FAILED,
-                               "no further increase possible within rounding" if ok else
-                               "line search failed: no step increases the log-likelihood",
-                               method, evals, history)
+            return no_ascent(x, f, g, it - 1, tol.stalled(float(np.dot(g, d)), f), method, evals,
+                             history)
         evals += step.evaluations
         x_new = step.x
         f_new, g_new = objective.value_grad(x_new)
@@ -61,8 +58,5 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
         f_old, x_old, x, f, g = f, x, x_new, f_new, g_new
         history.append(f)
         if tol.step_small(x - x_old, x, f - f_old, f):
-            return OptimResult(x, f, g, it, CONVERGED,
-                               "step and change in log-likelihood below tolerance", method,
-                               evals, history)
-    return OptimResult(x, f, g, tol.max_iter, MAX_ITER,
-                       f"no convergence in {tol.max_iter} iterations", method, evals, history)
+            return small_step(x, f, g, it, method, evals, history)
+    return out_of_iterations(x, f, g, tol.max_iter, method, evals, history)

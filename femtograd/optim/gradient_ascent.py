@@ -10,7 +10,8 @@ rejected and the step halved, instead of carrying NaN forward.
 import numpy as np
 
 from .clip import grad_clip
-from .result import CONVERGED, MAX_ITER, NON_FINITE, OptimResult
+from .result import CONVERGED, MAX_ITER, NON_FINITE, OptimResult, non_finite_start
+from .stopping import max_abs
 
 
 def gradient_ascent(objective, x0, lr=0.2, max_norm=1.0, iterations=1000, tol=1e-6,
@@ -22,11 +23,10 @@ def gradient_ascent(objective, x0, lr=0.2, max_norm=1.0, iterations=1000, tol=1e
     f, g = objective.value_grad(x)
     evals = 1
     if not np.isfinite(f):
-        return OptimResult(x, f, np.full(len(x), np.nan), 0, NON_FINITE,
-                           "the log-likelihood is not finite at the start", method, evals)
+        return non_finite_start(x, f, method)
     history = [f]
     for it in range(1, iterations + 1):
-        if float(np.max(np.abs(g))) < tol:
+        if max_abs(g) < tol:
             return OptimResult(x, f, g, it - 1, CONVERGED, f"gradient below tol = {tol}",
                                method, evals, history)
         step = lr * grad_clip(g, max_norm)
@@ -42,8 +42,8 @@ def gradient_ascent(objective, x0, lr=0.2, max_norm=1.0, iterations=1000, tol=1e
                                evals, history)
         x, f, g = x + step, f_new, g_new
         history.append(f)
-    ok = float(np.max(np.abs(g))) < tol
+    ok = max_abs(g) < tol
     return OptimResult(x, f, g, iterations, CONVERGED if ok else MAX_ITER,
                        f"gradient below tol = {tol}" if ok else
-                       f"gradient still {float(np.max(np.abs(g))):.3g} after {iterations} "
+                       f"gradient still {max_abs(g):.3g} after {iterations} "
                        f"iterations (tol = {tol})", method, evals, history)

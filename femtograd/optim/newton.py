@@ -10,7 +10,8 @@ uphill in −loglik: every accepted point passes the Armijo test.
 import numpy as np
 
 from .linesearch import backtrack
-from .result import CONVERGED, LINE_SEARCH_FAILED, MAX_ITER, NON_FINITE, OptimResult
+from .result import (CONVERGED, NON_FINITE, OptimResult, no_ascent, non_finite_start,
+                     out_of_iterations, small_step)
 from .stopping import Tolerances, max_abs
 
 
@@ -79,8 +80,7 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
     f, g, h = objective.value_grad_hess(x)
     evals = 1
     if not np.isfinite(f):
-        return OptimResult(x, f, np.full(len(x), np.nan), 0, NON_FINITE,
-                           "the log-likelihood is not finite at the start", method, evals)
+        return non_finite_start(x, f, method)
     history = [f]
     for it in range(1, tol.max_iter + 1):
         if tol.gradient_small(g, f):
@@ -104,11 +104,7 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
             sd = cap_step(g, x, 1.0)
             step = backtrack(objective.value, x, f, g, sd)
         if step is None:
-            ok = tol.stalled(gain, f)
-            return OptimResult(x, f, g, it - 1, CONVERGED if ok else LINE_SEARCH_FAILED,
-                               "no further increase possible within rounding" if ok else
-                               "line search failed: no step increases the log-likelihood",
-                               method, evals, history)
+            return no_ascent(x, f, g, it - 1, tol.stalled(gain, f), method, evals, history)
         evals += step.evaluations
         f_old, x_old = f, x
         x = step.x
@@ -122,8 +118,5 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
                                history)
         history.append(f)
         if tol.step_small(x - x_old, x, f - f_old, f):
-            return OptimResult(x, f, g, it, CONVERGED,
-                               "step and change in log-likelihood below tolerance", method,
-                               evals, history)
-    return OptimResult(x, f, g, tol.max_iter, MAX_ITER,
-                       f"no convergence in {tol.max_iter} iterations", method, evals, history)
+            return small_step(x, f, g, it, method, evals, history)
+    return out_of_iterations(x, f, g, tol.max_iter, method, evals, history)

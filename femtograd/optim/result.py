@@ -38,3 +38,32 @@ class OptimResult:
     @property
     def grad_norm(self):
         return float(np.max(np.abs(self.grad))) if len(self.grad) else 0.0
+
+
+# -- the ends the optimizers share ---------------------------------------------------------
+def non_finite_start(x, f, method):
+    """The result when the log-likelihood is not finite at the start (one evaluation)."""
+    return OptimResult(x, f, np.full(len(x), np.nan), 0, NON_FINITE,
+                       "the log-likelihood is not finite at the start", method, 1)
+
+
+def no_ascent(x, f, g, iterations, stalled, method, evals, history):
+    """The result when no step increases the log-likelihood: converged when the gain the
+    step promised was below rounding (`stalled`), a failed line search otherwise."""
+    return OptimResult(x, f, g, iterations, CONVERGED if stalled else LINE_SEARCH_FAILED,
+                       "no further increase possible within rounding" if stalled else
+                       "line search failed: no step increases the log-likelihood",
+                       method, evals, history)
+
+
+def small_step(x, f, g, iterations, method, evals, history):
+    """The result when the last step and its change in log-likelihood are below tolerance."""
+    return OptimResult(x, f, g, iterations, CONVERGED,
+                       "step and change in log-likelihood below tolerance", method, evals,
+                       history)
+
+
+def out_of_iterations(x, f, g, max_iter, method, evals, history):
+    """The result after `max_iter` iterations without convergence."""
+    return OptimResult(x, f, g, max_iter, MAX_ITER, f"no convergence in {max_iter} iterations",
+                       method, evals, history)
