@@ -20,12 +20,13 @@ import numpy as np
 from .core import Value
 from .fit.covariance import check_cov_type, user_stacklevel
 from .fit.result import ConvergenceWarning, MLEFit
-from .optim import GraphObjective, Tolerances, bfgs, gradient_ascent, newton
+from .optim import OPTIMIZERS, GraphObjective, Tolerances, bfgs, gradient_ascent, newton
 from .fit.diagnostics import boundary_parameters
 from .optim.result import BOUNDARY, CONVERGED
+from .optim.stopping import tolerances
 from .optim.transforms import transform_for
 
-METHODS = ("newton", "bfgs", "gradient_ascent")
+METHODS = tuple(OPTIMIZERS)
 OPTIMIZER_OPTIONS = ("gtol", "xtol", "ftol", "max_iter", "max_step", "lr", "max_norm",
                      "iterations", "tol", "fallback")
 
@@ -248,10 +249,9 @@ def _optimize(objective, values, method, opt):
         natural.set_natural(values)
         kw = {k: opt[k] for k in ("lr", "max_norm", "iterations", "tol") if k in opt}
         return gradient_ascent(natural, natural.unconstrained(values), **kw), natural
-    tol = Tolerances(**{k: opt[k] for k in ("gtol", "xtol", "ftol", "max_iter") if k in opt})
+    tol = tolerances(opt)
     x0 = objective.unconstrained(values)
-    first = newton if method == "newton" else bfgs
-    result = first(objective, x0, tol, max_step=max_step, method=method)
+    result = OPTIMIZERS[method](objective, x0, tol, max_step=max_step, method=method)
     if result.status == CONVERGED or not fallback:
         return result, objective
     tried = [result]

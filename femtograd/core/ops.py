@@ -11,7 +11,7 @@ import numpy as np
 from scipy import special
 
 from .primitive import primitive, unbroadcast
-from .value import Value, as_value
+from .value import as_value
 
 LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
 LOG_PI = float(np.log(np.pi))

@@ -1,7 +1,5 @@
 """The printable summary table of a fit: estimate, SE, z, p-value and Wald CI."""
 
-import math
-
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -32,8 +30,7 @@ class Summary:
                 f"covariance {fit.cov_type}",
                 f"  converged: {'yes' if fit.converged else 'NO'} after {fit.iterations} "
                 f"iterations ({fit.message})"]
-        t = self.table.copy()
-        body = t.to_string(float_format=lambda v: f"{v:.6g}", na_rep="")
+        body = self.table.to_string(float_format=lambda v: f"{v:.6g}", na_rep="")
         lines = head + ["", body]
         if fit.fixed:
             lines.append("  fixed: " + ", ".join(f"{k} = {v:g}" for k, v in fit.fixed.items()))
