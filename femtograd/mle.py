@@ -29,6 +29,8 @@ from .optim.transforms import transform_for
 METHODS = tuple(OPTIMIZERS)
 OPTIMIZER_OPTIONS = ("gtol", "xtol", "ftol", "max_iter", "max_step", "lr", "max_norm",
                      "iterations", "tol", "fallback")
+NEWTON_OPTIONS = ("gtol", "xtol", "ftol", "max_iter", "max_step", "fallback")  # and BFGS's
+ASCENT_OPTIONS = ("lr", "max_norm", "iterations", "tol", "fallback")
 
 
 def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, truncation=None,
@@ -42,7 +44,8 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
     values; they do not count in `df`, AIC, BIC or tests. Optimizer options
     (gtol, xtol, ftol, max_iter, max_step; for gradient ascent lr, max_norm,
     iterations, tol; fallback=False to disable the fallback) are taken from
-    `options`; the rest go to the generator's constructor.
+    `options` (one of another method's is a TypeError); the rest go to the generator's
+    constructor.
     Returns an `MLEFit`.
     """
     if method not in METHODS:
@@ -51,6 +54,11 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
     opt = {k: options.pop(k) for k in OPTIMIZER_OPTIONS if k in options}
     if method == "gradient_ascent" and "max_iter" in opt and "iterations" not in opt:
         opt["iterations"] = opt.pop("max_iter")
+    allowed = ASCENT_OPTIONS if method == "gradient_ascent" else NEWTON_OPTIONS
+    unused = sorted(k for k in opt if k not in allowed)
+    if unused:
+        raise TypeError(f"option(s) {unused} do not apply to method={method!r}; its options are "
+                        f"{list(allowed)}")
     spec = _model_spec(generator_or_function, data, censored, weights, truncation, constraints,
                        options)
     names, cons = spec["names"], spec["constraints"]

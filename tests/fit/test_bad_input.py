@@ -95,3 +95,12 @@ def test_plain_function_arguments_with_defaults_are_not_parameters():
     fit = fg.fit_mle(loglike, X, start={"rate": 1.0}, constraints={"rate": "positive"})
     assert fit.param_names == ("rate",)
     assert fit.params["rate"] == pytest.approx(1 / X.mean())
+
+
+def test_an_option_of_another_optimizer_is_a_type_error_not_ignored():
+    with pytest.raises(TypeError, match=r"\['lr'\] do not apply to method='newton'"):
+        fg.fit_mle(WeibullLogLik, X, lr=0.1)
+    with pytest.raises(TypeError, match=r"\['gtol', 'max_step'\] do not apply to "
+                                        r"method='gradient_ascent'"):
+        fg.fit_mle(loglike_exp, X, start={"rate": 1.0}, method="gradient_ascent", gtol=1e-3,
+                   max_step=1.0)
