@@ -8,7 +8,8 @@ femtograd ops:
 
 - `_logpdf(x, *p)`: log density (log mass for discrete families), elementwise;
 - `_logsf(x, *p)` and/or `_logcdf(x, *p)`: log survival / log CDF, elementwise
-  (either one is derived from the other when missing, lifelines-style);
+  (either one is derived from the other when missing, lifelines-style; interval
+  rows use the one given, the log CDF when both are);
 - `_reduce(x, w, cx, cw)` and `_loglik_reduced(stats, *p)`: sufficient
   statistics of the exact rows (and of the right-censored rows when the family
   sets `reduces_right = True`), taken once from the data, so that each
@@ -574,7 +575,11 @@ class LogLikGenerator:
         return log1mexp(self._logsf(x, *p))
 
     def _log_interval(self, lo, hi, *p):
-        """log(F(hi) − F(lo)), from the log CDF (accurate in both tails when it is)."""
+        """log(F(hi) − F(lo)) from the formula the family supplies: as log(S(lo) − S(hi)) when
+        it gives only the log survival (then log S is the exact one, as −H for lifetimes),
+        otherwise from the log CDF (accurate in both tails when it is)."""
+        if type(self)._logcdf is LogLikGenerator._logcdf:
+            return log_diff_exp(self._logsf(lo, *p), self._logsf(hi, *p))
         return log_diff_exp(self._logcdf(hi, *p), self._logcdf(lo, *p))
 
     def _log_norm(self, *p):

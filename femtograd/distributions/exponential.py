@@ -3,7 +3,7 @@
 import numpy as np
 from scipy import stats
 
-from ..core.ops import log, log_diff_exp
+from ..core.ops import log
 from .base import INF, LogLikGenerator, total_weight, wsum
 
 
@@ -25,10 +25,6 @@ class ExpLogLik(LogLikGenerator):
 
     def _logsf(self, x, rate):
         return -rate * x
-
-    def _log_interval(self, lo, hi, rate):
-        # log(S(lo) − S(hi)): log S = −H is exact in both tails, unlike log F
-        return log_diff_exp(self._logsf(lo, rate), self._logsf(hi, rate))
 
     def _reduce(self, x, w, cx, cw):
         total = wsum(w, x) + (0.0 if cx is None else wsum(cw, cx))

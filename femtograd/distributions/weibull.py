@@ -4,7 +4,7 @@ import numpy as np
 from scipy import stats
 
 from ..core.moments import ExpMomentData, exp_moments
-from ..core.ops import exp, log, log_diff_exp
+from ..core.ops import exp, log
 from .base import INF, LogLikGenerator, total_weight, weighted_mean_var, wsum
 
 
@@ -33,10 +33,6 @@ class WeibullLogLik(LogLikGenerator):
     def _logsf(self, x, shape, scale):
         logx = self._cached("log", x, np.log)
         return -exp(shape * (logx - log(scale)))
-
-    def _log_interval(self, lo, hi, shape, scale):
-        # log(S(lo) − S(hi)): log S = −H is exact in both tails, unlike log F
-        return log_diff_exp(self._logsf(lo, shape, scale), self._logsf(hi, shape, scale))
 
     def _reduce(self, x, w, cx, cw):
         logx = np.log(x)
