@@ -31,7 +31,7 @@ contributes − log(F(b) − F(a)).
 
 import numpy as np
 
-from ..core.ops import log1mexp, log_diff_exp, scatter, take
+from ..core.ops import log, log1mexp, log_diff_exp, scatter, sign, take, where
 from ..core.ops import sum as fsum
 from ..core.value import Value, as_value
 from .interval import IntervalData
@@ -63,6 +63,13 @@ def weighted_quantiles(x, w, probs):
     order = np.argsort(x)
     cum = np.cumsum(w[order]) / w.sum()
     return [x[order][min(np.searchsorted(cum, q), x.size - 1)] for q in probs]
+
+
+def log_interval_by_halves(cdf_lo, cdf_hi, sf_lo, sf_hi):
+    """log(F(hi) − F(lo)) as F(hi) − F(lo) while F(lo) < 1/2 and as S(lo) − S(hi) from there
+    on, so that neither difference cancels; the choice follows the parameters as they move."""
+    upper_half = sign(cdf_lo - 0.5) + 1.0
+    return log(where(upper_half, sf_lo - sf_hi, cdf_hi - cdf_lo))
 
 
 class _Group:

@@ -3,9 +3,9 @@
 import numpy as np
 from scipy import stats
 
-from ..core.ops import lgamma, log, sign, where
+from ..core.ops import lgamma, log
 from ..core.special import betainc
-from .base import LogLikGenerator, total_weight, weighted_mean_var, wsum
+from .base import LogLikGenerator, log_interval_by_halves, total_weight, weighted_mean_var, wsum
 
 
 class BetaLogLik(LogLikGenerator):
@@ -36,14 +36,11 @@ class BetaLogLik(LogLikGenerator):
         return log(betainc(shape2, shape1, 1.0 - np.asarray(x)))
 
     def _log_interval(self, lo, hi, shape1, shape2):
-        # F(hi) − F(lo) from I_x(a, b) in the lower half and from the survival
-        # I_(1−x)(b, a) in the upper half, so neither difference cancels
-        p_lo = betainc(shape1, shape2, lo)
-        upper_half = sign(p_lo - 0.5) + 1.0
-        by_sf = (betainc(shape2, shape1, 1.0 - np.asarray(lo))
-                 - betainc(shape2, shape1, 1.0 - np.asarray(hi)))
-        by_cdf = betainc(shape1, shape2, hi) - p_lo
-        return log(where(upper_half, by_sf, by_cdf))
+        # I_x(a, b) in the lower half, the survival I_(1−x)(b, a) in the upper half
+        return log_interval_by_halves(
+            betainc(shape1, shape2, lo), betainc(shape1, shape2, hi),
+            betainc(shape2, shape1, 1.0 - np.asarray(lo)),
+            betainc(shape2, shape1, 1.0 - np.asarray(hi)))
 
     def _reduce(self, x, w, cx, cw):
         return total_weight(w, x), wsum(w, np.log(x)), wsum(w, np.log1p(-x))

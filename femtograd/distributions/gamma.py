@@ -4,9 +4,9 @@
 import numpy as np
 from scipy import stats
 
-from ..core.ops import lgamma, log, sign, where
+from ..core.ops import lgamma, log
 from ..core.special import gammainc, gammaincc
-from .base import INF, LogLikGenerator, total_weight, wsum
+from .base import INF, LogLikGenerator, log_interval_by_halves, total_weight, wsum
 
 
 def gamma_shape_start(mean, mean_log):
@@ -43,13 +43,10 @@ class GammaLogLik(LogLikGenerator):
         return log(gammaincc(shape, rate * x))
 
     def _log_interval(self, lo, hi, shape, rate):
-        # F(hi) − F(lo) from P in the lower half and from Q = 1 − P in the upper half, so
-        # neither difference cancels; the choice follows the parameters as they move
-        p_lo = gammainc(shape, rate * lo)
-        upper_half = sign(p_lo - 0.5) + 1.0
-        by_q = gammaincc(shape, rate * lo) - gammaincc(shape, rate * hi)
-        by_p = gammainc(shape, rate * hi) - p_lo
-        return log(where(upper_half, by_q, by_p))
+        # P in the lower half, Q = 1 − P in the upper half
+        z_lo, z_hi = rate * lo, rate * hi
+        return log_interval_by_halves(gammainc(shape, z_lo), gammainc(shape, z_hi),
+                                      gammaincc(shape, z_lo), gammaincc(shape, z_hi))
 
     def _reduce(self, x, w, cx, cw):
         return total_weight(w, x), wsum(w, np.log(x)), wsum(w, x)
