@@ -28,6 +28,8 @@ An op carries its derivative order as keywords; its derivative in a shape is the
 the next order, so derivatives of any order are available and can be differentiated again.
 """
 
+import operator
+from functools import reduce
 from math import comb
 
 import numpy as np
@@ -55,11 +57,8 @@ def _bell(kappa, m):
     """Yₘ(κ₁, …, κₘ) by Yₙ = Σₖ C(n−1, k) κₖ₊₁ Yₙ₋₁₋ₖ; `kappa[j]` is κⱼ₊₁."""
     ys = [1.0]
     for n in range(1, m + 1):
-        terms = [_times(comb(n - 1, k), kappa[k], ys[n - 1 - k]) for k in range(n)]
-        total = terms[0]
-        for t in terms[1:]:
-            total = total + t
-        ys.append(total)
+        ys.append(reduce(operator.add, [_times(comb(n - 1, k), kappa[k], ys[n - 1 - k])
+                                        for k in range(n)]))
     return ys[m]
 
 
@@ -74,19 +73,14 @@ def _bell2(kappa, i, j):
             known[p, q] = kappa(p, q)
         return known[p, q]
 
-    def add(terms):
-        total = terms[0]
-        for t in terms[1:]:
-            total = total + t
-        return total
-
     for q in range(1, j + 1):
-        ys[0, q] = add([_times(comb(q - 1, s), k(0, s + 1), ys[0, q - 1 - s])
-                        for s in range(q)])
+        ys[0, q] = reduce(operator.add, [_times(comb(q - 1, s), k(0, s + 1), ys[0, q - 1 - s])
+                                         for s in range(q)])
     for p in range(1, i + 1):
         for q in range(j + 1):
-            ys[p, q] = add([_times(comb(p - 1, r) * comb(q, s), k(r + 1, s), ys[p - 1 - r, q - s])
-                            for r in range(p) for s in range(q + 1)])
+            ys[p, q] = reduce(operator.add,
+                              [_times(comb(p - 1, r) * comb(q, s), k(r + 1, s), ys[p - 1 - r, q - s])
+                               for r in range(p) for s in range(q + 1)])
     return ys[i, j]
 
 

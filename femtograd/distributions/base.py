@@ -29,6 +29,9 @@ offending row), and they form one group holding the data themselves. With trunca
 contributes − log(F(b) − F(a)).
 """
 
+import operator
+from functools import reduce
+
 import numpy as np
 
 from ..core.ops import log, log1mexp, log_diff_exp, scatter, sign, take, where
@@ -461,10 +464,7 @@ class LogLikGenerator:
             terms.append(-self._counted_weight * self._log_norm(*p))
         if not terms:
             return Value.constant(0.0)
-        total = terms[0]
-        for t in terms[1:]:
-            total = total + t
-        return total
+        return reduce(operator.add, terms)
 
     def _term(self, kind, grp, p):
         if kind == "exact":
