@@ -56,7 +56,8 @@ def test_params_se_and_cov_are_pandas_objects_indexed_by_parameter_name(normal_d
     assert isinstance(fit.cov, pd.DataFrame) and list(fit.cov.columns) == ["mu", "sigma"]
     assert isinstance(fit.mle, np.ndarray) and fit.mle.shape == (2,)
     assert fit.param_names == ("mu", "sigma") and fit.method == "newton"
-    assert fit.model is not None and fit.iterations >= 0
+    assert isinstance(fit.model, NormalLogLik) and fit.model.n == len(normal_data)
+    assert type(fit.iterations) is int and fit.nobs == len(normal_data)
 
 
 def test_covariance_is_computed_once_and_cached(normal_data):
