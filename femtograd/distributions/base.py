@@ -37,7 +37,7 @@ import numpy as np
 from ..core.ops import log, log1mexp, log_diff_exp, scatter, sign, take, where
 from ..core.ops import sum as fsum
 from ..core.value import Value, as_value
-from .interval import IntervalData
+from .interval import IntervalData, as_column
 
 INF = np.inf
 KINDS = ("exact", "right", "left", "interval")
@@ -105,23 +105,6 @@ def _first(mask):
     return int(bad[0]) if bad.size else None
 
 
-def _as_column(x, what):
-    if hasattr(x, "to_numpy"):  # pandas Series / Index
-        x = x.to_numpy()
-    if isinstance(x, (str, bytes)):
-        raise TypeError(f"{what} must be numeric; got a string")
-    try:
-        arr = np.asarray(x)
-    except ValueError as err:
-        raise TypeError(f"{what} must be a numeric one-dimensional array") from err
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{what} must be numeric; got dtype {arr.dtype}")
-    arr = np.atleast_1d(arr.astype(np.float64))  # our own copy: later edits to x change nothing
-    if arr.ndim != 1:
-        raise ValueError(f"{what} must be one-dimensional; got shape {arr.shape}")
-    return arr
-
-
 def _read_only(arr):
     view = arr.view()
     view.flags.writeable = False
@@ -167,7 +150,7 @@ class LogLikGenerator:
         else:
             if isinstance(x, Value):
                 x = x.data
-            data = _as_column(x, f"{cls} data")
+            data = as_column(x, f"{cls} data")
             if data.size == 0:
                 raise ValueError(f"{cls}: empty data (no observations)")
             extent = _finite_extent(data, cls)
@@ -210,7 +193,7 @@ class LogLikGenerator:
         if self.discrete:
             raise ValueError(f"{cls}: censoring is not supported for the discrete family "
                              f"{self.name!r}")
-        mask = _as_column(censored, f"{cls} censored mask")
+        mask = as_column(censored, f"{cls} censored mask")
         if mask.size != n:
             raise ValueError(f"{cls}: censored mask has length {mask.size} but the data have "
                              f"{n} rows")
@@ -225,7 +208,7 @@ class LogLikGenerator:
         cls = type(self).__name__
         if weights is None:
             return None
-        w = _as_column(weights, f"{cls} weights")
+        w = as_column(weights, f"{cls} weights")
         if w.size != n:
             raise ValueError(f"{cls}: weights have length {w.size} but the data have {n} rows")
         lo, hi = float(w.min()), float(w.max())

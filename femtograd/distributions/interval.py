@@ -9,13 +9,20 @@ The convention is fitdistrplus's, and all kinds may be mixed in one data set.
 import numpy as np
 
 
-def _column(x, what):
-    if hasattr(x, "to_numpy"):  # pandas Series
+def as_column(x, what):
+    """`x` (array-like, pandas Series) as our own one-dimensional float64 copy; `what` names it
+    in the TypeError (not numeric) or ValueError (not one-dimensional)."""
+    if hasattr(x, "to_numpy"):  # pandas Series / Index
         x = x.to_numpy()
-    arr = np.asarray(x)
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{what} must be numeric; got a string")
+    try:
+        arr = np.asarray(x)
+    except ValueError as err:
+        raise TypeError(f"{what} must be a numeric one-dimensional array") from err
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{what} must be numeric; got dtype {arr.dtype}")
-    arr = np.atleast_1d(arr.astype(np.float64))
+    arr = np.atleast_1d(arr.astype(np.float64))  # our own copy: later edits to x change nothing
     if arr.ndim != 1:
         raise ValueError(f"{what} must be one-dimensional; got shape {arr.shape}")
     return arr
@@ -27,8 +34,8 @@ class IntervalData:
     __slots__ = ("lower", "upper")
 
     def __init__(self, lower, upper):
-        lower = _column(lower, "IntervalData lower")
-        upper = _column(upper, "IntervalData upper")
+        lower = as_column(lower, "IntervalData lower")
+        upper = as_column(upper, "IntervalData upper")
         if lower.shape != upper.shape:
             raise ValueError(f"IntervalData: lower has {lower.size} rows but upper has "
                              f"{upper.size}")

@@ -162,3 +162,10 @@ def test_simulating_interval_censored_designs_needs_a_censoring_model():
     gen = WeibullLogLik(fg.IntervalData([0.0, 1.0], [2.0, 1.0]))
     with pytest.raises(ValueError, match="needs a censoring model"):
         gen.simulate((1.5, 2.0), rng=1)
+
+
+def test_interval_bounds_are_validated_like_any_data_column():
+    with pytest.raises(TypeError, match="IntervalData lower must be a numeric one-dimensional"):
+        fg.IntervalData([[1.0, 2.0], [3.0]], [2.0, 4.0])
+    with pytest.raises(TypeError, match="IntervalData upper must be numeric; got a string"):
+        fg.IntervalData([1.0], "2.0")
