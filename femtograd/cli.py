@@ -8,7 +8,8 @@
     femtograd demo
 
 A censoring column holds 1 (or True) for a censored time and 0 for an observed
-failure. Any error is one line on stderr and exit status 2; no traceback.
+failure. Any error is one line on stderr and exit status 2 (3 for an internal error); no
+traceback.
 """
 
 import argparse
@@ -120,7 +121,7 @@ def fit_record(fit, interval, ci="wald", level=0.95):
         "loglik": _num(fit.loglik), "aic": _num(fit.aic), "bic": _num(fit.bic),
         "nobs": _num(fit.nobs), "df": int(fit.df), "converged": bool(fit.converged),
         "iterations": int(fit.iterations), "method": str(fit.method),
-        "message": str(getattr(fit, "message", "") or ""),
+        "message": str(fit.message),
     }
 
 
@@ -238,7 +239,7 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run one command; return the exit status (0 on success, 2 on any error)."""
+    """Run one command; return the exit status (0 on success, 2 on an error, 3 on a bug)."""
     try:
         args = build_parser().parse_args(argv)
         return args.run(args)

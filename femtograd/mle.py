@@ -233,7 +233,8 @@ def _check_in_space(names, cons, values, what, complete=False):
 
 
 def _finite_start(objective, values, free):
-    """Scale the data-based start on the unconstrained scale until the log-likelihood is finite."""
+    """A start near the data-based one where the log-likelihood is finite: each free parameter,
+    then all together, shifted by ±0.5, ±1, ±2, ±4 on the unconstrained scale; None if none is."""
     base = objective.unconstrained(values)
     for shift in (0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 4.0, -4.0):
         for k in range(len(free)):
