@@ -50,17 +50,13 @@ def compare(data, generators=DEFAULT_FAMILIES, *, censored=None, weights=None, *
     generators = [resolve(g) for g in generators]
     if not generators:
         raise ValueError("compare needs at least one distribution")
-    if censored is not None:
-        fit_kwargs["censored"] = censored
-    if weights is not None:
-        fit_kwargs["weights"] = weights
     rows = []
     for generator in generators:
         name = label(generator)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                fit = fit_mle(generator, data, **fit_kwargs)
+                fit = fit_mle(generator, data, censored=censored, weights=weights, **fit_kwargs)
             except FIT_ERRORS as err:
                 rows.append({"distribution": name, "loglik": np.nan, "df": np.nan, "aic": np.nan,
                              "bic": np.nan, "converged": False, "parameters": {},

@@ -198,15 +198,10 @@ def param_names_of(generator):
 
 def _fit_rows(generator, x, censored, weights, level, ci, fit_kwargs):
     """One fit as tidy rows; a failure as rows of NaN with converged=False and the reason."""
-    kwargs = dict(fit_kwargs)
-    if censored is not None:
-        kwargs["censored"] = censored
-    if weights is not None:
-        kwargs["weights"] = weights
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            fit = fit_mle(generator, x, **kwargs)
+            fit = fit_mle(generator, x, censored=censored, weights=weights, **fit_kwargs)
             interval = fit.confint(level=level, method=ci)
         except FIT_ERRORS as err:
             names = param_names_of(generator)
