@@ -97,8 +97,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
                  data=spec["data"], objective=objective.with_free(free, transform=True),
-                 cov_type=cov_type, refit_options=dict(constraints=constraints, **opt),
-                 generator_class=spec["generator_class"])
+                 cov_type=cov_type, refit_options=dict(constraints=constraints, **opt))
     if fit.converged:
         edge = boundary_parameters(fit)
         if edge:
@@ -141,7 +140,7 @@ def _model_spec(model, data, censored, weights, truncation, constraints, options
         names = tuple(gen.param_names)
         return dict(names=names, constraints=tuple(type(gen).constraints), model=gen,
                     function=None, data=None, build=lambda leaves: gen(*leaves),
-                    start=gen.start, nobs=float(gen.nobs), generator_class=type(gen))
+                    start=gen.start, nobs=float(gen.nobs))
     if not callable(model):
         raise TypeError("fit_mle needs a generator class, a bound generator or a function "
                         f"f(param1, ..., data); got {type(model).__name__}")
@@ -164,8 +163,7 @@ def _model_spec(model, data, censored, weights, truncation, constraints, options
     for c in cons:
         transform_for(c)
     return dict(names=names, constraints=cons, model=None, function=model, data=data,
-                build=lambda leaves: model(*leaves, data), start=None, nobs=_nobs(data),
-                generator_class=None)
+                build=lambda leaves: model(*leaves, data), start=None, nobs=_nobs(data))
 
 
 def function_param_names(f):

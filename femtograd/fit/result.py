@@ -37,7 +37,7 @@ class MLEFit:
 
     def __init__(self, names, constraints, fixed, free, mle, loglik, gradient, hessian, optim,
                  method, nobs, model, function, data, objective, cov_type="observed",
-                 refit_options=None, generator_class=None):
+                 refit_options=None):
         self.param_names = tuple(names)
         self.constraints = tuple(constraints)
         self.fixed = dict(fixed)
@@ -55,7 +55,6 @@ class MLEFit:
         self.objective = objective
         self.cov_type = check_cov_type(cov_type)
         self._refit_options = dict(refit_options or {})
-        self._generator_class = generator_class
 
     # -- what the optimizer found ---------------------------------------------------------
     @property
