@@ -27,10 +27,9 @@ from .optim.stopping import tolerances
 from .optim.transforms import transform_for
 
 METHODS = tuple(OPTIMIZERS)
-OPTIMIZER_OPTIONS = ("gtol", "xtol", "ftol", "max_iter", "max_step", "lr", "max_norm",
-                     "iterations", "tol", "fallback")
 NEWTON_OPTIONS = ("gtol", "xtol", "ftol", "max_iter", "max_step", "fallback")  # and BFGS's
 ASCENT_OPTIONS = ("lr", "max_norm", "iterations", "tol", "fallback")
+OPTIMIZER_OPTIONS = tuple(dict.fromkeys(NEWTON_OPTIONS + ASCENT_OPTIONS))
 
 
 def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, truncation=None,
@@ -254,8 +253,7 @@ def _optimize(objective, values, method, opt):
     if method == "gradient_ascent":
         natural = objective.with_free(objective.free, transform=False)
         natural.set_natural(values)
-        kw = {k: opt[k] for k in ("lr", "max_norm", "iterations", "tol") if k in opt}
-        return gradient_ascent(natural, natural.unconstrained(values), **kw), natural
+        return gradient_ascent(natural, natural.unconstrained(values), **opt), natural
     tol = tolerances(opt)
     x0 = objective.unconstrained(values)
     result = OPTIMIZERS[method](objective, x0, tol, max_step=max_step, method=method)
