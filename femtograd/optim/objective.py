@@ -161,12 +161,17 @@ class GraphObjective:
         return np.array([t.to_unconstrained(float(natural[i]))
                          for i, t in zip(self.free, self._free_transforms)])
 
-    def evaluate(self, natural, order=2):
-        """Log-likelihood, gradient (p,) and Hessian (p, p) over ALL parameters, natural scale."""
+    def _at(self, natural, order):
+        """The log-likelihood at natural-scale values, with the derivative nodes up to `order`
+        brought up to date there."""
         self.set_natural(natural)
         with np.errstate(all="ignore"):
             self._run(order)
-        f = float(self.ll._data)
+        return float(self.ll._data)
+
+    def evaluate(self, natural, order=2):
+        """Log-likelihood, gradient (p,) and Hessian (p, p) over ALL parameters, natural scale."""
+        f = self._at(natural, order)
         g = np.array([float(n._data) for n in self.grads]) if order >= 1 else None
         h = (np.array([[float(n._data) for n in row] for row in self.hess])
              if order >= 2 else None)
@@ -177,10 +182,7 @@ class GraphObjective:
         p = self.natural(x)
         if p is None:
             return NEG_INF
-        self.set_natural(p)
-        with np.errstate(all="ignore"):
-            self._run(0)
-        f = float(self.ll._data)
+        f = self._at(p, 0)
         return f if math.isfinite(f) else NEG_INF
 
     def value_grad(self, x):
@@ -194,10 +196,7 @@ class GraphObjective:
         p = self.natural(x)
         if p is None:
             return NEG_INF, None, None
-        self.set_natural(p)
-        with np.errstate(all="ignore"):
-            self._run(order)
-        f = float(self.ll._data)
+        f = self._at(p, order)
         if not math.isfinite(f):
             return NEG_INF, None, None
         free, grads = self.free, self.grads
