@@ -421,6 +421,12 @@ class LogLikGenerator:
             out.append(v)
         return out
 
+    def _param_floats(self, params):
+        """Scalar parameter values (numbers or Values) as floats, checked like `_params`."""
+        vals = [float(as_value(p).data) for p in params]
+        self._params(vals)
+        return vals
+
     def __call__(self, *params):
         """The log-likelihood, a scalar Value: Σ wᵢ · (row i's log density, log S, log F
         or log ΔF), minus Σ wᵢ log(F(b) − F(a)) under truncation."""
@@ -512,9 +518,7 @@ class LogLikGenerator:
 
     def scipy(self, *params):
         """The frozen scipy.stats distribution at these parameter values (without truncation)."""
-        vals = [float(as_value(p).data) for p in params]
-        self._params(vals)
-        return self._scipy(*vals)
+        return self._scipy(*self._param_floats(params))
 
     def simulate(self, params, rng=None):
         """A generator of the same design (rows, weights, right censoring, truncation) on data
@@ -528,8 +532,7 @@ class LogLikGenerator:
             if missing:
                 raise ValueError(f"{cls}.simulate: missing parameter(s) {missing}")
             params = [params[k] for k in self.param_names]
-        vals = [float(as_value(p).data) for p in params]
-        self._params(vals)
+        vals = self._param_floats(params)
         lower, upper = self._lower, self._upper
         right = np.isinf(upper) & (lower != upper)
         other = (lower != upper) & ~right
