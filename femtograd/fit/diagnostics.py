@@ -5,6 +5,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from ..optim.stopping import max_abs
+from ..optim.transforms import transform_for
 from .covariance import correlation_scaled
 
 
@@ -34,7 +36,6 @@ class Diagnostics:
 
 def diagnostics(fit):
     info = fit.observed_information
-    score = fit.score
     if info.size and np.all(np.isfinite(info)):
         lam = np.linalg.eigvalsh(info)
         scaled = correlation_scaled(info)
@@ -43,8 +44,7 @@ def diagnostics(fit):
     else:
         lam, pd_, cond = np.array([]), False, math.nan
     boundary = boundary_parameters(fit)
-    return Diagnostics(bool(fit.converged), fit.status,
-                       float(np.max(np.abs(score))) if score.size else 0.0,
+    return Diagnostics(bool(fit.converged), fit.status, max_abs(fit.score),
                        [float(v) for v in lam], cond, pd_, boundary)
 
 
@@ -110,7 +110,6 @@ def _flat_directions(fit, info):
 
 def _unconstrained_information(fit):
     """Minus the Hessian on the optimizer's log/logit scales (chain rule), free parameters."""
-    from ..optim.transforms import transform_for
     m = len(fit.free)
     d1, d2 = np.ones(m), np.zeros(m)
     for a, i in enumerate(fit.free):
