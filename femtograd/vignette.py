@@ -28,6 +28,6 @@ def run(n=30, true_rate=7.3, seed=1, lr=0.2, iterations=200, out=print):
         fg.backward(loglik)
         rate.data = rate.data + lr * grad_clip(fg.grad(rate))
         if i % 50 == 0:
-            out(f"iteration {i}, rate = {rate.data:.6f}, drate/dl = {fg.grad(rate):.6g}")
+            out(f"iteration {i}, rate = {rate.data:.6f}, dl/drate = {fg.grad(rate):.6g}")
     out(f"converged to the MLE: {abs(mle - rate.data) < 1e-3}")
     return rate.data, mle

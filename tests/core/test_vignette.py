@@ -26,7 +26,7 @@ def test_vignette_prints_iterations_50_100_150_200_with_rate_and_gradient():
     iterations = [line for line in lines if line.startswith("iteration")]
     assert [line.split(",")[0] for line in iterations] == \
         ["iteration 50", "iteration 100", "iteration 150", "iteration 200"]
-    assert all("rate =" in line and "drate/dl" in line for line in iterations)
+    assert all("rate =" in line and "dl/drate" in line for line in iterations)
     assert f"{rate:.6f}" in iterations[-1]
 
 
