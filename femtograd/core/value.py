@@ -274,40 +274,31 @@ def _evaluate(nodes):
 def refresh(nodes):
     """Bring `nodes` up to date, walking only into the stale part of the graph."""
     last = CLOCK.last
-    order, visited = [], set()
-    for root in nodes:
-        if root._fresh_at >= last or root in visited:
-            continue
-        visited.add(root)
-        stack = [(root, iter(root._args))]
-        while stack:
-            node, children = stack[-1]
-            for child in children:
-                if child._fresh_at < last and child not in visited:
-                    visited.add(child)
-                    stack.append((child, iter(child._args)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    _evaluate(order)
+    _evaluate(_walk(nodes, lambda node: node._fresh_at < last, set()))
 
 
 def topological_order(roots, known=None, constants=False):
     """Variable nodes reachable from `roots` (leaves included), inputs first; with
     `constants`, every node (data leaves and data-only nodes too), in an order fixed by the
     graph's structure. The walk stops at nodes in the set `known` (they are left out)."""
-    # the nodes themselves are the keys: a Value hashes by identity (it defines no __eq__)
-    order, visited = [], set() if known is None else known
+    include = (lambda node: True) if constants else (lambda node: node._variable)
+    return _walk(roots, include, set() if known is None else known)
+
+
+def _walk(roots, include, visited):
+    """Post-order of the nodes under `roots` for which `include` holds, iteratively (no
+    recursion limit), each once: `visited` (the nodes themselves; a Value hashes by
+    identity) grows as the walk goes."""
+    order = []
     for root in roots:
-        if not (constants or root._variable) or root in visited:
+        if not include(root) or root in visited:
             continue
         visited.add(root)
         stack = [(root, iter(root._args))]
         while stack:
             node, children = stack[-1]
             for child in children:
-                if (constants or child._variable) and child not in visited:
+                if include(child) and child not in visited:
                     visited.add(child)
                     stack.append((child, iter(child._args)))
                     break
