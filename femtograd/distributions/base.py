@@ -145,7 +145,7 @@ class LogLikGenerator:
             if censored is not None:
                 raise TypeError(f"{cls}: give censoring either as censored= or as IntervalData, "
                                 "not both")
-            lower, upper = x.lower.copy(), x.upper.copy()
+            lower, upper = x.lower, x.upper
             extent = None
         else:
             if isinstance(x, Value):

@@ -10,8 +10,14 @@ import numpy as np
 
 
 def as_column(x, what):
-    """`x` (array-like, pandas Series) as our own one-dimensional float64 copy; `what` names it
-    in the TypeError (not numeric) or ValueError (not one-dimensional)."""
+    """`x` (array-like, pandas Series) as a read-only one-dimensional float64 array; `what` names
+    it in the TypeError (not numeric) or ValueError (not one-dimensional).
+
+    Float64 input is read where it lies, not copied (numpy's and statsmodels' convention):
+    a copy would be a full write pass over the data, the largest cost of a closed-form fit
+    at a million rows, and a second copy of the data in memory. The view is read-only, so
+    femtograd never writes into the caller's array; the caller who edits it in place after
+    building a generator passes `x.copy()` instead."""
     if hasattr(x, "to_numpy"):  # pandas Series / Index
         x = x.to_numpy()
     if isinstance(x, (str, bytes)):
@@ -22,10 +28,13 @@ def as_column(x, what):
         raise TypeError(f"{what} must be a numeric one-dimensional array") from err
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{what} must be numeric; got dtype {arr.dtype}")
-    arr = np.atleast_1d(arr.astype(np.float64))  # our own copy: later edits to x change nothing
     if arr.ndim != 1:
-        raise ValueError(f"{what} must be one-dimensional; got shape {arr.shape}")
-    return arr
+        arr = np.atleast_1d(arr)
+        if arr.ndim != 1:
+            raise ValueError(f"{what} must be one-dimensional; got shape {arr.shape}")
+    view = arr.astype(np.float64, copy=False).view()
+    view.flags.writeable = False
+    return view
 
 
 class IntervalData:

@@ -142,15 +142,26 @@ def test_simulating_a_zero_truncated_count_design_never_draws_zero():
     assert sim.lower.min() >= 1
 
 
-def test_reweighted_keeps_interval_data_and_is_independent_of_later_edits_to_the_input():
+def test_reweighted_keeps_interval_data():
     x = np.array([1.0, 2.0, 3.0])
-    gen = WeibullLogLik(x)
-    x[0] = 100.0
-    assert gen.reweighted([1, 1, 1])(1.5, 2.0).data == pytest.approx(
-        WeibullLogLik([1.0, 2.0, 3.0])(1.5, 2.0).data)
+    assert WeibullLogLik(x).reweighted([2, 1, 1])(1.5, 2.0).data == pytest.approx(
+        WeibullLogLik([1.0, 1.0, 2.0, 3.0])(1.5, 2.0).data)
     iv = WeibullLogLik(fg.IntervalData([0.0, 1.0, 2.0], [1.0, 1.0, np.inf]))
     repeated = WeibullLogLik(fg.IntervalData([0.0, 0.0, 1.0, 2.0], [1.0, 1.0, 1.0, np.inf]))
     assert iv.reweighted([2, 1, 1])(1.5, 2.0).data == pytest.approx(repeated(1.5, 2.0).data)
+
+
+def test_float64_data_are_read_in_place_through_a_read_only_view():
+    x = np.array([1.0, 2.0, 3.0])
+    gen = WeibullLogLik(x)
+    assert np.shares_memory(gen.lower, x) and not gen.lower.flags.writeable
+    assert x.flags.writeable  # the caller's own array keeps its flags
+    ints = np.array([1, 2, 3])
+    converted = WeibullLogLik(ints).lower
+    assert converted.dtype == np.float64 and not np.shares_memory(converted, ints)
+    lower, upper = np.array([0.0, 1.0]), np.array([1.0, np.inf])
+    iv = WeibullLogLik(fg.IntervalData(lower, upper))
+    assert np.shares_memory(iv.lower, lower) and np.shares_memory(iv.upper, upper)
 
 
 def test_lower_and_upper_are_each_rows_bounds_and_read_only():
