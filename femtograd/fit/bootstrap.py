@@ -5,26 +5,63 @@ multinomial counts used as frequency weights (`gen.reweighted`), so censoring,
 intervals and truncation travel with their rows. Parametric: each replicate is
 `gen.simulate(params, rng)`, data of the same design drawn from the fitted model.
 Every refit starts at the original MLE and keeps the original fixed values.
+
+A replicate fails when its refit raises a numerical error (`ValueError`, which
+includes numpy's `LinAlgError`, or `ArithmeticError`, which includes
+`FloatingPointError`) or does not converge (any status but "converged", a
+boundary estimate included). Failed replicates are never dropped silently (as
+fitdistrplus' `bootdist` counts the non-converged ones): the result counts them
+(`failed`), lists each with its reason (`failures`), and a `BootstrapWarning`
+says how many there were, since the statistics then describe only the replicates
+that succeeded. When more than `max_failed` of them (a fraction) fail, or fewer
+than two succeed, the bootstrap raises `BootstrapError` instead. Any other
+exception (a `TypeError` in the user's log-likelihood, say) is a bug and propagates.
 """
 
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .covariance import user_stacklevel
 from .intervals import check_level
 
 KINDS = ("nonparametric", "parametric")
+REFIT_ERRORS = (ValueError, ArithmeticError)  # LinAlgError is a ValueError; FloatingPointError
+                                              # and ZeroDivisionError are ArithmeticErrors
+
+
+class BootstrapWarning(UserWarning):
+    """Some bootstrap replicates failed; the statistics use only those that succeeded."""
+
+
+class BootstrapError(RuntimeError):
+    """Too many bootstrap replicates failed; `.result` holds what was computed."""
+
+    def __init__(self, message, result):
+        super().__init__(message)
+        self.result = result
 
 
 @dataclass
 class BootstrapResult:
-    estimates: pd.DataFrame   # one row per successful replicate
+    estimates: pd.DataFrame   # one row per successful replicate, indexed by replicate number
     kind: str
-    n: int
-    failed: int               # replicates whose refit did not converge (left out)
+    n: int                    # replicates drawn
+    failures: pd.DataFrame    # one row per failed replicate: columns status, message
     fit: object
+
+    @property
+    def failed(self):
+        """Number of replicates whose refit raised or did not converge (left out)."""
+        return len(self.failures)
+
+    @property
+    def succeeded(self):
+        """Number of replicates the statistics are computed from."""
+        return len(self.estimates)
 
     @property
     def se(self):
@@ -42,13 +79,28 @@ class BootstrapResult:
         q.columns = ["lower", "upper"]
         return q
 
+    def failure_summary(self):
+        """The failures in a sentence: how many of how many, and why (most common first)."""
+        counts = Counter(self.failures["status"])
+        reasons = ", ".join(f"{k} {s}" for s, k in counts.most_common())
+        return (f"{self.failed} of {self.n} bootstrap replicates failed ({reasons}); "
+                f"the estimates, SE and intervals use the {self.succeeded} that succeeded")
 
-def bootstrap(fit, n=200, kind="nonparametric", seed=None):
+    def __repr__(self):
+        return (f"<BootstrapResult {self.kind}: {self.n} replicates, {self.succeeded} used, "
+                f"{self.failed} failed>")
+
+
+def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5):
     from ..mle import fit_mle  # the fitting layer: fit_mle lives beside this package
     if kind not in KINDS:
         raise ValueError(f"unknown bootstrap kind {kind!r}; use one of {list(KINDS)}")
     if int(n) != n or n < 2:
         raise ValueError(f"n must be an integer of at least 2; got {n}")
+    if not 0 <= max_failed <= 1:
+        raise ValueError(f"max_failed is a fraction of the replicates, between 0 and 1; "
+                         f"got {max_failed}")
+    n = int(n)
     rng = np.random.default_rng(seed)
     gen = fit.model
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
@@ -64,10 +116,10 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None):
     else:
         w = np.asarray(gen.weights, dtype=float)
         total = int(round(w.sum()))
-    rows, failed = [], 0
+    rows, used, failures = [], [], []
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for _ in range(int(n)):
+        warnings.simplefilter("ignore")  # each refit's own warnings: the failures are recorded
+        for b in range(n):
             # drawing the resample is not allowed to fail: a design it cannot handle
             # (e.g. simulating interval-censored rows) is the caller's error, raised at once
             if gen is None:
@@ -85,15 +137,26 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None):
                 else:
                     refit = fit_mle(model, start=start, fixed=fit.fixed, method=fit.method,
                                     **options)
-            except ValueError:
-                failed += 1
+            except REFIT_ERRORS as err:
+                failures.append((b, type(err).__name__, str(err)))
                 continue
             if refit.converged:
                 rows.append(refit.mle)
+                used.append(b)
             else:
-                failed += 1
-    if failed:
-        warnings.warn(f"{failed} of {n} bootstrap refits failed or did not converge and are "
-                      "left out", UserWarning, stacklevel=3)
-    est = pd.DataFrame(rows, columns=list(fit.param_names))
-    return BootstrapResult(est, kind, int(n), failed, fit)
+                failures.append((b, refit.status, refit.message))
+    est = pd.DataFrame(rows, columns=list(fit.param_names),
+                       index=pd.Index(used, dtype=int, name="replicate"))
+    failed = pd.DataFrame([f[1:] for f in failures], columns=["status", "message"],
+                          index=pd.Index([f[0] for f in failures], dtype=int, name="replicate"))
+    result = BootstrapResult(est, kind, n, failed, fit)
+    if result.failed:
+        summary = result.failure_summary()
+        if result.succeeded < 2 or result.failed > max_failed * n:
+            why = (f"more than max_failed={max_failed:g} of them" if result.succeeded >= 2
+                   else "at least 2 must succeed")
+            b, status, message = failures[0]
+            raise BootstrapError(f"{summary}: too many to trust ({why}); the first, replicate "
+                                 f"{b}: {status}: {message}", result)
+        warnings.warn(summary, BootstrapWarning, stacklevel=user_stacklevel())
+    return result

@@ -170,10 +170,15 @@ class MLEFit:
         from .delta import delta_method
         return delta_method(self, fn, level)
 
-    def bootstrap(self, n=200, kind="nonparametric", seed=None):
-        """Refit on `n` resamples; percentile intervals from `.confint()`."""
+    def bootstrap(self, n=200, kind="nonparametric", seed=None, max_failed=0.5):
+        """Refit on `n` resamples; percentile intervals from `.confint()`.
+
+        Replicates whose refit fails or does not converge are left out, counted
+        (`.failed`, `.failures`) and warned about (`BootstrapWarning`); when more than
+        `max_failed` of them (a fraction) fail, `BootstrapError` is raised instead.
+        """
         from .bootstrap import bootstrap
-        return bootstrap(self, n, kind, seed)
+        return bootstrap(self, n, kind, seed, max_failed)
 
     def diagnostics(self):
         from .diagnostics import diagnostics
