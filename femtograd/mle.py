@@ -22,6 +22,7 @@ from .fit.covariance import check_cov_type, user_stacklevel
 from .fit.result import ConvergenceWarning, MLEFit
 from .optim import OPTIMIZERS, GraphObjective, Tolerances, bfgs, gradient_ascent, newton
 from .fit.diagnostics import boundary_parameters
+from .optim.options import check_option
 from .optim.result import BOUNDARY, CONVERGED
 from .optim.stopping import tolerances
 from .optim.transforms import transform_for
@@ -58,6 +59,9 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
     if unused:
         raise TypeError(f"option(s) {unused} do not apply to method={method!r}; its options are "
                         f"{list(allowed)}")
+    for k, v in opt.items():  # range-checked before any work (the optimizers check again)
+        if k != "fallback":
+            check_option(k, v)
     spec = _model_spec(generator_or_function, data, censored, weights, truncation, constraints,
                        options)
     names, cons = spec["names"], spec["constraints"]
@@ -276,6 +280,7 @@ def _optimize(objective, values, method, opt):
         [t for t in tried if np.isfinite(t.loglik)] or tried
     best = max(good, key=lambda t: t.loglik if np.isfinite(t.loglik) else -math.inf)
     best.iterations = sum(t.iterations for t in tried)
+    best.evaluations = sum(t.evaluations for t in tried)
     if best is not result:
         best.message += " (after the first attempt stopped: " + result.message + ")"
     return best, objective

@@ -8,6 +8,8 @@ and a failed search restarts from the steepest-ascent direction once.
 import numpy as np
 
 from .linesearch import backtrack
+from .objective import Counted
+from .options import check_option
 from .newton import cap_step
 from .result import (CONVERGED, NON_FINITE, OptimResult, no_ascent, non_finite_start,
                      out_of_iterations, small_step)
@@ -15,12 +17,14 @@ from .stopping import Tolerances
 
 
 def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
-    """Maximize `objective` from `x0` by BFGS; an `OptimResult`."""
+    """Maximize `objective` from `x0` by BFGS; an `OptimResult` whose `evaluations` counts
+    every evaluation of the objective (failed line searches too)."""
     tol = tol or Tolerances(max_iter=500)
+    max_step = check_option("max_step", max_step)
+    objective = Counted(objective)
     x = np.asarray(x0, dtype=float).copy()
     n = len(x)
     f, g = objective.value_grad(x)
-    evals = 1
     if not np.isfinite(f):
         return non_finite_start(x, f, method)
     b = np.eye(n)  # approximates (−H)⁻¹
@@ -29,7 +33,7 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
     for it in range(1, tol.max_iter + 1):
         if tol.gradient_small(g, f):
             return OptimResult(x, f, g, it - 1, CONVERGED, "gradient norm below tolerance",
-                               method, evals, history)
+                               method, objective.calls, history)
         d = cap_step(b @ g, x, max_step)
         step = backtrack(objective.value, x, f, g, d)
         if step is None and not fresh:
@@ -37,15 +41,14 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
             d = cap_step(g, x, 1.0)
             step = backtrack(objective.value, x, f, g, d)
         if step is None:
-            return no_ascent(x, f, g, it - 1, tol.stalled(float(np.dot(g, d)), f), method, evals,
-                             history)
-        evals += step.evaluations
+            return no_ascent(x, f, g, it - 1, tol.stalled(float(np.dot(g, d)), f), method,
+                             objective.calls, history)
         x_new = step.x
         f_new, g_new = objective.value_grad(x_new)
-        evals += 1
         if not np.isfinite(f_new):
             return OptimResult(x, f, g, it, NON_FINITE,
-                               "gradient is not finite at the next point", method, evals, history)
+                               "gradient is not finite at the next point", method,
+                               objective.calls, history)
         s, y = x_new - x, g - g_new  # y: change in the gradient of −loglik
         sy = float(np.dot(s, y))
         if sy > 1e-12 * float(np.linalg.norm(s) * np.linalg.norm(y)):
@@ -58,5 +61,5 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
         f_old, x_old, x, f, g = f, x, x_new, f_new, g_new
         history.append(f)
         if tol.step_small(x - x_old, x, f - f_old, f):
-            return small_step(x, f, g, it, method, evals, history)
-    return out_of_iterations(x, f, g, tol.max_iter, method, evals, history)
+            return small_step(x, f, g, it, method, objective.calls, history)
+    return out_of_iterations(x, f, g, tol.max_iter, method, objective.calls, history)

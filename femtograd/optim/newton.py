@@ -10,6 +10,8 @@ uphill in −loglik: every accepted point passes the Armijo test.
 import numpy as np
 
 from .linesearch import backtrack
+from .objective import Counted
+from .options import check_option
 from .result import (CONVERGED, NON_FINITE, OptimResult, no_ascent, non_finite_start,
                      out_of_iterations, small_step)
 from .stopping import Tolerances, max_abs
@@ -74,11 +76,15 @@ def escape_saddle(objective, x, f, h):
 
 
 def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
-    """Maximize `objective` from `x0` by safeguarded Newton–Raphson; an `OptimResult`."""
+    """Maximize `objective` from `x0` by safeguarded Newton–Raphson; an `OptimResult`.
+
+    Its `evaluations` counts every evaluation of the objective: line-search trials (those
+    of a failed search too), saddle escapes and the derivatives at each accepted point."""
     tol = tol or Tolerances()
+    max_step = check_option("max_step", max_step)
+    objective = Counted(objective)
     x = np.asarray(x0, dtype=float).copy()
     f, g, h = objective.value_grad_hess(x)
-    evals = 1
     if not np.isfinite(f):
         return non_finite_start(x, f, method)
     history = [f]
@@ -87,7 +93,8 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
             x_new = escape_saddle(objective, x, f, h)
             if x_new is None:
                 return OptimResult(x, f, g, it - 1, CONVERGED,
-                                   "gradient norm below tolerance", method, evals, history)
+                                   "gradient norm below tolerance", method, objective.calls,
+                                   history)
             x = x_new  # a saddle point or a minimum: move off it and carry on
             f, g, h = objective.value_grad_hess(x)
             history.append(f)
@@ -99,24 +106,23 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
         if step is None and modified is False and tol.stalled(gain, f):
             return OptimResult(x, f, g, it - 1, CONVERGED,
                                "Newton decrement below rounding: no further increase possible",
-                               method, evals, history)
+                               method, objective.calls, history)
         if step is None:
             sd = cap_step(g, x, 1.0)
             step = backtrack(objective.value, x, f, g, sd)
         if step is None:
-            return no_ascent(x, f, g, it - 1, tol.stalled(gain, f), method, evals, history)
-        evals += step.evaluations
+            return no_ascent(x, f, g, it - 1, tol.stalled(gain, f), method, objective.calls,
+                             history)
         f_old, x_old = f, x
         x = step.x
         f, g, h = objective.value_grad_hess(x)
-        evals += 1
         if not np.isfinite(f):  # value finite but derivatives not: stop at the last good point
             x = x_old
             f, g, h = objective.value_grad_hess(x)
             return OptimResult(x, f, g, it, NON_FINITE,
-                               "derivatives are not finite at the next point", method, evals,
-                               history)
+                               "derivatives are not finite at the next point", method,
+                               objective.calls, history)
         history.append(f)
         if tol.step_small(x - x_old, x, f - f_old, f):
-            return small_step(x, f, g, it, method, evals, history)
-    return out_of_iterations(x, f, g, tol.max_iter, method, evals, history)
+            return small_step(x, f, g, it, method, objective.calls, history)
+    return out_of_iterations(x, f, g, tol.max_iter, method, objective.calls, history)

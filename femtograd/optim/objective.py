@@ -50,6 +50,30 @@ class FunctionObjective:
         return (f, g, h) if np.all(np.isfinite(h)) else (NEG_INF, None, None)
 
 
+class Counted:
+    """An objective that counts the evaluations made through it (`calls`): each value,
+    value-and-gradient or value-gradient-Hessian is one. The optimizers report this count
+    as `evaluations`, so every evaluation they make (line-search trials, failed searches,
+    saddle escapes) is in it."""
+
+    __slots__ = ("objective", "calls")
+
+    def __init__(self, objective):
+        self.objective, self.calls = objective, 0
+
+    def value(self, x):
+        self.calls += 1
+        return self.objective.value(x)
+
+    def value_grad(self, x):
+        self.calls += 1
+        return self.objective.value_grad(x)
+
+    def value_grad_hess(self, x):
+        self.calls += 1
+        return self.objective.value_grad_hess(x)
+
+
 class GraphObjective:
     """A log-likelihood graph `ll` over scalar leaves, one per parameter (natural scale).
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .options import check_option
+
 
 @dataclass
 class Tolerances:
@@ -13,12 +15,18 @@ class Tolerances:
     - gradient: max |g| ≤ gtol·max(1, |loglik|) (scale-free: log-likelihoods grow with n);
     - step and change: max |Δx| ≤ xtol·(1 + max |x|) and |Δloglik| ≤ ftol·(1 + |loglik|), both;
     - at most max_iter iterations.
+
+    Each is range-checked when the tolerances are made (`options.check_option`).
     """
 
     gtol: float = 1e-9
     xtol: float = 1e-10
     ftol: float = 1e-13
     max_iter: int = 200
+
+    def __post_init__(self):
+        for name in ("gtol", "xtol", "ftol", "max_iter"):
+            setattr(self, name, check_option(name, getattr(self, name)))
 
     def gradient_small(self, g, f):
         return max_abs(g) <= self.gtol * max(1.0, abs(f))
