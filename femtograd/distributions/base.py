@@ -22,9 +22,12 @@ femtograd ops:
 Rows fall into kinds once, in the constructor: exact, right-censored (log S),
 left-censored (log F), interval-censored (log(F(u) − F(l))), and rows known
 only to lie somewhere in the support (they contribute 0). Plain exact data (no
-censoring, no IntervalData), the common case, cost one copy and two reductions
-to bind: the data's extent validates them (per-row masks run only to name an
-offending row), and they form one group holding the data themselves. With truncation
+censoring, no IntervalData), the common case, are read where they lie (not
+copied: see `interval.as_column`) and validated by their extent, the min and the
+max (per-row masks run only to name an offending row); when the support is
+unbounded above and the family reduces the rows, a +inf row shows in the
+sufficient statistics, so the max is not taken. They form one group holding the
+data themselves. With truncation
 (a, b), every interval is first clipped to [a, b] and each counted row
 contributes − log(F(b) − F(a)).
 """
@@ -111,17 +114,25 @@ def _read_only(arr):
     return view
 
 
-def _finite_extent(data, cls):
-    """(min, max) of the data, two reductions; the masks that name the first NaN or infinite
+def _finite_extent(data, cls, take_max=True):
+    """(min, max) of the data, two reductions; with `take_max=False` one, (min, inf), for a
+    caller that finds a +inf row another way. The masks that name the first NaN or infinite
     row run only when one is there."""
-    lo, hi = float(data.min()), float(data.max())  # NaN propagates through both
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        i = _first(np.isnan(data))
-        if i is not None:
-            raise ValueError(f"{cls}: data contain NaN at row {i}")
-        i = _first(np.isinf(data))
-        raise ValueError(f"{cls}: data contain an infinite value at row {i} ({data[i]})")
+    lo = float(data.min())  # NaN propagates through min and max
+    hi = float(data.max()) if take_max else INF
+    if not (np.isfinite(lo) and (np.isfinite(hi) or not take_max)):
+        _refuse_non_finite(data, cls)
     return lo, hi
+
+
+def _refuse_non_finite(data, cls):
+    """Raise naming the first NaN or infinite row, if the data have one."""
+    i = _first(np.isnan(data))
+    if i is not None:
+        raise ValueError(f"{cls}: data contain NaN at row {i}")
+    i = _first(np.isinf(data))
+    if i is not None:
+        raise ValueError(f"{cls}: data contain an infinite value at row {i} ({data[i]})")
 
 
 class LogLikGenerator:
@@ -146,14 +157,18 @@ class LogLikGenerator:
                 raise TypeError(f"{cls}: give censoring either as censored= or as IntervalData, "
                                 "not both")
             lower, upper = x.lower, x.upper
-            extent = None
+            extent, by_stats = None, False
         else:
             if isinstance(x, Value):
                 x = x.data
             data = as_column(x, f"{cls} data")
             if data.size == 0:
                 raise ValueError(f"{cls}: empty data (no observations)")
-            extent = _finite_extent(data, cls)
+            # a +inf row makes a sufficient statistic infinite: when the support is unbounded
+            # above and every row is reduced, the statistics find it and the max is not taken
+            by_stats = (censored is None and truncation is None and not self.discrete
+                        and self.support[1] == INF and self._reduces())
+            extent = _finite_extent(data, cls, take_max=not by_stats)
             if censored is None:
                 lower = upper = data  # every row exact: one array, `upper is lower`
             else:
@@ -174,13 +189,36 @@ class LogLikGenerator:
         extent = extent if upper is lower else None
         self._check_support(lower, upper, extent)
         self._classify(lower, upper, extent)
+        if by_stats:  # a +inf row turns into inf/NaN statistics quietly, then is named
+            with np.errstate(invalid="ignore", over="ignore"):
+                self._stats = self._statistics()
+            self._check_statistics(lower)
+        else:
+            self._stats = self._statistics()
+
+    def _statistics(self):
+        """The sufficient statistics of the rows the family reduces, or None."""
         exact, right = self._groups["exact"], self._groups["right"]
-        self._stats = None
         if right is not None and self.reduces_right:
             ex = exact if exact is not None else _NO_ROWS
-            self._stats = self._reduce(ex.x, ex.w, right.x, right.w)
-        elif exact is not None:
-            self._stats = self._reduce(exact.x, exact.w, None, None)
+            return self._reduce(ex.x, ex.w, right.x, right.w)
+        if exact is not None:
+            return self._reduce(exact.x, exact.w, None, None)
+        return None
+
+    def _check_statistics(self, data):
+        """Statistics that stand in for the max: a NaN or infinite one names the data's first
+        +inf row, or, with none, reports the overflow (no finite log-likelihood exists)."""
+        items = self._stats if isinstance(self._stats, tuple) else (self._stats,)
+        scalars = [s for s in items if isinstance(s, (int, float, np.number))]
+        finite = np.isfinite(scalars)
+        if scalars and finite.all():
+            return
+        cls = type(self).__name__
+        _refuse_non_finite(data, cls)  # no statistics to tell (no weight): the masks do
+        if not finite.all():
+            raise ValueError(f"{cls}: the data's sufficient statistics overflow (values too "
+                             "large in magnitude for float64); rescale the data")
 
     def _init_options(self, **options):
         if options:
@@ -592,6 +630,10 @@ class LogLikGenerator:
     def _reduce(self, x, w, cx, cw):
         """Sufficient statistics of the exact rows (and right-censored ones); None if none."""
         return None
+
+    def _reduces(self):
+        """Does the family reduce its exact rows to sufficient statistics?"""
+        return type(self)._reduce is not LogLikGenerator._reduce
 
     def _loglik_reduced(self, stats, *p):
         raise NotImplementedError

@@ -1,11 +1,15 @@
 """Bad input raises ValueError or TypeError naming the problem and the first offending row."""
 
+import warnings
+
 import numpy as np
 import pytest
 
 import femtograd as fg
 from femtograd.distributions import (BernoulliLogLik, BinomialLogLik, ExpLogLik, NormalLogLik,
                                      PoissonLogLik, StudentTLogLik, WeibullLogLik)
+
+from ._cases import CONTINUOUS, ids
 
 
 def test_empty_data_are_refused():
@@ -169,3 +173,28 @@ def test_interval_bounds_are_validated_like_any_data_column():
         fg.IntervalData([[1.0, 2.0], [3.0]], [2.0, 4.0])
     with pytest.raises(TypeError, match="IntervalData upper must be numeric; got a string"):
         fg.IntervalData([1.0], "2.0")
+
+
+@pytest.mark.parametrize("case", CONTINUOUS, ids=ids(CONTINUOUS))
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "zero-weight row"])
+def test_a_positive_infinite_row_is_refused_by_every_continuous_family(case, weighted):
+    """Families that reduce their rows find +inf in the sufficient statistics instead of a
+    max: the message and row are the same either way, and nothing warns on the way."""
+    x = np.asarray(case.draw(np.random.default_rng(3), 8), dtype=float)
+    x[5] = np.inf
+    weights = np.where(np.arange(8) == 5, 0.0, 1.0) if weighted else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"infinite value at row 5 \(inf\)"):
+            case.make(x, weights=weights)
+
+
+def test_statistics_that_overflow_are_reported_not_fitted():
+    with pytest.raises(ValueError, match="sufficient statistics overflow"):
+        ExpLogLik([1e308, 1e308])
+    assert ExpLogLik([1e307, 1e307]).nobs == 2  # large but summable: accepted
+
+
+def test_rows_that_carry_no_weight_are_still_checked_for_infinity():
+    with pytest.raises(ValueError, match=r"infinite value at row 1 \(inf\)"):
+        NormalLogLik([1.0, np.inf], weights=[0.0, 0.0])
