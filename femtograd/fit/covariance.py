@@ -170,7 +170,7 @@ def covariance(fit, kind):
                 if edge else None)
     if kind == "observed":
         return safe_inverse(info, names, why=why)
-    scores, w = score_contributions(fit)
+    scores, w = fit._row_scores  # score_contributions(fit), computed once per fit
     meat = (scores * w[:, None]).T @ scores
     if kind == "opg":
         return safe_inverse(meat, names, "outer product of the scores")

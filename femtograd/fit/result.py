@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 import pandas as pd
 
-from .covariance import check_cov_type, covariance
+from .covariance import check_cov_type, covariance, score_contributions
 
 
 class ConvergenceWarning(UserWarning):
@@ -55,6 +55,7 @@ class MLEFit:
         self.objective = objective
         self.cov_type = check_cov_type(cov_type)
         self._refit_options = dict(refit_options or {})
+        self._shared = {}  # what depends only on the MLE, shared with every with_cov view
 
     # -- what the optimizer found ---------------------------------------------------------
     @property
@@ -129,6 +130,17 @@ class MLEFit:
         se = np.zeros(len(self.param_names))
         se[self.free] = np.sqrt(np.diag(self._cov_free))
         return pd.Series(se, index=names_index(self.param_names), name="se")
+
+    @property
+    def _row_scores(self):
+        """Per-row scores (n, free) and the row weights (n,) at the MLE, for the OPG and
+        sandwich covariances: the per-row score graph is built and run once, on first
+        request, and the result is shared with every `with_cov` view of this fit."""
+        if "row_scores" not in self._shared:
+            scores, weights = score_contributions(self)
+            scores.flags.writeable = False
+            self._shared["row_scores"] = scores, weights
+        return self._shared["row_scores"]
 
     def covariance(self, kind="observed"):
         """The covariance of the given kind ("observed", "opg", "sandwich") as a DataFrame."""

@@ -131,3 +131,52 @@ def test_the_plain_float_inverse_leaves_every_doubtful_matrix_to_the_general_pat
                  [[-1.0, 0.0], [0.0, 1.0]], [[1.0, 2.0], [2.0, 1.0]]):
         assert _small_inverse(np.array(info)) is None
     assert _small_inverse(np.eye(3)) is None
+
+
+def counting_contributions(gen):
+    """Make the bound generator count the calls of its per-row graph builder."""
+    calls = []
+    build = gen.contributions
+
+    def contributions(*params):
+        calls.append(1)
+        return build(*params)
+    gen.contributions = contributions
+    return calls
+
+
+def test_the_per_row_score_graph_is_built_once_per_fit_and_shared_by_its_views(normal_data):
+    from femtograd.fit.covariance import score_contributions
+    gen = NormalLogLik(normal_data, weights=np.arange(1.0, 101.0) % 3 + 1)
+    calls = counting_contributions(gen)
+    fit = fg.fit_mle(gen)
+    assert calls == []                                  # lazily: nothing until asked
+    first = {k: fit.covariance(k).to_numpy() for k in ("opg", "sandwich")}
+    again = [fit.covariance("opg"), fit.with_cov("sandwich").cov, fit.with_cov("opg").se,
+             fit.with_cov("sandwich").with_cov("opg").cov, fit.covariance("sandwich")]
+    assert len(calls) == 1                              # one graph for every request and view
+    np.testing.assert_array_equal(again[0], first["opg"])      # identical, not just close
+    np.testing.assert_array_equal(again[1], first["sandwich"])
+    np.testing.assert_array_equal(again[4], first["sandwich"])
+    # the cached scores are what a fresh computation gives, and cannot be altered in place
+    scores, w = score_contributions(fit)
+    cached, cached_w = fit._row_scores
+    np.testing.assert_array_equal(cached, scores)
+    np.testing.assert_array_equal(cached_w, w)
+    with pytest.raises(ValueError, match="read-only"):
+        cached[0, 0] = 0.0
+    fresh = fg.fit_mle(NormalLogLik, normal_data, weights=np.arange(1.0, 101.0) % 3 + 1)
+    np.testing.assert_allclose(first["opg"], fresh.covariance("opg"), rtol=1e-12)
+    np.testing.assert_allclose(first["sandwich"], fresh.covariance("sandwich"), rtol=1e-12)
+    np.testing.assert_allclose(first["opg"], np.linalg.inv((scores * w[:, None]).T @ scores),
+                               rtol=1e-12)
+
+
+def test_a_fit_made_with_a_robust_covariance_builds_the_score_graph_once(normal_data):
+    gen = NormalLogLik(normal_data)
+    calls = counting_contributions(gen)
+    fit = fg.fit_mle(gen, cov_type="sandwich")
+    se = fit.se.copy()
+    fit.covariance("opg"), fit.with_cov("observed").with_cov("sandwich").se
+    assert len(calls) == 1
+    np.testing.assert_array_equal(fit.with_cov("observed").with_cov("sandwich").se, se)
