@@ -1,11 +1,13 @@
 """Confidence intervals: Wald (natural or log scale) and profile likelihood.
 
 A profile interval holds one parameter at a value, re-optimizes the others
-(warm-started Newton on the fit's own graph), and finds by root-finding where
-2·(loglik_max − profile) crosses the chi-square(1) quantile. With one free
+(Newton on the fit's own graph, warm-started from the nearest point profiled
+before), and finds by root-finding where 2·(loglik_max − profile) crosses the
+chi-square(1) quantile. With one free
 parameter the profile is the log-likelihood itself: the exact LR interval.
 """
 
+import bisect
 import math
 import warnings
 
@@ -41,7 +43,7 @@ def confint(fit, level=0.95, method="wald", scale="natural"):
             rows.append(wald_interval(fit.mle[i], fit.se.iloc[i], level,
                                       scale == "log" and fit.constraints[i] == "positive"))
         else:
-            rows.append(Profiler(fit, i).interval(level))
+            rows.append(fit._profiler(i).interval(level))
     return pd.DataFrame(rows, index=names_index(fit.param_names), columns=["lower", "upper"])
 
 
@@ -55,7 +57,15 @@ def wald_interval(estimate, se, level=0.95, log_scale=False):
 
 
 class Profiler:
-    """The profile log-likelihood of parameter `index` of a fit, on the fit's own graph."""
+    """The profile log-likelihood of parameter `index` of a fit, on the fit's own graph.
+
+    Each profile point is warm-started: the other parameters start from their
+    estimates at the nearest value profiled so far (for a grid walked outward from
+    the MLE, the previous point; the MLE itself before any), not from the MLE every
+    time. A fit keeps one profiler per parameter (`MLEFit._profiler`), so the
+    points of `profile_loglik`, profile intervals and `plot_profile` all warm-start
+    one another. A warm start that does not converge is retried from the MLE.
+    """
 
     def __init__(self, fit, index):
         self.fit = fit
@@ -63,7 +73,8 @@ class Profiler:
         self.others = [j for j in fit.free if j != index]
         self.objective = fit.objective.with_free(self.others, transform=True)
         self.transform = transform_for(fit.constraints[index])
-        self._warm = {}  # natural value -> unconstrained start of the others
+        self._values = []  # natural values profiled so far (converged ones), sorted
+        self._starts = []  # the others' natural estimates at each of them
         self.tol = Tolerances(max_iter=100)
 
     def loglik(self, value):
@@ -76,21 +87,42 @@ class Profiler:
         natural[i] = value
         if not self.others:
             return self.objective.evaluate(natural, order=0)[0]
-        start = self._nearest_start(value)
-        natural[self.others] = start
-        self.objective.set_natural(natural)
-        x0 = self.objective.unconstrained()
-        res = newton(self.objective, x0, self.tol)
+        cold = fit.mle[self.others]
+        warm = self.warm_start(value)
+        res = self._maximize(natural, cold if warm is None else warm)
+        if warm is not None and not res.converged:
+            again = self._maximize(natural, cold)
+            if again.converged or again.loglik > res.loglik:
+                res = again
         if not math.isfinite(res.loglik):
             return -math.inf
-        self._warm[value] = self.objective.natural(res.x)
+        at = self.objective.natural(res.x) if res.converged else None
+        if at is not None:
+            self._remember(value, np.asarray(at)[self.others])
         return res.loglik
 
-    def _nearest_start(self, value):
-        if not self._warm:
-            return self.fit.mle[self.others]
-        near = min(self._warm, key=lambda v: abs(v - value))
-        return np.asarray(self._warm[near])[self.others]
+    def warm_start(self, value):
+        """The others' estimates at the profiled value nearest `value` (None before any)."""
+        k = bisect.bisect_left(self._values, value)
+        near = [j for j in (k - 1, k) if 0 <= j < len(self._values)]
+        if not near:
+            return None
+        j = min(near, key=lambda j: abs(self._values[j] - value))
+        return self._starts[j]
+
+    def _maximize(self, natural, start):
+        natural = natural.copy()
+        natural[self.others] = start
+        self.objective.set_natural(natural)
+        return newton(self.objective, self.objective.unconstrained(), self.tol)
+
+    def _remember(self, value, others):
+        k = bisect.bisect_left(self._values, value)
+        if k < len(self._values) and self._values[k] == value:
+            self._starts[k] = others
+        else:
+            self._values.insert(k, value)
+            self._starts.insert(k, others)
 
     def interval(self, level=0.95):
         return self.bound(level, -1), self.bound(level, +1)

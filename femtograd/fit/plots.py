@@ -93,7 +93,11 @@ def plot_profile(fit, param, level=0.95, ax=None, points=41):
     if fit.constraints[names.index(param)] == "positive":
         grid = grid[grid > 0]
     grid = np.union1d(grid, [estimate])
-    curve = np.array([fit.profile_loglik(param, v) for v in grid], dtype=float)
+    # walk outward from the MLE, so that each point warm-starts from its neighbour
+    centre = int(np.searchsorted(grid, estimate))
+    curve = np.empty(grid.size)
+    for k in [*range(centre, grid.size), *range(centre - 1, -1, -1)]:
+        curve[k] = fit.profile_loglik(param, grid[k])
     cut = fit.loglik - stats.chi2.ppf(level, 1) / 2
     ax = _axes(ax)
     ax.plot(grid, curve, color="C0", label="profile log-likelihood")

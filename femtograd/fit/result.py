@@ -153,7 +153,7 @@ class MLEFit:
             return self
         other = copy.copy(self)
         other.__dict__ = {k: v for k, v in self.__dict__.items()
-                          if k not in ("_cov_free", "cov", "se")}
+                          if k not in ("_cov_free", "cov", "se", "_profilers")}
         other.cov_type = kind
         return other
 
@@ -170,8 +170,19 @@ class MLEFit:
 
     def profile_loglik(self, name, value):
         """Maximum of the log-likelihood over the other parameters with `name` held at `value`."""
+        return self._profiler(self.param_names.index(self._check_name(name))).loglik(value)
+
+    def _profiler(self, index):
+        """The profiler of parameter `index`, made once per fit: its points warm-start
+        one another (profile_loglik, profile intervals, plot_profile)."""
         from .intervals import Profiler
-        return Profiler(self, self.param_names.index(self._check_name(name))).loglik(value)
+        if index not in self._profilers:
+            self._profilers[index] = Profiler(self, index)
+        return self._profilers[index]
+
+    @cached_property
+    def _profilers(self):
+        return {}
 
     def summary(self, level=0.95):
         from .summary import Summary

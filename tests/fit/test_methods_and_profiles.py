@@ -62,3 +62,91 @@ def test_profile_loglik_of_an_unknown_parameter_lists_the_valid_ones(normal_data
                      constraints={"sigma": "positive"})
     with pytest.raises(ValueError, match=r"unknown parameter 'tau'.*\['mu', 'sigma'\]"):
         fit.profile_loglik("tau", 1.0)
+
+
+# -- warm starts: each profile point starts from the previous point's nuisance estimates ------
+
+def _profile_families():
+    rng = np.random.default_rng(12)
+    return {
+        "weibull": (WeibullLogLik, stats.weibull_min.rvs(1.6, scale=4, size=80, random_state=rng)),
+        "gamma": (REGISTRY["gamma"], rng.gamma(2.5, 1 / 0.7, 80)),
+        "studentt": (REGISTRY["studentt"], 1.0 + 2.0 * rng.standard_t(4.0, 300)),
+    }
+
+
+@pytest.fixture
+def recorded_newton(monkeypatch):
+    """Every Newton run of the profiler: (start, result)."""
+    from femtograd.fit import intervals
+    runs = []
+
+    def newton(objective, x0, *args, **kwargs):
+        res = real(objective, x0, *args, **kwargs)
+        runs.append((np.array(x0, dtype=float), res))
+        return res
+    real = intervals.newton
+    monkeypatch.setattr(intervals, "newton", newton)
+    return runs
+
+
+def outward_grid(fit, name, points=9):
+    """`points` values each side of the MLE, out to beyond the 95% Wald interval."""
+    est, se = float(fit.params[name]), float(fit.se[name])
+    lo = max(est - 2.5 * se, est / 3) if fit.constraints[fit.param_names.index(name)] == \
+        "positive" else est - 2.5 * se
+    return [est, *np.linspace(est, est + 2.5 * se, points + 1)[1:],
+            *np.linspace(est, lo, points + 1)[1:]]
+
+
+@pytest.mark.parametrize("family", ["weibull", "gamma", "studentt"])
+def test_profile_points_warm_start_from_the_previous_point_and_agree_with_cold_starts(
+        family, recorded_newton):
+    from femtograd.fit.intervals import Profiler
+    generator, x = _profile_families()[family]
+    fit = fg.fit_mle(generator, x)
+    assert fit.converged and fit.df in (2, 3)
+    for name in fit.param_names:
+        grid = outward_grid(fit, name)
+        recorded_newton.clear()
+        warm = [fit.profile_loglik(name, v) for v in grid]
+        warm_runs = list(recorded_newton)
+        assert len(warm_runs) == len(grid) and all(r.converged for _, r in warm_runs)
+        # the walk up starts from the MLE, then each point from the one before it; the walk
+        # down starts again from the MLE's point (its nearest), then from the one before it
+        up = len(grid) // 2 + 1
+        for k in [*range(1, up), *range(up, len(grid))]:
+            prev = 0 if k == up else k - 1
+            np.testing.assert_allclose(warm_runs[k][0], warm_runs[prev][1].x, rtol=1e-12,
+                                       atol=1e-12, err_msg=f"{name} point {k}")
+        # the same profile from cold starts (a fresh profiler per point starts at the MLE)
+        recorded_newton.clear()
+        i = fit.param_names.index(name)
+        cold_profilers = [Profiler(fit, i) for _ in grid]
+        cold = [p.loglik(v) for p, v in zip(cold_profilers, grid)]
+        cold_runs = list(recorded_newton)
+        np.testing.assert_allclose(warm, cold, rtol=1e-11, atol=1e-9, err_msg=name)
+        warm_profiler = fit._profiler(i)
+        for p, v in zip(cold_profilers, grid):
+            np.testing.assert_allclose(warm_profiler.warm_start(v), p.warm_start(v),
+                                       rtol=1e-6, err_msg=f"nuisance of {name} at {v}")
+        assert sum(r.iterations for _, r in warm_runs) < sum(r.iterations for _, r in cold_runs)
+
+
+def test_profile_intervals_and_profile_loglik_share_one_warm_profiler(recorded_newton):
+    generator, x = _profile_families()["studentt"]
+    fit = fg.fit_mle(generator, x)
+    ci = fit.confint(method="profile")
+    profiler = fit._profiler(fit.param_names.index("df"))
+    assert fit._profiler(fit.param_names.index("df")) is profiler
+    recorded_newton.clear()
+    upper = ci.loc["df", "upper"]
+    assert fit.profile_loglik("df", upper) == pytest.approx(
+        fit.loglik - stats.chi2.ppf(0.95, 1) / 2, abs=1e-8)
+    # the interval search profiled points next to the bound: the start is theirs, not the MLE's
+    start = recorded_newton[0][0]
+    assert not np.allclose(start, fit.objective.with_free(profiler.others).unconstrained(
+        fit.mle), rtol=1e-3)
+    assert recorded_newton[0][1].iterations <= 2
+    # a view with another covariance has its own profilers (their step uses its SE)
+    assert fit.with_cov("sandwich")._profiler(0) is not fit._profiler(0)
