@@ -243,6 +243,11 @@ class Plan:
         self.nodes = nodes
         self._ran_at = last if all(n._fresh_at >= last for n in nodes) else -1
 
+    @property
+    def current(self):
+        """True when no leaf has moved since the last run (or since the nodes were built)."""
+        return self._ran_at == CLOCK.last
+
     def run(self):
         last = CLOCK.last
         if self._ran_at != last:

@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from ..core import Plan, Value
+from ..core.value import CLOCK
 from ..core.derivatives import derivative_nodes
 from .transforms import transform_for
 
@@ -91,9 +92,8 @@ class GraphObjective:
         self.ll = ll
         self.leaves = list(leaves)
         self.transforms = [transform_for(c) for c in constraints]
-        # fresh: highest derivative order whose nodes are up to date with the leaves
-        # (the graph is built at the current leaf values, so its value is fresh)
-        self._shared = {"grads": None, "hess": None, "orders": None, "plans": {}, "fresh": 0}
+        # last: (CLOCK.last, order, (f, g, h)) of the latest evaluation, see `_read`
+        self._shared = {"grads": None, "hess": None, "orders": None, "plans": {}, "last": None}
         self._set_free(range(len(self.leaves)) if free is None else free, transform)
 
     def _set_free(self, free, transform):
@@ -127,20 +127,15 @@ class GraphObjective:
         """Gradient and Hessian nodes, both at once (every fit needs the Hessian for its
         standard errors), replayed when a graph of this structure was seen before."""
         s = self._shared
-        self._refresh(0)  # new nodes are computed from their inputs' data: refresh first
-        s["grads"], s["hess"], s["orders"] = derivative_nodes(self.ll, self.leaves)
-        s["fresh"] = max(s["fresh"], 2)
-
-    def _refresh(self, order):
-        """Bring the nodes up to `order` up to date with the leaves (only if they moved)."""
-        if self._shared["fresh"] < order:
-            with np.errstate(all="ignore"):
-                self._run(order)
+        with np.errstate(all="ignore"):  # nodes are computed as they are built
+            s["grads"], s["hess"], s["orders"] = derivative_nodes(self.ll, self.leaves)
 
     def _run(self, order):
-        self._plan(order).run()
-        if self._shared["fresh"] < order:
-            self._shared["fresh"] = order
+        """Bring the nodes up to derivative `order` up to date with the leaves."""
+        plan = self._plan(order)
+        if not plan.current:
+            with np.errstate(all="ignore"):
+                plan.run()
 
     def _plan(self, order):
         """The nodes up to derivative `order` (the orders come with the derivative nodes)."""
@@ -165,7 +160,6 @@ class GraphObjective:
             v = float(v)
             if leaf._data != v:
                 leaf.data = v
-                self._shared["fresh"] = -1
 
     def natural(self, x):
         """Full natural-scale parameter vector for optimizer point x (None if outside)."""
@@ -185,28 +179,34 @@ class GraphObjective:
         return np.array([t.to_unconstrained(float(natural[i]))
                          for i, t in zip(self.free, self._free_transforms)])
 
-    def _at(self, natural, order):
-        """The log-likelihood at natural-scale values, with the derivative nodes up to `order`
-        brought up to date there."""
+    def _read(self, natural, order):
+        """(f, g, h) at natural-scale values, in plain floats: the log-likelihood, and up to
+        derivative `order` the gradient and the Hessian rows over ALL parameters (None
+        beyond). The latest is remembered until a leaf moves (any move advances the clock),
+        so asking again where the optimizer stopped reads its last evaluation back."""
         self.set_natural(natural)
-        with np.errstate(all="ignore"):
-            self._run(order)
-        return float(self.ll._data)
+        last = self._shared["last"]
+        if last is not None and last[0] == CLOCK.last and last[1] >= order:
+            return last[2]
+        self._run(order)
+        f = float(self.ll._data)
+        g = [float(n._data) for n in self.grads] if order >= 1 else None
+        h = [[float(n._data) for n in row] for row in self.hess] if order >= 2 else None
+        self._shared["last"] = (CLOCK.last, order, (f, g, h))
+        return f, g, h
 
     def evaluate(self, natural, order=2):
         """Log-likelihood, gradient (p,) and Hessian (p, p) over ALL parameters, natural scale."""
-        f = self._at(natural, order)
-        g = np.array([float(n._data) for n in self.grads]) if order >= 1 else None
-        h = (np.array([[float(n._data) for n in row] for row in self.hess])
-             if order >= 2 else None)
-        return f, g, h
+        f, g, h = self._read(natural, order)
+        return (f, None if g is None or order < 1 else np.array(g),
+                None if h is None or order < 2 else np.array(h))
 
     # -- the optimizer's view ------------------------------------------------------------
     def value(self, x):
         p = self.natural(x)
         if p is None:
             return NEG_INF
-        f = self._at(p, 0)
+        f = self._read(p, 0)[0]
         return f if math.isfinite(f) else NEG_INF
 
     def value_grad(self, x):
@@ -220,11 +220,11 @@ class GraphObjective:
         p = self.natural(x)
         if p is None:
             return NEG_INF, None, None
-        f = self._at(p, order)
+        f, g_all, h_all = self._read(p, order)
         if not math.isfinite(f):
             return NEG_INF, None, None
-        free, grads = self.free, self.grads
-        gn = [float(grads[i]._data) for i in free]
+        free = self.free
+        gn = [g_all[i] for i in free]
         if not all(map(math.isfinite, gn)):
             return NEG_INF, None, None
         m = len(free)
@@ -239,12 +239,11 @@ class GraphObjective:
             g = gn
         if order < 2:
             return f, np.array(g), None
-        rows = self.hess
         h = [[0.0] * m for _ in range(m)]
         for a, i in enumerate(free):
-            row = rows[i]
+            row = h_all[i]
             for b in range(a, m):
-                v = float(row[free[b]]._data)
+                v = row[free[b]]
                 if self.transform:
                     v *= d1[a] * d1[b]
                     if a == b:

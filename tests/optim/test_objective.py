@@ -74,3 +74,46 @@ def test_a_point_outside_the_support_is_minus_infinity_not_an_error():
     obj = GraphObjective(fg.log(rate) * 3 - rate * 2.0, [rate], ["positive"], transform=False)
     assert obj.value(np.array([-1.0])) == -math.inf
     assert obj.value_grad_hess(np.array([-1.0]))[0] == -math.inf
+
+
+# -- the last evaluation, read back --------------------------------------------------------
+def _fresh_evaluate(natural, order=2):
+    """f, g, h at natural-scale values from a graph built there and never moved."""
+    a, b = fg.val(natural[0]), fg.val(natural[1])
+    return GraphObjective(gamma_like(a, b), [a, b], ["positive", "positive"]).evaluate(
+        natural, order)
+
+
+def _assert_equal(got, expected):
+    assert got[0] == expected[0]
+    for x, y in zip(got[1:], expected[1:]):
+        assert (x is None and y is None) or np.array_equal(x, y)
+
+
+def test_evaluate_where_newton_stopped_equals_a_fresh_graph_and_needs_no_graph_work():
+    a, b = fg.val(1.5), fg.val(0.8)
+    obj = GraphObjective(gamma_like(a, b), [a, b], ["positive", "positive"])
+    res = fg.optim.newton(obj, np.zeros(2))
+    natural = obj.natural(res.x)
+    evaluations = [n.evaluations for n in obj._plan(2).nodes]
+    got = obj.evaluate(natural, 2)
+    assert [n.evaluations for n in obj._plan(2).nodes] == evaluations
+    _assert_equal(got, _fresh_evaluate(natural))
+    got[1][0] = got[2][0, 0] = 99.0  # the caller owns the arrays it gets
+    _assert_equal(obj.evaluate(natural, 2), _fresh_evaluate(natural))
+
+
+def test_a_read_back_is_never_stale_after_the_leaves_move():
+    a, b = fg.val(1.5), fg.val(0.8)
+    obj = GraphObjective(gamma_like(a, b), [a, b], ["positive", "positive"])
+    p = [1.5, 0.8]
+    _assert_equal(obj.evaluate(p, 2), _fresh_evaluate(p))
+    obj.value(np.log([2.0, 1.1]))  # a line-search trial elsewhere: value only
+    _assert_equal(obj.evaluate([2.0, 1.1], 2), _fresh_evaluate([2.0, 1.1]))  # order 0 is not 2
+    _assert_equal(obj.evaluate(p, 1), _fresh_evaluate(p, 1))
+    a.data = 3.0  # a leaf moved by hand, outside the objective
+    _assert_equal(obj.evaluate([3.0, 0.8], 2), _fresh_evaluate([3.0, 0.8]))
+    view = obj.with_free([1])  # a view shares the graph and what was read
+    f, g, h = view.value_grad_hess(np.log([0.8]))
+    _assert_equal(obj.evaluate([3.0, 0.8], 2), _fresh_evaluate([3.0, 0.8]))
+    assert obj.evaluate([3.0, 0.8], 0)[1:] == (None, None)
