@@ -14,7 +14,7 @@ from .objective import Counted
 from .options import check_option
 from .result import (CONVERGED, NON_FINITE, OptimResult, no_ascent, non_finite_start,
                      out_of_iterations, small_step)
-from .stopping import Tolerances, max_abs
+from .stopping import DEFAULT, max_abs
 
 
 def newton_direction(g, h):
@@ -80,7 +80,7 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
 
     Its `evaluations` counts every evaluation of the objective: line-search trials (those
     of a failed search too), saddle escapes and the derivatives at each accepted point."""
-    tol = tol or Tolerances()
+    tol = tol or DEFAULT
     max_step = check_option("max_step", max_step)
     objective = Counted(objective)
     x = np.asarray(x0, dtype=float).copy()

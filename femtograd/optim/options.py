@@ -9,8 +9,9 @@ import math
 import numbers
 
 
-def _number(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+def _number(value):  # (plain floats and ints first: Tolerances() is made every fit)
+    return type(value) in (float, int) or (isinstance(value, numbers.Real)
+                                           and not isinstance(value, bool))
 
 
 def _tolerance(value):
@@ -26,7 +27,8 @@ def _positive_finite(value):
 
 
 def _count(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
+    return (type(value) is int or (isinstance(value, numbers.Integral)
+                                   and not isinstance(value, bool))) and value >= 1
 
 
 _TOLERANCE = (_tolerance, float, "finite and >= 0")

@@ -8,7 +8,7 @@ import numpy as np
 from .options import check_option
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tolerances:
     """Convergence tolerances.
 
@@ -16,7 +16,8 @@ class Tolerances:
     - step and change: max |Δx| ≤ xtol·(1 + max |x|) and |Δloglik| ≤ ftol·(1 + |loglik|), both;
     - at most max_iter iterations.
 
-    Each is range-checked when the tolerances are made (`options.check_option`).
+    Each is range-checked when the tolerances are made (`options.check_option`); they
+    cannot change afterwards, so one instance serves any number of runs.
     """
 
     gtol: float = 1e-9
@@ -26,7 +27,7 @@ class Tolerances:
 
     def __post_init__(self):
         for name in ("gtol", "xtol", "ftol", "max_iter"):
-            setattr(self, name, check_option(name, getattr(self, name)))
+            object.__setattr__(self, name, check_option(name, getattr(self, name)))
 
     def gradient_small(self, g, f):
         return max_abs(g) <= self.gtol * max(1.0, abs(f))
@@ -51,6 +52,10 @@ def max_abs(v):
 
 
 def tolerances(options):
-    """Tolerances from keyword options (gtol, xtol, ftol, max_iter); the rest untouched."""
+    """Tolerances from keyword options (gtol, xtol, ftol, max_iter), which are taken out of
+    `options`; the rest untouched."""
     kw = {k: options.pop(k) for k in ("gtol", "xtol", "ftol", "max_iter") if k in options}
-    return Tolerances(**kw)
+    return Tolerances(**kw) if kw else DEFAULT
+
+
+DEFAULT = Tolerances()
