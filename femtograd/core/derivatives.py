@@ -113,7 +113,7 @@ def derivative_nodes(out, wrt):
         _TEMPLATES[key] = template
         if template is None:
             return grads, hess, _orders(out, grads, hess)
-        return grads, hess, template.orders(base, built)
+        return grads, hess, template.orders([*base, *built])
     if template is None:  # this structure builds nodes the record cannot express
         return _build_derivatives(out, wrt)
     return template.replay(base, slots)
@@ -212,12 +212,19 @@ def _structure(out, wrt):
 
 
 class _Template:
-    """The nodes derivative rules built on one graph, as steps over that graph's nodes."""
+    """The nodes derivative rules built on one graph, as steps over that graph's nodes.
 
-    __slots__ = ("steps", "grad_steps", "grads", "hess")
+    A step is `(op, argument positions, keywords)`, or `(None, node, None)` for a constant
+    the rules made: that node itself, shared by every replay (a constant never changes).
+    `variable` lists the positions of the parameter-dependent op nodes, inputs first;
+    the first `ends[0]` are the graph's own, the first `ends[1]` also the gradient's.
+    """
 
-    def __init__(self, steps, grad_steps, grads, hess):
-        self.steps, self.grad_steps, self.grads, self.hess = steps, grad_steps, grads, hess
+    __slots__ = ("steps", "grads", "hess", "variable", "ends")
+
+    def __init__(self, steps, grads, hess, variable, ends):
+        self.steps, self.grads, self.hess = steps, grads, hess
+        self.variable, self.ends = variable, ends
 
     @classmethod
     def record(cls, base, slots, grads, hess):
@@ -235,7 +242,9 @@ class _Template:
             if node._op is None:
                 if node._variable:
                     return None, built
-                steps.append((None, node._data, None))  # a constant the rules made
+                if isinstance(node._data, np.ndarray):
+                    node._data.flags.writeable = False  # shared by every replay
+                steps.append((None, node, None))
                 continue
             if not node._op.replayable:
                 return None, built
@@ -246,39 +255,38 @@ class _Template:
                 if not all(type(v) is _Slot or _is_plain(v) for v in kw.values()):
                     return None, built
             steps.append((node._op, tuple([position[a] for a in node._args]), kw))
-        template = cls(steps, grad_steps, [position[g] for g in grads],
-                       [[position[h] for h in row] for row in hess])
+        nodes = [*base, *built]
+        variable = [i for i, n in enumerate(nodes) if n._op is not None and n._variable]
+        ends = (sum(1 for i in variable if i < len(base)),
+                sum(1 for i in variable if i < len(base) + grad_steps))
+        template = cls(steps, [position[g] for g in grads],
+                       [[position[h] for h in row] for row in hess], variable, ends)
         return template, built
 
     def replay(self, base, slots):
         nodes = list(base)
-        from_op = Value._from_op
+        append, from_op = nodes.append, Value._from_op
         for op, args, kw in self.steps:
             if op is None:
-                nodes.append(Value.constant(args))
-                continue
-            if kw:
+                append(args)  # the recorded constant
+            elif kw:
                 kw = {name: (slots[v.i] if type(v) is _Slot else v) for name, v in kw.items()}
-            if len(args) == 2:  # most steps: a binary op on two nodes
+                operands = tuple([nodes[i] for i in args])
+                append(from_op(op, operands, kw, op.forward(*[a._data for a in operands], **kw)))
+            elif len(args) == 2:  # most steps: a binary op on two nodes
                 a, b = nodes[args[0]], nodes[args[1]]
-                out = op.forward(a._data, b._data, **kw) if kw else op.forward(a._data, b._data)
-                nodes.append(from_op(op, (a, b), kw, out))
+                append(from_op(op, (a, b), None, op.forward(a._data, b._data)))
             else:
                 operands = tuple([nodes[i] for i in args])
-                data = [a._data for a in operands]
-                out = op.forward(*data, **kw) if kw else op.forward(*data)
-                nodes.append(from_op(op, operands, kw, out))
-        built = nodes[len(base):]
+                append(from_op(op, operands, None, op.forward(*[a._data for a in operands])))
         return ([nodes[i] for i in self.grads], [[nodes[i] for i in row] for row in self.hess],
-                self.orders(base, built))
+                self.orders(nodes))
 
-    def orders(self, base, built):
+    def orders(self, nodes):
         """The parameter-dependent op nodes up to derivative 0, 1 and 2, in topological
-        order: the graph's own, then those built for the gradient, then the Hessian's."""
-        order0 = [n for n in base if n._op is not None and n._variable]
-        order1 = order0 + [n for n in built[:self.grad_steps] if n._op is not None and n._variable]
-        order2 = order1 + [n for n in built[self.grad_steps:] if n._op is not None and n._variable]
-        return order0, order1, order2
+        order (`nodes`: the graph's, then those built for the gradient and the Hessian)."""
+        order2 = [nodes[i] for i in self.variable]
+        return order2[:self.ends[0]], order2[:self.ends[1]], order2
 
 
 def _as_seed(seed, shape):

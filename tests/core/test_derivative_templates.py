@@ -207,3 +207,29 @@ def test_fits_after_a_replay_equal_fits_from_rules_built_afresh():
     lo, hi = replayed.confint(method="profile").loc["shape"]
     assert (lo, hi) == pytest.approx(tuple(fresh.confint(method="profile").loc["shape"]),
                                      rel=1e-10)
+
+
+def test_replays_share_the_constants_the_rules_made_and_those_never_change():
+    def f(a, b):  # the Hessian of a sum over an array needs array constants from the rules
+        return fg.sum(fg.log(a * fg.constant(np.array([1.0, 2.0, 3.0]))) * b)
+
+    def constants(grads, hess):
+        roots = [*grads, *(h for row in hess for h in row)]
+        return {n for n in fg.core.topological_order(roots, constants=True)
+                if n._op is None and not n._variable and n.shape == () and n._data in (1.0, -1.0)}
+
+    first = _replayed(f, [1.5, 0.5])
+    second = _replayed(f, [0.7, 2.0])
+    assert second[-1]  # replayed
+    made = constants(first[2], first[3])
+    assert made and made <= constants(second[2], second[3])  # the same nodes, not copies
+    for node in derivatives._TEMPLATES[derivatives._structure(second[0], second[1])[0]].steps:
+        if node[0] is None and isinstance(node[1]._data, np.ndarray):
+            assert not node[1]._data.flags.writeable
+    for point in ([0.7, 2.0], [1.9, -0.4]):  # still exact, at the start and after a move
+        for leaf, v in zip(second[1], point):
+            leaf.data = v
+        Plan.ordered(second[4][2]).run()
+        _assert_same((float(second[0]._data), np.array([g._data for g in second[2]], float),
+                      np.array([[h._data for h in row] for row in second[3]], float)),
+                     _straightforward(f, point), "of a replay sharing constants")
