@@ -5,6 +5,8 @@ the curvature condition fails); steps come from the shared Armijo line search,
 and a failed search restarts from the steepest-ascent direction once.
 """
 
+import math
+
 import numpy as np
 
 from .linesearch import backtrack
@@ -25,7 +27,7 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
     x = np.asarray(x0, dtype=float).copy()
     n = len(x)
     f, g = objective.value_grad(x)
-    if not np.isfinite(f):
+    if not math.isfinite(f):
         return non_finite_start(x, f, method)
     b = np.eye(n)  # approximates (−H)⁻¹
     fresh = True
@@ -45,7 +47,7 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
                              objective.calls, history)
         x_new = step.x
         f_new, g_new = objective.value_grad(x_new)
-        if not np.isfinite(f_new):
+        if not math.isfinite(f_new):
             return OptimResult(x, f, g, it, NON_FINITE,
                                "gradient is not finite at the next point", method,
                                objective.calls, history)

@@ -7,6 +7,8 @@ trial point whose log-likelihood is not finite (a rate pushed below zero) is
 rejected and the step halved, instead of carrying NaN forward.
 """
 
+import math
+
 import numpy as np
 
 from .clip import grad_clip
@@ -25,7 +27,7 @@ def gradient_ascent(objective, x0, lr=0.2, max_norm=1.0, iterations=1000, tol=1e
     objective = Counted(objective)
     x = np.asarray(x0, dtype=float).copy()
     f, g = objective.value_grad(x)
-    if not np.isfinite(f):
+    if not math.isfinite(f):
         return non_finite_start(x, f, method)
     history = [f]
     for it in range(1, iterations + 1):
@@ -35,7 +37,7 @@ def gradient_ascent(objective, x0, lr=0.2, max_norm=1.0, iterations=1000, tol=1e
         step = lr * grad_clip(g, max_norm)
         for _ in range(60):
             f_new, g_new = objective.value_grad(x + step)
-            if np.isfinite(f_new):
+            if math.isfinite(f_new):
                 break
             step = step / 2
         else:

@@ -7,6 +7,8 @@ increase the log-likelihood, a steepest-ascent step is tried. A step never goes
 uphill in −loglik: every accepted point passes the Armijo test.
 """
 
+import math
+
 import numpy as np
 
 from .linesearch import backtrack
@@ -85,7 +87,7 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
     objective = Counted(objective)
     x = np.asarray(x0, dtype=float).copy()
     f, g, h = objective.value_grad_hess(x)
-    if not np.isfinite(f):
+    if not math.isfinite(f):
         return non_finite_start(x, f, method)
     history = [f]
     for it in range(1, tol.max_iter + 1):
@@ -116,7 +118,7 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
         f_old, x_old = f, x
         x = step.x
         f, g, h = objective.value_grad_hess(x)
-        if not np.isfinite(f):  # value finite but derivatives not: stop at the last good point
+        if not math.isfinite(f):  # value finite but derivatives not: stop at the last good point
             x = x_old
             f, g, h = objective.value_grad_hess(x)
             return OptimResult(x, f, g, it, NON_FINITE,
