@@ -8,7 +8,7 @@ from scipy import stats
 
 import femtograd as fg
 from femtograd.distributions import ExpLogLik, WeibullLogLik
-from femtograd.fit.bootstrap import BootstrapError, BootstrapWarning
+from femtograd.fit import BootstrapError, BootstrapWarning
 
 from .conftest import loglike_exp
 
