@@ -103,6 +103,19 @@ class _Group:
 _NO_ROWS = _Group(np.zeros(0, int), np.zeros(0), None, None)
 
 
+SPACES = {"positive": "positive", "unit": "in (0, 1)", "real": "finite"}
+
+
+def _inside(kind, x):
+    """Is `x` (a float, or elementwise for an array) inside the space of constraint `kind`?
+    NaN never is."""
+    if kind == "positive":
+        return (x > 0) & (x < INF)
+    if kind == "unit":
+        return (x > 0) & (x < 1)
+    return (x > -INF) & (x < INF)
+
+
 def _first(mask):
     bad = np.flatnonzero(mask)
     return int(bad[0]) if bad.size else None
@@ -288,8 +301,9 @@ class LogLikGenerator:
         return (a, b)
 
     def _bad_exact(self, x):
-        """Mask of exact values outside the support. For a continuous family the valid values
-        form an interval: the constructor applies this to the data's (min, max) first."""
+        """Mask of exact values outside the support (a bool for a float). For a continuous
+        family the valid values form an interval: the constructor applies this to the data's
+        min and max first."""
         lo, hi = self.support
         bad = (x < lo) | (x > hi)
         if self.support_open[0]:
@@ -305,8 +319,8 @@ class LogLikGenerator:
         support is an interval, the data lie in it when their extent does.
         """
         if extent is not None and not self.discrete \
-                and not self._bad_exact(np.asarray(extent)).any():
-            return
+                and not (self._bad_exact(extent[0]) or self._bad_exact(extent[1])):
+            return  # floats: no masks
         cls = type(self).__name__
         exact = lower == upper
         bad = exact & self._bad_exact(lower)
@@ -441,21 +455,22 @@ class LogLikGenerator:
         out = []
         for name, kind, p in zip(self.param_names, self.constraints, params):
             v = as_value(p)
-            d = np.asarray(v.data, dtype=float)
+            d = v.data
+            if type(d) is float:  # a scalar: plain comparisons, no arrays
+                if not _inside(kind, d):
+                    raise ValueError(f"{cls}: parameter {name} must be {SPACES[kind]}; got {d}")
+                out.append(v)
+                continue
+            d = np.asarray(d, dtype=float)
             if d.ndim and d.shape != (self.n,):
                 raise ValueError(f"{cls}: parameter {name} must be a scalar or have one value per "
                                  f"row ({self.n}); got shape {d.shape}")
             flat = np.atleast_1d(d)
-            if kind == "positive":
-                bad, space = ~(flat > 0) | ~np.isfinite(flat), "positive"
-            elif kind == "unit":
-                bad, space = ~((flat > 0) & (flat < 1)), "in (0, 1)"
-            else:
-                bad, space = ~np.isfinite(flat), "finite"
-            i = _first(bad)
+            i = _first(~_inside(kind, flat))
             if i is not None:
                 at = f" at index {i}" if d.ndim else ""
-                raise ValueError(f"{cls}: parameter {name} must be {space}; got {flat[i]}{at}")
+                raise ValueError(f"{cls}: parameter {name} must be {SPACES[kind]}; "
+                                 f"got {flat[i]}{at}")
             out.append(v)
         return out
 
