@@ -12,6 +12,7 @@ import inspect
 
 import numpy as np
 
+from .ops import accumulate
 from .primitive import unbroadcast
 from .value import CLOCK, Plan, Value, as_array, refresh, topological_order
 
@@ -70,7 +71,7 @@ def _reverse(out, seed, wrt, order, needed=None):
                 # only broadcasting ops need summing back to the input's shape
                 contribution = unbroadcast(contribution, node.shape, arg.shape)
             prior = grads.get(arg)
-            grads[arg] = contribution if prior is None else prior + contribution
+            grads[arg] = contribution if prior is None else accumulate(prior, contribution)
     result = []
     for w in wrt:
         g = grads.get(w)

@@ -28,7 +28,94 @@ def _is_one(v):
 
 def scaled(g, x):
     """`g * x` in a derivative rule, skipping the product when `g` is the seed 1."""
-    return x if _is_one(g) else g * x
+    return x if _is_one(g) else product(g, x)
+
+
+# -- simplifications for derivative rules ------------------------------------------------
+# The rules build their nodes through these: each array node is one more pass over the data
+# at every evaluation, so a sign or a scalar factor is kept on a scalar node (or moved out of
+# a sum) instead of being applied to an array. They look at ops and shapes only (the
+# structure), so the nodes they build stay replayable. User-facing operators never fold.
+def _scalar_and_array(v):
+    """(s, a) when `v` is a product s·a of a scalar node and an array node of v's shape."""
+    a, b = v._args
+    if not a.shape and b.shape == v.shape:
+        return a, b
+    if not b.shape and a.shape == v.shape:
+        return b, a
+    return None
+
+
+def neg(x):
+    """`-x` in a derivative rule: a double negation cancels, and the sign of an array
+    product or quotient with a scalar operand goes onto that scalar."""
+    op = x._op
+    if op is negative:
+        return x._args[0]
+    if x.shape:
+        if op is multiply:
+            pair = _scalar_and_array(x)
+            if pair is not None:
+                return multiply(neg(pair[0]), pair[1])
+        elif op is divide:
+            a, b = x._args
+            if not b.shape and a.shape == x.shape:
+                return divide(a, neg(b))
+            if not a.shape and b.shape == x.shape:
+                return divide(neg(a), b)
+    return negative(x)
+
+
+def product(a, b):
+    """`a * b` in a derivative rule: a scalar times a negated array, or times a product of
+    a scalar and an array, multiplies the scalars first (one array pass, not two)."""
+    a, b = as_value(a), as_value(b)
+    if not a.shape and b.shape:
+        op = b._op
+        if op is negative:
+            return multiply(neg(a), b._args[0])
+        if op is multiply:
+            pair = _scalar_and_array(b)
+            if pair is not None:
+                return multiply(multiply(a, pair[0]), pair[1])
+    elif a.shape and not b.shape:
+        return product(b, a)
+    return multiply(a, b)
+
+
+def accumulate(a, b):
+    """`a + b` where a derivative rule sums two contributions: adding a negation subtracts."""
+    if b._op is negative and b.shape == b._args[0].shape:
+        return subtract(a, b._args[0])
+    if a._op is negative and a.shape == a._args[0].shape:
+        return subtract(b, a._args[0])
+    return add(a, b)
+
+
+def total(x):
+    """Σ of every element of `x` in a derivative rule: signs and scalar factors come out of
+    the sum, a sum of a sum or difference is taken term by term, and the sum of a product
+    of two arrays of one shape is a dot product; no array is made for any of these."""
+    if not x.shape:
+        return x
+    op, args = x._op, x._args
+    if op is negative:
+        return neg(total(args[0]))
+    if op is multiply:
+        pair = _scalar_and_array(x)
+        if pair is not None:
+            return multiply(pair[0], total(pair[1]))
+        if args[0].shape == args[1].shape == x.shape:
+            return dot(args[0], args[1])
+    elif op is divide:
+        a, b = args
+        if not b.shape and a.shape == x.shape:
+            return divide(total(a), b)
+    elif op is add or op is subtract:
+        a, b = args
+        if a.shape == b.shape == x.shape:
+            return op(total(a), total(b))
+    return sum(x)
 
 
 # -- arithmetic -------------------------------------------------------------
@@ -51,17 +138,17 @@ def _on_floats(operation, ufunc):
 add = primitive("add", _on_floats(operator.add, np.add),
                 lambda g, ans, x, y: g, lambda g, ans, x, y: g)
 subtract = primitive("subtract", _on_floats(operator.sub, np.subtract),
-                     lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
+                     lambda g, ans, x, y: g, lambda g, ans, x, y: neg(g))
 multiply = primitive("multiply", _on_floats(operator.mul, np.multiply),
                      lambda g, ans, x, y: scaled(g, y),
                      lambda g, ans, x, y: scaled(g, x))
 divide = primitive("divide", _on_floats(operator.truediv, np.true_divide),
                    lambda g, ans, x, y: g / y,
-                   lambda g, ans, x, y: -scaled(g, ans) / y)
+                   lambda g, ans, x, y: neg(scaled(g, ans) / y))
 power = primitive("power", np.power,
                   lambda g, ans, x, y: scaled(g, y * x ** (y - 1.0)),
                   lambda g, ans, x, y: scaled(g, ans * log(x)))
-negative = primitive("negative", operator.neg, lambda g, ans, x: -g)
+negative = primitive("negative", operator.neg, lambda g, ans, x: neg(g))
 
 
 # -- elementwise functions ---------------------------------------------------
@@ -91,7 +178,20 @@ log_ndtr = primitive("log_ndtr", special.log_ndtr,
                      lambda g, ans, x: scaled(g, exp(-0.5 * square(x) - LOG_SQRT_2PI - ans)))
 sigmoid = primitive("sigmoid", special.expit,
                     lambda g, ans, x: scaled(g, ans * (1.0 - ans)))
-softplus = primitive("softplus", lambda x: np.logaddexp(0.0, x),
+def _softplus(x):
+    """log(1 + eˣ) as max(x, 0) + log1p(e^−|x|): accurate to a few ulps everywhere (eˣ for
+    x → −∞, x for x → +∞), in place, and faster than numpy's logaddexp(0, x)."""
+    if np.ndim(x) == 0:
+        return float(np.logaddexp(0.0, x))
+    out = np.abs(x)
+    np.negative(out, out=out)
+    np.exp(out, out=out)
+    np.log1p(out, out=out)
+    out += np.maximum(x, 0.0)
+    return _plain(out)
+
+
+softplus = primitive("softplus", _softplus,
                      lambda g, ans, x: scaled(g, sigmoid(x)))
 
 
@@ -105,7 +205,7 @@ def _log1mexp(x):
     return _plain(out)
 
 
-log1mexp = primitive("log1mexp", _log1mexp, lambda g, ans, x: -scaled(g, exp(x - ans)))
+log1mexp = primitive("log1mexp", _log1mexp, lambda g, ans, x: neg(scaled(g, exp(x - ans))))
 log1mexp.__doc__ = "log(1 - exp(x)) for x <= 0, accurate at both ends."
 
 
@@ -203,6 +303,12 @@ def _expand_reduced(v, ans, x, axis, keepdims=False):
 sum = primitive("sum", lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims),
                 lambda g, ans, x, axis=None, keepdims=False: _expand_reduced(g, ans, x, axis, keepdims),
                 elementwise=False)
+
+
+dot = primitive("dot", lambda x, y: float(np.dot(np.ravel(x), np.ravel(y))),
+                lambda g, ans, x, y: scaled(g, y), lambda g, ans, x, y: scaled(g, x),
+                elementwise=False)
+dot.__doc__ = "Σ xᵢ·yᵢ over two arrays of one shape, without the product array."
 
 
 def mean(x, axis=None, keepdims=False):

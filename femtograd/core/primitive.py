@@ -94,7 +94,9 @@ def unbroadcast(g, out_shape, in_shape):
     """
     if out_shape == in_shape:
         return g
-    from .ops import multiply, reshape, sum as sum_
+    from .ops import multiply, reshape, sum as sum_, total
+    if not in_shape and g.shape == out_shape:  # a scalar's gradient: the sum of g
+        return total(g)
     lead = len(out_shape) - len(in_shape)
     g_shape = (1,) * (len(out_shape) - len(g.shape)) + g.shape
     axes, factor = [], 1

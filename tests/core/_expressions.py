@@ -80,6 +80,10 @@ UNARY = {
     "arctan": lambda v, p, t: special.arctan(v),
     "array_left": lambda v, p, t: DATA[(3, 4)] * _fit(v, (3, 4)) - DATA[(4,)],
     "array_over": lambda v, p, t: DATA[(1, 4)] / positive(_fit(v, (1, 4)), p),
+    # signs and scalar factors that derivative rules fold, and a product of two arrays
+    # whose sum a rule takes as a dot product
+    "signs_and_factors": lambda v, p, t: -(-(v * 1.5) / 2.0) - (-v),
+    "array_product": lambda v, p, t: (DATA[(3, 4)] * _fit(v, (3, 4))) * (DATA[(1, 4)] - _fit(v, (3, 4))),
 }
 
 BINARY = {
