@@ -263,24 +263,29 @@ def _optimize(objective, values, method, opt):
     result = OPTIMIZERS[method](objective, x0, tol, max_step=max_step, method=method)
     if result.status == CONVERGED or not fallback:
         return result, objective
-    tried = [result]
+    tried = [result]  # the candidates for the result
+    runs, probes = [result], 0  # every run and probe, counted in the result's totals
     r = bfgs(objective, x0, Tolerances(max_iter=2000), max_step=max_step, method=method)
+    runs.append(r)
     if np.isfinite(r.loglik):
         r2 = newton(objective, r.x, tol, max_step=max_step, method=method)
+        runs.append(r2)
         tried.append(r2 if r2.loglik >= r.loglik else r)
     if not any(t.status == CONVERGED for t in tried):
         for shift in (1.0, -1.0, 2.0, -2.0):
             x = x0 + shift
+            probes += 1
             if math.isfinite(objective.value(x)):
                 r = newton(objective, x, tol, max_step=max_step, method=method)
+                runs.append(r)
                 tried.append(r)
                 if r.status == CONVERGED:
                     break
     good = [t for t in tried if t.status == CONVERGED] or \
         [t for t in tried if np.isfinite(t.loglik)] or tried
     best = max(good, key=lambda t: t.loglik if np.isfinite(t.loglik) else -math.inf)
-    best.iterations = sum(t.iterations for t in tried)
-    best.evaluations = sum(t.evaluations for t in tried)
+    best.iterations = sum(t.iterations for t in runs)
+    best.evaluations = sum(t.evaluations for t in runs) + probes
     if best is not result:
         best.message += " (after the first attempt stopped: " + result.message + ")"
     return best, objective

@@ -2,12 +2,13 @@
 and `evaluations` is the number of objective evaluations actually made."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 
 import femtograd as fg
-from femtograd.distributions import ExpLogLik
+from femtograd.distributions import ExpLogLik, WeibullLogLik
 from femtograd.optim import FunctionObjective, Tolerances, bfgs, gradient_ascent, newton
 
 from .test_optimizers import rosenbrock
@@ -118,3 +119,40 @@ def test_fit_mle_checks_optimizer_options_before_fitting(method, name, value):
     x = np.random.default_rng(3).exponential(2.0, 50)
     with pytest.raises(ValueError, match=rf"{name} must be .*; got {value!r}"):
         fg.fit_mle(ExpLogLik, x, method=method, **{name: value})
+
+
+# -- a fit with a fallback -----------------------------------------------------------------------
+@pytest.fixture
+def graph_evaluations(monkeypatch):
+    """The number of evaluations made through every GraphObjective, counted independently."""
+    count = [0]
+    for name in ("value", "value_grad", "value_grad_hess"):
+        def counted(self, x, _real=getattr(fg.optim.GraphObjective, name)):
+            count[0] += 1
+            return _real(self, x)
+        monkeypatch.setattr(fg.optim.GraphObjective, name, counted)
+    return count
+
+
+@pytest.mark.parametrize("options", [{}, {"max_iter": 2}, {"max_iter": 3, "method": "bfgs"}],
+                         ids=["first attempt", "newton fallback", "bfgs fallback"])
+def test_a_fit_counts_the_evaluations_and_iterations_of_every_attempt(graph_evaluations,
+                                                                      options, monkeypatch):
+    from femtograd import mle
+    runs = []  # the iterations of each run
+    for name in ("newton", "bfgs"):
+        def recorded(*args, _real=getattr(mle, name), **kwargs):
+            res = _real(*args, **kwargs)
+            runs.append(res.iterations)  # as the run ended (fit_mle then sets the totals)
+            return res
+        monkeypatch.setattr(mle, name, recorded)
+    monkeypatch.setitem(mle.OPTIMIZERS, "newton", mle.newton)
+    monkeypatch.setitem(mle.OPTIMIZERS, "bfgs", mle.bfgs)
+    x = np.random.default_rng(4).weibull(0.7, 300) * 50
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a far start and a tiny max_iter: the fallback runs
+        fit = fg.fit_mle(WeibullLogLik, x, start={"shape": 4.0, "scale": 3.0}, **options)
+    assert len(runs) == 1 if not options else len(runs) > 2
+    assert fit.optim.evaluations == graph_evaluations[0]
+    assert fit.iterations == sum(runs)
+
