@@ -52,6 +52,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
         raise ValueError(f"unknown method {method!r}; use one of {list(METHODS)}")
     check_cov_type(cov_type)
     opt = {k: options.pop(k) for k in OPTIMIZER_OPTIONS if k in options}
+    given = dict(opt)  # as the user named them (for the range checks' messages)
     if method == "gradient_ascent" and "max_iter" in opt and "iterations" not in opt:
         opt["iterations"] = opt.pop("max_iter")
     allowed = ASCENT_OPTIONS if method == "gradient_ascent" else NEWTON_OPTIONS
@@ -59,7 +60,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
     if unused:
         raise TypeError(f"option(s) {unused} do not apply to method={method!r}; its options are "
                         f"{list(allowed)}")
-    for k, v in opt.items():  # range-checked before any work (the optimizers check again)
+    for k, v in given.items():  # range-checked before any work (the optimizers check again)
         if k != "fallback":
             check_option(k, v)
     spec = _model_spec(generator_or_function, data, censored, weights, truncation, constraints,

@@ -32,7 +32,7 @@ def _count(value):
 
 
 _TOLERANCE = (_tolerance, float, "finite and >= 0")
-_COUNT = (_count, int, "a whole number >= 1")
+_COUNT = (_count, int, "an integer >= 1")
 RULES = {
     "gtol": _TOLERANCE,
     "xtol": _TOLERANCE,

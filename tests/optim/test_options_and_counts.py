@@ -119,6 +119,15 @@ def test_fit_mle_checks_optimizer_options_before_fitting(method, name, value):
     x = np.random.default_rng(3).exponential(2.0, 50)
     with pytest.raises(ValueError, match=rf"{name} must be .*; got {value!r}"):
         fg.fit_mle(ExpLogLik, x, method=method, **{name: value})
+    calls = []  # before fitting: a plain log-likelihood is never even built
+
+    def loglik(rate, data):
+        calls.append(rate)
+        return fg.log(rate) * len(data) - rate * fg.sum(data)
+    with pytest.raises(ValueError, match=rf"{name} must be .*; got {value!r}"):
+        fg.fit_mle(loglik, x, start={"rate": 1.0}, constraints={"rate": "positive"},
+                   method=method, **{name: value})
+    assert calls == []
 
 
 # -- a fit with a fallback -----------------------------------------------------------------------
@@ -156,3 +165,15 @@ def test_a_fit_counts_the_evaluations_and_iterations_of_every_attempt(graph_eval
     assert fit.optim.evaluations == graph_evaluations[0]
     assert fit.iterations == sum(runs)
 
+
+def test_a_count_option_message_asks_for_an_integer_not_for_a_whole_number():
+    # 1000.0 is a whole number: the message must say what is wrong with it (its type)
+    with pytest.raises(ValueError, match=r"max_iter must be an integer >= 1; got 1000\.0"):
+        Tolerances(max_iter=1e3)
+
+
+def test_an_option_error_names_the_option_as_the_user_spelled_it():
+    # gradient ascent takes max_iter as its `iterations`; the message still says max_iter
+    x = np.random.default_rng(3).exponential(2.0, 50)
+    with pytest.raises(ValueError, match=r"^max_iter must be .*; got 0$"):
+        fg.fit_mle(ExpLogLik, x, method="gradient_ascent", max_iter=0)
