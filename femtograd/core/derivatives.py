@@ -13,14 +13,15 @@ import inspect
 import numpy as np
 
 from .ops import accumulate
-from .primitive import unbroadcast
+from .primitive import sharing, unbroadcast
 from .value import CLOCK, Plan, Value, as_array, refresh, topological_order
 
 
 def grad_nodes(out, wrt, seed=None):
     """Gradient of `out` with respect to each node in `wrt`, as Value nodes of their shapes."""
     seed = Value.constant(1.0) if seed is None else _as_seed(seed, out.shape)
-    return _reverse(out, seed, wrt, topological_order([out]))
+    with sharing():
+        return _reverse(out, seed, wrt, topological_order([out]))
 
 
 def hessian_nodes(grads, wrt):
@@ -33,11 +34,12 @@ def hessian_nodes(grads, wrt):
     order = topological_order(grads)
     p = len(wrt)
     rows = [[None] * p for _ in range(p)]
-    for i, g in enumerate(grads):
-        needed = _depending_on(order, wrt[i:]) if i else None
-        for j, h in enumerate(_reverse(g, Value.constant(1.0), wrt[i:], order, needed),
-                              start=i):
-            rows[i][j] = rows[j][i] = h
+    with sharing():  # one node for an expression two rows build
+        for i, g in enumerate(grads):
+            needed = _depending_on(order, wrt[i:]) if i else None
+            for j, h in enumerate(_reverse(g, Value.constant(1.0), wrt[i:], order, needed),
+                                  start=i):
+                rows[i][j] = rows[j][i] = h
     return rows
 
 
@@ -106,8 +108,9 @@ def derivative_nodes(out, wrt):
     key, base, slots = structure
     template = _TEMPLATES.get(key, _MISSING)
     if template is _MISSING:
-        grads = grad_nodes(out, wrt)
-        hess = hessian_nodes(grads, wrt)
+        with sharing():  # the gradient's and the Hessian's rules share their nodes
+            grads = grad_nodes(out, wrt)
+            hess = hessian_nodes(grads, wrt)
         if len(_TEMPLATES) >= _MAX_TEMPLATES:
             _TEMPLATES.clear()
         template, built = _Template.record(base, slots, grads, hess)
@@ -121,8 +124,9 @@ def derivative_nodes(out, wrt):
 
 
 def _build_derivatives(out, wrt):
-    grads = grad_nodes(out, wrt)
-    hess = hessian_nodes(grads, wrt)
+    with sharing():
+        grads = grad_nodes(out, wrt)
+        hess = hessian_nodes(grads, wrt)
     return grads, hess, _orders(out, grads, hess)
 
 

@@ -36,6 +36,16 @@ class Primitive:
         self.replayable = replayable
 
     def __call__(self, *args, **kw):
+        if SHARED.table is not None:
+            key = _share_key(self, args, kw)
+            if key is not None:
+                node = SHARED.table.get(key)
+                if node is None:
+                    node = SHARED.table[key] = self._build(args, kw)
+                return node
+        return self._build(args, kw)
+
+    def _build(self, args, kw):
         last = CLOCK.last
         nodes, data, stale = [], [], False
         for a in args:
@@ -55,6 +65,53 @@ class Primitive:
 
     def __repr__(self):
         return f"<primitive {self.name}>"
+
+
+class _Shared:
+    """While derivative rules build nodes (`sharing()`), one node per (op, operands,
+    keywords): the same expression built twice (1 − sigmoid(z) in two Hessian rows) is one
+    node, one pass over the data. Operands are Values by identity (the table keeps them
+    alive) or the literal numbers rules write; a structure's rules share the same nodes
+    each time, so the nodes stay replayable."""
+
+    __slots__ = ("table",)
+
+    def __init__(self):
+        self.table = None
+
+
+SHARED = _Shared()
+
+
+class sharing:
+    """Context: nodes built inside are shared by (op, operands, keywords)."""
+
+    def __enter__(self):
+        self.outer = SHARED.table
+        if self.outer is None:
+            SHARED.table = {}
+
+    def __exit__(self, *exc):
+        SHARED.table = self.outer
+
+
+def _share_key(op, args, kw):
+    key = [op]
+    for a in args:
+        if type(a) is Value:
+            key.append(id(a))
+        elif type(a) is float or type(a) is int:
+            key.append((float, float(a)))
+        else:
+            return None
+    if kw:
+        try:
+            items = tuple(sorted(kw.items()))
+            hash(items)
+        except TypeError:
+            return None
+        key.append(items)
+    return tuple(key)
 
 
 def primitive(name, forward, *vjps, elementwise=True, replayable=True):

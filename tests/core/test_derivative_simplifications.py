@@ -133,3 +133,15 @@ def test_dot_and_the_folding_helpers_keep_their_values():
     g = grad_nodes(dot(a, b) * c, [a, b, c])
     np.testing.assert_allclose(g[0].data, -1.7 * X[5:10], rtol=1e-15)
     np.testing.assert_allclose(g[1].data, -1.7 * X[:5], rtol=1e-15)
+
+
+def test_an_expression_two_hessian_entries_build_is_one_node_with_exact_values():
+    loc, scale = fg.val(0.5), fg.val(1.3)
+    grads, hess, (order0, _, order2) = derivative_nodes(_logistic(loc, scale), [loc, scale])
+    seen = {}
+    for n in order2[len(order0):]:  # the rules' nodes (the user's graph is as written)
+        key = (n._op, tuple(id(a) for a in n._args), tuple(sorted((n._kw or {}).items())))
+        assert key not in seen, f"{n._op.name} built twice"
+        seen[key] = n
+    _, closed = _logistic_closed_form(0.5, 1.3)
+    assert_close([[h.data for h in row] for row in hess], closed, rtol=1e-12, atol=1e-9)
