@@ -61,7 +61,10 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
         raise TypeError(f"option(s) {unused} do not apply to method={method!r}; its options are "
                         f"{list(allowed)}")
     for k, v in given.items():  # range-checked before any work (the optimizers check again)
-        if k != "fallback":
+        if k == "fallback":
+            if not isinstance(v, (bool, np.bool_)):
+                raise TypeError(f"fallback must be True or False; got {v!r}")
+        else:
             check_option(k, v)
     spec = _model_spec(generator_or_function, data, censored, weights, truncation, constraints,
                        options)

@@ -14,13 +14,12 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .fit import FIT_ERRORS
 from .mle import fit_mle, function_param_names
 
 RESULT_COLUMNS = ["parameter", "estimate", "se", "lower", "upper", "loglik", "aic", "nobs",
                   "converged", "message"]
 
-# What a single fit may raise because of its own data: caught and reported per row.
-FIT_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError)
 
 
 def fit_columns(df, generator, columns=None, *, censored=None, weights=None, dropna=False,

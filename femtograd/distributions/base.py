@@ -230,8 +230,8 @@ class LogLikGenerator:
         cls = type(self).__name__
         _refuse_non_finite(data, cls)  # no statistics to tell (no weight): the masks do
         if not finite.all():
-            raise ValueError(f"{cls}: the data's sufficient statistics overflow (values too "
-                             "large in magnitude for float64); rescale the data")
+            raise ValueError(f"{cls}: the data's sufficient statistics overflow (values or "
+                             "weights too large in magnitude for float64); rescale them")
 
     def _init_options(self, **options):
         if options:
@@ -315,7 +315,8 @@ class LogLikGenerator:
     def _check_support(self, lower, upper, extent):
         """Exact rows inside the support (whole numbers for counts), censored rows overlapping it.
 
-        `extent` is the data's (min, max) when every row is exact: for a continuous family, whose
+        `extent` is the data's (min, max) when every row is exact (max inf when it was not
+        taken: +inf rows are then found by the statistics): for a continuous family, whose
         support is an interval, the data lie in it when their extent does.
         """
         if extent is not None and not self.discrete \
@@ -355,7 +356,7 @@ class LogLikGenerator:
     def _classify(self, lower, upper, extent):
         """Sort the rows into kinds (`self._groups`), clipping censored rows to the truncation.
 
-        `extent` is the data's (min, max) when every row is exact: then there is one group,
+        `extent` is the data's (min, max or inf) when every row is exact: then there is one group,
         holding the data themselves, and no per-row mask unless a row must be named.
         """
         cls = type(self).__name__

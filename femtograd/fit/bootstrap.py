@@ -26,11 +26,10 @@ import numpy as np
 import pandas as pd
 
 from .covariance import user_stacklevel
+from .result import FIT_ERRORS
 from .intervals import check_level
 
 KINDS = ("nonparametric", "parametric")
-REFIT_ERRORS = (ValueError, ArithmeticError)  # LinAlgError is a ValueError; FloatingPointError
-                                              # and ZeroDivisionError are ArithmeticErrors
 
 
 class BootstrapWarning(UserWarning):
@@ -137,7 +136,7 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5):
                 else:
                     refit = fit_mle(model, start=start, fixed=fit.fixed, method=fit.method,
                                     **options)
-            except REFIT_ERRORS as err:
+            except FIT_ERRORS as err:
                 failures.append((b, type(err).__name__, str(err)))
                 continue
             if refit.converged:

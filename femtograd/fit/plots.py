@@ -235,9 +235,9 @@ def plot_fit(fit, ax=None, bins="auto"):
         ax.hist(x, bins=edges, weights=weights, density=True, color="C0", alpha=0.5, label="data")
         grid = np.linspace(lo - 0.05 * span, hi + 0.05 * span, 400)
         if fit.model.truncation is not None:  # the density drops to 0 at a bound: draw the step
-            edges = [e for bound, away in zip(fit.model.truncation, (-np.inf, np.inf))
+            steps = [e for bound, away in zip(fit.model.truncation, (-np.inf, np.inf))
                      for e in (bound, np.nextafter(bound, away))]
-            grid = np.union1d(grid, [e for e in edges if grid[0] <= e <= grid[-1]])
+            grid = np.union1d(grid, [e for e in steps if grid[0] <= e <= grid[-1]])
         with np.errstate(all="ignore"):
             ax.plot(grid, dist.pdf(grid), color="C1", label="fitted density")
         ax.set_ylabel("density")

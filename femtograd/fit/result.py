@@ -21,6 +21,12 @@ class ConvergenceWarning(UserWarning):
     """The optimizer stopped before meeting its convergence rules."""
 
 
+# What one fit may raise because of its data (numpy's LinAlgError is a ValueError;
+# FloatingPointError and ZeroDivisionError are ArithmeticErrors): a bootstrap replicate or
+# a DataFrame row that raises one is reported, not propagated. Programming errors propagate.
+FIT_ERRORS = (ValueError, ArithmeticError)
+
+
 def names_index(names):
     """A pandas Index of parameter names: a new Index object (its name is its own to set)
     over data built once per tuple of names (building it is most of a small Series' cost)."""

@@ -14,7 +14,6 @@ class Step:
     t: float          # accepted step length
     x: np.ndarray     # accepted point
     f: float          # log-likelihood there
-    evaluations: int  # trial points evaluated
 
 
 def backtrack(f, x, fx, g, d, t=1.0, c1=1e-4, shrink=0.5, max_trials=60):
@@ -31,6 +30,6 @@ def backtrack(f, x, fx, g, d, t=1.0, c1=1e-4, shrink=0.5, max_trials=60):
             xt = x + t * d
             ft = f(xt)
             if ft == ft and ft > -np.inf and ft >= fx + c1 * t * slope and ft < np.inf:
-                return Step(t, xt, ft, k)
+                return Step(t, xt, ft)
             t *= shrink
     return None

@@ -19,7 +19,7 @@ def _tolerance(value):
 
 
 def _positive(value):  # +inf allowed: no limit
-    return _number(value) and value > 0 and not math.isnan(value)
+    return _number(value) and value > 0  # NaN fails the comparison
 
 
 def _positive_finite(value):

@@ -177,3 +177,10 @@ def test_an_option_error_names_the_option_as_the_user_spelled_it():
     x = np.random.default_rng(3).exponential(2.0, 50)
     with pytest.raises(ValueError, match=r"^max_iter must be .*; got 0$"):
         fg.fit_mle(ExpLogLik, x, method="gradient_ascent", max_iter=0)
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_fallback_must_be_a_boolean(value):
+    with pytest.raises(TypeError, match=r"fallback must be True or False; got"):
+        fg.fit_mle(ExpLogLik, [1.0, 2.0, 3.0], fallback=value)
+    assert fg.fit_mle(ExpLogLik, [1.0, 2.0, 3.0], fallback=np.False_).converged
