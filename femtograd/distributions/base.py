@@ -37,7 +37,7 @@ from functools import reduce
 
 import numpy as np
 
-from ..core.ops import log, log1mexp, log_diff_exp, scatter, sign, take, where
+from ..core.ops import dot, log, log1mexp, log_diff_exp, scatter, sign, take, where
 from ..core.ops import sum as fsum
 from ..core.value import Value, as_value
 from .interval import IntervalData, as_column
@@ -94,10 +94,10 @@ class _Group:
         self.total = total_weight(w, x)
 
     def wsum(self, term):
-        """Σ wᵢ termᵢ as one node (no product when every weight is 1)."""
+        """Σ wᵢ termᵢ as one node (a dot product: no weighted array is made)."""
         if term.shape == ():
             return term * self.total
-        return fsum(term) if self.w is None else fsum(term * self.w)
+        return fsum(term) if self.w is None else dot(term, self.w)
 
 
 _NO_ROWS = _Group(np.zeros(0, int), np.zeros(0), None, None)
