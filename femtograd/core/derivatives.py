@@ -13,7 +13,7 @@ import inspect
 import numpy as np
 
 from .ops import accumulate
-from .primitive import sharing, unbroadcast
+from .primitive import is_plain as _is_plain, sharing, unbroadcast
 from .value import CLOCK, Plan, Value, as_array, refresh, topological_order
 
 
@@ -140,18 +140,12 @@ def _orders(out, grads, hess):
 _TEMPLATES = {}  # structure key -> _Template, or None when the structure is not replayable
 _MAX_TEMPLATES = 256
 _MISSING = object()
-_PLAIN = (int, float, bool, str, type(None))
 
 
 def _every_node(roots, known=()):
     """Every node under `roots` (constants too) but those in `known`, inputs first, in an
     order fixed by the structure."""
     return topological_order(roots, set(known), constants=True)
-
-
-def _is_plain(v):
-    """A keyword value rules may branch on: a number, string, None, or a tuple of those."""
-    return isinstance(v, _PLAIN) or (isinstance(v, tuple) and all(isinstance(e, _PLAIN) for e in v))
 
 
 def _kw_key(kw, slots, slot_of):

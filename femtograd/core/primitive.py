@@ -71,8 +71,9 @@ class _Shared:
     """While derivative rules build nodes (`sharing()`), one node per (op, operands,
     keywords): the same expression built twice (1 − sigmoid(z) in two Hessian rows) is one
     node, one pass over the data. Operands are Values by identity (the table keeps them
-    alive) or the literal numbers rules write; a structure's rules share the same nodes
-    each time, so the nodes stay replayable."""
+    alive) or the literal numbers rules write; keyword values are plain values by value and
+    any other object (data, such as an index) by identity, as a structure's key tells them
+    apart: a structure's rules share the same nodes each time, so the nodes stay replayable."""
 
     __slots__ = ("table",)
 
@@ -104,14 +105,33 @@ def _share_key(op, args, kw):
             key.append((float, float(a)))
         else:
             return None
-    if kw:
-        try:
-            items = tuple(sorted(kw.items()))
-            hash(items)
-        except TypeError:
-            return None
-        key.append(items)
+    if kw:  # an object equal to another is not the same data (np.int64(1) in two slots)
+        key.append(tuple(sorted((name, v if is_plain(v) else _Identity(v))
+                                for name, v in kw.items())))
     return tuple(key)
+
+
+class _Identity:
+    """A keyword object in a sharing key: equal only to itself (the node keeps it alive)."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v):
+        self.v = v
+
+    def __eq__(self, other):
+        return type(other) is _Identity and other.v is self.v
+
+    def __hash__(self):
+        return id(self.v)
+
+
+_PLAIN = (int, float, bool, str, type(None))
+
+
+def is_plain(v):
+    """A keyword value rules may branch on: a number, string, None, or a tuple of those."""
+    return isinstance(v, _PLAIN) or (isinstance(v, tuple) and all(isinstance(e, _PLAIN) for e in v))
 
 
 def primitive(name, forward, *vjps, elementwise=True, replayable=True):

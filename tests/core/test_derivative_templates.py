@@ -233,3 +233,22 @@ def test_replays_share_the_constants_the_rules_made_and_those_never_change():
         _assert_same((float(second[0]._data), np.array([g._data for g in second[2]], float),
                       np.array([[h._data for h in row] for row in second[3]], float)),
                      _straightforward(f, point), "of a replay sharing constants")
+
+
+def test_keyword_objects_that_are_equal_but_not_the_same_are_not_shared():
+    # x[i] + x[j]: each index is its own slot of the structure, so the rules' nodes for
+    # two equal indices (np.int64(1) twice) must not become one node: the next graph of
+    # the structure may index two different rows
+    d = np.array([1.0, 10.0, 100.0])
+
+    def f(i, j):
+        a = fg.val(0.5)
+        v = fg.constant(d) * a * a
+        return a, v[i] + v[j]
+
+    a, out = f(np.int64(1), np.int64(1))
+    grads, hess, _ = derivatives.derivative_nodes(out, [a])
+    assert (grads[0].data, hess[0][0].data) == pytest.approx((20.0, 40.0))
+    a, out = f(np.int64(0), np.int64(2))
+    grads, hess, _ = derivatives.derivative_nodes(out, [a])
+    assert (grads[0].data, hess[0][0].data) == pytest.approx((101.0, 202.0))
