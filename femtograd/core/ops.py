@@ -305,7 +305,13 @@ sum = primitive("sum", lambda x, axis=None, keepdims=False: np.sum(x, axis=axis,
                 elementwise=False)
 
 
-dot = primitive("dot", lambda x, y: float(np.dot(np.ravel(x), np.ravel(y))),
+def _dot(x, y):
+    if np.shape(x) != np.shape(y):  # the rules give each argument the other's shape
+        raise ValueError(f"dot: shapes {np.shape(x)} and {np.shape(y)} differ")
+    return float(np.dot(np.ravel(x), np.ravel(y)))
+
+
+dot = primitive("dot", _dot,
                 lambda g, ans, x, y: scaled(g, y), lambda g, ans, x, y: scaled(g, x),
                 elementwise=False)
 dot.__doc__ = "Σ xᵢ·yᵢ over two arrays of one shape, without the product array."

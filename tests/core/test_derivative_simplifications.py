@@ -145,3 +145,11 @@ def test_an_expression_two_hessian_entries_build_is_one_node_with_exact_values()
         seen[key] = n
     _, closed = _logistic_closed_form(0.5, 1.3)
     assert_close([[h.data for h in row] for row in hess], closed, rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize("x, y", [(np.ones(3), np.ones(4)), (np.ones(3), np.ones((3, 1))),
+                                  (2.0, np.ones(3)), (np.ones(1), np.ones(3))])
+def test_dot_of_two_shapes_is_a_clear_error(x, y):
+    # (3,) and (3, 1) would give a value but a gradient of the wrong shape
+    with pytest.raises(ValueError, match=r"dot: shapes .* differ"):
+        dot(fg.val(x), fg.constant(y))
