@@ -631,7 +631,12 @@ class LogLikGenerator:
 
     def _log_norm(self, *p):
         """log(F(b) − F(a)) for the truncation bounds (a, b), at these parameters."""
-        a, b = self.truncation
+        return self._log_mass(*self.truncation, *p)
+
+    def _log_mass(self, a, b, *p):
+        """log(F(b) − F(a)), the log probability of a < X ≤ b (a ≤ X ≤ b for a continuous
+        family), for floats a < b that may lie beyond the support's ends: an end beyond the
+        support drops out (log F(b), log S(a), or 0 when both do)."""
         lo, hi = self.support
         a_free = a < lo or (a == lo and not self.discrete)
         b_free = b >= hi

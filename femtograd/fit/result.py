@@ -199,6 +199,46 @@ class MLEFit:
         from .delta import delta_method
         return delta_method(self, fn, level)
 
+    # -- the fitted distribution at given points (femtograd.fit.predict) ---------------------
+    # Each returns a DataFrame indexed by x (or p) with columns estimate, se, lower, upper: the
+    # (truncated) fitted distribution's quantity, its delta-method SE from exact derivatives
+    # and a Wald interval on `scale` (default logit for probabilities, log for positive ones).
+    def cdf(self, x, level=0.95, scale=None):
+        """F(x), the probability of a value at most x."""
+        from .predict import predict
+        return predict(self, "cdf", x, level, scale)
+
+    def sf(self, x, level=0.95, scale=None):
+        """S(x) = 1 − F(x), the survival probability (of a value above x)."""
+        from .predict import predict
+        return predict(self, "sf", x, level, scale)
+
+    def pdf(self, x, level=0.95, scale=None):
+        """f(x), the density (the mass function for a discrete family)."""
+        from .predict import predict
+        return predict(self, "pdf", x, level, scale)
+
+    def logpdf(self, x, level=0.95, scale=None):
+        """log f(x), with a natural-scale interval."""
+        from .predict import predict
+        return predict(self, "logpdf", x, level, scale)
+
+    def hazard(self, x, level=0.95, scale=None):
+        """h(x) = f(x)/S(x) (for a discrete family P(X = x | X ≥ x), a probability)."""
+        from .predict import predict
+        return predict(self, "hazard", x, level, scale)
+
+    def cumhazard(self, x, level=0.95, scale=None):
+        """H(x) = −log S(x), the cumulative hazard."""
+        from .predict import predict
+        return predict(self, "cumhazard", x, level, scale)
+
+    def quantile(self, p, level=0.95, scale=None):
+        """The q with F(q) = p (continuous families; B10 life = quantile(0.1)), its gradient by
+        the implicit function theorem."""
+        from .predict import quantile
+        return quantile(self, p, level, scale)
+
     def bootstrap(self, n=200, kind="nonparametric", seed=None, max_failed=0.5):
         """Refit on `n` resamples; percentile intervals from `.confint()`.
 
