@@ -92,30 +92,37 @@ def accumulate(a, b):
     return add(a, b)
 
 
-def total(x):
+def total(x, depth=0):
     """Σ of every element of `x` in a derivative rule: signs and scalar factors come out of
     the sum, a sum of a sum or difference is taken term by term, and the sum of a product
-    of two arrays of one shape is a dot product; no array is made for any of these."""
+    of two arrays of one shape is a dot product; no array is made for any of these.
+    Only the first `TOTAL_DEPTH` levels of `x` are looked into: a deeper expression (a
+    user's chain of a thousand array additions) is summed as it is, without recursing."""
     if not x.shape:
         return x
-    op, args = x._op, x._args
+    if depth >= TOTAL_DEPTH:
+        return sum(x)
+    op, args, depth = x._op, x._args, depth + 1
     if op is negative:
-        return neg(total(args[0]))
+        return neg(total(args[0], depth))
     if op is multiply:
         pair = _scalar_and_array(x)
         if pair is not None:
-            return multiply(pair[0], total(pair[1]))
+            return multiply(pair[0], total(pair[1], depth))
         if args[0].shape == args[1].shape == x.shape:
             return dot(args[0], args[1])
     elif op is divide:
         a, b = args
         if not b.shape and a.shape == x.shape:
-            return divide(total(a), b)
+            return divide(total(a, depth), b)
     elif op is add or op is subtract:
         a, b = args
         if a.shape == b.shape == x.shape:
-            return op(total(a), total(b))
+            return op(total(a, depth), total(b, depth))
     return sum(x)
+
+
+TOTAL_DEPTH = 8
 
 
 # -- arithmetic -------------------------------------------------------------

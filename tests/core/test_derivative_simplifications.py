@@ -153,3 +153,18 @@ def test_dot_of_two_shapes_is_a_clear_error(x, y):
     # (3,) and (3, 1) would give a value but a gradient of the wrong shape
     with pytest.raises(ValueError, match=r"dot: shapes .* differ"):
         dot(fg.val(x), fg.constant(y))
+
+
+def test_the_sum_of_a_long_chain_of_array_additions_does_not_recurse_into_every_term():
+    # b · (Σₖ k·b·x): the gradient sums the user's chain of 1500 additions
+    x, k = fg.constant(X[:5]), 1500
+
+    def f(b):
+        s = b * x
+        for i in range(2, k + 1):
+            s = s + b * x * float(i)
+        return fg.sum(s * b)
+
+    want = X[:5].sum() * k * (k + 1) / 2
+    assert_close(fg.gradient(f, [0.5]), [2 * 0.5 * want], rtol=1e-12)
+    assert_close(fg.hessian(f, [0.5]), [[2 * want]], rtol=1e-12)
