@@ -295,3 +295,11 @@ def test_a_scalar_point_gives_a_one_row_frame_and_a_series_keeps_its_values():
     assert out.shape == (1, 4) and out.index.tolist() == [1000.0]
     series = fit.sf(pd.Series([100.0, 200.0]))
     assert series.index.tolist() == [100.0, 200.0]
+
+
+def test_a_far_tail_quantile_is_refined_on_the_librarys_own_cdf_past_scipys_start():
+    fit = family_fit("loglogistic")
+    shape, scale = fit.mle
+    p = np.array([1e-10, 0.3, 0.999, 1 - 1e-9])
+    exact = scale * (p / (1 - p)) ** (1 / shape)   # F(q) = 1 / (1 + (q/scale)^-shape)
+    np.testing.assert_allclose(fit.quantile(p)["estimate"], exact, rtol=4e-15)
