@@ -4,7 +4,7 @@
 import numpy as np
 from scipy import stats
 
-from ..core.ops import LOG_PI, lgamma, log, log1p, sign, square, where
+from ..core.ops import LOG_PI, lgamma, log, log1p, sign, sqrt, square, where
 from ..core.special import betainc
 from .base import LogLikGenerator, weighted_quantiles
 
@@ -14,7 +14,7 @@ class StudentTLogLik(LogLikGenerator):
     freedom ν > 0: density Γ((ν+1)/2) / (Γ(ν/2) √(νπ) s) · (1 + z²/ν)^(−(ν+1)/2),
     z = (x − μ)/s (R's dt(z, df) / s; scipy's t(df, loc, scale)).
 
-    Censored rows use P(T > |z|) = I_{ν/(ν+z²)}(ν/2, 1/2) / 2 (derivatives in ν exact,
+    Censored rows use F(z) = I_x(ν/2, ν/2), x = (1 + z/√(ν+z²))/2 (derivatives in ν exact,
     see `femtograd.core.special`).
     """
 
@@ -28,8 +28,15 @@ class StudentTLogLik(LogLikGenerator):
                 - log(scale) - 0.5 * (df + 1.0) * log1p(square(z) / df))
 
     def _logcdf_z(self, z, df):
-        tail = 0.5 * betainc(0.5 * df, 0.5, df / (df + square(z)))  # P(T > |z|)
-        return where(sign(z) + 1.0, log1p(-tail), log(tail))
+        """log F(z) of the standard t, F(z) = I_x(ν/2, ν/2) with x = (1 + z/√(ν+z²))/2: x moves
+        smoothly through 1/2 at z = 0, so the derivatives stay finite there (through ν/(ν+z²)
+        they were 0·inf). Each branch sees a z of its own sign, the other's stand-in ±1, so the
+        branch not taken has finite derivatives too."""
+        upper = sign(z) + 1.0  # z ≥ 0: log(1 − F(z)) = log(1 − F(−z)), without cancellation
+        half = 0.5 * df
+        lower_tail = betainc(half, half, _cdf_x(where(upper, -1.0, z), df))
+        upper_tail = betainc(half, half, _cdf_x(-where(upper, z, 1.0), df))
+        return where(upper, log1p(-upper_tail), log(lower_tail))
 
     def _logcdf(self, x, location, scale, df):
         return self._logcdf_z((x - location) / scale, df)
@@ -57,3 +64,10 @@ class StudentTLogLik(LogLikGenerator):
 
     def _scipy(self, location, scale, df):
         return stats.t(df, loc=location, scale=scale)
+
+
+def _cdf_x(z, df):
+    """x with F(z) = I_x(ν/2, ν/2) for z ≤ 0: (s + z)/(2s) = ν/(2s(s − z)), s = √(ν + z²), in
+    the form that does not cancel."""
+    s = sqrt(df + square(z))
+    return df / (2.0 * s * (s - z))

@@ -100,9 +100,6 @@ def test_every_familys_standard_errors_are_the_delta_method_of_scipys_functions(
                                delta_se(fit, lambda t: dist(*t).ppf(PROBS)), rtol=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="StudentTLogLik's log CDF reaches z through "
-                   "df/(df + z²), whose derivative in z vanishes at z = 0 where betainc's is "
-                   "infinite: its gradient is NaN at (and inf near) the location")
 def test_a_student_t_fits_median_has_a_finite_standard_error():
     fit = family_fit("studentt")
     assert np.isfinite(fit.quantile(0.5)["se"]).all()
