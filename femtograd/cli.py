@@ -3,12 +3,16 @@
     femtograd fit FILE.csv --column C --dist weibull [--censored-column E]
                   [--weights-column W] [--ci wald|profile] [--level 0.95] [--json]
                   [--dropna] [--method newton|bfgs|gradient_ascent] [--option size=10]
+                  [--quantile P,...] [--sf X,...] [--cdf X,...] [--hazard X,...]
     femtograd compare FILE.csv --column C [--dists weibull,gamma,lognormal] [--json]
     femtograd dists
     femtograd demo
 
 A censoring column holds 1 (or True) for a censored time and 0 for an observed
-failure. Any error is one line on stderr and exit status 2 (3 for an internal error); no
+failure. --quantile, --sf, --cdf and --hazard print, after the fit, the fitted
+distribution's quantiles at the given probabilities (B10 life: --quantile 0.1) and
+its survival, CDF and hazard at the given ages, each with a delta-method interval at
+--level (fit.quantile, fit.sf, fit.cdf, fit.hazard). Any error is one line on stderr and exit status 2 (3 for an internal error); no
 traceback.
 """
 
@@ -94,20 +98,108 @@ def _fit(args):
     generator = resolve(args.dist)
     if not 0 < args.level < 1:
         raise CommandError(f"--level must be between 0 and 1; got {args.level}")
+    requested = _requested_predictions(args, generator)  # bad values fail before the fit
     x, censored, weights = _observations(args)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit = fit_mle(generator, x, **_fit_kwargs(censored, weights, args.method, args.option))
         interval = fit.confint(level=args.level, method=args.ci)
+        predictions = {what: prediction_record(fit, what, points, args.level)
+                       for what, points in requested.items()}
     result = fit_record(fit, interval, args.ci, args.level)
     result = {"file": args.file, "column": args.column, "distribution": label(generator),
               "censored": 0 if censored is None else int(sum(censored)), **result,
               "warnings": list(dict.fromkeys(str(w.message) for w in caught))}
+    if predictions:
+        result["predictions"] = predictions
     if args.json:
         print(json.dumps(result, indent=2, default=_json_number))
     else:
         print(_fit_text(result))
+        for what, record in predictions.items():
+            print()
+            print(_prediction_text(what, record, args.level))
     return 0
+
+
+# what each prediction option asks of the fit, and the name of its points
+PREDICTIONS = {"quantile": "p", "sf": "x", "cdf": "x", "hazard": "x"}
+
+
+def _requested_predictions(args, generator):
+    """{"quantile": [0.1, 0.5], "sf": [500.0], ...} from the options, in PREDICTIONS order,
+    checked: numbers, probabilities strictly inside (0, 1), quantiles of a continuous family."""
+    from .compare import label as label_of
+    out = {}
+    for what, label in PREDICTIONS.items():
+        given = getattr(args, what)
+        if not given:
+            continue
+        points = _numbers(what, given)
+        if what == "quantile":
+            if getattr(generator, "discrete", False):
+                raise CommandError(f"--quantile needs a continuous distribution; "
+                                   f"{label_of(generator)!r} is discrete "
+                                   "(use --cdf at the counts instead)")
+            outside = [p for p in points if not 0 < p < 1]
+            if outside:
+                raise CommandError(f"--quantile takes probabilities strictly between 0 and 1; "
+                                   f"got {_g(outside[0])}")
+        out[what] = points
+    return out
+
+
+def _numbers(what, given):
+    """--sf 500,1000 --sf 2000 as [500.0, 1000.0, 2000.0]; anything but finite numbers fails."""
+    points = []
+    for text in given:
+        for item in text.split(","):
+            try:
+                value = float(item)
+            except ValueError:
+                value = None
+            if value is None or not math.isfinite(value):
+                kind = "numbers" if value is None else "finite numbers"
+                raise CommandError(f"--{what} takes comma-separated {kind}; got {item.strip()!r}"
+                                   + (f" in {text!r}" if text.strip() != item.strip() else ""))
+            points.append(value)
+    return points
+
+
+def prediction_record(fit, what, points, level=0.95):
+    """fit.quantile(p) (or fit.sf(x), ...) as plain data: the scale of its interval and one
+    {p or x, estimate, se, lower, upper} per point."""
+    frame = getattr(fit, what)(points, level=level)
+    label = PREDICTIONS[what]
+    rows = [{label: _num(point), **{k: _num(row[k]) for k in ("estimate", "se", "lower", "upper")}}
+            for point, (_, row) in zip(points, frame.iterrows())]
+    return {"scale": _prediction_scale(fit, what), "values": rows}
+
+
+def _prediction_scale(fit, what):
+    """The scale fit.<what>() takes its Wald interval on by default (femtograd.fit.predict)."""
+    from .fit.predict import KINDS, QUANTITIES, _bounds
+    if what == "quantile":
+        return "log" if _bounds(fit.model)[0] >= 0 else "natural"
+    _, continuous, discrete = QUANTITIES[what]
+    return KINDS[discrete if fit.model.discrete else continuous]
+
+
+def _prediction_text(what, record, level):
+    label = PREDICTIONS[what]
+    pct = f"{100 * level:g}%"
+    rows = [(f"{what}({label})", "estimate", "se", f"{pct} lower", f"{pct} upper")]
+    rows += [tuple(_g(v[k]) for k in (label, "estimate", "se", "lower", "upper"))
+             for v in record["values"]]
+    scale = "" if record["scale"] == "natural" else f" on the {record['scale']} scale"
+    return "\n".join([*_table(rows), f"delta-method intervals{scale}"])
+
+
+def _table(rows):
+    """Rows of strings as aligned lines: the first column left, the others right."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
+                      for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
 
 
 def fit_record(fit, interval, ci="wald", level=0.95):
@@ -132,9 +224,7 @@ def _fit_text(r):
     rows = [("parameter", "estimate", "se", f"{pct} lower", f"{pct} upper")]
     rows += [(name, *(_g(p[k]) for k in ("estimate", "se", "lower", "upper")))
              for name, p in r["parameters"].items()]
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    table = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
-                       for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
+    table = _table(rows)
     footer = [f"{r['ci']} intervals; log-likelihood {_g(r['loglik'])}, AIC {_g(r['aic'])}, "
               f"BIC {_g(r['bic'])}",
               f"converged: {'yes' if r['converged'] else 'NO'} ({r['method']}, "
@@ -220,7 +310,15 @@ def build_parser():
     data_options(fit)
     fit.add_argument("--dist", required=True, help="a distribution name (see `femtograd dists`)")
     fit.add_argument("--ci", choices=("wald", "profile"), default="wald")
-    fit.add_argument("--level", type=float, default=0.95)
+    fit.add_argument("--level", type=float, default=0.95,
+                     help="confidence level of every interval (default 0.95)")
+    for what, (metavar, text) in {
+            "quantile": ("P,...", "quantiles at these probabilities (B10 life: 0.1)"),
+            "sf": ("X,...", "survival probability S(x) at these values"),
+            "cdf": ("X,...", "F(x) at these values"),
+            "hazard": ("X,...", "hazard h(x) at these values")}.items():
+        fit.add_argument(f"--{what}", action="append", metavar=metavar,
+                         help=f"{text}, with delta-method intervals (comma-separated; repeatable)")
     fit.set_defaults(run=_fit)
 
     comp = sub.add_parser("compare", help="fit several distributions and rank them by AIC")

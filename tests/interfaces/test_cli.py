@@ -103,6 +103,98 @@ def test_fit_passes_model_options_such_as_the_binomial_size(csv, capsys, tmp_pat
     assert_json_matches(json.loads(out), fit)
 
 
+def printed_table(out, header):
+    """{point: [estimate, se, lower, upper]} from the table whose first column is `header`."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:1] == [header])
+    rows = {}
+    for line in lines[start + 1:]:
+        if not line or line.startswith("delta-method"):
+            break
+        point, *numbers = line.split()
+        rows[float(point)] = [float(v) for v in numbers]
+    return rows, lines[start], lines[start + 1 + len(rows)]
+
+
+def test_fit_prints_quantile_sf_cdf_and_hazard_tables_equal_to_the_fit_methods(csv, capsys):
+    path, df = csv
+    status, out, err = run(capsys, "fit", path, "--column", "hours", "--dist", "weibull",
+                           "--censored-column", "censored", "--level", "0.9",
+                           "--quantile", "0.1,0.5", "--quantile", "0.99", "--sf", "50,100",
+                           "--cdf", "75", "--hazard", "20, 200")
+    assert status == 0 and err == ""
+    fit = fg.fit_mle(WeibullLogLik, df["hours"].to_numpy(), censored=df["censored"].to_numpy() == 1)
+    assert out.index("converged: yes") < out.index("quantile(p)") < out.index("sf(x)") \
+        < out.index("cdf(x)") < out.index("hazard(x)")  # after the summary, in a fixed order
+    for what, points, footer in [("quantile", [0.1, 0.5, 0.99], "log"), ("sf", [50, 100], "logit"),
+                                 ("cdf", [75], "logit"), ("hazard", [20, 200], "log")]:
+        label = "p" if what == "quantile" else "x"
+        rows, header, last = printed_table(out, f"{what}({label})")
+        assert header.split()[1:] == ["estimate", "se", "90%", "lower", "90%", "upper"]
+        assert last == f"delta-method intervals on the {footer} scale"
+        expected = getattr(fit, what)(points, level=0.9)
+        assert list(rows) == pytest.approx(points)
+        for point, row in zip(points, expected.to_numpy()):
+            assert rows[float(point)] == pytest.approx(row, rel=1e-5)  # printed to 6 digits
+
+
+def test_fit_json_carries_the_predictions_with_every_digit(csv, capsys):
+    path, df = csv
+    status, out, _ = run(capsys, "fit", path, "--column", "hours", "--dist", "weibull",
+                         "--censored-column", "censored", "--ci", "profile",
+                         "--quantile", "0.1,0.5", "--sf", "50,100", "--json")
+    assert status == 0
+    record = json.loads(out)
+    fit = fg.fit_mle(WeibullLogLik, df["hours"].to_numpy(), censored=df["censored"].to_numpy() == 1)
+    assert_json_matches(record, fit, "profile")
+    assert list(record["predictions"]) == ["quantile", "sf"]
+    for what, label, points, scale in [("quantile", "p", [0.1, 0.5], "log"),
+                                       ("sf", "x", [50, 100], "logit")]:
+        got = record["predictions"][what]
+        assert got["scale"] == scale
+        expected = getattr(fit, what)(points)
+        assert [v[label] for v in got["values"]] == points
+        for v, (_, row) in zip(got["values"], expected.iterrows()):
+            for k in ("estimate", "se", "lower", "upper"):
+                assert v[k] == pytest.approx(row[k], rel=1e-12)
+
+
+def test_fit_without_prediction_options_prints_no_prediction_tables(csv, capsys):
+    path, _ = csv
+    status, out, _ = run(capsys, "fit", path, "--column", "hours", "--dist", "weibull", "--json")
+    assert status == 0 and "predictions" not in json.loads(out)
+    status, out, _ = run(capsys, "fit", path, "--column", "hours", "--dist", "weibull")
+    assert status == 0 and "delta-method" not in out and "\n\n" not in out
+
+
+def test_fit_of_a_discrete_family_gives_its_cdf_and_discrete_hazard(capsys, tmp_path):
+    counts = tmp_path / "counts.csv"
+    data = np.array([0, 2, 1, 3, 2, 4, 1, 2, 0, 5])
+    pd.DataFrame({"defects": data}).to_csv(counts, index=False)
+    status, out, _ = run(capsys, "fit", counts, "--column", "defects", "--dist", "poisson",
+                         "--cdf", "1,3", "--hazard", "2", "--json")
+    assert status == 0
+    record = json.loads(out)
+    fit = fg.fit_mle(REGISTRY["poisson"], data)
+    assert record["predictions"]["hazard"]["scale"] == "logit"  # a probability, P(X = x | X ≥ x)
+    for what, points in [("cdf", [1, 3]), ("hazard", [2])]:
+        expected = getattr(fit, what)(points)
+        got = record["predictions"][what]["values"]
+        assert [v["estimate"] for v in got] == pytest.approx(expected["estimate"].tolist(), rel=1e-12)
+        assert [v["upper"] for v in got] == pytest.approx(expected["upper"].tolist(), rel=1e-12)
+
+
+def test_a_normal_fit_has_natural_scale_quantile_intervals(csv, capsys):
+    path, df = csv
+    status, out, _ = run(capsys, "fit", path, "--column", "signed", "--dist", "normal",
+                         "--quantile", "0.025,0.975")
+    assert status == 0
+    rows, _, footer = printed_table(out, "quantile(p)")
+    fit = fg.fit_mle(REGISTRY["normal"], df["signed"].to_numpy())
+    assert footer == "delta-method intervals"
+    assert rows[0.025] == pytest.approx(fit.quantile(0.025).to_numpy()[0], rel=1e-5)
+
+
 def test_compare_prints_the_families_ranked_by_aic(csv, capsys):
     path, df = csv
     status, out, _ = run(capsys, "compare", path, "--column", "hours", "--json")
@@ -162,6 +254,15 @@ def test_demo_ends_with_the_fit_mle_summary_of_the_same_sample(capsys):
     (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--method", "simplex"], "simplex"),
     (["fit", "{dir}", "--column", "hours", "--dist", "weibull"], "directory"),
     (["fit", "{empty}", "--column", "hours", "--dist", "weibull"], "empty.csv"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--quantile", "0.1,ten"], "'ten'"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--quantile", "1"], "between 0 and 1"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--quantile=-0.5"], "-0.5"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--quantile", "nan"], "'nan'"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--sf", "100,,200"], "--sf"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--cdf", "inf"], "finite"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--hazard", "1e3h"], "'1e3h'"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--sf"], "--sf"),
+    (["fit", "{csv}", "--column", "units", "--dist", "poisson", "--quantile", "0.5"], "discrete"),
     (["compare", "{csv}", "--column", "hours", "--dists", "weibull,nope"], "nope"),
     (["compare", "{csv}", "--column", "label"], "label"),
     (["frobnicate"], "frobnicate"),
@@ -170,6 +271,9 @@ def test_demo_ends_with_the_fit_mle_summary_of_the_same_sample(capsys):
         "non-numeric column", "missing values", "unknown censored column", "censored not 0/1",
         "non-numeric weights", "bad level", "unknown ci", "no column", "missing values says --dropna",
         "option without a value", "option the model does not take", "unknown method", "directory", "empty file",
+        "quantile not a number", "quantile p of 1", "quantile p negative", "quantile p nan",
+        "sf empty item", "cdf infinite", "hazard not a number", "sf without a value",
+        "quantile of a discrete family",
         "compare unknown distribution", "compare non-numeric", "unknown command", "no command"])
 def test_every_error_exits_non_zero_with_one_line_naming_the_problem(csv, capsys, argv, names):
     path, _ = csv
