@@ -3,11 +3,15 @@
 `fit.cdf(x)`, `fit.sf(x)`, `fit.pdf(x)`, `fit.logpdf(x)`, `fit.hazard(x)`,
 `fit.cumhazard(x)` and `fit.quantile(p)` all go through one mechanism: each
 quantity is built in femtograd ops from the generator's formulae (`_logcdf`,
-`_logsf`, `_logpdf`, and `_log_mass` for the truncation) at one scalar leaf per
-parameter, placed at the MLE; reverse mode gives its exact gradient ∇g, and the
-delta method its standard error, se = sqrt(∇gᵀ · cov · ∇g) with the fit's
-covariance (`fit.cov`, so `with_cov` views carry over; fixed parameters have
-zero variance).
+`_logsf`, `_logpdf`, and the branches of `_log_mass` for the truncation), which are
+elementwise in the points: one graph holds every point, with one leaf per parameter
+that has one entry per point (all at the MLE), so that one reverse pass of the sum
+over the points gives each point's exact gradient ∇g (a point's value depends on its
+own entries only). Points beyond the support or the truncation are constants, put
+together with the others as `contributions` puts row kinds together (take / scatter).
+The delta method gives the standard error, se = sqrt(∇gᵀ · cov · ∇g) with the fit's
+covariance (`fit.cov`, so `with_cov` views carry over; fixed parameters have zero
+variance).
 
 The quantities are those of the distribution the data were drawn from: under
 `truncation=(a, b)`, F_T(x) = P(a < X ≤ x) / P(a < X ≤ b), as the plots draw it
@@ -18,23 +22,28 @@ A quantity is built on the scale its interval is taken on: a probability
 (cdf, sf, a discrete hazard) as log g and log(1 − g), so that its logit carries
 every digit in both tails; a positive quantity (pdf, hazard, cumhazard) as log g;
 the log density as itself. The quantile q of probability p solves F_T(q) = p
-(scipy's ppf as the start, refined by brentq on femtograd's own log CDF, or log
-survival above the median) and its gradient comes from the implicit function
-theorem: ∂q/∂θ = −(∂F_T/∂θ)(q) / f_T(q). Discrete families have no quantile
-here: theirs is a step function of the parameters, with zero or no derivative.
+(scipy's ppf as the start, refined point by point by brentq on femtograd's own log
+CDF, or log survival above the median) and its gradient comes from the implicit
+function theorem, ∂q/∂θ = −(∂F_T/∂θ)(q) / f_T(q), for every q in one graph (as above).
+Discrete families have no quantile here: theirs is a step function of the parameters,
+with zero or no derivative.
 
 Intervals are Wald intervals on a scale that keeps them in range, transformed
 back: logit for probabilities, log for positive quantities (and quantiles of a
 family on x ≥ 0), natural otherwise; `scale=` overrides.
 """
 
+import contextlib
 import math
+import operator
+from functools import reduce
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from ..core import Value, grad_nodes, log, log1mexp
+from ..core import Value, grad_nodes, log, log1mexp, take
+from ..core.ops import scatter
 from .fitted import fitted_distribution
 from .intervals import check_level
 
@@ -56,61 +65,110 @@ def _bounds(model):
     return max(lo, a), min(hi, b), a, b
 
 
+def _pieces(n, p, known, parts):
+    """A Value of shape (n,) put together from pieces, as `contributions` puts its row kinds
+    together: `known` (floats (n,)) at the points no part covers, and for each part
+    (mask, build) build(index, p at those points) at the points of the mask (`index` None
+    when the mask covers every point). A point's value depends only on its own parameters'
+    entries, so its gradient is its own; a point outside every part has gradient zero."""
+    known = np.array(known, dtype=float)
+    terms = []
+    for mask, build in parts:
+        if not mask.any():
+            continue
+        if mask.all():
+            term = build(None, p)
+            terms.append(term if term.shape == (n,) else term + np.zeros(n))
+            known[:] = 0.0
+            continue
+        idx = np.flatnonzero(mask)
+        term = build(idx, [v if v.shape == () else take(v, index=idx) for v in p])
+        if term.shape != idx.shape:
+            term = term + np.zeros(idx.shape)
+        terms.append(scatter(term, index=idx, shape=(n,), out_shape=idx.shape))
+        known[idx] = 0.0
+    if not terms:
+        return Value.constant(known)
+    out = reduce(operator.add, terms)
+    return out + known if np.any(known) else out
+
+
 class _Quantities:
     """Log CDF, log survival and log density of a bound generator's (truncated) distribution at
-    one point, as femtograd Values of the parameter leaves `p`; a point beyond the distribution's
-    ends gives a constant (its value known exactly, its gradient zero)."""
+    an array of points, as femtograd Values of shape (n,) of the parameter leaves `p` (each a
+    Value of shape (n,), one entry per point, or a scalar); a point beyond the distribution's
+    ends gets a constant (its value known exactly, its gradient zero)."""
 
     def __init__(self, model, p):
         self.model, self.p = model, p
         self.lo, self.hi, self.a, self.b = _bounds(model)
         self.discrete = model.discrete
-        self.log_z = None if model.truncation is None else model._log_norm(*p)
 
     def _below(self, x):
         """Is F_T(x) = 0?"""
         if self.discrete:
-            k = math.floor(x)
-            return k < self.lo or k <= self.a
+            k = np.floor(x)
+            return (k < self.lo) | (k <= self.a)
         return x <= self.lo
 
     def _above(self, x):
         """Is F_T(x) = 1?"""
-        return (math.floor(x) if self.discrete else x) >= self.hi
+        return (np.floor(x) if self.discrete else x) >= self.hi
 
-    def _normalized(self, v):
-        return v if self.log_z is None else v - self.log_z
+    def _normalized(self, v, p):
+        return v if self.model.truncation is None else v - self.model._log_norm(*p)
+
+    def _tail(self, x, value_below, value_above, plain, mass_ends):
+        below, above = self._below(x), self._above(x)
+        known = np.where(below, value_below, value_above)
+        model = self.model
+
+        def build(idx, p):
+            xs = _at(x, idx)
+            if model.truncation is None:
+                return plain(xs, *p)
+            a, b = mass_ends(xs)
+            return self._normalized(self._log_mass(a, b, p), p)
+        return _pieces(x.size, self.p, known, [(~below & ~above, build)])
 
     def logcdf(self, x):
-        if self._below(x):
-            return _const(-np.inf)
-        if self._above(x):
-            return _const(0.0)
-        if self.model.truncation is None:
-            return self.model._logcdf(np.float64(x), *self.p)
-        return self._normalized(self.model._log_mass(self.a, x, *self.p))
+        return self._tail(x, -np.inf, 0.0, self.model._logcdf,
+                          lambda xs: (np.full(xs.shape, float(self.a)), xs))
 
     def logsf(self, x):
-        if self._below(x):
-            return _const(0.0)
-        if self._above(x):
-            return _const(-np.inf)
-        if self.model.truncation is None:
-            return self.model._logsf(np.float64(x), *self.p)
-        return self._normalized(self.model._log_mass(x, self.b, *self.p))
+        return self._tail(x, 0.0, -np.inf, self.model._logsf,
+                          lambda xs: (xs, np.full(xs.shape, float(self.b))))
 
     def logpdf(self, x):
         if self.discrete:
-            inside = x == math.floor(x) and not self._below(x) and x <= self.hi
+            inside = (x == np.floor(x)) & ~self._below(x) & (x <= self.hi)
         else:
-            inside = self.lo <= x <= self.hi
-        if not inside:
-            return _const(-np.inf)
-        return self._normalized(self.model._logpdf(np.float64(x), *self.p))
+            inside = (self.lo <= x) & (x <= self.hi)
+
+        def build(idx, p):
+            return self._normalized(self.model._logpdf(_at(x, idx), *p), p)
+        return _pieces(x.size, self.p, np.full(x.shape, -np.inf), [(inside, build)])
+
+    def _log_mass(self, a, b, p):
+        """The generator's `_log_mass(a, b, *p)`, log(F(b) − F(a)), at arrays of ends: each point
+        takes the branch the generator takes for its own ends (an end beyond the support drops
+        out)."""
+        model = self.model
+        lo, hi = model.support
+        a_free = (a < lo) | ((a == lo) & (not self.discrete))
+        b_free = b >= hi
+
+        def part(formula):
+            return lambda idx, q: formula(_at(a, idx), _at(b, idx), q)
+        return _pieces(a.size, p, np.zeros(a.shape), [
+            (a_free & ~b_free, part(lambda ai, bi, q: model._logcdf(bi, *q))),
+            (~a_free & b_free, part(lambda ai, bi, q: model._logsf(ai, *q))),
+            (~a_free & ~b_free, part(lambda ai, bi, q: model._log_interval(ai, bi, *q))),
+        ])
 
 
-def _const(v):
-    return Value.constant(float(v))
+def _at(x, idx):
+    return x if idx is None else x[idx]
 
 
 def _is_const(node):
@@ -131,8 +189,8 @@ def _pdf(q, x):
     log_f = q.logpdf(x)
     if not q.discrete:
         return (log_f,)
-    # a mass is a probability: log(1 − f) too
-    return log_f, (_const(0.0) if _is_const(log_f) else log1mexp(log_f))
+    # a mass is a probability: log(1 − f) too (0 where f is known to be 0)
+    return log_f, log1mexp(log_f)
 
 
 def _hazard(q, x):
@@ -143,10 +201,7 @@ def _hazard(q, x):
 
 
 def _cumhazard(q, x):  # H = −log S, built as log H
-    log_s = q.logsf(x)
-    if _is_const(log_s):
-        return (_const(np.log(-float(log_s.data))),)
-    return (log(-log_s),)
+    return (log(-q.logsf(x)),)
 
 
 QUANTITIES = {  # name: (builder, kind of the value for a continuous / a discrete family)
@@ -167,19 +222,15 @@ def predict(fit, what, x, level=0.95, scale=None):
     kind = discrete_kind if model.discrete else continuous_kind
     scale = _check(level, scale, kind, what)
     points = _points(x, "x", what)
-    leaves = _leaves(fit)
-    quantities = _Quantities(model, leaves)
     cov = fit.cov.to_numpy()
-    rows = []
-    with np.errstate(all="ignore"):
-        for v in points:
-            nodes = build(quantities, float(v))
-            if what == "logpdf":
-                value, grad = _value_and_grad(nodes[0], leaves)
-                rows.append(_row(value, _se(grad, cov), "natural", value, grad, cov, level))
-                continue
-            values, grads = zip(*(_value_and_grad(n, leaves) for n in nodes))
-            rows.append(_row_from_logs(values, grads, kind, scale, cov, level))
+    with np.errstate(all="ignore"), _data_cache_kept(model):
+        leaves = _leaves(fit, points.size)
+        nodes = build(_Quantities(model, leaves), points)
+        values, grads = zip(*(_values_and_grads(n, leaves, points.size) for n in nodes))
+        if what == "logpdf":
+            rows = _rows(values[0], "natural", values[0], grads[0], cov, level)
+        else:
+            rows = _rows_from_logs(values, grads, kind, scale, cov, level)
     return _frame(rows, points, "x")
 
 
@@ -198,25 +249,28 @@ def quantile(fit, p, level=0.95, scale=None):
     if bad.size:
         raise ValueError(f"quantile: probabilities must be strictly between 0 and 1; "
                          f"p[{bad[0]}] is {probs[bad[0]]}")
-    leaves = _leaves(fit)
-    quantities = _Quantities(model, leaves)
     starts = np.asarray(fitted_distribution(fit).ppf(probs), dtype=float)
     cov = fit.cov.to_numpy()
-    rows = []
-    with np.errstate(all="ignore"):
-        for prob, start in zip(probs, starts):
-            q = _solve(quantities, float(prob), float(start), lo, hi)
-            # implicit function theorem, from the tail the probability is in:
-            # F(q) = p gives ∂q/∂θ = −F ∇log F / f; equivalently S(q) = 1 − p gives +S ∇log S / f
-            upper = prob > 0.5
-            tail = quantities.logsf(q) if upper else quantities.logcdf(q)
-            log_tail, grad_tail = _value_and_grad(tail, leaves)
-            log_f = float(quantities.logpdf(q).data)
-            grad = math.exp(log_tail - log_f) * grad_tail * (1.0 if upper else -1.0)
-            if scale == "log":
-                rows.append(_row(q, _se(grad, cov), "log", math.log(q), grad / q, cov, level))
-            else:
-                rows.append(_row(q, _se(grad, cov), "natural", q, grad, cov, level))
+    n = probs.size
+    with np.errstate(all="ignore"), _data_cache_kept(model):
+        at_mle = _Quantities(model, _leaves(fit))
+        q = np.array([_solve(at_mle, float(prob), float(start), lo, hi)
+                      for prob, start in zip(probs, starts)])
+        # implicit function theorem, from the tail each probability is in:
+        # F(q) = p gives ∂q/∂θ = −F ∇log F / f; equivalently S(q) = 1 − p gives +S ∇log S / f
+        upper = probs > 0.5
+        leaves = _leaves(fit, n)
+        # each point's tail in one graph: log S above the median, log F below
+        tail = _pieces(n, leaves, np.zeros(n), [
+            (upper, lambda idx, p: _Quantities(model, p).logsf(_at(q, idx))),
+            (~upper, lambda idx, p: _Quantities(model, p).logcdf(_at(q, idx)))])
+        log_tail, grad_tail = _values_and_grads(tail, leaves, n)
+        log_f = _Quantities(model, leaves).logpdf(q).data
+        grad = (np.exp(log_tail - log_f) * np.where(upper, 1.0, -1.0))[:, None] * grad_tail
+        if scale == "log":
+            rows = _rows(q, "log", np.log(q), grad / q[:, None], cov, level, se_grad=grad)
+        else:
+            rows = _rows(q, "natural", q, grad, cov, level)
     return _frame(rows, probs, "p")
 
 
@@ -259,55 +313,80 @@ def _points(x, label, what):
     return arr
 
 
-def _leaves(fit):
-    return [Value(float(v), name=n) for v, n in zip(fit.mle, fit.param_names)]
+def _leaves(fit, n=None):
+    """One leaf per parameter at the MLE: a scalar, or (n given) one entry per point, so that
+    the gradient of a quantity's sum over the points is each point's own gradient."""
+    if n is None:
+        return [Value(float(v), name=name) for v, name in zip(fit.mle, fit.param_names)]
+    return [Value(np.full(n, float(v)), name=name) for v, name in zip(fit.mle, fit.param_names)]
 
 
-def _value_and_grad(node, leaves):
-    """The value of a scalar node and its gradient wrt the leaves: zeros for a constant, and
-    for an infinite value (log 0 at the end of a support, where the quantity is 0 whatever
-    the parameters)."""
-    value = float(node.data)
-    if _is_const(node) or not np.isfinite(value):
-        return value, np.zeros(len(leaves))
-    return value, np.array([float(g.data) for g in grad_nodes(node, leaves)])
+@contextlib.contextmanager
+def _data_cache_kept(model):
+    """Leave the generator's per-array cache (`_cached`, for its data) as it was: the points
+    are arrays too, new at every call, and would otherwise pile up in it."""
+    before = set(model.__dict__.get("_data_cache", {}))
+    try:
+        yield
+    finally:
+        cache = model.__dict__.get("_data_cache")
+        if cache is not None:
+            for key in set(cache) - before:
+                del cache[key]
+
+
+def _values_and_grads(node, leaves, n):
+    """The values (n,) of a node over the points and each point's gradient wrt its parameters
+    (n, k), from one reverse pass: zeros for a point known exactly, and for an infinite value
+    (log 0 at the end of a support, where the quantity is 0 whatever the parameters)."""
+    values = np.broadcast_to(np.asarray(node.data, dtype=float), (n,)).copy()
+    grads = np.zeros((n, len(leaves)))
+    if not _is_const(node):
+        seed = Value.constant(np.ones(n))
+        for j, g in enumerate(grad_nodes(node, leaves, seed=seed)):
+            grads[:, j] = np.broadcast_to(np.asarray(g.data, dtype=float), (n,))
+    grads[~np.isfinite(values)] = 0.0
+    return values, grads
 
 
 def _se(grad, cov):
-    var = float(grad @ cov @ grad)
-    return math.sqrt(var) if var >= 0 else math.nan
+    """Each row's delta-method standard error sqrt(∇gᵀ · cov · ∇g) (NaN for a negative one)."""
+    var = np.einsum("ij,jk,ik->i", grad, cov, grad)
+    return np.where(var >= 0, np.sqrt(np.abs(var)), np.nan)
 
 
-def _row_from_logs(values, grads, kind, scale, cov, level):
+def _rows_from_logs(values, grads, kind, scale, cov, level):
     """A probability or positive quantity g from log g (and log(1 − g) for a probability)."""
     log_g, grad_log = values[0], grads[0]
-    g = math.exp(log_g)
-    grad = g * grad_log if np.isfinite(log_g) else np.zeros_like(grad_log)
-    se = _se(grad, cov)
+    g = np.exp(log_g)
+    grad = np.where(np.isfinite(log_g)[:, None], g[:, None] * grad_log, 0.0)
     if scale == "natural":
-        return _row(g, se, "natural", g, grad, cov, level)
+        return _rows(g, "natural", g, grad, cov, level)
     if scale == "log":
-        return _row(g, se, "log", log_g, grad_log, cov, level)
+        return _rows(g, "log", log_g, grad_log, cov, level, se_grad=grad)
     log_c, grad_c = values[1], grads[1]
-    return _row(g, se, "logit", log_g - log_c, grad_log - grad_c, cov, level)
+    return _rows(g, "logit", log_g - log_c, grad_log - grad_c, cov, level, se_grad=grad)
 
 
-def _row(estimate, se, scale, centre, grad, cov, level):
-    """(estimate, se, lower, upper): centre ± z·se(centre) on `scale`, transformed back."""
+def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
+    """Columns (estimate, se, lower, upper): se from `se_grad` (the estimate's gradient, `grad`
+    if None), and centre ± z·se(centre) on `scale` (`grad` is the centre's), transformed back;
+    a centre known exactly (zero gradient) is its own interval."""
     z = stats.norm.ppf(0.5 + level / 2)
-    half = z * _se(grad, cov) if np.any(grad) else 0.0
-    ends = np.array([centre - half, centre + half])
+    se_centre = _se(grad, cov)
+    se = se_centre if se_grad is None else _se(se_grad, cov)
+    half = np.where(np.any(grad != 0, axis=1), z * se_centre, 0.0)
+    lower, upper = centre - half, centre + half
     if scale == "log":
-        ends = np.exp(ends)
+        lower, upper = np.exp(lower), np.exp(upper)
     elif scale == "logit":
-        ends = special.expit(ends)
-    return estimate, se, float(ends[0]), float(ends[1])
+        lower, upper = special.expit(lower), special.expit(upper)
+    return {"estimate": estimate, "se": se, "lower": lower, "upper": upper}
 
 
 def _frame(rows, points, label):
-    out = pd.DataFrame(rows, columns=["estimate", "se", "lower", "upper"],
-                       index=pd.Index(points, name=label))
-    return out
+    return pd.DataFrame(rows, columns=["estimate", "se", "lower", "upper"],
+                        index=pd.Index(points, name=label))
 
 
 def _solve(quantities, prob, start, lo, hi):
@@ -318,8 +397,8 @@ def _solve(quantities, prob, start, lo, hi):
 
     def gap(q):  # increasing in q
         if upper:
-            return target - float(quantities.logsf(q).data)
-        return float(quantities.logcdf(q).data) - target
+            return target - float(quantities.logsf(np.array([q])).data[0])
+        return float(quantities.logcdf(np.array([q])).data[0]) - target
 
     if not np.isfinite(start) or not lo <= start <= hi:
         start = 0.5 * (lo + hi) if np.isfinite(lo) and np.isfinite(hi) else \

@@ -191,6 +191,56 @@ def test_a_zero_truncated_poisson_predicts_counts_in_the_truncated_support():
     assert fit.pdf(1.5)["estimate"].tolist() == [0.0]   # not a count
 
 
+# -- all points in one graph ---------------------------------------------------------------
+
+def truncated_family_fit(name, n=300, seed=4):
+    """A fit truncated to the middle of the simulated data ((a, b] for counts)."""
+    x = np.asarray(simulate(name, n, seed), dtype=float)
+    a, b = np.quantile(x, [0.05, 0.95])
+    if REGISTRY[name].discrete:
+        a, b = np.floor(a) - 1, np.ceil(b)
+    keep = ((x > a) if REGISTRY[name].discrete else (x >= a)) & (x <= b)
+    return fg.fit_mle(REGISTRY[name], x[keep], truncation=(a, b), **OPTIONS.get(name, {}))
+
+
+@pytest.mark.parametrize("truncated", [False, True], ids=["plain", "truncated"])
+@pytest.mark.parametrize("name", CONTINUOUS + DISCRETE)
+def test_every_quantity_at_many_points_equals_each_point_evaluated_alone(name, truncated):
+    # the points share one graph (per-point parameter leaves, pieces for the points beyond
+    # the support or the truncation); alone, each is a graph of its own
+    fit = truncated_family_fit(name) if truncated else family_fit(name)
+    x = fit.model.scipy(*fit.mle).ppf([1e-6, 0.01, 0.3, 0.5, 0.7, 0.99])
+    x = np.concatenate([x, x + 0.5, [-3.0, 0.0, 1e-3, 1.0, np.inf, -np.inf]])
+    if truncated:
+        a, b = fit.model.truncation
+        x = np.concatenate([x, [a, b, a - 1.0, b + 1.0, a + 1.0, b - 1.0]])
+    for what in ("cdf", "sf", "pdf", "logpdf", "hazard", "cumhazard"):
+        together = getattr(fit, what)(x).to_numpy()
+        alone = np.vstack([getattr(fit, what)(v).to_numpy() for v in x])
+        # se of a quantity known exactly (a discrete hazard of 1 at the last count) is 0 up
+        # to rounding: an absolute tolerance far below any se that is not
+        np.testing.assert_allclose(together, alone, rtol=1e-12, atol=1e-14, err_msg=what)
+    if not fit.model.discrete:
+        p = np.array([1e-9, 0.01, 0.3, 0.5, 0.7, 0.99, 1 - 1e-9])
+        together = fit.quantile(p).to_numpy()
+        alone = np.vstack([fit.quantile(v).to_numpy() for v in p])
+        np.testing.assert_allclose(together, alone, rtol=1e-12, err_msg="quantile")
+
+
+def test_a_discrete_familys_infinite_points_are_beyond_its_support():
+    fit = family_fit("poisson")
+    out = fit.cdf([-np.inf, np.inf])
+    assert out["estimate"].tolist() == [0.0, 1.0] and out["se"].tolist() == [0.0, 0.0]
+
+
+def test_predictions_leave_the_generators_data_cache_as_it_was():
+    fit = family_fit("weibull")
+    cache = dict(fit.model.__dict__.get("_data_cache", {}))
+    fit.pdf(np.linspace(0.1, 5.0, 50))
+    fit.quantile([0.1, 0.9])
+    assert fit.model.__dict__.get("_data_cache", {}) == cache
+
+
 # -- intervals stay in range ---------------------------------------------------------------
 
 def test_intervals_stay_inside_the_range_of_each_quantity():
