@@ -173,16 +173,7 @@ def prediction_record(fit, what, points, level=0.95):
     label = PREDICTIONS[what]
     rows = [{label: _num(point), **{k: _num(row[k]) for k in ("estimate", "se", "lower", "upper")}}
             for point, (_, row) in zip(points, frame.iterrows())]
-    return {"scale": _prediction_scale(fit, what), "values": rows}
-
-
-def _prediction_scale(fit, what):
-    """The scale fit.<what>() takes its Wald interval on by default (femtograd.fit.predict)."""
-    from .fit.predict import KINDS, QUANTITIES, _bounds
-    if what == "quantile":
-        return "log" if _bounds(fit.model)[0] >= 0 else "natural"
-    _, continuous, discrete = QUANTITIES[what]
-    return KINDS[discrete if fit.model.discrete else continuous]
+    return {"scale": frame.attrs["scale"], "values": rows}
 
 
 def _prediction_text(what, record, level):

@@ -667,8 +667,10 @@ class LogLikGenerator:
 
     # -- helpers for families -----------------------------------------------------------
     def _cached(self, key, x, fn):
-        """fn(x) for data array x, computed once per generator and array."""
-        if np.ndim(x) == 0:
+        """fn(x), computed once per generator for its own data arrays (a group's rows or bounds);
+        any other array (points a prediction asks about) is computed afresh, not kept."""
+        if np.ndim(x) == 0 or not any(x is g.x or x is g.u
+                                      for g in self._groups.values() if g is not None):
             return fn(x)
         cache = self.__dict__.setdefault("_data_cache", {})
         k = (key, id(x))

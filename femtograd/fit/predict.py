@@ -33,7 +33,6 @@ back: logit for probabilities, log for positive quantities (and quantiles of a
 family on x ≥ 0), natural otherwise; `scale=` overrides.
 """
 
-import contextlib
 import math
 import operator
 from functools import reduce
@@ -223,7 +222,7 @@ def predict(fit, what, x, level=0.95, scale=None):
     scale = _check(level, scale, kind, what)
     points = _points(x, "x", what)
     cov = fit.cov.to_numpy()
-    with np.errstate(all="ignore"), _data_cache_kept(model):
+    with np.errstate(all="ignore"):
         leaves = _leaves(fit, points.size)
         nodes = build(_Quantities(model, leaves), points)
         values, grads = zip(*(_values_and_grads(n, leaves, points.size) for n in nodes))
@@ -231,7 +230,7 @@ def predict(fit, what, x, level=0.95, scale=None):
             rows = _rows(values[0], "natural", values[0], grads[0], cov, level)
         else:
             rows = _rows_from_logs(values, grads, kind, scale, cov, level)
-    return _frame(rows, points, "x")
+    return _frame(rows, points, "x", scale)
 
 
 def quantile(fit, p, level=0.95, scale=None):
@@ -252,7 +251,7 @@ def quantile(fit, p, level=0.95, scale=None):
     starts = np.asarray(fitted_distribution(fit).ppf(probs), dtype=float)
     cov = fit.cov.to_numpy()
     n = probs.size
-    with np.errstate(all="ignore"), _data_cache_kept(model):
+    with np.errstate(all="ignore"):
         at_mle = _Quantities(model, _leaves(fit))
         q = np.array([_solve(at_mle, float(prob), float(start), lo, hi)
                       for prob, start in zip(probs, starts)])
@@ -271,7 +270,7 @@ def quantile(fit, p, level=0.95, scale=None):
             rows = _rows(q, "log", np.log(q), grad / q[:, None], cov, level, se_grad=grad)
         else:
             rows = _rows(q, "natural", q, grad, cov, level)
-    return _frame(rows, probs, "p")
+    return _frame(rows, probs, "p", scale)
 
 
 # ---------------------------------------------------------------- the mechanism
@@ -319,20 +318,6 @@ def _leaves(fit, n=None):
     if n is None:
         return [Value(float(v), name=name) for v, name in zip(fit.mle, fit.param_names)]
     return [Value(np.full(n, float(v)), name=name) for v, name in zip(fit.mle, fit.param_names)]
-
-
-@contextlib.contextmanager
-def _data_cache_kept(model):
-    """Leave the generator's per-array cache (`_cached`, for its data) as it was: the points
-    are arrays too, new at every call, and would otherwise pile up in it."""
-    before = set(model.__dict__.get("_data_cache", {}))
-    try:
-        yield
-    finally:
-        cache = model.__dict__.get("_data_cache")
-        if cache is not None:
-            for key in set(cache) - before:
-                del cache[key]
 
 
 def _values_and_grads(node, leaves, n):
@@ -384,9 +369,12 @@ def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
     return {"estimate": estimate, "se": se, "lower": lower, "upper": upper}
 
 
-def _frame(rows, points, label):
-    return pd.DataFrame(rows, columns=["estimate", "se", "lower", "upper"],
-                        index=pd.Index(points, name=label))
+def _frame(rows, points, label, scale):
+    """The table; `attrs["scale"]` records the scale its intervals were taken on."""
+    frame = pd.DataFrame(rows, columns=["estimate", "se", "lower", "upper"],
+                         index=pd.Index(points, name=label))
+    frame.attrs["scale"] = scale
+    return frame
 
 
 def _solve(quantities, prob, start, lo, hi):

@@ -110,6 +110,8 @@ def test_a_censored_weibull_b10_is_the_reliability_pages_closed_form():
     shape, scale = fit.mle
     b10 = fit.quantile(0.1)
     assert b10.index.name == "p" and list(b10.columns) == ["estimate", "se", "lower", "upper"]
+    assert b10.attrs["scale"] == "log" and fit.sf(500.0).attrs["scale"] == "logit"
+    assert fit.quantile(0.1, scale="natural").attrs["scale"] == "natural"
     row = b10.loc[0.1]
     assert row["estimate"] == pytest.approx(scale * (-math.log(0.9)) ** (1 / shape), rel=1e-12)
     closed = fit.delta_method(lambda shape, scale: scale * (-np.log(0.9)) ** (1 / shape))
