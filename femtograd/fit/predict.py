@@ -394,29 +394,36 @@ def _solve(quantities, prob, start, lo, hi):
     g0 = gap(start)
     if g0 == 0.0:
         return start
+    # step outward from the start, by steps growing 4-fold; toward a finite end, 15/16 of the
+    # way there each time (onto it only when no float lies between, as log F is infinite
+    # there), so that the bracket is at most 16 times as wide as its distance from the end and
+    # brentq has no decades to bisect through when scipy's start is far off
     step = max(abs(start), 1.0) * 1e-6
     left, right = (start, None) if g0 < 0 else (None, start)
-    for _ in range(200):
+    prev = start
+    for _ in range(1000):
         if g0 < 0:  # q lies above start
-            cand = start + step
-            if cand >= hi:
+            cand = prev + step if prev + step < hi else prev + (hi - prev) * (15 / 16)
+            if not cand > prev:  # the end itself is next to prev: the root is between them
                 cand = hi
             if gap(cand) >= 0:
                 right = cand
                 break
             left = cand
         else:
-            cand = start - step
-            if cand <= lo:
+            cand = prev - step if prev - step > lo else prev - (prev - lo) * (15 / 16)
+            if not cand < prev:
                 cand = lo
             if gap(cand) <= 0:
                 left = cand
                 break
             right = cand
+        prev = cand
         step *= 4.0
-    else:
-        raise ValueError(f"quantile: could not bracket the {prob} quantile")
     if left is None or right is None:
         raise ValueError(f"quantile: could not bracket the {prob} quantile")
-    return optimize.brentq(gap, left, right, xtol=1e-300, rtol=4 * np.finfo(float).eps,
+
+    def finite_gap(q):  # brentq needs only the sign where a log F underflows to -inf
+        return float(np.clip(gap(q), -1e300, 1e300))
+    return optimize.brentq(finite_gap, left, right, xtol=1e-300, rtol=4 * np.finfo(float).eps,
                            maxiter=200)

@@ -352,3 +352,18 @@ def test_a_far_tail_quantile_is_refined_on_the_librarys_own_cdf_past_scipys_star
     p = np.array([1e-10, 0.3, 0.999, 1 - 1e-9])
     exact = scale * (p / (1 - p)) ** (1 / shape)   # F(q) = 1 / (1 + (q/scale)^-shape)
     np.testing.assert_allclose(fit.quantile(p)["estimate"], exact, rtol=4e-15)
+
+
+@pytest.mark.parametrize("name, p", [("inversegaussian", 1e-100), ("inversegaussian", 1 - 1e-16),
+                                     ("beta", 1e-300)])
+def test_a_quantile_whose_scipy_start_is_far_off_or_beside_a_support_end_is_still_found(name, p):
+    # scipy's invgauss ppf(1e-100) is ~1e248 and its isf(1e-16) ~1e61 (the roots are below 1
+    # and near 100); a bracket stepped out to the support's end 0 (log F = -inf there) or
+    # spanning 60 decades was brentq's RuntimeError
+    rng = np.random.default_rng(3)
+    x = rng.wald(2.0, 5.0, 300) if name == "inversegaussian" else rng.beta(2.0, 5.0, 300)
+    fit = fg.fit_mle(REGISTRY[name], x)
+    q = fit.quantile(p)["estimate"].iloc[0]
+    assert 0 < q < np.inf
+    tail = fit.cdf(q) if p < 0.5 else fit.sf(q)
+    assert tail["estimate"].iloc[0] == pytest.approx(min(p, 1 - p), rel=1e-6)
