@@ -34,6 +34,7 @@ family on x ≥ 0), natural otherwise; `scale=` overrides.
 """
 
 import math
+import warnings
 import operator
 from functools import reduce
 
@@ -248,7 +249,9 @@ def quantile(fit, p, level=0.95, scale=None):
     if bad.size:
         raise ValueError(f"quantile: probabilities must be strictly between 0 and 1; "
                          f"p[{bad[0]}] is {probs[bad[0]]}")
-    starts = np.asarray(fitted_distribution(fit).ppf(probs), dtype=float)
+    with warnings.catch_warnings():  # only a start: each quantile is solved on our own CDF
+        warnings.simplefilter("ignore", RuntimeWarning)
+        starts = np.asarray(fitted_distribution(fit).ppf(probs), dtype=float)
     cov = fit.cov.to_numpy()
     n = probs.size
     with np.errstate(all="ignore"):
