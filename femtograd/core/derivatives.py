@@ -314,11 +314,9 @@ def backward(out, seed=None):
     if seed is None:
         if out._grads is None:
             wrt = leaves(out)
-            out._grads = (wrt, grad_nodes(out, wrt), None)
+            grads = grad_nodes(out, wrt)
+            out._grads = (wrt, grads, Plan(grads))
         wrt, grads, plan = out._grads
-        if plan is None:
-            plan = Plan(grads)
-            out._grads = (wrt, grads, plan)
     else:
         wrt = leaves(out)
         grads = grad_nodes(out, wrt, seed)
