@@ -58,10 +58,14 @@ class InverseGaussianLogLik(LogLikGenerator):
                 - 0.5 * shape * quad)
 
     def _start(self):
-        x, w = self._start_values()
-        total = w.sum()
-        xbar = np.dot(w, x) / total
-        spread = np.dot(w, ((xbar - x) / xbar) / x) / total
+        """The closed-form MLE of the rows at hand (x̄ and W / Σw (1/x − 1/x̄)), from the
+        statistics when they hold every row."""
+        if self._reduced_only():
+            total, xbar, spread, _ = self._stats
+        else:
+            x, w = self._start_values()
+            total, xbar, spread, _ = self._reduce(x, w, None, None)
+        spread /= total
         return {"mean": xbar, "shape": 1.0 / spread if spread > 0 else 1.0}
 
     def _scipy(self, mean, shape):
