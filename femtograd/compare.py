@@ -1,13 +1,10 @@
 """Model comparison: fit several families to one sample and rank them by AIC."""
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from .distributions import REGISTRY
-from .mle import fit_mle
-from .pandas import FIT_ERRORS, error_message, fit_message
+from .pandas import attempt_fit
 
 DEFAULT_FAMILIES = ("weibull", "gamma", "lognormal")
 
@@ -53,19 +50,17 @@ def compare(data, generators=DEFAULT_FAMILIES, *, censored=None, weights=None, *
     rows = []
     for generator in generators:
         name = label(generator)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                fit = fit_mle(generator, data, censored=censored, weights=weights, **fit_kwargs)
-            except FIT_ERRORS as err:
-                rows.append({"distribution": name, "loglik": np.nan, "df": np.nan, "aic": np.nan,
-                             "bic": np.nan, "converged": False, "parameters": {},
-                             "message": error_message(err)})
-                continue
+        fit, _, message = attempt_fit(generator, data,
+                                      dict(fit_kwargs, censored=censored, weights=weights))
+        if fit is None:
+            rows.append({"distribution": name, "loglik": np.nan, "df": np.nan, "aic": np.nan,
+                         "bic": np.nan, "converged": False, "parameters": {},
+                         "message": message})
+            continue
         rows.append({"distribution": name, "loglik": float(fit.loglik), "df": int(fit.df),
                      "aic": float(fit.aic), "bic": float(fit.bic), "converged": bool(fit.converged),
                      "parameters": {k: float(v) for k, v in fit.params.items()},
-                     "message": fit_message(fit, caught)})
+                     "message": message})
     table = pd.DataFrame(rows)
     usable = table["converged"] & np.isfinite(table["aic"].astype(float))
     best = table.loc[usable, "aic"].min() if usable.any() else np.nan

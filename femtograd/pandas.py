@@ -195,22 +195,34 @@ def param_names_of(generator):
     return list(names if names is not None else function_param_names(generator))
 
 
-def _fit_rows(generator, x, censored, weights, level, ci, fit_kwargs):
-    """One fit as tidy rows; a failure as rows of NaN with converged=False and the reason."""
+def attempt_fit(generator, data, fit_kwargs, interval=None):
+    """fit_mle(generator, data, **fit_kwargs), then fit.confint(**interval) if asked, with the
+    warnings recorded: (fit, confint or None, message); (None, None, reason) if either raised
+    one of FIT_ERRORS. What a table says of one fit, for fit_columns, fit_groups and compare."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            fit = fit_mle(generator, x, censored=censored, weights=weights, **fit_kwargs)
-            interval = fit.confint(level=level, method=ci)
+            fit = fit_mle(generator, data, **fit_kwargs)
+            confint = fit.confint(**interval) if interval is not None else None
         except FIT_ERRORS as err:
-            names = param_names_of(generator)
-            nan = np.full(len(names), np.nan)
-            nobs = float(np.sum(weights)) if weights is not None else float(len(x))
-            return pd.DataFrame({
-                "parameter": names, "estimate": nan, "se": nan, "lower": nan, "upper": nan,
-                "loglik": nan, "aic": nan, "nobs": np.full(len(names), nobs),
-                "converged": np.zeros(len(names), bool),
-                "message": [error_message(err)] * len(names)}, columns=RESULT_COLUMNS)
+            return None, None, error_message(err)
+    return fit, confint, fit_message(fit, caught)
+
+
+def _fit_rows(generator, x, censored, weights, level, ci, fit_kwargs):
+    """One fit as tidy rows; a failure as rows of NaN with converged=False and the reason."""
+    fit, interval, message = attempt_fit(generator, x,
+                                         dict(fit_kwargs, censored=censored, weights=weights),
+                                         dict(level=level, method=ci))
+    if fit is None:
+        names = param_names_of(generator)
+        nan = np.full(len(names), np.nan)
+        nobs = float(np.sum(weights)) if weights is not None else float(len(x))
+        return pd.DataFrame({
+            "parameter": names, "estimate": nan, "se": nan, "lower": nan, "upper": nan,
+            "loglik": nan, "aic": nan, "nobs": np.full(len(names), nobs),
+            "converged": np.zeros(len(names), bool),
+            "message": [message] * len(names)}, columns=RESULT_COLUMNS)
     names = list(fit.params.index)
     return pd.DataFrame({
         "parameter": names,
@@ -219,5 +231,5 @@ def _fit_rows(generator, x, censored, weights, level, ci, fit_kwargs):
         "lower": interval["lower"].reindex(names).to_numpy(dtype=float),
         "upper": interval["upper"].reindex(names).to_numpy(dtype=float),
         "loglik": float(fit.loglik), "aic": float(fit.aic), "nobs": float(fit.nobs),
-        "converged": bool(fit.converged), "message": fit_message(fit, caught),
+        "converged": bool(fit.converged), "message": message,
     }, columns=RESULT_COLUMNS)
