@@ -14,6 +14,7 @@ import numpy as np
 from scipy import stats
 
 from .fitted import fitted_distribution as _distribution
+from .intervals import check_level
 
 
 def _pyplot():
@@ -85,8 +86,8 @@ def plot_profile(fit, param, level=0.95, ax=None, points=41):
         raise ValueError(f"unknown parameter {param!r}; the fit has {names}")
     if param in fit.fixed:
         raise ValueError(f"{param!r} is fixed at {fit.fixed[param]:g} in this fit: nothing to profile")
-    interval = fit.confint(level=level, method="profile").loc[param]
-    lo, hi = float(interval["lower"]), float(interval["upper"])
+    check_level(level)
+    lo, hi = map(float, fit._profiler(names.index(param)).interval(level))  # this one only
     estimate = float(fit.params[param])
     pad_lo = (estimate - lo) * 0.5 if np.isfinite(lo) else 2 * float(fit.se[param])
     pad_hi = (hi - estimate) * 0.5 if np.isfinite(hi) else 2 * float(fit.se[param])
