@@ -62,10 +62,14 @@ def test_derivative_nodes_are_built_once_and_re_evaluated_after_the_leaves_move(
     grads, hess = obj.grads, obj.hess
     for x in (np.array([0.1, 0.2]), np.array([-0.3, 0.5])):
         f, g, h = obj.value_grad_hess(x)
-        fresh = GraphObjective(gamma_like(fg.val(math.exp(x[0])), fg.val(math.exp(x[1]))),
-                               [fg.val(1.0), fg.val(1.0)], ["positive", "positive"])
+        a2, b2 = fg.val(math.exp(x[0])), fg.val(math.exp(x[1]))  # a graph built at x
+        fresh = GraphObjective(gamma_like(a2, b2), [a2, b2], ["positive", "positive"])
+        f2, g2, h2 = fresh.value_grad_hess(x)
         assert obj.grads is grads and obj.hess is hess
         assert f == pytest.approx(gamma_like(*map(fg.val, np.exp(x))).data, rel=1e-14)
+        assert f == pytest.approx(f2, rel=1e-14)
+        np.testing.assert_allclose(g, g2, rtol=1e-12)
+        np.testing.assert_allclose(h, h2, rtol=1e-12)
     assert a.data == pytest.approx(math.exp(-0.3)) and b.data == pytest.approx(math.exp(0.5))
 
 
