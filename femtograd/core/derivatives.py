@@ -108,9 +108,7 @@ def derivative_nodes(out, wrt):
     key, base, slots = structure
     template = _TEMPLATES.get(key, _MISSING)
     if template is _MISSING:
-        with sharing():  # the gradient's and the Hessian's rules share their nodes
-            grads = grad_nodes(out, wrt)
-            hess = hessian_nodes(grads, wrt)
+        grads, hess = _derive(out, wrt)
         if len(_TEMPLATES) >= _MAX_TEMPLATES:
             _TEMPLATES.clear()
         template, built = _Template.record(base, slots, grads, hess)
@@ -123,10 +121,15 @@ def derivative_nodes(out, wrt):
     return template.replay(base, slots)
 
 
-def _build_derivatives(out, wrt):
-    with sharing():
+def _derive(out, wrt):
+    """(gradient, Hessian rows) by the rules."""
+    with sharing():  # the gradient's and the Hessian's rules share their nodes
         grads = grad_nodes(out, wrt)
-        hess = hessian_nodes(grads, wrt)
+        return grads, hessian_nodes(grads, wrt)
+
+
+def _build_derivatives(out, wrt):
+    grads, hess = _derive(out, wrt)
     return grads, hess, _orders(out, grads, hess)
 
 
