@@ -248,11 +248,10 @@ def _compare(args):
 
 
 def _dists(args):
-    from .compare import registry
-    known = registry()
+    from .distributions import REGISTRY
     rows = [(name, gen.__name__, ", ".join(gen.param_names) + _option_note(gen))
-            for name, gen in sorted(known.items())]
-    width = [max(len(r[i]) for r in rows) for i in range(2)] if rows else [0, 0]
+            for name, gen in sorted(REGISTRY.items())]
+    width = [max(len(r[i]) for r in rows) for i in range(2)]
     for name, cls, params in rows:
         print(f"{name.ljust(width[0])}  {cls.ljust(width[1])}  {params}")
     return 0

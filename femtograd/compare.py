@@ -12,20 +12,14 @@ COLUMNS = ["distribution", "loglik", "df", "aic", "bic", "delta_aic", "weight", 
            "parameters", "message"]
 
 
-def registry():
-    """name -> generator class, for every built-in generator."""
-    return REGISTRY
-
-
 def resolve(dist):
     """A generator from a class, a plain log-likelihood function, or a registry name."""
     if not isinstance(dist, str):
         return dist
-    known = registry()
     key = dist.strip().lower()
-    if key not in known:
-        raise ValueError(f"unknown distribution {dist!r}; known: {', '.join(sorted(known))}")
-    return known[key]
+    if key not in REGISTRY:
+        raise ValueError(f"unknown distribution {dist!r}; known: {', '.join(sorted(REGISTRY))}")
+    return REGISTRY[key]
 
 
 def label(generator):
