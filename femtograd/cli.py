@@ -80,7 +80,7 @@ def _options(pairs):
 
 
 def _fit_kwargs(censored, weights, method, options=None):
-    kwargs = dict(_options(options))
+    kwargs = _options(options)
     if censored is not None:
         kwargs["censored"] = censored
     if weights is not None:
