@@ -239,7 +239,7 @@ def test_demo_ends_with_the_fit_mle_summary_of_the_same_sample(capsys):
     (["fit", "{dir}/absent.csv", "--column", "hours", "--dist", "weibull"], "absent.csv"),
     (["fit", "{csv}", "--column", "hourz", "--dist", "weibull"], "hourz"),
     (["fit", "{csv}", "--column", "hours", "--dist", "weibul"], "weibul"),
-    (["fit", "{csv}", "--column", "signed", "--dist", "weibull"], ""),  # negative lifetimes
+    (["fit", "{csv}", "--column", "signed", "--dist", "weibull"], "support"),  # negative lifetimes
     (["fit", "{csv}", "--column", "label", "--dist", "weibull"], "label"),
     (["fit", "{csv}", "--column", "gappy", "--dist", "weibull"], "gappy"),
     (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--censored-column", "cens"], "cens"),
