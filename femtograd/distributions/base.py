@@ -56,11 +56,30 @@ def wsum(w, v):
     return float(v.sum()) if w is None else float(np.dot(w, v))
 
 
+BLOCK = 1 << 16  # rows per block of a blockwise pass: 512 KiB of float64, cache-sized
+
+
+def weighted_moments(x, w):
+    """Total weight, weighted mean and centred sum of squares (two-pass, so accurate).
+
+    `w` None counts each row once. The second pass centres one cache-sized block at a time:
+    no temporary the size of the data, and each block is squared while it is in cache.
+    """
+    total = total_weight(w, x)
+    mean = wsum(w, x) / total
+    ss = 0.0
+    buf = np.empty(min(x.size, BLOCK))
+    for i in range(0, x.size, BLOCK):
+        block = x[i:i + BLOCK]
+        d = np.subtract(block, mean, out=buf[:block.size])
+        ss += float(np.dot(d, d)) if w is None else float(np.dot(w[i:i + BLOCK], d * d))
+    return total, mean, ss
+
+
 def weighted_mean_var(x, w):
     """Weighted mean and variance (divisor Σw) of a start's values `x` and weights `w`."""
-    total = w.sum()
-    mean = np.dot(w, x) / total
-    return mean, np.dot(w, (x - mean) ** 2) / total
+    total, mean, ss = weighted_moments(x, w)
+    return mean, ss / total
 
 
 def weighted_quantiles(x, w, probs):

@@ -4,8 +4,7 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, square
-from .base import INF, LogLikGenerator, total_weight, wsum
-from .normal import weighted_moments
+from .base import INF, LogLikGenerator, total_weight, weighted_moments, wsum
 
 
 class LogNormalLogLik(LogLikGenerator):

@@ -4,27 +4,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, square
-from .base import LogLikGenerator, total_weight, wsum
+from .base import LogLikGenerator, total_weight, weighted_moments
 
-
-BLOCK = 1 << 16  # rows per block of a blockwise pass: 512 KiB of float64, cache-sized
-
-
-def weighted_moments(x, w):
-    """Total weight, weighted mean and centred sum of squares (two-pass, so accurate).
-
-    `w` None counts each row once. The second pass centres one cache-sized block at a time:
-    no temporary the size of the data, and each block is squared while it is in cache.
-    """
-    total = total_weight(w, x)
-    mean = wsum(w, x) / total
-    ss = 0.0
-    buf = np.empty(min(x.size, BLOCK))
-    for i in range(0, x.size, BLOCK):
-        block = x[i:i + BLOCK]
-        d = np.subtract(block, mean, out=buf[:block.size])
-        ss += float(np.dot(d, d)) if w is None else float(np.dot(w[i:i + BLOCK], d * d))
-    return total, mean, ss
 
 class NormalLogLik(LogLikGenerator):
     """Normal log-likelihood with mean mu and standard deviation sigma > 0: density

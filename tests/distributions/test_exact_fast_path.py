@@ -205,18 +205,18 @@ def test_weibull_fit_makes_one_exp_pass_per_shape_and_the_graph_reuses_the_start
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60), block=st.integers(1, 9),
        weighted=st.booleans())
 def test_blockwise_normal_moments_equal_the_two_pass_formula(seed, n, block, weighted):
-    from femtograd.distributions import normal
+    from femtograd.distributions import base
     rng = np.random.default_rng(seed)
     x = rng.normal(3.0, 2.0, n)
     w = rng.uniform(0.1, 3.0, n) if weighted else None
     ww = np.ones(n) if w is None else w
     mean = np.dot(ww, x) / ww.sum()
-    original = normal.BLOCK
-    normal.BLOCK = block  # not monkeypatch: hypothesis reruns the body within one test
+    original = base.BLOCK
+    base.BLOCK = block  # not monkeypatch: hypothesis reruns the body within one test
     try:
-        total, got_mean, ss = normal.weighted_moments(x, w)
+        total, got_mean, ss = base.weighted_moments(x, w)
     finally:
-        normal.BLOCK = original
+        base.BLOCK = original
     assert total == pytest.approx(ww.sum(), rel=1e-14)
     assert got_mean == pytest.approx(mean, rel=1e-13, abs=1e-13)
     assert ss == pytest.approx(np.dot(ww, (x - mean) ** 2), rel=1e-12, abs=1e-12)
