@@ -147,12 +147,15 @@ def test_gradient_ascent_rejects_a_non_positive_learning_rate(sample):
         gradient_ascent(nat, np.ones(1), lr=0.0)
 
 
+def saddle():
+    """f = −x² + y² − y⁴: a saddle at the origin, maxima at y = ±1/√2."""
+    return FunctionObjective(lambda v: -v[0] ** 2 + v[1] ** 2 - v[1] ** 4,
+                             lambda v: np.array([-2 * v[0], 2 * v[1] - 4 * v[1] ** 3]),
+                             lambda v: np.array([[-2.0, 0.0], [0.0, 2 - 12 * v[1] ** 2]]))
+
+
 def test_newton_does_not_stop_at_a_saddle_point():
-    # f = −x² + y² − y⁴: stationary at the origin (a saddle); maxima at y = ±1/√2
-    obj = FunctionObjective(lambda v: -v[0] ** 2 + v[1] ** 2 - v[1] ** 4,
-                            lambda v: np.array([-2 * v[0], 2 * v[1] - 4 * v[1] ** 3]),
-                            lambda v: np.array([[-2.0, 0.0], [0.0, 2 - 12 * v[1] ** 2]]))
-    res = newton(obj, np.zeros(2))
+    res = newton(saddle(), np.zeros(2))
     assert res.converged
     np.testing.assert_allclose(np.abs(res.x), [0.0, 1 / np.sqrt(2)], atol=1e-8)
     assert np.all(np.diff(res.history) > 0)

@@ -11,7 +11,7 @@ import femtograd as fg
 from femtograd.distributions import ExpLogLik, WeibullLogLik
 from femtograd.optim import FunctionObjective, Tolerances, bfgs, gradient_ascent, newton
 
-from .test_optimizers import rosenbrock
+from .test_optimizers import rosenbrock, saddle
 
 
 class Tally:
@@ -31,13 +31,6 @@ class Tally:
     def value_grad_hess(self, x):
         self.count += 1
         return self.objective.value_grad_hess(x)
-
-
-def saddle():
-    """f = −x² + y² − y⁴: a saddle at the origin, maxima at y = ±1/√2."""
-    return FunctionObjective(lambda v: -v[0] ** 2 + v[1] ** 2 - v[1] ** 4,
-                             lambda v: np.array([-2 * v[0], 2 * v[1] - 4 * v[1] ** 3]),
-                             lambda v: np.array([[-2.0, 0.0], [0.0, 2 - 12 * v[1] ** 2]]))
 
 
 def kinked():
