@@ -12,7 +12,7 @@ import inspect
 
 import numpy as np
 
-from .ops import accumulate
+from .ops import accumulate, broadcast_to
 from .primitive import is_plain as _is_plain, sharing, unbroadcast
 from .value import CLOCK, Plan, Value, as_array, refresh, topological_order
 
@@ -80,7 +80,6 @@ def _reverse(out, seed, wrt, order, needed=None):
         if g is None:
             g = Value.constant(np.zeros(w.shape) if w.shape else 0.0)
         elif g.shape != w.shape:
-            from .ops import broadcast_to
             g = broadcast_to(g, shape=w.shape)
         result.append(g)
     return result
