@@ -40,7 +40,7 @@ import numpy as np
 from ..core.ops import dot, log, log1mexp, log_diff_exp, scatter, sign, take, where
 from ..core.ops import sum as fsum
 from ..core.value import Value, as_value
-from .interval import IntervalData, as_column
+from .interval import IntervalData, as_column, first_index as _first, read_only as _read_only
 
 INF = np.inf
 KINDS = ("exact", "right", "left", "interval")
@@ -133,17 +133,6 @@ def _inside(kind, x):
     if kind == "unit":
         return (x > 0) & (x < 1)
     return (x > -INF) & (x < INF)
-
-
-def _first(mask):
-    bad = np.flatnonzero(mask)
-    return int(bad[0]) if bad.size else None
-
-
-def _read_only(arr):
-    view = arr.view()
-    view.flags.writeable = False
-    return view
 
 
 def _finite_extent(data, cls, take_max=True):

@@ -9,6 +9,19 @@ The convention is fitdistrplus's, and all kinds may be mixed in one data set.
 import numpy as np
 
 
+def first_index(mask):
+    """The index of the first True in `mask`, or None."""
+    bad = np.flatnonzero(mask)
+    return int(bad[0]) if bad.size else None
+
+
+def read_only(arr):
+    """A read-only view of `arr` (the array itself keeps its flags)."""
+    view = arr.view()
+    view.flags.writeable = False
+    return view
+
+
 def as_column(x, what):
     """`x` (array-like, pandas Series) as a read-only one-dimensional float64 array; `what` names
     it in the TypeError (not numeric) or ValueError (not one-dimensional).
@@ -32,9 +45,7 @@ def as_column(x, what):
         arr = np.atleast_1d(arr)
         if arr.ndim != 1:
             raise ValueError(f"{what} must be one-dimensional; got shape {arr.shape}")
-    view = arr.astype(np.float64, copy=False).view()
-    view.flags.writeable = False
-    return view
+    return read_only(arr.astype(np.float64, copy=False))
 
 
 class IntervalData:
@@ -51,18 +62,17 @@ class IntervalData:
         if lower.size == 0:
             raise ValueError("IntervalData: empty data (no rows)")
         for arr, what in ((lower, "lower"), (upper, "upper")):
-            bad = np.flatnonzero(np.isnan(arr))
-            if bad.size:
-                raise ValueError(f"IntervalData: {what} contains NaN at row {bad[0]}")
-        bad = np.flatnonzero(lower == np.inf)
-        if bad.size:
-            raise ValueError(f"IntervalData: lower is +inf at row {bad[0]}")
-        bad = np.flatnonzero(upper == -np.inf)
-        if bad.size:
-            raise ValueError(f"IntervalData: upper is -inf at row {bad[0]}")
-        bad = np.flatnonzero(lower > upper)
-        if bad.size:
-            i = bad[0]
+            i = first_index(np.isnan(arr))
+            if i is not None:
+                raise ValueError(f"IntervalData: {what} contains NaN at row {i}")
+        i = first_index(lower == np.inf)
+        if i is not None:
+            raise ValueError(f"IntervalData: lower is +inf at row {i}")
+        i = first_index(upper == -np.inf)
+        if i is not None:
+            raise ValueError(f"IntervalData: upper is -inf at row {i}")
+        i = first_index(lower > upper)
+        if i is not None:
             raise ValueError(f"IntervalData: lower > upper at row {i} "
                              f"(lower {float(lower[i])}, upper {float(upper[i])})")
         self.lower = lower
