@@ -25,7 +25,7 @@ from .fit.diagnostics import boundary_parameters
 from .optim.options import check_option
 from .optim.result import BOUNDARY, CONVERGED
 from .optim.stopping import tolerances
-from .optim.transforms import transform_for
+from .distributions.spaces import space_for as transform_for
 
 METHODS = tuple(OPTIMIZERS)
 NEWTON_OPTIONS = ("gtol", "xtol", "ftol", "max_iter", "max_step", "fallback")  # and BFGS's

@@ -3,8 +3,11 @@
 `REGISTRY` maps each family's name (as the command line spells it) to its class.
 """
 
-from .base import LogLikGenerator
+from .loglik import LogLikGenerator
 from .interval import IntervalData
+from .family import Family
+from .truncated import Truncated
+from .spaces import bounded
 from .exponential import ExpLogLik
 from .normal import NormalLogLik
 from .weibull import WeibullLogLik
@@ -30,5 +33,5 @@ GENERATORS = (ExpLogLik, NormalLogLik, WeibullLogLik, GammaLogLik, LogNormalLogL
 
 REGISTRY = {cls.name: cls for cls in GENERATORS}
 
-__all__ = ["LogLikGenerator", "IntervalData", "REGISTRY", "GENERATORS"] + \
+__all__ = ["LogLikGenerator", "Family", "Truncated", "bounded", "IntervalData", "REGISTRY", "GENERATORS"] + \
     [cls.__name__ for cls in GENERATORS]

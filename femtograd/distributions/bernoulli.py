@@ -4,7 +4,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log, log1p
-from .base import LogLikGenerator, total_weight, wsum
+from .base import total_weight, wsum
+from .loglik import LogLikGenerator
 
 
 class BernoulliLogLik(LogLikGenerator):
@@ -18,11 +19,7 @@ class BernoulliLogLik(LogLikGenerator):
     param_names = ("prob",)
     constraints = ("unit",)
     support = (0.0, 1.0)
-    support_text = "0 or 1"
     discrete = True
-
-    def _bad_exact(self, x):
-        return (x != 0.0) & (x != 1.0)
 
     def _logpdf(self, x, prob):
         return x * log(prob) + (1.0 - x) * log1p(-prob)

@@ -5,7 +5,8 @@ from scipy import stats
 
 from ..core.ops import lgamma, log
 from ..core.special import betainc
-from .base import LogLikGenerator, log_interval_by_halves, total_weight, weighted_mean_var, wsum
+from .base import log_interval_by_halves, total_weight, weighted_mean_var, wsum
+from .loglik import LogLikGenerator
 
 
 class BetaLogLik(LogLikGenerator):
@@ -21,7 +22,6 @@ class BetaLogLik(LogLikGenerator):
     constraints = ("positive", "positive")
     support = (0.0, 1.0)
     support_open = (True, True)
-    support_text = "0 < x < 1"
 
     def _logpdf(self, x, shape1, shape2):
         logx = self._cached("log", x, np.log)

@@ -5,7 +5,8 @@ from scipy import special, stats
 
 from ..core.ops import log, log1p
 from ..core.special import betainc
-from .base import LogLikGenerator, total_weight, wsum
+from .base import total_weight, wsum
+from .loglik import LogLikGenerator
 
 
 def _log_choose(n, x):
@@ -38,7 +39,6 @@ class BinomialLogLik(LogLikGenerator):
             raise ValueError(f"{cls}: size must be a whole number >= 1; got {size!r}")
         self.size = size_f
         self.support = (0.0, size_f)
-        self.support_text = f"counts 0, ..., {int(size_f)}"
         return {"size": size}
 
     def _logpdf(self, x, prob):

@@ -4,7 +4,8 @@ from scipy import stats
 
 from ..core.ops import LOG_PI, log, log1p, square
 from ..core.special import arctan2
-from .base import LogLikGenerator, weighted_quantiles
+from .base import weighted_quantiles
+from .loglik import LogLikGenerator
 
 
 class CauchyLogLik(LogLikGenerator):

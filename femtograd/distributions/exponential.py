@@ -4,7 +4,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log
-from .base import INF, LogLikGenerator, total_weight, wsum
+from .base import INF, total_weight, wsum
+from .loglik import LogLikGenerator
 
 
 class ExpLogLik(LogLikGenerator):
@@ -17,7 +18,6 @@ class ExpLogLik(LogLikGenerator):
     param_names = ("rate",)
     constraints = ("positive",)
     support = (0.0, INF)
-    support_text = "x >= 0"
     reduces_right = True
 
     def _logpdf(self, x, rate):

@@ -6,7 +6,8 @@ from scipy import stats
 
 from ..core.ops import lgamma, log
 from ..core.special import gammainc, gammaincc
-from .base import INF, LogLikGenerator, log_interval_by_halves, total_weight, wsum
+from .base import INF, log_interval_by_halves, total_weight, wsum
+from .loglik import LogLikGenerator
 
 
 def gamma_shape_start(mean, mean_log):
@@ -30,7 +31,6 @@ class GammaLogLik(LogLikGenerator):
     constraints = ("positive", "positive")
     support = (0.0, INF)
     support_open = (True, False)
-    support_text = "x > 0"
 
     def _logpdf(self, x, shape, rate):
         logx = self._cached("log", x, np.log)

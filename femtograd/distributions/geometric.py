@@ -5,7 +5,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log, log1p
-from .base import INF, LogLikGenerator, total_weight, wsum
+from .base import INF, total_weight, wsum
+from .loglik import LogLikGenerator
 
 
 class GeometricLogLik(LogLikGenerator):
@@ -19,7 +20,6 @@ class GeometricLogLik(LogLikGenerator):
     param_names = ("prob",)
     constraints = ("unit",)
     support = (0.0, INF)
-    support_text = "counts 0, 1, 2, ..."
     discrete = True
 
     def _logpdf(self, x, prob):

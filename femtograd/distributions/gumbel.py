@@ -5,7 +5,8 @@ from scipy import stats
 
 from ..core.moments import ExpMomentData, exp_moments
 from ..core.ops import exp, log
-from .base import LogLikGenerator, total_weight, weighted_mean_var, wsum
+from .base import total_weight, weighted_mean_var, wsum
+from .loglik import LogLikGenerator
 
 
 class GumbelLogLik(LogLikGenerator):

@@ -5,7 +5,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import LOG_SQRT_2PI, log, log_diff_exp, log_ndtr, logaddexp, sqrt, square
-from .base import INF, LogLikGenerator, total_weight, wsum
+from .base import INF, total_weight, wsum
+from .loglik import LogLikGenerator
 
 
 class InverseGaussianLogLik(LogLikGenerator):
@@ -22,7 +23,6 @@ class InverseGaussianLogLik(LogLikGenerator):
     constraints = ("positive", "positive")
     support = (0.0, INF)
     support_open = (True, False)
-    support_text = "x > 0"
 
     def _logpdf(self, x, mean, shape):
         logx = self._cached("log", x, np.log)

@@ -4,7 +4,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log, log_sigmoid, softplus
-from .base import LogLikGenerator, weighted_mean_var
+from .base import weighted_mean_var
+from .loglik import LogLikGenerator
 
 
 class LogisticLogLik(LogLikGenerator):

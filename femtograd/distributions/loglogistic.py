@@ -4,7 +4,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log, softplus
-from .base import INF, LogLikGenerator, weighted_mean_var
+from .base import INF, weighted_mean_var
+from .loglik import LogLikGenerator
 
 
 class LogLogisticLogLik(LogLikGenerator):
@@ -17,7 +18,6 @@ class LogLogisticLogLik(LogLikGenerator):
     constraints = ("positive", "positive")
     support = (0.0, INF)
     support_open = (True, False)
-    support_text = "x > 0"
 
     def _y(self, x, shape, scale):
         return shape * (self._cached("log", x, np.log) - log(scale))

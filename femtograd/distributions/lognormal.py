@@ -4,7 +4,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, square
-from .base import INF, LogLikGenerator, total_weight, weighted_moments, wsum
+from .base import INF, total_weight, weighted_moments, wsum
+from .loglik import LogLikGenerator
 
 
 class LogNormalLogLik(LogLikGenerator):
@@ -19,7 +20,6 @@ class LogNormalLogLik(LogLikGenerator):
     constraints = ("real", "positive")
     support = (0.0, INF)
     support_open = (True, False)
-    support_text = "x > 0"
 
     def _logpdf(self, x, meanlog, sdlog):
         logx = self._cached("log", x, np.log)

@@ -7,7 +7,8 @@ from scipy import special, stats
 from ..core.ops import lgamma, log, log1p
 from ..core.ops import sum as fsum
 from ..core.special import betainc
-from .base import INF, LogLikGenerator, total_weight, weighted_mean_var, wsum
+from .base import INF, total_weight, weighted_mean_var, wsum
+from .loglik import LogLikGenerator
 
 
 class NegBinomialLogLik(LogLikGenerator):
@@ -23,7 +24,6 @@ class NegBinomialLogLik(LogLikGenerator):
     param_names = ("size", "prob")
     constraints = ("positive", "unit")
     support = (0.0, INF)
-    support_text = "counts 0, 1, 2, ..."
     discrete = True
 
     def _logpdf(self, x, size, prob):

@@ -4,7 +4,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, square
-from .base import LogLikGenerator, total_weight, weighted_moments
+from .base import total_weight, weighted_moments
+from .loglik import LogLikGenerator
 
 
 class NormalLogLik(LogLikGenerator):

@@ -5,7 +5,8 @@ from scipy import special, stats
 
 from ..core.ops import log
 from ..core.special import gammainc, gammaincc
-from .base import INF, LogLikGenerator, total_weight, wsum
+from .base import INF, total_weight, wsum
+from .loglik import LogLikGenerator
 
 
 class PoissonLogLik(LogLikGenerator):
@@ -20,7 +21,6 @@ class PoissonLogLik(LogLikGenerator):
     param_names = ("rate",)
     constraints = ("positive",)
     support = (0.0, INF)
-    support_text = "counts 0, 1, 2, ..."
     discrete = True
 
     def _logpdf(self, x, rate):

@@ -6,7 +6,8 @@ from scipy import stats
 
 from ..core.ops import LOG_PI, lgamma, log, log1p, sign, sqrt, square, where
 from ..core.special import betainc
-from .base import LogLikGenerator, weighted_quantiles
+from .base import weighted_quantiles
+from .loglik import LogLikGenerator
 
 
 class StudentTLogLik(LogLikGenerator):

@@ -5,7 +5,8 @@ from scipy import stats
 
 from ..core.moments import ExpMomentData, exp_moments
 from ..core.ops import exp, log
-from .base import INF, LogLikGenerator, total_weight, weighted_mean_var, wsum
+from .base import INF, total_weight, weighted_mean_var, wsum
+from .loglik import LogLikGenerator
 
 
 class WeibullLogLik(LogLikGenerator):
@@ -22,7 +23,6 @@ class WeibullLogLik(LogLikGenerator):
     constraints = ("positive", "positive")
     support = (0.0, INF)
     support_open = (True, False)
-    support_text = "x > 0"
     reduces_right = True
 
     def _logpdf(self, x, shape, scale):

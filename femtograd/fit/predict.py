@@ -2,20 +2,18 @@
 
 `fit.cdf(x)`, `fit.sf(x)`, `fit.pdf(x)`, `fit.logpdf(x)`, `fit.hazard(x)`,
 `fit.cumhazard(x)` and `fit.quantile(p)` all go through one mechanism: each
-quantity is built in femtograd ops from the generator's formulae (`_logcdf`,
-`_logsf`, `_logpdf`, and the branches of `_log_mass` for the truncation), which are
-elementwise in the points: one graph holds every point, with one leaf per parameter
+quantity is built in femtograd ops by the public methods of the family the rows were
+drawn from (`fit.model.distribution`: `logcdf`, `logsf`, `logpdf`, `log_hazard`), which
+are elementwise in the points: one graph holds every point, with one leaf per parameter
 that has one entry per point (all at the MLE), so that one reverse pass of the sum
 over the points gives each point's exact gradient ∇g (a point's value depends on its
-own entries only). Points beyond the support or the truncation are constants, put
-together with the others as `contributions` puts row kinds together (take / scatter).
+own entries only). Points beyond the support or the truncation are constants.
 The delta method gives the standard error, se = sqrt(∇gᵀ · cov · ∇g) with the fit's
 covariance (`fit.cov`, so `with_cov` views carry over; fixed parameters have zero
 variance).
 
 The quantities are those of the distribution the data were drawn from: under
-`truncation=(a, b)`, F_T(x) = P(a < X ≤ x) / P(a < X ≤ b), as the plots draw it
-(`femtograd.fit.fitted`). For a discrete family the pdf is the mass function and
+`truncation=(a, b)`, F_T(x) = P(a < X ≤ x) / P(a < X ≤ b) (`Truncated`). For a discrete family the pdf is the mass function and
 the hazard is the discrete one, P(X = x | X ≥ x).
 
 A quantity is built on the scale its interval is taken on: a probability
@@ -35,16 +33,13 @@ family on x ≥ 0), natural otherwise; `scale=` overrides.
 
 import math
 import warnings
-import operator
-from functools import reduce
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from ..core import Value, grad_nodes, log, log1mexp, take
-from ..core.ops import scatter
-from .fitted import fitted_distribution
+from ..core import Value, grad_nodes, log, log1mexp
+from ..distributions.family import assemble, at
 from .intervals import check_level
 
 SCALES = ("natural", "log", "logit")
@@ -53,155 +48,33 @@ KINDS = {"probability": "logit", "positive": "log", "real": "natural"}
 ALLOWED = {"probability": SCALES, "positive": ("natural", "log"), "real": ("natural",)}
 
 
-# ---------------------------------------------------------------- the truncated distribution
-
-def _bounds(model):
-    """(lower, upper) ends of the distribution the data were drawn from: the support cut to
-    the truncation (a discrete family's lower bound a itself excluded: counts in (a, b])."""
-    lo, hi = model.support
-    if model.truncation is None:
-        return lo, hi, -np.inf, np.inf
-    a, b = model.truncation
-    return max(lo, a), min(hi, b), a, b
-
-
-def _pieces(n, p, known, parts):
-    """A Value of shape (n,) put together from pieces, as `contributions` puts its row kinds
-    together: `known` (floats (n,)) at the points no part covers, and for each part
-    (mask, build) build(index, p at those points) at the points of the mask (`index` None
-    when the mask covers every point). A point's value depends only on its own parameters'
-    entries, so its gradient is its own; a point outside every part has gradient zero."""
-    known = np.array(known, dtype=float)
-    terms = []
-    for mask, build in parts:
-        if not mask.any():
-            continue
-        if mask.all():
-            term = build(None, p)
-            terms.append(term if term.shape == (n,) else term + np.zeros(n))
-            known[:] = 0.0
-            continue
-        idx = np.flatnonzero(mask)
-        term = build(idx, [v if v.shape == () else take(v, index=idx) for v in p])
-        if term.shape != idx.shape:
-            term = term + np.zeros(idx.shape)
-        terms.append(scatter(term, index=idx, shape=(n,), out_shape=idx.shape))
-        known[idx] = 0.0
-    if not terms:
-        return Value.constant(known)
-    out = reduce(operator.add, terms)
-    return out + known if np.any(known) else out
-
-
-class _Quantities:
-    """Log CDF, log survival and log density of a bound generator's (truncated) distribution at
-    an array of points, as femtograd Values of shape (n,) of the parameter leaves `p` (each a
-    Value of shape (n,), one entry per point, or a scalar); a point beyond the distribution's
-    ends gets a constant (its value known exactly, its gradient zero)."""
-
-    def __init__(self, model, p):
-        self.model, self.p = model, p
-        self.lo, self.hi, self.a, self.b = _bounds(model)
-        self.discrete = model.discrete
-
-    def _below(self, x):
-        """Is F_T(x) = 0?"""
-        if self.discrete:
-            k = np.floor(x)
-            return (k < self.lo) | (k <= self.a)
-        return x <= self.lo
-
-    def _above(self, x):
-        """Is F_T(x) = 1?"""
-        return (np.floor(x) if self.discrete else x) >= self.hi
-
-    def _normalized(self, v, p):
-        return v if self.model.truncation is None else v - self.model._log_norm(*p)
-
-    def _tail(self, x, value_below, value_above, plain, mass_ends):
-        below, above = self._below(x), self._above(x)
-        known = np.where(below, value_below, value_above)
-        model = self.model
-
-        def build(idx, p):
-            xs = _at(x, idx)
-            if model.truncation is None:
-                return plain(xs, *p)
-            a, b = mass_ends(xs)
-            return self._normalized(self._log_mass(a, b, p), p)
-        return _pieces(x.size, self.p, known, [(~below & ~above, build)])
-
-    def logcdf(self, x):
-        return self._tail(x, -np.inf, 0.0, self.model._logcdf,
-                          lambda xs: (np.full(xs.shape, float(self.a)), xs))
-
-    def logsf(self, x):
-        return self._tail(x, 0.0, -np.inf, self.model._logsf,
-                          lambda xs: (xs, np.full(xs.shape, float(self.b))))
-
-    def logpdf(self, x):
-        if self.discrete:
-            inside = (x == np.floor(x)) & ~self._below(x) & (x <= self.hi)
-        else:
-            inside = (self.lo <= x) & (x <= self.hi)
-
-        def build(idx, p):
-            return self._normalized(self.model._logpdf(_at(x, idx), *p), p)
-        return _pieces(x.size, self.p, np.full(x.shape, -np.inf), [(inside, build)])
-
-    def _log_mass(self, a, b, p):
-        """The generator's `_log_mass(a, b, *p)`, log(F(b) − F(a)), at arrays of ends: each point
-        takes the branch the generator takes for its own ends (an end beyond the support drops
-        out)."""
-        model = self.model
-        lo, hi = model.support
-        a_free = (a < lo) | ((a == lo) & (not self.discrete))
-        b_free = b >= hi
-
-        def part(formula):
-            return lambda idx, q: formula(_at(a, idx), _at(b, idx), q)
-        return _pieces(a.size, p, np.zeros(a.shape), [
-            (a_free & ~b_free, part(lambda ai, bi, q: model._logcdf(bi, *q))),
-            (~a_free & b_free, part(lambda ai, bi, q: model._logsf(ai, *q))),
-            (~a_free & ~b_free, part(lambda ai, bi, q: model._log_interval(ai, bi, *q))),
-        ])
-
-
-def _at(x, idx):
-    return x if idx is None else x[idx]
-
-
-def _is_const(node):
-    return not node._args and not node._variable
-
-
 # ---------------------------------------------------------------- the quantities
 
-def _cdf(q, x):
-    return q.logcdf(x), q.logsf(x)
+def _cdf(dist, x, p):
+    return dist.logcdf(x, *p), dist.logsf(x, *p)
 
 
-def _sf(q, x):
-    return q.logsf(x), q.logcdf(x)
+def _sf(dist, x, p):
+    return dist.logsf(x, *p), dist.logcdf(x, *p)
 
 
-def _pdf(q, x):
-    log_f = q.logpdf(x)
-    if not q.discrete:
+def _pdf(dist, x, p):
+    log_f = dist.logpdf(x, *p)
+    if not dist.discrete:
         return (log_f,)
     # a mass is a probability: log(1 − f) too (0 where f is known to be 0)
     return log_f, log1mexp(log_f)
 
 
-def _hazard(q, x):
-    if q.discrete:  # P(X = x | X ≥ x) = f(x) / S(x − 1), and its complement S(x) / S(x − 1)
-        at_risk = q.logsf(x - 1.0)
-        return q.logpdf(x) - at_risk, q.logsf(x) - at_risk
-    return (q.logpdf(x) - q.logsf(x),)
+def _hazard(dist, x, p):
+    if dist.discrete:  # P(X = x | X ≥ x) = f(x) / S(x − 1), and its complement S(x) / S(x − 1)
+        at_risk = dist.logsf(x - 1.0, *p)
+        return dist.logpdf(x, *p) - at_risk, dist.logsf(x, *p) - at_risk
+    return (dist.log_hazard(x, *p),)
 
 
-def _cumhazard(q, x):  # H = −log S, built as log H
-    return (log(-q.logsf(x)),)
+def _cumhazard(dist, x, p):  # H = −log S, built as log H
+    return (log(-dist.logsf(x, *p)),)
 
 
 QUANTITIES = {  # name: (builder, kind of the value for a continuous / a discrete family)
@@ -217,15 +90,15 @@ QUANTITIES = {  # name: (builder, kind of the value for a continuous / a discret
 def predict(fit, what, x, level=0.95, scale=None):
     """The fitted distribution's `what` ("cdf", "sf", "pdf", "logpdf", "hazard", "cumhazard")
     at each point of `x`: DataFrame indexed by x, columns estimate, se, lower, upper."""
-    model = _model(fit, what)
+    dist = _distribution(fit, what)
     build, continuous_kind, discrete_kind = QUANTITIES[what]
-    kind = discrete_kind if model.discrete else continuous_kind
+    kind = discrete_kind if dist.discrete else continuous_kind
     scale = _check(level, scale, kind, what)
     points = _points(x, "x", what)
     cov = fit.cov.to_numpy()
     with np.errstate(all="ignore"):
         leaves = _leaves(fit, points.size)
-        nodes = build(_Quantities(model, leaves), points)
+        nodes = build(dist, points, leaves)
         values, grads = zip(*(_values_and_grads(n, leaves, points.size) for n in nodes))
         if what == "logpdf":
             rows = _rows(values[0], "natural", values[0], grads[0], cov, level)
@@ -236,12 +109,12 @@ def predict(fit, what, x, level=0.95, scale=None):
 
 def quantile(fit, p, level=0.95, scale=None):
     """The fitted distribution's quantile at each probability of `p`: the q with F_T(q) = p."""
-    model = _model(fit, "quantile")
-    if model.discrete:
-        raise TypeError(f"quantile needs a continuous family; {model.name!r} is discrete (its "
+    dist = _distribution(fit, "quantile")
+    if dist.discrete:
+        raise TypeError(f"quantile needs a continuous family; {dist.name!r} is discrete (its "
                         "quantile is a step function of the parameters, with no derivative for "
                         "a delta-method interval): use fit.cdf() at the counts instead")
-    lo, hi, _, _ = _bounds(model)
+    lo, hi = dist.support
     kind = "positive" if lo >= 0 else "real"
     scale = _check(level, scale, kind, "quantile")
     probs = _points(p, "p", "quantile")
@@ -251,23 +124,23 @@ def quantile(fit, p, level=0.95, scale=None):
                          f"p[{bad[0]}] is {probs[bad[0]]}")
     with warnings.catch_warnings():  # only a start: each quantile is solved on our own CDF
         warnings.simplefilter("ignore", RuntimeWarning)
-        starts = np.asarray(fitted_distribution(fit).ppf(probs), dtype=float)
+        starts = dist.ppf(probs, *np.asarray(fit.mle, dtype=float))
     cov = fit.cov.to_numpy()
     n = probs.size
     with np.errstate(all="ignore"):
-        at_mle = _Quantities(model, _leaves(fit))
-        q = np.array([_solve(at_mle, float(prob), float(start), lo, hi)
+        at_mle = _leaves(fit)
+        q = np.array([_solve(dist, at_mle, float(prob), float(start), lo, hi)
                       for prob, start in zip(probs, starts)])
         # implicit function theorem, from the tail each probability is in:
         # F(q) = p gives ∂q/∂θ = −F ∇log F / f; equivalently S(q) = 1 − p gives +S ∇log S / f
         upper = probs > 0.5
         leaves = _leaves(fit, n)
         # each point's tail in one graph: log S above the median, log F below
-        tail = _pieces(n, leaves, np.zeros(n), [
-            (upper, lambda idx, p: _Quantities(model, p).logsf(_at(q, idx))),
-            (~upper, lambda idx, p: _Quantities(model, p).logcdf(_at(q, idx)))])
+        tail = assemble(n, leaves, 0.0, [
+            (upper, lambda idx, p: dist.logsf(at(q, idx), *p)),
+            (~upper, lambda idx, p: dist.logcdf(at(q, idx), *p))])
         log_tail, grad_tail = _values_and_grads(tail, leaves, n)
-        log_f = _Quantities(model, leaves).logpdf(q).data
+        log_f = dist.logpdf(q, *leaves).data
         grad = (np.exp(log_tail - log_f) * np.where(upper, 1.0, -1.0))[:, None] * grad_tail
         if scale == "log":
             rows = _rows(q, "log", np.log(q), grad / q[:, None], cov, level, se_grad=grad)
@@ -278,13 +151,19 @@ def quantile(fit, p, level=0.95, scale=None):
 
 # ---------------------------------------------------------------- the mechanism
 
-def _model(fit, what):
+def _distribution(fit, what):
+    """The family the fit's rows were drawn from (truncated when they were)."""
     if fit.model is None:
         raise TypeError(f"fit.{what}() needs a fit of a log-likelihood generator (it evaluates "
                         "the fitted distribution); this fit is of a plain log-likelihood "
                         "function: use fit.delta_method() with the quantity written in "
                         "femtograd ops")
-    return fit.model
+    truncation = fit.model.truncation
+    if truncation is not None and (np.ndim(truncation[0]) or np.ndim(truncation[1])):
+        raise ValueError(f"fit.{what}() needs one distribution, but this fit's truncation is per "
+                         "row (delayed entry): ask fit.model.distribution's methods at each "
+                         "row's bounds, or Truncated(fit.model, a, b) at the bounds you mean")
+    return fit.model.distribution
 
 
 def _check(level, scale, kind, what):
@@ -329,7 +208,7 @@ def _values_and_grads(node, leaves, n):
     (log 0 at the end of a support, where the quantity is 0 whatever the parameters)."""
     values = np.broadcast_to(np.asarray(node.data, dtype=float), (n,)).copy()
     grads = np.zeros((n, len(leaves)))
-    if not _is_const(node):
+    if node.is_variable:  # a node of constants has gradient zero
         seed = Value.constant(np.ones(n))
         for j, g in enumerate(grad_nodes(node, leaves, seed=seed)):
             grads[:, j] = np.broadcast_to(np.asarray(g.data, dtype=float), (n,))
@@ -380,7 +259,7 @@ def _frame(rows, points, label, scale):
     return frame
 
 
-def _solve(quantities, prob, start, lo, hi):
+def _solve(dist, p, prob, start, lo, hi):
     """The q in [lo, hi] with F_T(q) = prob, on femtograd's own log CDF (log survival above
     the median), from scipy's quantile `start`: bracket outward from it, then brentq."""
     upper = prob > 0.5
@@ -388,8 +267,8 @@ def _solve(quantities, prob, start, lo, hi):
 
     def gap(q):  # increasing in q
         if upper:
-            return target - float(quantities.logsf(np.array([q])).data[0])
-        return float(quantities.logcdf(np.array([q])).data[0]) - target
+            return target - float(dist.logsf(q, *p).data)
+        return float(dist.logcdf(q, *p).data) - target
 
     if not np.isfinite(start) or not lo <= start <= hi:
         start = 0.5 * (lo + hi) if np.isfinite(lo) and np.isfinite(hi) else \

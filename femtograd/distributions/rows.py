@@ -1,0 +1,295 @@
+"""The data rows of a log-likelihood: their kinds, weights and validation.
+
+Each row is known to lie in [lower, upper]. Rows fall into kinds once: exact
+(lower == upper, log f), right-censored (log S), left-censored (log F),
+interval-censored (log(F(u) − F(l))), and rows known only to lie somewhere in the support
+(they contribute 0). For counts every bound is a count and inclusive: a right-censored
+count c means X ≥ c (top-coding, log P(X > c − 1)), a left-censored c means X ≤ c, and
+IntervalData(l, u) means l ≤ X ≤ u (log P(l − 1 < X ≤ u)).
+
+Plain exact data (no censoring, no IntervalData), the common case, are read where they lie
+(not copied: see `interval.as_column`) and validated by their extent, the min and the max
+(per-row masks run only to name an offending row). They form one group holding the data
+themselves. With truncation (a, b), numbers or per-row arrays, every interval is first
+clipped to the bounds; errors name the first offending row.
+"""
+
+import numpy as np
+
+from ..core.ops import dot
+from ..core.ops import sum as fsum
+from ..core.value import Value
+from .base import total_weight
+from .interval import IntervalData, as_column, first_index as _first
+from .truncated import truncation_bounds
+
+INF = np.inf
+KINDS = ("exact", "right", "left", "interval")
+
+
+class Group:
+    """The rows of one kind: their row indices (None: every row, in order), bound(s), weights
+    (None: each row counted once) and total weight. `x` is the lower bound (the value of an
+    exact row, the upper bound of a left-censored one), `u` an interval's upper bound; `x_open`
+    is the lower bound as an exclusive one (X > x_open): `x` itself, or x − 1 for counts."""
+
+    __slots__ = ("idx", "x", "u", "w", "total", "x_open")
+
+    def __init__(self, idx, x, u, w, discrete=False):
+        if w is not None and np.all(w == 1.0):
+            w = None
+        self.idx = idx
+        self.x = x
+        self.u = u
+        self.w = w
+        self.total = total_weight(w, x)
+        self.x_open = x - 1.0 if discrete else x
+
+    def wsum(self, term):
+        """Σ wᵢ termᵢ as one node (a dot product: no weighted array is made)."""
+        if term.shape == ():
+            return term * self.total
+        return fsum(term) if self.w is None else dot(term, self.w)
+
+    def at(self, arr):
+        """`arr` (a per-row array, or a number) at this group's rows."""
+        return arr if self.idx is None or np.ndim(arr) == 0 else arr[self.idx]
+
+
+def finite_extent(data, who, take_max=True):
+    """(min, max) of the data, two reductions; with `take_max=False` one, (min, inf), for a
+    caller that finds a +inf row another way. The masks that name the first NaN or infinite
+    row run only when one is there."""
+    lo = float(data.min())  # NaN propagates through min and max
+    hi = float(data.max()) if take_max else INF
+    if not (np.isfinite(lo) and (np.isfinite(hi) or not take_max)):
+        refuse_non_finite(data, who)
+    return lo, hi
+
+
+def refuse_non_finite(data, who):
+    """Raise naming the first NaN or infinite row, if the data have one."""
+    i = _first(np.isnan(data))
+    if i is not None:
+        raise ValueError(f"{who}: data contain NaN at row {i}")
+    i = _first(np.isinf(data))
+    if i is not None:
+        raise ValueError(f"{who}: data contain an infinite value at row {i} ({data[i]})")
+
+
+def _mask(values, n, who, what, meaning):
+    mask = as_column(values, f"{who} {what} mask")
+    if mask.size != n:
+        raise ValueError(f"{who}: {what} mask has length {mask.size} but the data have {n} rows")
+    i = _first(~np.isin(mask, (0.0, 1.0)))
+    if i is not None:
+        raise ValueError(f"{who}: {what} mask must be boolean ({meaning}); row {i} is {mask[i]}")
+    return mask.astype(bool)
+
+
+def censor_mask(censored, event, n, who):
+    """The right-censoring mask from `censored=` (True = censored) or `event=` (1 = observed
+    event, lifelines' convention): exactly one of them, or neither (None)."""
+    if censored is not None and event is not None:
+        raise TypeError(f"{who}: give either censored= or event= (its complement), not both")
+    if event is not None:
+        return ~_mask(event, n, who, "event", "1 = observed event, 0 = censored")
+    if censored is not None:
+        return _mask(censored, n, who, "censored", "True = censored")
+    return None
+
+
+def check_weights(weights, n, who):
+    """The weights as a float array, or None (each row counted once)."""
+    if weights is None:
+        return None
+    w = as_column(weights, f"{who} weights")
+    if w.size != n:
+        raise ValueError(f"{who}: weights have length {w.size} but the data have {n} rows")
+    lo, hi = float(w.min()), float(w.max())
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        i = _first(~np.isfinite(w))
+        raise ValueError(f"{who}: weights must be finite; row {i} is {w[i]}")
+    if lo < 0:
+        i = _first(w < 0)
+        raise ValueError(f"{who}: negative weight at row {i} ({w[i]})")
+    return w
+
+
+class Rows:
+    """The rows a log-likelihood is bound to, checked against `family` and sorted into kinds.
+
+    `stats_find_inf`: the caller reduces every exact row to statistics that show a +inf row,
+    so the data's max is not taken.
+    """
+
+    def __init__(self, family, x, censored=None, event=None, weights=None, truncation=None,
+                 who=None, stats_find_inf=False):
+        self.family = family
+        who = self.who = who or type(family).__name__
+        self.interval = isinstance(x, IntervalData)
+        extent = None
+        if self.interval:
+            if censored is not None or event is not None:
+                raise TypeError(f"{who}: give censoring either as censored= or as IntervalData, "
+                                "not both (event= is censored='s complement)")
+            lower, upper = x.lower, x.upper
+        else:
+            if isinstance(x, Value):
+                x = x.data
+            data = as_column(x, f"{who} data")
+            if data.size == 0:
+                raise ValueError(f"{who}: empty data (no observations)")
+            mask = censor_mask(censored, event, data.size, who)
+            stats_find_inf = stats_find_inf and mask is None and truncation is None
+            extent = finite_extent(data, who, take_max=not stats_find_inf)
+            if mask is None:
+                lower = upper = data  # every row exact: one array, `upper is lower`
+            else:
+                lo, hi = family.support
+                i = _first(mask & ((data < lo) | (data > hi)))
+                if i is not None:
+                    raise ValueError(f"{who}: censoring time outside the support of "
+                                     f"{family.name} ({family.support_text}): row {i} is "
+                                     f"{data[i]}")
+                lower, upper = data, data.copy()
+                upper[mask] = INF
+                extent = None
+        self.stats_find_inf = stats_find_inf and not self.interval
+        self.lower, self.upper = lower, upper
+        n = lower.size
+        self.weights = check_weights(weights, n, who)
+        self.truncation = None if truncation is None else \
+            truncation_bounds(family, truncation, n, who)
+        self._check_support(extent)
+        self._classify(extent)
+
+    @property
+    def n(self):
+        return self.lower.size
+
+    def _bad_exact(self, x):
+        """Mask of exact values outside the support (a bool for a float). For a continuous
+        family the valid values form an interval: the extent is checked first."""
+        fam = self.family
+        lo, hi = fam.support
+        bad = (x < lo) | (x > hi)
+        if fam.support_open[0]:
+            bad |= x == lo
+        if fam.support_open[1]:
+            bad |= x == hi
+        return bad
+
+    def _check_support(self, extent):
+        """Exact rows inside the support (whole numbers for counts), censored rows overlapping it
+        (with whole-number bounds for counts)."""
+        fam, who = self.family, self.who
+        lower, upper = self.lower, self.upper
+        if extent is not None and not fam.discrete \
+                and not (self._bad_exact(extent[0]) or self._bad_exact(extent[1])):
+            return  # floats: no masks
+        exact = lower == upper
+        i = _first(exact & self._bad_exact(lower))
+        if i is not None:
+            raise ValueError(f"{who}: data outside the support of {fam.name} "
+                             f"({fam.support_text}): row {i} is {lower[i]}")
+        lo, hi = fam.support
+        cens = ~exact
+        if fam.discrete:
+            i = _first(exact & (lower != np.round(lower)))
+            if i is not None:
+                raise ValueError(f"{who}: non-integer count at row {i} ({lower[i]})")
+            whole = lambda v: ~np.isfinite(v) | (v == np.round(v))  # noqa: E731
+            i = _first(cens & ~(whole(lower) & whole(upper)))
+            if i is not None:
+                raise ValueError(f"{who}: censored count at row {i} has a non-integer bound "
+                                 f"({lower[i]}, {upper[i]})")
+            i = _first(cens & ((upper < lo) | (lower > hi)))
+            if i is not None:
+                raise ValueError(f"{who}: censored row {i} ({lower[i]}, {upper[i]}) lies outside "
+                                 f"the support of {fam.name} ({fam.support_text})")
+            return
+        i = _first(cens & ((upper < lo) | (lower > hi)))
+        if i is not None:
+            raise ValueError(f"{who}: censored row {i} ({lower[i]}, {upper[i]}) lies outside the "
+                             f"support of {fam.name} ({fam.support_text})")
+        i = _first(cens & (upper <= lo))
+        if i is not None:
+            raise ValueError(f"{who}: censored row {i} has upper bound {upper[i]} at the lower "
+                             f"end of the support: it has probability zero")
+        i = _first(cens & (lower >= hi))
+        if i is not None:
+            raise ValueError(f"{who}: censored row {i} has lower bound {lower[i]} at the upper "
+                             f"end of the support: it has probability zero")
+
+    def _clip(self, extent):
+        """The bounds clipped to the truncation, refusing rows it excludes."""
+        lower, upper = self.lower, self.upper
+        a, b = self.truncation
+        discrete = self.family.discrete
+        scalar = np.ndim(a) == 0 and np.ndim(b) == 0
+        if scalar and extent is not None and a <= extent[0] and extent[1] <= b \
+                and not (discrete and extent[0] == a):
+            return lower, upper
+        exact = lower == upper
+        x = lower
+        i = _first(exact & ((x < a) | (x > b) | ((x == a) & discrete)))
+        if i is not None:
+            ai, bi = np.broadcast_to(a, x.shape)[i], np.broadcast_to(b, x.shape)[i]
+            span = f"({ai}, {bi}]" if discrete else f"[{ai}, {bi}]"
+            raise ValueError(f"{self.who}: truncation {span} excludes row {i} ({x[i]})")
+        cl = np.maximum(lower, a + 1.0) if discrete else np.maximum(lower, a)
+        cu = np.minimum(upper, b)
+        i = _first(~exact & ~((cl <= cu) if discrete else (cl < cu)))
+        if i is not None:
+            ai, bi = np.broadcast_to(a, x.shape)[i], np.broadcast_to(b, x.shape)[i]
+            raise ValueError(f"{self.who}: truncation ({ai}, {bi}) excludes censored row {i} "
+                             f"({lower[i]}, {upper[i]})")
+        return np.where(exact, lower, cl), np.where(exact, upper, cu)
+
+    def _classify(self, extent):
+        """Sort the rows into kinds (`self.groups`), clipping censored rows to the truncation.
+
+        `extent` is the data's (min, max or inf) when every row is exact: then there is one group,
+        holding the data themselves, and no per-row mask unless a row must be named.
+        """
+        fam = self.family
+        lo, hi = fam.support
+        w = self.weights
+        lower, upper = self.lower, self.upper
+        if self.truncation is not None:
+            lower, upper = self._clip(extent)
+        self.groups = dict.fromkeys(KINDS)
+        if extent is not None:
+            self.groups["exact"] = Group(None, lower, None, w, fam.discrete)
+            self.counted = None
+        else:
+            exact = lower == upper
+            left_open = lower <= lo
+            right_open = upper >= hi
+            kinds = {
+                "exact": exact,
+                "right": ~exact & right_open & ~left_open,
+                "left": ~exact & left_open & ~right_open,
+                "interval": ~exact & ~left_open & ~right_open,
+            }
+            # rows with both ends open are known only to lie in the support: no group, no term
+            n = lower.size
+            for kind, mask in kinds.items():
+                idx = np.flatnonzero(mask)
+                if idx.size == 0:
+                    continue
+                if idx.size == n:  # every row: the group holds the arrays themselves
+                    idx, rows = None, slice(None)
+                else:
+                    rows = idx
+                bound = upper if kind == "left" else lower
+                self.groups[kind] = Group(idx, bound[rows],
+                                          upper[rows] if kind == "interval" else None,
+                                          None if w is None else w[rows], fam.discrete)
+            self.counted = ~(~exact & left_open & right_open)
+        self.counted_weight = sum(g.total for g in self.groups.values() if g is not None)
+
+    def present(self):
+        """(kind, group) for each kind that has rows."""
+        return [(k, g) for k, g in self.groups.items() if g is not None]

@@ -1,0 +1,210 @@
+"""The parameter spaces: where each parameter may lie, and the unconstrained scale it is
+optimized on.
+
+A space knows its ends, whether a value lies inside (`contains` for a float, `inside`
+elementwise for an array; NaN never does), how to say so in a message (`message`), how
+to move a data-based start inside (`clamp_start`), and its map from an unconstrained x
+to the natural-scale p with p'(x) and p''(x), so that a natural-scale gradient g and
+Hessian H become g_x = g·p' and H_x = J H J + diag(g·p'') on the optimizer's scale:
+
+- `real`: identity;
+- `positive`: p = exp(x);
+- `unit`: p = logistic(x);
+- `bounded(lo, hi)`: p = lo + (hi − lo)·logistic(x), or lo + exp(x) / hi − exp(−x) with
+  one end infinite — for the parameters of a user's own model.
+
+Plain floats: the maps run once per parameter per iteration.
+"""
+
+import math
+
+import numpy as np
+
+CONSTRAINTS = ("real", "positive", "unit")
+
+
+def _logistic(x):
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _exp(x):
+    return math.exp(x) if x < 709.0 else math.inf
+
+
+class Space:
+    """An open interval (lower, upper) of the real line, with its unconstrained map."""
+
+    name = None
+    lower, upper = -math.inf, math.inf
+
+    def contains(self, p):
+        """Is the float `p` inside (a finite value strictly between the ends)?"""
+        return self.lower < p < self.upper and math.isfinite(p)
+
+    def inside(self, x):
+        """Elementwise `contains` for an array (NaN is never inside)."""
+        return (x > self.lower) & (x < self.upper) & np.isfinite(x)
+
+    @property
+    def message(self):
+        """What a value of this space is, for an error message ("positive", "in (0, 1)")."""
+        return f"in ({self.lower:g}, {self.upper:g})"
+
+    def clamp_start(self, v):
+        """A data-based start `v` moved inside the space: a non-finite one to a default point,
+        one on or beyond an end to just inside it."""
+        if not math.isfinite(v):
+            return self.default
+        return v
+
+    @property
+    def default(self):
+        """A point inside the space, for a start that came out non-finite."""
+        lo, hi = self.lower, self.upper
+        if math.isfinite(lo) and math.isfinite(hi):
+            return 0.5 * (lo + hi)
+        if math.isfinite(lo):
+            return lo + 1.0
+        return hi - 1.0 if math.isfinite(hi) else 0.0
+
+    def to_unconstrained(self, p):
+        raise NotImplementedError
+
+    def to_natural(self, x):
+        raise NotImplementedError
+
+    def derivatives(self, x):
+        """(p, dp/dx, d2p/dx2) at x."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        return self.name if self.name in CONSTRAINTS else f"bounded({self.lower!r}, {self.upper!r})"
+
+
+class Real(Space):
+    name = "real"
+    message = "finite"
+
+    def to_unconstrained(self, p):
+        return p
+
+    def to_natural(self, x):
+        return x
+
+    def derivatives(self, x):
+        return x, 1.0, 0.0
+
+
+class Positive(Space):
+    name = "positive"
+    lower = 0.0
+    message = "positive"
+
+    def clamp_start(self, v):
+        return max(super().clamp_start(v), 1e-8)
+
+    def to_unconstrained(self, p):
+        return math.log(p)
+
+    def to_natural(self, x):
+        return _exp(x)
+
+    def derivatives(self, x):
+        p = _exp(x)
+        return p, p, p
+
+
+class Unit(Space):
+    name = "unit"
+    lower, upper = 0.0, 1.0
+
+    def clamp_start(self, v):
+        return min(max(super().clamp_start(v), 1e-6), 1 - 1e-6)
+
+    def to_unconstrained(self, p):
+        return math.log(p) - math.log1p(-p)
+
+    def to_natural(self, x):
+        return _logistic(x)
+
+    def derivatives(self, x):
+        p = _logistic(x)
+        d = p * (1.0 - p)
+        return p, d, d * (1.0 - 2.0 * p)
+
+
+class Bounded(Space):
+    """(lo, hi) with either end possibly infinite: a user's own constraint."""
+
+    name = "bounded"
+
+    def __init__(self, lo, hi):
+        lo, hi = float(lo), float(hi)
+        if math.isnan(lo) or math.isnan(hi) or not lo < hi:
+            raise ValueError(f"bounded(lo, hi) needs lo < hi; got ({lo}, {hi})")
+        self.lower, self.upper = lo, hi
+
+    def clamp_start(self, v):
+        v = super().clamp_start(v)
+        return v if self.contains(v) else self._nudge(v)
+
+    def _nudge(self, v):
+        """An end (or beyond) moved just inside: by a hundredth of the width, or of |end|+1
+        toward the open side."""
+        lo, hi = self.lower, self.upper
+        if v <= lo:
+            step = (hi - lo) / 100 if math.isfinite(hi) else abs(lo) / 100 + 0.01
+            return lo + step
+        step = (hi - lo) / 100 if math.isfinite(lo) else abs(hi) / 100 + 0.01
+        return hi - step
+
+    def to_unconstrained(self, p):
+        lo, hi = self.lower, self.upper
+        if math.isfinite(lo) and math.isfinite(hi):
+            u = (p - lo) / (hi - lo)
+            return math.log(u) - math.log1p(-u)
+        if math.isfinite(lo):
+            return math.log(p - lo)
+        if math.isfinite(hi):
+            return -math.log(hi - p)
+        return p
+
+    def derivatives(self, x):
+        lo, hi = self.lower, self.upper
+        if math.isfinite(lo) and math.isfinite(hi):
+            s = _logistic(x)
+            d = (hi - lo) * s * (1.0 - s)
+            return lo + (hi - lo) * s, d, d * (1.0 - 2.0 * s)
+        if math.isfinite(lo):
+            e = _exp(x)
+            return lo + e, e, e
+        if math.isfinite(hi):
+            e = _exp(-x)
+            return hi - e, e, -e
+        return x, 1.0, 0.0
+
+    def to_natural(self, x):
+        return self.derivatives(x)[0]
+
+
+def bounded(lo, hi):
+    """The space (lo, hi), optimized on a logit (both ends finite) or log (one end) scale."""
+    return Bounded(lo, hi)
+
+
+SPACES = {"real": Real(), "positive": Positive(), "unit": Unit()}
+
+
+def space_for(constraint):
+    """The space of a constraint: a name in CONSTRAINTS or a Space (such as `bounded(0, 10)`);
+    a clear error for anything else."""
+    if isinstance(constraint, Space):
+        return constraint
+    try:
+        return SPACES[constraint]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown constraint {constraint!r}; use one of {list(CONSTRAINTS)} "
+                         "or bounded(lo, hi)") from None
