@@ -26,6 +26,9 @@ class ExpLogLik(LogLikGenerator):
     def _logsf(self, x, rate):
         return -rate * x
 
+    def _loghazard(self, x, rate):
+        return log(rate) + np.zeros(np.shape(x))
+
     def _reduce(self, x, w, cx, cw):
         total = wsum(w, x) + (0.0 if cx is None else wsum(cw, cx))
         return total_weight(w, x), total

@@ -56,6 +56,14 @@ class LogLikGenerator(Family):
         else:
             self._stats = self._statistics()
 
+    @classmethod
+    def family(cls, **options):
+        """The family alone, without rows (options such as a binomial's size= as in the
+        constructor): its public methods (logpdf, cdf, ppf, ...) work; calling it does not."""
+        fam = cls.__new__(cls)
+        Family.__init__(fam, **options)
+        return fam
+
     # the rows' parts, under the names the families and the fast path use
     _lower = property(lambda self: self.rows.lower)
     _upper = property(lambda self: self.rows.upper)
@@ -132,6 +140,8 @@ class LogLikGenerator(Family):
         return Truncated(self, *self.truncation)
 
     def __repr__(self):
+        if "rows" not in self.__dict__:
+            return f"{type(self).__name__}.family({', '.join(f'{k}={v!r}' for k, v in self.options.items())})"
         extra = []
         if self.censored.any():
             extra.append(f"censored={int(self.censored.sum())}")
@@ -143,6 +153,9 @@ class LogLikGenerator(Family):
 
     def _row_params(self, params):
         """The parameters, checked, each a scalar or one value per row."""
+        if "rows" not in self.__dict__:
+            raise TypeError(f"{type(self).__name__}.family() has no rows to evaluate a "
+                            f"log-likelihood on; bind data: {type(self).__name__}(x, ...)")
         p = self._param_values(params)
         for name, v in zip(self.param_names, p):
             if v.shape and v.shape != (self.n,):

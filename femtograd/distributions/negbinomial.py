@@ -50,11 +50,15 @@ class NegBinomialLogLik(LogLikGenerator):
                 + sum_x * log1p(-prob))
 
     def _start(self):
+        """Moments: size = mean² / (var − mean), taken as 1 / (var/mean² − 1/mean) from the
+        counts relative to their mean, which stays finite for counts beyond 1e154."""
         x, w = self._start_values()
-        mean, var = weighted_mean_var(x, w)
+        mean, _ = weighted_mean_var(x, w)
         if mean <= 0:
             return {"size": 1.0, "prob": 0.5}
-        size = mean ** 2 / (var - mean) if var > mean * 1.0001 else 100.0 * max(mean, 1.0)
+        _, rel_var = weighted_mean_var(x / mean, w)
+        excess = rel_var - 1.0 / mean
+        size = 1.0 / excess if excess > 1e-4 / mean else 100.0 * max(mean, 1.0)
         return {"size": size, "prob": size / (size + mean)}
 
     def _scipy(self, size, prob):

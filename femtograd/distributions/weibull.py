@@ -34,6 +34,11 @@ class WeibullLogLik(LogLikGenerator):
         logx = self._cached("log", x, np.log)
         return -exp(shape * (logx - log(scale)))
 
+    def _loghazard(self, x, shape, scale):
+        """log h = log(k/λ) + (k − 1) log(x/λ): no difference of huge terms far in the tail."""
+        z = self._cached("log", x, np.log) - log(scale)
+        return log(shape) - log(scale) + (shape - 1.0) * z
+
     def _reduce(self, x, w, cx, cw):
         logx = np.log(x)
         d, exact_log = total_weight(w, x), wsum(w, logx)
