@@ -5,12 +5,13 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 from scipy import stats
 
 import femtograd as fg
 from femtograd.distributions import (BernoulliLogLik, BetaLogLik, BinomialLogLik, ExpLogLik,
                                      Family, GammaLogLik, LogLikGenerator, NormalLogLik,
-                                     PoissonLogLik, WeibullLogLik)
+                                     PoissonLogLik, Truncated, WeibullLogLik)
 
 from ._cases import CASES, CONTINUOUS, ids
 
@@ -224,3 +225,21 @@ def test_a_family_with_one_survival_hook_derives_the_other():
 def test_the_family_alone_is_not_a_log_likelihood():
     with pytest.raises(TypeError, match="no rows"):
         WeibullLogLik.family()(1.0, 2.0)
+
+
+positive = st.floats(min_value=0.05, max_value=20.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-5.0, 60.0), min_size=3, max_size=3), positive, positive,
+       st.floats(0.0, 3.0))
+def test_log_masses_add_up_and_truncation_renormalizes(cuts, shape, scale, entry):
+    """P(a < X ≤ b) + P(b < X ≤ c) = P(a < X ≤ c), for the family and for it truncated."""
+    a, b, c = np.sort(cuts)
+    for fam in (WeibullLogLik.family(), Truncated(WeibullLogLik.family(), entry, np.inf)):
+        whole = np.exp(fam.log_mass(a, c, shape, scale).data)
+        parts = np.exp(fam.log_mass(np.array([a, b]), np.array([b, c]), shape, scale).data)
+        assert np.isclose(parts.sum(), whole, rtol=1e-9, atol=1e-300)
+        x = np.array([a, b, c])
+        total = np.exp(fam.logcdf(x, shape, scale).data) + np.exp(fam.logsf(x, shape, scale).data)
+        np.testing.assert_allclose(total, 1.0, rtol=1e-12)
