@@ -31,11 +31,12 @@ class Group:
     """The rows of one kind: their row indices (None: every row, in order), bound(s), weights
     (None: each row counted once) and total weight. `x` is the lower bound (the value of an
     exact row, the upper bound of a left-censored one), `u` an interval's upper bound; `x_open`
-    is the lower bound as an exclusive one (X > x_open): `x` itself, or x − 1 for counts."""
+    is a censored row's lower bound as an exclusive one (X > x_open): `x` itself, or x − 1
+    for counts (`counts=True`)."""
 
     __slots__ = ("idx", "x", "u", "w", "total", "x_open")
 
-    def __init__(self, idx, x, u, w, discrete=False):
+    def __init__(self, idx, x, u, w, counts=False):
         if w is not None and np.all(w == 1.0):
             w = None
         self.idx = idx
@@ -43,7 +44,7 @@ class Group:
         self.u = u
         self.w = w
         self.total = total_weight(w, x)
-        self.x_open = x - 1.0 if discrete else x
+        self.x_open = x - 1.0 if counts else x
 
     def wsum(self, term):
         """Σ wᵢ termᵢ as one node (a dot product: no weighted array is made)."""
@@ -164,10 +165,6 @@ class Rows:
         self._check_support(extent)
         self._classify(extent)
 
-    @property
-    def n(self):
-        return self.lower.size
-
     def _bad_exact(self, x):
         """Mask of exact values outside the support (a bool for a float). For a continuous
         family the valid values form an interval: the extent is checked first."""
@@ -261,8 +258,7 @@ class Rows:
             lower, upper = self._clip(extent)
         self.groups = dict.fromkeys(KINDS)
         if extent is not None:
-            self.groups["exact"] = Group(None, lower, None, w, fam.discrete)
-            self.counted = None
+            self.groups["exact"] = Group(None, lower, None, w)
         else:
             exact = lower == upper
             left_open = lower <= lo
@@ -286,8 +282,8 @@ class Rows:
                 bound = upper if kind == "left" else lower
                 self.groups[kind] = Group(idx, bound[rows],
                                           upper[rows] if kind == "interval" else None,
-                                          None if w is None else w[rows], fam.discrete)
-            self.counted = ~(~exact & left_open & right_open)
+                                          None if w is None else w[rows],
+                                          fam.discrete and kind in ("right", "interval"))
         self.counted_weight = sum(g.total for g in self.groups.values() if g is not None)
 
     def present(self):
