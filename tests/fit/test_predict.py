@@ -370,3 +370,24 @@ def test_a_quantile_whose_scipy_start_is_far_off_or_beside_a_support_end_is_stil
     assert 0 < q < np.inf
     tail = fit.cdf(q) if p < 0.5 else fit.sf(q)
     assert tail["estimate"].iloc[0] == pytest.approx(min(p, 1 - p), rel=1e-6)
+
+
+def test_a_weibull_hazard_far_in_the_tail_is_the_closed_form_with_its_delta_method_se():
+    x = stats.weibull_min.rvs(1.5, scale=2.0, size=200, random_state=np.random.default_rng(6))
+    fit = fg.fit_mle(WeibullLogLik, x)
+    k, lam = fit.mle
+    t = 1e100
+    log_h = math.log(k / lam) + (k - 1) * math.log(t / lam)
+    row = fit.hazard(t).iloc[0]
+    assert row["estimate"] == pytest.approx(math.exp(log_h), rel=1e-12)
+    # d log h / d(k, λ) = (1/k + log(t/λ), −k/λ): the delta method on the log scale
+    grad = np.array([1 / k + math.log(t / lam), -k / lam])
+    se_log = math.sqrt(grad @ fit.cov.to_numpy() @ grad)
+    assert row["se"] == pytest.approx(math.exp(log_h) * se_log, rel=1e-8)
+
+
+def test_a_delayed_entry_fit_refuses_a_single_fitted_distribution():
+    x = np.array([1.0, 2.0, 3.0, 4.0, 2.5])
+    fit = fg.fit_mle(WeibullLogLik, x, truncation=(np.array([0.5, 0.0, 1.0, 2.0, 0.0]), None))
+    with pytest.raises(ValueError, match="per row"):
+        fit.quantile(0.5)
