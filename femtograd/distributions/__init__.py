@@ -33,5 +33,6 @@ GENERATORS = (ExpLogLik, NormalLogLik, WeibullLogLik, GammaLogLik, LogNormalLogL
 
 REGISTRY = {cls.name: cls for cls in GENERATORS}
 
-__all__ = ["LogLikGenerator", "Family", "Truncated", "bounded", "IntervalData", "REGISTRY", "GENERATORS"] + \
+__all__ = ["LogLikGenerator", "Family", "Truncated", "bounded", "IntervalData", "REGISTRY",
+           "GENERATORS"] + \
     [cls.__name__ for cls in GENERATORS]

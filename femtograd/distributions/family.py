@@ -89,7 +89,7 @@ class Family:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if not cls.param_names:  # a template (LogLikGenerator) or a wrapper stating them per instance
+        if not cls.param_names:  # a template, or a wrapper stating them per instance (Truncated)
             return
         missing = []
         if cls._logpdf is Family._logpdf:

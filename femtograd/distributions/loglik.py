@@ -141,7 +141,8 @@ class LogLikGenerator(Family):
 
     def __repr__(self):
         if "rows" not in self.__dict__:
-            return f"{type(self).__name__}.family({', '.join(f'{k}={v!r}' for k, v in self.options.items())})"
+            options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
+            return f"{type(self).__name__}.family({options})"
         extra = []
         if self.censored.any():
             extra.append(f"censored={int(self.censored.sum())}")

@@ -13,8 +13,9 @@ covariance (`fit.cov`, so `with_cov` views carry over; fixed parameters have zer
 variance).
 
 The quantities are those of the distribution the data were drawn from: under
-`truncation=(a, b)`, F_T(x) = P(a < X ≤ x) / P(a < X ≤ b) (`Truncated`). For a discrete family the pdf is the mass function and
-the hazard is the discrete one, P(X = x | X ≥ x).
+`truncation=(a, b)`, F_T(x) = P(a < X ≤ x) / P(a < X ≤ b) (`Truncated`). For a
+discrete family the pdf is the mass function and the hazard is the discrete one,
+P(X = x | X ≥ x).
 
 A quantity is built on the scale its interval is taken on: a probability
 (cdf, sf, a discrete hazard) as log g and log(1 − g), so that its logit carries

@@ -68,7 +68,8 @@ def test_truncated_ppf_inverts_the_truncated_cdf_even_in_the_upper_tail():
 def test_bad_truncation_bounds_are_refused():
     with pytest.raises(ValueError, match="lower bound 3.0 must be below the upper bound 1.0"):
         Truncated(WeibullLogLik.family(), 3.0, 1.0)
-    with pytest.raises(ValueError, match=r"lower bound 2.0 must be below the upper bound 2.0 \(row 1\)"):
+    with pytest.raises(ValueError,
+                       match=r"lower bound 2.0 must be below the upper bound 2.0 \(row 1\)"):
         Truncated(WeibullLogLik.family(), np.array([0.0, 2.0]), 2.0)
     with pytest.raises(ValueError, match="one value per row"):
         WeibullLogLik([1.0, 2.0, 3.0], truncation=(np.array([0.0, 0.5]), np.inf))
