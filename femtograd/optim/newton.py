@@ -59,7 +59,7 @@ def escape_saddle(objective, x, f, h):
     if len(x) == 1 and float(h[0, 0]) <= 0:
         return None
     if len(x) == 2 and float(h[0, 0]) < 0 and \
-            float(h[0, 0]) * float(h[1, 1]) - float(h[0, 1]) ** 2 > 0:
+            float(h[0, 0]) * float(h[1, 1]) - float(h[0, 1]) * float(h[0, 1]) > 0:
         return None  # negative definite: a maximum
     lam, vec = np.linalg.eigh(h)
     if not lam[-1] > 1e-8 * max(float(np.max(np.abs(lam))), 1e-300):

@@ -1,6 +1,8 @@
 """Specifications of the rows a log-likelihood is bound to: event= as censored='s complement,
 per-row parameters in the call, and data too large for the statistics' arithmetic."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -72,3 +74,16 @@ def test_negative_binomial_counts_beyond_1e154_start_without_overflow():
     assert start["size"] == pytest.approx(1 / (np.var(x / mean) - 1 / mean), rel=1e-9)
     fit = fg.fit_mle(NegBinomialLogLik, x)  # no OverflowError; a finite log-likelihood
     assert np.isfinite(fit.loglik)
+
+
+@pytest.mark.parametrize("gen", [WeibullLogLik, NormalLogLik, NegBinomialLogLik],
+                         ids=lambda g: g.name)
+def test_weights_of_1e300_give_the_unweighted_mle_without_overflow(gen):
+    x = np.array([1.0, 2.0, 3.0, 7.0, 2.0])
+    cens = np.array([False, True, False, True, False])
+    for c in (None, cens):
+        plain = fg.fit_mle(gen, x, censored=c)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the stopping rule's verdict is not the point here
+            heavy = fg.fit_mle(gen, x, censored=c, weights=np.full(x.size, 1e300))
+        np.testing.assert_allclose(heavy.mle, plain.mle, rtol=1e-6)
