@@ -195,8 +195,8 @@ class Family:
                              f"one-dimensional; got shape {shape}")
 
     def _points(self, x, p, what):
-        """The points as a float array broadcast against the parameters, and the shape of the
-        answer (() when the points and every parameter are scalars)."""
+        """The points as a float array broadcast against the hooks' arguments `p`, and the shape
+        of the answer (() when the points and every argument are scalars)."""
         try:
             arr = np.asarray(x.data if isinstance(x, Value) else x, dtype=float)
         except (TypeError, ValueError):
@@ -222,15 +222,14 @@ class Family:
         """The values the hooks take after the points: the parameters (a wrapper adds its own)."""
         return p
 
-    def _ends(self, args, n):
+    def _ends(self, args):
         """Each point's (lowest, highest) possible value: the support (inclusive for counts)."""
         return self.support
 
     def _evaluate(self, what, points, params, body):
-        p = self._param_values(params)
-        x, shape = self._points(points, p, what)
-        args = self._args(p)
-        lo, hi = self._ends(args, x.size)
+        args = self._args(self._param_values(params))
+        x, shape = self._points(points, args, what)
+        lo, hi = self._ends(args)
         out = body(x, args, lo, hi)
         return reshape(out, shape=()) if shape == () else out
 

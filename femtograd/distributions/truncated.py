@@ -102,7 +102,7 @@ class Truncated(Family):
     def _args(self, p):
         return list(p) + [Value.constant(self.a), Value.constant(self.b)]
 
-    def _ends(self, args, n):
+    def _ends(self, args):
         a, b = args[-2].data, args[-1].data
         lo, hi = self.family.support
         first = np.maximum(lo, np.floor(a) + 1.0) if self.discrete else np.maximum(lo, a)

@@ -36,6 +36,9 @@ def test_per_row_bounds_give_each_point_its_own_truncation():
     np.testing.assert_allclose(fam.logcdf(x, 2.0, 1.5).data, want, rtol=1e-12)
     np.testing.assert_allclose(fam.logpdf(x, 2.0, 1.5).data, np.log(ref.pdf(x) / ref.sf(a)),
                                rtol=1e-12)
+    # one point against every row's bound
+    np.testing.assert_allclose(fam.logsf(2.5, 2.0, 1.5).data, np.log(ref.sf(2.5) / ref.sf(a)),
+                               rtol=1e-12)
 
 
 def test_a_left_truncated_hazard_is_the_familys_own():
