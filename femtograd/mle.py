@@ -230,11 +230,10 @@ def _check_in_space(names, cons, values, what, complete=False):
         raise ValueError(f"no {what} value for parameter(s) {missing}; give start={{...}} for "
                          f"each of {list(names)}")
     for n, c in zip(names, cons):
-        if n in values and not transform_for(c).contains(float(values[n])):
-            space = {"real": "a finite number", "positive": "> 0",
-                     "unit": "strictly between 0 and 1"}[c]
+        space = transform_for(c)
+        if n in values and not space.contains(float(values[n])):
             raise ValueError(f"{what} value {n}={values[n]} is outside the parameter space "
-                             f"({n} must be {space})")
+                             f"({n} must be {space.message})")
 
 
 def _finite_start(objective, values, free):

@@ -79,3 +79,12 @@ def test_a_bounded_parameter_of_a_plain_function_reaches_the_closed_form():
     fit = fg.fit_mle(beta_a1, x, start={"a": 1.0}, constraints={"a": bounded(0, 10)})
     assert fit.converged
     assert fit.mle[0] == pytest.approx(-x.size / np.log(x).sum(), rel=1e-9)
+
+
+def test_a_start_outside_a_bounded_space_is_named():
+    def beta_a1(a, data):
+        return fg.sum(fg.log(a) + (a - 1) * np.log(data))
+    with pytest.raises(ValueError, match=r"start value a=20.0 is outside the parameter space "
+                                         r"\(a must be in \(0, 10\)\)"):
+        fg.fit_mle(beta_a1, np.array([0.2, 0.5]), start={"a": 20.0},
+                   constraints={"a": bounded(0, 10)})
