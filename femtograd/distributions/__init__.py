@@ -1,6 +1,10 @@
 """Log-likelihood generators: R's families, with censoring, truncation and weights.
 
-`REGISTRY` maps each family's name (as the command line spells it) to its class.
+Each generator is a `Family` (family.py: what the distribution is, with support-aware
+public methods) that binds rows (rows.py) into a log-likelihood (loglik.py);
+`Truncated` (truncated.py) is a family restricted to bounds, and spaces.py holds the
+parameter spaces. `REGISTRY` maps each family's name (as the command line spells it) to
+its class.
 """
 
 from .loglik import LogLikGenerator
