@@ -86,6 +86,7 @@ class Family:
     support = (-INF, INF)          # (lower, upper) end of the support (inclusive for counts)
     support_open = (False, False)  # is a value at that end impossible?
     discrete = False               # counts
+    _spaces = ()                   # the constraints' spaces, looked up once per class
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -101,8 +102,7 @@ class Family:
         if len(cls.constraints) != len(cls.param_names):
             raise TypeError(f"family {cls.__name__} has {len(cls.param_names)} parameter(s) but "
                             f"{len(cls.constraints)} constraint(s)")
-        for c in cls.constraints:
-            space_for(c)
+        cls._spaces = tuple(space_for(c) for c in cls.constraints)
 
     def __init__(self, **options):
         self.options = self._init_options(**options)
@@ -169,10 +169,9 @@ class Family:
             raise TypeError(f"{cls} takes {len(self.param_names)} parameter(s) "
                             f"{self.param_names}; got {len(params)}")
         out = []
-        for name, kind, p in zip(self.param_names, self.constraints, params):
+        for name, space, p in zip(self.param_names, self._spaces, params):
             v = as_value(p)
             d = v.data
-            space = space_for(kind)
             if type(d) is float:  # a scalar: plain comparisons, no arrays
                 if not space.contains(d):
                     raise ValueError(f"{cls}: parameter {name} must be {space.message}; got {d}")

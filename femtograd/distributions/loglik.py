@@ -30,7 +30,6 @@ from .base import total_weight
 from .family import Family
 from .interval import IntervalData, first_index as _first, read_only as _read_only
 from .rows import KINDS, Group, Rows, refuse_non_finite
-from .spaces import space_for
 from .truncated import Truncated
 
 INF = np.inf
@@ -153,16 +152,20 @@ class LogLikGenerator(Family):
         return f"{type(self).__name__}(n={self.n}{''.join(', ' + e for e in extra)})"
 
     def _row_params(self, params):
-        """The parameters, checked, each a scalar or one value per row."""
+        """The parameters, checked, each a scalar or one value per row, and whether any is
+        per row."""
         if "rows" not in self.__dict__:
             raise TypeError(f"{type(self).__name__}.family() has no rows to evaluate a "
                             f"log-likelihood on; bind data: {type(self).__name__}(x, ...)")
         p = self._param_values(params)
+        per_row = False
         for name, v in zip(self.param_names, p):
-            if v.shape and v.shape != (self.n,):
-                raise ValueError(f"{type(self).__name__}: parameter {name} must be a scalar or "
-                                 f"have one value per row ({self.n}); got shape {v.shape}")
-        return p
+            if v.shape:
+                if v.shape != (self.n,):
+                    raise ValueError(f"{type(self).__name__}: parameter {name} must be a scalar "
+                                     f"or have one value per row ({self.n}); got shape {v.shape}")
+                per_row = True
+        return p, per_row
 
     def _param_floats(self, params):
         """Scalar parameter values (numbers or Values) as floats, checked."""
@@ -174,8 +177,8 @@ class LogLikGenerator(Family):
         """The log-likelihood, a scalar Value: Σ wᵢ · (row i's log density, log S, log F
         or log ΔF), minus Σ wᵢ log P(aᵢ < X ≤ bᵢ) under truncation. With per-row parameters,
         the weighted sum of `contributions`."""
-        p = self._row_params(params)
-        if any(v.shape != () for v in p):
+        p, per_row = self._row_params(params)
+        if per_row:
             c = self._contributions(p)
             return fsum(c) if self._weights is None else dot(c, self._weights)
         terms = []
@@ -185,8 +188,8 @@ class LogLikGenerator(Family):
             covered.add("exact")
             if self.reduces_right:
                 covered.add("right")
-        for kind, grp in self.rows.present():
-            if kind not in covered:
+        for kind, grp in self.rows.groups.items():
+            if grp is not None and kind not in covered:
                 terms.append(grp.wsum(self._term(kind, grp, p)))
         if self.truncation is not None and self._counted_weight > 0:
             a, b = self.truncation
@@ -214,7 +217,7 @@ class LogLikGenerator(Family):
         Parameters may be scalars or Values of shape (n,) (one value per row), so
         that the gradient of the sum gives per-row scores.
         """
-        return self._contributions(self._row_params(params))
+        return self._contributions(self._row_params(params)[0])
 
     def _contributions(self, p):
         n = self.n
@@ -249,8 +252,8 @@ class LogLikGenerator(Family):
     def start(self):
         """A data-based starting point inside the parameter space: dict name -> float."""
         start = {k: float(v) for k, v in self._start().items()}
-        for name, kind in zip(self.param_names, self.constraints):
-            start[name] = space_for(kind).clamp_start(start[name])
+        for name, space in zip(self.param_names, self._spaces):
+            start[name] = space.clamp_start(start[name])
         return start
 
     def scipy(self, *params):

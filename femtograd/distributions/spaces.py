@@ -88,6 +88,9 @@ class Real(Space):
     name = "real"
     message = "finite"
 
+    def contains(self, p):
+        return math.isfinite(p)
+
     def to_unconstrained(self, p):
         return p
 
@@ -102,6 +105,9 @@ class Positive(Space):
     name = "positive"
     lower = 0.0
     message = "positive"
+
+    def contains(self, p):
+        return 0.0 < p < math.inf
 
     def clamp_start(self, v):
         return max(super().clamp_start(v), 1e-8)
@@ -120,6 +126,9 @@ class Positive(Space):
 class Unit(Space):
     name = "unit"
     lower, upper = 0.0, 1.0
+
+    def contains(self, p):
+        return 0.0 < p < 1.0
 
     def clamp_start(self, v):
         return min(max(super().clamp_start(v), 1e-6), 1 - 1e-6)

@@ -84,6 +84,7 @@ class Truncated(Family):
         self.options = family.options
         self.name = family.name
         self.param_names, self.constraints = family.param_names, family.constraints
+        self._spaces = family._spaces
         self.discrete = family.discrete
         self.a, self.b = truncation_bounds(family, (a, b))
         lo, hi = family.support
