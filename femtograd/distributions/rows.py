@@ -118,7 +118,9 @@ def check_weights(weights, n, who):
 
 
 class Rows:
-    """The rows a log-likelihood is bound to, checked against `family` and sorted into kinds.
+    """The rows a log-likelihood is bound to, checked against `family` and sorted into kinds
+    (the rows keep no reference to the family: a generator holding its rows is no cycle, so
+    its arrays are freed as soon as it is).
 
     `stats_find_inf`: the caller reduces every exact row to statistics that show a +inf row,
     so the data's max is not taken.
@@ -126,7 +128,6 @@ class Rows:
 
     def __init__(self, family, x, censored=None, event=None, weights=None, truncation=None,
                  who=None, stats_find_inf=False):
-        self.family = family
         who = self.who = who or type(family).__name__
         self.interval = isinstance(x, IntervalData)
         extent = None
@@ -162,13 +163,13 @@ class Rows:
         self.weights = check_weights(weights, n, who)
         self.truncation = None if truncation is None else \
             truncation_bounds(family, truncation, n, who)
-        self._check_support(extent)
-        self._classify(extent)
+        self._check_support(family, extent)
+        self._classify(family, extent)
 
-    def _bad_exact(self, x):
+    @staticmethod
+    def _bad_exact(fam, x):
         """Mask of exact values outside the support (a bool for a float). For a continuous
         family the valid values form an interval: the extent is checked first."""
-        fam = self.family
         lo, hi = fam.support
         bad = (x < lo) | (x > hi)
         if fam.support_open[0]:
@@ -177,16 +178,16 @@ class Rows:
             bad |= x == hi
         return bad
 
-    def _check_support(self, extent):
+    def _check_support(self, fam, extent):
         """Exact rows inside the support (whole numbers for counts), censored rows overlapping it
         (with whole-number bounds for counts)."""
-        fam, who = self.family, self.who
+        who = self.who
         lower, upper = self.lower, self.upper
         if extent is not None and not fam.discrete \
-                and not (self._bad_exact(extent[0]) or self._bad_exact(extent[1])):
+                and not (self._bad_exact(fam, extent[0]) or self._bad_exact(fam, extent[1])):
             return  # floats: no masks
         exact = lower == upper
-        i = _first(exact & self._bad_exact(lower))
+        i = _first(exact & self._bad_exact(fam, lower))
         if i is not None:
             raise ValueError(f"{who}: data outside the support of {fam.name} "
                              f"({fam.support_text}): row {i} is {lower[i]}")
@@ -219,11 +220,10 @@ class Rows:
             raise ValueError(f"{who}: censored row {i} has lower bound {lower[i]} at the upper "
                              f"end of the support: it has probability zero")
 
-    def _clip(self, extent):
+    def _clip(self, discrete, extent):
         """The bounds clipped to the truncation, refusing rows it excludes."""
         lower, upper = self.lower, self.upper
         a, b = self.truncation
-        discrete = self.family.discrete
         scalar = np.ndim(a) == 0 and np.ndim(b) == 0
         if scalar and extent is not None and a <= extent[0] and extent[1] <= b \
                 and not (discrete and extent[0] == a):
@@ -244,18 +244,17 @@ class Rows:
                              f"({lower[i]}, {upper[i]})")
         return np.where(exact, lower, cl), np.where(exact, upper, cu)
 
-    def _classify(self, extent):
+    def _classify(self, fam, extent):
         """Sort the rows into kinds (`self.groups`), clipping censored rows to the truncation.
 
         `extent` is the data's (min, max or inf) when every row is exact: then there is one group,
         holding the data themselves, and no per-row mask unless a row must be named.
         """
-        fam = self.family
         lo, hi = fam.support
         w = self.weights
         lower, upper = self.lower, self.upper
         if self.truncation is not None:
-            lower, upper = self._clip(extent)
+            lower, upper = self._clip(fam.discrete, extent)
         self.groups = dict.fromkeys(KINDS)
         if extent is not None:
             self.groups["exact"] = Group(None, lower, None, w)
