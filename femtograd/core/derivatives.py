@@ -299,6 +299,8 @@ def _as_seed(seed, shape):
 
 def leaves(out):
     """The variable leaves (made with `val`) that `out` depends on."""
+    if not isinstance(out, Value):
+        raise TypeError(f"leaves() takes a Value; got {type(out).__name__}")
     return [n for n in topological_order([out]) if n._op is None]
 
 
@@ -330,6 +332,9 @@ def backward(out, seed=None):
 
 def zero_grad(out):
     """Set `.grad` of every variable leaf under `out` to zero."""
+    if not isinstance(out, Value):
+        raise TypeError(f"zero_grad() takes a Value (the log-likelihood, or a leaf); "
+                        f"got {type(out).__name__}")
     for leaf in leaves(out):
         leaf.grad = np.zeros(leaf.shape) if leaf.shape else 0.0
 

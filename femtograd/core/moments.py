@@ -74,7 +74,17 @@ _exp_moment = primitive(
 
 
 def exp_moments(k, t, weights=None, order=0):
-    """Σ wᵢ tᵢ^order exp(k·tᵢ) over constant data `t`, differentiable in scalar `k`."""
+    """Σ wᵢ tᵢ^order exp(k·tᵢ) over constant data `t`, differentiable in scalar `k`.
+
+    `order` is a whole number ≥ 0 (the derivative's order in `k`); anything else is refused,
+    since a pass computes the orders 0, 1, 2, ... and another order has no slot to come from.
+    """
+    if isinstance(order, (bool, np.bool_)) or not isinstance(order, (int, np.integer)):
+        raise TypeError(f"exp_moments: order must be a whole number >= 0; got {order!r} "
+                        f"({type(order).__name__})")
+    if order < 0:
+        raise ValueError(f"exp_moments: order must be >= 0; got {order}")
+    order = int(order)
     if isinstance(t, ExpMomentData):
         if weights is not None:
             raise ValueError("weights belong to the ExpMomentData; pass them when building it")
