@@ -70,7 +70,7 @@ class ExpMomentData:
 _exp_moment = primitive(
     "exp_moment", lambda k, data, order: data.moment(float(k), order),
     lambda g, ans, k, data, order: g * _exp_moment(k, data=data, order=order + 1),
-    elementwise=False)
+    elementwise=False, replayable=True)
 
 
 def exp_moments(k, t, weights=None, order=0):
