@@ -185,8 +185,47 @@ erfc = primitive("erfc", special.erfc,
                  lambda g, ans, x: scaled(g, (-2 / np.sqrt(np.pi)) * exp(-square(x))),
                  replayable=True)
 log_ndtr = primitive("log_ndtr", special.log_ndtr,
-                     lambda g, ans, x: scaled(g, exp(-0.5 * square(x) - LOG_SQRT_2PI - ans)),
-                     replayable=True)
+                     lambda g, ans, x: scaled(g, _ndtr_ratio(x, ans)), replayable=True)
+
+
+# -- log Φ's derivatives: r = φ/Φ (the first) and x + r (in the second, r′ = −r·(x + r)) --
+# Far in the lower tail r ≈ −x and x + r ≈ −1/x is a difference of nearly equal numbers;
+# below _TAIL both come from Laplace's continued fraction instead, accurate however far out.
+# Each op takes, as a second argument without gradient, the node it is computed from.
+_TAIL = -4.0
+
+
+def _tail_gap(x):
+    """x + φ(x)/Φ(x) for x < −4: 1/(t + 2/(t + 3/(t + …))), t = −x (40 terms: full precision)."""
+    t = -x
+    k = t
+    for n in range(40, 1, -1):
+        k = t + n / k
+    return 1.0 / k
+
+
+def _with_tail(x, direct, tail):
+    """`direct`, with `tail(x)` where x < _TAIL."""
+    if np.ndim(x) == 0:
+        return float(tail(x)) if x < _TAIL else _plain(direct)
+    far = x < _TAIL
+    if far.any():
+        direct = np.array(direct, dtype=float)
+        direct[far] = tail(x[far])
+    return direct
+
+
+def _ratio_forward(x, log_cdf):
+    with np.errstate(over="ignore", under="ignore"):
+        direct = np.exp(-0.5 * np.square(x) - LOG_SQRT_2PI - log_cdf)
+    return _with_tail(x, direct, lambda xt: _tail_gap(xt) - xt)
+
+
+_ndtr_ratio = primitive("ndtr_ratio", _ratio_forward,
+                        lambda g, ans, x, log_cdf: neg(scaled(g, ans * _ndtr_gap(x, ans))), None,
+                        replayable=True)
+_ndtr_gap = primitive("ndtr_gap", lambda x, r: _with_tail(x, x + r, _tail_gap),
+                      lambda g, ans, x, r: scaled(g, 1.0 - r * ans), None, replayable=True)
 sigmoid = primitive("sigmoid", special.expit,
                     lambda g, ans, x: scaled(g, ans * (1.0 - ans)), replayable=True)
 def _softplus(x):
