@@ -154,7 +154,34 @@ divide = primitive("divide", _on_floats(operator.truediv, np.true_divide),
                    lambda g, ans, x, y: neg(scaled(g, ans) / y), replayable=True)
 power = primitive("power", np.power,
                   lambda g, ans, x, y: scaled(g, y * x ** (y - 1.0)),
-                  lambda g, ans, x, y: scaled(g, ans * log(x)), replayable=True)
+                  lambda g, ans, x, y: scaled(g, _power_log(x, y, ans, log(x), m=1)),
+                  replayable=True)
+
+
+def _power_log_forward(x, y, p, lx, m):
+    """xʸ·(log x)ᵐ from p = xʸ and lx = log x, 0 where p is 0 (0ᵇ for b > 0, whose limit it
+    is; the product p·log x would be 0·(−∞), NaN)."""
+    with np.errstate(invalid="ignore"):
+        out = p * (lx if m == 1 else lx ** m)
+    zero = np.equal(p, 0.0)
+    if zero.any():
+        out = np.where(zero, 0.0, out)
+    return _plain(out)
+
+
+def _power_log_vjp_x(g, ans, x, y, p, lx, m):
+    # d/dx xʸ(log x)ᵐ = y·xʸ⁻¹(log x)ᵐ + m·xʸ⁻¹(log x)ᵐ⁻¹: finite at x = 0 when y > 1
+    y1 = y - 1.0
+    p1 = x ** y1
+    lower = p1 if m == 1 else _power_log(x, y1, p1, lx, m=m - 1)
+    return scaled(g, y * _power_log(x, y1, p1, lx, m=m) + m * lower)
+
+
+_power_log = primitive("power_log", _power_log_forward, _power_log_vjp_x,
+                       lambda g, ans, x, y, p, lx, m: scaled(g, _power_log(x, y, p, lx, m=m + 1)),
+                       None, None, replayable=True)
+_power_log.__doc__ = ("xʸ·(log x)ᵐ, the m-th derivative of xʸ in y, given the nodes xʸ and "
+                      "log x (which take no gradient: the rules for x and y are complete).")
 negative = primitive("negative", operator.neg, lambda g, ans, x: neg(g), replayable=True)
 
 

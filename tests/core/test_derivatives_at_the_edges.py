@@ -42,3 +42,52 @@ def test_log_norm_sf_hessian_is_right_far_into_the_upper_tail_on_arrays():
     h = fg.hessian(lambda a: fg.sum(fg.log_norm_sf(a * fg.constant(x))), [1.0])[0, 0]
     expected = sum(_log_ndtr_reference(-xi)[1] * xi ** 2 for xi in x)
     assert h == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("b", [0.7, 1.5, 2.0, 3.25])
+def test_a_zero_base_adds_nothing_to_the_derivatives_in_the_exponent(b):
+    # 0ᵇ = 0 for every b > 0, so its derivatives in b are 0; the rule xᵇ·log x gave 0·(−∞)
+    x = np.array([0.0, 0.5, 2.0, 3.0, 0.0])
+    pos = x[x > 0]
+
+    def f(b):
+        return fg.sum(fg.constant(x) ** b)
+
+    assert fg.gradient(f, [b])[0] == pytest.approx(np.sum(pos ** b * np.log(pos)), rel=1e-14)
+    assert fg.hessian(f, [b])[0, 0] == pytest.approx(np.sum(pos ** b * np.log(pos) ** 2),
+                                                     rel=1e-14)
+    assert fg.gradient(lambda b: fg.constant(0.0) ** b, [b])[0] == 0.0
+
+
+def test_a_weibull_term_with_zero_data_has_finite_exact_shape_derivatives():
+    # Σ (x/λ)ᵏ with some x = 0: d/dk, d²/dk² and d²/dk dλ over the positive rows only
+    x = np.array([0.0, 0.4, 1.3, 2.2, 5.0])
+    k, lam = 1.7, 2.5
+    z = x[x > 0] / lam
+    L = np.log(z)
+
+    def f(k, lam):
+        return fg.sum((fg.constant(x) / lam) ** k)
+
+    g = fg.gradient(f, [k, lam])
+    h = fg.hessian(f, [k, lam])
+    assert g == pytest.approx([np.sum(z ** k * L), -k / lam * np.sum(z ** k)], rel=1e-14)
+    assert h[0, 0] == pytest.approx(np.sum(z ** k * L ** 2), rel=1e-14)
+    assert h[0, 1] == h[1, 0] == pytest.approx(-np.sum(z ** k * (1 + k * L)) / lam, rel=1e-14)
+
+
+def test_power_derivatives_of_a_positive_base_are_unchanged_to_third_order():
+    # xʸ(log x)ᵐ is the m-th y-derivative; its x-derivative y·xʸ⁻¹(log x)ᵐ + m·xʸ⁻¹(log x)ᵐ⁻¹
+    x, y = 1.7, 2.3
+    a, b = fg.val(x), fg.val(y)
+    out = a ** b
+    da, db = fg.grad_nodes(out, [a, b])
+    dab, dbb = fg.grad_nodes(db, [a, b])
+    dabb, dbbb = fg.grad_nodes(dbb, [a, b])
+    lx = np.log(x)
+    assert da.data == pytest.approx(y * x ** (y - 1), rel=1e-15)
+    assert db.data == pytest.approx(x ** y * lx, rel=1e-15)
+    assert dab.data == pytest.approx(x ** (y - 1) * (y * lx + 1), rel=1e-15)
+    assert dbb.data == pytest.approx(x ** y * lx ** 2, rel=1e-15)
+    assert dbbb.data == pytest.approx(x ** y * lx ** 3, rel=1e-15)
+    assert dabb.data == pytest.approx(x ** (y - 1) * (y * lx ** 2 + 2 * lx), rel=1e-15)
