@@ -12,7 +12,7 @@ import inspect
 
 import numpy as np
 
-from .ops import accumulate, broadcast_to
+from .ops import accumulate, add, broadcast_to, negative, subtract, where
 from .primitive import is_plain as _is_plain, sharing, unbroadcast
 from .value import CLOCK, Plan, Value, as_array, refresh, topological_order
 
@@ -43,6 +43,16 @@ def hessian_nodes(grads, wrt):
     return rows
 
 
+_LINEAR = (add, subtract, negative)
+
+
+def _masked(g, mask):
+    """`g`, 0 outside every selection of `mask`."""
+    for condition, taken in mask:
+        g = where(condition, g, 0.0) if taken else where(condition, 0.0, g)
+    return g
+
+
 def _depending_on(order, wrt):
     """The nodes of `order` (topological) that depend on a node of `wrt`, and those."""
     found = set(wrt)
@@ -57,23 +67,48 @@ def _depending_on(order, wrt):
 def _reverse(out, seed, wrt, order, needed=None):
     """One reverse sweep from `out` over `order` (a topological order of a graph holding
     `out`; nodes that `out` does not depend on are passed over), into every variable
-    node or only into those in `needed`."""
+    node or only into those in `needed`.
+
+    `where(c, x, y)` passes x a gradient that is 0 where c is false, but a rule beneath x
+    may multiply that 0 by an infinite local derivative (log x at x = 0, the branch not
+    taken): 0·∞ is NaN. So the sweep remembers, for each node whose gradient comes only
+    from inside one selection (and has its shape), the conditions of that selection, and
+    puts every contribution the node passes on back to 0 outside them: the branch not
+    taken cannot poison the gradient, nor the Hessian (whose sweep meets the same wheres
+    in the gradient graph)."""
     grads = {out: seed}  # keyed by the nodes themselves: Values hash by identity
+    masks = {}  # node -> ((condition, taken when true), ...) its gradient lies inside
     for node in reversed(order):
         g = grads.get(node)
         if g is None or node._op is None:
             continue
         op = node._op
         args, kw = node._args, node._kw or {}
-        for arg, vjp in zip(args, op.vjps):
+        mask = masks.get(node) if masks else None
+        for i, (arg, vjp) in enumerate(zip(args, op.vjps)):
             if vjp is None or not arg._variable or (needed is not None and arg not in needed):
                 continue
             contribution = vjp(g, node, *args, **kw)
-            if op.elementwise and node.shape != arg.shape:
-                # only broadcasting ops need summing back to the input's shape
-                contribution = unbroadcast(contribution, node.shape, arg.shape)
+            inner = None
+            if op.elementwise:
+                same = node.shape == arg.shape
+                if op is where:
+                    inner = (mask or ()) + ((args[0], i == 1),) if same else None
+                elif mask is not None:
+                    if op not in _LINEAR:  # (a sum or difference passes g on as it is)
+                        contribution = _masked(contribution, mask)
+                    inner = mask if same else None
+                if not same:  # only broadcasting ops need summing back to the input's shape
+                    contribution = unbroadcast(contribution, node.shape, arg.shape)
             prior = grads.get(arg)
-            grads[arg] = contribution if prior is None else accumulate(prior, contribution)
+            if prior is None:
+                grads[arg] = contribution
+                if inner:
+                    masks[arg] = inner
+            else:
+                grads[arg] = accumulate(prior, contribution)
+                if masks and masks.get(arg) != inner:  # gradient from outside the selection
+                    masks.pop(arg, None)
     result = []
     for w in wrt:
         g = grads.get(w)
