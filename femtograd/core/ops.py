@@ -328,7 +328,9 @@ where = primitive("where", lambda c, x, y: _plain(np.where(c != 0, x, y)),
                   None,
                   lambda g, ans, c, x, y: where(c, g, 0.0),
                   lambda g, ans, c, x, y: where(c, 0.0, g), replayable=True)
-where.__doc__ = "`x` where `cond` is true, else `y`; no gradient flows to `cond`."
+where.__doc__ = ("`x` where `cond` is true, else `y`; no gradient flows to `cond`, and none "
+                 "from the branch not taken, even where its derivative is infinite or NaN "
+                 "(where(x > 0, log(x), 0) at x = 0: see derivatives._reverse).")
 
 
 def _take(x, index):
