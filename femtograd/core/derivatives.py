@@ -12,7 +12,7 @@ import inspect
 
 import numpy as np
 
-from .ops import accumulate, add, broadcast_to, negative, subtract, where
+from .ops import accumulate, broadcast_to, where
 from .primitive import is_plain as _is_plain, sharing, unbroadcast
 from .value import CLOCK, Plan, Value, as_array, refresh, topological_order
 
@@ -43,16 +43,6 @@ def hessian_nodes(grads, wrt):
     return rows
 
 
-_LINEAR = (add, subtract, negative)
-
-
-def _masked(g, mask):
-    """`g`, 0 outside every selection of `mask`."""
-    for condition, taken in mask:
-        g = where(condition, g, 0.0) if taken else where(condition, 0.0, g)
-    return g
-
-
 def _depending_on(order, wrt):
     """The nodes of `order` (topological) that depend on a node of `wrt`, and those."""
     found = set(wrt)
@@ -71,11 +61,13 @@ def _reverse(out, seed, wrt, order, needed=None):
 
     `where(c, x, y)` passes x a gradient that is 0 where c is false, but a rule beneath x
     may multiply that 0 by an infinite local derivative (log x at x = 0, the branch not
-    taken): 0·∞ is NaN. So the sweep remembers, for each node whose gradient comes only
-    from inside one selection (and has its shape), the conditions of that selection, and
-    puts every contribution the node passes on back to 0 outside them: the branch not
-    taken cannot poison the gradient, nor the Hessian (whose sweep meets the same wheres
-    in the gradient graph)."""
+    taken): 0·∞ is NaN. Elementwise rules keep each element in its place, so the sweep
+    lets such values ride inside the selection and puts them back to 0 where a gradient
+    leaves it: summed to a smaller shape, into an op that mixes elements, added to a
+    gradient from elsewhere, or returned. `masks` holds, for each node whose gradient
+    comes only from inside selections (and has its shape), their conditions. So the
+    branch not taken cannot poison the gradient, nor the Hessian, whose sweep meets the
+    same wheres in the gradient graph; a graph without `where` is swept as before."""
     grads = {out: seed}  # keyed by the nodes themselves: Values hash by identity
     masks = {}  # node -> ((condition, taken when true), ...) its gradient lies inside
     for node in reversed(order):
@@ -85,39 +77,53 @@ def _reverse(out, seed, wrt, order, needed=None):
         op = node._op
         args, kw = node._args, node._kw or {}
         mask = masks.get(node) if masks else None
+        if mask is not None and not op.elementwise:  # the op mixes elements: leave here
+            g, mask = _masked(g, mask), None
         for i, (arg, vjp) in enumerate(zip(args, op.vjps)):
             if vjp is None or not arg._variable or (needed is not None and arg not in needed):
                 continue
             contribution = vjp(g, node, *args, **kw)
-            inner = None
-            if op.elementwise:
-                same = node.shape == arg.shape
-                if op is where:
-                    inner = (mask or ()) + ((args[0], i == 1),) if same else None
-                elif mask is not None:
-                    if op not in _LINEAR:  # (a sum or difference passes g on as it is)
-                        contribution = _masked(contribution, mask)
-                    inner = mask if same else None
-                if not same:  # only broadcasting ops need summing back to the input's shape
-                    contribution = unbroadcast(contribution, node.shape, arg.shape)
+            inner = mask
+            if op.elementwise and node.shape != arg.shape:
+                # only broadcasting ops need summing back to the input's shape
+                if mask is not None:
+                    contribution = _masked(contribution, mask)
+                contribution = unbroadcast(contribution, node.shape, arg.shape)
+                inner = None
+            elif op is where:
+                inner = (mask or ()) + ((args[0], i == 1),)
             prior = grads.get(arg)
             if prior is None:
                 grads[arg] = contribution
-                if inner:
+                if inner is not None:
                     masks[arg] = inner
-            else:
-                grads[arg] = accumulate(prior, contribution)
-                if masks and masks.get(arg) != inner:  # gradient from outside the selection
-                    masks.pop(arg, None)
+                continue
+            before = masks.get(arg) if masks else None
+            if before != inner:  # gradients from different selections: each leaves its own
+                if before is not None:
+                    prior = _masked(prior, masks.pop(arg))
+                if inner is not None:
+                    contribution = _masked(contribution, inner)
+            grads[arg] = accumulate(prior, contribution)
     result = []
     for w in wrt:
         g = grads.get(w)
         if g is None:
             g = Value.constant(np.zeros(w.shape) if w.shape else 0.0)
-        elif g.shape != w.shape:
-            g = broadcast_to(g, shape=w.shape)
+        else:
+            if masks and w in masks:
+                g = _masked(g, masks[w])
+            if g.shape != w.shape:
+                g = broadcast_to(g, shape=w.shape)
         result.append(g)
     return result
+
+
+def _masked(g, mask):
+    """`g`, 0 outside every selection of `mask`."""
+    for condition, taken in mask:
+        g = where(condition, g, 0.0) if taken else where(condition, 0.0, g)
+    return g
 
 
 # -- derivative graphs replayed for graphs of the same structure --------------------------
