@@ -67,7 +67,9 @@ def _reverse(out, seed, wrt, order, needed=None):
     gradient from elsewhere, or returned. `masks` holds, for each node whose gradient
     comes only from inside selections (and has its shape), their conditions. So the
     branch not taken cannot poison the gradient, nor the Hessian, whose sweep meets the
-    same wheres in the gradient graph; a graph without `where` is swept as before."""
+    same wheres in the gradient graph; a graph without `where` is swept as before. (The
+    protection reaches back through elementwise ops; a pole beyond an op that moves
+    elements, such as log(x) reshaped or indexed inside the branch, is not covered.)"""
     grads = {out: seed}  # keyed by the nodes themselves: Values hash by identity
     masks = {}  # node -> ((condition, taken when true), ...) its gradient lies inside
     for node in reversed(order):

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import femtograd as fg
+from femtograd.core import reshape
 
 from ._numeric import assert_close, property_settings
 
@@ -184,3 +185,42 @@ def test_a_fit_through_where_is_exact_and_replayed_safely():
         assert fit.converged
         assert fit.mle[0] == pytest.approx(1 / data[data > 0].mean(), rel=1e-8)
         assert np.isfinite(fit.se).all()
+
+
+def test_an_array_leaf_behind_where_gets_the_taken_branchs_gradient_and_hessian():
+    x = np.array([[0.0, 0.5], [2.0, 0.0]])
+    c = x > 0
+    leaf = fg.val(x)
+    out = fg.sum(fg.where(c, leaf * fg.log(leaf), 0.0))
+    fg.backward(out)
+    assert np.array_equal(leaf.grad, np.where(c, np.log(np.where(c, x, 1.0)) + 1.0, 0.0))
+    g, = fg.grad_nodes(out, [leaf])
+    v = np.array([[1.0, -2.0], [0.5, 3.0]])
+    hv, = fg.grad_nodes(fg.sum(g * v), [leaf])  # the Hessian is diagonal: 1/x where taken
+    assert np.array_equal(hv.data, np.where(c, v / np.where(c, x, 1.0), 0.0))
+
+
+def test_two_selections_of_one_node_and_a_reshape_inside_a_branch_stay_finite_and_exact():
+    # a t is selected three times (under a log, a sqrt and a reshape); at t = 0 the log's
+    # pole and at t = 1 the sqrt's NaN lie on branches not taken
+    t = np.array([0.0, 1.0, 5.0, 0.0])
+
+    def f(a):
+        s = fg.constant(t) * a
+        first = fg.where(t > 0, fg.log(s), 0.0)
+        second = fg.where(t > 2, fg.sqrt(s - 4.0 * a), 1.0)
+        flat = fg.where(t.reshape(2, 2) > 0, fg.log(reshape(s, shape=(2, 2))) * a, a)
+        return fg.sum(first) + fg.sum(second) + fg.sum(flat)
+
+    a, pos = 1.7, t[t > 0]
+    expected_g = 2 / a + 0.5 / np.sqrt(a) + np.sum(np.log(pos * a) + 1) + 2
+    expected_h = -2 / a ** 2 - 0.25 * a ** -1.5 + 2 / a
+    with np.errstate(all="ignore"):
+        assert fg.gradient(f, [a])[0] == pytest.approx(expected_g, rel=1e-14)
+        assert fg.hessian(f, [a])[0, 0] == pytest.approx(expected_h, rel=1e-14)
+
+
+def test_a_pole_on_the_taken_branch_is_not_hidden():
+    with np.errstate(all="ignore"):
+        g = fg.gradient(lambda x: fg.where(1.0, fg.log(x), 0.0), [0.0])[0]
+    assert g == np.inf
