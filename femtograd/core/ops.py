@@ -156,6 +156,7 @@ power = primitive("power", np.power,
                   lambda g, ans, x, y: scaled(g, y * x ** (y - 1.0)),
                   lambda g, ans, x, y: scaled(g, _power_log(x, y, ans, log(x), m=1)),
                   replayable=True)
+negative = primitive("negative", operator.neg, lambda g, ans, x: neg(g), replayable=True)
 
 
 def _power_log_forward(x, y, p, lx, m):
@@ -182,7 +183,6 @@ _power_log = primitive("power_log", _power_log_forward, _power_log_vjp_x,
                        None, None, replayable=True)
 _power_log.__doc__ = ("xʸ·(log x)ᵐ, the m-th derivative of xʸ in y, given the nodes xʸ and "
                       "log x (which take no gradient: the rules for x and y are complete).")
-negative = primitive("negative", operator.neg, lambda g, ans, x: neg(g), replayable=True)
 
 
 # -- elementwise functions ---------------------------------------------------
@@ -215,44 +215,6 @@ log_ndtr = primitive("log_ndtr", special.log_ndtr,
                      lambda g, ans, x: scaled(g, _ndtr_ratio(x, ans)), replayable=True)
 
 
-# -- log Φ's derivatives: r = φ/Φ (the first) and x + r (in the second, r′ = −r·(x + r)) --
-# Far in the lower tail r ≈ −x and x + r ≈ −1/x is a difference of nearly equal numbers;
-# below _TAIL both come from Laplace's continued fraction instead, accurate however far out.
-# Each op takes, as a second argument without gradient, the node it is computed from.
-_TAIL = -4.0
-
-
-def _tail_gap(x):
-    """x + φ(x)/Φ(x) for x < −4: 1/(t + 2/(t + 3/(t + …))), t = −x (40 terms: full precision)."""
-    t = -x
-    k = t
-    for n in range(40, 1, -1):
-        k = t + n / k
-    return 1.0 / k
-
-
-def _with_tail(x, direct, tail):
-    """`direct`, with `tail(x)` where x < _TAIL."""
-    if np.ndim(x) == 0:
-        return float(tail(x)) if x < _TAIL else _plain(direct)
-    far = x < _TAIL
-    if far.any():
-        direct = np.array(direct, dtype=float)
-        direct[far] = tail(x[far])
-    return direct
-
-
-def _ratio_forward(x, log_cdf):
-    with np.errstate(over="ignore", under="ignore"):
-        direct = np.exp(-0.5 * np.square(x) - LOG_SQRT_2PI - log_cdf)
-    return _with_tail(x, direct, lambda xt: _tail_gap(xt) - xt)
-
-
-_ndtr_ratio = primitive("ndtr_ratio", _ratio_forward,
-                        lambda g, ans, x, log_cdf: neg(scaled(g, ans * _ndtr_gap(x, ans))), None,
-                        replayable=True)
-_ndtr_gap = primitive("ndtr_gap", lambda x, r: _with_tail(x, x + r, _tail_gap),
-                      lambda g, ans, x, r: scaled(g, 1.0 - r * ans), None, replayable=True)
 sigmoid = primitive("sigmoid", special.expit,
                     lambda g, ans, x: scaled(g, ans * (1.0 - ans)), replayable=True)
 def _softplus(x):
@@ -321,6 +283,46 @@ def log_diff_exp(x, y):
     """log(exp(x) − exp(y)) for x > y: the log of a difference of probabilities."""
     x = as_value(x)
     return x + log1mexp(as_value(y) - x)
+
+
+# -- log Φ's derivatives: r = φ/Φ (the first) and x + r (in the second, r′ = −r·(x + r)) --
+# Far in the lower tail r ≈ −x and x + r ≈ −1/x is a difference of nearly equal numbers;
+# below _TAIL both come from Laplace's continued fraction instead, accurate however far out.
+# Each op takes, as a second argument without gradient, the node it is computed from.
+_TAIL = -4.0
+
+
+def _tail_gap(x):
+    """x + φ(x)/Φ(x) for x < −4: 1/(t + 2/(t + 3/(t + …))), t = −x (40 terms: full precision)."""
+    t = -x
+    k = t
+    for n in range(40, 1, -1):
+        k = t + n / k
+    return 1.0 / k
+
+
+def _with_tail(x, direct, tail):
+    """`direct`, with `tail(x)` where x < _TAIL."""
+    if np.ndim(x) == 0:
+        return float(tail(x)) if x < _TAIL else _plain(direct)
+    far = x < _TAIL
+    if far.any():
+        direct = np.array(direct, dtype=float)
+        direct[far] = tail(x[far])
+    return direct
+
+
+def _ratio_forward(x, log_cdf):
+    with np.errstate(over="ignore", under="ignore"):
+        direct = np.exp(-0.5 * np.square(x) - LOG_SQRT_2PI - log_cdf)
+    return _with_tail(x, direct, lambda xt: _tail_gap(xt) - xt)
+
+
+_ndtr_ratio = primitive("ndtr_ratio", _ratio_forward,
+                        lambda g, ans, x, log_cdf: neg(scaled(g, ans * _ndtr_gap(x, ans))), None,
+                        replayable=True)
+_ndtr_gap = primitive("ndtr_gap", lambda x, r: _with_tail(x, x + r, _tail_gap),
+                      lambda g, ans, x, r: scaled(g, 1.0 - r * ans), None, replayable=True)
 
 
 # -- selection ------------------------------------------------------------------

@@ -37,6 +37,7 @@ class _Clock:
 
 CLOCK = _Clock()
 
+
 def as_array(x, what="value"):
     """Convert a number, list or numeric array to a float or float64 array.
 
