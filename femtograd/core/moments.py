@@ -98,6 +98,11 @@ def exp_moments(k, t, weights=None, order=0):
         if data.weights is not None and np.shape(data.weights) != np.shape(data.t):
             raise ValueError(f"weights of shape {np.shape(data.weights)} do not match t of shape "
                              f"{np.shape(data.t)}")
+        for name, values in (("t", data.t), ("weights", data.weights)):
+            bad = np.flatnonzero(~np.isfinite(values)) if values is not None else ()
+            if len(bad):  # the moments would be NaN or infinite without saying why
+                raise ValueError(f"exp_moments: {name} must be finite; element {bad[0]} "
+                                 f"(of the flattened {name}) is {values[bad[0]]}")
     if isinstance(k, Value) and k.shape != ():
         raise ValueError(f"exp_moments needs a scalar k; got shape {k.shape}")
     return _exp_moment(k, data=data, order=order)

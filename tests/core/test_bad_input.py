@@ -129,6 +129,16 @@ def test_exp_moments_refuses_an_order_that_is_not_a_whole_number_at_least_zero(o
         fg.exp_moments(fg.val(1.0), [1.0, 2.0], order=order)
 
 
+@pytest.mark.parametrize("t, weights, words", [
+    ([1.0, np.nan], None, r"t must be finite; element 1 .* nan"),
+    ([[1.0, 2.0], [np.inf, 0.0]], None, r"t must be finite; element 2 .* inf"),
+    ([1.0, 2.0], [1.0, -np.inf], r"weights must be finite; element 1 .* -inf"),
+])
+def test_exp_moments_refuses_data_that_is_not_finite(t, weights, words):
+    with pytest.raises(ValueError, match=words):
+        fg.exp_moments(fg.val(1.0), t, weights=weights)
+
+
 def test_exp_moments_takes_a_numpy_integer_order():
     t = np.array([1.0, 2.0])
     out = fg.exp_moments(fg.val(0.5), t, order=np.int64(1))
