@@ -14,14 +14,13 @@ from femtograd.core import reshape
 
 from ._numeric import assert_close, property_settings
 
-mp.mp.dps = 80
-
 
 def _log_ndtr_reference(x):
     """(d/dx, d²/dx²) of log Φ at x: r = φ/Φ and −r·(x + r), in 80 digits."""
-    x = mp.mpf(x)
-    r = mp.npdf(x) / mp.ncdf(x)
-    return float(r), float(-r * (x + r))
+    with mp.workdps(80):
+        x = mp.mpf(x)
+        r = mp.npdf(x) / mp.ncdf(x)
+        return float(r), float(-r * (x + r))
 
 
 @pytest.mark.parametrize("x", [-1e8, -1e5, -3e3, -1e3, -40.0, -4.0001, -3.9999, -1.0, 0.0,
