@@ -109,8 +109,8 @@ class Value:
         name = ("np." if getattr(np, ufunc.__name__, None) is ufunc else "scipy.special.") \
             + ufunc.__name__ + ("" if method == "__call__" else f".{method}")
         if ufunc.__name__ in _COMPARISONS:
-            raise TypeError(f"{name}: a Value has no order; compare `value.data` (the number) "
-                            "and choose between Values with fg.where")
+            raise TypeError(f"{name}: a Value is not compared with numbers; compare "
+                            "`value.data` (the number), and choose between Values with fg.where")
         raise TypeError(_DROPS_GRADIENT.format(what=name, use=_suggest(ufunc.__name__)))
 
     def __init__(self, data, name=None):
