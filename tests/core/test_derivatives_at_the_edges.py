@@ -223,3 +223,18 @@ def test_a_pole_on_the_taken_branch_is_not_hidden():
     with np.errstate(all="ignore"):
         g = fg.gradient(lambda x: fg.where(1.0, fg.log(x), 0.0), [0.0])[0]
     assert g == np.inf
+
+
+def test_a_condition_broadcast_over_the_branch_guards_every_element_of_its_rows():
+    # a (3, 1) condition selects whole rows of a (3, 4) branch; row 1 holds the log's poles
+    t = np.array([[1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 5.0, 0.0], [0.5, 0.25, 1.5, 2.5]])
+    rows = np.array([[True], [False], [True]])
+
+    def f(a):
+        return fg.sum(fg.where(rows, fg.log(fg.constant(t) * a) * a, a * a))
+
+    a, kept = 1.3, t[rows[:, 0]]
+    with np.errstate(all="ignore"):
+        g, h = fg.gradient(f, [a])[0], fg.hessian(f, [a])[0, 0]
+    assert g == pytest.approx(np.sum(np.log(kept * a) + 1) + 4 * 2 * a, rel=1e-14)
+    assert h == pytest.approx(kept.size / a + 4 * 2, rel=1e-14)
