@@ -12,7 +12,7 @@ import inspect
 
 import numpy as np
 
-from .ops import accumulate, broadcast_to
+from .ops import accumulate, broadcast_to, where
 from .primitive import is_plain as _is_plain, sharing, unbroadcast
 from .value import CLOCK, Plan, Value, as_array, refresh, topological_order
 
@@ -57,32 +57,75 @@ def _depending_on(order, wrt):
 def _reverse(out, seed, wrt, order, needed=None):
     """One reverse sweep from `out` over `order` (a topological order of a graph holding
     `out`; nodes that `out` does not depend on are passed over), into every variable
-    node or only into those in `needed`."""
+    node or only into those in `needed`.
+
+    `where(c, x, y)` passes x a gradient that is 0 where c is false, but a rule beneath x
+    may multiply that 0 by an infinite local derivative (log x at x = 0, the branch not
+    taken): 0·∞ is NaN. Elementwise rules keep each element in its place, so the sweep
+    lets such values ride inside the selection and puts them back to 0 where a gradient
+    leaves it: summed to a smaller shape, into an op that mixes elements, added to a
+    gradient from elsewhere, or returned. `masks` holds, for each node whose gradient
+    comes only from inside selections (and has its shape), their conditions. So the
+    branch not taken cannot poison the gradient, nor the Hessian, whose sweep meets the
+    same wheres in the gradient graph; a graph without `where` is swept as before. (The
+    protection reaches back through elementwise ops; a pole beyond an op that moves
+    elements, such as log(x) reshaped or indexed inside the branch, is not covered.)"""
     grads = {out: seed}  # keyed by the nodes themselves: Values hash by identity
+    masks = {}  # node -> ((condition, taken when true), ...) its gradient lies inside
     for node in reversed(order):
         g = grads.get(node)
         if g is None or node._op is None:
             continue
         op = node._op
         args, kw = node._args, node._kw or {}
-        for arg, vjp in zip(args, op.vjps):
+        mask = masks.get(node) if masks else None
+        if mask is not None and not op.elementwise:  # the op mixes elements: leave here
+            g, mask = _masked(g, mask), None
+        for i, (arg, vjp) in enumerate(zip(args, op.vjps)):
             if vjp is None or not arg._variable or (needed is not None and arg not in needed):
                 continue
             contribution = vjp(g, node, *args, **kw)
+            inner = mask
             if op.elementwise and node.shape != arg.shape:
                 # only broadcasting ops need summing back to the input's shape
+                if mask is not None:
+                    contribution = _masked(contribution, mask)
                 contribution = unbroadcast(contribution, node.shape, arg.shape)
+                inner = None
+            elif op is where:
+                inner = (mask or ()) + ((args[0], i == 1),)
             prior = grads.get(arg)
-            grads[arg] = contribution if prior is None else accumulate(prior, contribution)
+            if prior is None:
+                grads[arg] = contribution
+                if inner is not None:
+                    masks[arg] = inner
+                continue
+            before = masks.get(arg) if masks else None
+            if before != inner:  # gradients from different selections: each leaves its own
+                if before is not None:
+                    prior = _masked(prior, masks.pop(arg))
+                if inner is not None:
+                    contribution = _masked(contribution, inner)
+            grads[arg] = accumulate(prior, contribution)
     result = []
     for w in wrt:
         g = grads.get(w)
         if g is None:
             g = Value.constant(np.zeros(w.shape) if w.shape else 0.0)
-        elif g.shape != w.shape:
-            g = broadcast_to(g, shape=w.shape)
+        else:
+            if masks and w in masks:
+                g = _masked(g, masks[w])
+            if g.shape != w.shape:
+                g = broadcast_to(g, shape=w.shape)
         result.append(g)
     return result
+
+
+def _masked(g, mask):
+    """`g`, 0 outside every selection of `mask`."""
+    for condition, taken in mask:
+        g = where(condition, g, 0.0) if taken else where(condition, 0.0, g)
+    return g
 
 
 # -- derivative graphs replayed for graphs of the same structure --------------------------
@@ -299,6 +342,8 @@ def _as_seed(seed, shape):
 
 def leaves(out):
     """The variable leaves (made with `val`) that `out` depends on."""
+    if not isinstance(out, Value):
+        raise TypeError(f"leaves() takes a Value; got {type(out).__name__}")
     return [n for n in topological_order([out]) if n._op is None]
 
 
@@ -330,6 +375,9 @@ def backward(out, seed=None):
 
 def zero_grad(out):
     """Set `.grad` of every variable leaf under `out` to zero."""
+    if not isinstance(out, Value):
+        raise TypeError(f"zero_grad() takes a Value (the log-likelihood, or a leaf); "
+                        f"got {type(out).__name__}")
     for leaf in leaves(out):
         leaf.grad = np.zeros(leaf.shape) if leaf.shape else 0.0
 

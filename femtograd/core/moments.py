@@ -70,11 +70,21 @@ class ExpMomentData:
 _exp_moment = primitive(
     "exp_moment", lambda k, data, order: data.moment(float(k), order),
     lambda g, ans, k, data, order: g * _exp_moment(k, data=data, order=order + 1),
-    elementwise=False)
+    elementwise=False, replayable=True)
 
 
 def exp_moments(k, t, weights=None, order=0):
-    """Σ wᵢ tᵢ^order exp(k·tᵢ) over constant data `t`, differentiable in scalar `k`."""
+    """Σ wᵢ tᵢ^order exp(k·tᵢ) over constant data `t`, differentiable in scalar `k`.
+
+    `order` is a whole number ≥ 0 (the derivative's order in `k`); anything else is refused,
+    since a pass computes the orders 0, 1, 2, ... and another order has no slot to come from.
+    """
+    if isinstance(order, (bool, np.bool_)) or not isinstance(order, (int, np.integer)):
+        raise TypeError(f"exp_moments: order must be a whole number >= 0; got {order!r} "
+                        f"({type(order).__name__})")
+    if order < 0:
+        raise ValueError(f"exp_moments: order must be >= 0; got {order}")
+    order = int(order)
     if isinstance(t, ExpMomentData):
         if weights is not None:
             raise ValueError("weights belong to the ExpMomentData; pass them when building it")
@@ -88,6 +98,11 @@ def exp_moments(k, t, weights=None, order=0):
         if data.weights is not None and np.shape(data.weights) != np.shape(data.t):
             raise ValueError(f"weights of shape {np.shape(data.weights)} do not match t of shape "
                              f"{np.shape(data.t)}")
+        for name, values in (("t", data.t), ("weights", data.weights)):
+            bad = np.flatnonzero(~np.isfinite(values)) if values is not None else ()
+            if len(bad):  # the moments would be NaN or infinite without saying why
+                raise ValueError(f"exp_moments: {name} must be finite; element {bad[0]} "
+                                 f"(of the flattened {name}) is {values[bad[0]]}")
     if isinstance(k, Value) and k.shape != ():
         raise ValueError(f"exp_moments needs a scalar k; got shape {k.shape}")
     return _exp_moment(k, data=data, order=order)

@@ -143,48 +143,80 @@ def _on_floats(operation, ufunc):
 
 
 add = primitive("add", _on_floats(operator.add, np.add),
-                lambda g, ans, x, y: g, lambda g, ans, x, y: g)
+                lambda g, ans, x, y: g, lambda g, ans, x, y: g, replayable=True)
 subtract = primitive("subtract", _on_floats(operator.sub, np.subtract),
-                     lambda g, ans, x, y: g, lambda g, ans, x, y: neg(g))
+                     lambda g, ans, x, y: g, lambda g, ans, x, y: neg(g), replayable=True)
 multiply = primitive("multiply", _on_floats(operator.mul, np.multiply),
                      lambda g, ans, x, y: scaled(g, y),
-                     lambda g, ans, x, y: scaled(g, x))
+                     lambda g, ans, x, y: scaled(g, x), replayable=True)
 divide = primitive("divide", _on_floats(operator.truediv, np.true_divide),
                    lambda g, ans, x, y: g / y,
-                   lambda g, ans, x, y: neg(scaled(g, ans) / y))
+                   lambda g, ans, x, y: neg(scaled(g, ans) / y), replayable=True)
 power = primitive("power", np.power,
                   lambda g, ans, x, y: scaled(g, y * x ** (y - 1.0)),
-                  lambda g, ans, x, y: scaled(g, ans * log(x)))
-negative = primitive("negative", operator.neg, lambda g, ans, x: neg(g))
+                  lambda g, ans, x, y: scaled(g, _power_log(x, y, ans, log(x), m=1)),
+                  replayable=True)
+negative = primitive("negative", operator.neg, lambda g, ans, x: neg(g), replayable=True)
+
+
+def _power_log_forward(x, y, p, lx, m):
+    """xʸ·(log x)ᵐ from p = xʸ and lx = log x, 0 where p is 0 (0ᵇ for b > 0, whose limit it
+    is; the product p·log x would be 0·(−∞), NaN)."""
+    with np.errstate(invalid="ignore"):
+        out = p * (lx if m == 1 else lx ** m)
+    zero = np.equal(p, 0.0)
+    if zero.any():
+        out = np.where(zero, 0.0, out)
+    return _plain(out)
+
+
+def _power_log_vjp_x(g, ans, x, y, p, lx, m):
+    # d/dx xʸ(log x)ᵐ = y·xʸ⁻¹(log x)ᵐ + m·xʸ⁻¹(log x)ᵐ⁻¹: finite at x = 0 when y > 1
+    y1 = y - 1.0
+    p1 = x ** y1
+    lower = p1 if m == 1 else _power_log(x, y1, p1, lx, m=m - 1)
+    return scaled(g, y * _power_log(x, y1, p1, lx, m=m) + m * lower)
+
+
+_power_log = primitive("power_log", _power_log_forward, _power_log_vjp_x,
+                       lambda g, ans, x, y, p, lx, m: scaled(g, _power_log(x, y, p, lx, m=m + 1)),
+                       None, None, replayable=True)
+_power_log.__doc__ = ("xʸ·(log x)ᵐ, the m-th derivative of xʸ in y, given the nodes xʸ and "
+                      "log x (which take no gradient: the rules for x and y are complete).")
 
 
 # -- elementwise functions ---------------------------------------------------
-sign = primitive("sign", np.sign, None)
-absolute = primitive("abs", np.abs, lambda g, ans, x: scaled(g, sign(x)))
-log = primitive("log", np.log, lambda g, ans, x: g / x)
-exp = primitive("exp", np.exp, lambda g, ans, x: scaled(g, ans))
-log1p = primitive("log1p", np.log1p, lambda g, ans, x: g / (1.0 + x))
-expm1 = primitive("expm1", np.expm1, lambda g, ans, x: scaled(g, ans + 1.0))
-sqrt = primitive("sqrt", np.sqrt, lambda g, ans, x: g / (2.0 * ans))
-square = primitive("square", np.square, lambda g, ans, x: scaled(g, 2.0 * x))
+sign = primitive("sign", np.sign, None, replayable=True)
+absolute = primitive("abs", np.abs, lambda g, ans, x: scaled(g, sign(x)), replayable=True)
+log = primitive("log", np.log, lambda g, ans, x: g / x, replayable=True)
+exp = primitive("exp", np.exp, lambda g, ans, x: scaled(g, ans), replayable=True)
+log1p = primitive("log1p", np.log1p, lambda g, ans, x: g / (1.0 + x), replayable=True)
+expm1 = primitive("expm1", np.expm1, lambda g, ans, x: scaled(g, ans + 1.0), replayable=True)
+sqrt = primitive("sqrt", np.sqrt, lambda g, ans, x: g / (2.0 * ans), replayable=True)
+square = primitive("square", np.square, lambda g, ans, x: scaled(g, 2.0 * x), replayable=True)
 def _polygamma(x, *, n):
     return _plain(special.polygamma(n, x))
 
 
 polygamma = primitive("polygamma", _polygamma,
-                      lambda g, ans, x, n: scaled(g, polygamma(x, n=n + 1)))
+                      lambda g, ans, x, n: scaled(g, polygamma(x, n=n + 1)), replayable=True)
 polygamma.__doc__ = "polygamma(x, n=n): the n-th derivative of digamma at x (n keyword-only, unlike scipy)."
 digamma = primitive("digamma", special.digamma,
-                    lambda g, ans, x: scaled(g, polygamma(x, n=1)))
-lgamma = primitive("lgamma", special.gammaln, lambda g, ans, x: scaled(g, digamma(x)))
+                    lambda g, ans, x: scaled(g, polygamma(x, n=1)), replayable=True)
+lgamma = primitive("lgamma", special.gammaln, lambda g, ans, x: scaled(g, digamma(x)),
+                   replayable=True)
 erf = primitive("erf", special.erf,
-                lambda g, ans, x: scaled(g, (2 / np.sqrt(np.pi)) * exp(-square(x))))
+                lambda g, ans, x: scaled(g, (2 / np.sqrt(np.pi)) * exp(-square(x))),
+                replayable=True)
 erfc = primitive("erfc", special.erfc,
-                 lambda g, ans, x: scaled(g, (-2 / np.sqrt(np.pi)) * exp(-square(x))))
+                 lambda g, ans, x: scaled(g, (-2 / np.sqrt(np.pi)) * exp(-square(x))),
+                 replayable=True)
 log_ndtr = primitive("log_ndtr", special.log_ndtr,
-                     lambda g, ans, x: scaled(g, exp(-0.5 * square(x) - LOG_SQRT_2PI - ans)))
+                     lambda g, ans, x: scaled(g, _ndtr_ratio(x, ans)), replayable=True)
+
+
 sigmoid = primitive("sigmoid", special.expit,
-                    lambda g, ans, x: scaled(g, ans * (1.0 - ans)))
+                    lambda g, ans, x: scaled(g, ans * (1.0 - ans)), replayable=True)
 def _softplus(x):
     """log(1 + eˣ) as max(x, 0) + log1p(e^−|x|): accurate to a few ulps everywhere (eˣ for
     x → −∞, x for x → +∞), in place, and faster than numpy's logaddexp(0, x)."""
@@ -199,7 +231,7 @@ def _softplus(x):
 
 
 softplus = primitive("softplus", _softplus,
-                     lambda g, ans, x: scaled(g, sigmoid(x)))
+                     lambda g, ans, x: scaled(g, sigmoid(x)), replayable=True)
 
 
 def _log1mexp(x):
@@ -212,7 +244,8 @@ def _log1mexp(x):
     return _plain(out)
 
 
-log1mexp = primitive("log1mexp", _log1mexp, lambda g, ans, x: neg(scaled(g, exp(x - ans))))
+log1mexp = primitive("log1mexp", _log1mexp, lambda g, ans, x: neg(scaled(g, exp(x - ans))),
+                     replayable=True)
 log1mexp.__doc__ = "log(1 - exp(x)) for x <= 0, accurate at both ends."
 
 
@@ -238,7 +271,7 @@ def log_sigmoid(x):
 
 _logaddexp = primitive("logaddexp", np.logaddexp,
                        lambda g, ans, x, y: scaled(g, exp(x - ans)),
-                       lambda g, ans, x, y: scaled(g, exp(y - ans)))
+                       lambda g, ans, x, y: scaled(g, exp(y - ans)), replayable=True)
 
 
 def logaddexp(x, y):
@@ -252,12 +285,54 @@ def log_diff_exp(x, y):
     return x + log1mexp(as_value(y) - x)
 
 
+# -- log Φ's derivatives: r = φ/Φ (the first) and x + r (in the second, r′ = −r·(x + r)) --
+# Far in the lower tail r ≈ −x and x + r ≈ −1/x is a difference of nearly equal numbers;
+# below _TAIL both come from Laplace's continued fraction instead, accurate however far out.
+# Each op takes, as a second argument without gradient, the node it is computed from.
+_TAIL = -4.0
+
+
+def _tail_gap(x):
+    """x + φ(x)/Φ(x) for x < −4: 1/(t + 2/(t + 3/(t + …))), t = −x (40 terms: full precision)."""
+    t = -x
+    k = t
+    for n in range(40, 1, -1):
+        k = t + n / k
+    return 1.0 / k
+
+
+def _with_tail(x, direct, tail):
+    """`direct`, with `tail(x)` where x < _TAIL."""
+    if np.ndim(x) == 0:
+        return float(tail(x)) if x < _TAIL else _plain(direct)
+    far = x < _TAIL
+    if far.any():
+        direct = np.array(direct, dtype=float)
+        direct[far] = tail(x[far])
+    return direct
+
+
+def _ratio_forward(x, log_cdf):
+    with np.errstate(over="ignore", under="ignore"):
+        direct = np.exp(-0.5 * np.square(x) - LOG_SQRT_2PI - log_cdf)
+    return _with_tail(x, direct, lambda xt: _tail_gap(xt) - xt)
+
+
+_ndtr_ratio = primitive("ndtr_ratio", _ratio_forward,
+                        lambda g, ans, x, log_cdf: neg(scaled(g, ans * _ndtr_gap(x, ans))), None,
+                        replayable=True)
+_ndtr_gap = primitive("ndtr_gap", lambda x, r: _with_tail(x, x + r, _tail_gap),
+                      lambda g, ans, x, r: scaled(g, 1.0 - r * ans), None, replayable=True)
+
+
 # -- selection ------------------------------------------------------------------
 where = primitive("where", lambda c, x, y: _plain(np.where(c != 0, x, y)),
                   None,
                   lambda g, ans, c, x, y: where(c, g, 0.0),
-                  lambda g, ans, c, x, y: where(c, 0.0, g))
-where.__doc__ = "`x` where `cond` is true, else `y`; no gradient flows to `cond`."
+                  lambda g, ans, c, x, y: where(c, 0.0, g), replayable=True)
+where.__doc__ = ("`x` where `cond` is true, else `y`; no gradient flows to `cond`, and none "
+                 "from the branch not taken, even where its derivative is infinite or NaN "
+                 "(where(x > 0, log(x), 0) at x = 0: see derivatives._reverse).")
 
 
 def _take(x, index):
@@ -278,8 +353,8 @@ def _scatter_vjp(g, ans, x, index, shape, out_shape):
 
 take = primitive("take", _take,
                  lambda g, ans, x, index: scatter(g, index=index, shape=x.shape, out_shape=ans.shape),
-                 elementwise=False)
-scatter = primitive("scatter", _scatter, _scatter_vjp, elementwise=False)
+                 elementwise=False, replayable=True)
+scatter = primitive("scatter", _scatter, _scatter_vjp, elementwise=False, replayable=True)
 scatter.__doc__ = "Add `g` (broadcast to `out_shape`) into zeros of `shape` at `index`: take's adjoint."
 
 
@@ -291,10 +366,10 @@ def _reshape_vjp(g, ans, x, shape):
 
 
 reshape = primitive("reshape", lambda x, shape: np.reshape(x, shape), _reshape_vjp,
-                    elementwise=False)
+                    elementwise=False, replayable=True)
 broadcast_to = primitive("broadcast_to", lambda x, shape: np.broadcast_to(x, shape).copy(),
                          lambda g, ans, x, shape: unbroadcast(g, shape, x.shape),
-                         elementwise=False)
+                         elementwise=False, replayable=True)
 
 
 def _expand_reduced(v, ans, x, axis, keepdims=False):
@@ -309,7 +384,7 @@ def _expand_reduced(v, ans, x, axis, keepdims=False):
 
 sum = primitive("sum", lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims),
                 lambda g, ans, x, axis=None, keepdims=False: _expand_reduced(g, ans, x, axis, keepdims),
-                elementwise=False)
+                elementwise=False, replayable=True)
 
 
 def _dot(x, y):
@@ -320,7 +395,7 @@ def _dot(x, y):
 
 dot = primitive("dot", _dot,
                 lambda g, ans, x, y: scaled(g, y), lambda g, ans, x, y: scaled(g, x),
-                elementwise=False)
+                elementwise=False, replayable=True)
 dot.__doc__ = "Σ xᵢ·yᵢ over two arrays of one shape, without the product array."
 
 
@@ -334,4 +409,4 @@ logsumexp = primitive(
     "logsumexp", lambda x, axis=None: special.logsumexp(x, axis=axis),
     lambda g, ans, x, axis=None: scaled(_expand_reduced(g, ans, x, axis),
                                         exp(x - _expand_reduced(ans, ans, x, axis))),
-    elementwise=False)
+    elementwise=False, replayable=True)

@@ -11,11 +11,13 @@ back to the argument's shape, once for every such op. An op registered with
 `elementwise=False` (reductions, reshapes, indexing) changes shape in its own way:
 its vjp returns a gradient of the argument's shape, or one that broadcasts to it.
 
-A vjp may look at shapes, keywords and whether `g` is the constant 1 (`scaled`
-in ops.py), and reaches the data only through Value ops: then the nodes the rules
-build depend on the graph's structure alone, and `derivative_nodes` replays them for
-another graph of the same structure (the same model on other data). A rule that
-must look at the data itself is registered with `replayable=False`.
+A vjp that looks only at shapes, keywords and whether `g` is the constant 1 (`scaled`
+in ops.py), and reaches the data only through Value ops, builds nodes that depend on
+the graph's structure alone; an op registered with `replayable=True` declares that its
+rules are of that kind, and `derivative_nodes` then replays them for another graph of
+the same structure (the same model on other data). The default is False: a rule that
+reads its arguments' `.data` (as micrograd's rules do) would otherwise be replayed with
+the first graph's numbers on every later fit. The core's own ops all declare it.
 """
 
 import numpy as np
@@ -134,10 +136,12 @@ def is_plain(v):
     return isinstance(v, _PLAIN) or (isinstance(v, tuple) and all(isinstance(e, _PLAIN) for e in v))
 
 
-def primitive(name, forward, *vjps, elementwise=True, replayable=True):
+def primitive(name, forward, *vjps, elementwise=True, replayable=False):
     """Register an op: `forward` on numpy data, one vjp per argument (None: no gradient).
 
-    `replayable=False` when a vjp looks at the data other than through Value ops.
+    `replayable=True` declares that every vjp reaches the data only through Value ops
+    (never `.data`), so its derivative nodes may be replayed for graphs of the same
+    structure; without it they are built afresh for every graph, which is always right.
     """
     if name in REGISTRY:
         raise ValueError(f"a primitive named {name!r} is already registered")

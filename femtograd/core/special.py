@@ -38,10 +38,10 @@ from scipy import special
 from .ops import _plain, digamma, exp, lgamma, log, log1p, polygamma, scaled, square
 from .primitive import primitive
 
-arctan = primitive("arctan", np.arctan, lambda g, ans, x: g / (1.0 + square(x)))
+arctan = primitive("arctan", np.arctan, lambda g, ans, x: g / (1.0 + square(x)), replayable=True)
 arctan2 = primitive("arctan2", np.arctan2,
                     lambda g, ans, y, x: g * x / (square(x) + square(y)),
-                    lambda g, ans, y, x: -g * y / (square(x) + square(y)))
+                    lambda g, ans, y, x: -g * y / (square(x) + square(y)), replayable=True)
 arctan2.__doc__ = "The angle of the point (x, y), in (−π, π]; arctan2(1, −z) = π/2 + arctan(z) " \
     "stays accurate as z → −∞."
 
@@ -273,7 +273,7 @@ def _make_gamma(name, f, sign):
         dens = _gamma_density_derivative(a, x, order)
         return scaled(g, dens if sign > 0 else -dens)
 
-    op = primitive(name, forward, vjp_a, vjp_x)
+    op = primitive(name, forward, vjp_a, vjp_x, replayable=True)
     return op
 
 
@@ -388,7 +388,8 @@ def _beta_vjp_x(g, ans, a, b, x, da=0, db=0):
     return scaled(g, _beta_density_derivative(a, b, x, da, db))
 
 
-_betainc = primitive("betainc", _beta_forward, _beta_vjp_a, _beta_vjp_b, _beta_vjp_x)
+_betainc = primitive("betainc", _beta_forward, _beta_vjp_a, _beta_vjp_b, _beta_vjp_x,
+                     replayable=True)
 
 
 def betainc(a, b, x):

@@ -14,6 +14,8 @@ stale one first brings the stale nodes up to date, so no node is ever computed
 from stale inputs, and an up-to-date node is read without any walk of the graph.
 """
 
+import sys
+
 import numpy as np
 
 _ALWAYS = float("inf")  # `_fresh_at` of leaves and data-only nodes: never stale
@@ -64,13 +66,52 @@ def _own(x):
     return x
 
 
+_DROPS_GRADIENT = ("{what} on a femtograd Value would compute with a bare number and drop its "
+                   "gradient; use {use} on Values (`.item()` reads the number on purpose)")
+# the ufuncs numpy calls for `ndarray (op) Value`, and the ops they are
+_ARITHMETIC = {"add": "add", "subtract": "subtract", "multiply": "multiply",
+               "divide": "divide", "true_divide": "divide", "power": "power",
+               "negative": "negative"}
+# numpy and scipy.special ufuncs whose femtograd op has another name
+_RENAMED = {"absolute": "fg.abs", "fabs": "fg.abs", "gammaln": "fg.lgamma", "psi": "fg.digamma",
+            "expit": "fg.sigmoid", "log_expit": "fg.log_sigmoid",
+            "ndtr": "fg.exp(fg.log_ndtr(x))", "float_power": "**"}
+_COMPARISONS = {"less", "less_equal", "greater", "greater_equal", "equal", "not_equal"}
+
+
+def _suggest(ufunc_name):
+    """The femtograd op for a numpy or scipy.special ufunc, as a user would write it."""
+    core = sys.modules[__package__]  # femtograd.core, imported by the time a Value exists
+    if ufunc_name in _RENAMED:
+        return _RENAMED[ufunc_name]
+    if hasattr(core, ufunc_name):
+        return f"fg.{ufunc_name}"
+    return "femtograd's ops (fg.log, fg.exp, fg.where, ...; fg.primitive registers a new one)"
+
+
 class Value:
     """A node of the expression graph: `.data`, `.grad`, and the ops that built it."""
 
     __slots__ = ("_data", "grad", "shape", "name", "evaluations",
                  "_op", "_args", "_kw", "_variable", "_version", "_fresh_at", "_grads")
-    __array_ufunc__ = None  # make `ndarray (op) Value` call Value's reflected operators
-    __pandas_priority__ = 5000  # and `Series (op) Value` too (pandas defers to higher priority)
+    __pandas_priority__ = 5000  # `Series (op) Value` calls Value's reflected operators
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """numpy meeting a Value: `ndarray (op) Value` is the Value's own operator (numpy
+        hands the arithmetic here), and any other ufunc, such as `np.log(value)`, is a
+        TypeError naming the femtograd op to use, since numpy cannot carry the gradient."""
+        op = _ARITHMETIC.get(ufunc.__name__) if method == "__call__" and not kwargs else None
+        if op is not None:
+            return getattr(ops, op)(*inputs)
+        if "out" in kwargs:
+            raise TypeError("a numpy array cannot hold a Value in place (`array += value`); "
+                            "write `array = array + value`, which is a Value")
+        name = ("np." if getattr(np, ufunc.__name__, None) is ufunc else "scipy.special.") \
+            + ufunc.__name__ + ("" if method == "__call__" else f".{method}")
+        if ufunc.__name__ in _COMPARISONS:
+            raise TypeError(f"{name}: a Value is not compared with numbers; compare "
+                            "`value.data` (the number), and choose between Values with fg.where")
+        raise TypeError(_DROPS_GRADIENT.format(what=name, use=_suggest(ufunc.__name__)))
 
     def __init__(self, data, name=None):
         """A variable leaf (what `val` makes): it receives gradients and may be moved."""
@@ -151,6 +192,15 @@ class Value:
         return float(self.data)
 
     def __float__(self):
+        """The number, for a node no gradient can flow through (a constant or data-only node).
+
+        A node that depends on a `val()` refuses: `math.log(rate)` or `float(rate)` inside a
+        log-likelihood would compute with a bare number and silently drop the gradient.
+        `.item()` (or `.data`) reads the number on purpose.
+        """
+        if self._variable:
+            raise TypeError(_DROPS_GRADIENT.format(what="float() (or math.log, math.exp, ...)",
+                                                   use="fg.log, fg.exp, ..."))
         return float(self.data)
 
     def __format__(self, spec):

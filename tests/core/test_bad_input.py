@@ -97,6 +97,11 @@ def test_grad_and_backward_of_a_non_value_are_type_errors():
         fg.backward(1.0)
 
 
+def test_zero_grad_of_a_non_value_is_a_type_error_naming_the_type():
+    with pytest.raises(TypeError, match="zero_grad.*float"):
+        fg.zero_grad(3.0)
+
+
 def test_a_scalar_value_is_not_iterable_but_an_array_value_is():
     with pytest.raises(TypeError, match="scalar"):
         list(fg.val(1.0))
@@ -110,6 +115,34 @@ def test_exp_moments_needs_a_scalar_k_and_data_t():
         fg.exp_moments(fg.val(1.0), fg.val([1.0, 2.0]))
     with pytest.raises(ValueError, match=r"\(3,\).*\(2,\)"):
         fg.exp_moments(fg.val(1.0), [1.0, 2.0], weights=[1.0, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("order, error, words", [
+    (-1, ValueError, ">= 0; got -1"),
+    (1.5, TypeError, "whole number.*float"),
+    (True, TypeError, "whole number.*bool"),
+    ("2", TypeError, "whole number.*str"),
+    (None, TypeError, "whole number.*NoneType"),
+])
+def test_exp_moments_refuses_an_order_that_is_not_a_whole_number_at_least_zero(order, error, words):
+    with pytest.raises(error, match=words):
+        fg.exp_moments(fg.val(1.0), [1.0, 2.0], order=order)
+
+
+@pytest.mark.parametrize("t, weights, words", [
+    ([1.0, np.nan], None, r"t must be finite; element 1 .* nan"),
+    ([[1.0, 2.0], [np.inf, 0.0]], None, r"t must be finite; element 2 .* inf"),
+    ([1.0, 2.0], [1.0, -np.inf], r"weights must be finite; element 1 .* -inf"),
+])
+def test_exp_moments_refuses_data_that_is_not_finite(t, weights, words):
+    with pytest.raises(ValueError, match=words):
+        fg.exp_moments(fg.val(1.0), t, weights=weights)
+
+
+def test_exp_moments_takes_a_numpy_integer_order():
+    t = np.array([1.0, 2.0])
+    out = fg.exp_moments(fg.val(0.5), t, order=np.int64(1))
+    assert out.data == pytest.approx(np.sum(t * np.exp(0.5 * t)), rel=1e-15)
 
 
 def test_an_ndarray_on_the_left_of_an_operator_builds_a_value_not_an_object_array():

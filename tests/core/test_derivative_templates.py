@@ -252,3 +252,41 @@ def test_keyword_objects_that_are_equal_but_not_the_same_are_not_shared():
     a, out = f(np.int64(0), np.int64(2))
     grads, hess, _ = derivatives.derivative_nodes(out, [a])
     assert (grads[0].data, hess[0][0].data) == pytest.approx((101.0, 202.0))
+
+
+def test_a_user_op_whose_rule_reads_its_data_fits_each_data_set_afresh():
+    # micrograd style: the rule reads `x.data`, so its node holds the first data's numbers;
+    # a user op that does not declare replayable=True must never be replayed on other data
+    def d_rate(g, ans, rate, x):
+        return g * (x.data.size / rate - float(np.sum(x.data)))
+
+    exp_ll = fg.primitive("test_exp_ll_reading_data",
+                          lambda rate, x: float(np.sum(np.log(rate) - rate * x)),
+                          d_rate, None, elementwise=False)
+
+    def loglike(rate, data):
+        return exp_ll(rate, data)
+
+    rng = np.random.default_rng(1)
+    first, second = rng.exponential(1.0, 200), rng.exponential(1 / 0.2214, 200)
+    for data in (first, second, first):
+        fit = fg.fit_mle(loglike, data, start={"rate": 1.0})
+        assert fit.converged
+        assert fit.mle[0] == pytest.approx(1 / data.mean(), rel=1e-8)  # the closed form
+    assert not any(derivatives._TEMPLATES.values())
+
+
+def test_a_user_op_declared_replayable_is_replayed_and_stays_exact():
+    cube = fg.primitive("test_declared_cube", lambda x: x ** 3,
+                        lambda g, ans, x: g * (3.0 * x * x), replayable=True)
+
+    def loglike(a, data):
+        return fg.sum(fg.constant(data) * cube(a)) - fg.exp(a) * 10.0
+
+    for data in ([1.0, 2.0], [3.0, 0.5]):
+        a = fg.val(0.3)
+        grads, hess, _ = derivatives.derivative_nodes(loglike(a, data), [a])
+        s = sum(data)
+        assert grads[0].data == pytest.approx(3 * s * 0.09 - 10 * np.exp(0.3), rel=1e-14)
+        assert hess[0][0].data == pytest.approx(6 * s * 0.3 - 10 * np.exp(0.3), rel=1e-14)
+    assert len(derivatives._TEMPLATES) == 1 and None not in derivatives._TEMPLATES.values()
