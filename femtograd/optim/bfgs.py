@@ -2,7 +2,9 @@
 
 The inverse of −H is approximated from successive gradients (update skipped when
 the curvature condition fails); steps come from the shared Armijo line search,
-and a failed search restarts from the steepest-ascent direction once.
+and a failed search restarts from the steepest-ascent direction once. It stops when
+the decrement that approximation predicts is small beside the log-likelihood (the
+first, identity, approximation has the user's units and is never trusted for that).
 """
 
 import math
@@ -33,17 +35,20 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
     fresh = True
     history = [f]
     for it in range(1, tol.max_iter + 1):
-        if tol.gradient_small(g, f):
-            return OptimResult(x, f, g, it - 1, CONVERGED, "gradient norm below tolerance",
-                               method, objective.calls, history)
-        d = cap_step(b @ g, x, max_step)
+        size = abs(f)
+        bg = b @ g
+        if not fresh and tol.decrement_small(float(np.dot(g, bg)), size):
+            return OptimResult(x, f, g, it - 1, CONVERGED,
+                               "approximate Newton decrement below tolerance", method,
+                               objective.calls, history)
+        d = cap_step(bg, x, max_step)
         step = backtrack(objective.value, x, f, g, d)
         if step is None and not fresh:
             b, fresh = np.eye(n), True
             d = cap_step(g, x, 1.0)
             step = backtrack(objective.value, x, f, g, d)
         if step is None:
-            return no_ascent(x, f, g, it - 1, tol.stalled(float(np.dot(g, d)), f), method,
+            return no_ascent(x, f, g, it - 1, tol.stalled(float(np.dot(g, d)), size), method,
                              objective.calls, history)
         x_new = step.x
         f_new, g_new = objective.value_grad(x_new)
@@ -62,6 +67,6 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
             fresh = False
         f_old, x_old, x, f, g = f, x, x_new, f_new, g_new
         history.append(f)
-        if tol.step_small(x - x_old, x, f - f_old, f):
+        if tol.step_small(x - x_old, x, f - f_old, size):
             return small_step(x, f, g, it, method, objective.calls, history)
     return out_of_iterations(x, f, g, tol.max_iter, method, objective.calls, history)

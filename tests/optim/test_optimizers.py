@@ -171,5 +171,5 @@ def test_the_plain_float_stopping_rules_treat_nan_and_empty_vectors_as_numpy_doe
         assert type(got) is float
         assert got == expected or (np.isnan(got) and np.isnan(expected))
     tol = Tolerances()
-    assert not tol.gradient_small(np.array([1e-20, np.nan]), 1.0)
-    assert tol.gradient_small(np.array([]), 1.0)
+    assert not tol.decrement_small(math.nan, 1.0)  # a NaN decrement is never small
+    assert tol.decrement_small(0.0, 0.0)           # an exact maximum of 0 at the start
