@@ -63,16 +63,17 @@ def verdict(objective, names, constraints, free, x, x0, f0, status):
             found = _plateau(x, x0, f, f0, info, chol, size, free, cons)
         return found
     if chol is None or status == FLAT:
-        return _flat(objective, x, x0, f, f0, info, size, free, cons)
+        return _flat(objective, x, x0, f, f0, g, info, size, free, cons)
     found = _flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons)
     if found is not None:
         return found
     d = _solve(chol, g)
     decrement = float(np.dot(g, d))
     if decrement > STATIONARY * size:
+        found = _still_rising(objective, x, x0, f, g, info, size, free, cons)
         far = _far(x, x0, f, f0, size, cons)
-        if far is not None:
-            return _boundary(far, info, free, cons, f)
+        if found is not None or far is not None:
+            return found or _boundary(far, info, free, cons, f)
         return (NOT_STATIONARY,
                 f"the optimizer's rule was met, but the Newton decrement there "
                 f"({decrement:.3g}) is not small beside the log-likelihood ({f:.6g}): not a "
@@ -117,19 +118,38 @@ def _solve(chol, b):
 
 def _flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons):
     """None when every coordinate is determined; else "boundary" for the numerically flat
-    coordinates the Newton step still pushes on (toward where it pushes) or that ran far
+    coordinates the Newton step still pushes on (toward where it pushes) or that ran off
     from the start, "flat" otherwise."""
-    flat = _numerically_flat(_solve(chol, np.eye(len(x))), size, cons)
-    if not flat:
-        return None
+    x0 = np.asarray(x0, dtype=float)
+    cov = _solve(chol, np.eye(len(x)))
     d = _solve(chol, g)
+    flat = _numerically_flat(cov, size, cons)
     rising = [i for i in flat if g[i] * d[i] > 0 and abs(d[i]) > STEP]
-    if rising:
+    ran = _real_running_off(x, x0, cov, size, cons)
+    if not flat and not rising and not ran:
+        return None
+    if rising or ran:
         v = np.zeros(len(x))
         v[rising] = d[rising]
+        v[ran] = x[ran] - x0[ran]
         return _boundary(v, info, free, cons, f)
     far = _far(x, x0, f, f0, size, cons)
     return _level(flat, free) if far is None else _boundary(far, info, free, cons, f)
+
+
+def _real_running_off(x, x0, cov, size, cons):
+    """Real coordinates that ran off: the run moved each by at least half its final value,
+    yet its profile log-likelihood changes by less than PROFILE·size over that distance
+    and over its value — a location running off to ±infinity where the log-likelihood
+    levels out (a truncated sample whose window the family fits best in its tail). (A
+    real estimate near 0 by chance, with the start at the estimate, is not one.)"""
+    out = []
+    for i, c in enumerate(cons):
+        xi, travel, var = abs(float(x[i])), abs(float(x[i] - x0[i])), float(cov[i, i])
+        if c == "real" and 0 < 0.5 * xi <= travel and \
+                0.5 * travel * travel <= PROFILE * size * var:
+            out.append(i)
+    return out
 
 
 def _numerically_flat(cov, size, cons):
@@ -142,9 +162,10 @@ def _numerically_flat(cov, size, cons):
             if c != "real" and 0.5 <= PROFILE * size * float(cov[i, i])]
 
 
-def _flat(objective, x, x0, f, f0, info, size, free, cons):
-    """A singular information: rising along a flat direction, or along the way the run
-    went, is a boundary; level everywhere is flat."""
+def _flat(objective, x, x0, f, f0, g, info, size, free, cons):
+    """A singular information: rising along a flat direction or along the way the run
+    went, or having risen along a flat direction to a plateau, is a boundary; level
+    everywhere is flat."""
     directions = []
     if np.all(np.isfinite(info)):
         lam, vec = np.linalg.eigh(_scaled(info))
@@ -160,11 +181,17 @@ def _flat(objective, x, x0, f, f0, info, size, free, cons):
                 ft = objective.value(x + sign * t * v)
                 if math.isfinite(ft) and ft > f + ROUNDING * size:
                     return _boundary(sign * v, info, free, cons, f)
+    found = _still_rising(objective, x, x0, f, g, info, size, free, cons)
+    if found is not None:
+        return found
     far = _far(x, x0, f, f0, size, cons)
     if far is not None:
         return _boundary(far, info, free, cons, f)
-    flat = directions[1:] if len(directions) > 1 and directions[0] is travel else directions
+    rose = bool(directions) and directions[0] is travel
+    flat = directions[1:] if rose else directions
     involved = sorted({i for v in flat for i in _involved(v, info)}) or list(range(len(free)))
+    if rose and set(involved) & set(_involved(travel, info)):
+        return _boundary(travel, info, free, cons, f)  # rose along it to a plateau
     return _level(involved, free)
 
 
