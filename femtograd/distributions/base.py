@@ -569,11 +569,9 @@ class LogLikGenerator:
         start = {k: float(v) for k, v in self._start().items()}
         for name, kind in zip(self.param_names, self.constraints):
             v = start[name]
-            if not np.isfinite(v):
+            if not np.isfinite(v) or (kind == "positive" and not v > 0):  # (no floor: units)
                 v = 1.0 if kind == "positive" else (0.5 if kind == "unit" else 0.0)
-            if kind == "positive":
-                v = max(v, 1e-8)
-            elif kind == "unit":
+            if kind == "unit":
                 v = min(max(v, 1e-6), 1 - 1e-6)
             start[name] = v
         return start

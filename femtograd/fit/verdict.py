@@ -27,7 +27,7 @@ import math
 import numpy as np
 
 from ..optim.newton import newton_direction
-from ..optim.result import BOUNDARY, CONVERGED, FLAT, FLAT_MESSAGE, NOT_STATIONARY
+from ..optim.result import BOUNDARY, CONVERGED, FLAT, FLAT_MESSAGE, NON_FINITE, NOT_STATIONARY
 from ..optim.stopping import ROUNDING
 
 STATIONARY = 1e-8   # decrement ≤ STATIONARY·size: stationary (Newton leaves ≤ 1e-18, BFGS more)
@@ -57,6 +57,9 @@ def verdict(objective, names, constraints, free, x, x0, f0, status):
         chol = None
     if status not in (CONVERGED, FLAT):  # stopped early: is it still rising without end?
         found = _still_rising(objective, x, x0, f, g, info, size, free, cons)
+        if status == NON_FINITE:  # derivatives overflowed nearby: trust values only
+            far = _far(x, x0, f, f0, size, cons)
+            return found if far is None else _boundary(far, info, free, cons, f)
         if found is None and chol is not None:
             found = _flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons)
         if found is None or found[0] != BOUNDARY:
