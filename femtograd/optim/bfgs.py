@@ -4,7 +4,8 @@ The inverse of −H is approximated from successive gradients (update skipped wh
 the curvature condition fails); steps come from the shared Armijo line search,
 and a failed search restarts from the steepest-ascent direction once. It stops when
 the decrement that approximation predicts is small beside the log-likelihood (the
-first, identity, approximation has the user's units and is never trusted for that).
+first, identity, approximation has the user's units and is never trusted for that, nor
+for the small-step and no-further-increase rules).
 """
 
 import math
@@ -41,6 +42,7 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
             return OptimResult(x, f, g, it - 1, CONVERGED,
                                "approximate Newton decrement below tolerance", method,
                                objective.calls, history)
+        trusted = not fresh  # a direction from an updated approximation has no units
         d = cap_step(bg, x, max_step)
         step = backtrack(objective.value, x, f, g, d)
         if step is None and not fresh:
@@ -48,8 +50,8 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
             d = cap_step(g, x, 1.0)
             step = backtrack(objective.value, x, f, g, d)
         if step is None:
-            return no_ascent(x, f, g, it - 1, tol.stalled(float(np.dot(g, d)), size), method,
-                             objective.calls, history)
+            return no_ascent(x, f, g, it - 1, trusted and tol.stalled(float(np.dot(g, d)), size),
+                             method, objective.calls, history)
         x_new = step.x
         f_new, g_new = objective.value_grad(x_new)
         if not math.isfinite(f_new):
@@ -67,6 +69,6 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
             fresh = False
         f_old, x_old, x, f, g = f, x, x_new, f_new, g_new
         history.append(f)
-        if tol.step_small(x - x_old, x, f - f_old, size):
+        if trusted and tol.step_small(x - x_old, x, f - f_old, size):
             return small_step(x, f, g, it, method, objective.calls, history)
     return out_of_iterations(x, f, g, tol.max_iter, method, objective.calls, history)
