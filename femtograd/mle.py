@@ -98,7 +98,8 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
                              f"{dict(zip(names, [float(start_values[n]) for n in names]))}; "
                              "give a start")
         f_start = objective.evaluate(values, order=0)[0]
-    result, objective = _optimize(objective, values, method, opt)
+    with np.errstate(all="ignore"):  # overflow at a trial point is a rejected step, not news
+        result, objective = _optimize(objective, values, method, opt)
     natural = objective.natural(result.x)
     if natural is None:  # cannot happen for a finite result; keep the start
         natural = values
@@ -109,8 +110,9 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
                  data=spec["data"], objective=objective.with_free(free, transform=True),
                  cov_type=cov_type, refit_options=dict(constraints=constraints, **opt))
     counted = Counted(fit.objective)  # the verdict's evaluations count in the result's
-    judged = verdict(counted, names, cons, free, fit.objective.unconstrained(natural),
-                     fit.objective.unconstrained(values), f_start, result.status)
+    with np.errstate(all="ignore"):
+        judged = verdict(counted, names, cons, free, fit.objective.unconstrained(natural),
+                         fit.objective.unconstrained(values), f_start, result.status)
     result.evaluations += counted.calls
     if judged is not None:
         result.status, result.message, result.edge = judged

@@ -77,6 +77,10 @@ def verdict(objective, names, constraints, free, x, x0, f0, status):
         far = _far(x, x0, f, f0, size, cons)
         if found is not None or far is not None:
             return found or _boundary(far, info, free, cons, f)
+        travel = x - np.asarray(x0, dtype=float)
+        if f > f0 + ROUNDING * size and np.any(travel != 0) and \
+                not objective.value(x + d) > f + ROUNDING * size:
+            return _boundary(travel, info, free, cons, f)  # rose to a plateau it cannot leave
         return (NOT_STATIONARY,
                 f"the optimizer's rule was met, but the Newton decrement there "
                 f"({decrement:.3g}) is not small beside the log-likelihood ({f:.6g}): not a "
@@ -86,9 +90,9 @@ def verdict(objective, names, constraints, free, x, x0, f0, status):
 
 def _plateau(x, x0, f, f0, info, chol, size, free, cons):
     """A run that rose from its start and stopped still climbing, either a factor e^FAR
-    away on a log/logit scale or where the information is singular: the log-likelihood
-    levels out only at an edge or at infinity along the way the run went — "boundary"
-    that way; else None."""
+    away on a log/logit scale, where the information is singular, or at a log-likelihood
+    of 0 to rounding (every censored row certain): the log-likelihood levels out only at
+    an edge or at infinity along the way the run went — "boundary" that way; else None."""
     travel = x - np.asarray(x0, dtype=float)
     if not (f > f0 + ROUNDING * size and np.any(travel != 0) and np.all(np.isfinite(info))):
         return None
@@ -96,7 +100,8 @@ def _plateau(x, x0, f, f0, info, chol, size, free, cons):
     if far is not None:
         return _boundary(far, info, free, cons, f)
     lam = np.linalg.eigvalsh(_scaled(info))
-    if chol is not None and lam[0] > SINGULAR * max(float(np.max(np.abs(lam))), 0.0):
+    singular = chol is None or lam[0] <= SINGULAR * max(float(np.max(np.abs(lam))), 0.0)
+    if not singular and abs(f) > ROUNDING * abs(f0):  # (climbed to 0: all rows certain)
         return None
     return _boundary(travel, info, free, cons, f)
 
