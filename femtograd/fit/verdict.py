@@ -55,37 +55,48 @@ def verdict(objective, names, constraints, free, x, x0, f0, status):
         chol = np.linalg.cholesky(info)
     except np.linalg.LinAlgError:
         chol = None
-    if status not in (CONVERGED, FLAT):  # stopped early: is it still rising without end?
-        found = _still_rising(objective, x, x0, f, g, info, size, free, cons)
-        if status == NON_FINITE:  # derivatives overflowed nearby: trust values only
-            far = _far(x, x0, f, f0, size, cons)
-            return found if far is None else _boundary(far, info, free, cons, f)
-        if found is None and chol is not None:
-            found = _flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons)
-        if found is None or found[0] != BOUNDARY:
-            found = _plateau(x, x0, f, f0, info, chol, size, free, cons)
-        return found
+    if status not in (CONVERGED, FLAT):
+        return _stopped_early(objective, x, x0, f, f0, g, info, chol, size, free, cons, status)
     if chol is None or status == FLAT:
         return _flat(objective, x, x0, f, f0, g, info, size, free, cons)
-    found = _flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons)
-    if found is not None:
-        return found
+    return (_flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons)
+            or _not_stationary(objective, x, x0, f, f0, g, info, chol, size, free, cons))
+
+
+def _stopped_early(objective, x, x0, f, f0, g, info, chol, size, free, cons, status):
+    """A run that stopped without converging: "boundary" when the log-likelihood is still
+    rising without end or levels out only at an edge; else None (its status stands)."""
+    found = _still_rising(objective, x, x0, f, g, info, size, free, cons)
+    if status == NON_FINITE:  # derivatives overflowed nearby: trust values only
+        far = _far(x, x0, f, f0, size, cons)
+        return found if far is None else _boundary(far, info, free, cons, f)
+    if found is None and chol is not None:
+        found = _flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons)
+    if found is None or found[0] != BOUNDARY:
+        found = _plateau(x, x0, f, f0, info, chol, size, free, cons)
+    return found
+
+
+def _not_stationary(objective, x, x0, f, f0, g, info, chol, size, free, cons):
+    """None when the Newton decrement is small beside the log-likelihood; else "boundary"
+    when the run rose to where it rises without end or to a plateau it cannot leave, and
+    "not_stationary" when a Newton step would still go up."""
     d = _solve(chol, g)
     decrement = float(np.dot(g, d))
-    if decrement > STATIONARY * size:
-        found = _still_rising(objective, x, x0, f, g, info, size, free, cons)
-        far = _far(x, x0, f, f0, size, cons)
-        if found is not None or far is not None:
-            return found or _boundary(far, info, free, cons, f)
-        travel = x - np.asarray(x0, dtype=float)
-        if f > f0 + ROUNDING * size and np.any(travel != 0) and \
-                not objective.value(x + d) > f + ROUNDING * size:
-            return _boundary(travel, info, free, cons, f)  # rose to a plateau it cannot leave
-        return (NOT_STATIONARY,
-                f"the optimizer's rule was met, but the Newton decrement there "
-                f"({decrement:.3g}) is not small beside the log-likelihood ({f:.6g}): not a "
-                "maximum (its tolerance has the data's units; method='newton' has none)", ())
-    return None
+    if decrement <= STATIONARY * size:
+        return None
+    found = _still_rising(objective, x, x0, f, g, info, size, free, cons)
+    far = _far(x, x0, f, f0, size, cons)
+    if found is not None or far is not None:
+        return found or _boundary(far, info, free, cons, f)
+    travel = x - np.asarray(x0, dtype=float)
+    if f > f0 + ROUNDING * size and np.any(travel != 0) and \
+            not objective.value(x + d) > f + ROUNDING * size:
+        return _boundary(travel, info, free, cons, f)
+    return (NOT_STATIONARY,
+            f"the optimizer's rule was met, but the Newton decrement there ({decrement:.3g}) "
+            f"is not small beside the log-likelihood ({f:.6g}): not a maximum (its "
+            "tolerance has the data's units; method='newton' has none)", ())
 
 
 def _plateau(x, x0, f, f0, info, chol, size, free, cons):
