@@ -279,7 +279,8 @@ def _optimize(objective, values, method, opt):
     if np.isfinite(r.loglik):
         r2 = newton(objective, r.x, tol, max_step=max_step, method=method)
         runs.append(r2)
-        tried.append(r2 if r2.converged or not r.converged else r)
+        tried.append(r if r.converged and not r2.converged else
+                     r2 if r2.converged or r2.loglik >= r.loglik else r)
     if not any(t.status == CONVERGED for t in tried):
         for shift in (1.0, -1.0, 2.0, -2.0):
             x = x0 + shift
