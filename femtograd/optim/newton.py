@@ -5,6 +5,10 @@ not, the eigenvalues of −H are reflected and floored (an eigenvalue-modified
 Newton step), which is always an ascent direction; if even that step cannot
 increase the log-likelihood, a steepest-ascent step is tried. A step never goes
 uphill in −loglik: every accepted point passes the Armijo test.
+
+It stops when the Newton decrement is small beside |loglik| (`stopping`: no units, so
+weights of 1e-300 or data in any units change nothing), and takes that last tiny step
+too; a stationary point with no negative curvature to rely on ends as "flat".
 """
 
 import math
