@@ -183,6 +183,20 @@ def test_an_estimate_running_off_to_infinity_is_not_converged():
     assert fit.status == "boundary" and "size → ∞" in fit.message
 
 
+@pytest.mark.parametrize("name, factor, censored", [
+    ("exp", 1e30, False),               # was "boundary": a rate below 1e-12
+    ("gamma", 1e30, True),              # was refused: the start clamped to 1e-8
+    ("gumbel", 1e-30, False), ("cauchy", 1e-30, False),  # were wrong estimates
+    ("studentt", 1e-30, False), ("inversegaussian", 1e-30, False)])
+def test_the_unit_defects_reported_are_gone(name, factor, censored):
+    x, cens, base = base_fit(name, censored)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fg.fit_mle(REGISTRY[name], x * factor, censored=cens)
+    assert base.converged and fit.converged
+    assert same_up_to_units(base, fit, factor)
+
+
 # -- properties ---------------------------------------------------------------------------------
 SCALE_FAMILIES = ["exp", "weibull", "gamma", "lognormal", "loglogistic", "inversegaussian",
                   "normal", "logistic", "gumbel", "cauchy", "studentt"]
