@@ -43,12 +43,21 @@ def newton_direction(g, h):
         return d, False
     except np.linalg.LinAlgError:
         pass
-    lam, v = np.linalg.eigh(a)
-    floor = 1e-8 * float(np.max(np.abs(lam)))  # relative: the Hessian's units are the user's
+    sc = unit_scales(a)  # each coordinate in its own units, so that the floor below is
+    lam, v = np.linalg.eigh(a / np.outer(sc, sc))  # relative whatever units the user's are
+    floor = 1e-8 * float(np.max(np.abs(lam)))
     if not floor > 0:  # no curvature at all (or NaN): steepest ascent
         return np.array(g, dtype=float), True
     lam = np.maximum(np.abs(lam), floor)
-    return v @ ((v.T @ g) / lam), True
+    return (v @ ((v.T @ (g / sc)) / lam)) / sc, True
+
+
+def unit_scales(a):
+    """√|diag(a)| where that is positive and finite, else 1: dividing a matrix of second
+    derivatives by their outer product takes out every coordinate's units."""
+    dg = np.abs(np.diag(a)).astype(float)
+    ok = np.isfinite(dg) & (dg > 0)
+    return np.where(ok, np.sqrt(np.where(ok, dg, 1.0)), 1.0)
 
 
 def cap_step(d, x, max_step):
@@ -67,10 +76,11 @@ def escape_saddle(objective, x, f, h, size):
     if len(x) == 2 and float(h[0, 0]) < 0 and \
             float(h[0, 0]) * float(h[1, 1]) - float(h[0, 1]) ** 2 > 0:
         return None  # negative definite: a maximum
-    lam, vec = np.linalg.eigh(h)
+    sc = unit_scales(h)
+    lam, vec = np.linalg.eigh(h / np.outer(sc, sc))
     if not lam[-1] > 1e-8 * float(np.max(np.abs(lam))):
         return None
-    d = cap_step(vec[:, -1], x, 1.0)
+    d = cap_step(vec[:, -1] / sc, x, 1.0)
     t = 1.0
     with np.errstate(all="ignore"):
         for _ in range(40):
@@ -122,21 +132,37 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
                                "Newton decrement below rounding: no further increase possible",
                                method, objective.calls, history)
         if step is None:
-            sd = cap_step(g, x, 1.0)
-            step = backtrack(objective.value, x, f, g, sd)
+            d = cap_step(g, x, 1.0)
+            step = backtrack(objective.value, x, f, g, d)
         if step is None:
             return no_ascent(x, f, g, it - 1, False, method, objective.calls, history)
         x_old = x
-        x = step.x
-        f, g, h = objective.value_grad_hess(x)
-        if not math.isfinite(f):  # value finite but derivatives not: stop at the last good point
+        x, f_new, g_new, h_new = _derivatives_along(objective, x, f, g, d, step)
+        if x is None:  # value finite but derivatives not, at every shorter step too
             x = x_old
             f, g, h = objective.value_grad_hess(x)
             return OptimResult(x, f, g, it, NON_FINITE,
                                "derivatives are not finite at the next point", method,
                                objective.calls, history)
+        f, g, h = f_new, g_new, h_new
         history.append(f)
     return out_of_iterations(x, f, g, tol.max_iter, method, objective.calls, history)
+
+
+def _derivatives_along(objective, x, f, g, d, step):
+    """(point, f, g, H) at the accepted step, or — where the derivatives overflow though the
+    value does not (extreme units: a Hessian term beyond 1e308) — at the longest shorter
+    step along d that still passes the Armijo test with finite derivatives; Nones if none."""
+    slope, t, xt = float(np.dot(g, d)), step.t, step.x
+    for _ in range(30):
+        ft, gt, ht = objective.value_grad_hess(xt)
+        if math.isfinite(ft):
+            return xt, ft, gt, ht
+        t *= 0.5
+        xt = x + t * d
+        if not objective.value(xt) >= f + 1e-4 * t * slope:
+            break
+    return None, None, None, None
 
 
 def _last_step(objective, x, f, g, h, d, iterations, method, history, size):

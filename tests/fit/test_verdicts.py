@@ -187,7 +187,8 @@ def test_an_estimate_running_off_to_infinity_is_not_converged():
     ("exp", 1e30, False),               # was "boundary": a rate below 1e-12
     ("gamma", 1e30, True),              # was refused: the start clamped to 1e-8
     ("gumbel", 1e-30, False), ("cauchy", 1e-30, False),  # were wrong estimates
-    ("studentt", 1e-30, False), ("inversegaussian", 1e-30, False)])
+    ("studentt", 1e-30, False), ("inversegaussian", 1e-30, False),
+    ("studentt", 1e-100, True)])      # the Hessian's units once broke the modified Newton step
 def test_the_unit_defects_reported_are_gone(name, factor, censored):
     x, cens, base = base_fit(name, censored)
     with warnings.catch_warnings():
@@ -224,8 +225,6 @@ def same_up_to_units(base, fit, c):
 @settings(max_examples=40, deadline=None)
 @given(st.sampled_from(SCALE_FAMILIES), st.integers(-100, 100), st.booleans())
 def test_a_fit_is_the_same_in_any_units(name, exponent, censored):
-    if censored and name == "studentt" and exponent < -60:
-        return  # the censored t's derivative graph overflows below 1e-60 (see the report)
     x, cens, base = base_fit(name, censored)
     c = 10.0 ** exponent
     fit = quiet_fit(REGISTRY[name], x * c, censored=cens)

@@ -208,3 +208,15 @@ def test_the_decrement_rule_compares_with_the_size_of_the_log_likelihood():
     tol = Tolerances(gtol=1e-9)
     assert tol.decrement_small(1e-320, 1e-300) and not tol.decrement_small(1e-300, 1e-300)
     assert tol.decrement_small(1e282, 1e300) and not tol.decrement_small(1e283, 1e300)
+
+
+@pytest.mark.parametrize("units", [[1e100, 1e-100, 1.0], [1e-150, 1.0, 1e150]])
+def test_the_modified_newton_direction_does_not_depend_on_the_coordinates_units(units):
+    # in coordinates y = D x the gradient is D⁻¹g and the Hessian D⁻¹HD⁻¹; an indefinite H
+    # must give the same step, D d, whatever D is
+    h = np.array([[-4.0, 1.0, 0.5], [1.0, 2.0, 0.3], [0.5, 0.3, -1.0]])
+    g = np.array([1.0, -2.0, 0.5])
+    d, modified = newton_direction(g, h)
+    dy, modified_y = newton_direction(g / units, h / np.outer(units, units))
+    assert modified and modified_y
+    np.testing.assert_allclose(dy, d * np.array(units), rtol=1e-12)
