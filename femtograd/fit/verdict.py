@@ -27,7 +27,7 @@ import math
 import numpy as np
 
 from ..optim.newton import newton_direction
-from ..optim.result import BOUNDARY, CONVERGED, FLAT, FLAT_MESSAGE, NON_FINITE, NOT_STATIONARY
+from ..optim.result import BOUNDARY, CONVERGED, FLAT, NON_FINITE, NOT_STATIONARY
 from ..optim.stopping import ROUNDING
 
 STATIONARY = 1e-8   # decrement ≤ STATIONARY·size: stationary (Newton leaves ≤ 1e-18, BFGS more)
@@ -45,8 +45,10 @@ def verdict(objective, names, constraints, free, x, x0, f0, status):
     `f0`: the start and its log-likelihood; `status`: the optimizer's."""
     x = np.asarray(x, dtype=float)
     f, g, h = objective.value_grad_hess(x)
-    if not math.isfinite(f):
-        return None if status != CONVERGED else (FLAT, FLAT_MESSAGE, ())
+    if not math.isfinite(f):  # (the optimizers never end there; a user's objective might)
+        return None if status != CONVERGED else (
+            NON_FINITE, "the log-likelihood or its derivatives are not finite where the "
+                        "optimizer stopped", ())
     size = abs(f)
     cons = [constraints[i] for i in free]
     free = [names[i] for i in free]
@@ -223,9 +225,8 @@ def _level(involved, free):
 
 
 def _still_rising(objective, x, x0, f, g, info, size, free, cons):
-    """A run that stopped without converging: boundary when the log-likelihood keeps rising
-    far beyond where it stopped along the way the run went, its gradient or its Newton
-    direction; else None (the optimizer's own status stands)."""
+    """"boundary" when the log-likelihood keeps rising far beyond the end point along the
+    way the run went, its gradient or its Newton direction; else None."""
     g = np.asarray(g, dtype=float)
     reach = max(float(np.max(np.abs(x))), 1.0)
     d, _ = newton_direction(g, -info)
