@@ -21,9 +21,10 @@ from .core import Value
 from .fit.covariance import check_cov_type, user_stacklevel
 from .fit.result import ConvergenceWarning, MLEFit
 from .optim import OPTIMIZERS, GraphObjective, Tolerances, bfgs, gradient_ascent, newton
-from .fit.diagnostics import boundary_parameters
+from .fit.verdict import verdict
+from .optim.objective import Counted
 from .optim.options import check_option
-from .optim.result import BOUNDARY, CONVERGED
+from .optim.result import CONVERGED
 from .optim.stopping import tolerances
 from .distributions.spaces import space_for as transform_for
 
@@ -86,7 +87,8 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
         raise ValueError("the log-likelihood must return a scalar Value; got "
                          f"{type(ll).__name__} of shape {getattr(ll, 'shape', np.shape(ll))}")
     objective = GraphObjective(ll, leaves, cons, free=free)
-    if not math.isfinite(float(ll._data)):  # the graph was just built at the start values
+    f_start = float(ll._data)
+    if not math.isfinite(f_start):  # the graph was just built at the start values
         if user_start:
             raise ValueError("the log-likelihood is not finite at the start values "
                              f"{dict(zip(names, values))}; choose a start inside the support")
@@ -95,7 +97,9 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
             raise ValueError("the log-likelihood is not finite at the data-based start "
                              f"{dict(zip(names, [float(start_values[n]) for n in names]))}; "
                              "give a start")
-    result, objective = _optimize(objective, values, method, opt)
+        f_start = objective.evaluate(values, order=0)[0]
+    with np.errstate(all="ignore"):  # overflow at a trial point is a rejected step, not news
+        result, objective = _optimize(objective, values, method, opt)
     natural = objective.natural(result.x)
     if natural is None:  # cannot happen for a finite result; keep the start
         natural = values
@@ -105,14 +109,15 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
                  data=spec["data"], objective=objective.with_free(free, transform=True),
                  cov_type=cov_type, refit_options=dict(constraints=constraints, **opt))
-    if fit.converged:
-        edge = boundary_parameters(fit)
-        if edge:
-            result.status = BOUNDARY
-            result.message = (f"the log-likelihood still increases toward the edge of the "
-                              f"parameter space in {edge}: no maximum inside it (estimates "
-                              + ", ".join(f"{n}={v:.6g}" for n, v in zip(names, fit.mle))
-                              + ")")
+    counted = Counted(fit.objective)  # the verdict's evaluations count in the result's
+    with np.errstate(all="ignore"):
+        judged = verdict(counted, names, cons, free, fit.objective.unconstrained(natural),
+                         fit.objective.unconstrained(values), f_start, result.status)
+    result.evaluations += counted.calls
+    if judged is not None:
+        result.status, result.message, result.edge = judged
+        result.message += " (estimates " + ", ".join(
+            f"{n}={v:.6g}" for n, v in zip(names, fit.mle)) + ")"
     if not fit.converged:
         warnings.warn(f"fit did not converge ({result.status}): {result.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())
@@ -273,7 +278,8 @@ def _optimize(objective, values, method, opt):
     if np.isfinite(r.loglik):
         r2 = newton(objective, r.x, tol, max_step=max_step, method=method)
         runs.append(r2)
-        tried.append(r2 if r2.loglik >= r.loglik else r)
+        tried.append(r if r.converged and not r2.converged else
+                     r2 if r2.converged or r2.loglik >= r.loglik else r)
     if not any(t.status == CONVERGED for t in tried):
         for shift in (1.0, -1.0, 2.0, -2.0):
             x = x0 + shift

@@ -110,7 +110,8 @@ class Positive(Space):
         return 0.0 < p < math.inf
 
     def clamp_start(self, v):
-        return max(super().clamp_start(v), 1e-8)
+        v = super().clamp_start(v)
+        return v if v > 0 else self.default  # no floor: a floor is a unit
 
     def to_unconstrained(self, p):
         return math.log(p)

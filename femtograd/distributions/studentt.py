@@ -53,11 +53,11 @@ class StudentTLogLik(LogLikGenerator):
         best = None
         for df in (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 100.0):
             loc = med
-            scale = (q3 - q1) / (2.0 * stats.t.ppf(0.75, df)) if q3 > q1 else 1.0
+            scale = scale0 = (q3 - q1) / (2.0 * stats.t.ppf(0.75, df)) if q3 > q1 else 1.0
             for _ in range(15):  # EM steps for location and scale at this df
                 u = (df + 1.0) / (df + ((x - loc) / scale) ** 2)
-                loc = np.dot(w * u, x) / np.dot(w, u)
-                scale = max(np.sqrt(np.dot(w * u, (x - loc) ** 2) / w.sum()), 1e-12)
+                loc = np.dot(w * u, x) / np.dot(w, u)  # (a floor relative to the data's spread)
+                scale = max(np.sqrt(np.dot(w * u, (x - loc) ** 2) / w.sum()), 1e-12 * scale0)
             ll = np.dot(w, stats.t.logpdf(x, df, loc, scale))
             if best is None or ll > best[0]:
                 best = (ll, {"location": loc, "scale": scale, "df": df})

@@ -5,6 +5,10 @@ not, the eigenvalues of −H are reflected and floored (an eigenvalue-modified
 Newton step), which is always an ascent direction; if even that step cannot
 increase the log-likelihood, a steepest-ascent step is tried. A step never goes
 uphill in −loglik: every accepted point passes the Armijo test.
+
+It stops when the Newton decrement is small beside |loglik| (`stopping`: no units, so
+weights of 1e-300 or data in any units change nothing), and takes that last tiny step
+too; a stationary point with no negative curvature to rely on ends as "flat".
 """
 
 import math
@@ -14,9 +18,9 @@ import numpy as np
 from .linesearch import backtrack
 from .objective import Counted
 from .options import check_option
-from .result import (CONVERGED, NON_FINITE, OptimResult, no_ascent, non_finite_start,
-                     out_of_iterations, small_step)
-from .stopping import DEFAULT, max_abs
+from .result import (CONVERGED, FLAT, FLAT_MESSAGE, NON_FINITE, OptimResult, no_ascent,
+                     non_finite_start, out_of_iterations)
+from .stopping import DEFAULT, ROUNDING, max_abs
 
 
 def newton_direction(g, h):
@@ -39,10 +43,21 @@ def newton_direction(g, h):
         return d, False
     except np.linalg.LinAlgError:
         pass
-    lam, v = np.linalg.eigh(a)
-    floor = max(1e-8 * float(np.max(np.abs(lam))), 1e-12)
+    sc = unit_scales(a)  # each coordinate in its own units, so that the floor below is
+    lam, v = np.linalg.eigh(a / np.outer(sc, sc))  # relative whatever units the user's are
+    floor = 1e-8 * float(np.max(np.abs(lam)))
+    if not floor > 0:  # no curvature at all (or NaN): steepest ascent
+        return np.array(g, dtype=float), True
     lam = np.maximum(np.abs(lam), floor)
-    return v @ ((v.T @ g) / lam), True
+    return (v @ ((v.T @ (g / sc)) / lam)) / sc, True
+
+
+def unit_scales(a):
+    """√|diag(a)| where that is positive and finite, else 1: dividing a matrix of second
+    derivatives by their outer product takes out every coordinate's units."""
+    dg = np.abs(np.diag(a)).astype(float)
+    ok = np.isfinite(dg) & (dg > 0)
+    return np.where(ok, np.sqrt(np.where(ok, dg, 1.0)), 1.0)
 
 
 def cap_step(d, x, max_step):
@@ -53,7 +68,7 @@ def cap_step(d, x, max_step):
     return d / ratio if ratio > 1.0 else d
 
 
-def escape_saddle(objective, x, f, h):
+def escape_saddle(objective, x, f, h, size):
     """From a stationary point that is not a maximum, a better point along the direction of
     most positive curvature (either way), or None when H is negative semi-definite there."""
     if len(x) == 1 and float(h[0, 0]) <= 0:
@@ -61,17 +76,18 @@ def escape_saddle(objective, x, f, h):
     if len(x) == 2 and float(h[0, 0]) < 0 and \
             float(h[0, 0]) * float(h[1, 1]) - float(h[0, 1]) * float(h[0, 1]) > 0:
         return None  # negative definite: a maximum
-    lam, vec = np.linalg.eigh(h)
-    if not lam[-1] > 1e-8 * max(float(np.max(np.abs(lam))), 1e-300):
+    sc = unit_scales(h)
+    lam, vec = np.linalg.eigh(h / np.outer(sc, sc))
+    if not lam[-1] > 1e-8 * float(np.max(np.abs(lam))):
         return None
-    d = cap_step(vec[:, -1], x, 1.0)
+    d = cap_step(vec[:, -1] / sc, x, 1.0)
     t = 1.0
     with np.errstate(all="ignore"):
         for _ in range(40):
             for sign in (1.0, -1.0):
                 xt = x + sign * t * d
                 ft = objective.value(xt)
-                if ft > f + 1e-12 * (1.0 + abs(f)) and ft < np.inf:
+                if ft > f + ROUNDING * size and ft < np.inf:
                     return xt
             t *= 0.5
     return None
@@ -80,8 +96,11 @@ def escape_saddle(objective, x, f, h):
 def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
     """Maximize `objective` from `x0` by safeguarded Newton–Raphson; an `OptimResult`.
 
-    Its `evaluations` counts every evaluation of the objective: line-search trials (those
-    of a failed search too), saddle escapes and the derivatives at each accepted point."""
+    Converged means a Newton decrement below tolerance where −H is positive definite
+    (`stopping`); a stationary point where it is not, and from which no direction of
+    positive curvature leads up, ends with status "flat". Its `evaluations` counts every
+    evaluation of the objective: line-search trials (those of a failed search too), saddle
+    escapes and the derivatives at each accepted point."""
     tol = tol or DEFAULT
     max_step = check_option("max_step", max_step)
     objective = Counted(objective)
@@ -91,40 +110,71 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
         return non_finite_start(x, f, method)
     history = [f]
     for it in range(1, tol.max_iter + 1):
-        if tol.gradient_small(g, f):
-            x_new = escape_saddle(objective, x, f, h)
+        size = abs(f)
+        d, modified = newton_direction(g, h)
+        gain = float(np.dot(g, d))
+        if not modified and tol.decrement_small(gain, size):
+            return _last_step(objective, x, f, g, h, d, it - 1, method, history, size)
+        if modified and tol.stalled(gain, size):  # stationary, but not a maximum
+            x_new = escape_saddle(objective, x, f, h, size)
             if x_new is None:
-                return OptimResult(x, f, g, it - 1, CONVERGED,
-                                   "gradient norm below tolerance", method, objective.calls,
-                                   history)
+                return OptimResult(x, f, g, it - 1, FLAT, FLAT_MESSAGE, method,
+                                   objective.calls, history)
             x = x_new  # a saddle point or a minimum: move off it and carry on
             f, g, h = objective.value_grad_hess(x)
             history.append(f)
             continue
-        d, modified = newton_direction(g, h)
         d = cap_step(d, x, max_step)
         gain = float(np.dot(g, d))
         step = backtrack(objective.value, x, f, g, d)
-        if step is None and modified is False and tol.stalled(gain, f):
+        if step is None and modified is False and tol.stalled(gain, size):
             return OptimResult(x, f, g, it - 1, CONVERGED,
                                "Newton decrement below rounding: no further increase possible",
                                method, objective.calls, history)
         if step is None:
-            sd = cap_step(g, x, 1.0)
-            step = backtrack(objective.value, x, f, g, sd)
+            d = cap_step(g, x, 1.0)
+            step = backtrack(objective.value, x, f, g, d)
         if step is None:
-            return no_ascent(x, f, g, it - 1, tol.stalled(gain, f), method, objective.calls,
-                             history)
-        f_old, x_old = f, x
-        x = step.x
-        f, g, h = objective.value_grad_hess(x)
-        if not math.isfinite(f):  # value finite but derivatives not: stop at the last good point
+            return no_ascent(x, f, g, it - 1, False, method, objective.calls, history)
+        x_old = x
+        x, f_new, g_new, h_new = _derivatives_along(objective, x, f, g, d, step)
+        if x is None:  # value finite but derivatives not, at every shorter step too
             x = x_old
             f, g, h = objective.value_grad_hess(x)
             return OptimResult(x, f, g, it, NON_FINITE,
                                "derivatives are not finite at the next point", method,
                                objective.calls, history)
+        f, g, h = f_new, g_new, h_new
         history.append(f)
-        if tol.step_small(x - x_old, x, f - f_old, f):
-            return small_step(x, f, g, it, method, objective.calls, history)
     return out_of_iterations(x, f, g, tol.max_iter, method, objective.calls, history)
+
+
+def _derivatives_along(objective, x, f, g, d, step):
+    """(point, f, g, H) at the accepted step, or — where the derivatives overflow though the
+    value does not (extreme units: a Hessian term beyond 1e308) — at the longest shorter
+    step along d that still passes the Armijo test with finite derivatives; Nones if none."""
+    slope, t, xt = float(np.dot(g, d)), step.t, step.x
+    for _ in range(30):
+        ft, gt, ht = objective.value_grad_hess(xt)
+        if math.isfinite(ft):
+            return xt, ft, gt, ht
+        t *= 0.5
+        xt = x + t * d
+        if not objective.value(xt) >= f + 1e-4 * t * slope:
+            break
+    return None, None, None, None
+
+
+def _last_step(objective, x, f, g, h, d, iterations, method, history, size):
+    """Converged: take the (tiny) last Newton step too, which squares the remaining error at
+    the cost of one evaluation; it is kept unless it lowers the log-likelihood beyond
+    rounding (then x is evaluated again, so that the objective is left where it stopped)."""
+    ft, gt, _ = objective.value_grad_hess(x + d)
+    if math.isfinite(ft) and ft >= f - ROUNDING * size:
+        if ft > f:
+            history.append(ft)  # (the history records increases only)
+        x, f, g = x + d, ft, gt
+    else:
+        objective.value_grad_hess(x)
+    return OptimResult(x, f, g, iterations, CONVERGED, "Newton decrement below tolerance",
+                       method, objective.calls, history)

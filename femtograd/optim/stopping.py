@@ -1,4 +1,18 @@
-"""Stopping rules shared by the optimizers: gradient, step and change in log-likelihood."""
+"""Stopping rules shared by the optimizers, free of units.
+
+A log-likelihood can be multiplied by any constant (frequency weights of 1e-300, or
+1e300) and its parameters measured in any units; a stopping rule that compares a
+gradient with a fixed number, or with max(1, |loglik|), stops at the start in one
+system and never in another. The rules here compare like with like:
+
+- the Newton decrement gᵀ(−H)⁻¹g, the gain a Newton step promises, is measured in
+  log-likelihood units and is unchanged by any linear change of parameter units;
+  it is compared with the size of the log-likelihood itself, |loglik| (a maximum of
+  exactly 0 is reached by Newton's last steps, where the gradient vanishes; a start far
+  away must not loosen the rule, so the start's log-likelihood does not count);
+- a step that cannot be taken because the gain it promises is below rounding of
+  the log-likelihood means that no further increase is possible.
+"""
 
 import math
 from dataclasses import dataclass
@@ -7,13 +21,19 @@ import numpy as np
 
 from .options import check_option
 
+ROUNDING = 1e-10
+"""A gain below ROUNDING·scale is lost in the rounding of the log-likelihood's sum."""
+
 
 @dataclass(frozen=True)
 class Tolerances:
-    """Convergence tolerances.
+    """Convergence tolerances, all relative (no units):
 
-    - gradient: max |g| ≤ gtol·max(1, |loglik|) (scale-free: log-likelihoods grow with n);
-    - step and change: max |Δx| ≤ xtol·(1 + max |x|) and |Δloglik| ≤ ftol·(1 + |loglik|), both;
+    - gtol: converged when the Newton decrement gᵀ(−H)⁻¹g ≤ gtol²·scale, with −H positive
+      definite on the optimizer's scale (an estimate within about gtol·√scale standard
+      errors of the maximum; one more Newton step is then taken, which squares that);
+    - xtol, ftol: BFGS's small-step rule, max |Δx| ≤ xtol·max(|x|) and
+      |Δloglik| ≤ ftol·scale, both;
     - at most max_iter iterations.
 
     Each is range-checked when the tolerances are made (`options.check_option`); they
@@ -29,16 +49,17 @@ class Tolerances:
         for name in ("gtol", "xtol", "ftol", "max_iter"):
             object.__setattr__(self, name, check_option(name, getattr(self, name)))
 
-    def gradient_small(self, g, f):
-        return max_abs(g) <= self.gtol * max(1.0, abs(f))
+    def decrement_small(self, decrement, size):
+        """Whether a Newton decrement (≥ 0) is negligible beside a log-likelihood of `size`."""
+        return decrement <= self.gtol * self.gtol * size
 
-    def step_small(self, dx, x, df, f):
-        return (max_abs(dx) <= self.xtol * (1.0 + max_abs(x))
-                and abs(df) <= self.ftol * (1.0 + abs(f)))
+    def step_small(self, dx, x, df, size):
+        return (max_abs(dx) <= self.xtol * max_abs(x) and abs(df) <= self.ftol * size)
 
-    def stalled(self, gain, f):
+    @staticmethod
+    def stalled(gain, size):
         """A predicted gain too small to see in floating point: no further progress possible."""
-        return abs(gain) <= 1e-10 * (1.0 + abs(f))
+        return abs(gain) <= ROUNDING * size
 
 
 def max_abs(v):

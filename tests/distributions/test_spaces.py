@@ -48,7 +48,8 @@ def test_messages_say_what_a_value_must_be():
 
 
 def test_starts_are_moved_inside_their_space():
-    assert SPACES["positive"].clamp_start(-3.0) == 1e-8
+    assert SPACES["positive"].clamp_start(-3.0) == 1.0      # no floor: a floor would be a unit
+    assert SPACES["positive"].clamp_start(1e-300) == 1e-300
     assert SPACES["positive"].clamp_start(math.nan) == 1.0
     assert SPACES["unit"].clamp_start(1.0) == 1 - 1e-6
     assert SPACES["real"].clamp_start(math.inf) == 0.0

@@ -171,5 +171,52 @@ def test_the_plain_float_stopping_rules_treat_nan_and_empty_vectors_as_numpy_doe
         assert type(got) is float
         assert got == expected or (np.isnan(got) and np.isnan(expected))
     tol = Tolerances()
-    assert not tol.gradient_small(np.array([1e-20, np.nan]), 1.0)
-    assert tol.gradient_small(np.array([]), 1.0)
+    assert not tol.decrement_small(math.nan, 1.0)  # a NaN decrement is never small
+    assert tol.decrement_small(0.0, 0.0)           # an exact maximum of 0 at the start
+
+
+# -- stopping rules without units ----------------------------------------------------------------
+def scaled_rosenbrock(c):
+    """c times the negative Rosenbrock function: the same maximum in any log-likelihood units."""
+    r = rosenbrock()
+    return FunctionObjective(lambda x: c * r.f(x), lambda x: c * r.grad(x),
+                             lambda x: c * r.hess(x))
+
+
+@pytest.mark.parametrize("c", [1e-300, 1e-100, 1.0, 1e100, 1e300])
+@pytest.mark.parametrize("optimizer", [newton, bfgs])
+def test_the_maximum_is_found_whatever_the_size_of_the_log_likelihood(optimizer, c):
+    res = optimizer(scaled_rosenbrock(c), np.array([-1.2, 1.0]))
+    assert res.converged
+    np.testing.assert_allclose(res.x, [1.0, 1.0], atol=1e-6)
+
+
+def test_newton_does_not_call_a_linear_function_converged_however_large_it_grows():
+    linear = FunctionObjective(lambda x: 3.0 * x[0], lambda x: np.array([3.0]),
+                               lambda x: np.zeros((1, 1)))
+    res = newton(linear, np.array([1.0]), Tolerances(max_iter=50))
+    assert not res.converged and res.status == "max_iterations" and res.x[0] > 100
+
+
+def test_newton_reports_a_constant_function_as_flat():
+    constant = FunctionObjective(lambda x: 2.0, lambda x: np.zeros(2), lambda x: np.zeros((2, 2)))
+    res = newton(constant, np.array([1.0, -1.0]))
+    assert not res.converged and res.status == "flat" and "flat" in res.message
+
+
+def test_the_decrement_rule_compares_with_the_size_of_the_log_likelihood():
+    tol = Tolerances(gtol=1e-9)
+    assert tol.decrement_small(1e-320, 1e-300) and not tol.decrement_small(1e-300, 1e-300)
+    assert tol.decrement_small(1e282, 1e300) and not tol.decrement_small(1e283, 1e300)
+
+
+@pytest.mark.parametrize("units", [[1e100, 1e-100, 1.0], [1e-150, 1.0, 1e150]])
+def test_the_modified_newton_direction_does_not_depend_on_the_coordinates_units(units):
+    # in coordinates y = D x the gradient is D⁻¹g and the Hessian D⁻¹HD⁻¹; an indefinite H
+    # must give the same step, D d, whatever D is
+    h = np.array([[-4.0, 1.0, 0.5], [1.0, 2.0, 0.3], [0.5, 0.3, -1.0]])
+    g = np.array([1.0, -2.0, 0.5])
+    d, modified = newton_direction(g, h)
+    dy, modified_y = newton_direction(g / units, h / np.outer(units, units))
+    assert modified and modified_y
+    np.testing.assert_allclose(dy, d * np.array(units), rtol=1e-12)
