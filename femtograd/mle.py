@@ -18,7 +18,8 @@ import warnings
 import numpy as np
 
 from .core import Value
-from .fit.covariance import check_cov_type, user_stacklevel
+from .fit.common import user_stacklevel
+from .fit.covariance import check_cov_type
 from .fit.result import ConvergenceWarning, MLEFit
 from .optim import OPTIMIZERS, GraphObjective, Tolerances, bfgs, gradient_ascent, newton
 from .fit.diagnostics import boundary_parameters
@@ -104,7 +105,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
                  data=spec["data"], objective=objective.with_free(free, transform=True),
-                 cov_type=cov_type, refit_options=dict(constraints=constraints, **opt))
+                 cov_type=cov_type, refit=_refitter(spec["function"], method, constraints, given))
     if fit.converged:
         edge = boundary_parameters(fit)
         if edge:
@@ -117,6 +118,18 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
         warnings.warn(f"fit did not converge ({result.status}): {result.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())
     return fit
+
+
+def _refitter(function, method, constraints, options):
+    """The fit's way to fit again with its own method, options and constraints (the bootstrap
+    uses it): refit(source, start=, fixed=) with `source` a bound generator, or the new data
+    of the plain function `function`."""
+    def refit(source, start=None, fixed=None):
+        if function is None:
+            return fit_mle(source, start=start, fixed=fixed, method=method, **options)
+        return fit_mle(function, source, start=start, fixed=fixed, method=method,
+                       constraints=constraints, **options)
+    return refit
 
 
 # -- the model: a generator or a plain function ----------------------------------------

@@ -25,9 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .covariance import user_stacklevel
-from .result import FIT_ERRORS
-from .intervals import check_level
+from .common import FIT_ERRORS, check_level, user_stacklevel
 
 KINDS = ("nonparametric", "parametric")
 
@@ -91,7 +89,6 @@ class BootstrapResult:
 
 
 def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5):
-    from ..mle import fit_mle  # the fitting layer: fit_mle lives beside this package
     if kind not in KINDS:
         raise ValueError(f"unknown bootstrap kind {kind!r}; use one of {list(KINDS)}")
     if int(n) != n or n < 2:
@@ -103,7 +100,6 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5):
     rng = np.random.default_rng(seed)
     gen = fit.model
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
-    options = {k: v for k, v in fit._refit_options.items() if k != "constraints"}
     if gen is None:
         if kind == "parametric":
             raise ValueError("a parametric bootstrap needs a generator (it simulates from the "
@@ -129,13 +125,8 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5):
             else:
                 model = gen.simulate(dict(fit.params), rng)
             try:
-                if gen is None:
-                    refit = fit_mle(fit.function, sample, start=start, fixed=fit.fixed,
-                                    method=fit.method,
-                                    constraints=fit._refit_options.get("constraints"), **options)
-                else:
-                    refit = fit_mle(model, start=start, fixed=fit.fixed, method=fit.method,
-                                    **options)
+                refit = fit._refit(sample if gen is None else model, start=start,
+                                   fixed=fit.fixed)
             except FIT_ERRORS as err:
                 failures.append((b, type(err).__name__, str(err)))
                 continue

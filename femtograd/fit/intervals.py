@@ -16,17 +16,11 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ..optim import Tolerances, newton
-from .covariance import user_stacklevel
-from .result import names_index
 from ..optim.transforms import transform_for
+from .common import check_level, names_index, user_stacklevel
 
 METHODS = ("wald", "profile")
 SCALES = ("natural", "log")
-
-
-def check_level(level):
-    if not 0 < level < 1:
-        raise ValueError(f"level must be strictly between 0 and 1; got {level}")
 
 
 def confint(fit, level=0.95, method="wald", scale="natural"):
