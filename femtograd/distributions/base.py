@@ -169,10 +169,15 @@ class LogLikGenerator:
     support_text = "a real number"
 
     # -- construction --------------------------------------------------------------
-    def __init__(self, x, censored=None, weights=None, truncation=None, **options):
+    def __init__(self, x, censored=None, weights=None, truncation=None, event=None, **options):
         self.options = self._init_options(**options)
         self._interval = isinstance(x, IntervalData)
         cls = type(self).__name__
+        if event is not None:  # lifelines' convention: 1 = observed event, 0 = censored
+            if censored is not None:
+                raise TypeError(f"{cls}: give right censoring either as censored= (1 = "
+                                "censored) or as event= (1 = observed event), not both")
+            censored = self._event_mask(event)
         if isinstance(x, IntervalData):
             if censored is not None:
                 raise TypeError(f"{cls}: give censoring either as censored= or as IntervalData, "
@@ -193,7 +198,8 @@ class LogLikGenerator:
             if censored is None:
                 lower = upper = data  # every row exact: one array, `upper is lower`
             else:
-                mask = self._censor_mask(censored, data.size)
+                mask = self._censor_mask(censored, data.size,
+                                         "censored mask" if event is None else "event indicator")
                 lo, hi = self.support
                 i = _first(mask & ((data < lo) | (data > hi)))
                 if i is not None:
@@ -247,20 +253,29 @@ class LogLikGenerator:
                             f"{sorted(options)}")
         return {}
 
-    def _censor_mask(self, censored, n):
+    def _censor_mask(self, censored, n, what="censored mask"):
         cls = type(self).__name__
         if self.discrete:
             raise ValueError(f"{cls}: censoring is not supported for the discrete family "
                              f"{self.name!r}")
         mask = as_column(censored, f"{cls} censored mask")
         if mask.size != n:
-            raise ValueError(f"{cls}: censored mask has length {mask.size} but the data have "
+            raise ValueError(f"{cls}: {what} has length {mask.size} but the data have "
                              f"{n} rows")
         i = _first(~np.isin(mask, (0.0, 1.0)))
         if i is not None:
             raise ValueError(f"{cls}: censored mask must be boolean (True = censored); row {i} "
                              f"is {mask[i]}")
         return mask.astype(bool)
+
+    def _event_mask(self, event):
+        """The censoring mask of an event indicator (1/True = observed event, 0 = censored)."""
+        e = as_column(event, f"{type(self).__name__} event indicator")
+        i = _first(~np.isin(e, (0.0, 1.0)))
+        if i is not None:
+            raise ValueError(f"{type(self).__name__}: event indicator must be 0/1 or True/False "
+                             f"(1 = observed event); row {i} is {e[i]}")
+        return e == 0
 
     def _check_weights(self, weights, n):
         """The weights as a float array, or None (each row counted once)."""

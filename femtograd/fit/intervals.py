@@ -1,4 +1,4 @@
-"""Confidence intervals: Wald (natural or log scale) and profile likelihood.
+"""Confidence intervals: Wald (on each parameter's own scale by default) and profile likelihood.
 
 A profile interval holds one parameter at a value, re-optimizes the others
 (Newton on the fit's own graph, warm-started from the nearest point profiled
@@ -13,40 +13,66 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from ..optim import Tolerances, newton
 from ..optim.transforms import transform_for
 from .common import check_level, names_index, user_stacklevel
 
 METHODS = ("wald", "profile")
-SCALES = ("natural", "log")
+SCALES = (None, "natural", "log")
+# the scale on which a parameter's Wald interval is symmetric by default: the one on which
+# the parameter is free (so the interval stays inside its space)
+OWN_SCALE = {"positive": "log", "unit": "logit", "real": "natural"}
 
 
-def confint(fit, level=0.95, method="wald", scale="natural"):
-    check_level(level)
+def wald_scales(fit, scale=None):
+    """Each parameter's Wald scale (a dict, in parameter order): its own by default (log for a
+    positive parameter, logit for a probability, natural for a real one); scale="natural" puts
+    every one on the natural scale, scale="log" the positive ones on the log scale."""
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; use None (each parameter's own: log for "
+                         "positive, logit for unit, natural for real), 'natural' or 'log'")
+    out = {}
+    for name, kind in zip(fit.param_names, fit.constraints):
+        own = OWN_SCALE.get(kind, "natural")
+        out[name] = own if scale is None else ("log" if scale == "log" and own == "log"
+                                               else "natural")
+    return out
+
+
+def confint(fit, level=0.95, method="wald", scale=None):
+    """Intervals of every parameter (see `MLEFit.confint`); `.attrs["scale"]` names each
+    Wald interval's scale ("profile" for a profile interval, which has none)."""
+    level = check_level(level)
     if method not in METHODS:
         raise ValueError(f"unknown interval method {method!r}; use one of {list(METHODS)}")
-    if scale not in SCALES:
-        raise ValueError(f"unknown scale {scale!r}; use one of {list(SCALES)}")
+    scales = wald_scales(fit, scale)
     rows = []
     for i, name in enumerate(fit.param_names):
         if i not in fit.free:
             rows.append((fit.mle[i], fit.mle[i]))
         elif method == "wald":
-            rows.append(wald_interval(fit.mle[i], fit.se.iloc[i], level,
-                                      scale == "log" and fit.constraints[i] == "positive"))
+            rows.append(wald_interval(fit.mle[i], fit.se.iloc[i], level, scales[name]))
         else:
             rows.append(fit._profiler(i).interval(level))
-    return pd.DataFrame(rows, index=names_index(fit.param_names), columns=["lower", "upper"])
+    out = pd.DataFrame(rows, index=names_index(fit.param_names), columns=["lower", "upper"])
+    out.attrs["scale"] = scales if method == "wald" else dict.fromkeys(scales, "profile")
+    return out
 
 
-def wald_interval(estimate, se, level=0.95, log_scale=False):
-    """estimate ± z·se, or exp(log estimate ± z·se/estimate) on the log scale."""
+def wald_interval(estimate, se, level=0.95, scale="natural"):
+    """estimate ± z·se on `scale`, mapped back: natural (estimate ± z·se), log
+    (estimate·exp(±z·se/estimate), inside (0, inf)) or logit (expit(logit p ± z·se/(p(1−p))),
+    inside (0, 1)); the scale's derivative turns the SE into that scale's by the delta method."""
     z = stats.norm.ppf(0.5 + level / 2)
-    if log_scale:
-        half = z * se / estimate
-        return estimate * math.exp(-half), estimate * math.exp(half)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        if scale == "log":
+            half = z * se / estimate
+            return float(estimate * np.exp(-half)), float(estimate * np.exp(half))
+        if scale == "logit":
+            centre, half = special.logit(estimate), z * se / (estimate * (1.0 - estimate))
+            return float(special.expit(centre - half)), float(special.expit(centre + half))
     return estimate - z * se, estimate + z * se
 
 

@@ -155,12 +155,15 @@ class MLEFit:
         return other
 
     # -- inference --------------------------------------------------------------------------
-    def confint(self, level=0.95, method="wald", scale="natural"):
+    def confint(self, level=0.95, method="wald", scale=None):
         """Confidence intervals: DataFrame, index parameter, columns lower and upper.
 
-        method "wald" (est ± z·se; scale="log" computes it on the log scale for
-        positive parameters, so it stays positive) or "profile" (likelihood ratio,
-        re-optimizing the other parameters).
+        method "wald": symmetric on each parameter's own scale by default (log for a
+        positive parameter, logit for a probability, natural for a real one), so it
+        stays inside the parameter space; scale="natural" gives est ± z·se for every
+        parameter, scale="log" the log scale for positive ones only. `.attrs["scale"]`
+        names each interval's scale. method "profile": likelihood ratio,
+        re-optimizing the other parameters (the same on any scale).
         """
         return confint(self, level, method, scale)
 
@@ -179,8 +182,10 @@ class MLEFit:
     def _profilers(self):
         return {}
 
-    def summary(self, level=0.95):
-        return Summary(self, level)
+    def summary(self, level=0.95, scale=None):
+        """The printable table: estimate, SE, z and p (real parameters), Wald interval on
+        each parameter's own scale (`scale` as in `confint`), and the rows by kind."""
+        return Summary(self, level, scale)
 
     def delta_method(self, fn, level=0.95):
         """Estimate and SE of fn(params) written with femtograd ops, gradient by autodiff."""
