@@ -28,6 +28,7 @@ import pandas as pd
 from .common import FIT_ERRORS, check_level, user_stacklevel
 
 KINDS = ("nonparametric", "parametric")
+MAX_ROWS = np.iinfo(np.int64).max  # the most rows one multinomial draw can place
 
 
 class BootstrapWarning(UserWarning):
@@ -88,6 +89,40 @@ class BootstrapResult:
                 f"{self.failed} failed>")
 
 
+def _resample_size(w):
+    """How many rows a resample draws: round(Σw). A resample of no rows or of copies of one
+    row says nothing about the spread of the estimates (it would report SE 0), and beyond
+    int64 no draw can be made: both are refused."""
+    total = float(w.sum())
+    if not total < MAX_ROWS:
+        raise ValueError(f"the weights sum to {total:.6g}: a resample of that many rows cannot "
+                         f"be drawn (at most {MAX_ROWS}); no nonparametric bootstrap")
+    if round(total) < 2 or np.count_nonzero(w) < 2:
+        raise ValueError(f"a resample would hold {round(total)} row(s) drawn from "
+                         f"{np.count_nonzero(w)} row(s) of positive weight (the weights sum to "
+                         f"{total:.6g}): replicates need at least 2 rows from at least 2 "
+                         "distinct rows, or every one repeats the same data (SE 0 from nothing)")
+    return round(total)
+
+
+def _function_rows(fit):
+    """A plain function's data as an array whose first axis is resampled: refused when that
+    axis is not the observations (nobs says otherwise) or holds fewer than 2 rows."""
+    data = np.asarray(fit.data)
+    if data.ndim == 0:
+        raise ValueError("nonparametric bootstrap of a plain function needs array data "
+                         "(rows are resampled)")
+    if len(data) != fit.nobs:
+        raise ValueError(f"nonparametric bootstrap resamples the first axis of a plain "
+                         f"function's data ({len(data)} entries), but nobs is {fit.nobs:g}: "
+                         "pass the data as one array whose rows are the observations (for "
+                         "columns, np.column_stack)")
+    if len(data) < 2:
+        raise ValueError(f"nonparametric bootstrap needs at least 2 rows; the data have "
+                         f"{len(data)}")
+    return data
+
+
 def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5):
     if kind not in KINDS:
         raise ValueError(f"unknown bootstrap kind {kind!r}; use one of {list(KINDS)}")
@@ -104,13 +139,10 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5):
         if kind == "parametric":
             raise ValueError("a parametric bootstrap needs a generator (it simulates from the "
                              "model); a plain function can only be bootstrapped nonparametrically")
-        data = np.asarray(fit.data)
-        if data.ndim == 0:
-            raise ValueError("nonparametric bootstrap of a plain function needs array data "
-                             "(rows are resampled)")
-    else:
+        data = _function_rows(fit)
+    elif kind == "nonparametric":
         w = np.asarray(gen.weights, dtype=float)
-        total = int(round(w.sum()))
+        total = _resample_size(w)
     rows, used, failures = [], [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # each refit's own warnings: the failures are recorded

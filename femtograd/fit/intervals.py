@@ -172,9 +172,7 @@ class Profiler:
                     u = self._finite_edge(excess, inner, u)
                     if u is None or not excess(u) > 0:
                         break
-                root = optimize.brentq(excess, min(inner, u), max(inner, u), xtol=1e-12,
-                                       rtol=1e-12)
-                return t.to_natural(root)
+                return self._root(excess, inner, u, level, direction)
             inner, k = u, k * 2.0
         side = "lower" if direction < 0 else "upper"
         edge = t.lower if direction < 0 else t.upper
@@ -183,6 +181,26 @@ class Profiler:
                       f"(bound set to {edge})", UserWarning,
                       stacklevel=user_stacklevel())
         return edge
+
+    def _root(self, excess, inner, outer, level, direction):
+        """The cut-off crossing between `inner` (below it) and `outer` (above), on the natural
+        scale. The profile at a point is re-optimized each time it is asked for; when it
+        comes out otherwise than it did (the bracket no longer brackets), the bound is NaN
+        with a warning naming the parameter, not root-finding's own error."""
+        lo, hi = min(inner, outer), max(inner, outer)
+        a, b = excess(lo), excess(hi)
+        if not (a * b <= 0):  # NaN, or both on one side
+            side = "lower" if direction < 0 else "upper"
+            warnings.warn(f"profile likelihood of {self.fit.param_names[self.index]!r} does not "
+                          f"cross the {level:.0%} cut-off consistently on the {side} side "
+                          f"(re-optimizing the other parameters gave excess {a:.3g} and "
+                          f"{b:.3g} at the ends of the bracket): the {side} bound is NaN",
+                          UserWarning, stacklevel=user_stacklevel())
+            return math.nan
+        known = {lo: a, hi: b}  # root-finding starts from these values, not fresh ones
+        root = optimize.brentq(lambda u: known[u] if u in known else excess(u), lo, hi,
+                               xtol=1e-12, rtol=1e-12)
+        return self.transform.to_natural(root)
 
     @staticmethod
     def _finite_edge(excess, inner, outer):
