@@ -11,10 +11,11 @@
 A censoring column holds 1 (or True) for a censored time and 0 for an observed
 failure; an event column (lifelines' convention) the reverse, 1 for an observed event.
 Wald intervals are on each parameter's own scale (log for a positive parameter,
-logit for a probability, natural for a real one), named under the table. --quantile, --sf, --cdf and --hazard print, after the fit, the fitted
-distribution's quantiles at the given probabilities (B10 life: --quantile 0.1) and
-its survival, CDF and hazard at the given ages, each with a delta-method interval at
---level (fit.quantile, fit.sf, fit.cdf, fit.hazard). Exit status 0 when a fit
+logit for a probability, natural for a real one), named under the table.
+--quantile, --sf, --cdf and --hazard print, after the fit, the fitted distribution's
+quantiles at the given probabilities (B10 life: --quantile 0.1) and its survival, CDF
+and hazard at the given ages, each with a delta-method interval at --level
+(fit.quantile, fit.sf, fit.cdf, fit.hazard). Exit status 0 when a fit
 converged, 1 when none of the requested fits did (the results are still printed);
 any error is one line on stderr and exit status 2 (3 for an internal error); no traceback.
 """

@@ -46,8 +46,8 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     parameter; `start` names its parameters and `constraints` (default "real" for
     each) says which are "positive" or "unit"; `nobs` is its number of observations
     (for BIC; default len(data), with a warning when data are several equal-length
-    arrays). `fixed` holds parameters at given
-    values; they do not count in `df`, AIC, BIC or tests. Optimizer options
+    arrays). `fixed` holds parameters at given values; they do not count in `df`,
+    AIC, BIC or tests. Optimizer options
     (gtol, xtol, ftol, max_iter, max_step; for gradient ascent lr, max_norm,
     iterations, tol; fallback=False to disable the fallback) are taken from
     `options` (one of another method's is a TypeError); the rest go to the generator's
@@ -111,7 +111,8 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
                  data=spec["data"], objective=objective.with_free(free, transform=True),
-                 cov_type=cov_type, refit=_refitter(spec["function"], method, constraints, nobs, given))
+                 cov_type=cov_type,
+                 refit=_refitter(spec["function"], method, constraints, nobs, given))
     if fit.converged:
         edge = boundary_parameters(fit)
         if edge:

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from .fit import FIT_ERRORS
+from .fit.common import check_level
+from .fit.intervals import check_interval
 from .mle import fit_mle, function_param_names
 
 RESULT_COLUMNS = ["parameter", "estimate", "se", "lower", "upper", "scale", "loglik", "aic",
@@ -36,6 +38,8 @@ def fit_columns(df, generator, columns=None, *, censored=None, event=None, weigh
     """
     _check_frame(df)
     _one_censoring(censored, event)
+    check_level(level)
+    check_interval(ci, scale)
     roles = [c for c in (censored, event, weights) if isinstance(c, str)]
     if columns is None:
         columns = [c for c in df.columns if c not in roles]
@@ -65,6 +69,8 @@ def fit_groups(df, by, column, generator, censored=None, weights=None, *, event=
     """
     _check_frame(df)
     _one_censoring(censored, event)
+    check_level(level)
+    check_interval(ci, scale)
     keys = [by] if isinstance(by, str) else list(by)
     if not keys:
         raise ValueError("by must name at least one column")

@@ -26,13 +26,20 @@ SCALES = (None, "natural", "log")
 OWN_SCALE = {"positive": "log", "unit": "logit", "real": "natural"}
 
 
+def check_interval(method, scale):
+    """An interval method ("wald", "profile") and Wald scale (None, "natural", "log")."""
+    if method not in METHODS:
+        raise ValueError(f"unknown interval method {method!r}; use one of {list(METHODS)}")
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; use None (each parameter's own: log for "
+                         "positive, logit for unit, natural for real), 'natural' or 'log'")
+
+
 def wald_scales(fit, scale=None):
     """Each parameter's Wald scale (a dict, in parameter order): its own by default (log for a
     positive parameter, logit for a probability, natural for a real one); scale="natural" puts
     every one on the natural scale, scale="log" the positive ones on the log scale."""
-    if scale not in SCALES:
-        raise ValueError(f"unknown scale {scale!r}; use None (each parameter's own: log for "
-                         "positive, logit for unit, natural for real), 'natural' or 'log'")
+    check_interval("wald", scale)
     out = {}
     for name, kind in zip(fit.param_names, fit.constraints):
         own = OWN_SCALE.get(kind, "natural")
@@ -45,8 +52,7 @@ def confint(fit, level=0.95, method="wald", scale=None):
     """Intervals of every parameter (see `MLEFit.confint`); `.attrs["scale"]` names each
     Wald interval's scale ("profile" for a profile interval, which has none)."""
     level = check_level(level)
-    if method not in METHODS:
-        raise ValueError(f"unknown interval method {method!r}; use one of {list(METHODS)}")
+    check_interval(method, scale)
     scales = wald_scales(fit, scale)
     rows = []
     for i, name in enumerate(fit.param_names):

@@ -250,3 +250,15 @@ def test_event_and_censored_together_or_a_bad_event_column_are_refused(machines)
         fg.fit_columns(df, WeibullLogLik, columns=["pump"], event="count")
     with pytest.raises(ValueError, match=r"event array must hold 0/1"):
         fg.fit_columns(df, WeibullLogLik, columns=["pump"], event=df["count"].to_numpy())
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(scale="logit"), ValueError, "unknown scale 'logit'"),
+    (dict(ci="bootstrap"), ValueError, "unknown interval method 'bootstrap'"),
+    (dict(level="95%"), TypeError, "level must be a number"),
+    (dict(level=95), ValueError, "strictly between 0 and 1")])
+def test_a_bad_interval_request_fails_before_any_fit(machines, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        fg.fit_columns(machines, WeibullLogLik, columns=["pump"], **kwargs)
+    with pytest.raises(error, match=match):
+        fg.fit_groups(machines, "supplier", "pump", WeibullLogLik, **kwargs)
