@@ -217,8 +217,8 @@ def function_param_names(f):
 
 def _nobs(data):
     """len(data) as a plain function's number of observations, with a warning when the data
-    are clearly several columns (a tuple, list or dict of equal-length arrays): then len(data)
-    counts the columns, not the rows."""
+    are clearly a few columns (a tuple, list or dict of equal-length arrays, longer than
+    there are of them): then len(data) counts the columns, not the rows."""
     try:
         n = float(len(data))
     except TypeError:
@@ -226,8 +226,8 @@ def _nobs(data):
     items = list(data.values()) if isinstance(data, dict) else data
     if isinstance(items, (tuple, list)) and len(items) > 1:
         lengths = {np.shape(v)[0] if np.ndim(v) >= 1 else None for v in items}
-        if len(lengths) == 1 and None not in lengths and lengths != {len(items)}:
-            rows = lengths.pop()
+        rows = lengths.pop() if len(lengths) == 1 else None
+        if rows is not None and rows > len(items):
             warnings.warn(f"nobs is taken as len(data) = {len(items)}, but the data are "
                           f"{len(items)} arrays of {rows} values each: if those are the "
                           f"observations, pass nobs={rows} (BIC uses it)", UserWarning,

@@ -217,12 +217,22 @@ def test_columns_as_a_tuple_warn_that_nobs_counts_them_and_nobs_fixes_bic():
     assert fit.bic > fit.aic
 
 
-def test_one_array_of_observations_needs_no_nobs_and_gives_no_warning(exp_data):
+def test_one_array_of_observations_or_a_list_of_rows_needs_no_nobs_and_gives_no_warning(
+        exp_data):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fit = fg.fit_mle(loglike_exp, exp_data, start={"rate": 1.0},
                          constraints={"rate": "positive"})
-    assert fit.nobs == 30
+        rows = fg.fit_mle(lambda slope, data: -fg.sum(fg.square(slope - np.asarray(data)[:, 1])),
+                          [[float(i), 1.0 + i] for i in range(10)], start={"slope": 0.0})
+    assert fit.nobs == 30 and rows.nobs == 10
+
+
+def test_columns_in_a_dict_also_warn():
+    rng = np.random.default_rng(3)
+    data = {"x": rng.normal(size=40), "y": rng.normal(size=40)}
+    with pytest.warns(UserWarning, match=r"len\(data\) = 2, but the data are 2 arrays of 40"):
+        fg.fit_mle(lambda mu, data: -fg.sum(fg.square(data["y"] - mu)), data, start={"mu": 0.0})
 
 
 @pytest.mark.parametrize("nobs, error, match", [
