@@ -1,6 +1,6 @@
 """The command line: fit a column of a CSV file, compare families, list them, run the demo.
 
-    femtograd fit FILE.csv --column C --dist weibull [--censored-column E]
+    femtograd fit FILE.csv --column C --dist weibull [--censored-column E | --event-column E]
                   [--weights-column W] [--ci wald|profile] [--level 0.95] [--json]
                   [--dropna] [--method newton|bfgs|gradient_ascent] [--option size=10]
                   [--quantile P,...] [--sf X,...] [--cdf X,...] [--hazard X,...]
@@ -9,11 +9,15 @@
     femtograd demo
 
 A censoring column holds 1 (or True) for a censored time and 0 for an observed
-failure. --quantile, --sf, --cdf and --hazard print, after the fit, the fitted
-distribution's quantiles at the given probabilities (B10 life: --quantile 0.1) and
-its survival, CDF and hazard at the given ages, each with a delta-method interval at
---level (fit.quantile, fit.sf, fit.cdf, fit.hazard). Any error is one line on stderr and exit status 2 (3 for an internal error); no
-traceback.
+failure; an event column (lifelines' convention) the reverse, 1 for an observed event.
+Wald intervals are on each parameter's own scale (log for a positive parameter,
+logit for a probability, natural for a real one), named under the table.
+--quantile, --sf, --cdf and --hazard print, after the fit, the fitted distribution's
+quantiles at the given probabilities (B10 life: --quantile 0.1) and its survival, CDF
+and hazard at the given ages, each with a delta-method interval at --level
+(fit.quantile, fit.sf, fit.cdf, fit.hazard). Exit status 0 when a fit
+converged, 1 when none of the requested fits did (the results are still printed);
+any error is one line on stderr and exit status 2 (3 for an internal error); no traceback.
 """
 
 import argparse
@@ -47,17 +51,19 @@ def _read_csv(path):
 
 
 def _observations(args):
-    """(x, censored, weights) from the CSV, validated with the DataFrame helpers' messages."""
+    """(x, censored, weights) from the CSV, validated with the DataFrame helpers' messages;
+    an event column becomes the censoring mask (not an event)."""
     from .pandas import _observations
     df = _read_csv(args.file)
     for role, name in (("column", args.column), ("censored column", args.censored_column),
+                       ("event column", args.event_column),
                        ("weights column", args.weights_column)):
         if name is not None and name not in df.columns:
             raise CommandError(f"{role} {name!r} not in {args.file} "
                                f"(columns: {', '.join(map(str, df.columns))})")
     try:
         return _observations(df, args.column, args.censored_column, args.weights_column,
-                             dropna=args.dropna)
+                             dropna=args.dropna, event=args.event_column)
     except ValueError as err:
         raise CommandError(str(err).replace("pass dropna=True", "pass --dropna")) from None
 
@@ -92,8 +98,12 @@ def _fit_kwargs(censored, weights, method, options=None):
 
 # ---------------------------------------------------------------- commands
 
+NOT_CONVERGED = 1  # the exit status when no requested fit converged
+
+
 def _fit(args):
     from .compare import label, resolve
+    from .fit.summary import rows_text
     from .mle import fit_mle
     generator = resolve(args.dist)
     if not 0 < args.level < 1:
@@ -108,7 +118,8 @@ def _fit(args):
                        for what, points in requested.items()}
     result = fit_record(fit, interval, args.ci, args.level)
     result = {"file": args.file, "column": args.column, "distribution": label(generator),
-              "censored": 0 if censored is None else int(sum(censored)), **result,
+              "censored": 0 if censored is None else int(sum(censored)),
+              "rows": rows_text(fit.model), **result,
               "warnings": list(dict.fromkeys(str(w.message) for w in caught))}
     if predictions:
         result["predictions"] = predictions
@@ -119,7 +130,7 @@ def _fit(args):
         for what, record in predictions.items():
             print()
             print(_prediction_text(what, record, args.level))
-    return 0
+    return 0 if fit.converged else NOT_CONVERGED
 
 
 # what each prediction option asks of the fit, and the name of its points
@@ -195,10 +206,12 @@ def _table(rows):
 
 def fit_record(fit, interval, ci="wald", level=0.95):
     """A fit as plain data: estimates, SEs, interval, log-likelihood, AIC, convergence."""
+    scales = interval.attrs["scale"]
     return {
         "parameters": {name: {"estimate": _num(fit.params[name]), "se": _num(fit.se[name]),
                               "lower": _num(interval.loc[name, "lower"]),
-                              "upper": _num(interval.loc[name, "upper"])}
+                              "upper": _num(interval.loc[name, "upper"]),
+                              "scale": scales[name]}
                        for name in fit.params.index},
         "ci": ci, "level": level,
         "loglik": _num(fit.loglik), "aic": _num(fit.aic), "bic": _num(fit.bic),
@@ -209,20 +222,30 @@ def fit_record(fit, interval, ci="wald", level=0.95):
 
 
 def _fit_text(r):
-    header = f"{r['distribution']} fit to column {r['column']!r} of {r['file']}: " \
-             f"n = {_g(r['nobs'])}" + (f", {r['censored']} censored" if r["censored"] else "")
+    header = f"{r['distribution']} fit to column {r['column']!r} of {r['file']}: {r['rows']}"
     pct = f"{100 * r['level']:g}%"
     rows = [("parameter", "estimate", "se", f"{pct} lower", f"{pct} upper")]
     rows += [(name, *(_g(p[k]) for k in ("estimate", "se", "lower", "upper")))
              for name, p in r["parameters"].items()]
     table = _table(rows)
-    footer = [f"{r['ci']} intervals; log-likelihood {_g(r['loglik'])}, AIC {_g(r['aic'])}, "
+    footer = [f"{_interval_words(r)}; log-likelihood {_g(r['loglik'])}, AIC {_g(r['aic'])}, "
               f"BIC {_g(r['bic'])}",
               f"converged: {'yes' if r['converged'] else 'NO'} ({r['method']}, "
               f"{r['iterations']} iterations)" + (f"; {r['message']}" if r["message"] and
                                                     not r["converged"] else "")]
     footer += [f"warning: {w}" for w in r["warnings"]]
     return "\n".join([header, *table, *footer])
+
+
+def _interval_words(r):
+    """"wald intervals (log scale for shape, scale)" or "profile intervals"."""
+    if r["ci"] != "wald":
+        return f"{r['ci']} intervals"
+    by_scale = {}
+    for name, p in r["parameters"].items():
+        by_scale.setdefault(p["scale"], []).append(name)
+    return "wald intervals (" + "; ".join(f"{s} scale for {', '.join(names)}"
+                                           for s, names in by_scale.items()) + ")"
 
 
 def _compare(args):
@@ -237,14 +260,23 @@ def _compare(args):
         records = [{k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()}
                    for row in table.astype(object).where(table.notna(), None).to_dict("records")]
         print(json.dumps(records, indent=2, default=_json_number))
-        return 0
+        return _compare_status(table)
     shown = table.drop(columns=["message"]).copy()
     shown["parameters"] = [", ".join(f"{k}={_g(v)}" for k, v in p.items()) for p in table["parameters"]]
     print(shown.to_string(index=False, float_format=_g))
     for _, row in table.iterrows():
         if row["message"]:
             print(f"{row['distribution']}: {row['message']}")
-    return 0
+    return _compare_status(table)
+
+
+def _compare_status(table):
+    """0 when some family converged; otherwise a line on stderr and NOT_CONVERGED."""
+    if table["converged"].any():
+        return 0
+    print("femtograd: no distribution converged; the table ranks none of them",
+          file=sys.stderr)
+    return NOT_CONVERGED
 
 
 def _dists(args):
@@ -288,7 +320,10 @@ def build_parser():
     def data_options(p):
         p.add_argument("file", help="a CSV file with a header row")
         p.add_argument("--column", required=True, help="the column of observations")
-        p.add_argument("--censored-column", help="1/True marks a right-censored time")
+        which = p.add_mutually_exclusive_group()
+        which.add_argument("--censored-column", help="1/True marks a right-censored time")
+        which.add_argument("--event-column",
+                           help="1/True marks an observed event, 0 a right-censored time")
         p.add_argument("--weights-column", help="frequency weights")
         p.add_argument("--dropna", action="store_true", help="drop rows with missing values")
         p.add_argument("--method", help="optimizer (newton, bfgs, gradient_ascent)")

@@ -27,16 +27,18 @@ def label(generator):
     return getattr(generator, "name", None) or getattr(generator, "__name__", repr(generator))
 
 
-def compare(data, generators=DEFAULT_FAMILIES, *, censored=None, weights=None, **fit_kwargs):
+def compare(data, generators=DEFAULT_FAMILIES, *, censored=None, event=None, weights=None,
+            **fit_kwargs):
     """Fit each generator to `data` and rank the fits by AIC.
 
+    `censored` (1 = censored) or `event` (1 = observed event) gives right censoring.
     `generators` holds generator classes or registry names ("weibull"). Returns a
     DataFrame, best first, with `distribution, loglik, df, aic, bic, delta_aic`
     (AIC minus the best AIC), `weight` (the Akaike weight, exp(-delta/2)
     normalized over the converged fits), `converged`, `parameters` (name ->
     estimate) and `message` (why a family failed, if it did). A family that fails
-    on this data, or does not converge, is ranked last with weight 0 instead of
-    stopping the comparison.
+    on this data, or does not converge, is ranked after every converged one with
+    weight 0 (its message says so) instead of stopping the comparison.
     """
     generators = [resolve(g) for g in generators]
     if not generators:
@@ -45,12 +47,15 @@ def compare(data, generators=DEFAULT_FAMILIES, *, censored=None, weights=None, *
     for generator in generators:
         name = label(generator)
         fit, _, message = attempt_fit(generator, data,
-                                      dict(fit_kwargs, censored=censored, weights=weights))
+                                      dict(fit_kwargs, censored=censored, event=event,
+                                           weights=weights))
         if fit is None:
             rows.append({"distribution": name, "loglik": np.nan, "df": np.nan, "aic": np.nan,
                          "bic": np.nan, "converged": False, "parameters": {},
                          "message": message})
             continue
+        if not fit.converged:  # its AIC is not a maximum's: say why it ranks last
+            message = f"not converged, so ranked after the converged fits: {message}"
         rows.append({"distribution": name, "loglik": float(fit.loglik), "df": int(fit.df),
                      "aic": float(fit.aic), "bic": float(fit.bic), "converged": bool(fit.converged),
                      "parameters": {k: float(v) for k, v in fit.params.items()},

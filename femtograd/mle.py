@@ -13,12 +13,14 @@ converged result is kept.
 
 import inspect
 import math
+import numbers
 import warnings
 
 import numpy as np
 
 from .core import Value
-from .fit.covariance import check_cov_type, user_stacklevel
+from .fit.common import user_stacklevel
+from .fit.covariance import check_cov_type
 from .fit.result import ConvergenceWarning, MLEFit
 from .optim import OPTIMIZERS, GraphObjective, Tolerances, bfgs, gradient_ascent, newton
 from .fit.verdict import verdict
@@ -34,15 +36,19 @@ ASCENT_OPTIONS = ("lr", "max_norm", "iterations", "tol", "fallback")
 OPTIMIZER_OPTIONS = tuple(dict.fromkeys(NEWTON_OPTIONS + ASCENT_OPTIONS))
 
 
-def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, truncation=None,
-            start=None, fixed=None, method="newton", constraints=None, cov_type="observed",
-            **options):
+def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weights=None,
+            truncation=None, start=None, fixed=None, method="newton", constraints=None,
+            cov_type="observed", nobs=None, **options):
     """Maximum-likelihood fit of a generator class (or bound generator) or a plain function.
 
+    Right censoring is given either as `censored` (1/True = censored) or as `event`
+    (1/True = observed event, lifelines' convention), not both.
     A plain function is called as `f(param1, ..., data)` with one scalar Value per
     parameter; `start` names its parameters and `constraints` (default "real" for
-    each) says which are "positive" or "unit". `fixed` holds parameters at given
-    values; they do not count in `df`, AIC, BIC or tests. Optimizer options
+    each) says which are "positive" or "unit"; `nobs` is its number of observations
+    (for BIC; default len(data), with a warning when data are several equal-length
+    arrays). `fixed` holds parameters at given values; they do not count in `df`,
+    AIC, BIC or tests. Optimizer options
     (gtol, xtol, ftol, max_iter, max_step; for gradient ascent lr, max_norm,
     iterations, tol; fallback=False to disable the fallback) are taken from
     `options` (one of another method's is a TypeError); the rest go to the generator's
@@ -67,8 +73,9 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
                 raise TypeError(f"fallback must be True or False; got {v!r}")
         else:
             check_option(k, v)
-    spec = _model_spec(generator_or_function, data, censored, weights, truncation, constraints,
-                       options)
+    spec = _model_spec(generator_or_function, data, dict(censored=censored, event=event,
+                                                         weights=weights, truncation=truncation),
+                       constraints, nobs, options)
     names, cons = spec["names"], spec["constraints"]
     start_values, user_start = _start_values(spec, start)
     fixed = _check_fixed(names, cons, fixed)
@@ -108,7 +115,8 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
                  data=spec["data"], objective=objective.with_free(free, transform=True),
-                 cov_type=cov_type, refit_options=dict(constraints=constraints, **opt))
+                 cov_type=cov_type,
+                 refit=_refitter(spec["function"], method, constraints, nobs, given))
     counted = Counted(fit.objective)  # the verdict's evaluations count in the result's
     with np.errstate(all="ignore"):
         judged = verdict(counted, names, cons, free, fit.objective.unconstrained(natural),
@@ -124,6 +132,18 @@ def fit_mle(generator_or_function, data=None, *, censored=None, weights=None, tr
     return fit
 
 
+def _refitter(function, method, constraints, nobs, options):
+    """The fit's way to fit again with its own method, options and constraints (the bootstrap
+    uses it): refit(source, start=, fixed=) with `source` a bound generator, or the new data
+    of the plain function `function`."""
+    def refit(source, start=None, fixed=None):
+        if function is None:
+            return fit_mle(source, start=start, fixed=fixed, method=method, **options)
+        return fit_mle(function, source, start=start, fixed=fixed, method=method,
+                       constraints=constraints, nobs=nobs, **options)
+    return refit
+
+
 # -- the model: a generator or a plain function ----------------------------------------
 def _is_generator_class(obj):
     return isinstance(obj, type) and hasattr(obj, "param_names")
@@ -134,20 +154,29 @@ def _is_bound_generator(obj):
             and hasattr(obj, "start") and callable(obj))
 
 
-def _model_spec(model, data, censored, weights, truncation, constraints, options):
+def _model_spec(model, data, rows, constraints, nobs, options):
+    """What fit_mle needs of the model: names, constraints, the graph builder, start, nobs.
+    `rows` holds censored, event, weights and truncation (None when not given)."""
+    given = {k: v for k, v in rows.items() if v is not None}
+    if "censored" in given and "event" in given:
+        raise TypeError("give right censoring either as censored= (1 = censored) or as event= "
+                        "(1 = observed event), not both")
     if _is_generator_class(model) or _is_bound_generator(model):
         if constraints is not None:
             raise ValueError("constraints= is for plain functions; a generator declares its own")
+        if nobs is not None:
+            raise ValueError("nobs= is for plain functions; a generator counts its own rows "
+                             "(the sum of the weights)")
         if _is_generator_class(model):
             if data is None:
                 raise ValueError(f"fit_mle({model.__name__}, data): data is missing")
-            gen = model(data, censored=censored, weights=weights, truncation=truncation,
-                        **options)
+            gen = model(data, **{k: rows[k] for k in ("censored", "weights", "truncation")},
+                        **({"event": given["event"]} if "event" in given else {}), **options)
         else:
-            if data is not None or censored is not None or weights is not None \
-                    or truncation is not None or options:
+            if data is not None or given or options:
                 raise ValueError("a bound generator already holds its data; pass data, "
-                                 "censored, weights, truncation and options to its constructor")
+                                 "censored, event, weights, truncation and options to its "
+                                 "constructor")
             gen = model
         names = tuple(gen.param_names)
         return dict(names=names, constraints=tuple(type(gen).constraints), model=gen,
@@ -156,10 +185,9 @@ def _model_spec(model, data, censored, weights, truncation, constraints, options
     if not callable(model):
         raise TypeError("fit_mle needs a generator class, a bound generator or a function "
                         f"f(param1, ..., data); got {type(model).__name__}")
-    for kw, v in (("censored", censored), ("weights", weights), ("truncation", truncation)):
-        if v is not None:
-            raise ValueError(f"{kw}= applies to generators; a plain function handles its own "
-                             "data")
+    if given:
+        raise ValueError(f"{next(iter(given))}= applies to generators; a plain function handles "
+                         "its own data")
     if options:
         raise TypeError(f"unknown option(s) {sorted(options)} for a plain function")
     names = function_param_names(model)
@@ -175,7 +203,8 @@ def _model_spec(model, data, censored, weights, truncation, constraints, options
     for c in cons:
         transform_for(c)
     return dict(names=names, constraints=cons, model=None, function=model, data=data,
-                build=lambda leaves: model(*leaves, data), start=None, nobs=_nobs(data))
+                build=lambda leaves: model(*leaves, data), start=None,
+                nobs=_nobs(data) if nobs is None else _check_nobs(nobs))
 
 
 def function_param_names(f):
@@ -192,10 +221,31 @@ def function_param_names(f):
 
 
 def _nobs(data):
+    """len(data) as a plain function's number of observations, with a warning when the data
+    are clearly a few columns (a tuple, list or dict of equal-length arrays, longer than
+    there are of them): then len(data) counts the columns, not the rows."""
     try:
-        return float(len(data))
+        n = float(len(data))
     except TypeError:
         return math.nan
+    items = list(data.values()) if isinstance(data, dict) else data
+    if isinstance(items, (tuple, list)) and len(items) > 1:
+        lengths = {np.shape(v)[0] if np.ndim(v) >= 1 else None for v in items}
+        rows = lengths.pop() if len(lengths) == 1 else None
+        if rows is not None and rows > len(items):
+            warnings.warn(f"nobs is taken as len(data) = {len(items)}, but the data are "
+                          f"{len(items)} arrays of {rows} values each: if those are the "
+                          f"observations, pass nobs={rows} (BIC uses it)", UserWarning,
+                          stacklevel=user_stacklevel())
+    return n
+
+
+def _check_nobs(nobs):
+    if isinstance(nobs, bool) or not isinstance(nobs, numbers.Real):
+        raise TypeError(f"nobs must be a number (the number of observations); got {nobs!r}")
+    if not (0 < nobs < math.inf):
+        raise ValueError(f"nobs must be a positive finite number of observations; got {nobs}")
+    return float(nobs)
 
 
 def _start_values(spec, start):

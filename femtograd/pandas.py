@@ -1,7 +1,9 @@
 """DataFrames in, tidy tables out: one fit per column, or one per group.
 
 Both functions return one row per (column or group, parameter) with the columns
-`parameter, estimate, se, lower, upper, loglik, aic, nobs, converged, message`,
+`parameter, estimate, se, lower, upper, scale, loglik, aic, nobs, converged, message`
+(`scale`: the scale of the Wald interval, each parameter's own by default: log for
+positive, logit for unit, natural for real; "profile" for a profile interval),
 led by `column` (for `fit_columns`) or the `by` column(s) (for `fit_groups`).
 Data problems the user can fix (an unknown, non-numeric or incomplete column)
 raise at once; a fit that fails on its own data (values outside the support, an
@@ -15,24 +17,30 @@ import numpy as np
 import pandas as pd
 
 from .fit import FIT_ERRORS
+from .fit.common import check_level
+from .fit.intervals import check_interval
 from .mle import fit_mle, function_param_names
 
-RESULT_COLUMNS = ["parameter", "estimate", "se", "lower", "upper", "loglik", "aic", "nobs",
-                  "converged", "message"]
+RESULT_COLUMNS = ["parameter", "estimate", "se", "lower", "upper", "scale", "loglik", "aic",
+                  "nobs", "converged", "message"]
 
 
 
-def fit_columns(df, generator, columns=None, *, censored=None, weights=None, dropna=False,
-                level=0.95, ci="wald", **fit_kwargs):
+def fit_columns(df, generator, columns=None, *, censored=None, event=None, weights=None,
+                dropna=False, level=0.95, ci="wald", scale=None, **fit_kwargs):
     """Fit `generator` to each column of `df`; a tidy table, one row per (column, parameter).
 
-    `columns` defaults to every column except those named by `censored`/`weights`.
-    `censored` and `weights` may name a column of `df` (used for every fitted column)
-    or be arrays. `ci` and `level` choose the interval in `lower`/`upper`; other
-    keywords go to `fit_mle`.
+    `columns` defaults to every column except those named by `censored`/`event`/`weights`.
+    `censored` (1 = censored) or `event` (1 = observed event), and `weights`, may name a
+    column of `df` (used for every fitted column) or be arrays. `ci` and `level` choose the
+    interval in `lower`/`upper` (Wald on each parameter's own scale, named in the `scale`
+    column; scale="natural" for est ± z·se); other keywords go to `fit_mle`.
     """
     _check_frame(df)
-    roles = [c for c in (censored, weights) if isinstance(c, str)]
+    _one_censoring(censored, event)
+    check_level(level)
+    check_interval(ci, scale)
+    roles = [c for c in (censored, event, weights) if isinstance(c, str)]
     if columns is None:
         columns = [c for c in df.columns if c not in roles]
     elif isinstance(columns, str):
@@ -41,30 +49,37 @@ def fit_columns(df, generator, columns=None, *, censored=None, weights=None, dro
         raise ValueError("no columns to fit")
     parts = []
     for name in columns:
-        x, cens, w = _observations(df, name, censored, weights, dropna)
-        rows = _fit_rows(generator, x, cens, w, level, ci, fit_kwargs)
+        x, cens, w = _observations(df, name, censored, weights, dropna, event)
+        rows = _fit_rows(generator, x, cens, w, dict(level=level, method=ci, scale=scale),
+                         fit_kwargs)
         rows.insert(0, "column", name)
         parts.append(rows)
     return _combine(parts, "columns")
 
 
-def fit_groups(df, by, column, generator, censored=None, weights=None, *, dropna=False,
-               level=0.95, ci="wald", **fit_kwargs):
+def fit_groups(df, by, column, generator, censored=None, weights=None, *, event=None,
+               dropna=False, level=0.95, ci="wald", scale=None, **fit_kwargs):
     """Fit `generator` to `column` within each group of `by`; one row per (group, parameter).
 
-    `by` is a column name or a list of them. `censored` and `weights` may name
-    columns of `df`. A group whose fit fails gets rows with `converged=False` and
-    the reason in `message`; the other groups are unaffected.
+    `by` is a column name or a list of them. `censored` (1 = censored) or `event`
+    (1 = observed event), and `weights`, may name columns of `df`. A group whose fit
+    fails gets rows with `converged=False` and the reason in `message`; the other
+    groups are unaffected. `level`, `ci` and `scale` choose the interval as in
+    `fit_columns`.
     """
     _check_frame(df)
+    _one_censoring(censored, event)
+    check_level(level)
+    check_interval(ci, scale)
     keys = [by] if isinstance(by, str) else list(by)
     if not keys:
         raise ValueError("by must name at least one column")
     for key in keys:
         _require_column(df, key, "by")
     df, censored = _attach(df, censored, "censored")
+    df, event = _attach(df, event, "event")
     df, weights = _attach(df, weights, "weights")
-    used = keys + [c for c in (column, censored, weights) if isinstance(c, str)]
+    used = keys + [c for c in (column, censored, event, weights) if isinstance(c, str)]
     if dropna:
         df = df.dropna(subset=used)
     for key in keys:
@@ -72,14 +87,15 @@ def fit_groups(df, by, column, generator, censored=None, weights=None, *, dropna
         if missing:
             raise ValueError(f"by column {key!r} has {missing} missing value(s); "
                              "pass dropna=True to drop those rows")
-    for name in (column, censored, weights):
+    for name in (column, censored, event, weights):
         if isinstance(name, str):
             _numeric(df, name, dropna=False)  # validate on the whole frame, before grouping
     parts = []
     for group, sub in df.groupby(keys if len(keys) > 1 else keys[0], sort=True):
         group = group if isinstance(group, tuple) else (group,)
-        x, cens, w = _observations(sub, column, censored, weights, dropna=False)
-        rows = _fit_rows(generator, x, cens, w, level, ci, fit_kwargs)
+        x, cens, w = _observations(sub, column, censored, weights, dropna=False, event=event)
+        rows = _fit_rows(generator, x, cens, w, dict(level=level, method=ci, scale=scale),
+                         fit_kwargs)
         for position, (key, value) in enumerate(zip(keys, group)):
             rows.insert(position, key, value)
         parts.append(rows)
@@ -135,20 +151,36 @@ def _numeric(df, name, dropna, role="column"):
     return series
 
 
-def _observations(df, column, censored, weights, dropna):
+def _one_censoring(censored, event):
+    if censored is not None and event is not None:
+        raise TypeError("give right censoring either as censored= (1 = censored) or as event= "
+                        "(1 = observed event), not both")
+
+
+def _observations(df, column, censored, weights, dropna, event=None):
     """(x, censored, weights) as numpy arrays, rows with a missing value dropped if asked.
 
-    `censored`/`weights` name columns of `df`, or are arrays with one entry per row.
+    `censored`/`event`/`weights` name columns of `df`, or are arrays with one entry per
+    row; an event indicator (1 = observed event) is returned as the censoring mask.
     """
+    _one_censoring(censored, event)
+    role, given = ("event", event) if event is not None else ("censored", censored)
     x = _numeric(df, column, dropna)
-    cens = _numeric(df, censored, dropna, "censored column") if isinstance(censored, str) else None
+    cens = _numeric(df, given, dropna, f"{role} column") if isinstance(given, str) else None
     w = _numeric(df, weights, dropna, "weights column") if isinstance(weights, str) else None
     keep = x.notna()
     for s in (cens, w):
         if s is not None:
             keep &= s.notna()
     keep = keep.to_numpy()
-    cens = _as_mask(_floats(cens)[keep], censored) if cens is not None else _rows(censored, keep)
+    if cens is not None:
+        cens = _as_mask(_floats(cens)[keep], f"{role} column {given!r}", role)
+    else:
+        cens = _rows(given, keep)
+        if role == "event":  # as an array: checked here, since it is turned over
+            cens = _as_mask(np.asarray(cens, dtype=float), "event array", role)
+    if role == "event":
+        cens = ~cens
     w = _floats(w)[keep] if w is not None else _rows(weights, keep)
     return _floats(x)[keep], cens, w
 
@@ -167,12 +199,14 @@ def _rows(values, keep):
     return values[keep]
 
 
-def _as_mask(values, name):
-    """A 0/1 or True/False column as a boolean censoring mask (True = censored)."""
+def _as_mask(values, what, role="censored"):
+    """0/1 or True/False values as a boolean mask (True = censored, or for an event
+    indicator True = observed event); `what` names them in the error."""
     bad = ~np.isin(values, (0, 1))
     if bad.any():
-        raise ValueError(f"censored column {name!r} must hold 0/1 or True/False "
-                         f"(1 = censored); found {values[bad][0]!r}")
+        meaning = "1 = censored" if role == "censored" else "1 = observed event"
+        raise ValueError(f"{what} must hold 0/1 or True/False ({meaning}); found "
+                         f"{values[bad][0]!r}")
     return values.astype(bool)
 
 
@@ -209,18 +243,19 @@ def attempt_fit(generator, data, fit_kwargs, interval=None):
     return fit, confint, fit_message(fit, caught)
 
 
-def _fit_rows(generator, x, censored, weights, level, ci, fit_kwargs):
-    """One fit as tidy rows; a failure as rows of NaN with converged=False and the reason."""
+def _fit_rows(generator, x, censored, weights, interval, fit_kwargs):
+    """One fit as tidy rows, with the confint(**interval); a failure as rows of NaN with
+    converged=False and the reason."""
     fit, interval, message = attempt_fit(generator, x,
                                          dict(fit_kwargs, censored=censored, weights=weights),
-                                         dict(level=level, method=ci))
+                                         interval)
     if fit is None:
         names = param_names_of(generator)
         nan = np.full(len(names), np.nan)
         nobs = float(np.sum(weights)) if weights is not None else float(len(x))
         return pd.DataFrame({
             "parameter": names, "estimate": nan, "se": nan, "lower": nan, "upper": nan,
-            "loglik": nan, "aic": nan, "nobs": np.full(len(names), nobs),
+            "scale": "", "loglik": nan, "aic": nan, "nobs": np.full(len(names), nobs),
             "converged": np.zeros(len(names), bool),
             "message": [message] * len(names)}, columns=RESULT_COLUMNS)
     names = list(fit.params.index)
@@ -230,6 +265,7 @@ def _fit_rows(generator, x, censored, weights, level, ci, fit_kwargs):
         "se": fit.se.reindex(names).to_numpy(dtype=float),
         "lower": interval["lower"].reindex(names).to_numpy(dtype=float),
         "upper": interval["upper"].reindex(names).to_numpy(dtype=float),
+        "scale": [interval.attrs["scale"][n] for n in names],
         "loglik": float(fit.loglik), "aic": float(fit.aic), "nobs": float(fit.nobs),
         "converged": bool(fit.converged), "message": message,
     }, columns=RESULT_COLUMNS)

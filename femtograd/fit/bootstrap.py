@@ -25,11 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .covariance import user_stacklevel
-from .result import FIT_ERRORS
-from .intervals import check_level
+from .common import FIT_ERRORS, check_level, user_stacklevel
 
 KINDS = ("nonparametric", "parametric")
+MAX_ROWS = np.iinfo(np.int64).max  # the most rows one multinomial draw can place
 
 
 class BootstrapWarning(UserWarning):
@@ -90,8 +89,41 @@ class BootstrapResult:
                 f"{self.failed} failed>")
 
 
+def _resample_size(w):
+    """How many rows a resample draws: round(Σw). A resample of no rows or of copies of one
+    row says nothing about the spread of the estimates (it would report SE 0), and beyond
+    int64 no draw can be made: both are refused."""
+    total = float(w.sum())
+    if not total < MAX_ROWS:
+        raise ValueError(f"the weights sum to {total:.6g}: a resample of that many rows cannot "
+                         f"be drawn (at most {MAX_ROWS}); no nonparametric bootstrap")
+    if round(total) < 2 or np.count_nonzero(w) < 2:
+        raise ValueError(f"a resample would hold {round(total)} row(s) drawn from "
+                         f"{np.count_nonzero(w)} row(s) of positive weight (the weights sum to "
+                         f"{total:.6g}): replicates need at least 2 rows from at least 2 "
+                         "distinct rows, or every one repeats the same data (SE 0 from nothing)")
+    return round(total)
+
+
+def _function_rows(fit):
+    """A plain function's data as an array whose first axis is resampled: refused when that
+    axis is not the observations (nobs says otherwise) or holds fewer than 2 rows."""
+    data = np.asarray(fit.data)
+    if data.ndim == 0:
+        raise ValueError("nonparametric bootstrap of a plain function needs array data "
+                         "(rows are resampled)")
+    if len(data) != fit.nobs:
+        raise ValueError(f"nonparametric bootstrap resamples the first axis of a plain "
+                         f"function's data ({len(data)} entries), but nobs is {fit.nobs:g}: "
+                         "pass the data as one array whose rows are the observations (for "
+                         "columns, np.column_stack)")
+    if len(data) < 2:
+        raise ValueError(f"nonparametric bootstrap needs at least 2 rows; the data have "
+                         f"{len(data)}")
+    return data
+
+
 def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5):
-    from ..mle import fit_mle  # the fitting layer: fit_mle lives beside this package
     if kind not in KINDS:
         raise ValueError(f"unknown bootstrap kind {kind!r}; use one of {list(KINDS)}")
     if int(n) != n or n < 2:
@@ -103,18 +135,14 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5):
     rng = np.random.default_rng(seed)
     gen = fit.model
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
-    options = {k: v for k, v in fit._refit_options.items() if k != "constraints"}
     if gen is None:
         if kind == "parametric":
             raise ValueError("a parametric bootstrap needs a generator (it simulates from the "
                              "model); a plain function can only be bootstrapped nonparametrically")
-        data = np.asarray(fit.data)
-        if data.ndim == 0:
-            raise ValueError("nonparametric bootstrap of a plain function needs array data "
-                             "(rows are resampled)")
-    else:
+        data = _function_rows(fit)
+    elif kind == "nonparametric":
         w = np.asarray(gen.weights, dtype=float)
-        total = int(round(w.sum()))
+        total = _resample_size(w)
     rows, used, failures = [], [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # each refit's own warnings: the failures are recorded
@@ -129,13 +157,8 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5):
             else:
                 model = gen.simulate(dict(fit.params), rng)
             try:
-                if gen is None:
-                    refit = fit_mle(fit.function, sample, start=start, fixed=fit.fixed,
-                                    method=fit.method,
-                                    constraints=fit._refit_options.get("constraints"), **options)
-                else:
-                    refit = fit_mle(model, start=start, fixed=fit.fixed, method=fit.method,
-                                    **options)
+                refit = fit._refit(sample if gen is None else model, start=start,
+                                   fixed=fit.fixed)
             except FIT_ERRORS as err:
                 failures.append((b, type(err).__name__, str(err)))
                 continue

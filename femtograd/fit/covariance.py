@@ -12,25 +12,13 @@ import numpy as np
 
 from ..core import Value, grad_nodes
 from ..core import sum as fg_sum
+from .common import user_stacklevel
 
 COV_TYPES = ("observed", "opg", "sandwich")
 
 
 class SingularInformationWarning(UserWarning):
     """The information matrix cannot be inverted: standard errors are NaN."""
-
-
-def user_stacklevel():
-    """The stacklevel of the first caller outside femtograd (and functools' cached_property)."""
-    import functools
-    import os
-    import sys
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    skip = (package, os.path.abspath(functools.__file__))
-    frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(skip):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def check_cov_type(kind):
@@ -158,16 +146,16 @@ def score_contributions(fit):
     return scores, np.asarray(gen.weights, dtype=float)
 
 
-def covariance(fit, kind):
-    """Covariance of the free parameters (free, free) of the given kind."""
-    from .diagnostics import boundary_parameters
+def covariance(fit, kind, edge=None):
+    """Covariance of the free parameters (free, free) of the given kind. `edge(fit)`, when
+    given, names the parameters at the edge of their space, to say why a matrix is singular."""
     names = fit.free_names
     info = fit.observed_information
 
     def why():
-        edge = boundary_parameters(fit)
-        return (f"{edge} at the edge of the parameter space: the log-likelihood is flat there"
-                if edge else None)
+        at = edge(fit) if edge is not None else None
+        return (f"{at} at the edge of the parameter space: the log-likelihood is flat there"
+                if at else None)
     if kind == "observed":
         return safe_inverse(info, names, why=why)
     scores, w = fit._row_scores  # score_contributions(fit), computed once per fit

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import Value, grad_nodes
-from .intervals import check_level, wald_interval
+from .common import check_level
+from .intervals import wald_interval
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Confidence intervals: Wald (natural or log scale) and profile likelihood.
+"""Confidence intervals: Wald (on each parameter's own scale by default) and profile likelihood.
 
 A profile interval holds one parameter at a value, re-optimizes the others
 (Newton on the fit's own graph, warm-started from the nearest point profiled
@@ -13,46 +13,72 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from ..optim import Tolerances, newton
-from .covariance import user_stacklevel
-from .result import names_index
 from ..optim.transforms import transform_for
+from .common import check_level, names_index, user_stacklevel
 
 METHODS = ("wald", "profile")
-SCALES = ("natural", "log")
+SCALES = (None, "natural", "log")
+# the scale on which a parameter's Wald interval is symmetric by default: the one on which
+# the parameter is free (so the interval stays inside its space)
+OWN_SCALE = {"positive": "log", "unit": "logit", "real": "natural"}
 
 
-def check_level(level):
-    if not 0 < level < 1:
-        raise ValueError(f"level must be strictly between 0 and 1; got {level}")
-
-
-def confint(fit, level=0.95, method="wald", scale="natural"):
-    check_level(level)
+def check_interval(method, scale):
+    """An interval method ("wald", "profile") and Wald scale (None, "natural", "log")."""
     if method not in METHODS:
         raise ValueError(f"unknown interval method {method!r}; use one of {list(METHODS)}")
     if scale not in SCALES:
-        raise ValueError(f"unknown scale {scale!r}; use one of {list(SCALES)}")
+        raise ValueError(f"unknown scale {scale!r}; use None (each parameter's own: log for "
+                         "positive, logit for unit, natural for real), 'natural' or 'log'")
+
+
+def wald_scales(fit, scale=None):
+    """Each parameter's Wald scale (a dict, in parameter order): its own by default (log for a
+    positive parameter, logit for a probability, natural for a real one); scale="natural" puts
+    every one on the natural scale, scale="log" the positive ones on the log scale."""
+    check_interval("wald", scale)
+    out = {}
+    for name, kind in zip(fit.param_names, fit.constraints):
+        own = OWN_SCALE.get(kind, "natural")
+        out[name] = own if scale is None else ("log" if scale == "log" and own == "log"
+                                               else "natural")
+    return out
+
+
+def confint(fit, level=0.95, method="wald", scale=None):
+    """Intervals of every parameter (see `MLEFit.confint`); `.attrs["scale"]` names each
+    Wald interval's scale ("profile" for a profile interval, which has none)."""
+    level = check_level(level)
+    check_interval(method, scale)
+    scales = wald_scales(fit, scale)
     rows = []
     for i, name in enumerate(fit.param_names):
         if i not in fit.free:
             rows.append((fit.mle[i], fit.mle[i]))
         elif method == "wald":
-            rows.append(wald_interval(fit.mle[i], fit.se.iloc[i], level,
-                                      scale == "log" and fit.constraints[i] == "positive"))
+            rows.append(wald_interval(fit.mle[i], fit.se.iloc[i], level, scales[name]))
         else:
             rows.append(fit._profiler(i).interval(level))
-    return pd.DataFrame(rows, index=names_index(fit.param_names), columns=["lower", "upper"])
+    out = pd.DataFrame(rows, index=names_index(fit.param_names), columns=["lower", "upper"])
+    out.attrs["scale"] = scales if method == "wald" else dict.fromkeys(scales, "profile")
+    return out
 
 
-def wald_interval(estimate, se, level=0.95, log_scale=False):
-    """estimate ± z·se, or exp(log estimate ± z·se/estimate) on the log scale."""
+def wald_interval(estimate, se, level=0.95, scale="natural"):
+    """estimate ± z·se on `scale`, mapped back: natural (estimate ± z·se), log
+    (estimate·exp(±z·se/estimate), inside (0, inf)) or logit (expit(logit p ± z·se/(p(1−p))),
+    inside (0, 1)); the scale's derivative turns the SE into that scale's by the delta method."""
     z = stats.norm.ppf(0.5 + level / 2)
-    if log_scale:
-        half = z * se / estimate
-        return estimate * math.exp(-half), estimate * math.exp(half)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        if scale == "log":
+            half = z * se / estimate
+            return float(estimate * np.exp(-half)), float(estimate * np.exp(half))
+        if scale == "logit":
+            centre, half = special.logit(estimate), z * se / (estimate * (1.0 - estimate))
+            return float(special.expit(centre - half)), float(special.expit(centre + half))
     return estimate - z * se, estimate + z * se
 
 
@@ -152,9 +178,7 @@ class Profiler:
                     u = self._finite_edge(excess, inner, u)
                     if u is None or not excess(u) > 0:
                         break
-                root = optimize.brentq(excess, min(inner, u), max(inner, u), xtol=1e-12,
-                                       rtol=1e-12)
-                return t.to_natural(root)
+                return self._root(excess, inner, u, level, direction)
             inner, k = u, k * 2.0
         side = "lower" if direction < 0 else "upper"
         edge = t.lower if direction < 0 else t.upper
@@ -163,6 +187,26 @@ class Profiler:
                       f"(bound set to {edge})", UserWarning,
                       stacklevel=user_stacklevel())
         return edge
+
+    def _root(self, excess, inner, outer, level, direction):
+        """The cut-off crossing between `inner` (below it) and `outer` (above), on the natural
+        scale. The profile at a point is re-optimized each time it is asked for; when it
+        comes out otherwise than it did (the bracket no longer brackets), the bound is NaN
+        with a warning naming the parameter, not root-finding's own error."""
+        lo, hi = min(inner, outer), max(inner, outer)
+        a, b = excess(lo), excess(hi)
+        if not (a * b <= 0):  # NaN, or both on one side
+            side = "lower" if direction < 0 else "upper"
+            warnings.warn(f"profile likelihood of {self.fit.param_names[self.index]!r} does not "
+                          f"cross the {level:.0%} cut-off consistently on the {side} side "
+                          f"(re-optimizing the other parameters gave excess {a:.3g} and "
+                          f"{b:.3g} at the ends of the bracket): the {side} bound is NaN",
+                          UserWarning, stacklevel=user_stacklevel())
+            return math.nan
+        known = {lo: a, hi: b}  # root-finding starts from these values, not fresh ones
+        root = optimize.brentq(lambda u: known[u] if u in known else excess(u), lo, hi,
+                               xtol=1e-12, rtol=1e-12)
+        return self.transform.to_natural(root)
 
     @staticmethod
     def _finite_edge(excess, inner, outer):

@@ -14,6 +14,7 @@ import numpy as np
 from scipy import stats
 
 from .covariance import safe_inverse
+from .result import MLEFit
 
 
 @dataclass
@@ -30,7 +31,11 @@ class HypothesisTest:
                 f"p-value {self.pvalue:.4g}")
 
 
-def _df(restricted, full):
+def _df(restricted, full, test):
+    for role, fit in (("restricted", restricted), ("full", full)):
+        if not isinstance(fit, MLEFit):
+            raise TypeError(f"{test} needs two fits from fit_mle (restricted, full); the "
+                            f"{role} one is {type(fit).__name__}: {fit!r:.60}")
     if restricted.nobs != full.nobs and not (math.isnan(restricted.nobs)
                                               and math.isnan(full.nobs)):
         raise ValueError(f"the fits use different data (nobs {restricted.nobs:g} and "
@@ -57,7 +62,7 @@ def _restriction(restricted, full):
 
 def lrt(restricted, full):
     """Likelihood-ratio test: 2·(loglik_full − loglik_restricted) ~ chi-square(df)."""
-    df = _df(restricted, full)
+    df = _df(restricted, full, "lrt")
     stat = 2.0 * (full.loglik - restricted.loglik)
     if stat < 0:
         if stat < -1e-6 * max(1.0, abs(full.loglik)):
@@ -70,7 +75,7 @@ def lrt(restricted, full):
 
 def wald_test(restricted, full):
     """Wald test of the restricted fit's fixed values, at the full fit's estimate and covariance."""
-    df = _df(restricted, full)
+    df = _df(restricted, full, "wald_test")
     held, values = _restriction(restricted, full)
     diff = full.mle[held] - values
     cov = full.cov.to_numpy()[np.ix_(held, held)]
@@ -82,7 +87,7 @@ def wald_test(restricted, full):
 
 def score_test(restricted, full):
     """Score (Rao) test: the full model's score at the restricted estimate, U'·I⁻¹·U."""
-    df = _df(restricted, full)
+    df = _df(restricted, full, "score_test")
     _restriction(restricted, full)
     free = full.free
     _, g, h = restricted.objective.evaluate(restricted.mle, order=2)

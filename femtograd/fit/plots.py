@@ -14,7 +14,7 @@ import numpy as np
 from scipy import stats
 
 from .fitted import fitted_distribution as _distribution
-from .intervals import check_level
+from .common import check_level
 
 
 def _pyplot():

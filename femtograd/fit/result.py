@@ -9,33 +9,24 @@ cover the free parameters only (`free_names`).
 
 import copy
 import math
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
+from . import plots
+from .bootstrap import bootstrap
+from .common import names_index
 from .covariance import check_cov_type, covariance, score_contributions
+from .delta import delta_method
+from .diagnostics import boundary_parameters, diagnostics
+from .intervals import Profiler, confint
+from .predict import predict, quantile
+from .summary import Summary
 
 
 class ConvergenceWarning(UserWarning):
     """The optimizer stopped before meeting its convergence rules."""
-
-
-# What one fit may raise because of its data (numpy's LinAlgError is a ValueError;
-# FloatingPointError and ZeroDivisionError are ArithmeticErrors): a bootstrap replicate or
-# a DataFrame row that raises one is reported, not propagated. Programming errors propagate.
-FIT_ERRORS = (ValueError, ArithmeticError)
-
-
-def names_index(names):
-    """A pandas Index of parameter names: a new Index object (its name is its own to set)
-    over data built once per tuple of names (building it is most of a small Series' cost)."""
-    return _index_of(tuple(names)).view()
-
-
-@lru_cache(maxsize=256)
-def _index_of(names):
-    return pd.Index(list(names))
 
 
 class MLEFit:
@@ -43,7 +34,7 @@ class MLEFit:
 
     def __init__(self, names, constraints, fixed, free, mle, loglik, gradient, hessian, optim,
                  method, nobs, model, function, data, objective, cov_type="observed",
-                 refit_options=None):
+                 refit=None):
         self.param_names = tuple(names)
         self.constraints = tuple(constraints)
         self.fixed = dict(fixed)
@@ -60,7 +51,7 @@ class MLEFit:
         self.data = data
         self.objective = objective
         self.cov_type = check_cov_type(cov_type)
-        self._refit_options = dict(refit_options or {})
+        self._refit = refit  # refit(model or data, start=, fixed=): fit again, same settings
         self._shared = {}  # what depends only on the MLE, shared with every with_cov view
 
     # -- what the optimizer found ---------------------------------------------------------
@@ -120,7 +111,7 @@ class MLEFit:
     # -- covariance and standard errors (lazy) -----------------------------------------------
     @cached_property
     def _cov_free(self):
-        return covariance(self, self.cov_type)
+        return covariance(self, self.cov_type, edge=boundary_parameters)
 
     @cached_property
     def cov(self):
@@ -164,14 +155,16 @@ class MLEFit:
         return other
 
     # -- inference --------------------------------------------------------------------------
-    def confint(self, level=0.95, method="wald", scale="natural"):
+    def confint(self, level=0.95, method="wald", scale=None):
         """Confidence intervals: DataFrame, index parameter, columns lower and upper.
 
-        method "wald" (est ± z·se; scale="log" computes it on the log scale for
-        positive parameters, so it stays positive) or "profile" (likelihood ratio,
-        re-optimizing the other parameters).
+        method "wald": symmetric on each parameter's own scale by default (log for a
+        positive parameter, logit for a probability, natural for a real one), so it
+        stays inside the parameter space; scale="natural" gives est ± z·se for every
+        parameter, scale="log" the log scale for positive ones only. `.attrs["scale"]`
+        names each interval's scale. method "profile": likelihood ratio,
+        re-optimizing the other parameters (the same on any scale).
         """
-        from .intervals import confint
         return confint(self, level, method, scale)
 
     def profile_loglik(self, name, value):
@@ -181,7 +174,6 @@ class MLEFit:
     def _profiler(self, index):
         """The profiler of parameter `index`, made once per fit: its points warm-start
         one another (profile_loglik, profile intervals, plot_profile)."""
-        from .intervals import Profiler
         if index not in self._profilers:
             self._profilers[index] = Profiler(self, index)
         return self._profilers[index]
@@ -190,13 +182,13 @@ class MLEFit:
     def _profilers(self):
         return {}
 
-    def summary(self, level=0.95):
-        from .summary import Summary
-        return Summary(self, level)
+    def summary(self, level=0.95, scale=None):
+        """The printable table: estimate, SE, z and p (real parameters), Wald interval on
+        each parameter's own scale (`scale` as in `confint`), and the rows by kind."""
+        return Summary(self, level, scale)
 
     def delta_method(self, fn, level=0.95):
         """Estimate and SE of fn(params) written with femtograd ops, gradient by autodiff."""
-        from .delta import delta_method
         return delta_method(self, fn, level)
 
     # -- the fitted distribution at given points (femtograd.fit.predict) ---------------------
@@ -205,38 +197,31 @@ class MLEFit:
     # and a Wald interval on `scale` (default logit for probabilities, log for positive ones).
     def cdf(self, x, level=0.95, scale=None):
         """F(x), the probability of a value at most x."""
-        from .predict import predict
         return predict(self, "cdf", x, level, scale)
 
     def sf(self, x, level=0.95, scale=None):
         """S(x) = 1 − F(x), the survival probability (of a value above x)."""
-        from .predict import predict
         return predict(self, "sf", x, level, scale)
 
     def pdf(self, x, level=0.95, scale=None):
         """f(x), the density (the mass function for a discrete family)."""
-        from .predict import predict
         return predict(self, "pdf", x, level, scale)
 
     def logpdf(self, x, level=0.95, scale=None):
         """log f(x), with a natural-scale interval."""
-        from .predict import predict
         return predict(self, "logpdf", x, level, scale)
 
     def hazard(self, x, level=0.95, scale=None):
         """h(x) = f(x)/S(x) (for a discrete family P(X = x | X ≥ x), a probability)."""
-        from .predict import predict
         return predict(self, "hazard", x, level, scale)
 
     def cumhazard(self, x, level=0.95, scale=None):
         """H(x) = −log S(x), the cumulative hazard."""
-        from .predict import predict
         return predict(self, "cumhazard", x, level, scale)
 
     def quantile(self, p, level=0.95, scale=None):
         """The q with F(q) = p (continuous families; B10 life = quantile(0.1)), its gradient by
         the implicit function theorem."""
-        from .predict import quantile
         return quantile(self, p, level, scale)
 
     def bootstrap(self, n=200, kind="nonparametric", seed=None, max_failed=0.5):
@@ -246,33 +231,27 @@ class MLEFit:
         (`.failed`, `.failures`) and warned about (`BootstrapWarning`); when more than
         `max_failed` of them (a fraction) fail, `BootstrapError` is raised instead.
         """
-        from .bootstrap import bootstrap
         return bootstrap(self, n, kind, seed, max_failed)
 
     def diagnostics(self):
-        from .diagnostics import diagnostics
         return diagnostics(self)
 
     # -- plots (femtograd.fit.plots; matplotlib is imported only when one is drawn) -------------
     def plot_profile(self, param, level=0.95, ax=None, points=41):
         """Profile log-likelihood of `param` with its profile interval marked; returns the Axes."""
-        from .plots import plot_profile
-        return plot_profile(self, param, level=level, ax=ax, points=points)
+        return plots.plot_profile(self, param, level=level, ax=ax, points=points)
 
     def plot_qq(self, ax=None):
         """Fitted against observed quantiles; returns the Axes."""
-        from .plots import plot_qq
-        return plot_qq(self, ax=ax)
+        return plots.plot_qq(self, ax=ax)
 
     def plot_pp(self, ax=None):
         """Fitted against empirical probabilities; returns the Axes."""
-        from .plots import plot_pp
-        return plot_pp(self, ax=ax)
+        return plots.plot_pp(self, ax=ax)
 
     def plot_fit(self, ax=None):
         """Histogram with the fitted density (Kaplan-Meier vs fitted survival if censored)."""
-        from .plots import plot_fit
-        return plot_fit(self, ax=ax)
+        return plots.plot_fit(self, ax=ax)
 
     def to_dict(self):
         """A JSON-ready dict of the fit."""

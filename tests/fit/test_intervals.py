@@ -14,7 +14,7 @@ Z95 = stats.norm.ppf(0.975)
 
 def test_wald_interval_is_estimate_plus_minus_z_se(exp_data):
     fit = fg.fit_mle(ExpLogLik, exp_data)
-    ci = fit.confint(0.9)
+    ci = fit.confint(0.9, scale="natural")
     z = stats.norm.ppf(0.95)
     assert list(ci.columns) == ["lower", "upper"] and list(ci.index) == ["rate"]
     assert ci.loc["rate", "lower"] == pytest.approx(fit.params["rate"] - z * fit.se["rate"])
@@ -23,7 +23,7 @@ def test_wald_interval_is_estimate_plus_minus_z_se(exp_data):
 
 def test_log_scale_wald_interval_stays_positive_and_is_symmetric_in_log(exp_data):
     fit = fg.fit_mle(ExpLogLik, exp_data[:3])
-    natural = fit.confint(0.999)
+    natural = fit.confint(0.999, scale="natural")
     logscale = fit.confint(0.999, scale="log")
     assert natural.loc["rate", "lower"] < 0 < logscale.loc["rate", "lower"]
     est, se = fit.params["rate"], fit.se["rate"]
@@ -34,7 +34,7 @@ def test_log_scale_wald_interval_stays_positive_and_is_symmetric_in_log(exp_data
 
 def test_log_scale_leaves_real_parameters_on_the_natural_scale(normal_data):
     fit = fg.fit_mle(NormalLogLik, normal_data)
-    a, b = fit.confint(scale="log"), fit.confint()
+    a, b = fit.confint(scale="log"), fit.confint(scale="natural")
     assert a.loc["mu"].tolist() == pytest.approx(b.loc["mu"].tolist())
     assert a.loc["sigma", "lower"] > b.loc["sigma", "lower"]
 

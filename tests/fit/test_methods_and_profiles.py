@@ -54,7 +54,7 @@ def test_profile_interval_of_a_probability_stays_in_the_unit_interval():
     upper = optimize.brentq(lambda p: ll(0.1) - ll(p) - cut, 0.1, 1 - 1e-12, xtol=1e-15)
     ci = fit.confint(method="profile")
     assert ci.loc["prob"].tolist() == pytest.approx([lower, upper], rel=1e-8)
-    assert fit.confint().loc["prob", "lower"] < 0 < ci.loc["prob", "lower"]
+    assert fit.confint(scale="natural").loc["prob", "lower"] < 0 < ci.loc["prob", "lower"]
 
 
 def test_profile_loglik_of_an_unknown_parameter_lists_the_valid_ones(normal_data):

@@ -14,7 +14,7 @@ def test_summary_prints_estimates_se_z_p_ci_and_the_fit_statistics(normal_data):
     fit = fg.fit_mle(NormalLogLik, normal_data)
     s = fit.summary()
     text = str(s)
-    for word in ("mu", "sigma", "estimate", "se", "log-likelihood", "AIC", "BIC", "n 100",
+    for word in ("mu", "sigma", "estimate", "se", "log-likelihood", "AIC", "BIC", "100 rows",
                  "converged: yes"):
         assert word in text
     t = s.table

@@ -244,6 +244,10 @@ def test_demo_ends_with_the_fit_mle_summary_of_the_same_sample(capsys):
     (["fit", "{csv}", "--column", "gappy", "--dist", "weibull"], "gappy"),
     (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--censored-column", "cens"], "cens"),
     (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--censored-column", "units"], "units"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--event-column", "units"], "1 = observed event"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--event-column", "evt"], "evt"),
+    (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--event-column", "censored",
+      "--censored-column", "censored"], "not allowed with"),
     (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--weights-column", "label"], "label"),
     (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--level", "1.5"], "level"),
     (["fit", "{csv}", "--column", "hours", "--dist", "weibull", "--ci", "bootstrap"], "ci"),
@@ -268,7 +272,8 @@ def test_demo_ends_with_the_fit_mle_summary_of_the_same_sample(capsys):
     (["frobnicate"], "frobnicate"),
     ([], "command"),
 ], ids=["missing file", "unknown column", "unknown distribution", "data outside the support",
-        "non-numeric column", "missing values", "unknown censored column", "censored not 0/1",
+        "non-numeric column", "missing values", "unknown censored column", "censored not 0/1", "event not 0/1",
+        "unknown event column", "event and censored columns",
         "non-numeric weights", "bad level", "unknown ci", "no column", "missing values says --dropna",
         "option without a value", "option the model does not take", "unknown method", "directory", "empty file",
         "quantile not a number", "quantile p of 1", "quantile p negative", "quantile p nan",
@@ -297,3 +302,56 @@ def test_python_m_femtograd_runs_in_a_subprocess_and_prints_the_same_json(csv, c
     failed = subprocess.run([sys.executable, "-m", "femtograd", "fit", str(path), "--column", "nope",
                              "--dist", "weibull"], capture_output=True, text=True, env=env, timeout=120)
     assert failed.returncode != 0 and len(failed.stderr.strip().splitlines()) == 1
+
+
+def test_an_event_column_is_the_censored_column_turned_over(csv, capsys, tmp_path):
+    path, df = csv
+    events = tmp_path / "events.csv"
+    df.assign(failed=1 - df["censored"]).to_csv(events, index=False)
+    _, by_event, _ = run(capsys, "fit", events, "--column", "hours", "--dist", "weibull",
+                         "--event-column", "failed", "--json")
+    _, by_censored, _ = run(capsys, "fit", events, "--column", "hours", "--dist", "weibull",
+                            "--censored-column", "censored", "--json")
+    a, b = json.loads(by_event), json.loads(by_censored)
+    assert a["parameters"] == b["parameters"] and a["censored"] == df["censored"].sum()
+    status, out, _ = run(capsys, "compare", events, "--column", "hours", "--event-column",
+                         "failed", "--dists", "weibull,lognormal")
+    assert status == 0 and "weibull" in out
+
+
+def test_fit_names_the_rows_by_kind_and_the_scale_of_each_wald_interval(csv, capsys):
+    path, df = csv
+    status, out, _ = run(capsys, "fit", path, "--column", "hours", "--dist", "normal",
+                         "--censored-column", "censored")
+    censored = int(df["censored"].sum())
+    first = out.splitlines()[0]
+    assert first.endswith(f": 50 rows: {50 - censored} observed, {censored} right-censored")
+    assert "wald intervals (natural scale for mu; log scale for sigma)" in out
+    fit = fg.fit_mle(REGISTRY["normal"], df["hours"].to_numpy(),
+                     censored=df["censored"].to_numpy() == 1)
+    assert f"{fit.confint().loc['sigma', 'lower']:.6g}" in out
+    _, weighted, _ = run(capsys, "fit", path, "--column", "hours", "--dist", "weibull",
+                         "--weights-column", "units")
+    assert f"50 rows, total weight {df['units'].sum():g}: " in weighted
+    assert weighted.splitlines()[0].endswith("failures (counted by weight)")
+    _, record, _ = run(capsys, "fit", path, "--column", "hours", "--dist", "normal", "--json")
+    scales = {k: p["scale"] for k, p in json.loads(record)["parameters"].items()}
+    assert scales == {"mu": "natural", "sigma": "log"}
+
+
+def test_the_exit_status_is_one_when_no_requested_fit_converged(csv, capsys, monkeypatch):
+    import functools
+    import femtograd.mle
+    import femtograd.pandas
+    path, _ = csv
+    # one Newton step and no fallback: the gamma fit stops short of its maximum
+    short = functools.partial(femtograd.mle.fit_mle, max_iter=1, fallback=False)
+    monkeypatch.setattr(femtograd.mle, "fit_mle", short)
+    monkeypatch.setattr(femtograd.pandas, "fit_mle", short)
+    status, out, err = run(capsys, "fit", path, "--column", "hours", "--dist", "gamma")
+    assert status == 1 and "converged: NO" in out and err == ""
+    status, out, err = run(capsys, "compare", path, "--column", "hours", "--dists", "gamma")
+    assert status == 1 and "gamma" in out
+    assert err.strip() == "femtograd: no distribution converged; the table ranks none of them"
+    status, _, err = run(capsys, "compare", path, "--column", "hours", "--dists", "gamma,exp")
+    assert status == 0 and err == ""

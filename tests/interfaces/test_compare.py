@@ -71,3 +71,25 @@ def test_compare_takes_interval_censored_data(lifetimes):
     fit = fg.fit_mle(LogNormalLogLik, data)
     row = table[table["distribution"] == "lognormal"].iloc[0]
     assert row["aic"] == pytest.approx(fit.aic, rel=1e-12) and table["converged"].all()
+
+
+def test_a_fit_that_did_not_converge_ranks_after_converged_ones_and_says_so(lifetimes):
+    # one Newton step and no fallback: the gamma stops short (its AIC is not a maximum's),
+    # the Weibull's data-based start is already its maximum
+    table = fg.compare(lifetimes, ["gamma", "weibull"], max_iter=1, fallback=False)
+    with pytest.warns(fg.fit.ConvergenceWarning):
+        gamma = fg.fit_mle(GammaLogLik, lifetimes, max_iter=1, fallback=False)
+    assert not gamma.converged
+    assert list(table["distribution"]) == ["weibull", "gamma"]
+    assert list(table["converged"]) == [True, False] and table["weight"].iloc[1] == 0
+    assert table["message"].iloc[1].startswith("not converged, so ranked after the converged "
+                                               "fits: ")
+
+
+def test_compare_takes_event_as_censored_turned_over(lifetimes):
+    censored = lifetimes > 15
+    by_event = fg.compare(lifetimes, ["weibull", "lognormal"], event=~censored)
+    by_censored = fg.compare(lifetimes, ["weibull", "lognormal"], censored=censored)
+    assert list(by_event["aic"]) == list(by_censored["aic"])
+    with pytest.raises(TypeError, match="not both"):
+        fg.compare(lifetimes, ["weibull"], event=~censored, censored=censored)

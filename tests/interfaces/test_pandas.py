@@ -212,3 +212,53 @@ def test_a_plain_function_that_fails_on_a_group_still_names_its_parameters():
         table = fg.fit_groups(df, "g", "x", shifted_exp, start={"rate": 1.0},
                               constraints={"rate": "positive"}, fixed={"rate": 2.0})
     assert list(table["parameter"]) == ["rate", "rate"] and not table["converged"].any()
+
+
+def test_tidy_tables_name_each_intervals_scale_and_keep_it_inside_the_space(machines):
+    table = fg.fit_columns(machines, WeibullLogLik, columns=["pump"])
+    assert list(table.columns).index("scale") == list(table.columns).index("upper") + 1
+    assert list(table["scale"]) == ["log", "log"] and (table["lower"] > 0).all()
+    natural = fg.fit_columns(machines, WeibullLogLik, columns=["pump"], scale="natural")
+    fit = fg.fit_mle(WeibullLogLik, machines["pump"])
+    np.testing.assert_allclose(natural["lower"], fit.params - 1.959963984540054 * fit.se)
+    assert list(natural["scale"]) == ["natural", "natural"]
+    profile = fg.fit_columns(machines, WeibullLogLik, columns=["pump"], ci="profile")
+    assert list(profile["scale"]) == ["profile", "profile"]
+
+
+def test_an_event_column_gives_the_fits_of_the_censored_column_turned_over(machines):
+    df = machines.assign(event=(~machines["censored"]).astype(int))
+    by_event = fg.fit_columns(df, WeibullLogLik, columns=["pump"], event="event")
+    by_censored = fg.fit_columns(df, WeibullLogLik, columns=["pump"], censored="censored")
+    pd.testing.assert_frame_equal(by_event, by_censored)
+    groups_event = fg.fit_groups(df, "supplier", "pump", WeibullLogLik, event="event")
+    groups_censored = fg.fit_groups(df, "supplier", "pump", WeibullLogLik, censored="censored")
+    pd.testing.assert_frame_equal(groups_event, groups_censored)
+    as_array = fg.fit_groups(df, "supplier", "pump", WeibullLogLik,
+                             event=df["event"].to_numpy())
+    pd.testing.assert_frame_equal(as_array, groups_censored)
+
+
+def test_event_and_censored_together_or_a_bad_event_column_are_refused(machines):
+    df = machines.assign(event=(~machines["censored"]).astype(int))
+    with pytest.raises(TypeError, match="not both"):
+        fg.fit_columns(df, WeibullLogLik, columns=["pump"], censored="censored", event="event")
+    with pytest.raises(TypeError, match="not both"):
+        fg.fit_groups(df, "supplier", "pump", WeibullLogLik, "censored", event="event")
+    with pytest.raises(ValueError, match=r"event column 'count' must hold 0/1 or True/False "
+                                         r"\(1 = observed event\)"):
+        fg.fit_columns(df, WeibullLogLik, columns=["pump"], event="count")
+    with pytest.raises(ValueError, match=r"event array must hold 0/1"):
+        fg.fit_columns(df, WeibullLogLik, columns=["pump"], event=df["count"].to_numpy())
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(scale="logit"), ValueError, "unknown scale 'logit'"),
+    (dict(ci="bootstrap"), ValueError, "unknown interval method 'bootstrap'"),
+    (dict(level="95%"), TypeError, "level must be a number"),
+    (dict(level=95), ValueError, "strictly between 0 and 1")])
+def test_a_bad_interval_request_fails_before_any_fit(machines, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        fg.fit_columns(machines, WeibullLogLik, columns=["pump"], **kwargs)
+    with pytest.raises(error, match=match):
+        fg.fit_groups(machines, "supplier", "pump", WeibullLogLik, **kwargs)

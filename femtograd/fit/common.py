@@ -1,0 +1,51 @@
+"""Small helpers shared by the fitting layer (mle.py and the fit package), below all of them.
+
+Nothing here imports another femtograd module, so every module of the layer can
+import it without an import circle.
+"""
+
+import functools
+import numbers
+import os
+import sys
+from functools import lru_cache
+
+import pandas as pd
+
+# What one fit may raise because of its data (numpy's LinAlgError is a ValueError;
+# FloatingPointError and ZeroDivisionError are ArithmeticErrors): a bootstrap replicate or
+# a DataFrame row that raises one is reported, not propagated. Programming errors propagate.
+FIT_ERRORS = (ValueError, ArithmeticError)
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_SKIP = (_PACKAGE, os.path.abspath(functools.__file__))
+
+
+def user_stacklevel():
+    """The stacklevel of the first caller outside femtograd (and functools' cached_property),
+    so that a warning points at the user's line."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_SKIP):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def names_index(names):
+    """A pandas Index of parameter names: a new Index object (its name is its own to set)
+    over data built once per tuple of names (building it is most of a small Series' cost)."""
+    return _index_of(tuple(names)).view()
+
+
+@lru_cache(maxsize=256)
+def _index_of(names):
+    return pd.Index(list(names))
+
+
+def check_level(level):
+    """A confidence level: a real number strictly between 0 and 1 (a string is a TypeError)."""
+    if isinstance(level, bool) or not isinstance(level, numbers.Real):
+        raise TypeError(f"level must be a number strictly between 0 and 1 (e.g. 0.95); got "
+                        f"{level!r} ({type(level).__name__})")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be strictly between 0 and 1; got {level}")
+    return float(level)
