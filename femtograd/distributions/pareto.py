@@ -64,8 +64,9 @@ class ParetoLogLik(LogLikGenerator):
         return np.log1p((x - self.scale) / self.scale)
 
     def _reduce(self, x, w, cx, cw):
-        """(d, Σ_exact w r, Σ w r) with r = log(x/θ), over the exact rows (d their weight) and
-        with the right-censored ones: the log-likelihood is d(log α − log θ) − α Σ w r − Σ_exact w r."""
+        """(d, Σ_exact w r, Σ w r) with r = log(x/θ): over the exact rows (d their weight), then
+        with the right-censored ones too. The log-likelihood is
+        d(log α − log θ) − α Σ w r − Σ_exact w r."""
         exact = wsum(w, self._log_ratio(x))
         right = 0.0 if cx is None else wsum(cw, self._log_ratio(cx))
         return total_weight(w, x), exact, exact + right
