@@ -21,7 +21,7 @@ class ClosedForm:
 
     def logsf(self, x):
         with np.errstate(over="ignore"):  # far in the tail: H = inf, S = 0
-            return -self.cumhaz(np.asarray(x, float))
+            return -self.cumhaz(np.maximum(np.asarray(x, float), 0.0))  # S = 1 below 0
 
     def logpdf(self, x):
         x = np.asarray(x, float)

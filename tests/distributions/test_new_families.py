@@ -12,6 +12,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import integrate, optimize, stats
 
 import femtograd as fg
@@ -348,3 +350,50 @@ def test_gompertz_on_exponential_data_fits_a_shape_near_zero_of_either_sign():
         assert fit.loglik >= exp.loglik - 1e-9
         signs.add(np.sign(fit.params["shape"]))
     assert signs == {-1.0, 1.0}
+
+
+@pytest.mark.parametrize("case", NEW_CONTINUOUS, ids=ids(NEW_CONTINUOUS))
+def test_interval_censored_fit_matches_a_direct_maximization_of_the_reference(case):
+    """Inspection data: each time known only between two inspection times (the last open),
+    fitted from the default start (rows_for_start reads the intervals)."""
+    rng = np.random.default_rng(23)
+    t = case.draw(rng, 400).astype(float)
+    grid = np.quantile(t, np.linspace(0.0, 0.9, 10)[1:])
+    k = np.searchsorted(grid, t)
+    lower = np.where(k > 0, grid[np.maximum(k - 1, 0)], -np.inf)
+    upper = np.where(k < grid.size, grid[np.minimum(k, grid.size - 1)], np.inf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = fg.fit_mle(case.cls, fg.IntervalData(lower, upper), **case.options)
+    assert fit.converged, fit.message
+    kinds = case.cls.constraints
+
+    def natural(z):
+        return [np.exp(v) if kind == "positive" else v for v, kind in zip(z, kinds)]
+
+    def negll(z):
+        ref = case.ref(*natural(z))
+        with np.errstate(all="ignore"):
+            ll = np.log(ref.cdf(upper) - ref.cdf(lower)).sum()
+        return -ll if np.isfinite(ll) else np.inf
+
+    z0 = [np.log(v) if kind == "positive" else v for v, kind in zip(fit.mle * 1.05, kinds)]
+    res = optimize.minimize(negll, z0, method="Nelder-Mead",
+                            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 40000,
+                                     "maxfev": 40000})
+    assert fit.loglik >= -res.fun - 1e-7
+    np.testing.assert_allclose(fit.mle, natural(res.x), rtol=1e-3, atol=1e-4)
+
+
+@settings(max_examples=15, deadline=None)  # derandomized by the suite's profile
+@given(case=st.sampled_from(NEW_CONTINUOUS), seed=st.integers(0, 2 ** 32 - 1))
+def test_integer_weights_equal_repeated_rows_with_censoring(case, seed):
+    rng = np.random.default_rng(seed)
+    x = case.draw(rng, 12).astype(float)
+    censored = rng.uniform(size=x.size) < 0.3
+    w = rng.integers(0, 4, x.size)
+    p = case.params(rng)
+    weighted = case.make(x, censored=censored, weights=w.astype(float))(*p).data
+    repeated = case.make(np.repeat(x, w), censored=np.repeat(censored, w))(*p).data \
+        if w.sum() else 0.0
+    assert weighted == pytest.approx(repeated, rel=1e-10, abs=1e-10)
