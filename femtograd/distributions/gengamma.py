@@ -46,27 +46,25 @@ class GenGammaLogLik(LogLikGenerator):
         return (log(absolute(Q)) + k * log(k) + k * (qw - exp(qw)) - lgamma(k) - log(sigma)
                 - self._cached("log", x, np.log))
 
-    def _lower_upper(self, x, mu, sigma, Q):
-        """(P(k, u), Q(k, u)) and whether Q > 0 (then F = P), as a 0/1 node."""
+    def _cdf_sf(self, x, mu, sigma, Q):
+        """(F, S) at these rows: (P(k, u), Q(k, u)) for Q > 0 and the reverse for Q < 0, where
+        u decreases in x (P, Q the regularized incomplete gamma and its complement)."""
         k, _, u = self._u(x, mu, sigma, Q)
-        return gammainc(k, u), gammaincc(k, u), 0.5 * (sign(Q) + 1.0)
+        p, q = gammainc(k, u), gammaincc(k, u)
+        positive = 0.5 * (sign(Q) + 1.0)  # 1 for Q > 0, 0 for Q < 0; no gradient
+        return positive * p + (1.0 - positive) * q, positive * q + (1.0 - positive) * p
 
     def _logcdf(self, x, mu, sigma, Q):
-        p, q, positive = self._lower_upper(x, mu, sigma, Q)
-        return _log_one_of(positive * p + (1.0 - positive) * q, positive * q + (1.0 - positive) * p)
+        cdf, sf = self._cdf_sf(x, mu, sigma, Q)
+        return _log_one_of(cdf, sf)
 
     def _logsf(self, x, mu, sigma, Q):
-        p, q, positive = self._lower_upper(x, mu, sigma, Q)
-        return _log_one_of(positive * q + (1.0 - positive) * p, positive * p + (1.0 - positive) * q)
+        cdf, sf = self._cdf_sf(x, mu, sigma, Q)
+        return _log_one_of(sf, cdf)
 
     def _log_interval(self, lo, hi, mu, sigma, Q):
-        p_lo, q_lo, positive = self._lower_upper(lo, mu, sigma, Q)
-        p_hi, q_hi, _ = self._lower_upper(hi, mu, sigma, Q)
-        # F = P for Q > 0; for Q < 0, F(x) = Q(k, u(x)) with u decreasing in x
-        cdf_lo = positive * p_lo + (1.0 - positive) * q_lo
-        cdf_hi = positive * p_hi + (1.0 - positive) * q_hi
-        sf_lo = positive * q_lo + (1.0 - positive) * p_lo
-        sf_hi = positive * q_hi + (1.0 - positive) * p_hi
+        cdf_lo, sf_lo = self._cdf_sf(lo, mu, sigma, Q)
+        cdf_hi, sf_hi = self._cdf_sf(hi, mu, sigma, Q)
         return log_interval_by_halves(cdf_lo, cdf_hi, sf_lo, sf_hi)
 
     def _start(self):

@@ -59,12 +59,14 @@ def gompertz_profile_start(rows, baseline=0.0):
     t, w, event = rows
     d = np.dot(w, event)
     exposure_t = np.dot(w, t)
-    unit = exposure_t / np.sum(w)
-    unit = unit if unit > 0 else 1.0
+    mean_t = exposure_t / np.sum(w)
+    mean_t = mean_t if mean_t > 0 else 1.0
 
     def fit_rate(a):
         g = np.expm1(a * t) / a
-        rate = max((d - baseline * exposure_t) / np.dot(w, g), 1e-3 * d / np.dot(w, g))
+        # the events the baseline leaves unexplained; kept above 0.1% of them so the rate stays
+        # positive when the baseline alone would explain every event
+        rate = max(d - baseline * exposure_t, 1e-3 * d) / np.dot(w, g)
         return rate, g
 
     def profile(a):
@@ -72,6 +74,6 @@ def gompertz_profile_start(rows, baseline=0.0):
         hazard = baseline + rate * np.exp(a * t)
         return np.dot(w * event, np.log(hazard)) - baseline * exposure_t - rate * np.dot(w, g)
 
-    steps = np.logspace(-3, np.log10(30.0), 24) / unit
+    steps = np.logspace(-3, np.log10(30.0), 24) / mean_t
     shape = best_on_grid(profile, np.concatenate([-steps[::-1], steps]))
     return shape, fit_rate(shape)[0]

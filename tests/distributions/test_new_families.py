@@ -397,3 +397,27 @@ def test_integer_weights_equal_repeated_rows_with_censoring(case, seed):
     repeated = case.make(np.repeat(x, w), censored=np.repeat(censored, w))(*p).data \
         if w.sum() else 0.0
     assert weighted == pytest.approx(repeated, rel=1e-10, abs=1e-10)
+
+
+SCIPY_FIT = {  # family -> (scipy distribution, its fitted tuple (floc = 0) -> our parameters)
+    "rayleigh": (stats.rayleigh, lambda loc, scale: (scale,)),
+    "lomax": (stats.lomax, lambda c, loc, scale: (c, scale)),
+    "birnbaumsaunders": (stats.fatiguelife, lambda c, loc, scale: (c, scale)),
+    "burr": (stats.burr12, lambda c, d, loc, scale: (d, c, scale)),
+    "expweibull": (stats.exponweib, lambda a, c, loc, scale: (c, scale, a)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCIPY_FIT))
+def test_exact_data_fit_is_at_least_as_good_as_scipys_fit_and_agrees_where_scipy_converges(name):
+    case = next(c for c in NEW_CASES if c.id == name)
+    x = case.draw(np.random.default_rng(31), 300).astype(float)
+    dist, ours = SCIPY_FIT[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy's optimizer warns on its way
+        theirs = ours(*dist.fit(x, floc=0))
+    fit = fg.fit_mle(case.cls, x)
+    their_ll = case.make(x)(*theirs).data
+    assert fit.converged and fit.loglik >= their_ll - 1e-9
+    if fit.loglik - their_ll < 1e-6:  # scipy reached the same maximum
+        np.testing.assert_allclose(fit.mle, theirs, rtol=2e-3)
