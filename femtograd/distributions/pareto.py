@@ -22,7 +22,9 @@ class ParetoLogLik(LogLikGenerator):
     the smallest value in the data (exact values, censoring times and finite interval ends),
     which with exact data is its MLE. The shape's MLE and standard error are then those
     conditional on the scale; with exact data the shape's MLE, d / Σ w log(x/θ), equals the
-    joint MLE (its bias is then a factor n/(n − 2): (n − 2)/n times it is unbiased).
+    joint MLE (its bias is then a factor n/(n − 2): (n − 2)/n times it is unbiased). AIC and
+    BIC count the shape only: a scale taken from the data is one more estimated parameter when
+    comparing with families that fit all of theirs.
     """
 
     name = "pareto"
