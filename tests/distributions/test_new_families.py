@@ -421,3 +421,19 @@ def test_exact_data_fit_is_at_least_as_good_as_scipys_fit_and_agrees_where_scipy
     assert fit.converged and fit.loglik >= their_ll - 1e-9
     if fit.loglik - their_ll < 1e-6:  # scipy reached the same maximum
         np.testing.assert_allclose(fit.mle, theirs, rtol=2e-3)
+
+
+@pytest.mark.parametrize("Q, tol", [(0.5, 1e-13), (-0.01, 1e-10), (1e-3, 1e-8), (-1e-4, 1e-6)])
+def test_gengamma_log_density_near_q_zero_matches_high_precision_arithmetic(Q, tol):
+    """The accuracy the docstring states: the terms of size Q⁻² log Q⁻² cancel as Q → 0."""
+    mp = pytest.importorskip("mpmath")
+    x = np.array([0.05, 0.5, 2.7, 9.0, 60.0])
+    mu, sigma = 1.0, 0.5
+    with mp.workdps(50):
+        def ref(v):
+            k, qw = 1 / mp.mpf(Q) ** 2, mp.mpf(Q) * (mp.log(v) - mu) / sigma
+            return float(mp.log(abs(mp.mpf(Q))) + k * mp.log(k) + k * (qw - mp.exp(qw))
+                         - mp.loggamma(k) - mp.log(sigma * mp.mpf(v)))
+        want = np.array([ref(v) for v in x])
+    got = GenGammaLogLik(x).contributions(mu, sigma, Q).data
+    np.testing.assert_allclose(got, want, rtol=0, atol=tol)
