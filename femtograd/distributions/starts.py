@@ -17,8 +17,8 @@ def rows_for_start(gen):
     lo = gen.support[0]
     right = np.isinf(upper) & (lower > lo)
     left = (lower <= lo) & np.isfinite(upper)
-    keep = (lower == upper) | right | left | ((lower > lo) & np.isfinite(upper))
-    with np.errstate(invalid="ignore"):  # rows open at both ends: inf − inf, left out below
+    keep = ~((lower <= lo) & np.isinf(upper))  # a row open at both ends tells nothing
+    with np.errstate(invalid="ignore"):  # those rows: inf − inf, left out below
         t = np.where(right, lower, np.where(left, 0.5 * (max(lo, 0.0) + upper),
                                             0.5 * (lower + upper)))
     t = np.where(lower == upper, lower, t)
