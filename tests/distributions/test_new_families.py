@@ -439,3 +439,14 @@ def test_gengamma_log_density_near_q_zero_matches_high_precision_arithmetic(Q, t
         want = np.array([ref(v) for v in x])
     got = GenGammaLogLik(x).contributions(mu, sigma, Q).data
     np.testing.assert_allclose(got, want, rtol=0, atol=tol)
+
+
+def test_rows_for_start_reads_each_kind_of_row_as_a_time_and_an_event():
+    from femtograd.distributions.starts import rows_for_start
+    data = fg.IntervalData([1.0, 2.0, -np.inf, 3.0, 0.0], [1.0, np.inf, 4.0, 5.0, np.inf])
+    t, w, event = rows_for_start(GompertzLogLik(data, weights=[1, 2, 3, 4, 5]))
+    # exact 1, right-censored at 2, left-censored below 4 (an event at 2), interval (3, 5]
+    # (an event at 4); the last row, (0, inf), tells nothing and is left out
+    np.testing.assert_array_equal(t, [1.0, 2.0, 2.0, 4.0])
+    np.testing.assert_array_equal(w, [1, 2, 3, 4])
+    np.testing.assert_array_equal(event, [1.0, 0.0, 1.0, 1.0])
