@@ -13,3 +13,4 @@ from .pandas import fit_columns, fit_groups
 from .compare import compare  # the function; helpers: `from femtograd.compare import resolve`
 
 __version__ = "0.1.0"
+from .core import cos, log_softmax, logit, sin, softmax, tanh

@@ -13,3 +13,5 @@ from .derivatives import backward, gradient, grad_nodes, hessian, hvp, leaves, z
 from .vocabulary import constant, data, grad, val
 
 abs = absolute
+from .trig import cos, sin, tanh
+from .logistic import log_softmax, logit, softmax

@@ -40,3 +40,21 @@ REGISTRY = {cls.name: cls for cls in GENERATORS}
 __all__ = ["LogLikGenerator", "Family", "Truncated", "bounded", "IntervalData", "REGISTRY",
            "GENERATORS"] + \
     [cls.__name__ for cls in GENERATORS]
+
+from .gengamma import GenGammaLogLik
+from .gompertz import GompertzLogLik
+from .makeham import MakehamLogLik
+from .pareto import ParetoLogLik
+from .lomax import LomaxLogLik
+from .rayleigh import RayleighLogLik
+from .expweibull import ExpWeibullLogLik
+from .birnbaumsaunders import BirnbaumSaundersLogLik
+from .burr import BurrLogLik
+from .negbinomial2 import NegBinomial2LogLik
+
+NEW_FAMILIES = (GenGammaLogLik, GompertzLogLik, MakehamLogLik, ParetoLogLik, LomaxLogLik,
+                RayleighLogLik, ExpWeibullLogLik, BirnbaumSaundersLogLik, BurrLogLik,
+                NegBinomial2LogLik)
+GENERATORS += NEW_FAMILIES
+REGISTRY.update((cls.name, cls) for cls in NEW_FAMILIES)
+__all__ += [cls.__name__ for cls in NEW_FAMILIES]

@@ -19,6 +19,11 @@ R_NAMES = {
     "LogLogisticLogLik": ("shape", "scale"), "GumbelLogLik": ("location", "scale"),
     "CauchyLogLik": ("location", "scale"), "StudentTLogLik": ("location", "scale", "df"),
     "InverseGaussianLogLik": ("mean", "shape"),
+    "GenGammaLogLik": ("mu", "sigma", "Q"), "GompertzLogLik": ("shape", "rate"),
+    "MakehamLogLik": ("shape", "rate", "makeham"), "ParetoLogLik": ("shape",),
+    "LomaxLogLik": ("shape", "scale"), "RayleighLogLik": ("scale",),
+    "ExpWeibullLogLik": ("shape", "scale", "power"), "BirnbaumSaundersLogLik": ("shape", "scale"),
+    "BurrLogLik": ("shape1", "shape2", "scale"), "NegBinomial2LogLik": ("mu", "size"),
 }
 
 
