@@ -5,7 +5,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, sqrt, square
-from .base import INF, LogLikGenerator
+from .base import INF
+from .loglik import LogLikGenerator
 
 
 class BirnbaumSaundersLogLik(LogLikGenerator):

@@ -5,7 +5,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log, softplus
-from .base import INF, LogLikGenerator, weighted_mean_var
+from .base import INF, weighted_mean_var
+from .loglik import LogLikGenerator
 
 
 class BurrLogLik(LogLikGenerator):

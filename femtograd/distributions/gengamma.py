@@ -6,7 +6,8 @@ from scipy import special, stats
 
 from ..core.ops import LOG_SQRT_2PI, exp, expm1, lgamma, log, log1p, sign, where
 from ..core.special import gammainc, gammaincc
-from .base import INF, LogLikGenerator, log_interval_by_halves, weighted_moments
+from .base import INF, log_interval_by_halves, weighted_moments
+from .loglik import LogLikGenerator
 
 
 class GenGammaLogLik(LogLikGenerator):

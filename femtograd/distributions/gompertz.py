@@ -5,7 +5,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import expm1, log
-from .base import INF, LogLikGenerator
+from .base import INF
+from .loglik import LogLikGenerator
 from .starts import best_on_grid, rows_for_start
 
 

@@ -5,7 +5,8 @@ import numpy as np
 from scipy import integrate, optimize, stats
 
 from ..core.ops import exp, log
-from .base import INF, LogLikGenerator
+from .base import INF
+from .loglik import LogLikGenerator
 from .gompertz import gompertz_cumhaz, gompertz_profile_start
 from .starts import rows_for_start
 

@@ -7,7 +7,8 @@ from scipy import special, stats
 from ..core.ops import lgamma, log
 from ..core.ops import sum as fsum
 from ..core.special import betainc
-from .base import INF, LogLikGenerator, total_weight, weighted_mean_var, wsum
+from .base import INF, total_weight, weighted_mean_var, wsum
+from .loglik import LogLikGenerator
 
 
 class NegBinomial2LogLik(LogLikGenerator):

@@ -6,7 +6,8 @@ from scipy import stats
 
 from ..core.ops import log
 from ..core.value import Value
-from .base import INF, LogLikGenerator, total_weight, wsum
+from .base import INF, total_weight, wsum
+from .loglik import LogLikGenerator
 from .interval import IntervalData
 
 

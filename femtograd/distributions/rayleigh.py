@@ -4,7 +4,8 @@ import numpy as np
 from scipy import stats
 
 from ..core.ops import log, square
-from .base import INF, LogLikGenerator, total_weight, wsum
+from .base import INF, total_weight, wsum
+from .loglik import LogLikGenerator
 
 
 class RayleighLogLik(LogLikGenerator):

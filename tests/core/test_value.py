@@ -39,7 +39,7 @@ def test_a_log_likelihood_written_with_math_log_is_a_type_error_not_a_silent_fit
 @pytest.mark.parametrize("ufunc, op", [
     (np.log, "fg.log"), (np.exp, "fg.exp"), (np.sqrt, "fg.sqrt"), (np.abs, "fg.abs"),
     (np.log1p, "fg.log1p"), (special.gammaln, "fg.lgamma"), (special.expit, "fg.sigmoid"),
-    (special.erf, "fg.erf"), (np.sin, "fg.primitive"),
+    (special.erf, "fg.erf"), (np.sin, "fg.sin"), (np.arcsinh, "fg.primitive"),
 ])
 def test_a_numpy_or_scipy_ufunc_on_a_value_names_the_femtograd_op(ufunc, op):
     for v in (fg.val(0.5), fg.constant(0.5)):
