@@ -162,3 +162,37 @@ def turnbull(lower, upper, weights=None, tol=1e-10, max_iter=100_000):
                          f"{max_iter} passes (tolerance {tol})")
     survival = np.clip(1.0 - np.cumsum(p), 0.0, 1.0)
     return SurvivalEstimate(values[hi_key // 2], survival, left=values[lo_key // 2])
+
+
+POSITIONS = ("johnson", "km", "nelson-aalen")
+
+
+def plotting_positions(times, censored=None, weights=None, method="johnson"):
+    """(t, F): each distinct failure time with an estimate of F there, for probability paper.
+
+    "johnson": Johnson's adjusted ranks with Bernard's median-rank approximation,
+    F = (j − 0.3)/(N + 0.4), where a failure's rank j grows by (N + 1 − j_prev)/(1 + r)
+    over the previous one, r the (weighted) rows still at risk; tied failures take their mean
+    rank. Without censoring j is the plain rank. "km": the modified Kaplan–Meier (Hazen)
+    position, midway between F just before and just after the time ((i − 0.5)/n without
+    censoring). "nelson-aalen": F = 1 − exp(−H) with H the Nelson–Aalen cumulative hazard.
+    None of them reaches F = 1, which has no place on probability paper.
+    """
+    if method not in POSITIONS:
+        raise ValueError(f"unknown plotting-position method {method!r}; use one of "
+                         f"{list(POSITIONS)}")
+    times, censored, weights = _rows(times, censored, weights, "plotting_positions")
+    km = kaplan_meier(times, censored, weights)
+    if method == "nelson-aalen":
+        return km.time, -np.expm1(-km.cumhazard)
+    before = np.r_[1.0, km.survival[:-1]]
+    if method == "km":
+        return km.time, 1.0 - (before + km.survival) / 2
+    n = float(weights.sum())
+    r, d = km.at_risk, km.events
+    # N + 1 − j after each failure time: (N + 1) · Π (r − d + 1)/(r + 1), so that the
+    # mean rank of the d tied failures at a time is N + 1 − G_prev · (r − (d − 1)/2)/(r + 1)
+    g = (n + 1) * np.cumprod((r - d + 1) / (r + 1))
+    g_prev = np.r_[n + 1, g[:-1]]
+    rank = n + 1 - g_prev * (r - (d - 1) / 2) / (r + 1)
+    return km.time, (rank - 0.3) / (n + 0.4)

@@ -253,26 +253,38 @@ class MLEFit:
         from .diagnostics import diagnostics
         return diagnostics(self)
 
-    # -- plots (femtograd.fit.plots; matplotlib is imported only when one is drawn) -------------
-    def plot_profile(self, param, level=0.95, ax=None, points=41):
-        """Profile log-likelihood of `param` with its profile interval marked; returns the Axes."""
+    # -- plots (femtograd.fit.plots, .probability_plot; matplotlib is imported only when one is
+    # drawn). Each returns the Axes; label=/color= style the fitted curve, name= names the data.
+    def plot_profile(self, param, level=0.95, ax=None, points=41, label=None, color=None):
+        """Profile log-likelihood of `param` with its profile interval marked."""
         from .plots import plot_profile
-        return plot_profile(self, param, level=level, ax=ax, points=points)
+        return plot_profile(self, param, level=level, ax=ax, points=points, label=label,
+                            color=color)
 
-    def plot_qq(self, ax=None):
-        """Fitted against observed quantiles; returns the Axes."""
+    def plot_qq(self, ax=None, method=None, label=None, color=None, name=None):
+        """Fitted against observed quantiles at the data's plotting positions."""
         from .plots import plot_qq
-        return plot_qq(self, ax=ax)
+        return plot_qq(self, ax=ax, method=method, label=label, color=color, name=name)
 
-    def plot_pp(self, ax=None):
-        """Fitted against empirical probabilities; returns the Axes."""
+    def plot_pp(self, ax=None, method=None, label=None, color=None, name=None):
+        """Fitted against empirical probabilities."""
         from .plots import plot_pp
-        return plot_pp(self, ax=ax)
+        return plot_pp(self, ax=ax, method=method, label=label, color=color, name=name)
 
-    def plot_fit(self, ax=None):
-        """Histogram with the fitted density (Kaplan-Meier vs fitted survival if censored)."""
+    def plot_fit(self, ax=None, bins="auto", level=0.95, label=None, color=None, name=None,
+                 data=True):
+        """Histogram under the fitted density (Kaplan–Meier or Turnbull against the fitted
+        survival when censored), with delta-method bands."""
         from .plots import plot_fit
-        return plot_fit(self, ax=ax)
+        return plot_fit(self, ax=ax, bins=bins, level=level, label=label, color=color,
+                        name=name, data=data)
+
+    def plot_probability(self, *others, method=None, level=0.95, paper=None, ax=None,
+                         label=None, color=None, name=None):
+        """Probability plot on the family's linearizing paper, `others` (fits) overlaid."""
+        from .probability_plot import plot_probability
+        return plot_probability([self, *others], method=method, level=level, paper=paper,
+                                ax=ax, label=label, color=color, name=name)
 
     def to_dict(self):
         """A JSON-ready dict of the fit."""
