@@ -286,6 +286,14 @@ class MLEFit:
         return plot_probability([self, *others], method=method, level=level, paper=paper,
                                 ax=ax, label=label, color=color, name=name)
 
+    # -- goodness of fit (femtograd.fit.gof) ------------------------------------------------
+    def gof(self, n_boot=200, seed=None):
+        """Goodness-of-fit table: Kolmogorov–Smirnov, Cramér–von Mises and Anderson–Darling
+        (Kaplan–Meier based when right-censored), χ² for a discrete family; p-values by a
+        parametric bootstrap of `n_boot` refits that reproduces the censoring (0: none)."""
+        from .gof import gof
+        return gof(self, n_boot=n_boot, seed=seed)
+
     def to_dict(self):
         """A JSON-ready dict of the fit."""
         def num(v):
