@@ -294,6 +294,33 @@ class MLEFit:
         from .gof import gof
         return gof(self, n_boot=n_boot, seed=seed)
 
+    # -- lifetime summaries (femtograd.fit.lifetime): DataFrames with columns estimate, se,
+    # lower, upper, like quantile(); delta-method SEs from exact gradients
+    def mean(self, level=0.95):
+        """Mean lifetime (MTTF), ∫ S by quadrature; an error when the mean is infinite."""
+        from .lifetime import mean
+        return mean(self, level)
+
+    def median(self, level=0.95):
+        """Median lifetime, quantile(0.5)."""
+        from .lifetime import median
+        return median(self, level)
+
+    def rmst(self, t, level=0.95):
+        """Restricted mean survival time ∫₀ᵗ S(u) du at each t."""
+        from .lifetime import rmst
+        return rmst(self, t, level)
+
+    def mean_residual_life(self, t, level=0.95):
+        """E[T − t | T > t] at each t."""
+        from .lifetime import mean_residual_life
+        return mean_residual_life(self, t, level)
+
+    def conditional_sf(self, t, s, level=0.95):
+        """P(T > t + s | T > t): surviving s more after t (t and s broadcast)."""
+        from .lifetime import conditional_sf
+        return conditional_sf(self, t, s, level)
+
     def to_dict(self):
         """A JSON-ready dict of the fit."""
         def num(v):
