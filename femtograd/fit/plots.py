@@ -49,8 +49,8 @@ def family_name(fit):
 
 
 def fit_label(fit):
-    """"Weibull (shape=1.52, scale=98.3)": a legend entry for a fitted curve."""
-    est = ", ".join(f"{n}={v:.3g}" for n, v in zip(fit.param_names, fit.mle))
+    """"Weibull (shape=1.523, scale=98.31)": a legend entry for a fitted curve."""
+    est = ", ".join(f"{n}={v:.4g}" for n, v in zip(fit.param_names, fit.mle))
     return f"{family_name(fit)} ({est})"
 
 

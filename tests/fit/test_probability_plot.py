@@ -114,7 +114,7 @@ def test_the_weibull_plot_draws_johnson_positions_and_the_fitted_cdf_as_a_straig
     np.testing.assert_array_equal(t, expected_t)
     np.testing.assert_allclose(f, expected_f)
     shape, scale = fit.mle
-    grid, cdf = drawn(ax, f"Weibull (shape={shape:.3g}, scale={scale:.3g})")
+    grid, cdf = drawn(ax, f"Weibull (shape={shape:.4g}, scale={scale:.4g})")
     np.testing.assert_allclose(cdf, fit.cdf(grid)["estimate"], rtol=1e-12)
     assert straightness(on_screen(ax, grid, cdf)) < 1e-6
     # on the paper, slope = shape and F = 63.2% at the scale

@@ -68,7 +68,7 @@ def test_censored_fit_plot_is_kaplan_meier_against_fitted_survival(fits):
     assert ax.get_title().startswith("Weibull fit: survival (")
     shape, scale = fit.mle
     assert {t.get_text() for t in ax.get_legend().get_texts()} == {
-        "Kaplan–Meier", "censored", f"Weibull (shape={shape:.3g}, scale={scale:.3g})"}
+        "Kaplan–Meier", "censored", f"Weibull (shape={shape:.4g}, scale={scale:.4g})"}
 
 
 def test_kaplan_meier_without_censoring_is_the_empirical_survival():
