@@ -12,10 +12,8 @@ Cramér–von Mises, and its Kolmogorov and Anderson–Darling siblings).
 Estimated parameters make the textbook p-values wrong (too large), so p-values come
 from a parametric bootstrap: `n_boot` data sets of the same design are drawn from
 the fit, refitted, and their statistics computed; p = (1 + #{T* ≥ T})/(n_boot + 1).
-A right-censored design is reproduced, not thinned: a censored row keeps its censoring
-time, and an exact row draws a censoring time from the Kaplan–Meier estimate of the
-censoring distribution beyond its own time (Efron's conditional scheme), so replicates
-are censored about as often as the data. χ² uses cells merged until each expects at least
+A right-censored design is reproduced, not thinned (`femtograd.fit.resample`), so
+replicates are censored about as often as the data. χ² uses cells merged until each expects at least
 5 rows, with the degrees of freedom reduced by the free parameters (as fitdistrplus'
 `gofstat`). Interval-censored data are refused: their F̂ (Turnbull's) is not identified
 inside its intervals, and simulating them needs an inspection schedule.
@@ -30,6 +28,7 @@ from scipy import stats
 
 from .covariance import user_stacklevel
 from .nonparametric import kaplan_meier
+from .resample import simulate_design
 from .result import FIT_ERRORS
 
 NAMES = {"ks": "Kolmogorov-Smirnov", "cvm": "Cramer-von Mises", "ad": "Anderson-Darling"}
@@ -119,34 +118,6 @@ def chi_square(fit, min_expected=5.0):
     o, e = np.array(cells_o), np.array(cells_e)
     df = o.size - 1 - fit.df
     return float(np.sum((o - e) ** 2 / e)), df, cells_k
-
-
-def simulate_design(fit, rng):
-    """A bound generator of the fit's design on data drawn from the fit: `gen.simulate` keeps
-    weights, truncation and each censored row's censoring time; an exact row of a censored
-    design is then censored at a time drawn from the Kaplan–Meier estimate of the censoring
-    distribution beyond its own time (never, when that estimate keeps mass past the data)."""
-    model = fit.model
-    sim = model.simulate(dict(fit.params), rng)
-    x, cens, w = np.asarray(model.lower, float), np.asarray(model.censored), \
-        np.asarray(model.weights, float)
-    if not cens.any():
-        return sim
-    t = np.array(sim.lower, dtype=float)
-    t_cens = np.asarray(sim.censored).copy()
-    exact = ~cens
-    g = kaplan_meier(x, ~cens, w)          # censoring as the event, failures as censored
-    above = g(x[exact])                    # P(C > own time)
-    target = above * rng.uniform(size=above.size)   # S_G(C) = u · S_G(own time)
-    # the first censoring time whose survival falls to the target (inf if none does)
-    k = np.searchsorted(-g.survival, -target, side="left")
-    c = np.r_[g.time, np.inf][k]
-    t_exact = t[exact]
-    t_cens[exact] = t_exact > c
-    t[exact] = np.minimum(t_exact, c)
-    return type(model)(t, censored=t_cens if t_cens.any() else None,
-                       weights=model.weights if np.any(w != 1) else None,
-                       truncation=model.truncation, **model.options)
 
 
 def gof(fit, n_boot=200, seed=None):

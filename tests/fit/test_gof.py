@@ -10,7 +10,8 @@ from scipy import stats
 import femtograd as fg
 from femtograd.distributions import (REGISTRY, ExpLogLik, IntervalData, NormalLogLik,
                                      PoissonLogLik, WeibullLogLik)
-from femtograd.fit.gof import chi_square, edf_statistics, simulate_design
+from femtograd.fit.gof import chi_square, edf_statistics
+from femtograd.fit.resample import simulate_design
 
 
 @pytest.mark.parametrize("family, dist, draw, known", [
