@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
+from scipy.optimize import isotonic_regression
 
 from .intervals import check_level
 
@@ -109,13 +110,17 @@ def kaplan_meier(times, censored=None, weights=None):
     return SurvivalEstimate(time, survival, at_risk, events, variance, cumhazard)
 
 
-def turnbull(lower, upper, weights=None, tol=1e-10, max_iter=100_000):
+def turnbull(lower, upper, weights=None, tol=1e-9, max_iter=1000):
     """Turnbull's NPMLE of S from rows known to lie in [lower, upper] (the `IntervalData`
     convention: lower == upper exact, upper = inf right-censored, lower = -inf or the support's
     end left-censored). A censored row (lower < upper) excludes its left end, as a right-
     censored row does for Kaplan–Meier, so on exact and right-censored rows the estimate is
     Kaplan–Meier's. Returns a `SurvivalEstimate` whose `left`/`time` are the ends of the
-    intervals carrying mass; raises ValueError if the iteration does not settle in `max_iter`."""
+    intervals carrying mass.
+
+    The iteration (EM-ICM, `_self_consistent`) stops when the NPMLE's optimality
+    conditions hold to `tol`: no interval's derivative ratio d_j = Σ wᵢ [i covers j] / P_i
+    exceeds 1 + tol. ValueError after `max_iter` passes."""
     lower = np.asarray(lower, dtype=float)
     upper = np.asarray(upper, dtype=float)
     if lower.shape != upper.shape or lower.ndim != 1 or lower.size == 0:
@@ -144,24 +149,50 @@ def turnbull(lower, upper, weights=None, tol=1e-10, max_iter=100_000):
     # each row covers a contiguous run [a, b) of them
     a = np.searchsorted(lo_key, left_key, side="left")
     b = np.searchsorted(hi_key, right_key, side="right")
-    m = lo_key.size
-    w = weights / weights.sum()
-    p = np.full(m, 1.0 / m)
-    for _ in range(max_iter):
-        c = np.r_[0.0, np.cumsum(p)]
-        share = w / (c[b] - c[a])                  # each row's weight over its run's mass
-        spread = (np.bincount(a, share, minlength=m + 1)
-                  - np.bincount(b, share, minlength=m + 1))
-        new = p * np.cumsum(spread)[:m]
-        if np.max(np.abs(new - p)) < tol:
-            p = new
-            break
-        p = new
-    else:
-        raise ValueError(f"turnbull: the self-consistency iteration did not settle in "
-                         f"{max_iter} passes (tolerance {tol})")
+    p = _self_consistent(a, b, lo_key.size, weights / weights.sum(), tol, max_iter)
     survival = np.clip(1.0 - np.cumsum(p), 0.0, 1.0)
     return SurvivalEstimate(values[hi_key // 2], survival, left=values[lo_key // 2])
+
+
+def _self_consistent(a, b, m, w, tol, max_iter):
+    """The masses p (m,) of Turnbull's NPMLE; row i covers the intervals a[i] ≤ j < b[i].
+
+    EM-ICM (Wellner and Zhan): each pass is one self-consistency (EM) update and one
+    iterative-convex-minorant step, a Newton step on the CDF values F_j with the Hessian's
+    diagonal, made monotone by weighted isotonic regression and halved until the
+    likelihood rises. EM alone needs tens of thousands of passes once inspection times
+    are scattered; EM-ICM needs tens."""
+    def loglik(f):
+        with np.errstate(divide="ignore"):
+            return float(np.sum(w * np.log(f[b] - f[a])))
+
+    f = np.r_[0.0, np.arange(1, m + 1) / m]            # F at the ends: F_0 = 0, F_m = 1
+    for _ in range(max_iter):
+        mass = f[b] - f[a]
+        share = w / mass
+        d = np.cumsum(np.bincount(a, share, minlength=m + 1)
+                      - np.bincount(b, share, minlength=m + 1))[:m]
+        if d.max() <= 1.0 + tol:
+            return np.diff(f)
+        f = np.r_[0.0, np.cumsum(np.diff(f) * d)]       # EM
+        f[-1] = 1.0
+        mass = f[b] - f[a]
+        share, curve = w / mass, w / mass ** 2
+        grad = (np.bincount(b, share, minlength=m + 1)
+                - np.bincount(a, share, minlength=m + 1))[1:m]
+        hess = (np.bincount(b, curve, minlength=m + 1)
+                + np.bincount(a, curve, minlength=m + 1))[1:m]
+        hess = np.maximum(hess, 1e-12 * hess.max())
+        target = isotonic_regression(f[1:m] + grad / hess, weights=hess).x
+        proposal = np.r_[0.0, np.clip(target, 0.0, 1.0), 1.0]
+        now = loglik(f)
+        for _ in range(30):                              # halve until the likelihood rises
+            if loglik(proposal) >= now:
+                f = proposal
+                break
+            proposal = (proposal + f) / 2
+    raise ValueError(f"turnbull: the NPMLE iteration did not settle in {max_iter} passes "
+                     f"(tolerance {tol})")
 
 
 POSITIONS = ("johnson", "km", "nelson-aalen")
