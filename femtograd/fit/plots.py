@@ -146,16 +146,19 @@ def _title(fit, what, name):
 def fitted_quantiles(fit, p):
     """The fitted quantile at each probability: `fit.quantile` (continuous), or the smallest
     count whose fitted CDF reaches p (discrete)."""
+    p = np.asarray(p, dtype=float)
     if not fit.model.discrete:
         return fit.quantile(p)["estimate"].to_numpy()
     lo = fit.model.support[0]
     lower = np.asarray(fit.model.lower)
     k = np.arange(lo if np.isfinite(lo) else np.floor(lower.min()) - 50, np.max(lower) + 1)
     cdf = fit.cdf(k)["estimate"].to_numpy()
-    while cdf[-1] < p.max():  # beyond the data: extend until the CDF reaches every p
+    for _ in range(60):  # beyond the data: double the counts until the CDF reaches every p
+        if cdf[-1] >= p.max():
+            return k[np.searchsorted(cdf, p, side="left")]
         more = np.arange(k[-1] + 1, k[-1] + 1 + k.size)
         k, cdf = np.r_[k, more], np.r_[cdf, fit.cdf(more)["estimate"].to_numpy()]
-    return k[np.minimum(np.searchsorted(cdf, p, side="left"), k.size - 1)]
+    raise ValueError(f"the fitted CDF does not reach {p.max()} below {k[-1]:g}")
 
 
 def plot_qq(fit, ax=None, method=None, label=None, color=None, name=None):
@@ -227,7 +230,11 @@ def plot_fit(fit, ax=None, bins="auto", level=0.95, label=None, color=None, name
         grid = np.linspace(min(0.0, lo), hi + 0.05 * span, 400)
         _curve(ax, grid, fit.sf(grid, level or 0.95), level, color, label)
         ax.set_ylabel("survival probability")
-        ax.set_title(_title(fit, f"survival ({int(np.sum(lower != upper))} censored)", name))
+        right = np.isposinf(upper) & (lower != upper)
+        other = (lower != upper) & ~right
+        counts = [f"{int(k.sum())} {what}" for k, what in
+                  ((right, "right-censored"), (other, "interval-censored")) if k.any()]
+        ax.set_title(_title(fit, f"survival ({', '.join(counts)})", name))
     elif fit.model.discrete:
         values = np.arange(np.floor(lo), np.ceil(hi) + 1)
         if data:

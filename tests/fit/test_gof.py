@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 import femtograd as fg
-from femtograd.distributions import (REGISTRY, ExpLogLik, IntervalData, NormalLogLik,
+from femtograd.distributions import (REGISTRY, IntervalData, NormalLogLik,
                                      PoissonLogLik, WeibullLogLik)
 from femtograd.fit.gof import chi_square, edf_statistics
 from femtograd.fit.resample import simulate_design

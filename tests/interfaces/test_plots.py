@@ -27,6 +27,8 @@ def fits():
         "censored": fg.fit_mle(WeibullLogLik, np.minimum(t, 1200.0), censored=t > 1200.0),
         "weighted": fg.fit_mle(WeibullLogLik, t, weights=rng.integers(1, 4, 40)),
         "counts": fg.fit_mle(PoissonLogLik, rng.poisson(3.0, 60)),
+        "interval": fg.fit_mle(WeibullLogLik, fg.IntervalData(np.floor(t / 100) * 100,
+                                                              np.floor(t / 100) * 100 + 100)),
     }
 
 
@@ -38,11 +40,15 @@ def save(ax, path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.parametrize("kind", ["exact", "censored", "weighted", "counts"])
-def test_qq_pp_and_fit_plots_write_non_empty_pngs(fits, kind, tmp_path):
+@pytest.mark.parametrize("kind", ["exact", "censored", "weighted", "counts", "interval"])
+def test_every_plot_writes_a_non_empty_png_for_every_censoring_layout(fits, kind, tmp_path):
     fit = fits[kind]
-    for name in ("plot_qq", "plot_pp", "plot_fit"):
-        save(getattr(plots, name)(fit), tmp_path / f"{name}.png")
+    for name in ("plot_qq", "plot_pp", "plot_fit", "plot_probability"):
+        if name == "plot_probability" and kind == "counts":
+            with pytest.raises(ValueError, match="discrete"):
+                fit.plot_probability()
+            continue
+        save(getattr(fit, name)(), tmp_path / f"{name}.png")
 
 
 def test_profile_plot_marks_the_profile_interval(fits, tmp_path):
