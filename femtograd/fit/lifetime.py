@@ -63,7 +63,9 @@ def _start(model):
 
 
 def _end(model):
-    return math.inf if model.truncation is None else float(model.truncation[1])
+    """The upper end of the distribution the data were drawn from (inf for most lifetimes)."""
+    hi = float(model.support[1])
+    return hi if model.truncation is None else min(hi, float(model.truncation[1]))
 
 
 def _log_sf(model, u, params):

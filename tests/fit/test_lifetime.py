@@ -44,6 +44,7 @@ def test_weibull_mttf_is_scale_gamma_with_the_closed_form_delta_method(weibull):
     ("loglogistic", lambda r: stats.fisk.rvs(3.0, scale=2.0, size=100, random_state=r),
      lambda m: m[1] * (math.pi / m[0]) / math.sin(math.pi / m[0])),
     ("inversegaussian", lambda r: r.wald(2.0, 5.0, 100), lambda m: m[0]),
+    ("beta", lambda r: r.beta(2.0, 5.0, 100), lambda m: m[0] / (m[0] + m[1])),   # on [0, 1]
 ])
 def test_the_mean_of_each_lifetime_family_is_its_closed_form(family, draw, closed):
     fit = fg.fit_mle(REGISTRY[family], draw(np.random.default_rng(3)))
@@ -138,3 +139,14 @@ def test_summaries_that_do_not_exist_are_refused():
         fit.rmst([1.0, -1.0])
     with pytest.raises(ValueError, match="s must be positive"):
         fit.conditional_sf(1.0, 0.0)
+
+
+def test_a_weibull_truncated_above_has_the_mean_of_the_truncated_distribution():
+    b = 12.0
+    x = 10 * np.random.default_rng(4).weibull(1.5, 300)
+    fit = fg.fit_mle(WeibullLogLik, x[x <= b], truncation=(None, b))
+    ref = stats.weibull_min(fit.mle[0], scale=fit.mle[1])
+    mean = integrate.quad(lambda s: s * ref.pdf(s), 0, b, epsabs=1e-13)[0] / ref.cdf(b)
+    assert fit.mean().loc["mean", "estimate"] == pytest.approx(mean, rel=1e-9)
+    with pytest.raises(ValueError, match="beyond the distribution's upper end"):
+        fit.conditional_sf(10.0, 5.0)
