@@ -275,3 +275,17 @@ def test_plot_fit_takes_bins_and_can_overlay_a_second_fit_without_redrawing_the_
     assert len(ax.patches) == 7
     grid, density = drawn(ax, "gamma")
     np.testing.assert_allclose(density, other.pdf(grid)["estimate"], rtol=1e-12)
+
+
+def test_johnson_bernard_positions_are_reliabilitys_plotting_positions():
+    reliability = pytest.importorskip("reliability.Probability_plotting")
+    rng = np.random.default_rng(3)
+    t = 100 * rng.weibull(1.5, 60)
+    c = rng.uniform(0, 150, 60)
+    x, censored = np.minimum(t, c), t > c
+    ref_t, ref_f = reliability.plotting_positions(failures=x[~censored],
+                                                  right_censored=x[censored])
+    order = np.argsort(ref_t)                  # reliability keeps the failures' input order
+    ours_t, ours_f = plotting_positions(x, censored)
+    np.testing.assert_allclose(ours_t, ref_t[order])
+    np.testing.assert_allclose(ours_f, ref_f[order], rtol=1e-12)
