@@ -27,8 +27,6 @@ exception (a `TypeError` in the user's log-likelihood, say) is a bug and propaga
 """
 
 import inspect
-import itertools
-import os
 import sys
 import warnings
 from collections import Counter
@@ -202,55 +200,8 @@ def _reporter(progress, n):
     raise TypeError(f"progress must be None, True or a callable (done, total); got {progress!r}")
 
 
-def _refit(task):
-    """One replicate's refit, in this process or a worker: (True, mle, None) when it
-    converged, else (False, status or error name, message). Numerical errors of the fit are
-    the replicate's failure; any other exception propagates (a bug, not a bad resample)."""
+def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progress=None):
     from ..mle import fit_mle  # the fitting layer: fit_mle lives beside this package
-    model, function, sample, start, fixed, method, constraints, options = task
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # each refit's own warnings: the failures are recorded
-        try:
-            if function is not None:
-                refit = fit_mle(function, sample, start=start, fixed=fixed, method=method,
-                                constraints=constraints, **options)
-            else:
-                refit = fit_mle(model, start=start, fixed=fixed, method=method, **options)
-        except FIT_ERRORS as err:
-            return False, type(err).__name__, str(err)
-    if refit.converged:
-        return True, refit.mle, None
-    return False, refit.status, refit.message
-
-
-def _workers(n_jobs):
-    if n_jobs is None or n_jobs == 1:
-        return 1
-    if n_jobs == -1:
-        return os.cpu_count() or 1
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
-        raise ValueError(f"n_jobs must be a positive integer or -1 (every core); got {n_jobs!r}")
-    return n_jobs
-
-
-def _results(tasks, jobs):
-    """Each task's refit, in order: in this process, or in batches over `jobs` worker
-    processes (the replicates are drawn here, in order, so a seed gives the same result
-    whatever `jobs` is; a batch at a time keeps memory bounded)."""
-    if jobs == 1:
-        yield from map(_refit, tasks)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(jobs) as pool:
-        while True:
-            batch = list(itertools.islice(tasks, 4 * jobs))
-            if not batch:
-                return
-            yield from pool.map(_refit, batch)
-
-
-def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progress=None,
-              n_jobs=None):
     if kind not in KINDS:
         raise ValueError(f"unknown bootstrap kind {kind!r}; use one of {list(KINDS)}")
     if int(n) != n or n < 2:
@@ -259,13 +210,11 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
         raise ValueError(f"max_failed is a fraction of the replicates, between 0 and 1; "
                          f"got {max_failed}")
     n = int(n)
-    jobs = _workers(n_jobs)
     report = _reporter(progress, n)
     rng = np.random.default_rng(seed)
     gen = fit.model
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
     options = {k: v for k, v in fit._refit_options.items() if k != "constraints"}
-    constraints = fit._refit_options.get("constraints")
     if gen is None:
         if kind == "parametric":
             raise ValueError("a parametric bootstrap needs a generator (it simulates from the "
@@ -277,31 +226,37 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     else:
         w = np.asarray(gen.weights, dtype=float)
         total = int(round(w.sum()))
-
-    def tasks():
-        # drawing the resample is not allowed to fail: a design it cannot handle
-        # (e.g. simulating interval-censored rows) is the caller's error, raised at once
-        for _ in range(n):
-            model, sample = None, None
+    rows, used, failures = [], [], []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # each refit's own warnings: the failures are recorded
+        for b in range(n):
+            # drawing the resample is not allowed to fail: a design it cannot handle
+            # (e.g. simulating interval-censored rows) is the caller's error, raised at once
             if gen is None:
                 sample = data[rng.integers(0, len(data), len(data))]
             elif kind == "nonparametric":
-                model = gen.reweighted(rng.multinomial(total, w / w.sum()).astype(float))
+                counts = rng.multinomial(total, w / w.sum()).astype(float)
+                model = gen.reweighted(counts)
             else:
                 model = simulate_design(fit, rng)
-            yield (model, fit.function if gen is None else None, sample, start, fit.fixed,
-                   fit.method, constraints, options)
-
-    rows, used, failures = [], [], []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the draws' own warnings: the failures are recorded
-        for b, (ok, value, message) in enumerate(_results(tasks(), jobs)):
+            try:
+                if gen is None:
+                    refit = fit_mle(fit.function, sample, start=start, fixed=fit.fixed,
+                                    method=fit.method,
+                                    constraints=fit._refit_options.get("constraints"), **options)
+                else:
+                    refit = fit_mle(model, start=start, fixed=fit.fixed, method=fit.method,
+                                    **options)
+            except FIT_ERRORS as err:
+                failures.append((b, type(err).__name__, str(err)))
+                report(b + 1)
+                continue
             report(b + 1)
-            if ok:
-                rows.append(value)
+            if refit.converged:
+                rows.append(refit.mle)
                 used.append(b)
             else:
-                failures.append((b, value, message))
+                failures.append((b, refit.status, refit.message))
     est = pd.DataFrame(rows, columns=list(fit.param_names),
                        index=pd.Index(used, dtype=int, name="replicate"))
     failed = pd.DataFrame([f[1:] for f in failures], columns=["status", "message"],

@@ -239,19 +239,17 @@ class MLEFit:
         from .predict import quantile
         return quantile(self, p, level, scale)
 
-    def bootstrap(self, n=200, kind="nonparametric", seed=None, max_failed=0.5, progress=None,
-                  n_jobs=None):
+    def bootstrap(self, n=200, kind="nonparametric", seed=None, max_failed=0.5, progress=None):
         """Refit on `n` resamples (parametric ones reproduce the censoring); percentile, basic
         or BCa intervals from `.confint(method=)`, derived quantities by `.apply(fn)`.
 
         Replicates whose refit fails or does not converge are left out, counted
         (`.failed`, `.failures`) and warned about (`BootstrapWarning`); when more than
         `max_failed` of them (a fraction) fail, `BootstrapError` is raised instead.
-        `progress=True` reports on stderr; a callable gets (done, total). `n_jobs` refits in
-        that many worker processes (-1: every core), with the same result for a seed.
+        `progress=True` reports on stderr; a callable gets (done, total).
         """
         from .bootstrap import bootstrap
-        return bootstrap(self, n, kind, seed, max_failed, progress, n_jobs)
+        return bootstrap(self, n, kind, seed, max_failed, progress)
 
     def diagnostics(self):
         from .diagnostics import diagnostics

@@ -113,14 +113,3 @@ def test_an_unknown_interval_method_is_refused(exp_boot):
     with pytest.raises(ValueError, match="unknown bootstrap interval 'student'"):
         exp_boot.confint(method="student")
 
-
-def test_worker_processes_give_the_same_replicates_as_one_process():
-    rng = np.random.default_rng(9)
-    t = 10 * rng.weibull(1.5, 80)
-    fit = fg.fit_mle(WeibullLogLik, np.minimum(t, 12), censored=t > 12)
-    for kind in ("nonparametric", "parametric"):
-        one = fit.bootstrap(n=30, kind=kind, seed=3)
-        two = fit.bootstrap(n=30, kind=kind, seed=3, n_jobs=2)
-        np.testing.assert_array_equal(one.estimates.to_numpy(), two.estimates.to_numpy())
-    with pytest.raises(ValueError, match="n_jobs must be a positive integer or -1"):
-        fit.bootstrap(n=5, n_jobs=0)
