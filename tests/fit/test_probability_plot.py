@@ -301,3 +301,18 @@ def test_johnson_bernard_positions_are_reliabilitys_plotting_positions():
     ours_t, ours_f = plotting_positions(x, censored)
     np.testing.assert_allclose(ours_t, ref_t[order])
     np.testing.assert_allclose(ours_f, ref_f[order], rtol=1e-12)
+
+
+@given(st.lists(st.tuples(st.integers(1, 40), st.booleans(), st.integers(1, 3)), min_size=1,
+                max_size=40), st.sampled_from(["johnson", "km", "nelson-aalen"]), st.randoms())
+def test_positions_rise_strictly_inside_zero_one_whatever_the_row_order(rows, method, rnd):
+    t, c, w = (np.array(v, dtype=float) for v in zip(*rows))
+    c = c.astype(bool)
+    times, f = plotting_positions(t, c, w, method=method)
+    assert np.all(np.diff(times) > 0) and np.all(np.diff(f) > 0)
+    assert np.all((f > 0) & (f < 1))
+    order = list(range(t.size))
+    rnd.shuffle(order)
+    again = plotting_positions(t[order], c[order], w[order], method=method)
+    np.testing.assert_array_equal(again[0], times)
+    np.testing.assert_allclose(again[1], f, rtol=1e-12)
