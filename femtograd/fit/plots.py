@@ -1,23 +1,34 @@
 """Plots of a fit: profile log-likelihood, Q-Q, P-P, and data against the fitted model.
 
-The fitted curves (density or probabilities, survival, quantiles, CDF) are those
-of the distribution the data were drawn from: truncated to the generator's
-truncation bounds when it has them (`femtograd.fit.fitted`, shared with the
-predictions of `femtograd.fit.predict`).
+Every fitted curve comes from the fit's public predictions (`fit.cdf`, `fit.sf`,
+`fit.pdf`, `fit.quantile`), so it is the distribution the data were drawn from
+(truncated when the fit is) and carries its delta-method band. The data side is
+nonparametric (`femtograd.fit.nonparametric`): plotting positions or Kaplan–Meier for
+exact and right-censored rows, Turnbull's NPMLE when any row is left- or
+interval-censored, so every plot works for every censoring layout.
 
-Needs the optional extra `femtograd[plot]` (matplotlib); importing femtograd
-never imports matplotlib. Each function draws on `ax` (a new figure when None)
-and returns the Axes, so `plot_fit(fit).figure.savefig("fit.png")` works.
+Needs the optional extra `femtograd[plot]` (matplotlib); importing femtograd never
+imports matplotlib. Each function draws on `ax` (a new figure when None), takes
+`label=` and `color=` for the fitted curve and `name=` for the data (title and axis
+label), and returns the Axes, so `plot_fit(fit).figure.savefig("fit.png")` works.
 """
 
 import numpy as np
 from scipy import stats
 
-from .fitted import fitted_distribution as _distribution
 from .common import check_level
+from .nonparametric import kaplan_meier, plotting_positions, turnbull
+
+FAMILY_NAMES = {"exp": "Exponential", "weibull": "Weibull", "lognormal": "Lognormal",
+                "normal": "Normal", "gumbel": "Gumbel", "loglogistic": "Log-logistic",
+                "logistic": "Logistic", "gamma": "Gamma", "poisson": "Poisson",
+                "negbinomial": "Negative binomial", "studentt": "Student t",
+                "inversegaussian": "Inverse Gaussian"}
+MAX_POINTS = 2000   # markers drawn at most (evenly spaced ranks): a million rows stay quick
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib.pyplot, or an ImportError naming the extra that provides it."""
     try:
         import matplotlib.pyplot as plt
     except ImportError as err:
@@ -26,60 +37,69 @@ def _pyplot():
     return plt
 
 
-def _axes(ax):
-    return _pyplot().subplots()[1] if ax is None else ax
+def axes(ax):
+    """`ax`, or the Axes of a new figure."""
+    return pyplot().subplots()[1] if ax is None else ax
+
+
+def family_name(fit):
+    """The fitted family as a title names it ("Weibull")."""
+    name = getattr(type(fit.model), "name", None) or type(fit.model).__name__
+    return FAMILY_NAMES.get(name, name)
+
+
+def fit_label(fit):
+    """"Weibull (shape=1.523, scale=98.31)": a legend entry for a fitted curve."""
+    est = ", ".join(f"{n}={v:.4g}" for n, v in zip(fit.param_names, fit.mle))
+    return f"{family_name(fit)} ({est})"
+
+
+def thin(n, max_points=MAX_POINTS):
+    """Indices of at most `max_points` of n sorted points, evenly spaced, both ends kept."""
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
 
 
 # ---------------------------------------------------------------- the data behind a fit
 
-def _sample(fit, what):
-    """(times, censored mask, weights) of a generator fit; a clear error otherwise."""
+def rows(fit, what):
+    """(lower, upper, weights) of a generator fit's rows; a clear error for a plain function."""
     model = fit.model
     if model is None:
         raise ValueError(f"{what} needs a fit of a built-in generator (it draws the fitted "
                          "distribution); this fit is of a plain log-likelihood function")
-    x, censored = _observed(model)
-    if x is None:
-        raise ValueError(f"{what} needs exact or right-censored observations; "
-                         "this fit has interval-censored data")
-    return x, censored, np.asarray(model.weights, dtype=float)
+    return (np.asarray(model.lower, float), np.asarray(model.upper, float),
+            np.asarray(model.weights, float))
 
 
-def _observed(model):
-    """(x, right-censoring mask) of a bound generator, or (None, None) for interval data."""
-    lower, upper = model.lower, model.upper
-    exact, right = lower == upper, np.isposinf(upper)
-    if not np.all(exact | right):
-        return None, None
-    return lower, right
+def is_interval(lower, upper):
+    """Does any row carry more than a time and a right-censoring flag?"""
+    return bool(np.any((lower != upper) & ~np.isposinf(upper)))
 
 
-def kaplan_meier(times, censored=None, weights=None):
-    """Kaplan–Meier survival: (distinct event times, S just after each), frequency-weighted."""
-    times = np.asarray(times, dtype=float)
-    censored = np.zeros(len(times), bool) if censored is None else np.asarray(censored, bool)
-    weights = np.ones(len(times)) if weights is None else np.asarray(weights, dtype=float)
-    order = np.argsort(times, kind="stable")
-    t, c, w = times[order], censored[order], weights[order]
-    at_risk = np.cumsum(w[::-1])[::-1]            # weight of rows with time >= t[i]
-    event_times = np.unique(t[~c])
-    first = np.searchsorted(t, event_times, side="left")
-    deaths = np.array([w[(t == s) & ~c].sum() for s in event_times])
-    surv = np.cumprod(1.0 - deaths / at_risk[first])
-    return event_times, surv
-
-
-def _positions(fit, what):
-    """Event times with their empirical CDF at mid-step (Hazen positions when uncensored)."""
-    x, censored, weights = _sample(fit, what)
-    t, surv = kaplan_meier(x, censored, weights)
-    before = np.concatenate([[1.0], surv[:-1]])
-    return t, 1.0 - (before + surv) / 2
+def positions(fit, method, what, default="johnson"):
+    """(t, F) plotting positions of a fit's data, one per distinct failure time: `method` of
+    `plotting_positions` (None: `default`) for exact and right-censored rows, or "turnbull",
+    the only choice (and the default) when some rows are left- or interval-censored:
+    Turnbull's NPMLE midway across each drop, placed at the right end of the interval
+    that carries it."""
+    lower, upper, w = rows(fit, what)
+    if is_interval(lower, upper) and method not in (None, "turnbull"):
+        raise ValueError(f"{what}: plotting positions {method!r} need exact or right-"
+                         "censored rows; this fit has left- or interval-censored rows, "
+                         "whose positions come from Turnbull's NPMLE (method='turnbull')")
+    if method == "turnbull" or is_interval(lower, upper):
+        est = turnbull(lower, upper, w)
+        before = np.r_[1.0, est.survival[:-1]]
+        keep = (before - est.survival > 1e-9) & np.isfinite(est.time)
+        return est.time[keep], 1.0 - (before + est.survival)[keep] / 2
+    return plotting_positions(lower, lower != upper, w, method or default)
 
 
 # ---------------------------------------------------------------- the plots
 
-def plot_profile(fit, param, level=0.95, ax=None, points=41):
+def plot_profile(fit, param, level=0.95, ax=None, points=41, label=None, color=None):
     """Profile log-likelihood of `param`, with the profile interval at `level` marked."""
     names = list(fit.param_names)
     if param not in names:
@@ -103,83 +123,180 @@ def plot_profile(fit, param, level=0.95, ax=None, points=41):
     for k in [*range(centre, grid.size), *range(centre - 1, -1, -1)]:
         curve[k] = fit.profile_loglik(param, grid[k])
     cut = fit.loglik - stats.chi2.ppf(level, 1) / 2
-    ax = _axes(ax)
-    ax.plot(grid, curve, color="C0", label="profile log-likelihood")
+    ax = axes(ax)
+    color = color or "C0"
+    ax.plot(grid, curve, color=color, label=label or "profile log-likelihood")
     ax.axhline(cut, color="C1", linestyle="--", label=f"{100 * level:g}% cut-off")
     for bound in (lo, hi):
         if np.isfinite(bound):
             ax.axvline(bound, color="C1", linestyle=":")
-    ax.plot([estimate], [fit.loglik], "o", color="C0", label=f"MLE {estimate:.4g}")
+    ax.plot([estimate], [fit.loglik], "o", color=color, label=f"MLE {estimate:.4g}")
     ax.set_xlabel(param)
     ax.set_ylabel("log-likelihood")
-    ax.set_title(f"Profile of {param}: [{lo:.4g}, {hi:.4g}]")
+    family = f"{family_name(fit)} " if fit.model is not None else ""
+    ax.set_title(f"{family}profile of {param}: [{lo:.4g}, {hi:.4g}]")
     ax.legend(loc="best")
     return ax
 
 
-def plot_qq(fit, ax=None):
-    """Fitted quantiles against the observed ones (Kaplan–Meier positions when censored)."""
-    t, p = _positions(fit, "plot_qq")
-    theoretical = _distribution(fit).ppf(p)
-    ax = _axes(ax)
-    ax.plot(theoretical, t, "o", markersize=4, color="C0")
+def _title(fit, what, name):
+    return f"{family_name(fit)} fit{f' of {name}' if name else ''}: {what}"
+
+
+def fitted_quantiles(fit, p):
+    """The fitted quantile at each probability: `fit.quantile` (continuous), or the smallest
+    count whose fitted CDF reaches p (discrete)."""
+    p = np.asarray(p, dtype=float)
+    if not fit.model.discrete:
+        return fit.quantile(p)["estimate"].to_numpy()
+    lo = fit.model.support[0]
+    lower = np.asarray(fit.model.lower)
+    k = np.arange(lo if np.isfinite(lo) else np.floor(lower.min()) - 50, np.max(lower) + 1)
+    cdf = fit.cdf(k)["estimate"].to_numpy()
+    for _ in range(60):  # beyond the data: double the counts until the CDF reaches every p
+        if cdf[-1] >= p.max():
+            return k[np.searchsorted(cdf, p, side="left")]
+        more = np.arange(k[-1] + 1, k[-1] + 1 + k.size)
+        k, cdf = np.r_[k, more], np.r_[cdf, fit.cdf(more)["estimate"].to_numpy()]
+    raise ValueError(f"the fitted CDF does not reach {p.max()} below {k[-1]:g}")
+
+
+def plot_qq(fit, ax=None, method=None, label=None, color=None, name=None):
+    """Fitted against observed quantiles at the data's plotting positions (`method`: default
+    the modified Kaplan–Meier positions, (i − 0.5)/n without censoring; Turnbull's for
+    interval-censored rows)."""
+    t, p = positions(fit, method, "plot_qq", default="km")
+    keep = thin(t.size)
+    t, p = t[keep], p[keep]
+    theoretical = fitted_quantiles(fit, p)
+    ax = axes(ax)
+    ax.plot(theoretical, t, "o", markersize=4, color=color or "C0", label=label or "data")
     finite = np.isfinite(theoretical)
     both = np.concatenate([theoretical[finite], t])
-    ax.plot([both.min(), both.max()], [both.min(), both.max()], color="C1", linewidth=1)
-    ax.set_xlabel("fitted quantile")
-    ax.set_ylabel("observed quantile")
-    ax.set_title("Q-Q plot")
+    ax.plot([both.min(), both.max()], [both.min(), both.max()], color="C1", linewidth=1,
+            label="y = x")
+    ax.set_xlabel(f"fitted {family_name(fit)} quantile")
+    ax.set_ylabel(f"observed {name or 'quantile'}")
+    ax.set_title(_title(fit, "Q-Q plot", name))
+    _integer_ticks(fit, ax, "xy")
     return ax
 
 
-def plot_pp(fit, ax=None):
-    """Fitted CDF at each observation against the empirical CDF."""
-    t, p = _positions(fit, "plot_pp")
-    fitted = _distribution(fit).cdf(t)
-    ax = _axes(ax)
-    ax.plot(fitted, p, "o", markersize=4, color="C0")
-    ax.plot([0, 1], [0, 1], color="C1", linewidth=1)
-    ax.set_xlabel("fitted probability")
+def plot_pp(fit, ax=None, method=None, label=None, color=None, name=None):
+    """Fitted CDF at each observation against its empirical probability (`method` as
+    `plot_qq`)."""
+    t, p = positions(fit, method, "plot_pp", default="km")
+    keep = thin(t.size)
+    t, p = t[keep], p[keep]
+    fitted = fit.cdf(t)["estimate"].to_numpy()
+    ax = axes(ax)
+    ax.plot(fitted, p, "o", markersize=4, color=color or "C0", label=label or "data")
+    ax.plot([0, 1], [0, 1], color="C1", linewidth=1, label="y = x")
+    ax.set_xlabel(f"fitted {family_name(fit)} probability")
     ax.set_ylabel("empirical probability")
-    ax.set_title("P-P plot")
+    ax.set_title(_title(fit, "P-P plot", name))
     return ax
 
 
-def plot_fit(fit, ax=None, bins="auto"):
-    """Histogram with the fitted density; for censored data, Kaplan–Meier against fitted survival."""
-    x, censored, weights = _sample(fit, "plot_fit")
-    dist = _distribution(fit)
-    ax = _axes(ax)
-    lo, hi = float(np.min(x)), float(np.max(x))
+def _integer_ticks(fit, ax, which):
+    if fit.model.discrete:
+        from matplotlib.ticker import MaxNLocator
+        for axis in which:
+            getattr(ax, f"{axis}axis").set_major_locator(MaxNLocator(integer=True))
+
+
+def plot_fit(fit, ax=None, bins="auto", level=0.95, label=None, color=None, name=None,
+             data=True):
+    """The data against the fitted model, with `level` delta-method bands (None: no bands).
+
+    Exact rows: a histogram (`bins`, numpy's rule or edges) under the fitted density, or
+    observed against fitted probabilities for a discrete family (integer ticks). Censored
+    rows: Kaplan–Meier with its Greenwood band and censoring ticks (Turnbull's NPMLE when
+    some rows are left- or interval-censored) against the fitted survival. `data=False`
+    draws only the fitted curve, to overlay a second fit on the same Axes.
+    """
+    if level is not None:
+        check_level(level)
+    lower, upper, w = rows(fit, "plot_fit")
+    ax = axes(ax)
+    color = color or "C1"
+    label = label or fit_label(fit)
+    finite = np.concatenate([lower[np.isfinite(lower)], upper[np.isfinite(upper)]])
+    lo, hi = float(finite.min()), float(finite.max())
     span = hi - lo if hi > lo else 1.0
-    if censored.any():
-        t, surv = kaplan_meier(x, censored, weights)
-        steps_t = np.concatenate([[0.0 if lo >= 0 else lo], t, [hi]])  # flat to the last time
-        steps_s = np.concatenate([[1.0], surv, surv[-1:] if surv.size else [1.0]])
-        ax.step(steps_t, steps_s, where="post", color="C0", label="Kaplan–Meier")
+    if np.any(lower != upper):
+        if data:
+            _draw_nonparametric(ax, lower, upper, w, level, min(0.0, lo), hi)
         grid = np.linspace(min(0.0, lo), hi + 0.05 * span, 400)
-        ax.plot(grid, dist.sf(grid), color="C1", label="fitted survival")
+        _curve(ax, grid, fit.sf(grid, level or 0.95), level, color, label)
         ax.set_ylabel("survival probability")
-        ax.set_title(f"Kaplan–Meier and fitted survival ({int(censored.sum())} censored)")
-    elif hasattr(dist, "pmf"):
+        right = np.isposinf(upper) & (lower != upper)
+        other = (lower != upper) & ~right
+        counts = [f"{int(k.sum())} {what}" for k, what in
+                  ((right, "right-censored"), (other, "interval-censored")) if k.any()]
+        ax.set_title(_title(fit, f"survival ({', '.join(counts)})", name))
+    elif fit.model.discrete:
         values = np.arange(np.floor(lo), np.ceil(hi) + 1)
-        observed = np.array([weights[x == v].sum() for v in values]) / weights.sum()
-        ax.bar(values, observed, color="C0", alpha=0.5, label="observed")
-        ax.plot(values, dist.pmf(values), "o-", color="C1", label="fitted")
+        if data:
+            observed = np.bincount(np.searchsorted(values, lower), w, values.size) / w.sum()
+            ax.bar(values, observed, color="C0", alpha=0.5, label="observed")
+        pred = fit.pdf(values, level or 0.95)
+        est = pred["estimate"].to_numpy()
+        ax.plot(values, est, "o-", color=color, label=label)
+        if level is not None:
+            ax.errorbar(values, est, yerr=[est - pred["lower"].to_numpy(),
+                                           pred["upper"].to_numpy() - est],
+                        fmt="none", ecolor=color, alpha=0.6)
         ax.set_ylabel("probability")
-        ax.set_title("Data and fitted probabilities")
+        ax.set_title(_title(fit, "observed and fitted probabilities", name))
+        _integer_ticks(fit, ax, "x")
     else:
-        edges = np.histogram_bin_edges(x, bins) if isinstance(bins, str) else bins
-        ax.hist(x, bins=edges, weights=weights, density=True, color="C0", alpha=0.5, label="data")
+        if data:
+            edges = np.histogram_bin_edges(lower, bins, weights=None) \
+                if isinstance(bins, (str, int)) else np.asarray(bins, float)
+            ax.hist(lower, bins=edges, weights=w, density=True, color="C0", alpha=0.5,
+                    label="data")
         grid = np.linspace(lo - 0.05 * span, hi + 0.05 * span, 400)
         if fit.model.truncation is not None:  # the density drops to 0 at a bound: draw the step
             steps = [e for bound, away in zip(fit.model.truncation, (-np.inf, np.inf))
                      for e in (bound, np.nextafter(bound, away))]
             grid = np.union1d(grid, [e for e in steps if grid[0] <= e <= grid[-1]])
-        with np.errstate(all="ignore"):
-            ax.plot(grid, dist.pdf(grid), color="C1", label="fitted density")
+        _curve(ax, grid, fit.pdf(grid, level or 0.95), level, color, label)
         ax.set_ylabel("density")
-        ax.set_title("Data and fitted density")
-    ax.set_xlabel("x")
+        ax.set_title(_title(fit, "data and fitted density", name))
+    ax.set_xlabel(name or "x")
     ax.legend(loc="best")
     return ax
+
+
+def _curve(ax, grid, pred, level, color, label):
+    """A fitted curve from a prediction table, with its band when `level` is given."""
+    ax.plot(grid, pred["estimate"].to_numpy(), color=color, label=label)
+    if level is not None:
+        ax.fill_between(grid, pred["lower"].to_numpy(), pred["upper"].to_numpy(),
+                        color=color, alpha=0.2, linewidth=0)
+
+
+def _draw_nonparametric(ax, lower, upper, w, level, start, stop):
+    """Kaplan–Meier (band and censoring ticks) or, for interval rows, Turnbull's NPMLE."""
+    if is_interval(lower, upper):
+        est = turnbull(lower, upper, w)
+        before = np.r_[1.0, est.survival[:-1]]
+        # S is known between the intervals that carry mass, not inside them: drawn as ramps
+        x = np.r_[start, np.ravel(np.c_[est.left, est.time])]
+        y = np.r_[1.0, np.ravel(np.c_[before, est.survival])]
+        ok = np.isfinite(x)
+        ax.plot(x[ok], y[ok], color="C0", label="Turnbull NPMLE")
+        return
+    censored = lower != upper
+    km = kaplan_meier(lower, censored, w)
+    steps_t = np.r_[start, km.time, stop]
+    steps_s = np.r_[1.0, km.survival, km.survival[-1:] if km.time.size else [1.0]]
+    ax.step(steps_t, steps_s, where="post", color="C0", label="Kaplan–Meier")
+    if level is not None and km.time.size:
+        lo, hi = km.confint(level)
+        ax.fill_between(steps_t, np.r_[1.0, lo, lo[-1]], np.r_[1.0, hi, hi[-1]], step="post",
+                        color="C0", alpha=0.15, linewidth=0)
+    c = np.unique(lower[censored])
+    keep = thin(c.size)
+    ax.plot(c[keep], km(c[keep]), "|", color="C0", markersize=8, label="censored")

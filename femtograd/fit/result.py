@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from . import plots
+from . import gof, lifetime, plots, probability_plot
 from .bootstrap import bootstrap
 from .common import names_index
 from .covariance import check_cov_type, covariance, score_contributions
@@ -224,34 +224,76 @@ class MLEFit:
         the implicit function theorem."""
         return quantile(self, p, level, scale)
 
-    def bootstrap(self, n=200, kind="nonparametric", seed=None, max_failed=0.5):
-        """Refit on `n` resamples; percentile intervals from `.confint()`.
+    def bootstrap(self, n=200, kind="nonparametric", seed=None, max_failed=0.5, progress=None):
+        """Refit on `n` resamples (parametric ones reproduce the censoring); percentile, basic
+        or BCa intervals from `.confint(method=)`, derived quantities by `.apply(fn)`.
 
         Replicates whose refit fails or does not converge are left out, counted
         (`.failed`, `.failures`) and warned about (`BootstrapWarning`); when more than
         `max_failed` of them (a fraction) fail, `BootstrapError` is raised instead.
+        `progress=True` reports on stderr; a callable gets (done, total).
         """
-        return bootstrap(self, n, kind, seed, max_failed)
+        return bootstrap(self, n, kind, seed, max_failed, progress)
 
     def diagnostics(self):
         return diagnostics(self)
 
-    # -- plots (femtograd.fit.plots; matplotlib is imported only when one is drawn) -------------
-    def plot_profile(self, param, level=0.95, ax=None, points=41):
-        """Profile log-likelihood of `param` with its profile interval marked; returns the Axes."""
-        return plots.plot_profile(self, param, level=level, ax=ax, points=points)
+    # -- plots (femtograd.fit.plots, .probability_plot; matplotlib is imported only when one is
+    # drawn). Each returns the Axes; label=/color= style the fitted curve, name= names the data.
+    def plot_profile(self, param, level=0.95, ax=None, points=41, label=None, color=None):
+        """Profile log-likelihood of `param` with its profile interval marked."""
+        return plots.plot_profile(self, param, level=level, ax=ax, points=points, label=label,
+                            color=color)
 
-    def plot_qq(self, ax=None):
-        """Fitted against observed quantiles; returns the Axes."""
-        return plots.plot_qq(self, ax=ax)
+    def plot_qq(self, ax=None, method=None, label=None, color=None, name=None):
+        """Fitted against observed quantiles at the data's plotting positions."""
+        return plots.plot_qq(self, ax=ax, method=method, label=label, color=color, name=name)
 
-    def plot_pp(self, ax=None):
-        """Fitted against empirical probabilities; returns the Axes."""
-        return plots.plot_pp(self, ax=ax)
+    def plot_pp(self, ax=None, method=None, label=None, color=None, name=None):
+        """Fitted against empirical probabilities."""
+        return plots.plot_pp(self, ax=ax, method=method, label=label, color=color, name=name)
 
-    def plot_fit(self, ax=None):
-        """Histogram with the fitted density (Kaplan-Meier vs fitted survival if censored)."""
-        return plots.plot_fit(self, ax=ax)
+    def plot_fit(self, ax=None, bins="auto", level=0.95, label=None, color=None, name=None,
+                 data=True):
+        """Histogram under the fitted density (Kaplan–Meier or Turnbull against the fitted
+        survival when censored), with delta-method bands."""
+        return plots.plot_fit(self, ax=ax, bins=bins, level=level, label=label, color=color,
+                        name=name, data=data)
+
+    def plot_probability(self, *others, method=None, level=0.95, paper=None, ax=None,
+                         label=None, color=None, name=None):
+        """Probability plot on the family's linearizing paper, `others` (fits) overlaid."""
+        return probability_plot.plot_probability([self, *others], method=method, level=level, paper=paper,
+                                ax=ax, label=label, color=color, name=name)
+
+    # -- goodness of fit (femtograd.fit.gof) ------------------------------------------------
+    def gof(self, n_boot=200, seed=None):
+        """Goodness-of-fit table: Kolmogorov–Smirnov, Cramér–von Mises and Anderson–Darling
+        (Kaplan–Meier based when right-censored), χ² for a discrete family; p-values by a
+        parametric bootstrap of `n_boot` refits that reproduces the censoring (0: none)."""
+        return gof.gof(self, n_boot=n_boot, seed=seed)
+
+    # -- lifetime summaries (femtograd.fit.lifetime): DataFrames with columns estimate, se,
+    # lower, upper, like quantile(); delta-method SEs from exact gradients
+    def mean(self, level=0.95):
+        """Mean lifetime (MTTF), ∫ S by quadrature; an error when the mean is infinite."""
+        return lifetime.mean(self, level)
+
+    def median(self, level=0.95):
+        """Median lifetime, quantile(0.5)."""
+        return lifetime.median(self, level)
+
+    def rmst(self, t, level=0.95):
+        """Restricted mean survival time ∫₀ᵗ S(u) du at each t."""
+        return lifetime.rmst(self, t, level)
+
+    def mean_residual_life(self, t, level=0.95):
+        """E[T − t | T > t] at each t."""
+        return lifetime.mean_residual_life(self, t, level)
+
+    def conditional_sf(self, t, s, level=0.95):
+        """P(T > t + s | T > t): surviving s more after t (t and s broadcast)."""
+        return lifetime.conditional_sf(self, t, s, level)
 
     def to_dict(self):
         """A JSON-ready dict of the fit."""

@@ -7,6 +7,7 @@ from scipy import stats
 import femtograd as fg
 from femtograd.distributions import REGISTRY, WeibullLogLik
 from femtograd.fit import plots
+from femtograd.fit.nonparametric import kaplan_meier
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -64,7 +65,7 @@ def truncated_normal():
 
 def test_the_density_of_a_truncated_fit_is_scipys_truncated_normal(truncated_normal):
     fit, x, ref = truncated_normal
-    grid, density = line(plots.plot_fit(fit), "fitted density")
+    grid, density = line(plots.plot_fit(fit, label="fitted density"), "fitted density")
     np.testing.assert_allclose(density, ref.pdf(grid), rtol=1e-10, atol=1e-14)
     # zero outside the bounds, the full truncated height at them (no slope drawn across)
     assert density[grid < -1.0].max() == 0 and density[grid > 2.5].max() == 0
@@ -96,12 +97,13 @@ def test_a_censored_truncated_weibull_draws_the_truncated_survival_against_kapla
     fit = fg.fit_mle(WeibullLogLik, np.minimum(t, 18.0), censored=censored, truncation=(a, b))
     shape, scale = fit.mle
     ref = stats.truncate(stats.make_distribution(stats.weibull_min)(c=shape) * scale, a, b)
-    grid, surv = line(plots.plot_fit(fit), "fitted survival")
+    grid, surv = line(plots.plot_fit(fit, label="fitted survival"), "fitted survival")
     inside = (grid >= a) & (grid <= b)
     np.testing.assert_allclose(surv[inside], ref.ccdf(grid[inside]), rtol=1e-9, atol=1e-13)
     np.testing.assert_array_equal(surv[grid < a], 1.0)   # nothing is observed below a
     # Q-Q at the Kaplan-Meier positions, P-P at the event times
-    times, km = plots.kaplan_meier(np.minimum(t, 18.0), censored)
+    km = kaplan_meier(np.minimum(t, 18.0), censored)
+    times, km = km.time, km.survival
     p = 1.0 - (np.concatenate([[1.0], km[:-1]]) + km) / 2
     fitted, observed = points(plots.plot_qq(fit))
     np.testing.assert_array_equal(observed, times)
@@ -118,7 +120,7 @@ def test_a_truncation_far_in_the_upper_tail_keeps_its_digits():
     x = np.sort(a + np.random.default_rng(7).exponential(1.0, 100))
     fit = fg.fit_mle(REGISTRY["exp"], x, truncation=(a, None))
     ref = stats.expon(loc=a, scale=1 / fit.params["rate"])
-    grid, density = line(plots.plot_fit(fit), "fitted density")
+    grid, density = line(plots.plot_fit(fit, label="fitted density"), "fitted density")
     np.testing.assert_allclose(density, ref.pdf(grid), rtol=1e-9, atol=1e-14)
     fitted, _ = points(plots.plot_qq(fit))
     np.testing.assert_allclose(fitted, ref.ppf(hazen(x.size)), rtol=1e-12)
@@ -132,7 +134,7 @@ def test_a_zero_truncated_poisson_draws_the_renormalized_probabilities():
     k = k[k > 0].astype(float)
     fit = fg.fit_mle(REGISTRY["poisson"], k, truncation=(0, None))   # counts in (0, inf]
     mu = fit.params["rate"]
-    values, probs = line(plots.plot_fit(fit), "fitted")
+    values, probs = line(plots.plot_fit(fit, label="fitted"), "fitted")
     np.testing.assert_array_equal(values, np.arange(1, k.max() + 1))
     expected = stats.poisson.pmf(values, mu) / stats.poisson.sf(0, mu)
     np.testing.assert_allclose(probs, expected, rtol=1e-12)
@@ -146,12 +148,12 @@ def test_a_zero_truncated_poisson_draws_the_renormalized_probabilities():
     counts = np.arange(1, 40)
     cdf = (stats.poisson.cdf(counts, mu) - stats.poisson.cdf(0, mu)) / stats.poisson.sf(0, mu)
     expected = [counts[np.argmax(cdf >= p)] for p in probs]
-    assert plots._distribution(fit).ppf(probs).tolist() == expected
+    assert plots.fitted_quantiles(fit, probs).tolist() == expected
 
 
 def test_an_untruncated_fit_draws_the_plain_fitted_distribution():
     x = stats.weibull_min.rvs(1.5, scale=10, size=80, random_state=np.random.default_rng(2))
     fit = fg.fit_mle(WeibullLogLik, x)
-    grid, density = line(plots.plot_fit(fit), "fitted density")
+    grid, density = line(plots.plot_fit(fit, label="fitted density"), "fitted density")
     np.testing.assert_allclose(density, stats.weibull_min(fit.mle[0], scale=fit.mle[1])
                                .pdf(grid), rtol=1e-12, atol=1e-300)

@@ -10,6 +10,7 @@ import pytest
 
 import femtograd as fg
 from femtograd.fit import plots
+from femtograd.fit.nonparametric import kaplan_meier
 from femtograd.distributions import PoissonLogLik, WeibullLogLik
 
 matplotlib = pytest.importorskip("matplotlib")
@@ -26,6 +27,8 @@ def fits():
         "censored": fg.fit_mle(WeibullLogLik, np.minimum(t, 1200.0), censored=t > 1200.0),
         "weighted": fg.fit_mle(WeibullLogLik, t, weights=rng.integers(1, 4, 40)),
         "counts": fg.fit_mle(PoissonLogLik, rng.poisson(3.0, 60)),
+        "interval": fg.fit_mle(WeibullLogLik, fg.IntervalData(np.floor(t / 100) * 100,
+                                                              np.floor(t / 100) * 100 + 100)),
     }
 
 
@@ -37,11 +40,15 @@ def save(ax, path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.parametrize("kind", ["exact", "censored", "weighted", "counts"])
-def test_qq_pp_and_fit_plots_write_non_empty_pngs(fits, kind, tmp_path):
+@pytest.mark.parametrize("kind", ["exact", "censored", "weighted", "counts", "interval"])
+def test_every_plot_writes_a_non_empty_png_for_every_censoring_layout(fits, kind, tmp_path):
     fit = fits[kind]
-    for name in ("plot_qq", "plot_pp", "plot_fit"):
-        save(getattr(plots, name)(fit), tmp_path / f"{name}.png")
+    for name in ("plot_qq", "plot_pp", "plot_fit", "plot_probability"):
+        if name == "plot_probability" and kind == "counts":
+            with pytest.raises(ValueError, match="discrete"):
+                fit.plot_probability()
+            continue
+        save(getattr(fit, name)(), tmp_path / f"{name}.png")
 
 
 def test_profile_plot_marks_the_profile_interval(fits, tmp_path):
@@ -62,23 +69,26 @@ def test_the_fit_object_has_thin_plot_methods(fits, tmp_path):
 
 
 def test_censored_fit_plot_is_kaplan_meier_against_fitted_survival(fits):
-    ax = plots.plot_fit(fits["censored"])
-    assert "Kaplan" in ax.get_title()
-    assert {t.get_text() for t in ax.get_legend().get_texts()} == {"Kaplan–Meier", "fitted survival"}
+    fit = fits["censored"]
+    ax = plots.plot_fit(fit)
+    assert ax.get_title().startswith("Weibull fit: survival (")
+    shape, scale = fit.mle
+    assert {t.get_text() for t in ax.get_legend().get_texts()} == {
+        "Kaplan–Meier", "censored", f"Weibull (shape={shape:.4g}, scale={scale:.4g})"}
 
 
 def test_kaplan_meier_without_censoring_is_the_empirical_survival():
-    t, s = plots.kaplan_meier([3.0, 1.0, 2.0, 2.0])
-    np.testing.assert_allclose(t, [1, 2, 3])
-    np.testing.assert_allclose(s, [0.75, 0.25, 0.0])
+    km = kaplan_meier([3.0, 1.0, 2.0, 2.0])
+    np.testing.assert_allclose(km.time, [1, 2, 3])
+    np.testing.assert_allclose(km.survival, [0.75, 0.25, 0.0])
 
 
 def test_kaplan_meier_with_censoring_and_weights_counts_rows_w_times():
-    t, s = plots.kaplan_meier([1.0, 2.0, 3.0, 4.0], censored=[False, True, False, False],
-                              weights=[2, 1, 1, 1])
+    km = kaplan_meier([1.0, 2.0, 3.0, 4.0], censored=[False, True, False, False],
+                      weights=[2, 1, 1, 1])
     # 5 at risk, 2 fail at 1; one censored at 2; 2 at risk at 3, 1 at 4
-    np.testing.assert_allclose(t, [1, 3, 4])
-    np.testing.assert_allclose(s, [3 / 5, 3 / 5 * 1 / 2, 0.0])
+    np.testing.assert_allclose(km.time, [1, 3, 4])
+    np.testing.assert_allclose(km.survival, [3 / 5, 3 / 5 * 1 / 2, 0.0])
 
 
 def test_a_plain_function_fit_has_a_profile_plot_but_no_distribution_plots(tmp_path):

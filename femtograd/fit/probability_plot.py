@@ -1,0 +1,195 @@
+"""Probability plots: the data's plotting positions and the fitted CDF on linearizing paper.
+
+On a family's paper its CDF is a straight line: Weibull (log t against log(−log(1−F))),
+exponential (t against −log(1−F)), lognormal and normal (log t or t against Φ⁻¹(F)),
+Gumbel (t against −log(−log F)), log-logistic and logistic (log t or t against
+logit F). Other families get a quantile scale built from the fitted CDF itself, on
+which the first fit is the line y = x. The y axis is labelled in probabilities
+(matplotlib's function scale), so the drawn data are F values and the ticks read
+as percentages.
+
+Points are one per distinct failure time (Johnson–Bernard by default, or Kaplan–Meier,
+Nelson–Aalen, Turnbull; `femtograd.fit.nonparametric`), thinned to evenly spaced
+ranks when there are very many; each fit's line is `fit.cdf` on a grid with its
+delta-method band.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+from .common import check_level
+from .plots import MAX_POINTS, axes, family_name, fit_label, positions, rows, thin
+
+EDGE = 1e-12   # probabilities are clipped to [EDGE, 1 − EDGE] before the paper's transform
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A probability scale: the title's name, a log time axis or not, and y = forward(F)."""
+    name: str
+    log_x: bool
+    forward: object
+    inverse: object
+
+    def scale(self):
+        """(forward, inverse) for matplotlib's function scale, safe at F = 0 and 1."""
+        def forward(p):
+            with np.errstate(all="ignore"):
+                return self.forward(np.clip(np.asarray(p, float), EDGE, 1 - EDGE))
+
+        def inverse(y):
+            with np.errstate(all="ignore"):
+                return self.inverse(np.asarray(y, float))
+        return forward, inverse
+
+
+def _log_cloglog(p):
+    return np.log(-np.log1p(-p))
+
+
+PAPERS = {
+    "weibull": Paper("Weibull", True, _log_cloglog, lambda y: -np.expm1(-np.exp(y))),
+    "exp": Paper("Exponential", False, lambda p: -np.log1p(-p), lambda y: -np.expm1(-y)),
+    "lognormal": Paper("Lognormal", True, special.ndtri, special.ndtr),
+    "normal": Paper("Normal", False, special.ndtri, special.ndtr),
+    "gumbel": Paper("Gumbel", False, lambda p: -np.log(-np.log(p)),
+                    lambda y: np.exp(-np.exp(-y))),
+    "loglogistic": Paper("Log-logistic", True, special.logit, special.expit),
+    "logistic": Paper("Logistic", False, special.logit, special.expit),
+}
+TICKS = np.array([1e-4, 1e-3, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.632, 0.8,
+                  0.9, 0.95, 0.99, 0.999, 0.9999])
+
+
+def quantile_paper(fit, lo, hi):
+    """The generic paper of a family without its own: y is the first fit's quantile of F,
+    tabulated from `fit.cdf` over a grid wide enough to hold the data."""
+    positive = fit.model.support[0] >= 0 and lo > 0
+    grid = (np.geomspace(lo / 100, hi * 100, 2001) if positive
+            else np.linspace(lo - 10 * (hi - lo), hi + 10 * (hi - lo), 2001))
+    cdf = fit.cdf(grid)["estimate"].to_numpy()
+    # interpolated on the logit of F, where a smooth CDF is nearly straight in its tails too
+    inside = (cdf > 0) & (cdf < 1)
+    z, first = np.unique(special.logit(cdf[inside]), return_index=True)  # increasing
+    x = grid[inside][first]
+    y = np.log(x) if positive else x
+    return Paper(f"{family_name(fit)} quantile", positive,
+                 lambda p: np.interp(special.logit(p), z, y),
+                 lambda q: special.expit(np.interp(q, y, z)))
+
+
+def _listed(value, n, what):
+    """`value` as one entry per fit: a list of n, or a single value for a single fit."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"plot_probability: {what} has {len(value)} entries for {n} fits")
+        return list(value)
+    if value is not None and n > 1:
+        raise ValueError(f"plot_probability: with {n} fits, give {what} as a list of {n}")
+    return [value] + [None] * (n - 1)
+
+
+def plot_probability(fits, method=None, level=0.95, paper=None, ax=None, label=None,
+                     color=None, name=None, max_points=MAX_POINTS):
+    """Probability plot of one fit or several (overlaid, each line labelled).
+
+    `method`: plotting positions "johnson" (default; Johnson's adjusted ranks with Bernard's
+    approximation), "km", "nelson-aalen" or "turnbull" (the only one for left- or
+    interval-censored rows). `paper`: a family name from `PAPERS` (default the first fit's,
+    or its quantile scale). `level`: the delta-method band of each line (None: no band).
+    `label`/`color`: one per fit (a list when there are several). `name`: the data's name,
+    for the title and the x axis. Returns the Axes.
+    """
+    fits = list(fits) if isinstance(fits, (list, tuple)) else [fits]
+    if not fits:
+        raise ValueError("plot_probability needs at least one fit")
+    if level is not None:
+        check_level(level)
+    for fit in fits:
+        rows(fit, "plot_probability")
+        if fit.model.discrete:
+            raise ValueError(f"plot_probability: probability paper is for continuous families; "
+                             f"{family_name(fit)} is discrete (use plot_fit or plot_pp)")
+    labels, colors = _listed(label, len(fits), "label"), _listed(color, len(fits), "color")
+    colors = [c or f"C{i + 1}" for i, c in enumerate(colors)]
+    drawn, points = [], []
+    for i, fit in enumerate(fits):  # each distinct data set once
+        data = rows(fit, "plot_probability")
+        if not any(all(np.array_equal(a, b) for a, b in zip(data, seen)) for seen in drawn):
+            drawn.append(data)
+            points.append((i, *positions(fit, method, "plot_probability")))
+    t_all = np.concatenate([t for _, t, _ in points])
+    if t_all.size == 0:
+        raise ValueError("plot_probability: the data have no failures to place on the paper")
+    lo, hi = float(t_all.min()), float(t_all.max())
+    paper = _paper(paper, fits[0], lo, hi)
+    if paper.log_x and lo <= 0:
+        raise ValueError(f"plot_probability: {paper.name} paper has a log time axis; the data "
+                         f"have a failure at {lo:g}")
+    ax = axes(ax)
+    ax.set_yscale("function", functions=paper.scale())
+    if paper.log_x:
+        ax.set_xscale("log")
+    for i, t, p in points:  # in the fit's colour when the fits have different data
+        keep = thin(t.size, max_points)
+        ax.plot(t[keep], p[keep], "o", markersize=4, color="C0" if len(points) == 1 else colors[i],
+                label=f"{name or 'data'} ({_method_name(fits[i], method)})")
+    pad = 0.1 * (hi - lo or 1)
+    grid = (np.geomspace(lo / 1.5, hi * 1.5, 200) if paper.log_x  # not below the support
+            else np.linspace(max(lo - pad, fits[0].model.support[0]), hi + pad, 200))
+    f_all = [np.concatenate([p for _, _, p in points])]
+    for i, fit in enumerate(fits):
+        pred = fit.cdf(grid, level or 0.95)
+        ax.plot(grid, pred["estimate"].to_numpy(), color=colors[i],
+                label=labels[i] or fit_label(fit))
+        if level is not None:
+            ax.fill_between(grid, pred["lower"].to_numpy(), pred["upper"].to_numpy(),
+                            color=colors[i], alpha=0.15, linewidth=0)
+        f_all.append(pred["estimate"].to_numpy())
+    _probability_axis(ax, paper, np.concatenate(f_all), np.concatenate([p for _, _, p in points]))
+    ax.set_xlim(grid[0], grid[-1])
+    ax.set_xlabel(name or "x")
+    ax.set_ylabel("fraction failing, F")
+    what = " and ".join(dict.fromkeys(family_name(f) for f in fits))
+    ax.set_title(f"{paper.name} probability plot{f' of {name}' if name else ''}: {what} fit"
+                 f"{'s' if len(fits) > 1 else ''}")
+    ax.legend(loc="best")
+    return ax
+
+
+def _paper(paper, fit, lo, hi):
+    if paper is None:
+        family = getattr(type(fit.model), "name", None)
+        return PAPERS[family] if family in PAPERS else quantile_paper(fit, lo, hi)
+    if paper not in PAPERS:
+        raise ValueError(f"unknown probability paper {paper!r}; use one of {list(PAPERS)} "
+                         "(or None for the fit's own)")
+    return PAPERS[paper]
+
+
+def _method_name(fit, method):
+    lower, upper, _ = rows(fit, "plot_probability")
+    if method == "turnbull" or np.any((lower != upper) & ~np.isposinf(upper)):
+        return "Turnbull"
+    return {None: "Johnson–Bernard", "johnson": "Johnson–Bernard", "km": "Kaplan–Meier",
+            "nelson-aalen": "Nelson–Aalen"}.get(method, method)
+
+
+def _probability_axis(ax, paper, f_line, f_points):
+    """Y limits from the points (and a little of the lines), padded on the paper's scale, and
+    percentage ticks inside them."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+    forward, inverse = paper.scale()
+    low = max(min(f_points.min(), np.quantile(f_line, 0.02)), 1e-6)
+    high = min(max(f_points.max(), np.quantile(f_line, 0.98)), 1 - 1e-6)
+    y_low, y_high = forward(low), forward(high)
+    pad = 0.04 * (y_high - y_low)
+    low, high = float(inverse(y_low - pad)), float(inverse(y_high + pad))
+    ax.set_ylim(low, high)
+    ticks = TICKS[(TICKS >= low) & (TICKS <= high)]
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:g}%"))
+    ax.grid(True, which="major", alpha=0.3)
