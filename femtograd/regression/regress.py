@@ -1,0 +1,309 @@
+"""`regress`: any parameter of a family as a function of covariates, by maximum likelihood.
+
+    fit = fg.regress(WeibullLogLik, "week ~ fin + age + prio", rossi, event="arrest",
+                     params={"shape": "~ prio"})
+    fit = fg.regress(PoissonLogLik, counts, design={"rate": X}, offset=np.log(exposure))
+
+Each parameter θ_j gets a linear predictor η_j = X_j β_j (+ offset) through its link.
+The fit runs Newton in standardized coordinates from the intercept-only fit, with
+exact per-row derivatives (see `rows` and `objective`), and maps back exactly.
+"""
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..fit.covariance import user_stacklevel
+from ..fit.result import ConvergenceWarning
+from ..mle import fit_mle
+from ..optim import Tolerances, bfgs, newton
+from .design import array_design, formula_design, required_variables, split_formula
+from .inputs import as_float, censoring, cluster_codes, column, missing_rows, response
+from .links import link_for, location_of
+from .objective import RegressionObjective
+from .result import COV_TYPES, RegressionFit
+from .rows import BLOCK_ROWS, RowDerivatives, rows_of
+from .standardize import standardize
+
+
+def regress(family, formula, data=None, *, params=None, design=None, event=None, censored=None,
+            weights=None, offset=None, truncation=None, link=None, start=None, fixed=None,
+            cov_type="observed", cluster=None, location=None, dropna=False, max_iter=200):
+    """Fit `family` with its parameters on covariates; a `RegressionFit`.
+
+    `formula` is "y ~ terms" for the family's location parameter (see `LOCATION`), with
+    `params={"shape": "~ terms"}` for the others (default "~ 1"), over DataFrame `data`;
+    or the response itself (an array or IntervalData) with `design={param: X}` (an array or
+    DataFrame; a parameter left out gets an intercept only). `event=` (1 = observed) or
+    `censored=`, `weights=` (frequency weights), `offset=` (for the location, or a dict per
+    parameter) and `cluster=` are column names or arrays. `fixed={(param, term): value}` or
+    `{param: value}` holds coefficients (or a whole parameter) at values; `start` gives
+    coefficients to start from, keyed the same way. `link={param: "log"|"logit"|"identity"}`.
+    """
+    names, spaces = _family(family)
+    if cov_type not in COV_TYPES:
+        raise ValueError(f"unknown cov_type {cov_type!r}; use one of {list(COV_TYPES)}")
+    if cov_type == "cluster" and cluster is None:
+        raise ValueError("cov_type='cluster' needs cluster= (a column name or an array of ids)")
+    loc = location_of(family, location)
+    links = _links(names, spaces, link)
+    offsets_given = _offsets(offset, loc, names)
+    if isinstance(formula, str):
+        if design is not None:
+            raise TypeError("give a formula or design=, not both")
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError("a formula needs data= as a pandas DataFrame")
+        lhs, rhs = split_formula(formula)
+        rhss = _param_formulas(params, names, loc, rhs)
+        data = _complete_rows(data, lhs, rhss, [event, censored, weights, cluster,
+                                                *offsets_given.values(),
+                                                *(truncation or ())], dropna)
+        y = response(data, lhs)
+    else:
+        if params is not None:
+            raise TypeError("params= takes formulas; with a response array give design={param: X}")
+        y, rhss = formula, None
+        if dropna:
+            raise ValueError("dropna= applies to a formula over a data frame")
+    gen_kw = dict(censored=censoring(data, event, censored, _length(y)),
+                  truncation=_truncation(data, truncation))
+    w = None if weights is None else as_float(column(data, weights, "weights", _length(y)),
+                                              "weights")
+    try:
+        gen = family(y, weights=w, **gen_kw)  # validates the response, censoring and weights
+    except TypeError as err:
+        raise TypeError(f"{family.__name__}: {err}") from None
+    n = gen.n
+    designs = _designs(rhss, design, data, names, n)
+    offsets = {p: as_float(column(data, v, f"offset for {p}", n), f"offset for {p}")
+               for p, v in offsets_given.items()}
+    fixed = _fixed(fixed, designs, links)
+    codes = None if cluster is None else cluster_codes(data, cluster, n)
+
+    free_cols, xts, amaps, offs = [], [], [], []
+    for p, link_ in zip(names, links):
+        d = designs[p]
+        held = {t: v for (q, t), v in fixed.items() if q == p}
+        keep = [i for i, c in enumerate(d.columns) if c not in held]
+        off = offsets.get(p, 0.0)
+        for t, v in held.items():
+            off = off + v * d.matrix[:, d.columns.index(t)]
+        xt, a = standardize(d.matrix[:, keep], [d.columns[i] for i in keep], f"design of {p}")
+        free_cols.append([d.columns[i] for i in keep])
+        xts.append(xt)
+        amaps.append(a)
+        offs.append(off)
+    rows = RowDerivatives(_block_generator(family, gen, y, gen_kw, n), n, links)
+    objective = RegressionObjective(rows, xts, offs, w)
+    amap = _block_diag(amaps)
+    x0 = _start(gen, names, links, xts, offs, amap, free_cols, start, w)
+    result = _optimize(objective, x0, max_iter)
+    fit = RegressionFit(family=family, names=names, links=links, designs=designs,
+                        free_columns=free_cols, fixed=fixed, amap=amap, objective=objective,
+                        result=result, nobs=float(gen.nobs), cov_type=cov_type, cluster=codes,
+                        offsets=offsets_given, data_offsets=offsets, location=loc)
+    if not fit.converged:
+        warnings.warn(f"regression did not converge ({result.status}): {result.message}",
+                      ConvergenceWarning, stacklevel=user_stacklevel())
+    return fit
+
+
+# -- the pieces ------------------------------------------------------------------------------
+def _family(family):
+    if not (isinstance(family, type) and hasattr(family, "param_names")
+            and hasattr(family, "contributions")):
+        raise TypeError("regress needs a log-likelihood generator class such as WeibullLogLik; "
+                        f"got {family!r}")
+    return tuple(family.param_names), tuple(family.constraints)
+
+
+def _links(names, spaces, link):
+    link = dict(link or {})
+    unknown = [k for k in link if k not in names]
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown} in link; the parameters are "
+                         f"{list(names)}")
+    return [link_for(p, s, link.get(p)) for p, s in zip(names, spaces)]
+
+
+def _offsets(offset, loc, names):
+    if offset is None:
+        return {}
+    if not isinstance(offset, dict):
+        return {loc: offset}
+    unknown = [k for k in offset if k not in names]
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown} in offset; the parameters are "
+                         f"{list(names)}")
+    return dict(offset)
+
+
+def _param_formulas(params, names, loc, rhs):
+    params = dict(params or {})
+    unknown = [k for k in params if k not in names]
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown} in params; the parameters are "
+                         f"{list(names)}")
+    if loc in params:
+        raise ValueError(f"{loc!r} is the location parameter: its terms are the main formula's")
+    out = {}
+    for p in names:
+        if p == loc:
+            out[p] = rhs
+            continue
+        lhs, r = split_formula(params.get(p, "~ 1"))
+        if lhs is not None:
+            raise ValueError(f"the formula for {p!r} takes no left-hand side: write '~ {r}'")
+        out[p] = r
+    return out
+
+
+def _complete_rows(data, lhs, rhss, named, dropna):
+    """The data, checked for missing values in the columns the fit uses (or those rows dropped)."""
+    used = set()
+    for r in rhss.values():
+        used.update(required_variables(r))
+    if lhs is not None:
+        used.update(s.strip() for s in lhs.strip("()").split(","))
+    used.update(v for v in named if isinstance(v, str))
+    mask, first = missing_rows(data, sorted(used))
+    if first is None:
+        return data
+    if not dropna:
+        raise ValueError(f"column {first[0]!r} has a missing value at row {first[1]}; pass "
+                         "dropna=True to drop the rows with a missing value in a used column")
+    return data.loc[~mask].reset_index(drop=True)
+
+
+def _length(y):
+    return len(y)
+
+
+def _truncation(data, truncation):
+    if truncation is None:
+        return None
+    try:
+        a, b = truncation
+    except (TypeError, ValueError):
+        raise TypeError(f"truncation must be a pair (lower, upper); got {truncation!r}") from None
+    return tuple(column(data, v, "truncation") if isinstance(v, str) else v for v in (a, b))
+
+
+def _designs(rhss, design, data, names, n):
+    if rhss is not None:
+        return {p: formula_design(r, data) for p, r in rhss.items()}
+    design = dict(design or {})
+    unknown = [k for k in design if k not in names]
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown} in design; the parameters are "
+                         f"{list(names)}")
+    return {p: array_design(design.get(p), n, f"design for {p}") for p in names}
+
+
+def _fixed(fixed, designs, links):
+    """{(param, term): value} from fixed=; a parameter name holds the whole parameter (its
+    intercept at link(value), any other column at 0)."""
+    out = {}
+    for key, v in dict(fixed or {}).items():
+        if isinstance(key, str):
+            if key not in designs:
+                raise ValueError(f"unknown parameter {key!r} in fixed; the parameters are "
+                                 f"{list(designs)}")
+            d = designs[key]
+            link = links[list(designs).index(key)]
+            with np.errstate(all="ignore"):
+                eta = float(link.forward(float(v)))
+            if "Intercept" not in d.columns or not math.isfinite(eta):
+                raise ValueError(f"fixed {key}={v}: needs an intercept in the design of {key} "
+                                 "and a value inside the parameter space")
+            for c in d.columns:
+                out[key, c] = eta if c == "Intercept" else 0.0
+            continue
+        _check_coef(key, designs, "fixed")
+        out[tuple(key)] = float(v)
+    return out
+
+
+def _check_coef(key, designs, what):
+    if not (isinstance(key, tuple) and len(key) == 2):
+        raise ValueError(f"{what} keys are (parameter, term) pairs or parameter names; got {key!r}")
+    p, t = key
+    if p not in designs:
+        raise ValueError(f"unknown parameter {p!r} in {what}; the parameters are {list(designs)}")
+    if t not in designs[p].columns:
+        raise ValueError(f"unknown term {t!r} for {p!r} in {what}; its columns are "
+                         f"{list(designs[p].columns)}")
+
+
+def _block_generator(family, gen, y, gen_kw, n):
+    """rows -> the family bound to those rows (the whole generator when one block holds all)."""
+    if n <= BLOCK_ROWS:
+        return lambda rows: gen
+
+    def bind(rows):
+        cens, trunc = gen_kw["censored"], gen_kw["truncation"]
+        if trunc is not None:
+            trunc = tuple(t[rows] if np.ndim(t) else t for t in trunc)
+        return family(rows_of(y, rows), censored=None if cens is None else cens[rows],
+                      truncation=trunc)
+    return bind
+
+
+def _block_diag(blocks):
+    size = sum(b.shape[0] for b in blocks)
+    out = np.zeros((size, size))
+    i = 0
+    for b in blocks:
+        k = b.shape[0]
+        out[i:i + k, i:i + k] = b
+        i += k
+    return out
+
+
+def _start(gen, names, links, xts, offs, amap, free_cols, start, w):
+    """Standardized coefficients to start from: the intercept-only fit's parameters, projected
+    on each design (slopes 0 when the design has an intercept and no offset), then the user's
+    `start` (original scale) put in."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # only a start: a rough one is refined by the fit
+        try:
+            theta = fit_mle(gen).params.to_dict()
+        except (ValueError, ArithmeticError):
+            theta = gen.start()
+    parts = []
+    for p, link, xt, off in zip(names, links, xts, offs):
+        if xt.shape[0] == 0:
+            continue
+        with np.errstate(all="ignore"):
+            eta0 = float(link.forward(theta[p]))
+        target = eta0 - off
+        gram = xt @ xt.T
+        parts.append(np.linalg.solve(gram, xt @ np.broadcast_to(target, (xt.shape[1],))))
+    x0 = np.concatenate(parts) if parts else np.zeros(0)
+    if start:
+        keys = [(p, c) for p, cols in zip(names, free_cols) for c in cols]
+        beta = amap @ x0
+        for key, v in dict(start).items():
+            if key not in keys:
+                raise ValueError(f"start: {key!r} is not a free coefficient; the free ones are "
+                                 f"{keys}")
+            beta[keys.index(key)] = float(v)
+        x0 = np.linalg.solve(amap, beta)
+    return x0
+
+
+def _optimize(objective, x0, max_iter):
+    tol = Tolerances(max_iter=max_iter)
+    result = newton(objective, x0, tol)
+    if result.converged or not np.isfinite(result.loglik):
+        return result
+    first = result
+    r = bfgs(objective, result.x, Tolerances(max_iter=2000))
+    if np.isfinite(r.loglik):
+        r2 = newton(objective, r.x, tol)
+        r2.iterations += first.iterations + r.iterations
+        if r2.loglik >= first.loglik:
+            return r2
+    return first
