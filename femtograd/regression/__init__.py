@@ -5,7 +5,7 @@ the fit helpers; nothing but `femtograd/__init__.py` imports it.
 """
 
 from .links import LINKS, LOCATION, Link
-from .regress import regress
+from .fitting import regress
 from .result import RegressionFit
 
 __all__ = ["regress", "RegressionFit", "LOCATION", "LINKS", "Link"]

@@ -95,7 +95,7 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
         xts.append(xt)
         amaps.append(a)
         offs.append(off)
-    rows = RowDerivatives(_block_generator(family, gen, y, gen_kw, n), n, links)
+    rows = RowDerivatives(_block_generator(family, gen, y, gen_kw, n), n, links, BLOCK_ROWS)
     objective = RegressionObjective(rows, xts, offs, w)
     amap = _block_diag(amaps)
     x0 = _start(gen, names, links, xts, offs, amap, free_cols, start, w)
