@@ -100,6 +100,19 @@ class RegressionFit:
         inv = self._inverse_amap
         return inv.T @ (-self._h_std) @ inv
 
+    def derivatives(self, coef):
+        """(log-likelihood, gradient, Hessian) at free coefficients `coef` (original scale, in
+        the order of `index[free]`): exact, from the per-row derivatives."""
+        coef = np.asarray(coef, dtype=float)
+        if coef.shape != (self.df,):
+            raise ValueError(f"coef must have one value per free coefficient ({self.df}); got "
+                             f"shape {coef.shape}")
+        inv = self._inverse_amap
+        f, g, h = self._objective.evaluate(inv @ coef, 2)
+        if g is None:
+            return f, None, None
+        return f, inv.T @ g, inv.T @ h @ inv
+
     # -- covariance ---------------------------------------------------------------------------
     @cached_property
     def _cov_free(self):

@@ -65,6 +65,11 @@ class RowDerivatives:
         self._generator = generator
         self._blocks = None
 
+    @property
+    def blocks(self):
+        """Number of blocks the rows are evaluated in."""
+        return len(self._spans)
+
     def evaluate(self, etas, order=2):
         """(c, g, h) at predictors `etas` (one (n,) array per parameter): c the per-row
         log-likelihood (n,), g[j] = ∂c/∂η_j per row, h[(j, k)] = ∂²c/∂η_j∂η_k (j ≤ k)."""
