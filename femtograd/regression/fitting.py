@@ -95,6 +95,8 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
         xts.append(xt)
         amaps.append(a)
         offs.append(off)
+    if not any(free_cols):
+        raise ValueError(f"every coefficient is fixed ({sorted(fixed)}); leave at least one free")
     rows = RowDerivatives(_block_generator(family, gen, y, gen_kw, n), n, links, BLOCK_ROWS)
     objective = RegressionObjective(rows, xts, offs, w)
     amap = _block_diag(amaps)

@@ -66,7 +66,7 @@ def censoring(data, event, censored, n):
     bad = ~np.isin(f, (0.0, 1.0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"{what} must be 0/1 or boolean; row {i} is {a[i]!r}")
+        raise ValueError(f"{what} must be 0/1 or boolean; row {i} is {a[i]}")
     mask = f == 1.0
     return ~mask if what == "event" else mask
 

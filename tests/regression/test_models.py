@@ -1,0 +1,71 @@
+"""Fixed coefficients, nested-model tests, interval-censored responses and other families."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import optimize, stats
+
+import femtograd as fg
+from femtograd.distributions import ExpLogLik, IntervalData, PoissonLogLik, WeibullLogLik
+
+
+def test_a_fixed_coefficient_is_an_offset(rossi):
+    held = fg.regress(WeibullLogLik, "week ~ fin + prio", rossi, event="arrest",
+                      fixed={("scale", "prio"): -0.05})
+    moved = fg.regress(WeibullLogLik, "week ~ fin", rossi.assign(off=-0.05 * rossi.prio),
+                       event="arrest", offset="off")
+    assert held.df == moved.df == 3
+    assert held.loglik == pytest.approx(moved.loglik, rel=1e-12)
+    assert held.params["scale", "prio"] == -0.05 and held.se["scale", "prio"] == 0.0
+    np.testing.assert_allclose(held.params.drop(("scale", "prio")), moved.params, rtol=1e-9)
+    assert "fixed: scale:prio = -0.05" in str(held.summary())
+
+
+def test_weibull_with_shape_fixed_at_one_is_the_exponential_regression(rossi):
+    weib = fg.regress(WeibullLogLik, "week ~ fin + age", rossi, event="arrest",
+                      fixed={"shape": 1.0})
+    expo = fg.regress(ExpLogLik, "week ~ fin + age", rossi, event="arrest")
+    assert weib.loglik == pytest.approx(expo.loglik, rel=1e-12)
+    # rate = 1/scale: the coefficients change sign
+    np.testing.assert_allclose(weib.params["scale"], -expo.params["rate"], rtol=1e-9)
+    np.testing.assert_allclose(weib.se["scale"], expo.se["rate"], rtol=1e-7)
+    with pytest.raises(ValueError, match="every coefficient is fixed"):
+        fg.regress(ExpLogLik, "week ~ 1", rossi, event="arrest", fixed={"rate": 0.1})
+
+
+def test_wald_test_of_a_factor_and_the_likelihood_ratio_test(counts):
+    small = fg.regress(PoissonLogLik, "y ~ x1 + x2", counts, offset="log_exposure")
+    big = fg.regress(PoissonLogLik, "y ~ x1 + x2 + C(g)", counts, offset="log_exposure")
+    wald = big.wald_test("C(g)")
+    assert wald.df == 2
+    b = big.params["rate"][["C(g)[T.b]", "C(g)[T.c]"]].to_numpy()
+    cov = big.cov.loc["rate", "rate"].loc[["C(g)[T.b]", "C(g)[T.c]"],
+                                          ["C(g)[T.b]", "C(g)[T.c]"]].to_numpy()
+    assert wald.statistic == pytest.approx(b @ np.linalg.solve(cov, b), rel=1e-10)
+    lr = fg.lrt(small, big)
+    assert lr.df == 2 and lr.statistic == pytest.approx(2 * (big.loglik - small.loglik))
+    assert lr.statistic == pytest.approx(wald.statistic, rel=0.2)  # asymptotically equal
+    single = big.wald_test("x1")
+    assert single.statistic == pytest.approx((big.params["rate", "x1"]
+                                              / big.se["rate", "x1"]) ** 2, rel=1e-10)
+
+
+def test_interval_censored_response_against_a_direct_maximization(rossi):
+    # arrests known only to the week: in (week - 1, week]; no arrest: (52, inf)
+    arrested = rossi.arrest == 1
+    data = rossi.assign(lo=np.where(arrested, rossi.week - 1.0, rossi.week),
+                        hi=np.where(arrested, rossi.week, np.inf))
+    fit = fg.regress(WeibullLogLik, "(lo, hi) ~ fin + prio", data)
+    x = np.column_stack([np.ones(len(data)), data[["fin", "prio"]].to_numpy(float)])
+    lo, hi = data.lo.to_numpy(), data.hi.to_numpy()
+
+    def negll(theta):
+        law = stats.weibull_min(np.exp(theta[0]), scale=np.exp(x @ theta[1:]))
+        return -np.sum(np.log(law.cdf(hi) - law.cdf(lo)))
+    best = optimize.minimize(negll, fit.mle + 0.02, method="Nelder-Mead",
+                             options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})
+    assert fit.loglik == pytest.approx(-best.fun, abs=1e-6)
+    np.testing.assert_allclose(fit.mle, best.x, atol=1e-4)
+    # the same rows given as IntervalData with an array design
+    same = fg.regress(WeibullLogLik, IntervalData(lo, hi), design={"scale": x})
+    np.testing.assert_allclose(same.mle, fit.mle, rtol=1e-8)
