@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..distributions import IntervalData
 from ..fit.covariance import user_stacklevel
 from ..fit.result import ConvergenceWarning
 from ..mle import fit_mle
@@ -67,8 +68,10 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
         y, rhss = formula, None
         if dropna:
             raise ValueError("dropna= applies to a formula over a data frame")
+    trunc = _truncation(data, truncation)
+    per_row = trunc is not None and any(np.ndim(t) for t in trunc)
     gen_kw = dict(censored=censoring(data, event, censored, _length(y)),
-                  truncation=_truncation(data, truncation))
+                  truncation=None if per_row else trunc)
     w = None if weights is None else as_float(column(data, weights, "weights", _length(y)),
                                               "weights")
     try:
@@ -76,6 +79,7 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     except TypeError as err:
         raise TypeError(f"{family.__name__}: {err}") from None
     n = gen.n
+    window = _window(family, trunc, gen) if per_row else None
     designs = _designs(rhss, design, data, names, n)
     offsets = {p: as_float(column(data, v, f"offset for {p}", n), f"offset for {p}")
                for p, v in offsets_given.items()}
@@ -97,7 +101,8 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
         offs.append(off)
     if not any(free_cols):
         raise ValueError(f"every coefficient is fixed ({sorted(fixed)}); leave at least one free")
-    rows = RowDerivatives(_block_generator(family, gen, y, gen_kw, n), n, links, BLOCK_ROWS)
+    rows = RowDerivatives(_block_generator(family, gen, y, gen_kw, window, n), n, links,
+                          BLOCK_ROWS)
     objective = RegressionObjective(rows, xts, offs, w)
     amap = _block_diag(amaps)
     x0 = _start(gen, names, links, xts, offs, amap, free_cols, start, w)
@@ -239,18 +244,51 @@ def _check_coef(key, designs, what):
                          f"{list(designs[p].columns)}")
 
 
-def _block_generator(family, gen, y, gen_kw, n):
-    """rows -> the family bound to those rows (the whole generator when one block holds all)."""
+def _block_generator(family, gen, y, gen_kw, window, n):
+    """rows -> (the family bound to those rows, the family bound to their truncation windows
+    or None); the whole generators when one block holds every row."""
     if n <= BLOCK_ROWS:
-        return lambda rows: gen
+        return lambda rows: (gen, window)
 
     def bind(rows):
-        cens, trunc = gen_kw["censored"], gen_kw["truncation"]
-        if trunc is not None:
-            trunc = tuple(t[rows] if np.ndim(t) else t for t in trunc)
-        return family(rows_of(y, rows), censored=None if cens is None else cens[rows],
-                      truncation=trunc)
+        cens = gen_kw["censored"]
+        part = family(rows_of(y, rows), censored=None if cens is None else cens[rows],
+                      truncation=gen_kw["truncation"])
+        return part, None if window is None else family(rows_of(window, rows))
     return bind
+
+
+def _window(family, trunc, gen):
+    """Per-row truncation (a_i, b_i) as IntervalData bound to the family, after checking that
+    each row lies inside its window."""
+    n = gen.n
+    a, b = _bound(trunc[0], -np.inf, n), _bound(trunc[1], np.inf, n)
+    for mask, text in ((~(a < b), "its lower truncation bound is not below its upper one"),
+                       (gen.lower < a, "it lies below its lower truncation bound (entry time)"),
+                       (gen.upper > b, "it lies above its upper truncation bound")):
+        if mask.any():
+            i = int(np.flatnonzero(mask)[0])
+            raise ValueError(f"truncation: row {i} ({gen.lower[i]}, {gen.upper[i]}) is not "
+                             f"observable: {text} (a {a[i]}, b {b[i]})")
+    try:
+        return family(IntervalData(a, b))
+    except ValueError as err:
+        raise ValueError(f"per-row truncation for {family.__name__}: {err}") from None
+
+
+def _bound(t, default, n):
+    """One end of the truncation windows as an (n,) array (infinite ends allowed)."""
+    if t is None:
+        t = default
+    try:
+        v = np.full(n, float(t)) if np.ndim(t) == 0 else \
+            np.asarray(column(None, t, "truncation", n), dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"truncation bounds must be numbers or one number per row ({err})") \
+            from None
+    if np.isnan(v).any():
+        raise ValueError(f"truncation has a missing value at row {int(np.flatnonzero(np.isnan(v))[0])}")
+    return v
 
 
 def _block_diag(blocks):

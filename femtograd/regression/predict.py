@@ -115,7 +115,7 @@ def _quantity(fit, xv, etas, censored):
         gen = family(xv, censored=np.ones(xv.size, dtype=bool) if censored else None)
     except ValueError as err:
         raise ValueError(f"predicting at x: {err}") from None
-    rows = RowDerivatives(lambda rows: gen, xv.size, [fit.links[p] for p in fit.param_names])
+    rows = RowDerivatives(lambda rows: (gen, None), xv.size, [fit.links[p] for p in fit.param_names])
     c, g, _ = rows.evaluate([etas[p] for p in fit.param_names], order=1)
     return c, g
 

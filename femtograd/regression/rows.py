@@ -28,10 +28,13 @@ def rows_of(y, rows):
 class _Block:
     """One block's graph: predictor leaves, contributions, first and second derivatives."""
 
-    def __init__(self, gen, links, etas):
+    def __init__(self, bound, links, etas):
+        gen, window = bound
         self.leaves = [Value(np.array(e, dtype=float)) for e in etas]
         thetas = [link.inverse(leaf) for link, leaf in zip(links, self.leaves)]
         self.contrib = gen.contributions(*thetas)
+        if window is not None:  # per-row truncation: minus log P(a_i < X ≤ b_i)
+            self.contrib = self.contrib - window.contributions(*thetas)
         self.grads = grad_nodes(fsum(self.contrib), self.leaves)
         self.hess = None
 
@@ -54,7 +57,9 @@ class RowDerivatives:
     """A family bound to its rows, evaluated per row at given linear predictors.
 
     `generator(rows)` binds the family to a block of rows (unweighted: the weights are
-    applied by the caller); `links` gives each parameter's inverse link.
+    applied by the caller) and returns it with the family bound to those rows' truncation
+    windows as IntervalData (or None): a row's term is then log f(x_i) − log P(a_i < X ≤ b_i).
+    `links` gives each parameter's inverse link.
     """
 
     def __init__(self, generator, n, links, block_rows=BLOCK_ROWS):

@@ -69,3 +69,47 @@ def test_interval_censored_response_against_a_direct_maximization(rossi):
     # the same rows given as IntervalData with an array design
     same = fg.regress(WeibullLogLik, IntervalData(lo, hi), design={"scale": x})
     np.testing.assert_allclose(same.mle, fit.mle, rtol=1e-8)
+
+
+def entry_times(rossi):
+    rng = np.random.default_rng(1)
+    return np.minimum(rng.uniform(0, 20, len(rossi)), rossi.week - 0.5)
+
+
+def test_delayed_entry_against_a_direct_maximization(rossi, monkeypatch):
+    # left truncation at each row's entry time: log f(t) or log S(t), minus log S(entry)
+    data = rossi.assign(entry=entry_times(rossi))
+    fit = fg.regress(WeibullLogLik, "week ~ fin + prio", data, event="arrest",
+                     truncation=("entry", None))
+    x = np.column_stack([np.ones(len(data)), data[["fin", "prio"]].to_numpy(float)])
+    t, observed = data.week.to_numpy(float), data.arrest.to_numpy() == 1
+
+    def negll(theta):
+        law = stats.weibull_min(np.exp(theta[0]), scale=np.exp(x @ theta[1:]))
+        return -np.sum(np.where(observed, law.logpdf(t), law.logsf(t)) - law.logsf(data.entry))
+    best = optimize.minimize(negll, fit.mle + 0.05, method="Nelder-Mead",
+                             options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})
+    assert fit.converged
+    assert fit.loglik == pytest.approx(-best.fun, abs=1e-7)
+    np.testing.assert_allclose(fit.mle, best.x, atol=1e-5)
+    import importlib
+    monkeypatch.setattr(importlib.import_module("femtograd.regression.fitting"), "BLOCK_ROWS",
+                        100)
+    blocked = fg.regress(WeibullLogLik, "week ~ fin + prio", data, event="arrest",
+                         truncation=("entry", None))
+    np.testing.assert_allclose(blocked.mle, fit.mle, rtol=1e-9)
+
+
+def test_equal_per_row_windows_are_the_scalar_truncation(rossi):
+    per_row = fg.regress(WeibullLogLik, "week ~ fin", rossi, event="arrest",
+                         truncation=(np.full(len(rossi), 0.5), None))
+    scalar = fg.regress(WeibullLogLik, "week ~ fin", rossi, event="arrest", truncation=(0.5, None))
+    assert per_row.loglik == pytest.approx(scalar.loglik, rel=1e-12)
+    np.testing.assert_allclose(per_row.mle, scalar.mle, rtol=1e-8)
+
+
+def test_a_row_before_its_entry_time_is_an_error(rossi):
+    entry = np.zeros(len(rossi))
+    entry[7] = rossi.week[7] + 1.0
+    with pytest.raises(ValueError, match=r"row 7 .* below its lower truncation bound"):
+        fg.regress(WeibullLogLik, "week ~ fin", rossi, event="arrest", truncation=(entry, None))
