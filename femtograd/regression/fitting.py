@@ -254,7 +254,9 @@ def _block_generator(family, gen, y, gen_kw, window, n):
         cens = gen_kw["censored"]
         part = family(rows_of(y, rows), censored=None if cens is None else cens[rows],
                       truncation=gen_kw["truncation"])
-        return part, None if window is None else family(rows_of(window, rows))
+        if window is None:
+            return part, None
+        return part, family(IntervalData(window.lower[rows], window.upper[rows]))
     return bind
 
 
