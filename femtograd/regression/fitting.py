@@ -107,10 +107,10 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     amap = _block_diag(amaps)
     x0 = _start(gen, names, links, xts, offs, amap, free_cols, start, w)
     result = _optimize(objective, x0, max_iter)
-    fit = RegressionFit(family=family, names=names, links=links, designs=designs,
-                        free_columns=free_cols, fixed=fixed, amap=amap, objective=objective,
-                        result=result, nobs=float(gen.nobs), cov_type=cov_type, cluster=codes,
-                        offsets=offsets_given, data_offsets=offsets, location=loc)
+    fit = RegressionFit(family=family, generator=gen, names=names, links=links,
+                        designs=designs, free_columns=free_cols, fixed=fixed, amap=amap,
+                        objective=objective, result=result, nobs=float(gen.nobs),
+                        cov_type=cov_type, cluster=codes, offsets=offsets_given, location=loc)
     if not fit.converged:
         warnings.warn(f"regression did not converge ({result.status}): {result.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())

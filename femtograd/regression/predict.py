@@ -15,10 +15,10 @@ from .design import as_matrix
 from .inputs import as_float, column
 from .rows import RowDerivatives
 
-WHATS = ("param", "sf", "cdf", "hazard", "logpdf")
+WHATS = ("param", "sf", "cdf", "hazard", "logpdf", "quantile", "median")
 
 
-def predict(fit, newdata, what, x, level, offset):
+def predict(fit, newdata, what, x, p, level, offset):
     if what not in WHATS:
         raise ValueError(f"unknown prediction {what!r}; use one of {list(WHATS)}")
     if not 0 < level < 1:
@@ -28,9 +28,11 @@ def predict(fit, newdata, what, x, level, offset):
     cov = fit.cov.to_numpy()
     if what == "param":
         return _params(fit, xs, etas, cov, index, z)
+    m = len(index)
+    if what in ("quantile", "median"):
+        return _quantile(fit, 0.5 if what == "median" else p, etas, xs, cov, index, z)
     if x is None:
         raise ValueError(f"what={what!r} needs x= (a number or one value per row)")
-    m = len(index)
     xv = np.broadcast_to(as_float(np.atleast_1d(x), "x"), (m,)).copy() if np.ndim(x) == 0 \
         else as_float(column(None, x, "x", m), "x")
     if what in ("sf", "cdf", "hazard"):
@@ -118,6 +120,33 @@ def _quantity(fit, xv, etas, censored):
     rows = RowDerivatives(lambda rows: (gen, None), xv.size, [fit.links[p] for p in fit.param_names])
     c, g, _ = rows.evaluate([etas[p] for p in fit.param_names], order=1)
     return c, g
+
+
+def _quantile(fit, p, etas, xs, cov, index, z):
+    """The q_i with F(q_i) = p per row (of the untruncated distribution), its gradient by the
+    implicit function theorem: ∂q/∂η_j = (∂ log S(q)/∂η_j) · S(q)/f(q)."""
+    if p is None:
+        raise ValueError("what='quantile' needs p= (a probability, or one per row)")
+    if getattr(fit.family, "discrete", False):
+        raise ValueError(f"quantile predictions need a continuous family; "
+                         f"{fit.family.__name__} is discrete")
+    m = len(index)
+    probs = np.broadcast_to(as_float(np.atleast_1d(p), "p"), (m,)) if np.ndim(p) == 0 \
+        else as_float(column(None, p, "p", m), "p")
+    if not np.all((probs > 0) & (probs < 1)):
+        bad = probs[~((probs > 0) & (probs < 1))][0]
+        raise ValueError(f"p must lie strictly between 0 and 1; got {bad}")
+    thetas = [fit.links[q].inverse_np(etas[q]) for q in fit.param_names]
+    q = np.array([fit.generator.scipy(*(float(t[i]) for t in thetas)).ppf(probs[i])
+                  for i in range(m)])
+    log_s, grad_s = _quantity(fit, q, etas, censored=True)
+    log_f, _ = _quantity(fit, q, etas, censored=False)
+    ratio = np.exp(log_s - log_f)
+    se = _se(fit, xs, [g * ratio for g in grad_s], cov)
+    if getattr(fit.family, "support", (-np.inf,))[0] >= 0:  # positive: an interval on log q
+        half = z * se / q
+        return _frame(q, se, q * np.exp(-half), q * np.exp(half), index)
+    return _frame(q, se, q - z * se, q + z * se, index)
 
 
 def _se(fit, xs, grads, cov):

@@ -19,9 +19,10 @@ COV_TYPES = ("observed", "opg", "sandwich", "cluster")
 class RegressionFit:
     """A regression fit by `regress`; coefficients are on each parameter's link scale."""
 
-    def __init__(self, family, names, links, designs, free_columns, fixed, amap, objective,
-                 result, nobs, cov_type, cluster, offsets, data_offsets, location):
+    def __init__(self, family, generator, names, links, designs, free_columns, fixed, amap,
+                 objective, result, nobs, cov_type, cluster, offsets, location):
         self.family = family
+        self.generator = generator  # the family bound to the response (censoring, weights)
         self.param_names = names
         self.links = dict(zip(names, links))
         self.designs = designs
@@ -35,7 +36,6 @@ class RegressionFit:
         self._objective = objective
         self._cluster = cluster
         self._offsets = offsets
-        self._data_offsets = data_offsets
         self._beta_std = np.asarray(result.x, dtype=float)
         self.index = pd.MultiIndex.from_tuples(
             [(p, c) for p in names for c in designs[p].columns], names=["parameter", "term"])
@@ -218,15 +218,16 @@ class RegressionFit:
         return HypothesisTest("Wald", stat, len(idx), float(stats.chi2.sf(stat, len(idx))))
 
     # -- predictions --------------------------------------------------------------------------
-    def predict(self, newdata, what="param", x=None, level=0.95, offset=None):
+    def predict(self, newdata, what="param", x=None, p=None, level=0.95, offset=None):
         """Predictions for the rows of `newdata` (a DataFrame for a formula fit; for an array
         fit a dict {param: X}), each with a delta-method SE and a Wald interval:
 
         - "param": each distribution parameter per row (columns (parameter, statistic));
-        - "sf", "cdf", "hazard", "logpdf" at `x` (a number or one per row).
+        - "sf", "cdf", "hazard", "logpdf" at `x` (a number or one per row);
+        - "quantile" at probability `p`, "median" (continuous families; untruncated).
         """
         from .predict import predict
-        return predict(self, newdata, what, x, level, offset)
+        return predict(self, newdata, what, x, p, level, offset)
 
     def __repr__(self):
         flag = "" if self.converged else ", NOT converged"

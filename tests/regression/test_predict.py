@@ -93,3 +93,25 @@ def test_bad_prediction_requests(fit, new):
         fit.predict(new, what="mode")
     with pytest.raises(ValueError, match="needs x="):
         fit.predict(new, what="sf")
+
+
+def test_quantiles_and_median_with_implicit_function_errors(fit, new):
+    shape, scale, zs, xs = direct(fit, new)
+    q = fit.predict(new, what="quantile", p=0.25)
+    np.testing.assert_allclose(q.estimate, stats.weibull_min(shape, scale=scale).ppf(0.25),
+                               rtol=1e-10)
+    med = fit.predict(new, what="median")
+    np.testing.assert_allclose(med.estimate, scale * np.log(2) ** (1 / shape), rtol=1e-10)
+
+    def median(coef):
+        return np.exp(xs @ coef[2:]) * np.log(2) ** (1 / np.exp(zs @ coef[:2]))
+    coef = fit.mle.copy()
+    jac = np.column_stack([(median(coef + e) - median(coef - e)) / 2e-7
+                           for e in np.eye(coef.size) * 1e-7])
+    se = np.sqrt(np.einsum("ij,jk,ik->i", jac, fit.cov.to_numpy(), jac))
+    np.testing.assert_allclose(med.se, se, rtol=1e-5)
+    assert np.all(med.lower < med.estimate) and np.all(med.estimate < med.upper)
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        fit.predict(new, what="quantile", p=1.5)
+    with pytest.raises(ValueError, match="needs p="):
+        fit.predict(new, what="quantile")
