@@ -43,6 +43,14 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     `{param: value}` holds coefficients (or a whole parameter) at values; `start` gives
     coefficients to start from, keyed the same way. `link={param: "log"|"logit"|"identity"}`.
     """
+    call = dict(params=params, design=design, event=event, censored=censored, weights=weights,
+                offset=offset, truncation=truncation, link=link, start=start, fixed=fixed,
+                cov_type="observed", cluster=cluster, location=location, dropna=dropna,
+                max_iter=max_iter)
+
+    def refit(**changes):
+        return regress(family, formula, original, **{**call, **changes})
+    original = data
     names, spaces = _family(family)
     if cov_type not in COV_TYPES:
         raise ValueError(f"unknown cov_type {cov_type!r}; use one of {list(COV_TYPES)}")
@@ -110,7 +118,8 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     fit = RegressionFit(family=family, generator=gen, names=names, links=links,
                         designs=designs, free_columns=free_cols, fixed=fixed, amap=amap,
                         objective=objective, result=result, nobs=float(gen.nobs),
-                        cov_type=cov_type, cluster=codes, offsets=offsets_given, location=loc)
+                        cov_type=cov_type, cluster=codes, offsets=offsets_given, location=loc,
+                        refit=refit)
     if not fit.converged:
         warnings.warn(f"regression did not converge ({result.status}): {result.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())

@@ -20,7 +20,7 @@ class RegressionFit:
     """A regression fit by `regress`; coefficients are on each parameter's link scale."""
 
     def __init__(self, family, generator, names, links, designs, free_columns, fixed, amap,
-                 objective, result, nobs, cov_type, cluster, offsets, location):
+                 objective, result, nobs, cov_type, cluster, offsets, location, refit):
         self.family = family
         self.generator = generator  # the family bound to the response (censoring, weights)
         self.param_names = names
@@ -36,6 +36,7 @@ class RegressionFit:
         self._objective = objective
         self._cluster = cluster
         self._offsets = offsets
+        self._refit = refit  # the same regress call with other fixed=, start=, weights=
         self._beta_std = np.asarray(result.x, dtype=float)
         self.index = pd.MultiIndex.from_tuples(
             [(p, c) for p in names for c in designs[p].columns], names=["parameter", "term"])
@@ -181,16 +182,41 @@ class RegressionFit:
         return pd.DataFrame(s_std @ self._inverse_amap, columns=self.index[self.free])
 
     # -- inference ----------------------------------------------------------------------------
-    def confint(self, level=0.95, method="wald"):
-        """Wald intervals est ± z·se on the link scale: DataFrame indexed by (parameter, term)."""
-        if method != "wald":
-            raise ValueError(f"regression intervals are Wald intervals (method='wald'); got "
-                             f"method={method!r}")
+    def confint(self, level=0.95, method="wald", coefficients=None):
+        """Intervals on the link scale: DataFrame indexed by (parameter, term), columns lower
+        and upper. method "wald" (est ± z·se) or "profile" (likelihood ratio: a refit per
+        trial value; `coefficients` limits it to some (parameter, term) keys)."""
         if not 0 < level < 1:
             raise ValueError(f"level must be strictly between 0 and 1; got {level}")
-        z = stats.norm.ppf(0.5 + level / 2)
-        est, se = self.params, self.se
-        return pd.DataFrame({"lower": est - z * se, "upper": est + z * se})
+        if method == "wald":
+            z = stats.norm.ppf(0.5 + level / 2)
+            est, se = self.params, self.se
+            out = pd.DataFrame({"lower": est - z * se, "upper": est + z * se})
+            return out if coefficients is None else out.loc[list(coefficients)]
+        if method != "profile":
+            raise ValueError(f"unknown interval method {method!r}; use 'wald' or 'profile'")
+        from .inference import profile_interval
+        keys = [k for i, k in enumerate(self.index) if i in self.free] if coefficients is None \
+            else [tuple(k) for k in coefficients]
+        for k in keys:
+            if k not in self.index or self.index.get_loc(k) not in self.free:
+                raise ValueError(f"{k!r} is not a free coefficient of this fit")
+        ends = [profile_interval(self, k, level) for k in keys]
+        return pd.DataFrame(ends, columns=["lower", "upper"],
+                            index=pd.MultiIndex.from_tuples(keys, names=self.index.names))
+
+    def delta_method(self, fn, level=0.95):
+        """Estimate and SE of fn(coef) written with femtograd ops, `coef` a mapping
+        (parameter, term) -> Value; the gradient by autodiff."""
+        from .inference import delta_method
+        return delta_method(self, fn, level)
+
+    def bootstrap(self, n=200, seed=None, max_failed=0.5):
+        """Nonparametric bootstrap (rows resampled with their covariates, each replicate
+        refitted); percentile intervals from `.confint()`. Failed replicates are counted and
+        warned about, as for `MLEFit.bootstrap`."""
+        from .inference import bootstrap
+        return bootstrap(self, n, seed, max_failed)
 
     def summary(self, level=0.95):
         """The printable table: estimate, se, z, p and the Wald interval per coefficient."""

@@ -113,3 +113,42 @@ def test_a_row_before_its_entry_time_is_an_error(rossi):
     entry[7] = rossi.week[7] + 1.0
     with pytest.raises(ValueError, match=r"row 7 .* below its lower truncation bound"):
         fg.regress(WeibullLogLik, "week ~ fin", rossi, event="arrest", truncation=(entry, None))
+
+
+def test_profile_interval_is_where_the_likelihood_ratio_reaches_its_quantile(rossi):
+    fit = fg.regress(WeibullLogLik, "week ~ fin + prio", rossi, event="arrest")
+    key = ("scale", "prio")
+    ci = fit.confint(method="profile", coefficients=[key])
+    lower, upper = ci.loc[key]
+    for end in (lower, upper):
+        held = fg.regress(WeibullLogLik, "week ~ fin + prio", rossi, event="arrest",
+                          fixed={key: end})
+        assert 2 * (fit.loglik - held.loglik) == pytest.approx(stats.chi2.ppf(0.95, 1), rel=1e-6)
+    wald = fit.confint().loc[key]
+    assert lower < fit.params[key] < upper
+    assert lower == pytest.approx(wald.lower, abs=0.3 * fit.se[key])  # near-quadratic here
+    with pytest.raises(ValueError, match="not a free coefficient"):
+        fit.confint(method="profile", coefficients=[("scale", "nope")])
+
+
+def test_delta_method_of_the_median_lifetime(rossi):
+    fit = fg.regress(WeibullLogLik, "week ~ fin", rossi, event="arrest")
+
+    def median_treated(c):
+        shape = fg.exp(c["shape", "Intercept"])
+        return fg.exp(c["scale", "Intercept"] + c["scale", "fin"]) * np.log(2.0) ** (1 / shape)
+    dm = fit.delta_method(median_treated)
+    pred = fit.predict(pd.DataFrame({"fin": [1]}), what="median")
+    assert dm.estimate == pytest.approx(pred.estimate[0], rel=1e-12)
+    assert dm.se == pytest.approx(pred.se[0], rel=1e-6)
+
+
+def test_bootstrap_resamples_rows_with_their_covariates(rossi):
+    fit = fg.regress(WeibullLogLik, "week ~ fin + prio", rossi, event="arrest")
+    boot = fit.bootstrap(n=40, seed=1)
+    assert boot.succeeded == 40 and list(boot.estimates.columns) == list(fit.index)
+    # the bootstrap SE estimates the sampling SE: within the noise of 40 replicates
+    ratio = boot.se / fit.se
+    assert np.all((ratio > 0.6) & (ratio < 1.5))
+    again = fit.bootstrap(n=40, seed=1)
+    pd.testing.assert_frame_equal(boot.estimates, again.estimates)
