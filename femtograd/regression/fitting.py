@@ -47,10 +47,10 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
                 offset=offset, truncation=truncation, link=link, start=start, fixed=fixed,
                 cov_type="observed", cluster=cluster, location=location, dropna=dropna,
                 max_iter=max_iter)
-
-    def refit(**changes):
-        return regress(family, formula, original, **{**call, **changes})
     original = data
+
+    def refit(**changes):  # the same call with other fixed=, start= or weights=
+        return regress(family, formula, original, **{**call, **changes})
     names, spaces = _family(family)
     if cov_type not in COV_TYPES:
         raise ValueError(f"unknown cov_type {cov_type!r}; use one of {list(COV_TYPES)}")
@@ -73,14 +73,15 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     else:
         if params is not None:
             raise TypeError("params= takes formulas; with a response array give design={param: X}")
-        y, rhss = formula, None
         if dropna:
             raise ValueError("dropna= applies to a formula over a data frame")
+        y, rhss = formula, None
+
     trunc = _truncation(data, truncation)
     per_row = trunc is not None and any(np.ndim(t) for t in trunc)
-    gen_kw = dict(censored=censoring(data, event, censored, _length(y)),
+    gen_kw = dict(censored=censoring(data, event, censored, len(y)),
                   truncation=None if per_row else trunc)
-    w = None if weights is None else as_float(column(data, weights, "weights", _length(y)),
+    w = None if weights is None else as_float(column(data, weights, "weights", len(y)),
                                               "weights")
     try:
         gen = family(y, weights=w, **gen_kw)  # validates the response, censoring and weights
@@ -94,26 +95,11 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     fixed = _fixed(fixed, designs, links)
     codes = None if cluster is None else cluster_codes(data, cluster, n)
 
-    free_cols, xts, amaps, offs = [], [], [], []
-    for p, link_ in zip(names, links):
-        d = designs[p]
-        held = {t: v for (q, t), v in fixed.items() if q == p}
-        keep = [i for i, c in enumerate(d.columns) if c not in held]
-        off = offsets.get(p, 0.0)
-        for t, v in held.items():
-            off = off + v * d.matrix[:, d.columns.index(t)]
-        xt, a = standardize(d.matrix[:, keep], [d.columns[i] for i in keep], f"design of {p}")
-        free_cols.append([d.columns[i] for i in keep])
-        xts.append(xt)
-        amaps.append(a)
-        offs.append(off)
-    if not any(free_cols):
-        raise ValueError(f"every coefficient is fixed ({sorted(fixed)}); leave at least one free")
+    free_cols, xts, amap, offs = _free_designs(names, designs, fixed, offsets)
     rows = RowDerivatives(_block_generator(family, gen, y, gen_kw, window, n), n, links,
                           BLOCK_ROWS)
     objective = RegressionObjective(rows, xts, offs, w)
-    amap = _block_diag(amaps)
-    x0 = _start(gen, names, links, xts, offs, amap, free_cols, start, w)
+    x0 = _start(gen, names, links, xts, offs, amap, free_cols, start)
     result = _optimize(objective, x0, max_iter)
     fit = RegressionFit(family=family, generator=gen, names=names, links=links,
                         designs=designs, free_columns=free_cols, fixed=fixed, amap=amap,
@@ -193,10 +179,6 @@ def _complete_rows(data, lhs, rhss, named, dropna):
     return data.loc[~mask].reset_index(drop=True)
 
 
-def _length(y):
-    return len(y)
-
-
 def _truncation(data, truncation):
     if truncation is None:
         return None
@@ -253,6 +235,27 @@ def _check_coef(key, designs, what):
                          f"{list(designs[p].columns)}")
 
 
+def _free_designs(names, designs, fixed, offsets):
+    """Per parameter: the free columns' names, their standardized X'ᵀ and offset (fixed
+    coefficients times their columns moved into it), and the map A back to original units."""
+    free_cols, xts, amaps, offs = [], [], [], []
+    for p in names:
+        d = designs[p]
+        held = {t: v for (q, t), v in fixed.items() if q == p}
+        keep = [i for i, c in enumerate(d.columns) if c not in held]
+        off = offsets.get(p, 0.0)
+        for t, v in held.items():
+            off = off + v * d.matrix[:, d.columns.index(t)]
+        xt, a = standardize(d.matrix[:, keep], [d.columns[i] for i in keep], f"design of {p}")
+        free_cols.append([d.columns[i] for i in keep])
+        xts.append(xt)
+        amaps.append(a)
+        offs.append(off)
+    if not any(free_cols):
+        raise ValueError(f"every coefficient is fixed ({sorted(fixed)}); leave at least one free")
+    return free_cols, xts, _block_diag(amaps), offs
+
+
 def _block_generator(family, gen, y, gen_kw, window, n):
     """rows -> (the family bound to those rows, the family bound to their truncation windows
     or None); the whole generators when one block holds every row."""
@@ -298,7 +301,8 @@ def _bound(t, default, n):
         raise TypeError(f"truncation bounds must be numbers or one number per row ({err})") \
             from None
     if np.isnan(v).any():
-        raise ValueError(f"truncation has a missing value at row {int(np.flatnonzero(np.isnan(v))[0])}")
+        i = int(np.flatnonzero(np.isnan(v))[0])
+        raise ValueError(f"truncation has a missing value at row {i}")
     return v
 
 
@@ -313,7 +317,7 @@ def _block_diag(blocks):
     return out
 
 
-def _start(gen, names, links, xts, offs, amap, free_cols, start, w):
+def _start(gen, names, links, xts, offs, amap, free_cols, start):
     """Standardized coefficients to start from: the intercept-only fit's parameters, projected
     on each design (slopes 0 when the design has an intercept and no offset), then the user's
     `start` (original scale) put in."""

@@ -39,7 +39,8 @@ def as_float(a, what):
 
 def response(data, lhs):
     """The response of a formula's left-hand side: a column, or "(lower, upper)" for
-    interval-censored rows (IntervalData's conventions: equal ends an exact value, inf ends open)."""
+    interval-censored rows (IntervalData's conventions: equal ends an exact value, an
+    infinite end open)."""
     if lhs is None:
         raise ValueError("the main formula needs a response on its left-hand side, e.g. 'y ~ x'")
     if lhs.startswith("(") and lhs.endswith(")"):

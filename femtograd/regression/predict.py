@@ -117,7 +117,8 @@ def _quantity(fit, xv, etas, censored):
         gen = family(xv, censored=np.ones(xv.size, dtype=bool) if censored else None)
     except ValueError as err:
         raise ValueError(f"predicting at x: {err}") from None
-    rows = RowDerivatives(lambda rows: (gen, None), xv.size, [fit.links[p] for p in fit.param_names])
+    links = [fit.links[p] for p in fit.param_names]
+    rows = RowDerivatives(lambda rows: (gen, None), xv.size, links)
     c, g, _ = rows.evaluate([etas[p] for p in fit.param_names], order=1)
     return c, g
 

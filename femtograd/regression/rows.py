@@ -39,7 +39,7 @@ class _Block:
         self.hess = None
 
     def second(self):
-        """{(j, k): ∂²c/∂η_j∂η_k for j ≤ k}, built on first request: one pass per parameter."""
+        """{(j, k): ∂²c/∂η_j∂η_k for j ≤ k}, built on first request (a pass per parameter)."""
         if self.hess is None:
             hess = {}
             for j, g in enumerate(self.grads):
@@ -77,7 +77,7 @@ class RowDerivatives:
 
     def evaluate(self, etas, order=2):
         """(c, g, h) at predictors `etas` (one (n,) array per parameter): c the per-row
-        log-likelihood (n,), g[j] = ∂c/∂η_j per row, h[(j, k)] = ∂²c/∂η_j∂η_k (j ≤ k)."""
+        log-likelihood (n,), g[j] = ∂c/∂η_j per row, h[(j, k)] = ∂²c/∂η_j∂η_k, j ≤ k."""
         with np.errstate(all="ignore"):
             if self._blocks is None:
                 self._blocks = [_Block(self._generator(sl), self.links, [e[sl] for e in etas])

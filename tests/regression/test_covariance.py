@@ -2,7 +2,6 @@
 with its G/(G−1) factor, frequency weights as repeated rows, and standardization invariance."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
