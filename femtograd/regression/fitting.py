@@ -20,6 +20,7 @@ from ..fit.covariance import user_stacklevel
 from ..fit.result import ConvergenceWarning
 from ..mle import fit_mle
 from ..optim import Tolerances, bfgs, newton
+from ..optim.result import BOUNDARY, LINE_SEARCH_FAILED
 from .design import array_design, formula_design, required_variables, split_formula
 from .inputs import as_float, censoring, cluster_codes, column, missing_rows, response
 from .links import link_for, location_of
@@ -100,7 +101,7 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
                           BLOCK_ROWS)
     objective = RegressionObjective(rows, xts, offs, w)
     x0 = _start(gen, names, links, xts, offs, amap, free_cols, start)
-    result = _optimize(objective, x0, max_iter)
+    result = _verdict(objective, _optimize(objective, x0, max_iter), amap, free_cols, names)
     fit = RegressionFit(family=family, generator=gen, names=names, links=links,
                         designs=designs, free_columns=free_cols, fixed=fixed, amap=amap,
                         objective=objective, result=result, nobs=float(gen.nobs),
@@ -362,3 +363,60 @@ def _optimize(objective, x0, max_iter):
         if r2.loglik >= first.loglik:
             return r2
     return first
+
+
+def _verdict(objective, result, amap, free_cols, names, probes=2):
+    """Check a converged result in units that do not depend on the covariates' scale.
+
+    - The Newton decrement gᵀ(−H)⁻¹g/2 is the gain the quadratic model still predicts: above
+      1e-6 log-likelihood units the optimizer stopped short (typically every further step
+      was non-finite), and the status becomes "line_search_failed".
+    - Along the directions of least curvature, a step to where the quadratic model predicts a
+      drop of one unit (t = sqrt(2/λ), shortened while the log-likelihood is not finite there)
+      must lower the log-likelihood; if it loses less than a tenth of the predicted drop (or
+      gains), the log-likelihood is flat or rising toward the edge of the space (separation,
+      a rate running to 0): "boundary".
+    """
+    if not result.converged:
+        return result
+    f, g, h = objective.evaluate(result.x, 2)
+    lam, vec = np.linalg.eigh(-h)
+    if not lam[0] > 0:
+        return result  # not a maximum: the covariance says so, with the parameters involved
+    keys = [f"{p}:{c}" for p, cols in zip(names, free_cols) for c in cols]
+    along = vec.T @ g
+    gain = 0.5 * float(np.sum(along * along / lam))
+    if gain > 1e-6:
+        result.status = LINE_SEARCH_FAILED
+        where = _involved(amap, vec[:, 0], keys)
+        result.message = (f"stopped where the log-likelihood could still rise by about {gain:.3g} "
+                          f"(Newton decrement), in the direction of {where}: no step reached it "
+                          "(a parameter running to the edge of its space, e.g. separation?)")
+        return result
+    for k in range(min(probes, lam.size)):
+        for sign in (1.0, -1.0):
+            step = sign * math.sqrt(2.0 / lam[k]) * vec[:, k]
+            value = objective.value(result.x + step)
+            for _ in range(60):  # shorter until finite: the formulae may overflow far out
+                if math.isfinite(value):
+                    break
+                step = step / 2
+                value = objective.value(result.x + step)
+            change, predicted = value - f, 0.5 * lam[k] * float(step @ step)
+            if predicted < 1e-8 * (1.0 + abs(f)):
+                continue  # a step this short is within rounding: no verdict
+            if change > -0.1 * predicted:
+                result.status = BOUNDARY
+                result.message = (f"the log-likelihood does not fall along a direction of "
+                                  f"{_involved(amap, step, keys)} (change {change:+.3g} where a "
+                                  f"maximum would lose about {predicted:.3g}): no maximum inside "
+                                  "the parameter space (separation, or a parameter running to "
+                                  "the edge)")
+                return result
+    return result
+
+
+def _involved(amap, direction, keys):
+    """The coefficients a standardized direction moves most (in original units)."""
+    d = np.abs(amap @ direction)
+    return [keys[i] for i in np.flatnonzero(d >= 0.3 * d.max())]

@@ -152,3 +152,26 @@ def test_bootstrap_resamples_rows_with_their_covariates(rossi):
     assert np.all((ratio > 0.6) & (ratio < 1.5))
     again = fit.bootstrap(n=40, seed=1)
     pd.testing.assert_frame_equal(boot.estimates, again.estimates)
+
+
+def test_complete_separation_is_not_reported_as_converged():
+    from femtograd.distributions import BernoulliLogLik
+    from femtograd.fit.result import ConvergenceWarning
+    x = np.linspace(-2, 2, 40)
+    y = (x > 0.1).astype(float)  # x separates the classes: the slope runs to infinity
+    with pytest.warns(ConvergenceWarning, match="prob:x1"):
+        fit = fg.regress(BernoulliLogLik, y, design={"prob": np.column_stack([np.ones(40), x])})
+    assert not fit.converged
+
+
+def test_a_group_with_no_events_puts_its_rate_at_the_boundary():
+    from femtograd.fit.result import ConvergenceWarning
+    rng = np.random.default_rng(0)
+    g = np.repeat(["a", "b", "c"], 30)
+    y = rng.poisson(2.0, 90).astype(float)
+    y[g == "c"] = 0  # the MLE of group c's rate is 0: its log-rate coefficient is -inf
+    with pytest.warns(ConvergenceWarning, match=r"C\(g\)\[T.c\]"):
+        fit = fg.regress(PoissonLogLik, "y ~ C(g)", pd.DataFrame({"y": y, "g": g}))
+    assert fit.status == "boundary"
+    y[g == "c"] = 1.0
+    assert fg.regress(PoissonLogLik, "y ~ C(g)", pd.DataFrame({"y": y, "g": g})).converged
