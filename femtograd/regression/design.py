@@ -63,10 +63,11 @@ class Design:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             mm = self.spec.get_model_matrix(newdata)
-        for w in caught:
-            if "categor" in str(w.message) or "level" in str(w.message):
+        for w in caught:  # formulaic warns and puts NaN where a factor level is new
+            if w.category.__name__ == "DataMismatchWarning":
                 raise ValueError(f"new data: {w.message}".split(". They are")[0] +
                                  " (an unseen factor level has no coefficient)")
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         return np.asarray(mm, dtype=float)
 
 
