@@ -31,7 +31,6 @@ class RegressionFit:
         self.optim = result
         self.nobs = nobs
         self.cov_type = cov_type
-        self._free_columns = free_columns
         self._amap = amap
         self._objective = objective
         self._cluster = cluster
@@ -58,14 +57,17 @@ class RegressionFit:
 
     @property
     def status(self):
+        """"converged", "boundary", "line_search_failed", "max_iterations" or "non_finite"."""
         return self.optim.status
 
     @property
     def message(self):
+        """Which rule stopped the optimizer, in words."""
         return self.optim.message
 
     @property
     def iterations(self):
+        """Newton (and fallback) iterations taken."""
         return self.optim.iterations
 
     @property
@@ -75,10 +77,12 @@ class RegressionFit:
 
     @property
     def aic(self):
+        """−2 loglik + 2 df."""
         return -2.0 * self.loglik + 2.0 * self.df
 
     @property
     def bic(self):
+        """−2 loglik + df log(nobs)."""
         return -2.0 * self.loglik + self.df * math.log(self.nobs) if self.nobs > 0 else math.nan
 
     @cached_property
