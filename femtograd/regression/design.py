@@ -53,6 +53,10 @@ class Design:
     def p(self):
         return len(self.columns)
 
+    def described(self):
+        """The same design without its matrix: columns, terms and spec (what a fit keeps)."""
+        return Design(None, self.columns, self.terms, self.spec)
+
     def new(self, newdata, n):
         """The same columns for `newdata` (n rows): a DataFrame for a formula design, an array
         or DataFrame of the same columns for an array design."""

@@ -97,6 +97,7 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     codes = None if cluster is None else cluster_codes(data, cluster, n)
 
     free_cols, xts, amap, offs = _free_designs(names, designs, fixed, offsets)
+    designs = {p: d.described() for p, d in designs.items()}  # the fit keeps X'ᵀ only
     rows = RowDerivatives(_block_generator(family, gen, y, gen_kw, window, n), n, links,
                           BLOCK_ROWS)
     objective = RegressionObjective(rows, xts, offs, w)
@@ -247,7 +248,8 @@ def _free_designs(names, designs, fixed, offsets):
         off = offsets.get(p, 0.0)
         for t, v in held.items():
             off = off + v * d.matrix[:, d.columns.index(t)]
-        xt, a = standardize(d.matrix[:, keep], [d.columns[i] for i in keep], f"design of {p}")
+        x = d.matrix if len(keep) == d.p else d.matrix[:, keep]
+        xt, a = standardize(x, [d.columns[i] for i in keep], f"design of {p}")
         free_cols.append([d.columns[i] for i in keep])
         xts.append(xt)
         amaps.append(a)

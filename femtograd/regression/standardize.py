@@ -20,11 +20,19 @@ def standardize(x, names, what):
     if zero.any():
         raise ValueError(f"{what}: column {names[int(np.flatnonzero(zero)[0])]!r} is all zeros "
                          "(its coefficient is not identified)")
-    centre = np.where(const, 0.0, x.mean(axis=0)) if const.any() else np.zeros(p)
-    spread = np.where(const, lo, (x - centre).std(axis=0) if const.any()
-                      else np.sqrt(np.mean(x * x, axis=0)))
-    spread = np.where(spread > 0, spread, 1.0)
-    xt = np.ascontiguousarray(((x - centre) / spread).T)
+    # column by column into the transposed copy: one copy of the design, not several
+    xt = np.empty((p, n))
+    centre, spread = np.zeros(p), np.where(const, lo, 1.0)
+    for k in range(p):
+        if const[k]:
+            np.divide(x[:, k], lo[k], out=xt[k])
+            continue
+        np.copyto(xt[k], x[:, k])
+        if const.any():
+            centre[k] = xt[k].mean()
+            xt[k] -= centre[k]
+        spread[k] = np.sqrt(np.dot(xt[k], xt[k]) / n)  # the SD, or the RMS without a constant
+        xt[k] /= spread[k]
     a = np.diag(1.0 / spread)
     c = int(np.flatnonzero(const)[0]) if const.any() else None
     if c is not None:  # the centring moves into the constant column's coefficient
