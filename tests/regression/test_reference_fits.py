@@ -113,3 +113,32 @@ def test_lognormal_and_loglogistic_aft_agree_with_a_direct_maximization(rossi, f
     assert fit.loglik == pytest.approx(-best.fun, abs=1e-6)
     assert -negll(theta0) == pytest.approx(fit.loglik, rel=1e-12)
     np.testing.assert_allclose(theta0, best.x, atol=2e-4)
+
+
+def test_logistic_regression_matches_statsmodels_logit():
+    sm = pytest.importorskip("statsmodels.api")
+    from femtograd.distributions import BernoulliLogLik
+    rng = np.random.default_rng(21)
+    df = pd.DataFrame({"dose": rng.uniform(0, 2000, 300), "male": rng.integers(0, 2, 300)})
+    df["y"] = (rng.uniform(size=300) < 1 / (1 + np.exp(-(-2 + 0.002 * df.dose + 0.5 * df.male)))
+               ).astype(float)
+    fit = fg.regress(BernoulliLogLik, "y ~ dose + male", df)
+    logit = sm.Logit(df.y, sm.add_constant(df[["dose", "male"]])).fit(disp=0, tol=1e-12)
+    np.testing.assert_allclose(fit.params["prob"].to_numpy(), logit.params.to_numpy(), rtol=1e-7)
+    np.testing.assert_allclose(fit.se["prob"].to_numpy(), logit.bse.to_numpy(), rtol=1e-6)
+    assert fit.loglik == pytest.approx(logit.llf, rel=1e-10)
+
+
+def test_identity_link_and_another_location(rossi):
+    # a log-normal AFT with an identity link on sdlog, and the main formula on sdlog instead
+    log_sd = fg.regress(LogNormalLogLik, "week ~ fin", rossi, event="arrest")
+    plain = fg.regress(LogNormalLogLik, "week ~ fin", rossi, event="arrest",
+                       link={"sdlog": "identity"})
+    assert plain.loglik == pytest.approx(log_sd.loglik, rel=1e-10)
+    assert plain.params["sdlog", "Intercept"] == pytest.approx(
+        np.exp(log_sd.params["sdlog", "Intercept"]), rel=1e-7)
+    spread = fg.regress(LogNormalLogLik, "week ~ fin", rossi, event="arrest", location="sdlog")
+    assert list(spread.params["sdlog"].index) == ["Intercept", "fin"]
+    assert list(spread.params["meanlog"].index) == ["Intercept"]
+    with pytest.raises(ValueError, match="location='rate' is not a parameter"):
+        fg.regress(LogNormalLogLik, "week ~ fin", rossi, event="arrest", location="rate")
