@@ -48,6 +48,9 @@ class RegressionFit:
         self.mle[self.free] = amap @ self._beta_std
         self.loglik, g_std, h_std = objective.evaluate(self._beta_std, 2)
         self._g_std, self._h_std = g_std, h_std
+        # the per-row derivatives at the MLE stay cached (scores, covariances); the graphs
+        # that made them are rebuilt only if asked about another point (`derivatives`)
+        objective.rows.release()
 
     # -- what the optimizer found -------------------------------------------------------------
     @property

@@ -70,6 +70,10 @@ class RowDerivatives:
         self._generator = generator
         self._blocks = None
 
+    def release(self):
+        """Drop the block graphs (hundreds of bytes per row); the next evaluation rebuilds them."""
+        self._blocks = None
+
     @property
     def blocks(self):
         """Number of blocks the rows are evaluated in."""
