@@ -88,8 +88,8 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
         gen = family(y, weights=w, **gen_kw)  # validates the response, censoring and weights
     except TypeError as err:
         raise TypeError(f"{family.__name__}: {err}") from None
-    n = gen.n
-    window = _window(family, trunc, gen) if per_row else None
+    n = len(y)
+    window = _window(family, trunc, y, gen_kw["censored"]) if per_row else None
     designs = _designs(rhss, design, data, names, n)
     offsets = {p: as_float(column(data, v, f"offset for {p}", n), f"offset for {p}")
                for p, v in offsets_given.items()}
@@ -261,34 +261,39 @@ def _free_designs(names, designs, fixed, offsets):
 
 def _block_generator(family, gen, y, gen_kw, window, n):
     """rows -> (the family bound to those rows, the family bound to their truncation windows
-    or None); the whole generators when one block holds every row."""
+    or None); the whole generators when one block holds every row. `window` is None or
+    (windows as IntervalData, the family bound to them)."""
     if n <= BLOCK_ROWS:
-        return lambda rows: (gen, window)
+        return lambda rows: (gen, None if window is None else window[1])
 
     def bind(rows):
         cens = gen_kw["censored"]
         part = family(rows_of(y, rows), censored=None if cens is None else cens[rows],
                       truncation=gen_kw["truncation"])
-        if window is None:
-            return part, None
-        return part, family(IntervalData(window.lower[rows], window.upper[rows]))
+        return part, None if window is None else family(rows_of(window[0], rows))
     return bind
 
 
-def _window(family, trunc, gen):
-    """Per-row truncation (a_i, b_i) as IntervalData bound to the family, after checking that
-    each row lies inside its window."""
-    n = gen.n
+def _window(family, trunc, y, censored):
+    """(per-row truncation windows (a_i, b_i) as IntervalData, the family bound to them), after
+    checking that each row lies inside its window."""
+    n = len(y)
     a, b = _bound(trunc[0], -np.inf, n), _bound(trunc[1], np.inf, n)
+    if isinstance(y, IntervalData):
+        lower, upper = y.lower, y.upper
+    else:
+        lower = np.asarray(y, dtype=float)
+        upper = lower if censored is None else np.where(censored, np.inf, lower)
     for mask, text in ((~(a < b), "its lower truncation bound is not below its upper one"),
-                       (gen.lower < a, "it lies below its lower truncation bound (entry time)"),
-                       (gen.upper > b, "it lies above its upper truncation bound")):
+                       (lower < a, "it lies below its lower truncation bound (entry time)"),
+                       (upper > b, "it lies above its upper truncation bound")):
         if mask.any():
             i = int(np.flatnonzero(mask)[0])
-            raise ValueError(f"truncation: row {i} ({gen.lower[i]}, {gen.upper[i]}) is not "
+            raise ValueError(f"truncation: row {i} ({lower[i]}, {upper[i]}) is not "
                              f"observable: {text} (a {a[i]}, b {b[i]})")
+    windows = IntervalData(a, b)
     try:
-        return family(IntervalData(a, b))
+        return windows, family(windows)
     except ValueError as err:
         raise ValueError(f"per-row truncation for {family.__name__}: {err}") from None
 

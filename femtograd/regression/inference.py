@@ -83,7 +83,7 @@ def bootstrap(fit, n, seed, max_failed):
                          f"got {max_failed}")
     n = int(n)
     rng = np.random.default_rng(seed)
-    w = np.asarray(fit.generator.weights, dtype=float)
+    w = np.ones(fit.n) if fit.weights is None else fit.weights
     total = int(round(w.sum()))
     rows, used, failures = [], [], []
     with warnings.catch_warnings():

@@ -52,6 +52,16 @@ class RegressionFit:
         # that made them are rebuilt only if asked about another point (`derivatives`)
         objective.rows.release()
 
+    @property
+    def n(self):
+        """Number of rows."""
+        return self._objective.rows.n
+
+    @property
+    def weights(self):
+        """The frequency weights (None when each row counts once)."""
+        return self._objective.weights
+
     # -- what the optimizer found -------------------------------------------------------------
     @property
     def converged(self):
@@ -175,7 +185,7 @@ class RegressionFit:
         other.cov_type = kind
         if cluster is not None:
             from .inputs import cluster_codes
-            other._cluster = cluster_codes(None, cluster, self._objective.rows.n)
+            other._cluster = cluster_codes(None, cluster, self.n)
         if kind == "cluster" and other._cluster is None:
             raise ValueError("cluster-robust covariance needs cluster= (an array of ids)")
         return other
