@@ -142,3 +142,25 @@ def test_identity_link_and_another_location(rossi):
     assert list(spread.params["meanlog"].index) == ["Intercept"]
     with pytest.raises(ValueError, match="location='rate' is not a parameter"):
         fg.regress(LogNormalLogLik, "week ~ fin", rossi, event="arrest", location="rate")
+
+
+def test_a_design_without_intercept_is_scaled_but_not_centred():
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"x": rng.uniform(1, 5, 100), "z": rng.normal(10, 2, 100)})
+    df["y"] = 2.0 * df.x - 0.3 * df.z + rng.normal(size=100)
+    fit = fg.regress(NormalLogLik, "y ~ 0 + x + z", df)
+    beta = np.linalg.lstsq(df[["x", "z"]].to_numpy(), df.y.to_numpy(), rcond=None)[0]
+    assert list(fit.params["mu"].index) == ["x", "z"]
+    np.testing.assert_allclose(fit.params["mu"].to_numpy(), beta, rtol=1e-9)
+
+
+def test_an_offset_on_another_parameter_than_the_location(rossi):
+    # log shape = 0.2 + offset: the same as fixing the shape intercept at 0.2 + c for constant c
+    moved = fg.regress(WeibullLogLik, "week ~ fin", rossi, event="arrest",
+                       offset={"shape": np.full(len(rossi), 0.2)})
+    plain = fg.regress(WeibullLogLik, "week ~ fin", rossi, event="arrest")
+    assert moved.loglik == pytest.approx(plain.loglik, rel=1e-10)
+    assert moved.params["shape", "Intercept"] == pytest.approx(
+        plain.params["shape", "Intercept"] - 0.2, abs=1e-8)
+    with pytest.raises(ValueError, match=r"unknown parameter\(s\) \['rho'\] in offset"):
+        fg.regress(WeibullLogLik, "week ~ fin", rossi, event="arrest", offset={"rho": 0.0})
