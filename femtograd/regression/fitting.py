@@ -32,7 +32,8 @@ from .standardize import standardize
 
 def regress(family, formula, data=None, *, params=None, design=None, event=None, censored=None,
             weights=None, offset=None, truncation=None, link=None, start=None, fixed=None,
-            cov_type="observed", cluster=None, location=None, dropna=False, max_iter=200):
+            cov_type="observed", cluster=None, location=None, dropna=False, max_iter=200,
+            options=None):
     """Fit `family` with its parameters on covariates; a `RegressionFit`.
 
     `formula` is "y ~ terms" for the family's location parameter (see `LOCATION`), with
@@ -43,12 +44,14 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     parameter) and `cluster=` are column names or arrays. `fixed={(param, term): value}` or
     `{param: value}` holds coefficients (or a whole parameter) at values; `start` gives
     coefficients to start from, keyed the same way. `link={param: "log"|"logit"|"identity"}`.
+    `options` holds the family's own constructor keywords (e.g. {"size": 10} for a binomial).
     """
     call = dict(params=params, design=design, event=event, censored=censored, weights=weights,
                 offset=offset, truncation=truncation, link=link, start=start, fixed=fixed,
                 cov_type="observed", cluster=cluster, location=location, dropna=dropna,
-                max_iter=max_iter)
+                max_iter=max_iter, options=options)
     original = data
+    options = dict(options or {})
 
     def refit(**changes):  # the same call with other fixed=, start= or weights=
         return regress(family, formula, original, **{**call, **changes})
@@ -81,7 +84,7 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     trunc = _truncation(data, truncation)
     per_row = trunc is not None and any(np.ndim(t) for t in trunc)
     gen_kw = dict(censored=censoring(data, event, censored, len(y)),
-                  truncation=None if per_row else trunc)
+                  truncation=None if per_row else trunc, **options)
     w = None if weights is None else as_float(column(data, weights, "weights", len(y)),
                                               "weights")
     try:
@@ -89,7 +92,7 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     except TypeError as err:
         raise TypeError(f"{family.__name__}: {err}") from None
     n = len(y)
-    window = _window(family, trunc, y, gen_kw["censored"]) if per_row else None
+    window = _window(family, trunc, y, gen_kw["censored"], options) if per_row else None
     designs = _designs(rhss, design, data, names, n)
     offsets = {p: as_float(column(data, v, f"offset for {p}", n), f"offset for {p}")
                for p, v in offsets_given.items()}
@@ -107,7 +110,7 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
                         designs=designs, free_columns=free_cols, fixed=fixed, amap=amap,
                         objective=objective, result=result, nobs=float(gen.nobs),
                         cov_type=cov_type, cluster=codes, offsets=offsets_given, location=loc,
-                        refit=refit)
+                        refit=refit, options=options)
     if not fit.converged:
         warnings.warn(f"regression did not converge ({result.status}): {result.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())
@@ -267,14 +270,17 @@ def _block_generator(family, gen, y, gen_kw, window, n):
         return lambda rows: (gen, None if window is None else window[1])
 
     def bind(rows):
-        cens = gen_kw["censored"]
-        part = family(rows_of(y, rows), censored=None if cens is None else cens[rows],
-                      truncation=gen_kw["truncation"])
-        return part, None if window is None else family(rows_of(window[0], rows))
+        kw = dict(gen_kw)
+        cens = kw.pop("censored")
+        part = family(rows_of(y, rows), censored=None if cens is None else cens[rows], **kw)
+        if window is None:
+            return part, None
+        kw.pop("truncation")
+        return part, family(rows_of(window[0], rows), **kw)
     return bind
 
 
-def _window(family, trunc, y, censored):
+def _window(family, trunc, y, censored, options):
     """(per-row truncation windows (a_i, b_i) as IntervalData, the family bound to them), after
     checking that each row lies inside its window."""
     n = len(y)
@@ -293,7 +299,7 @@ def _window(family, trunc, y, censored):
                              f"observable: {text} (a {a[i]}, b {b[i]})")
     windows = IntervalData(a, b)
     try:
-        return windows, family(windows)
+        return windows, family(windows, **options)
     except ValueError as err:
         raise ValueError(f"per-row truncation for {family.__name__}: {err}") from None
 

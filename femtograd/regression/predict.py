@@ -114,7 +114,8 @@ def _quantity(fit, xv, etas, censored):
     """Per row, log S(x) (censored) or log f(x), and its derivative in each η_j."""
     family = fit.family
     try:
-        gen = family(xv, censored=np.ones(xv.size, dtype=bool) if censored else None)
+        gen = family(xv, censored=np.ones(xv.size, dtype=bool) if censored else None,
+                     **fit.options)
     except ValueError as err:
         raise ValueError(f"predicting at x: {err}") from None
     links = [fit.links[p] for p in fit.param_names]

@@ -20,9 +20,11 @@ class RegressionFit:
     """A regression fit by `regress`; coefficients are on each parameter's link scale."""
 
     def __init__(self, family, generator, names, links, designs, free_columns, fixed, amap,
-                 objective, result, nobs, cov_type, cluster, offsets, location, refit):
+                 objective, result, nobs, cov_type, cluster, offsets, location, refit,
+                 options):
         self.family = family
         self.generator = generator  # the family bound to the response (censoring, weights)
+        self.options = dict(options)  # the family's constructor keywords
         self.param_names = names
         self.links = dict(zip(names, links))
         self.designs = designs

@@ -164,3 +164,16 @@ def test_an_offset_on_another_parameter_than_the_location(rossi):
         plain.params["shape", "Intercept"] - 0.2, abs=1e-8)
     with pytest.raises(ValueError, match=r"unknown parameter\(s\) \['rho'\] in offset"):
         fg.regress(WeibullLogLik, "week ~ fin", rossi, event="arrest", offset={"rho": 0.0})
+
+
+def test_binomial_regression_with_its_size_option_matches_statsmodels_glm():
+    sm = pytest.importorskip("statsmodels.api")
+    from femtograd.distributions import BinomialLogLik
+    rng = np.random.default_rng(9)
+    df = pd.DataFrame({"x": rng.normal(size=200)})
+    df["k"] = rng.binomial(12, 1 / (1 + np.exp(-(0.4 - 0.8 * df.x))))
+    fit = fg.regress(BinomialLogLik, "k ~ x", df, options={"size": 12})
+    glm = sm.GLM(np.column_stack([df.k, 12 - df.k]), sm.add_constant(df.x),
+                 family=sm.families.Binomial()).fit(tol=1e-12)
+    np.testing.assert_allclose(fit.params["prob"].to_numpy(), glm.params.to_numpy(), rtol=1e-7)
+    np.testing.assert_allclose(fit.se["prob"].to_numpy(), glm.bse.to_numpy(), rtol=1e-6)
