@@ -76,6 +76,10 @@ def _predictors(fit, newdata, offset):
     offsets = dict(fit._offsets)
     if offset is not None:
         offsets = offset if isinstance(offset, dict) else {fit.location: offset}
+    for q, v in offsets.items():
+        if not isinstance(v, str) and offset is None:
+            raise ValueError(f"the fit has an offset for {q} given as an array: pass offset= "
+                             "with one value per new row")
     xs, etas = {}, {}
     for p in fit.param_names:
         d = fit.designs[p]

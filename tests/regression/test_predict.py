@@ -115,3 +115,13 @@ def test_quantiles_and_median_with_implicit_function_errors(fit, new):
         fit.predict(new, what="quantile", p=1.5)
     with pytest.raises(ValueError, match="needs p="):
         fit.predict(new, what="quantile")
+
+
+def test_an_array_offset_must_be_given_again_for_new_rows(counts):
+    fit = fg.regress(PoissonLogLik, "y ~ x1", counts, offset=counts.log_exposure.to_numpy())
+    new = pd.DataFrame({"x1": [0.5]})
+    with pytest.raises(ValueError, match="pass offset="):
+        fit.predict(new)
+    pred = fit.predict(new, offset=[np.log(2.0)])
+    b = fit.params["rate"]
+    assert pred["rate", "estimate"][0] == pytest.approx(2.0 * np.exp(b["Intercept"] + 0.5 * b["x1"]))
