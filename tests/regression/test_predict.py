@@ -124,4 +124,5 @@ def test_an_array_offset_must_be_given_again_for_new_rows(counts):
         fit.predict(new)
     pred = fit.predict(new, offset=[np.log(2.0)])
     b = fit.params["rate"]
-    assert pred["rate", "estimate"][0] == pytest.approx(2.0 * np.exp(b["Intercept"] + 0.5 * b["x1"]))
+    expected = 2.0 * np.exp(b["Intercept"] + 0.5 * b["x1"])
+    assert pred["rate", "estimate"][0] == pytest.approx(expected)
