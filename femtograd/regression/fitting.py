@@ -364,8 +364,16 @@ def _start(gen, names, links, xts, offs, amap, free_cols, start):
 
 
 def _optimize(objective, x0, max_iter):
+    """Newton; if it stops unconverged, BFGS and Newton again. Newton's gradient rule is
+    relative to |loglik| (not scale-free: a tiny total weight passes it at once), so a
+    converged run whose Newton decrement still promises a gain goes on with that rule off."""
     tol = Tolerances(max_iter=max_iter)
     result = newton(objective, x0, tol)
+    if result.converged and _decrement(objective, result.x) > 1e-10:
+        more = newton(objective, result.x, Tolerances(gtol=0.0, max_iter=20))
+        if more.converged and more.loglik >= result.loglik:
+            more.iterations += result.iterations
+            result = more
     if result.converged or not np.isfinite(result.loglik):
         return result
     first = result
@@ -378,17 +386,22 @@ def _optimize(objective, x0, max_iter):
     return first
 
 
+MAX_PROBE = 10.0  # standardized units: a coefficient times 10 standard deviations of its column
+
+
 def _verdict(objective, result, amap, free_cols, names, probes=2):
     """Check a converged result in units that do not depend on the covariates' scale.
 
     - The Newton decrement gᵀ(−H)⁻¹g/2 is the gain the quadratic model still predicts: above
       1e-6 log-likelihood units the optimizer stopped short (typically every further step
       was non-finite), and the status becomes "line_search_failed".
-    - Along the directions of least curvature, a step to where the quadratic model predicts a
-      drop of one unit (t = sqrt(2/λ), shortened while the log-likelihood is not finite there)
-      must lower the log-likelihood; if it loses less than a tenth of the predicted drop (or
-      gains), the log-likelihood is flat or rising toward the edge of the space (separation,
-      a rate running to 0): "boundary".
+    - Along the directions of least curvature, when it is below 1e-6 of the largest (the
+      information nearly vanishes there, a ratio that does not depend on units or weights),
+      a step to where the quadratic model predicts a
+      drop of one unit (t = sqrt(2/λ), at most `MAX_PROBE` standardized units) must lower
+      the log-likelihood (or make it non-finite); if it loses less than a tenth of the
+      predicted drop (or gains), the log-likelihood is flat or rising toward the edge of the
+      space (separation, a rate running to 0): "boundary".
     """
     if not result.converged:
         return result
@@ -397,8 +410,7 @@ def _verdict(objective, result, amap, free_cols, names, probes=2):
     if not lam[0] > 0:
         return result  # not a maximum: the covariance says so, with the parameters involved
     keys = [f"{p}:{c}" for p, cols in zip(names, free_cols) for c in cols]
-    along = vec.T @ g
-    gain = 0.5 * float(np.sum(along * along / lam))
+    gain = _decrement(objective, result.x)
     if gain > 1e-6:
         result.status = LINE_SEARCH_FAILED
         where = _involved(amap, vec[:, 0], keys)
@@ -407,17 +419,14 @@ def _verdict(objective, result, amap, free_cols, names, probes=2):
                           "(a parameter running to the edge of its space, e.g. separation?)")
         return result
     for k in range(min(probes, lam.size)):
+        if lam[k] > 1e-6 * lam[-1]:
+            break  # curvature comparable in every direction: no edge to run to
         for sign in (1.0, -1.0):
-            step = sign * math.sqrt(2.0 / lam[k]) * vec[:, k]
+            step = sign * min(math.sqrt(2.0 / lam[k]), MAX_PROBE) * vec[:, k]
             value = objective.value(result.x + step)
-            for _ in range(60):  # shorter until finite: the formulae may overflow far out
-                if math.isfinite(value):
-                    break
-                step = step / 2
-                value = objective.value(result.x + step)
+            if not math.isfinite(value):
+                continue  # the log-likelihood falls without bound that way
             change, predicted = value - f, 0.5 * lam[k] * float(step @ step)
-            if predicted < 1e-8 * (1.0 + abs(f)):
-                continue  # a step this short is within rounding: no verdict
             if change > -0.1 * predicted:
                 result.status = BOUNDARY
                 result.message = (f"the log-likelihood does not fall along a direction of "
@@ -427,6 +436,19 @@ def _verdict(objective, result, amap, free_cols, names, probes=2):
                                   "the edge)")
                 return result
     return result
+
+
+def _decrement(objective, x):
+    """gᵀ(−H)⁻¹g / 2, the gain the quadratic model predicts from x (0 where −H is not
+    positive definite: then no gain is promised)."""
+    _, g, h = objective.evaluate(x, 2)
+    if g is None:
+        return 0.0
+    lam, vec = np.linalg.eigh(-h)
+    if not lam[0] > 0:
+        return 0.0
+    along = vec.T @ g
+    return 0.5 * float(np.sum(along * along / lam))
 
 
 def _involved(amap, direction, keys):

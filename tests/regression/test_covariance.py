@@ -105,3 +105,13 @@ def test_blocks_of_rows_give_the_same_fit(rossi, monkeypatch):
     assert blocked._objective.rows.blocks == 5
     np.testing.assert_allclose(blocked.params, one.params, rtol=1e-9)
     np.testing.assert_allclose(blocked.cov, one.cov, rtol=1e-8)
+
+
+def test_tiny_weights_give_the_same_estimates(rossi):
+    # a gradient rule relative to |loglik| would stop at the start with weights this small
+    plain = fg.regress(WeibullLogLik, FORMULA, rossi, event="arrest")
+    tiny = fg.regress(WeibullLogLik, FORMULA, rossi, event="arrest",
+                      weights=np.full(len(rossi), 1e-7))
+    assert tiny.converged
+    np.testing.assert_allclose(tiny.params, plain.params, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(tiny.se, plain.se * np.sqrt(1e7), rtol=1e-6)
