@@ -4,9 +4,9 @@ Row i depends only on its own predictors η_i1 ... η_iJ (one per distribution
 parameter), so one reverse pass of Σ_i c_i gives every row's first derivatives
 ∂c_i/∂η_ij, and one more pass per parameter j gives the second derivatives
 ∂²c_i/∂η_ij∂η_ik. The graph has one leaf per parameter holding the predictors of a
-block of rows; it is built once per block, at the first predictors asked for, and
-then re-evaluated as the leaves move (bounded memory: the living graph keeps an array
-per node, so blocks hold at most `BLOCK_ROWS` rows).
+block of rows (at most `BLOCK_ROWS`); it is built at the first predictors asked for and
+then re-evaluated as the leaves move. The living graph keeps an array per node (hundreds
+of bytes per row), so only the first `KEEP_ROWS` rows' graphs are kept: memory is bounded.
 """
 
 import numpy as np
@@ -16,6 +16,7 @@ from ..core import sum as fsum
 from ..distributions import IntervalData
 
 BLOCK_ROWS = 65536
+KEEP_ROWS = 1 << 20  # rows whose block graphs are kept between evaluations
 
 
 def rows_of(y, rows):
@@ -59,7 +60,9 @@ class RowDerivatives:
     `generator(rows)` binds the family to a block of rows (unweighted: the weights are
     applied by the caller) and returns it with the family bound to those rows' truncation
     windows as IntervalData (or None): a row's term is then log f(x_i) − log P(a_i < X ≤ b_i).
-    `links` gives each parameter's inverse link.
+    `links` gives each parameter's inverse link. The graphs of the first `KEEP_ROWS` rows are
+    kept and re-run as the predictors move; further blocks are built afresh at each
+    evaluation and dropped, so memory stays bounded however many rows there are.
     """
 
     def __init__(self, generator, n, links, block_rows=BLOCK_ROWS):
@@ -67,12 +70,13 @@ class RowDerivatives:
         self.links = links
         starts = range(0, n, block_rows)
         self._spans = [slice(s, min(s + block_rows, n)) for s in starts]
+        self._keep = max(1, KEEP_ROWS // block_rows)
         self._generator = generator
-        self._blocks = None
+        self._blocks = {}
 
     def release(self):
         """Drop the block graphs (hundreds of bytes per row); the next evaluation rebuilds them."""
-        self._blocks = None
+        self._blocks = {}
 
     @property
     def blocks(self):
@@ -82,34 +86,31 @@ class RowDerivatives:
     def evaluate(self, etas, order=2):
         """(c, g, h) at predictors `etas` (one (n,) array per parameter): c the per-row
         log-likelihood (n,), g[j] = ∂c/∂η_j per row, h[(j, k)] = ∂²c/∂η_j∂η_k, j ≤ k."""
+        c = np.empty(self.n)
+        g = [np.empty(self.n) for _ in etas] if order >= 1 else None
+        h = {} if order >= 2 else None
         with np.errstate(all="ignore"):
-            if self._blocks is None:
-                self._blocks = [_Block(self._generator(sl), self.links, [e[sl] for e in etas])
-                                for sl in self._spans]
-            else:
-                for sl, b in zip(self._spans, self._blocks):
-                    b.move([e[sl] for e in etas])
-            c = self._gather([[b.contrib] for b in self._blocks])[0]
-            if order == 0:
-                return c, None, None
-            g = self._gather([b.grads for b in self._blocks])
-            if order == 1:
-                return c, g, None
-            seconds = [b.second() for b in self._blocks]
-            keys = list(seconds[0])
-            h = dict(zip(keys, self._gather([[s[k] for k in keys] for s in seconds])))
-            return c, g, h
-
-    def _gather(self, per_block):
-        """Per-row arrays of each node, the blocks' rows joined in order."""
-        if len(per_block) == 1:
-            return [_rows(node.data, self.n) for node in per_block[0]]
-        return [np.concatenate([_rows(nodes[i].data, sl.stop - sl.start)
-                                for nodes, sl in zip(per_block, self._spans)])
-                for i in range(len(per_block[0]))]
+            for i, sl in enumerate(self._spans):
+                part = [e[sl] for e in etas]
+                block = self._blocks.get(i)
+                if block is None:
+                    block = _Block(self._generator(sl), self.links, part)
+                    if i < self._keep:
+                        self._blocks[i] = block
+                else:
+                    block.move(part)
+                m = sl.stop - sl.start
+                c[sl] = _rows(block.contrib.data, m)
+                if order >= 1:
+                    for gj, node in zip(g, block.grads):
+                        gj[sl] = _rows(node.data, m)
+                if order >= 2:
+                    for key, node in block.second().items():
+                        h.setdefault(key, np.empty(self.n))[sl] = _rows(node.data, m)
+        return c, g, h
 
 
 def _rows(data, m):
     """A node's value as an (m,) array (a derivative that does not vary is a scalar)."""
     a = np.asarray(data, dtype=float)
-    return a if a.shape == (m,) else np.broadcast_to(a, (m,)).copy()
+    return a if a.shape == (m,) else np.broadcast_to(a, (m,))

@@ -105,6 +105,16 @@ def test_blocks_of_rows_give_the_same_fit(rossi, monkeypatch):
     assert blocked._objective.rows.blocks == 5
     np.testing.assert_allclose(blocked.params, one.params, rtol=1e-9)
     np.testing.assert_allclose(blocked.cov, one.cov, rtol=1e-8)
+    # graphs kept for the first two blocks only: the others are rebuilt at each evaluation
+    monkeypatch.setattr(importlib.import_module("femtograd.regression.rows"), "KEEP_ROWS", 200)
+    bounded = fg.regress(WeibullLogLik, FORMULA, rossi, event="arrest", params={"shape": "~ fin"})
+    np.testing.assert_allclose(bounded.params, one.params, rtol=1e-9)
+    np.testing.assert_allclose(bounded.with_cov("sandwich").cov, one.with_cov("sandwich").cov,
+                               rtol=1e-8)
+    f, g, h = bounded.derivatives(bounded.mle[bounded.free] + 0.01)
+    f1, g1, h1 = one.derivatives(one.mle[one.free] + 0.01)
+    assert f == pytest.approx(f1, rel=1e-12)
+    np.testing.assert_allclose(h, h1, rtol=1e-10)
 
 
 def test_tiny_weights_give_the_same_estimates(rossi):
