@@ -125,3 +125,16 @@ def test_tiny_weights_give_the_same_estimates(rossi):
     assert tiny.converged
     np.testing.assert_allclose(tiny.params, plain.params, rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(tiny.se, plain.se * np.sqrt(1e7), rtol=1e-6)
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2 ** 16))
+def test_the_order_of_the_rows_does_not_matter(rossi, seed):
+    base = fg.regress(WeibullLogLik, FORMULA, rossi, event="arrest", params={"shape": "~ fin"})
+    order = np.random.default_rng(seed).permutation(len(rossi))
+    shuffled = fg.regress(WeibullLogLik, FORMULA, rossi.iloc[order].reset_index(drop=True),
+                          event="arrest", params={"shape": "~ fin"})
+    assert shuffled.loglik == pytest.approx(base.loglik, rel=1e-12)
+    np.testing.assert_allclose(shuffled.params, base.params, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(shuffled.with_cov("sandwich").se, base.with_cov("sandwich").se,
+                               rtol=1e-7)
