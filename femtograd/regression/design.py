@@ -64,6 +64,11 @@ class Design:
             if self.columns == ("Intercept",) and newdata is None:
                 return np.ones((n, 1))
             return as_matrix(newdata, n, "new design", self.columns)[0]
+        if not isinstance(newdata, pd.DataFrame):
+            raise TypeError("new data for a formula fit must be a DataFrame")
+        missing = sorted(set(map(str, self.spec.required_variables)) - set(newdata.columns))
+        if missing:
+            raise ValueError(f"new data lack the column(s) {missing} the formula uses")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             mm = self.spec.get_model_matrix(newdata)

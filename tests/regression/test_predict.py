@@ -93,6 +93,8 @@ def test_bad_prediction_requests(fit, new):
         fit.predict(new, what="mode")
     with pytest.raises(ValueError, match="needs x="):
         fit.predict(new, what="sf")
+    with pytest.raises(ValueError, match=r"lack the column\(s\) \['age'\]"):
+        fit.predict(new.drop(columns="age"))
 
 
 def test_quantiles_and_median_with_implicit_function_errors(fit, new):
