@@ -11,6 +11,7 @@ from .fit import MLEFit, lrt, score_test, wald_test
 from .distributions import IntervalData
 from .pandas import fit_columns, fit_groups
 from .compare import compare  # the function; helpers: `from femtograd.compare import resolve`
+from .regression import regress
 
 __version__ = "0.1.0"
 from .core import cos, log_softmax, logit, sin, softmax, tanh

@@ -14,7 +14,6 @@ import numpy as np
 from scipy import stats
 
 from .covariance import safe_inverse
-from .result import MLEFit
 
 
 @dataclass
@@ -33,7 +32,7 @@ class HypothesisTest:
 
 def _df(restricted, full, test):
     for role, fit in (("restricted", restricted), ("full", full)):
-        if not isinstance(fit, MLEFit):
+        if not all(hasattr(fit, a) for a in ("loglik", "df", "nobs")):  # a fit of any kind
             raise TypeError(f"{test} needs two fits from fit_mle (restricted, full); the "
                             f"{role} one is {type(fit).__name__}: {fit!r:.60}")
     if restricted.nobs != full.nobs and not (math.isnan(restricted.nobs)

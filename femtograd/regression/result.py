@@ -1,0 +1,313 @@
+"""The regression fit: coefficients indexed by (parameter, term), their covariance of the
+kind asked for, the summary, tests and predictions. Covariances are computed in the
+standardized coordinates the fit ran in and mapped back exactly (C = A C' Aᵀ)."""
+
+import copy
+import math
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..fit.covariance import safe_inverse
+from ..fit.likelihood_tests import HypothesisTest
+
+COV_TYPES = ("observed", "opg", "sandwich", "cluster")
+
+
+class RegressionFit:
+    """A regression fit by `regress`; coefficients are on each parameter's link scale."""
+
+    def __init__(self, family, generator, names, links, designs, free_columns, fixed, amap,
+                 objective, result, nobs, cov_type, cluster, offsets, location, refit,
+                 options):
+        self.family = family
+        self.generator = generator  # the family bound to the response (censoring, weights)
+        self.options = dict(options)  # the family's constructor keywords
+        self.param_names = names
+        self.links = dict(zip(names, links))
+        self.designs = designs
+        self.fixed = dict(fixed)
+        self.location = location
+        self.optim = result
+        self.nobs = nobs
+        self.cov_type = cov_type
+        self._amap = amap
+        self._objective = objective
+        self._cluster = cluster
+        self._offsets = offsets
+        self._refit = refit  # the same regress call with other fixed=, start=, weights=
+        self._beta_std = np.asarray(result.x, dtype=float)
+        self.index = pd.MultiIndex.from_tuples(
+            [(p, c) for p in names for c in designs[p].columns], names=["parameter", "term"])
+        free = set((p, c) for p, cols in zip(names, free_columns) for c in cols)
+        self.free = [i for i, key in enumerate(self.index) if key in free]
+        self.mle = np.zeros(len(self.index))
+        for i, key in enumerate(self.index):
+            if key in self.fixed:
+                self.mle[i] = self.fixed[key]
+        self.mle[self.free] = amap @ self._beta_std
+        self.loglik, g_std, h_std = objective.evaluate(self._beta_std, 2)
+        self._g_std, self._h_std = g_std, h_std
+        # the per-row derivatives at the MLE stay cached (scores, covariances); the graphs
+        # that made them are rebuilt only if asked about another point (`derivatives`)
+        objective.rows.release()
+
+    @property
+    def n(self):
+        """Number of rows."""
+        return self._objective.rows.n
+
+    @property
+    def weights(self):
+        """The frequency weights (None when each row counts once)."""
+        return self._objective.weights
+
+    # -- what the optimizer found -------------------------------------------------------------
+    @property
+    def converged(self):
+        """True when the optimizer met its convergence rules (see `status`, `message`)."""
+        return self.optim.converged
+
+    @property
+    def status(self):
+        """"converged", "boundary", "line_search_failed", "max_iterations" or "non_finite"."""
+        return self.optim.status
+
+    @property
+    def message(self):
+        """Which rule stopped the optimizer, in words."""
+        return self.optim.message
+
+    @property
+    def iterations(self):
+        """Newton (and fallback) iterations taken."""
+        return self.optim.iterations
+
+    @property
+    def df(self):
+        """Number of free (estimated) coefficients."""
+        return len(self.free)
+
+    @property
+    def aic(self):
+        """−2 loglik + 2 df."""
+        return -2.0 * self.loglik + 2.0 * self.df
+
+    @property
+    def bic(self):
+        """−2 loglik + df log(nobs)."""
+        return -2.0 * self.loglik + self.df * math.log(self.nobs) if self.nobs > 0 else math.nan
+
+    @cached_property
+    def params(self):
+        """The coefficients, a Series indexed by (parameter, term)."""
+        return pd.Series(self.mle, index=self.index, name="estimate")
+
+    @cached_property
+    def _inverse_amap(self):
+        return np.linalg.inv(self._amap)
+
+    @property
+    def score(self):
+        """Gradient of the log-likelihood at the MLE, free coefficients (original scale)."""
+        return self._inverse_amap.T @ self._g_std
+
+    @property
+    def observed_information(self):
+        """Minus the Hessian at the MLE, free coefficients (original scale)."""
+        inv = self._inverse_amap
+        return inv.T @ (-self._h_std) @ inv
+
+    def derivatives(self, coef):
+        """(log-likelihood, gradient, Hessian) at free coefficients `coef` (original scale, in
+        the order of `index[free]`): exact, from the per-row derivatives."""
+        coef = np.asarray(coef, dtype=float)
+        if coef.shape != (self.df,):
+            raise ValueError(f"coef must have one value per free coefficient ({self.df}); got "
+                             f"shape {coef.shape}")
+        inv = self._inverse_amap
+        f, g, h = self._objective.evaluate(inv @ coef, 2)
+        if g is None:
+            return f, None, None
+        return f, inv.T @ g, inv.T @ h @ inv
+
+    # -- covariance ---------------------------------------------------------------------------
+    @cached_property
+    def _cov_free(self):
+        names = [f"{p}:{t}" for p, t in self.index[self.free]]
+        bread = safe_inverse(-self._h_std, names)
+        if self.cov_type == "observed":
+            c = bread
+        elif self.cov_type == "opg":
+            c = safe_inverse(self._meat(), names, "outer product of the scores")
+        else:
+            c = bread @ self._meat() @ bread
+        return self._amap @ c @ self._amap.T
+
+    def _meat(self):
+        """Σ w s sᵀ of the per-row scores (standardized), or for clusters Σ_g u_g u_gᵀ ·
+        G/(G−1) with u_g the weighted score sum of cluster g."""
+        obj = self._objective
+        _, g, _ = obj.per_row(self._beta_std, 1)
+        if self.cov_type != "cluster":
+            return obj.cross({(j, k): g[j] * g[k] for j in range(len(g))
+                              for k in range(j, len(g))})
+        codes, groups = self._cluster
+        if groups < 2:
+            raise ValueError("cluster-robust covariance needs at least two clusters")
+        w = np.ones(obj.rows.n) if obj.weights is None else obj.weights
+        sums = [np.stack([np.bincount(codes, weights=w * gj * col, minlength=groups)
+                          for col in xt], axis=1) if xt.shape[0] else np.zeros((groups, 0))
+                for xt, gj in zip(obj.xts, g)]
+        u = np.hstack(sums)
+        return u.T @ u * (groups / (groups - 1.0))
+
+    @cached_property
+    def cov(self):
+        """Covariance of the coefficients (DataFrame); fixed ones have zero variance."""
+        p = len(self.index)
+        full = np.zeros((p, p))
+        full[np.ix_(self.free, self.free)] = self._cov_free
+        return pd.DataFrame(full, index=self.index, columns=self.index)
+
+    @cached_property
+    def se(self):
+        """Standard errors of the coefficients, a Series indexed by (parameter, term)."""
+        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.index, name="se")
+
+    def with_cov(self, kind, cluster=None):
+        """This fit reporting covariance `kind` ("observed", "opg", "sandwich", "cluster")."""
+        if kind not in COV_TYPES:
+            raise ValueError(f"unknown covariance type {kind!r}; use one of {list(COV_TYPES)}")
+        other = copy.copy(self)
+        other.__dict__ = {k: v for k, v in self.__dict__.items()
+                          if k not in ("_cov_free", "cov", "se")}
+        other.cov_type = kind
+        if cluster is not None:
+            from .inputs import cluster_codes
+            other._cluster = cluster_codes(None, cluster, self.n)
+        if kind == "cluster" and other._cluster is None:
+            raise ValueError("cluster-robust covariance needs cluster= (an array of ids)")
+        return other
+
+    def scores(self):
+        """Per-row scores (unweighted) of the free coefficients at the MLE, original scale:
+        a DataFrame (n rows, one column per free coefficient)."""
+        obj = self._objective
+        _, g, _ = obj.per_row(self._beta_std, 1)
+        s_std = np.hstack([(xt * gj).T for xt, gj in zip(obj.xts, g)])
+        return pd.DataFrame(s_std @ self._inverse_amap, columns=self.index[self.free])
+
+    # -- inference ----------------------------------------------------------------------------
+    def confint(self, level=0.95, method="wald", coefficients=None):
+        """Intervals on the link scale: DataFrame indexed by (parameter, term), columns lower
+        and upper. method "wald" (est ± z·se) or "profile" (likelihood ratio: a refit per
+        trial value; `coefficients` limits it to some (parameter, term) keys)."""
+        if not 0 < level < 1:
+            raise ValueError(f"level must be strictly between 0 and 1; got {level}")
+        if method == "wald":
+            z = stats.norm.ppf(0.5 + level / 2)
+            est, se = self.params, self.se
+            out = pd.DataFrame({"lower": est - z * se, "upper": est + z * se})
+            return out if coefficients is None else out.loc[list(coefficients)]
+        if method != "profile":
+            raise ValueError(f"unknown interval method {method!r}; use 'wald' or 'profile'")
+        from .inference import profile_interval
+        keys = [k for i, k in enumerate(self.index) if i in self.free] if coefficients is None \
+            else [tuple(k) for k in coefficients]
+        for k in keys:
+            if k not in self.index or self.index.get_loc(k) not in self.free:
+                raise ValueError(f"{k!r} is not a free coefficient of this fit")
+        ends = [profile_interval(self, k, level) for k in keys]
+        return pd.DataFrame(ends, columns=["lower", "upper"],
+                            index=pd.MultiIndex.from_tuples(keys, names=self.index.names))
+
+    def delta_method(self, fn, level=0.95):
+        """Estimate and SE of fn(coef) written with femtograd ops, `coef` a mapping
+        (parameter, term) -> Value; the gradient by autodiff."""
+        from .inference import delta_method
+        return delta_method(self, fn, level)
+
+    def bootstrap(self, n=200, seed=None, max_failed=0.5):
+        """Nonparametric bootstrap (rows resampled with their covariates, each replicate
+        refitted); percentile intervals from `.confint()`. Failed replicates are counted and
+        warned about, as for `MLEFit.bootstrap`."""
+        from .inference import bootstrap
+        return bootstrap(self, n, seed, max_failed)
+
+    def summary(self, level=0.95):
+        """The printable table: estimate, se, z, p and the Wald interval per coefficient."""
+        return RegressionSummary(self, level)
+
+    def wald_test(self, term, param=None):
+        """Wald test that the coefficients of `term` (a factor's columns together, in every
+        parameter or in `param`) are jointly zero; a `HypothesisTest`."""
+        keys = []
+        for p in self.param_names if param is None else [param]:
+            if p not in self.designs:
+                raise ValueError(f"unknown parameter {p!r}; the parameters are "
+                                 f"{list(self.param_names)}")
+            d = self.designs[p]
+            cols = d.terms.get(term, [d.columns.index(term)] if term in d.columns else [])
+            keys += [(p, d.columns[i]) for i in cols]
+        idx = [self.index.get_loc(k) for k in keys if self.index.get_loc(k) in self.free]
+        if not idx:
+            raise ValueError(f"no free coefficient of term {term!r}")
+        b = self.mle[idx]
+        cov = self.cov.to_numpy()[np.ix_(idx, idx)]
+        inv = safe_inverse(cov, [f"{p}:{t}" for p, t in self.index[idx]],
+                           "covariance of the tested coefficients")
+        stat = float(b @ inv @ b)
+        return HypothesisTest("Wald", stat, len(idx), float(stats.chi2.sf(stat, len(idx))))
+
+    # -- predictions --------------------------------------------------------------------------
+    def predict(self, newdata, what="param", x=None, p=None, level=0.95, offset=None):
+        """Predictions for the rows of `newdata` (a DataFrame for a formula fit; for an array
+        fit a dict {param: X}), each with a delta-method SE and a Wald interval:
+
+        - "param": each distribution parameter per row (columns (parameter, statistic));
+        - "sf", "cdf", "hazard", "logpdf" at `x` (a number or one per row);
+        - "quantile" at probability `p`, "median" (continuous families; untruncated).
+        """
+        from .predict import predict
+        return predict(self, newdata, what, x, p, level, offset)
+
+    def __repr__(self):
+        flag = "" if self.converged else ", NOT converged"
+        return (f"<RegressionFit {self.family.__name__}: {self.df} coefficients; "
+                f"loglik={self.loglik:.6g}, nobs={self.nobs:g}{flag}>")
+
+
+class RegressionSummary:
+    """`str(summary)` prints the table; `.table` is the DataFrame behind it."""
+
+    def __init__(self, fit, level=0.95):
+        self.fit = fit
+        ci = fit.confint(level)
+        se = fit.se.copy()
+        held = [k for k in fit.index if k in fit.fixed]
+        se[held] = np.nan
+        z = fit.params / se
+        self.table = pd.DataFrame({"estimate": fit.params, "se": se, "z": z,
+                                   "p": 2 * stats.norm.sf(np.abs(z)),
+                                   f"lower {level:.3g}": ci["lower"],
+                                   f"upper {level:.3g}": ci["upper"]})
+
+    def __str__(self):
+        fit = self.fit
+        links = ", ".join(f"{p}: {fit.links[p].name}" for p in fit.param_names)
+        head = [f"Regression: {fit.family.__name__} (links {links})",
+                f"  log-likelihood {fit.loglik:.6g}   AIC {fit.aic:.6g}   BIC {fit.bic:.6g}",
+                f"  n {fit.nobs:g}   coefficients {fit.df}   covariance {fit.cov_type}",
+                f"  converged: {'yes' if fit.converged else 'NO'} after {fit.iterations} "
+                f"iterations ({fit.message})"]
+        body = self.table.to_string(float_format=lambda v: f"{v:.6g}", na_rep="")
+        lines = head + ["", body]
+        if fit.fixed:
+            lines.append("  fixed: " + ", ".join(f"{p}:{t} = {v:g}"
+                                                 for (p, t), v in fit.fixed.items()))
+        return "\n".join(lines)
+
+    __repr__ = __str__
