@@ -13,3 +13,4 @@ from .derivatives import backward, gradient, grad_nodes, hessian, hvp, leaves, z
 from .vocabulary import constant, data, grad, val
 
 abs = absolute
+from .forward import Dual, dual, hvp_forward, jvp, primal, tangent, tangent_nodes
