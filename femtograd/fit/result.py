@@ -199,6 +199,12 @@ class MLEFit:
         from .delta import delta_method
         return delta_method(self, fn, level)
 
+    def wald_test(self, hypothesis, value=0.0):
+        """Wald test at this fit, without refitting (R's `wald_test(fit, parm, null_value)`):
+        `{name: value}` (several names: jointly), a name with `value`, or `(R, r)` for R·θ = r."""
+        from .wald import wald_at
+        return wald_at(self, hypothesis, value)
+
     # -- the fitted distribution at given points (femtograd.fit.predict) ---------------------
     # Each returns a DataFrame indexed by x (or p) with columns estimate, se, lower, upper: the
     # (truncated) fitted distribution's quantity, its delta-method SE from exact derivatives
