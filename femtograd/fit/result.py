@@ -205,6 +205,13 @@ class MLEFit:
         from .wald import wald_at
         return wald_at(self, hypothesis, value)
 
+    def se_reliable(self, max_condition=1e8):
+        """Whether the standard errors can be trusted, with the reasons when not (R's
+        `se_reliable`): converged, information positive definite with condition number
+        (correlation-scaled) at most `max_condition`, estimate inside the space, SEs finite."""
+        from .reliability_of_se import se_reliability
+        return se_reliability(self, max_condition)
+
     # -- the fitted distribution at given points (femtograd.fit.predict) ---------------------
     # Each returns a DataFrame indexed by x (or p) with columns estimate, se, lower, upper: the
     # (truncated) fitted distribution's quantity, its delta-method SE from exact derivatives
