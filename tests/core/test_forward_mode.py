@@ -8,7 +8,7 @@ from hypothesis import given, strategies as st
 import femtograd as fg
 from femtograd.core.forward import Dual, dual, hvp_forward, jvp, primal, tangent, tangent_nodes
 
-from ._expressions import REDUCE, build, expressions, fg_value, scalar_function
+from ._expressions import REDUCE, build, fg_value, scalar_function
 from ._numeric import assert_close, property_settings
 from .test_closed_forms import weibull_by_hand, weibull_loglik, weibull_loglik_moments
 from .test_derivatives_property import _AB, array_leaf_problems, scalar_problems
