@@ -6,7 +6,8 @@ A primitive states only its reverse rule (vjp); forward mode reuses it:
 
 - an elementwise op's Jacobian is diagonal on the broadcast shape, so its vjp applied to
   the argument's tangent is the jvp;
-- a linear op (sum, reshape, broadcast_to, indexing) is its own jvp: the op of the tangent;
+- a linear op (sum, reshape, broadcast_to, indexing) is its own jvp: the op of the tangent,
+  and a dot product is bilinear: the tangent dotted with the other factor;
 - any other op is transposed locally: J·t = d/du ⟨vjp(u), t⟩ with u a variable of the
   node's shape (the vjp is linear in u, so one reverse sweep of that small graph gives J·t).
 
@@ -19,7 +20,7 @@ tangent, R's dual number; `primal(y)` and `tangent(y)` read a result.
 import numpy as np
 
 from .derivatives import _bind, grad_nodes
-from .ops import add, broadcast_to, multiply, reshape, scatter, sum as sum_, take
+from .ops import add, broadcast_to, dot, multiply, reshape, scatter, sum as sum_, take
 from .primitive import sharing
 from .value import Value, as_array, as_value, topological_order
 
@@ -68,6 +69,8 @@ def _push(node, dots):
             contribution = vjp(t, node, *args, **kw)
         elif op in LINEAR:
             contribution = op(_full(t, arg.shape), **kw)
+        elif op is dot:  # bilinear: the other factor dotted with the tangent
+            contribution = dot(_full(t, arg.shape), args[1 - i])
         else:
             contribution = _transposed(node, i, _full(t, arg.shape))
         out = contribution if out is None else add(out, contribution)
