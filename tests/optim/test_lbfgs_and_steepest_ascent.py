@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 from scipy import optimize
 
+import femtograd as fg
+
 from femtograd.optim import (FunctionObjective, Tolerances, lbfgs, newton, steepest_ascent)
 from femtograd.optim.lbfgs import two_loop
 
@@ -113,3 +115,22 @@ def test_lbfgs_memory_is_range_checked():
 def test_a_non_finite_start_is_a_status_not_an_exception(optimizer):
     res = optimizer(FunctionObjective(lambda x: np.log(x[0]), lambda x: 1 / x), np.array([-1.0]))
     assert res.status == "non_finite" and not res.converged
+
+
+def test_lbfgs_fits_a_2000_parameter_model_written_with_femtograd_ops_on_one_array_leaf():
+    """The same objective as a femtograd graph over one array leaf: the living graph's value
+    and gradient nodes re-evaluate as the optimizer moves the leaf."""
+    p = 2000
+    _, y = coupled_poisson(p)
+    beta = fg.val(np.zeros(p))
+    total = fg.sum(beta)
+    ll = fg.sum(y * beta - fg.exp(beta)) - 0.5 * LAMBDA * total * total
+    grad, = fg.grad_nodes(ll, [beta])
+
+    def at(x, node):
+        beta.data = x
+        return node.data
+    objective = FunctionObjective(lambda x: at(x, ll), lambda x: at(x, grad).copy())
+    res = lbfgs(objective, np.zeros(p))
+    assert res.converged, res.message
+    np.testing.assert_allclose(res.x, coupled_poisson_maximum(y), rtol=1e-6, atol=1e-7)
