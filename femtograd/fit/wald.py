@@ -59,8 +59,12 @@ def restriction(fit, hypothesis, value=0.0):
         if isinstance(hypothesis, dict):
             pairs = list(hypothesis.items())
         elif isinstance(hypothesis, (list, tuple)) and all(isinstance(h, str) for h in hypothesis):
-            values = np.broadcast_to(np.asarray(value, dtype=float), (len(hypothesis),))
-            pairs = list(zip(hypothesis, values.tolist()))
+            values = list(value) if isinstance(value, (list, tuple, np.ndarray)) \
+                else [value] * len(hypothesis)
+            if len(values) != len(hypothesis):
+                raise ValueError(f"{len(values)} null values for the {len(hypothesis)} "
+                                 f"parameters {list(hypothesis)}")
+            pairs = list(zip(hypothesis, values))
         else:
             raise TypeError("a hypothesis is a dict {name: value}, a parameter name (or names) "
                             f"with value=, or a pair (R, r); got {type(hypothesis).__name__}")

@@ -98,6 +98,15 @@ def test_bad_hypotheses_are_errors_naming_the_problem(weibull_fit, hypothesis, e
         weibull_fit.wald_test(hypothesis)
 
 
+@pytest.mark.parametrize("value, error, message", [
+    ([1.0], ValueError, r"1 null values for the 2 parameters \['shape', 'scale'\]"),
+    ("one", TypeError, "null value of shape must be a number"),
+])
+def test_bad_null_values_for_named_parameters_are_errors(weibull_fit, value, error, message):
+    with pytest.raises(error, match=message):
+        weibull_fit.wald_test(["shape", "scale"], value)
+
+
 # -- lrt: df= and raw log-likelihoods (R's lrt(null, alt, df)) ----------------------------------
 def test_lrt_of_raw_log_likelihoods_needs_df_and_matches_chi2():
     test = fg.lrt(-150.0, -140.0, df=2)
