@@ -44,9 +44,12 @@ class SEReliability:
         return "standard errors NOT reliable:\n" + "\n".join(f"- {r}" for r in self.reasons)
 
 
-def se_reliability(fit, max_condition=MAX_CONDITION):
+def se_reliability(fit, max_condition=None):
     """The checks behind `fit.se_reliable()`: convergence, a positive definite and
-    well-conditioned information, an interior estimate and finite positive SEs."""
+    well-conditioned information (condition number at most `max_condition`, default
+    `MAX_CONDITION`), an interior estimate and finite positive SEs."""
+    if max_condition is None:
+        max_condition = MAX_CONDITION
     if not (isinstance(max_condition, (int, float)) and 1 < max_condition <= math.inf):
         raise ValueError(f"max_condition must be a number > 1; got {max_condition!r}")
     reasons, checks = [], {}

@@ -205,10 +205,11 @@ class MLEFit:
         from .wald import wald_at
         return wald_at(self, hypothesis, value)
 
-    def se_reliable(self, max_condition=1e8):
+    def se_reliable(self, max_condition=None):
         """Whether the standard errors can be trusted, with the reasons when not (R's
         `se_reliable`): converged, information positive definite with condition number
-        (correlation-scaled) at most `max_condition`, estimate inside the space, SEs finite."""
+        (correlation-scaled) at most `max_condition` (default 1e8), estimate inside the
+        space, SEs finite."""
         from .reliability_of_se import se_reliability
         return se_reliability(self, max_condition)
 
