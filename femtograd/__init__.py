@@ -5,6 +5,7 @@ from .core import (Value, abs, absolute, arctan, arctan2, backward, betainc, con
                    log1mexp, log1p, log_diff_exp, log_ndtr, log_norm_cdf, log_norm_sf,
                    log_sigmoid, logaddexp, logsumexp, mean, polygamma, primitive, sigmoid,
                    softplus, sqrt, square, sum, trigamma, val, where, zero_grad)
+from .core.forward import dual, hvp_forward, jvp, primal, tangent  # forward mode
 
 from .mle import fit_mle
 from .fit import MLEFit, lrt, score_test, wald_test

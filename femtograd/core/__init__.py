@@ -11,6 +11,7 @@ from .moments import ExpMomentData, exp_moments
 from .special import arctan, arctan2, betainc, gammainc, gammaincc
 from .derivatives import backward, gradient, grad_nodes, hessian, hvp, leaves, zero_grad
 from .vocabulary import constant, data, grad, val
+from .forward import Dual, dual, hvp_forward, jvp, primal, tangent, tangent_nodes
 
 abs = absolute
 from .trig import cos, sin, tanh

@@ -191,6 +191,20 @@ class MLEFit:
         """Estimate and SE of fn(params) written with femtograd ops, gradient by autodiff."""
         return delta_method(self, fn, level)
 
+    def wald_test(self, hypothesis, value=0.0):
+        """Wald test at this fit, without refitting (R's `wald_test(fit, parm, null_value)`):
+        `{name: value}` (several names: jointly), a name with `value`, or `(R, r)` for R·θ = r."""
+        from .wald import wald_at
+        return wald_at(self, hypothesis, value)
+
+    def se_reliable(self, max_condition=None):
+        """Whether the standard errors can be trusted, with the reasons when not (R's
+        `se_reliable`): converged, information positive definite with condition number
+        (correlation-scaled) at most `max_condition` (default 1e8), estimate inside the
+        space, SEs finite."""
+        from .reliability_of_se import se_reliability
+        return se_reliability(self, max_condition)
+
     # -- the fitted distribution at given points (femtograd.fit.predict) ---------------------
     # Each returns a DataFrame indexed by x (or p) with columns estimate, se, lower, upper: the
     # (truncated) fitted distribution's quantity, its delta-method SE from exact derivatives

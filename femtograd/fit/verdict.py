@@ -112,8 +112,10 @@ def _plateau(x, x0, f, f0, info, chol, size, free, cons):
     far = _far(x, x0, f, f0, size, cons)
     if far is not None:
         return _boundary(far, info, free, cons, f)
-    lam = np.linalg.eigvalsh(_scaled(info))
-    singular = chol is None or lam[0] <= SINGULAR * max(float(np.max(np.abs(lam))), 0.0)
+    lam = np.abs(np.linalg.eigvalsh(_scaled(info)))
+    # nearly singular, not merely indefinite: a run stopped early far from a maximum often
+    # ends where −H is indefinite, which says nothing about an edge
+    singular = float(np.min(lam)) <= SINGULAR * float(np.max(lam))
     if not singular and abs(f) > ROUNDING * abs(f0):  # (climbed to 0: all rows certain)
         return None
     return _boundary(travel, info, free, cons, f)

@@ -13,5 +13,8 @@ from .transforms import TRANSFORMS, transform_for
 from .newton import newton, newton_direction
 from .bfgs import bfgs
 from .gradient_ascent import gradient_ascent
+from .lbfgs import lbfgs
+from .steepest_ascent import steepest_ascent
 
-OPTIMIZERS = {"newton": newton, "bfgs": bfgs, "gradient_ascent": gradient_ascent}
+OPTIMIZERS = {"newton": newton, "bfgs": bfgs, "gradient_ascent": gradient_ascent,
+              "lbfgs": lbfgs, "steepest_ascent": steepest_ascent}

@@ -37,7 +37,7 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
     history = [f]
     for it in range(1, tol.max_iter + 1):
         size = abs(f)
-        bg = b @ g if not fresh else _steepest(g)
+        bg = b @ g if not fresh else steepest_direction(g)
         if not fresh and tol.decrement_small(float(np.dot(g, bg)), size):
             return OptimResult(x, f, g, it - 1, CONVERGED,
                                "approximate Newton decrement below tolerance", method,
@@ -47,7 +47,7 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
         step = backtrack(objective.value, x, f, g, d)
         if step is None and not fresh:
             b, fresh = np.eye(n), True
-            d = cap_step(_steepest(g), x, 1.0)
+            d = cap_step(steepest_direction(g), x, 1.0)
             step = backtrack(objective.value, x, f, g, d)
         if step is None:
             return no_ascent(x, f, g, it - 1, trusted and tol.stalled(float(np.dot(g, d)), size),
@@ -68,7 +68,7 @@ def bfgs(objective, x0, tol=None, max_step=10.0, method="bfgs"):
     return out_of_iterations(x, f, g, tol.max_iter, method, objective.calls, history)
 
 
-def _steepest(g):
+def steepest_direction(g):
     """The steepest-ascent direction scaled to a largest component of 1: the first step
     before any curvature is known, free of the log-likelihood's size (g itself would be
     1e-300 long with weights of 1e-300)."""

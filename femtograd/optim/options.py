@@ -43,6 +43,7 @@ RULES = {
     "max_step": (_positive, float, "positive (inf: no cap)"),
     "max_norm": (_positive, float, "positive (inf: no clipping)"),
     "lr": (_positive_finite, float, "positive and finite"),
+    "memory": _COUNT,  # L-BFGS's stored pairs
 }
 
 

@@ -76,7 +76,7 @@ def test_tests_reject_fits_in_the_wrong_order_or_of_different_data(weibull_data)
 def test_a_test_given_something_other_than_a_fit_is_a_type_error_naming_it(weibull_data, test,
                                                                            role):
     fit = fg.fit_mle(WeibullLogLik, weibull_data)
-    args = (3.0, fit) if role == "restricted" else (fit, {"loglik": 1.0})
+    args = (3.0, fit) if role == "restricted" else (fit, [1.0])
     with pytest.raises(TypeError, match=f"{test.__name__} needs two fits from fit_mle.*the "
-                                        f"{role} one is (float|dict)"):
+                                        f"{role} one is (float|list)"):
         test(*args)
