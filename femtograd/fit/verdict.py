@@ -39,10 +39,21 @@ FAR = 10.0          # a run that stops still climbing after moving a positive or
 #                     by e^FAR (on its log/logit scale) from the start has run off to an edge
 
 
-def verdict(objective, names, constraints, free, x, x0, f0, status):
+LINK_SCALE = "link"
+"""A constraint kind for a coordinate that is no parameter itself but, like a positive or
+unit parameter's log or logit, has no units: a regression coefficient on a log or logit link
+per standard deviation of its covariate. It is judged as those are; its edges are ±∞."""
+
+
+def verdict(objective, names, constraints, free, x, x0, f0, status, basis=None):
     """None when the end point `x` (optimizer's scale, over the `free` parameters) is an
     interior maximum, else (status, message, names of the parameters concerned). `x0`,
-    `f0`: the start and its log-likelihood; `status`: the optimizer's."""
+    `f0`: the start and its log-likelihood; `status`: the optimizer's.
+
+    `basis`, an invertible matrix B, names directions in other coordinates than the ones
+    judged: a direction v is reported as B·v, whose i-th coordinate is the i-th name (a
+    regression judged over standardized coefficients, whose intercept moves with every
+    other coefficient, names the coefficients themselves)."""
     x = np.asarray(x, dtype=float)
     f, g, h = objective.value_grad_hess(x)
     if not math.isfinite(f):  # (the optimizers never end there; a user's objective might)
@@ -51,7 +62,7 @@ def verdict(objective, names, constraints, free, x, x0, f0, status):
                         "optimizer stopped", ())
     size = abs(f)
     cons = [constraints[i] for i in free]
-    free = [names[i] for i in free]
+    free = _Names([names[i] for i in free], basis)
     info = -np.asarray(h, dtype=float)
     try:
         chol = np.linalg.cholesky(info)
@@ -157,7 +168,10 @@ def _flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons):
         v[ran] = x[ran] - x0[ran]
         return _boundary(v, info, free, cons, f)
     far = _far(x, x0, f, f0, size, cons)
-    return _level(flat, free) if far is None else _boundary(far, info, free, cons, f)
+    if far is not None:
+        return _boundary(far, info, free, cons, f)
+    return _level(sorted({j for i in flat for j in _involved(np.eye(len(x))[i], info, free)}),
+                  free)
 
 
 def _real_running_off(x, x0, cov, size, cons):
@@ -212,8 +226,9 @@ def _flat(objective, x, x0, f, f0, g, info, size, free, cons):
         return _boundary(far, info, free, cons, f)
     rose = bool(directions) and directions[0] is travel
     flat = directions[1:] if rose else directions
-    involved = sorted({i for v in flat for i in _involved(v, info)}) or list(range(len(free)))
-    if rose and set(involved) & set(_involved(travel, info)):
+    involved = sorted({i for v in flat for i in _involved(v, info, free)}) or \
+        list(range(len(free)))
+    if rose and set(involved) & set(_involved(travel, info, free)):
         return _boundary(travel, info, free, cons, f)  # rose along it to a plateau
     return _level(involved, free)
 
@@ -258,7 +273,8 @@ def _rises_without_end(objective, x, f, v, size):
 
 
 def _boundary(v, info, free, cons, f):
-    involved = _involved(v, info)
+    involved = _involved(v, info, free)
+    v = free.shown(v)
     where = ", ".join(f"{free[i]} → {_edge(cons[i], v[i])}" for i in involved)
     return (BOUNDARY, f"the log-likelihood ({f:.6g}) still increases as {where}: no maximum "
                       "inside the parameter space (the edge of the parameter space or "
@@ -267,13 +283,33 @@ def _boundary(v, info, free, cons, f):
 
 def _edge(constraint, component):
     up = component > 0
-    return {"positive": ("∞", "0"), "unit": ("1", "0")}.get(constraint, ("+∞", "−∞"))[
+    return {"positive": ("∞", "0"), "unit": ("1", "0"),
+            LINK_SCALE: ("+∞", "−∞")}.get(constraint, ("+∞", "−∞"))[
         0 if up else 1]
 
 
-def _involved(v, info):
-    """Indices of the coordinates that carry at least INVOLVED of direction v, each measured
-    in its own units (scaled by the information's diagonal where that is positive)."""
+class _Names(list):
+    """The free parameters' names, with the basis (or None) their directions are shown in."""
+
+    def __init__(self, names, basis):
+        super().__init__(names)
+        self.basis = None if basis is None else np.asarray(basis, dtype=float)
+        self.back = None if basis is None else np.linalg.inv(self.basis)
+
+    def shown(self, v):
+        """Direction v as reported: B·v."""
+        return v if self.basis is None else self.basis @ np.asarray(v, dtype=float)
+
+    def information(self, info):
+        """The information over the reported coordinates: B⁻ᵀ info B⁻¹."""
+        return info if self.basis is None else self.back.T @ info @ self.back
+
+
+def _involved(v, info, free):
+    """Indices of the coordinates that carry at least INVOLVED of direction v as reported
+    (`_Names.shown`), each measured in its own units (scaled by the information's diagonal
+    there where that is positive)."""
+    v, info = free.shown(v), free.information(info)
     w = np.abs(np.asarray(v, dtype=float)) * _scales(info)
     top = float(np.max(w)) if w.size else 0.0
     if not top > 0:

@@ -109,6 +109,7 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
     if not math.isfinite(f):
         return non_finite_start(x, f, method)
     history = [f]
+    blind = False  # the last step was taken on the derivatives' word (`_blind_step`)
     for it in range(1, tol.max_iter + 1):
         size = abs(f)
         d, modified = newton_direction(g, h)
@@ -126,14 +127,22 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
             continue
         d = cap_step(d, x, max_step)
         gain = float(np.dot(g, d))
-        step = backtrack(objective.value, x, f, g, d)
+        step = _increase(backtrack(objective.value, x, f, g, d), f)
         if step is None and modified is False and tol.stalled(gain, size):
-            return OptimResult(x, f, g, it - 1, CONVERGED,
-                               "Newton decrement below rounding: no further increase possible",
-                               method, objective.calls, history)
+            moved = None if blind else _blind_step(objective, x, f, d, size)
+            if moved is None:
+                return OptimResult(x, f, g, it - 1, CONVERGED,
+                                   "Newton decrement below rounding: no further increase "
+                                   "possible", method, objective.calls, history)
+            if moved[1] > f:
+                history.append(moved[1])  # (the history records increases only)
+            x, f, g, h = moved  # then the decrement there decides, as at any other point
+            blind = True
+            continue
+        blind = False
         if step is None:
             d = cap_step(g, x, 1.0)
-            step = backtrack(objective.value, x, f, g, d)
+            step = _increase(backtrack(objective.value, x, f, g, d), f)
         if step is None:
             return no_ascent(x, f, g, it - 1, False, method, objective.calls, history)
         x_old = x
@@ -147,6 +156,26 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
         f, g, h = f_new, g_new, h_new
         history.append(f)
     return out_of_iterations(x, f, g, tol.max_iter, method, objective.calls, history)
+
+
+def _blind_step(objective, x, f, d, size):
+    """(x + d, f, g, H) there for a Newton step whose whole promised gain is below rounding
+    of the log-likelihood (so values cannot judge it, and the line search finds no increase),
+    when the value there is finite and within rounding of f; else None. The derivatives, not
+    the values, then say whether it is a maximum: the decrement is squared by the step."""
+    xt = x + d
+    ft, gt, ht = objective.value_grad_hess(xt)
+    if not (math.isfinite(ft) and ft >= f - ROUNDING * size):
+        objective.value_grad_hess(x)  # (leave the objective where the run stops, as _last_step)
+        return None
+    return xt, ft, gt, ht
+
+
+def _increase(step, f):
+    """The line search's step when it raises the log-likelihood, else None. (Where the
+    Armijo term c1·t·(g·d) is below rounding of f, the test passes at a value equal to f:
+    such a step moves x by nothing, and accepting it would repeat until max_iter.)"""
+    return step if step is not None and step.f > f else None
 
 
 def _derivatives_along(objective, x, f, g, d, step):

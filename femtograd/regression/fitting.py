@@ -6,7 +6,8 @@
 
 Each parameter θ_j gets a linear predictor η_j = X_j β_j (+ offset) through its link.
 The fit runs Newton in standardized coordinates from the intercept-only fit, with
-exact per-row derivatives (see `rows` and `objective`), and maps back exactly.
+exact per-row derivatives (see `rows` and `objective`), and maps back exactly. Its end is
+judged as fit_mle's is (`fit.verdict`): converged means an interior maximum.
 """
 
 import math
@@ -18,9 +19,9 @@ import pandas as pd
 from ..distributions import IntervalData
 from ..fit.common import user_stacklevel
 from ..fit.result import ConvergenceWarning
+from ..fit.verdict import LINK_SCALE, verdict
 from ..mle import fit_mle
 from ..optim import Tolerances, bfgs, newton
-from ..optim.result import BOUNDARY, LINE_SEARCH_FAILED
 from .design import array_design, formula_design, required_variables, split_formula
 from .inputs import as_float, censoring, cluster_codes, column, missing_rows, response
 from .links import link_for, location_of
@@ -105,7 +106,8 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
                           BLOCK_ROWS)
     objective = RegressionObjective(rows, xts, offs, w)
     x0 = _start(gen, names, links, xts, offs, amap, free_cols, start)
-    result = _verdict(objective, _optimize(objective, x0, max_iter), amap, free_cols, names)
+    result = _verdict(objective, _optimize(objective, x0, max_iter), x0, amap, links, free_cols,
+                      names)
     fit = RegressionFit(family=family, generator=gen, names=names, links=links,
                         designs=designs, free_columns=free_cols, fixed=fixed, amap=amap,
                         objective=objective, result=result, nobs=float(gen.nobs),
@@ -364,16 +366,11 @@ def _start(gen, names, links, xts, offs, amap, free_cols, start):
 
 
 def _optimize(objective, x0, max_iter):
-    """Newton; if it stops unconverged, BFGS and Newton again. Newton's gradient rule is
-    relative to |loglik| (not scale-free: a tiny total weight passes it at once), so a
-    converged run whose Newton decrement still promises a gain goes on with that rule off."""
+    """Newton, whose stopping rule (the Newton decrement beside |loglik|, `optim.stopping`)
+    has no units: frequency weights of 1e-300 or covariates in any units change nothing. If
+    it stops unconverged, BFGS and Newton again from its end; the better end is kept."""
     tol = Tolerances(max_iter=max_iter)
     result = newton(objective, x0, tol)
-    if result.converged and _decrement(objective, result.x) > 1e-10:
-        more = newton(objective, result.x, Tolerances(gtol=0.0, max_iter=20))
-        if more.converged and more.loglik >= result.loglik:
-            more.iterations += result.iterations
-            result = more
     if result.converged or not np.isfinite(result.loglik):
         return result
     first = result
@@ -381,77 +378,36 @@ def _optimize(objective, x0, max_iter):
     if np.isfinite(r.loglik):
         r2 = newton(objective, r.x, tol)
         r2.iterations += first.iterations + r.iterations
-        if r2.loglik >= first.loglik:
+        if r2.converged or r2.loglik >= first.loglik:
             return r2
     return first
 
 
-MAX_PROBE = 10.0  # standardized units: a coefficient times 10 standard deviations of its column
+# How the verdict (fit.verdict) sees a standardized coefficient: on a log or logit link it is
+# the change in log θ or logit θ per standard deviation of its column, a number without units
+# like a positive or unit parameter's own log or logit, and moving it far (e^10) while the
+# log-likelihood still rises means an edge; on the identity link it has the response's units.
+_KIND = {"log": LINK_SCALE, "logit": LINK_SCALE}
 
 
-def _verdict(objective, result, amap, free_cols, names, probes=2):
-    """Check a converged result in units that do not depend on the covariates' scale.
+def _verdict(objective, result, x0, amap, links, free_cols, names):
+    """The result with fit_mle's verdict on its end point (`fit.verdict.verdict`): converged
+    only at an interior maximum; a log-likelihood still rising toward an edge or infinity is
+    "boundary", one level in some direction "flat", each naming the coefficients involved.
 
-    - The Newton decrement gᵀ(−H)⁻¹g/2 is the gain the quadratic model still predicts: above
-      1e-6 log-likelihood units the optimizer stopped short (typically every further step
-      was non-finite), and the status becomes "line_search_failed".
-    - Along the directions of least curvature, when it is below 1e-6 of the largest (the
-      information nearly vanishes there, a ratio that does not depend on units or weights),
-      a step to where the quadratic model predicts a
-      drop of one unit (t = sqrt(2/λ), at most `MAX_PROBE` standardized units) must lower
-      the log-likelihood (or make it non-finite); if it loses less than a tenth of the
-      predicted drop (or gains), the log-likelihood is flat or rising toward the edge of the
-      space (separation, a rate running to 0): "boundary".
-    """
-    if not result.converged:
-        return result
-    f, g, h = objective.evaluate(result.x, 2)
-    lam, vec = np.linalg.eigh(-h)
-    if not lam[0] > 0:
-        return result  # not a maximum: the covariance says so, with the parameters involved
-    keys = [f"{p}:{c}" for p, cols in zip(names, free_cols) for c in cols]
-    gain = _decrement(objective, result.x)
-    if gain > 1e-6:
-        result.status = LINE_SEARCH_FAILED
-        where = _involved(amap, vec[:, 0], keys)
-        result.message = (f"stopped where the log-likelihood could still rise by about {gain:.3g} "
-                          f"(Newton decrement), in the direction of {where}: no step reached it "
-                          "(a parameter running to the edge of its space, e.g. separation?)")
-        return result
-    for k in range(min(probes, lam.size)):
-        if lam[k] > 1e-6 * lam[-1]:
-            break  # curvature comparable in every direction: no edge to run to
-        for sign in (1.0, -1.0):
-            step = sign * min(math.sqrt(2.0 / lam[k]), MAX_PROBE) * vec[:, k]
-            value = objective.value(result.x + step)
-            if not math.isfinite(value):
-                continue  # the log-likelihood falls without bound that way
-            change, predicted = value - f, 0.5 * lam[k] * float(step @ step)
-            if change > -0.1 * predicted:
-                result.status = BOUNDARY
-                result.message = (f"the log-likelihood does not fall along a direction of "
-                                  f"{_involved(amap, step, keys)} (change {change:+.3g} where a "
-                                  f"maximum would lose about {predicted:.3g}): no maximum inside "
-                                  "the parameter space (separation, or a parameter running to "
-                                  "the edge)")
-                return result
+    It judges the standardized coefficients the optimizer ran over, which do not change with
+    the covariates' units or origins (without units on log and logit links, see _KIND), and
+    names directions in the original coefficients, each per standard deviation of its column
+    (D·A·β'): the standardized intercept, θ at the covariates' means, moves with any
+    coefficient that runs off, the original one need not."""
+    keys, kinds = [], []
+    for p, link, cols in zip(names, links, free_cols):
+        keys += [f"{p}:{c}" for c in cols]
+        kinds += [_KIND.get(link.name, "real")] * len(cols)
+    per_sd = amap / np.diag(amap)[:, None]  # A's diagonal is 1/D
+    with np.errstate(all="ignore"):
+        judged = verdict(objective, keys, kinds, list(range(len(keys))), result.x, x0,
+                         objective.value(x0), result.status, basis=per_sd)
+    if judged is not None:
+        result.status, result.message, result.edge = judged
     return result
-
-
-def _decrement(objective, x):
-    """gᵀ(−H)⁻¹g / 2, the gain the quadratic model predicts from x (0 where −H is not
-    positive definite: then no gain is promised)."""
-    _, g, h = objective.evaluate(x, 2)
-    if g is None:
-        return 0.0
-    lam, vec = np.linalg.eigh(-h)
-    if not lam[0] > 0:
-        return 0.0
-    along = vec.T @ g
-    return 0.5 * float(np.sum(along * along / lam))
-
-
-def _involved(amap, direction, keys):
-    """The coefficients a standardized direction moves most (in original units)."""
-    d = np.abs(amap @ direction)
-    return [keys[i] for i in np.flatnonzero(d >= 0.3 * d.max())]

@@ -67,12 +67,14 @@ class RegressionFit:
     # -- what the optimizer found -------------------------------------------------------------
     @property
     def converged(self):
-        """True when the optimizer met its convergence rules (see `status`, `message`)."""
+        """True at an interior maximum: Newton's decrement small beside |loglik| and fit_mle's
+        verdict (`fit.verdict`) finding no edge or flat direction (see `status`, `message`)."""
         return self.optim.converged
 
     @property
     def status(self):
-        """"converged", "boundary", "line_search_failed", "max_iterations" or "non_finite"."""
+        """"converged", "boundary" or "flat" (naming the coefficients: `optim.edge`),
+        "not_stationary", "line_search_failed", "max_iterations" or "non_finite"."""
         return self.optim.status
 
     @property
