@@ -177,3 +177,20 @@ def test_binomial_regression_with_its_size_option_matches_statsmodels_glm():
                  family=sm.families.Binomial()).fit(tol=1e-12)
     np.testing.assert_allclose(fit.params["prob"].to_numpy(), glm.params.to_numpy(), rtol=1e-7)
     np.testing.assert_allclose(fit.se["prob"].to_numpy(), glm.bse.to_numpy(), rtol=1e-6)
+
+
+def test_nb2_regression_matches_statsmodels_negative_binomial():
+    """Mean-parameterized negative binomial (NB2): log mu = b0 + b1 x, size = 1/alpha."""
+    sm = pytest.importorskip("statsmodels.api")
+    from femtograd.distributions import REGISTRY
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=2000)
+    mu = np.exp(0.5 + 0.3 * x)
+    y = rng.negative_binomial(2.0, 2.0 / (2.0 + mu))
+    fit = fg.regress(REGISTRY["negbinomial2"], "y ~ x", pd.DataFrame({"y": y, "x": x}))
+    ref = sm.NegativeBinomial(y, sm.add_constant(x)).fit(disp=0, tol=1e-12, maxiter=200)
+    assert fit.converged
+    assert ref.llf <= fit.loglik <= ref.llf + 1e-6  # at least as high: statsmodels stops early
+    np.testing.assert_allclose(fit.params["mu"].to_numpy(), ref.params[:2], rtol=1e-4)
+    assert np.exp(fit.params[("size", "Intercept")]) == pytest.approx(1 / ref.params[2], rel=1e-4)
+    np.testing.assert_allclose(fit.se["mu"].to_numpy(), ref.bse[:2], rtol=1e-3)
