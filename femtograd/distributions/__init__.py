@@ -58,3 +58,10 @@ NEW_FAMILIES = (GenGammaLogLik, GompertzLogLik, MakehamLogLik, ParetoLogLik, Lom
 GENERATORS += NEW_FAMILIES
 REGISTRY.update((cls.name, cls) for cls in NEW_FAMILIES)
 __all__ += [cls.__name__ for cls in NEW_FAMILIES]
+
+from .threshold import (Exp2LogLik, Gamma3LogLik, LogLogistic3LogLik, LogNormal3LogLik,
+                        Weibull3LogLik)
+
+THRESHOLD_FAMILIES = (Weibull3LogLik, LogNormal3LogLik, Gamma3LogLik, LogLogistic3LogLik,
+                      Exp2LogLik)
+__all__ += [cls.__name__ for cls in THRESHOLD_FAMILIES]
