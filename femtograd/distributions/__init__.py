@@ -65,3 +65,7 @@ from .threshold import (Exp2LogLik, Gamma3LogLik, LogLogistic3LogLik, LogNormal3
 THRESHOLD_FAMILIES = (Weibull3LogLik, LogNormal3LogLik, Gamma3LogLik, LogLogistic3LogLik,
                       Exp2LogLik)
 __all__ += [cls.__name__ for cls in THRESHOLD_FAMILIES]
+
+from .mixture import Mixture
+
+__all__ += ["Mixture"]
