@@ -67,5 +67,6 @@ THRESHOLD_FAMILIES = (Weibull3LogLik, LogNormal3LogLik, Gamma3LogLik, LogLogisti
 __all__ += [cls.__name__ for cls in THRESHOLD_FAMILIES]
 
 from .mixture import Mixture
+from .combinators import Cure, Hurdle, ZeroInflated
 
-__all__ += ["Mixture"]
+__all__ += ["Mixture", "Cure", "ZeroInflated", "Hurdle"]
