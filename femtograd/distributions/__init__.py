@@ -68,5 +68,6 @@ __all__ += [cls.__name__ for cls in THRESHOLD_FAMILIES]
 
 from .mixture import Mixture
 from .combinators import Cure, Hurdle, ZeroInflated
+from .competing import CompetingRisks
 
-__all__ += ["Mixture", "Cure", "ZeroInflated", "Hurdle"]
+__all__ += ["Mixture", "Cure", "ZeroInflated", "Hurdle", "CompetingRisks"]

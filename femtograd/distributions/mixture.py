@@ -25,7 +25,7 @@ from ..core.ops import log, log1p, logaddexp
 from .loglik import LogLikGenerator
 from .spaces import simplex_shares, simplex_weights
 
-SPLITS = (0.5, 0.3, 0.7, 0.15, 0.85)  # first cut of a two-way split; K-way cuts scale with it
+SPLITS = (0.5, 0.3, 0.7, 0.15, 0.85)  # component 1's share of a split; the rest share evenly
 
 
 def Mixture(components):
@@ -106,52 +106,60 @@ class MixtureLogLik(LogLikGenerator):
             params = [params[n] for n in self.param_names]
         return simplex_weights([float(s) for s in params[:len(self.components) - 1]])
 
-    # -- start: several splits of the sorted data into consecutive groups --------------------
     def _start(self):
-        x, w = self._start_values()
-        order = np.argsort(x, kind="stable")
-        x, w = x[order], w[order]
-        cum = np.cumsum(w) / w.sum()
-        best, best_ll = None, -np.inf
-        for cut in SPLITS:
-            start = self._start_from_split(x, w, cum, _cuts(cut, len(self.components)))
-            if start is None:
-                continue
-            with np.errstate(all="ignore"):
-                ll = float(self(*start).data)
-            if np.isfinite(ll) and ll > best_ll:
-                best, best_ll = start, ll
-        if best is None:
-            raise ValueError(f"{type(self).__name__}: no split of the data gives every component "
-                             "two distinct values to start from; give start=")
-        return dict(zip(self.param_names, best))
-
-    def _start_from_split(self, x, w, cum, cuts):
-        """Parameters from one split: each group's share of the weight and its family's start
-        (None when a group has fewer than two distinct values or its start fails)."""
-        edges = np.searchsorted(cum, cuts)
-        groups = np.split(np.arange(x.size), edges)
-        weights, params = [], []
-        for comp, idx in zip(self.components, groups):
-            if np.unique(x[idx]).size < 2:
-                return None
-            try:
-                with np.errstate(all="ignore"):
-                    start = comp(x[idx], weights=w[idx]).start()
-            except ValueError:
-                return None
-            weights.append(w[idx].sum())
-            params.extend(start[n] for n in comp.param_names)
-        return simplex_shares(weights) + params
+        def params(weights, starts):
+            return simplex_shares(weights) + starts
+        return dict(zip(self.param_names, best_split_start(self, params)))
 
     def _scipy(self, *p):
         return _MixtureDistribution(self.weights(p), [
             fam._scipy(*q) for fam, q in zip(self._families, self._parts(p))])
 
 
-def _cuts(first, k):
-    """K − 1 cumulative-weight cuts: `first` for the first group, the rest shared evenly."""
-    return [first + (1.0 - first) * j / (k - 1) for j in range(k - 1)]
+def best_split_start(gen, params):
+    """The start of a model made of `gen.components` from several splits of its sorted rows
+    into K consecutive groups (component 1 on the smallest values): for each split, each
+    group's family start and share of the weight, made into a parameter list by
+    params(weights, starts); the list with the highest log-likelihood wins."""
+    x, w = gen._start_values()
+    order = np.argsort(x, kind="stable")
+    x, w = x[order], w[order]
+    cum = np.cumsum(w) / w.sum()
+    best, best_ll = None, -np.inf
+    k = len(gen.components)
+    for first in SPLITS:
+        cuts = [first + (1.0 - first) * j / (k - 1) for j in range(k - 1)]
+        found = split_starts(gen.components, x, w, cum, cuts)
+        if found is None:
+            continue
+        start = params(*found)
+        with np.errstate(all="ignore"):
+            ll = float(gen(*start).data)
+        if np.isfinite(ll) and ll > best_ll:
+            best, best_ll = start, ll
+    if best is None:
+        raise ValueError(f"{type(gen).__name__}: no split of the data gives every component "
+                         "two distinct values to start from; give start=")
+    return best
+
+
+def split_starts(components, x, w, cum, cuts):
+    """(weights, parameters) from one split of sorted `x` at the cumulative-weight `cuts`: each
+    group's weight and its family's start (None when a group has fewer than two distinct
+    values or its start fails)."""
+    groups = np.split(np.arange(x.size), np.searchsorted(cum, cuts))
+    weights, params = [], []
+    for comp, idx in zip(components, groups):
+        if np.unique(x[idx]).size < 2:
+            return None
+        try:
+            with np.errstate(all="ignore"):
+                start = comp(x[idx], weights=w[idx]).start()
+        except ValueError:
+            return None
+        weights.append(w[idx].sum())
+        params.extend(start[n] for n in comp.param_names)
+    return weights, params
 
 
 class _MixtureDistribution:

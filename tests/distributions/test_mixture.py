@@ -15,6 +15,7 @@ from scipy import optimize, stats
 import femtograd as fg
 from femtograd.distributions import (ExpLogLik, Mixture, NormalLogLik, PoissonLogLik,
                                      WeibullLogLik)
+from femtograd.distributions.mixture import split_starts
 from femtograd.distributions.spaces import simplex_shares, simplex_weights
 
 from ._numeric import check_derivatives
@@ -100,9 +101,11 @@ def test_several_starts_are_tried():
     x = np.concatenate([rng.exponential(1.0, 150), rng.exponential(30.0, 850)])
     gen = Mixture([ExpLogLik, ExpLogLik])(x)
     start = gen.start()
-    lls = [float(gen(*gen._start_from_split(np.sort(x), np.ones(x.size),
-                                             np.arange(1, x.size + 1) / x.size, [cut])).data)
-           for cut in (0.15, 0.3, 0.5)]
+    cum = np.arange(1, x.size + 1) / x.size
+    lls = []
+    for cut in (0.15, 0.3, 0.5):
+        weights, params = split_starts(gen.components, np.sort(x), np.ones(x.size), cum, [cut])
+        lls.append(float(gen(*simplex_shares(weights), *params).data))
     assert float(gen(*start.values()).data) == pytest.approx(max(lls))
     fit = fg.fit_mle(gen)
     assert fit.converged
