@@ -114,6 +114,31 @@ class CompetingRisksLogLik(LogLikGenerator):
             start.update({f"{n}{j + 1}": v for n, v in gen.start().items()})
         return start
 
+    def reweighted(self, w):
+        """The same rows, causes and truncation with frequency weights `w`."""
+        if self.mode is None:
+            return super().reweighted(w)
+        return type(self)(self._lower, mode=self.mode, weights=w, truncation=self.truncation)
+
+    def simulate(self, params, rng=None):
+        """Same design on data drawn at `params`; with causes known, each row's cause is the
+        one whose time came first, and a censored row's time censors it (mode 0)."""
+        if self.mode is None:
+            return super().simulate(params, rng)
+        if self.truncation is not None:
+            raise ValueError(f"{type(self).__name__}.simulate: rows with causes under "
+                             "truncation are not supported")
+        if isinstance(params, dict):
+            params = [params[k] for k in self.param_names]
+        vals = self._param_floats(params)
+        gen = np.random.default_rng(rng)
+        times = np.column_stack([fam.rvs(*q, size=self.n, random_state=gen)
+                                 for fam, q in zip(self._families, self._parts(vals))])
+        t, cause = times.min(axis=1), times.argmin(axis=1) + 1
+        censored = (self.mode == 0) & (t > self._lower)
+        return type(self)(np.where(censored, self._lower, t), mode=np.where(censored, 0, cause),
+                          weights=self._weights)
+
     def _scipy(self, *p):
         return _Minimum([fam._scipy(*q) for fam, q in zip(self._families, self._parts(p))])
 

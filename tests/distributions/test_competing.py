@@ -74,6 +74,18 @@ def test_derivatives_with_and_without_modes():
     check_derivatives(lambda *p: without(*p), (3.5, 30.0, 0.02), rtol=1e-4)
 
 
+def test_simulated_causes_refit_to_the_truth_and_bootstrap_keeps_them():
+    t, mode = _two_causes(50, np.random.default_rng(4))
+    gen = CR(np.full(3000, 45.0), mode=np.zeros(3000))  # follow-up of 45 for every unit
+    sim = gen.simulate([0.8, 60.0, 4.0, 30.0], rng=5)
+    assert set(np.unique(sim.mode)) == {0, 1, 2}
+    fit = fg.fit_mle(sim)
+    assert np.all(np.abs(fit.mle - [0.8, 60.0, 4.0, 30.0]) < 4 * fit.se.to_numpy())
+    again = CR(t, mode=mode).reweighted(np.full(50, 2.0))
+    np.testing.assert_array_equal(again.mode, mode)
+    assert again.nobs == 100
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match="two or more"):
         CompetingRisks([WeibullLogLik])
