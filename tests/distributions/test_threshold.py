@@ -32,7 +32,8 @@ IDS = [c[0].name for c in CASES]
 @pytest.mark.parametrize("cls, params, ref", CASES, ids=IDS)
 def test_formulae_match_scipy_and_vanish_below_the_threshold(cls, params, ref):
     fam = cls.family()
-    x = np.concatenate([ref.ppf(np.linspace(0.01, 0.99, 25)), [params[-1] - 1.0, params[-1] - 1e-3]])
+    below = [params[-1] - 1.0, params[-1] - 1e-3]
+    x = np.concatenate([ref.ppf(np.linspace(0.01, 0.99, 25)), below])
     with np.errstate(divide="ignore"):
         np.testing.assert_allclose(fam.logpdf(x, *params).data, ref.logpdf(x), rtol=1e-10)
         np.testing.assert_allclose(fam.logcdf(x, *params).data, ref.logcdf(x), rtol=1e-10)
@@ -140,3 +141,14 @@ def test_family_alone_allows_any_threshold_and_simulates():
     draws = fam.rvs(2.0, 3.0, 10.0, size=500, random_state=1)
     assert draws.min() > 10.0
     assert fam.cdf(10.0, 2.0, 3.0, 10.0).data == 0.0
+
+
+def test_threshold_fixed_at_zero_is_the_two_parameter_fit():
+    x = stats.weibull_min(1.8, scale=20).rvs(120, random_state=np.random.default_rng(8))
+    censored = x > 30
+    three = fg.fit_mle(Weibull3LogLik, np.minimum(x, 30), censored=censored,
+                       fixed={"threshold": 0.0})
+    two = fg.fit_mle(WeibullLogLik, np.minimum(x, 30), censored=censored)
+    np.testing.assert_allclose(three.mle[:2], two.mle, rtol=1e-7)
+    assert three.loglik == pytest.approx(two.loglik, rel=1e-10)
+    assert three.df == 2
