@@ -147,3 +147,14 @@ def test_simplex_shares_and_weights_are_inverse(raw):
     shares = simplex_shares(w)
     assert all(0 < s <= 1 for s in shares)
     np.testing.assert_allclose(simplex_weights(shares), w, rtol=1e-9, atol=1e-15)
+
+
+@settings(max_examples=30, derandomize=True, deadline=None)
+@given(st.floats(0.05, 0.95), st.floats(0.5, 5), st.floats(1, 50), st.floats(0.5, 5),
+       st.floats(1, 50))
+def test_relabelling_the_components_leaves_the_loglik_unchanged(w, k1, s1, k2, s2):
+    """Why labels need fixing: the swapped parameters fit the data exactly as well."""
+    gen = WW(_two_weibulls(50, np.random.default_rng(9)))
+    a = float(gen(w, k1, s1, k2, s2).data)
+    b = float(gen(1 - w, k2, s2, k1, s1).data)
+    assert a == pytest.approx(b, rel=1e-12, abs=1e-9)

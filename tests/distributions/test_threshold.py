@@ -10,6 +10,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import optimize, stats
 
 import femtograd as fg
@@ -152,3 +154,13 @@ def test_threshold_fixed_at_zero_is_the_two_parameter_fit():
     np.testing.assert_allclose(three.mle[:2], two.mle, rtol=1e-7)
     assert three.loglik == pytest.approx(two.loglik, rel=1e-10)
     assert three.df == 2
+
+
+@settings(max_examples=30, derandomize=True, deadline=None)
+@given(st.floats(-50, 0.99), st.floats(0.3, 4), st.floats(0.5, 30))
+def test_loglik_is_the_two_parameter_one_on_shifted_data(t, k, s):
+    x = np.random.default_rng(10).weibull(1.5, 40) * 10 + 1.0
+    censored = np.arange(40) % 5 == 0
+    three = float(Weibull3LogLik(x, censored=censored)(k, s, t).data)
+    two = float(WeibullLogLik(x - t, censored=censored)(k, s).data)
+    assert three == pytest.approx(two, rel=1e-10, abs=1e-9)
