@@ -3,8 +3,9 @@
 
 Parameters: the K − 1 stick-breaking shares `share1`, ... (`spaces.simplex_weights`: weight 1
 is share1, weight 2 is (1 − share1)·share2, ..., each share in (0, 1)), then each component's
-parameters with its index appended (`shape1`, `scale1`, `shape2`, ...). `weights(params)` gives
-the weights on the simplex.
+parameters with its index appended (`shape1`, `scale1`, `shape2`, ...).
+`mixture_weights(params)` gives the weights on the simplex (`weights` are the rows' frequency
+weights, as for every generator).
 
 Label switching: the likelihood is the same under any relabelling of the components, so the
 labels are fixed by the start: component 1 starts on the smallest values of the data, component
@@ -99,7 +100,7 @@ class MixtureLogLik(LogLikGenerator):
     def _log_interval(self, lo, hi, *p):
         return self._combine("log_mass", p, lo, hi)
 
-    def weights(self, params):
+    def mixture_weights(self, params):
         """The K mixture weights (on the simplex) at `params` (a sequence in `param_names`
         order, or a mapping such as `fit.params`)."""
         if hasattr(params, "keys"):
@@ -112,7 +113,7 @@ class MixtureLogLik(LogLikGenerator):
         return dict(zip(self.param_names, best_split_start(self, params)))
 
     def _scipy(self, *p):
-        return _MixtureDistribution(self.weights(p), [
+        return _MixtureDistribution(self.mixture_weights(p), [
             fam._scipy(*q) for fam, q in zip(self._families, self._parts(p))])
 
 

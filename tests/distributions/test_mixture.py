@@ -34,7 +34,8 @@ def test_names_constraints_and_weights():
     assert WW.constraints == ("unit", "positive", "positive", "positive", "positive")
     m3 = Mixture([NormalLogLik] * 3)
     assert m3.param_names[:2] == ("share1", "share2")
-    assert m3.family().weights([0.2, 0.5, 0, 1, 0, 1, 0, 1]) == pytest.approx([0.2, 0.4, 0.4])
+    weights = m3.family().mixture_weights([0.2, 0.5, 0, 1, 0, 1, 0, 1])
+    assert weights == pytest.approx([0.2, 0.4, 0.4])
 
 
 def test_density_cdf_and_survival_are_the_weighted_sums():
@@ -64,6 +65,9 @@ def test_two_weibulls_are_recovered_and_labelled_by_the_split():
     truth = np.array([0.3, 3.0, 10.0, 5.0, 40.0])
     assert np.all(np.abs(fit.mle - truth) < 4 * fit.se.to_numpy())
     assert fit.params["scale1"] < fit.params["scale2"]  # component 1 takes the smaller values
+    assert "2000 rows: 2000 failures" in str(fit.summary())
+    q = fit.quantile([0.1, 0.5])["estimate"].to_numpy()
+    np.testing.assert_allclose(fit.cdf(q)["estimate"], [0.1, 0.5], rtol=1e-9)
 
 
 def test_three_normals_are_recovered():
@@ -71,7 +75,8 @@ def test_three_normals_are_recovered():
     y = np.concatenate([rng.normal(0, 1, 300), rng.normal(6, 1, 300), rng.normal(12, 2, 400)])
     fit = fg.fit_mle(Mixture([NormalLogLik] * 3), y)
     assert fit.converged
-    np.testing.assert_allclose(fit.model.weights(fit.params), [0.3, 0.3, 0.4], atol=0.04)
+    np.testing.assert_allclose(fit.model.mixture_weights(fit.params), [0.3, 0.3, 0.4],
+                               atol=0.04)
     np.testing.assert_allclose(fit.params[["mu1", "mu2", "mu3"]], [0, 6, 12], atol=0.3)
 
 
@@ -110,7 +115,7 @@ def test_several_starts_are_tried():
     fit = fg.fit_mle(gen)
     assert fit.converged
     assert fit.params["rate1"] == pytest.approx(1.0, rel=0.3)
-    assert fit.model.weights(fit.params)[0] == pytest.approx(0.15, abs=0.05)
+    assert fit.model.mixture_weights(fit.params)[0] == pytest.approx(0.15, abs=0.05)
 
 
 def test_simulate_draws_from_the_mixture():
