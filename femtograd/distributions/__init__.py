@@ -4,7 +4,9 @@ Each generator is a `Family` (family.py: what the distribution is, with support-
 public methods) that binds rows (rows.py) into a log-likelihood (loglik.py);
 `Truncated` (truncated.py) is a family restricted to bounds, and spaces.py holds the
 parameter spaces. `REGISTRY` maps each family's name (as the command line spells it) to
-its class.
+its class. Models built from families: threshold versions (threshold.py), `Mixture`
+(mixture.py), `Cure`, `ZeroInflated`, `Hurdle` (combinators.py), `CompetingRisks`
+(competing.py); they are exported here but not in `REGISTRY`.
 """
 
 from .loglik import LogLikGenerator
