@@ -179,7 +179,7 @@ def _model_spec(model, data, rows, constraints, nobs, options):
                                  "constructor")
             gen = model
         names = tuple(gen.param_names)
-        return dict(names=names, constraints=tuple(type(gen).constraints), model=gen,
+        return dict(names=names, constraints=tuple(gen.constraints), model=gen,
                     function=None, data=None, build=lambda leaves: gen(*leaves),
                     start=gen.start, nobs=float(gen.nobs))
     if not callable(model):

@@ -4,7 +4,9 @@ Each generator is a `Family` (family.py: what the distribution is, with support-
 public methods) that binds rows (rows.py) into a log-likelihood (loglik.py);
 `Truncated` (truncated.py) is a family restricted to bounds, and spaces.py holds the
 parameter spaces. `REGISTRY` maps each family's name (as the command line spells it) to
-its class.
+its class. Models built from families: threshold versions (threshold.py), `Mixture`
+(mixture.py), `Cure`, `ZeroInflated`, `Hurdle` (combinators.py), `CompetingRisks`
+(competing.py); they are exported here but not in `REGISTRY`.
 """
 
 from .loglik import LogLikGenerator
@@ -58,3 +60,16 @@ NEW_FAMILIES = (GenGammaLogLik, GompertzLogLik, MakehamLogLik, ParetoLogLik, Lom
 GENERATORS += NEW_FAMILIES
 REGISTRY.update((cls.name, cls) for cls in NEW_FAMILIES)
 __all__ += [cls.__name__ for cls in NEW_FAMILIES]
+
+from .threshold import (Exp2LogLik, Gamma3LogLik, LogLogistic3LogLik, LogNormal3LogLik,
+                        Weibull3LogLik)
+
+THRESHOLD_FAMILIES = (Weibull3LogLik, LogNormal3LogLik, Gamma3LogLik, LogLogistic3LogLik,
+                      Exp2LogLik)
+__all__ += [cls.__name__ for cls in THRESHOLD_FAMILIES]
+
+from .mixture import Mixture
+from .combinators import Cure, Hurdle, ZeroInflated
+from .competing import CompetingRisks
+
+__all__ += ["Mixture", "Cure", "ZeroInflated", "Hurdle", "CompetingRisks"]

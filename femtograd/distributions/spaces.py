@@ -11,7 +11,11 @@ Hessian H become g_x = g·p' and H_x = J H J + diag(g·p'') on the optimizer's s
 - `positive`: p = exp(x);
 - `unit`: p = logistic(x);
 - `bounded(lo, hi)`: p = lo + (hi − lo)·logistic(x), or lo + exp(x) / hi − exp(−x) with
-  one end infinite — for the parameters of a user's own model.
+  one end infinite — for the parameters of a user's own model, and for a parameter bounded by
+  the data (a threshold below the smallest failure).
+
+The simplex (mixture weights) is spelled as K − 1 `unit` shares by stick-breaking
+(`simplex_weights`, `simplex_shares`), so that each coordinate keeps a space of its own.
 
 Plain floats: the maps run once per parameter per iteration.
 """
@@ -218,3 +222,25 @@ def space_for(constraint):
     except (KeyError, TypeError):
         raise ValueError(f"unknown constraint {constraint!r}; use one of {list(CONSTRAINTS)} "
                          "or bounded(lo, hi)") from None
+
+
+# -- the simplex: K weights that are positive and sum to 1, as K − 1 shares in (0, 1) --------
+def simplex_weights(shares):
+    """The weights (w₁, ..., w_K) on the simplex from K − 1 stick-breaking shares, each `unit`:
+    w_j = s_j · Π_{i<j} (1 − s_i) and w_K = Π (1 − s_i). The map is one-to-one onto the open
+    simplex, so each share is optimized on its own logit scale."""
+    weights, rest = [], 1.0
+    for s in shares:
+        weights.append(rest * s)
+        rest *= 1.0 - s
+    return weights + [rest]
+
+
+def simplex_shares(weights):
+    """The K − 1 stick-breaking shares of positive weights (normalized to sum to 1), the
+    inverse of `simplex_weights`: s_j = w_j / (w_j + ... + w_K)."""
+    w = np.asarray(weights, dtype=float)
+    if w.ndim != 1 or w.size < 2 or not np.all(np.isfinite(w) & (w > 0)):
+        raise ValueError(f"simplex weights must be two or more positive numbers; got {weights!r}")
+    tail = np.cumsum(w[::-1])[::-1]
+    return list(w[:-1] / tail[:-1])

@@ -125,7 +125,10 @@ def quantile(fit, p, level=0.95, scale=None):
                          f"p[{bad[0]}] is {probs[bad[0]]}")
     with warnings.catch_warnings():  # only a start: each quantile is solved on our own CDF
         warnings.simplefilter("ignore", RuntimeWarning)
-        starts = dist.ppf(probs, *np.asarray(fit.mle, dtype=float))
+        try:
+            starts = dist.ppf(probs, *np.asarray(fit.mle, dtype=float))
+        except NotImplementedError:  # a user's family without scipy's: _solve brackets alone
+            starts = np.full(probs.shape, np.nan)
     cov = fit.cov.to_numpy()
     n = probs.size
     with np.errstate(all="ignore"):

@@ -29,6 +29,7 @@ import numpy as np
 from ..optim.newton import newton_direction
 from ..optim.result import BOUNDARY, CONVERGED, FLAT, NON_FINITE, NOT_STATIONARY
 from ..optim.stopping import ROUNDING
+from ..distributions.spaces import Space
 
 STATIONARY = 1e-8   # decrement ≤ STATIONARY·size: stationary (Newton leaves ≤ 1e-18, BFGS more)
 PROFILE = 1e-7      # a factor e in a parameter moves the log-likelihood by < PROFILE·size: flat
@@ -283,6 +284,8 @@ def _boundary(v, info, free, cons, f):
 
 def _edge(constraint, component):
     up = component > 0
+    if isinstance(constraint, Space):  # bounded(lo, hi): the end it runs to, by its value
+        return f"{constraint.upper if up else constraint.lower:g}"
     return {"positive": ("∞", "0"), "unit": ("1", "0"),
             LINK_SCALE: ("+∞", "−∞")}.get(constraint, ("+∞", "−∞"))[
         0 if up else 1]
