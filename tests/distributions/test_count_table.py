@@ -90,3 +90,15 @@ def test_negative_binomial_loglik_over_the_distinct_counts_is_scipys_and_its_fit
         down[i] -= h
         slope = (stats.nbinom.logpmf(x, *up).sum() - stats.nbinom.logpmf(x, *down).sum()) / (2 * h)
         assert abs(slope) * h < 1e-6
+
+
+@pytest.mark.parametrize("name", sorted(n for n in fg.distributions.REGISTRY
+                                        if fg.distributions.REGISTRY[n].discrete))
+@pytest.mark.parametrize("censored", [False, True])
+def test_every_count_family_names_the_first_non_integer_row(name, censored):
+    cls = fg.distributions.REGISTRY[name]
+    options = {"size": 3} if name == "binomial" else {}
+    x = np.array([0.0, 1.0, 0.5, 1.0, 0.25])
+    mask = np.array([False, False, False, True, False]) if censored else None
+    with pytest.raises(ValueError, match=r"non-integer count at row 2 \(0.5\)"):
+        cls(x, censored=mask, **options)
