@@ -140,7 +140,7 @@ def quantile(fit, p, level=0.95, scale=None):
             (upper, lambda idx, p: dist.logsf(at(q, idx), *p)),
             (~upper, lambda idx, p: dist.logcdf(at(q, idx), *p))])
         log_tail, grad_tail = _values_and_grads(tail, leaves, n)
-        log_f = dist.logpdf(q, *leaves).data
+        log_f = dist.logpdf(q, *at_mle).data
         grad = (np.exp(log_tail - log_f) * np.where(upper, 1.0, -1.0))[:, None] * grad_tail
         if scale == "log":
             rows = _rows(q, "log", np.log(q), grad / q[:, None], cov, level, se_grad=grad)
@@ -253,8 +253,9 @@ def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
 
 def _frame(rows, points, label, scale):
     """The table; `attrs["scale"]` records the scale its intervals were taken on."""
-    frame = pd.DataFrame(rows, columns=["estimate", "se", "lower", "upper"],
-                         index=pd.Index(points, name=label))
+    columns = ["estimate", "se", "lower", "upper"]  # one float block: no per-column assembly
+    frame = pd.DataFrame(np.column_stack([rows[c] for c in columns]),
+                         columns=columns, index=pd.Index(points, name=label))
     frame.attrs["scale"] = scale
     return frame
 
@@ -283,9 +284,17 @@ def _solve(dist, p, probs, starts, lo, hi):
     bad = ~(np.isfinite(q) & (q >= lo) & (q <= hi))
     q[bad] = 0.5 * (lo + hi) if np.isfinite(lo) and np.isfinite(hi) else \
         (lo + 1.0 if np.isfinite(lo) else (hi - 1.0 if np.isfinite(hi) else 0.0))
-    left, right, q = _bracket(gap, q, lo, hi)
+    # scipy's start is most often the root already: a Newton step within 4 eps of it ends there
+    g, slope = gap(q, np.arange(q.size), slope=True)
+    step = g / slope
+    exact = (g == 0) | (np.abs(step) <= EPS4 * np.abs(q))
+    q[exact] = np.where(g == 0, q, q - step)[exact]
+    left, right = q.copy(), q.copy()
+    rest = np.flatnonzero(~exact)
+    if rest.size:
+        left[rest], right[rest], q[rest] = _bracket(gap, q[rest], rest, lo, hi)
     # Newton (bisection when a step leaves the bracket) on the points not yet exact
-    todo = np.flatnonzero(left < right)
+    todo = rest[left[rest] < right[rest]]
     for _ in range(200):
         if not todo.size:
             return q
@@ -308,15 +317,15 @@ def _solve(dist, p, probs, starts, lo, hi):
     raise ValueError(f"quantile: the {probs[todo[0]]} quantile did not converge")
 
 
-def _bracket(gap, start, lo, hi):
-    """(left, right) around each root, stepping outward from `start` by steps growing 4-fold;
-    toward a finite end, 15/16 of the way there each time (onto it only when no float lies
-    between, as log F is infinite there), so that a bracket is at most 16 times as wide as its
-    distance from the end and no decades are bisected through when scipy's start is far off.
-    Also the end nearest the start (the start itself when the first step brackets the root);
-    a start that is the root gives left == right."""
-    n = start.size
-    g0 = gap(start, np.arange(n))
+def _bracket(gap, start, points, lo, hi):
+    """(left, right) around the root of each of the `points` (indices into gap's arrays),
+    stepping outward from `start` by steps growing 4-fold; toward a finite end, 15/16 of the way
+    there each time (onto it only when no float lies between, as log F is infinite there), so
+    that a bracket is at most 16 times as wide as its distance from the end and no decades are
+    bisected through when scipy's start is far off. Also the end nearest the start (the start
+    itself when the first step brackets the root); a start that is the root gives left ==
+    right."""
+    g0 = gap(start, points)
     left = np.where(g0 <= 0, start, np.nan)
     right = np.where(g0 >= 0, start, np.nan)
     rising = g0 < 0  # the root lies above the start
@@ -331,7 +340,7 @@ def _bracket(gap, start, lo, hi):
         below = np.where(pv - st > lo, pv - st, pv - (pv - lo) * (15 / 16))
         below = np.where(below < pv, below, lo)
         cand = np.where(up, above, below)
-        g = gap(cand, todo)
+        g = gap(cand, points[todo])
         found = np.where(up, g >= 0, g <= 0)
         # a candidate short of the root moves the near end; one past it closes the bracket
         left[todo] = np.where(up != found, cand, left[todo])
