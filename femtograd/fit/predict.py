@@ -262,8 +262,9 @@ def _frame(rows, points, label, scale):
 
 def _solve(dist, p, probs, starts, lo, hi):
     """Every q in [lo, hi] with F_T(q) = p at once, on femtograd's own log CDF (log survival
-    above the median), from scipy's quantiles `starts`: bracket outward from each start, then
-    Newton steps on the log tail kept inside the bracket (bisection where a step leaves it),
+    above the median), from scipy's quantiles `starts`: a start whose Newton step is within
+    4 eps is taken with that step; the others are bracketed outward from the start and refined
+    by Newton steps on the log tail kept inside the bracket (bisection where a step leaves it),
     all points in one array per evaluation, to the rounding of the log tail."""
     upper = probs > 0.5
     target = np.where(upper, np.log1p(-probs), np.log(probs))
@@ -285,14 +286,15 @@ def _solve(dist, p, probs, starts, lo, hi):
     q[bad] = 0.5 * (lo + hi) if np.isfinite(lo) and np.isfinite(hi) else \
         (lo + 1.0 if np.isfinite(lo) else (hi - 1.0 if np.isfinite(hi) else 0.0))
     # scipy's start is most often the root already: a Newton step within 4 eps of it ends there
+    # (when the gap is small enough for Newton to be in its quadratic range)
     g, slope = gap(q, np.arange(q.size), slope=True)
     step = g / slope
-    exact = (g == 0) | (np.abs(step) <= EPS4 * np.abs(q))
+    exact = (g == 0) | (_near(g, target) & (np.abs(step) <= EPS4 * np.abs(q)))
     q[exact] = np.where(g == 0, q, q - step)[exact]
     left, right = q.copy(), q.copy()
     rest = np.flatnonzero(~exact)
     if rest.size:
-        left[rest], right[rest], q[rest] = _bracket(gap, q[rest], rest, lo, hi)
+        left[rest], right[rest], q[rest] = _bracket(gap, q[rest], g[rest], rest, lo, hi)
     # Newton (bisection when a step leaves the bracket) on the points not yet exact
     todo = rest[left[rest] < right[rest]]
     for _ in range(200):
@@ -308,7 +310,7 @@ def _solve(dist, p, probs, starts, lo, hi):
         width = ri - li
         # exact: a step within 4 eps of q, or a gap at the rounding of the log tail itself
         # (a last step inside the bracket removes what is left); or a bracket that narrow
-        done = (g == 0) | (np.abs(step) <= EPS4 * np.abs(qi)) | \
+        done = (g == 0) | (_near(g, ti) & (np.abs(step) <= EPS4 * np.abs(qi))) | \
             (np.abs(g) <= EPS4 * np.maximum(1.0, np.abs(ti))) | \
             (width <= EPS4 * np.maximum(np.abs(li), np.abs(ri)) + 1e-300)
         q[todo] = np.where(done & ~inside, qi, new)
@@ -317,15 +319,19 @@ def _solve(dist, p, probs, starts, lo, hi):
     raise ValueError(f"quantile: the {probs[todo[0]]} quantile did not converge")
 
 
-def _bracket(gap, start, points, lo, hi):
-    """(left, right) around the root of each of the `points` (indices into gap's arrays),
-    stepping outward from `start` by steps growing 4-fold; toward a finite end, 15/16 of the way
+def _near(g, target):
+    """Is a log-tail gap small enough (1e-8 relative) for a Newton step to settle it?"""
+    return np.abs(g) <= 1e-8 * np.maximum(1.0, np.abs(target))
+
+
+def _bracket(gap, start, g0, points, lo, hi):
+    """(left, right) around the root of each of the `points` (indices into gap's arrays; `g0`
+    the gap at `start`), stepping outward from `start` by steps growing 4-fold; toward a finite end, 15/16 of the way
     there each time (onto it only when no float lies between, as log F is infinite there), so
     that a bracket is at most 16 times as wide as its distance from the end and no decades are
     bisected through when scipy's start is far off. Also the end nearest the start (the start
     itself when the first step brackets the root); a start that is the root gives left ==
     right."""
-    g0 = gap(start, points)
     left = np.where(g0 <= 0, start, np.nan)
     right = np.where(g0 >= 0, start, np.nan)
     rising = g0 < 0  # the root lies above the start

@@ -93,3 +93,17 @@ def test_the_quantile_and_its_se_equal_the_weibull_closed_form_and_its_delta_met
     table = fit.quantile(p)
     np.testing.assert_allclose(table["estimate"], q, rtol=1e-13)
     np.testing.assert_allclose(table["se"], se, rtol=1e-10)
+
+
+@pytest.mark.parametrize("start", [np.nan, 1e-300, 1.0, 1e300])
+def test_points_from_a_poor_start_are_bracketed_and_refined_together(start):
+    # every point takes the bracket and Newton/bisection path, some stepping up, some down
+    from femtograd.fit.predict import _solve
+    fit = fg.fit_mle(WeibullLogLik, simulate("weibull", 200, 7))
+    k, lam = (float(v) for v in fit.mle)
+    probs = np.array([1e-9, 0.01, 0.2, 0.5, 0.8, 0.99, 1 - 1e-9])
+    exact = lam * (-np.log1p(-probs)) ** (1 / k)
+    with np.errstate(all="ignore"):
+        got = _solve(fit.model.distribution, [k, lam], probs, np.full(probs.size, start),
+                     0.0, np.inf)
+    np.testing.assert_allclose(got, exact, rtol=1e-13)
