@@ -102,7 +102,8 @@ def limit_negbinomial(x):
     r = m * m / (var - m)
     for _ in range(100):
         score = c @ special.digamma(v + r) - n * special.digamma(r) + n * np.log(r / (r + m))
-        slope = c @ special.polygamma(1, v + r) - n * special.polygamma(1, r) + n * m / (r * (r + m))
+        slope = (c @ special.polygamma(1, v + r) - n * special.polygamma(1, r)
+                 + n * m / (r * (r + m)))
         step = score / slope
         r -= step
         if abs(step) <= 1e-12 * r:
@@ -187,8 +188,9 @@ def main(argv=None):
 
     header = ["case", "after ms", "before ms", "limit ms", "before / after",
               "after / limit", "after vs before (max rel)", "after vs limit (max rel)"]
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     text = (f"Command: `python benchmarks/bench_round2.py --before {args.before}"
-            f"{' --write' if args.write else ''}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+            f"{' --write' if args.write else ''}`, {stamp}, "
             f"commit {git_commit()} against {args.before}, {time.time() - started:.0f} s.  \n"
             f"Machine: {machine()}.  \n"
             f"{args.repeats} repeats per case, interleaved; times min (median) in ms; "

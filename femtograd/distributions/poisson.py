@@ -14,8 +14,8 @@ class PoissonLogLik(LogLikGenerator):
     """Poisson log-likelihood with mean rate > 0: P(X = x) = rate^x e^(−rate) / x! for counts
     x = 0, 1, ... (R's dpois(x, lambda)).
 
-    Rows reduce to (Σw, Σw x, Σw log x!), taken over the distinct counts. Truncation (a, b) means a < X ≤ b: (0, inf) is the
-    zero-truncated Poisson.
+    Rows reduce to (Σw, Σw x, Σw log x!), taken over the distinct counts. Truncation (a, b)
+    means a < X ≤ b: (0, inf) is the zero-truncated Poisson.
     """
 
     name = "poisson"

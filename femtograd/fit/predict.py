@@ -326,12 +326,12 @@ def _near(g, target):
 
 def _bracket(gap, start, g0, points, lo, hi):
     """(left, right) around the root of each of the `points` (indices into gap's arrays; `g0`
-    the gap at `start`), stepping outward from `start` by steps growing 4-fold; toward a finite end, 15/16 of the way
-    there each time (onto it only when no float lies between, as log F is infinite there), so
-    that a bracket is at most 16 times as wide as its distance from the end and no decades are
-    bisected through when scipy's start is far off. Also the end nearest the start (the start
-    itself when the first step brackets the root); a start that is the root gives left ==
-    right."""
+    the gap at `start`), stepping outward from `start` by steps growing 4-fold; toward a finite
+    end, 15/16 of the way there each time (onto it only when no float lies between, as log F is
+    infinite there), so that a bracket is at most 16 times as wide as its distance from the end
+    and no decades are bisected through when scipy's start is far off. Also the end nearest the
+    start (the start itself when the first step brackets the root); a start that is the root
+    gives left == right."""
     left = np.where(g0 <= 0, start, np.nan)
     right = np.where(g0 >= 0, start, np.nan)
     rising = g0 < 0  # the root lies above the start
