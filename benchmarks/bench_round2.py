@@ -10,7 +10,9 @@ and returns the estimate, its SE and the full log-likelihood (Σ log x! over the
 """
 
 import argparse
+import atexit
 import importlib.util
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,7 @@ N_PROBS = 1000
 def load_before(ref):
     """The package as of commit `ref`, importable beside the current one."""
     tmp = Path(tempfile.mkdtemp(prefix="femtograd_before_"))
+    atexit.register(shutil.rmtree, tmp, True)
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "femtograd"],
                              capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive, check=True)
