@@ -5,7 +5,7 @@ from scipy import special, stats
 
 from ..core.ops import log, log1p
 from ..core.special import betainc
-from .base import total_weight, wsum
+from .counts import count_table
 from .loglik import LogLikGenerator
 
 
@@ -18,7 +18,7 @@ class BinomialLogLik(LogLikGenerator):
     and success probability 0 < prob < 1: P(X = x) = choose(size, x) prob^x (1 − prob)^(size−x)
     for x = 0, ..., size (R's dbinom(x, size, prob)).
 
-    Rows reduce to (Σw, Σw x, Σw log choose(size, x)).
+    Rows reduce to (Σw, Σw x, Σw log choose(size, x)), taken over the distinct counts.
     """
 
     name = "binomial"
@@ -54,7 +54,9 @@ class BinomialLogLik(LogLikGenerator):
         return log(betainc(k + 1.0, self.size - k, prob))
 
     def _reduce(self, x, w, cx, cw):
-        return total_weight(w, x), wsum(w, x), wsum(w, _log_choose(self.size, x))
+        values, counts = count_table(x, w)
+        return (float(counts.sum()), float(counts @ values),
+                float(counts @ _log_choose(self.size, values)))
 
     def _loglik_reduced(self, stats, prob):
         total, successes, lchoose = stats

@@ -7,7 +7,8 @@ from scipy import special, stats
 from ..core.ops import lgamma, log, log1p
 from ..core.ops import sum as fsum
 from ..core.special import betainc
-from .base import INF, total_weight, weighted_mean_var, wsum
+from .base import INF, weighted_mean_var
+from .counts import count_table
 from .loglik import LogLikGenerator
 
 
@@ -37,11 +38,9 @@ class NegBinomialLogLik(LogLikGenerator):
         return log(betainc(np.floor(x) + 1.0, size, 1.0 - prob))
 
     def _reduce(self, x, w, cx, cw):
-        values, inverse = np.unique(x, return_inverse=True)
-        counts = np.bincount(inverse, weights=w, minlength=values.size)
-        keep = counts > 0
-        return (total_weight(w, x), wsum(w, x), wsum(w, special.gammaln(x + 1.0)),
-                values[keep], counts[keep])
+        values, counts = count_table(x, w)
+        return (float(counts.sum()), float(counts @ values),
+                float(counts @ special.gammaln(values + 1.0)), values, counts)
 
     def _loglik_reduced(self, stats, size, prob):
         total, sum_x, sum_lfact, values, counts = stats
@@ -51,8 +50,9 @@ class NegBinomialLogLik(LogLikGenerator):
 
     def _start(self):
         """Moments: size = mean² / (var − mean), taken as 1 / (var/mean² − 1/mean) from the
-        counts relative to their mean, which stays finite for counts beyond 1e154."""
-        x, w = self._start_values()
+        counts relative to their mean, which stays finite for counts beyond 1e154; over the
+        distinct counts when the statistics hold every row."""
+        x, w = self._stats[3:] if self._reduced_only() else self._start_values()
         mean, _ = weighted_mean_var(x, w)
         if mean <= 0:
             return {"size": 1.0, "prob": 0.5}

@@ -7,7 +7,8 @@ from scipy import special, stats
 from ..core.ops import lgamma, log
 from ..core.ops import sum as fsum
 from ..core.special import betainc
-from .base import INF, total_weight, weighted_mean_var, wsum
+from .base import INF, weighted_mean_var
+from .counts import count_table
 from .loglik import LogLikGenerator
 
 
@@ -45,11 +46,9 @@ class NegBinomial2LogLik(LogLikGenerator):
         return log(betainc(np.floor(x) + 1.0, size, mu / (size + mu)))
 
     def _reduce(self, x, w, cx, cw):
-        values, inverse = np.unique(x, return_inverse=True)
-        counts = np.bincount(inverse, weights=w, minlength=values.size)
-        keep = counts > 0
-        return (total_weight(w, x), wsum(w, x), wsum(w, special.gammaln(x + 1.0)),
-                values[keep], counts[keep])
+        values, counts = count_table(x, w)
+        return (float(counts.sum()), float(counts @ values),
+                float(counts @ special.gammaln(values + 1.0)), values, counts)
 
     def _loglik_reduced(self, stats, mu, size):
         total, sum_x, sum_lfact, values, counts = stats
@@ -59,8 +58,9 @@ class NegBinomial2LogLik(LogLikGenerator):
                 + sum_x * log_q)
 
     def _start(self):
-        """The sample mean, and size from the excess of the variance over the mean."""
-        x, w = self._start_values()
+        """The sample mean, and size from the excess of the variance over the mean (over the
+        distinct counts when the statistics hold every row)."""
+        x, w = self._stats[3:] if self._reduced_only() else self._start_values()
         mean, var = weighted_mean_var(x, w)
         if mean <= 0:
             return {"mu": 0.5, "size": 1.0}

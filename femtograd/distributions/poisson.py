@@ -5,7 +5,8 @@ from scipy import special, stats
 
 from ..core.ops import log
 from ..core.special import gammainc, gammaincc
-from .base import INF, total_weight, wsum
+from .base import INF
+from .counts import count_table
 from .loglik import LogLikGenerator
 
 
@@ -13,8 +14,8 @@ class PoissonLogLik(LogLikGenerator):
     """Poisson log-likelihood with mean rate > 0: P(X = x) = rate^x e^(−rate) / x! for counts
     x = 0, 1, ... (R's dpois(x, lambda)).
 
-    Rows reduce to (Σw, Σw x, Σw log x!). Truncation (a, b) means a < X ≤ b: (0, inf) is the
-    zero-truncated Poisson.
+    Rows reduce to (Σw, Σw x, Σw log x!), taken over the distinct counts. Truncation (a, b)
+    means a < X ≤ b: (0, inf) is the zero-truncated Poisson.
     """
 
     name = "poisson"
@@ -33,7 +34,9 @@ class PoissonLogLik(LogLikGenerator):
         return log(gammainc(np.floor(x) + 1.0, rate))
 
     def _reduce(self, x, w, cx, cw):
-        return total_weight(w, x), wsum(w, x), wsum(w, special.gammaln(x + 1.0))
+        values, counts = count_table(x, w)
+        return (float(counts.sum()), float(counts @ values),
+                float(counts @ special.gammaln(values + 1.0)))
 
     def _loglik_reduced(self, stats, rate):
         total, sum_x, sum_lfact = stats

@@ -183,9 +183,15 @@ class Rows:
         (with whole-number bounds for counts)."""
         who = self.who
         lower, upper = self.lower, self.upper
-        if extent is not None and not fam.discrete \
+        if extent is not None \
                 and not (self._bad_exact(fam, extent[0]) or self._bad_exact(fam, extent[1])):
-            return  # floats: no masks
+            if not fam.discrete:
+                return  # floats: no masks
+            if upper is lower:  # exact counts inside the support: whole numbers is all to check
+                i = _first(lower != np.round(lower))
+                if i is not None:
+                    raise ValueError(f"{who}: non-integer count at row {i} ({lower[i]})")
+                return
         exact = lower == upper
         i = _first(exact & self._bad_exact(fam, lower))
         if i is not None:

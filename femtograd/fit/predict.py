@@ -21,8 +21,8 @@ A quantity is built on the scale its interval is taken on: a probability
 (cdf, sf, a discrete hazard) as log g and log(1 − g), so that its logit carries
 every digit in both tails; a positive quantity (pdf, hazard, cumhazard) as log g;
 the log density as itself. The quantile q of probability p solves F_T(q) = p
-(scipy's ppf as the start, refined point by point by brentq on femtograd's own log
-CDF, or log survival above the median) and its gradient comes from the implicit
+(scipy's ppf as the start, refined for every p at once by bracketed Newton steps on
+femtograd's own log CDF, or log survival above the median) and its gradient comes from the implicit
 function theorem, ∂q/∂θ = −(∂F_T/∂θ)(q) / f_T(q), for every q in one graph (as above).
 Discrete families have no quantile here: theirs is a step function of the parameters,
 with zero or no derivative.
@@ -32,12 +32,11 @@ back: logit for probabilities, log for positive quantities (and quantiles of a
 family on x ≥ 0), natural otherwise; `scale=` overrides.
 """
 
-import math
 import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import special, stats
 
 from ..core import Value, grad_nodes, log, log1mexp
 from ..distributions.family import assemble, at
@@ -47,6 +46,7 @@ SCALES = ("natural", "log", "logit")
 # what each quantity is: "probability" (in [0, 1]), "positive" or "real"; its default scale
 KINDS = {"probability": "logit", "positive": "log", "real": "natural"}
 ALLOWED = {"probability": SCALES, "positive": ("natural", "log"), "real": ("natural",)}
+EPS4 = 4 * np.finfo(float).eps
 
 
 # ---------------------------------------------------------------- the quantities
@@ -133,8 +133,7 @@ def quantile(fit, p, level=0.95, scale=None):
     n = probs.size
     with np.errstate(all="ignore"):
         at_mle = _leaves(fit)
-        q = np.array([_solve(dist, at_mle, float(prob), float(start), lo, hi)
-                      for prob, start in zip(probs, starts)])
+        q = _solve(dist, at_mle, probs, starts, lo, hi)
         # implicit function theorem, from the tail each probability is in:
         # F(q) = p gives ∂q/∂θ = −F ∇log F / f; equivalently S(q) = 1 − p gives +S ∇log S / f
         upper = probs > 0.5
@@ -144,7 +143,7 @@ def quantile(fit, p, level=0.95, scale=None):
             (upper, lambda idx, p: dist.logsf(at(q, idx), *p)),
             (~upper, lambda idx, p: dist.logcdf(at(q, idx), *p))])
         log_tail, grad_tail = _values_and_grads(tail, leaves, n)
-        log_f = dist.logpdf(q, *leaves).data
+        log_f = dist.logpdf(q, *at_mle).data
         grad = (np.exp(log_tail - log_f) * np.where(upper, 1.0, -1.0))[:, None] * grad_tail
         if scale == "log":
             rows = _rows(q, "log", np.log(q), grad / q[:, None], cov, level, se_grad=grad)
@@ -257,59 +256,104 @@ def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
 
 def _frame(rows, points, label, scale):
     """The table; `attrs["scale"]` records the scale its intervals were taken on."""
-    frame = pd.DataFrame(rows, columns=["estimate", "se", "lower", "upper"],
-                         index=pd.Index(points, name=label))
+    columns = ["estimate", "se", "lower", "upper"]  # one float block: no per-column assembly
+    frame = pd.DataFrame(np.column_stack([rows[c] for c in columns]),
+                         columns=columns, index=pd.Index(points, name=label))
     frame.attrs["scale"] = scale
     return frame
 
 
-def _solve(dist, p, prob, start, lo, hi):
-    """The q in [lo, hi] with F_T(q) = prob, on femtograd's own log CDF (log survival above
-    the median), from scipy's quantile `start`: bracket outward from it, then brentq."""
-    upper = prob > 0.5
-    target = math.log1p(-prob) if upper else math.log(prob)
+def _solve(dist, p, probs, starts, lo, hi):
+    """Every q in [lo, hi] with F_T(q) = p at once, on femtograd's own log CDF (log survival
+    above the median), from scipy's quantiles `starts`: a start whose Newton step is within
+    4 eps is taken with that step; the others are bracketed outward from the start and refined
+    by Newton steps on the log tail kept inside the bracket (bisection where a step leaves it),
+    all points in one array per evaluation, to the rounding of the log tail."""
+    upper = probs > 0.5
+    target = np.where(upper, np.log1p(-probs), np.log(probs))
 
-    def gap(q):  # increasing in q
-        if upper:
-            return target - float(dist.logsf(q, *p).data)
-        return float(dist.logcdf(q, *p).data) - target
+    def gap(q, idx, slope=False):  # increasing in q: log F(q) − log p, or log(1 − p) − log S(q)
+        up = upper[idx]
+        log_tail = np.empty(q.size)
+        if up.any():
+            log_tail[up] = dist.logsf(q[up], *p).data
+        if not up.all():
+            log_tail[~up] = dist.logcdf(q[~up], *p).data
+        g = np.where(up, target[idx] - log_tail, log_tail - target[idx])
+        if not slope:
+            return g
+        return g, np.exp(dist.logpdf(q, *p).data - log_tail)  # f / F or f / S, both > 0
 
-    if not np.isfinite(start) or not lo <= start <= hi:
-        start = 0.5 * (lo + hi) if np.isfinite(lo) and np.isfinite(hi) else \
-            (lo + 1.0 if np.isfinite(lo) else (hi - 1.0 if np.isfinite(hi) else 0.0))
-    g0 = gap(start)
-    if g0 == 0.0:
-        return start
-    # step outward from the start, by steps growing 4-fold; toward a finite end, 15/16 of the
-    # way there each time (onto it only when no float lies between, as log F is infinite
-    # there), so that the bracket is at most 16 times as wide as its distance from the end and
-    # brentq has no decades to bisect through when scipy's start is far off
-    step = max(abs(start), 1.0) * 1e-6
-    left, right = (start, None) if g0 < 0 else (None, start)
-    prev = start
+    q = np.array(starts, dtype=float)
+    bad = ~(np.isfinite(q) & (q >= lo) & (q <= hi))
+    q[bad] = 0.5 * (lo + hi) if np.isfinite(lo) and np.isfinite(hi) else \
+        (lo + 1.0 if np.isfinite(lo) else (hi - 1.0 if np.isfinite(hi) else 0.0))
+    # scipy's start is most often the root already: a Newton step within 4 eps of it ends there
+    # (when the gap is small enough for Newton to be in its quadratic range)
+    g, slope = gap(q, np.arange(q.size), slope=True)
+    step = g / slope
+    exact = (g == 0) | (_near(g, target) & (np.abs(step) <= EPS4 * np.abs(q)))
+    q[exact] = np.where(g == 0, q, q - step)[exact]
+    left, right = q.copy(), q.copy()
+    rest = np.flatnonzero(~exact)
+    if rest.size:
+        left[rest], right[rest], q[rest] = _bracket(gap, q[rest], g[rest], rest, lo, hi)
+    # Newton (bisection when a step leaves the bracket) on the points not yet exact
+    todo = rest[left[rest] < right[rest]]
+    for _ in range(200):
+        if not todo.size:
+            return q
+        qi, li, ri, ti = q[todo], left[todo], right[todo], target[todo]
+        g, slope = gap(qi, todo, slope=True)
+        li, ri = np.where(g < 0, qi, li), np.where(g > 0, qi, ri)
+        step = g / slope  # not finite where log F underflows: then bisection
+        new = qi - step
+        inside = np.isfinite(new) & (new > li) & (new < ri)
+        new = np.where(inside, new, li + 0.5 * (ri - li))
+        width = ri - li
+        # exact: a step within 4 eps of q, or a gap at the rounding of the log tail itself
+        # (a last step inside the bracket removes what is left); or a bracket that narrow
+        done = (g == 0) | (_near(g, ti) & (np.abs(step) <= EPS4 * np.abs(qi))) | \
+            (np.abs(g) <= EPS4 * np.maximum(1.0, np.abs(ti))) | \
+            (width <= EPS4 * np.maximum(np.abs(li), np.abs(ri)) + 1e-300)
+        q[todo] = np.where(done & ~inside, qi, new)
+        left[todo], right[todo] = li, ri
+        todo = todo[~done]
+    raise ValueError(f"quantile: the {probs[todo[0]]} quantile did not converge")
+
+
+def _near(g, target):
+    """Is a log-tail gap small enough (1e-8 relative) for a Newton step to settle it?"""
+    return np.abs(g) <= 1e-8 * np.maximum(1.0, np.abs(target))
+
+
+def _bracket(gap, start, g0, points, lo, hi):
+    """(left, right) around the root of each of the `points` (indices into gap's arrays; `g0`
+    the gap at `start`), stepping outward from `start` by steps growing 4-fold; toward a finite
+    end, 15/16 of the way there each time (onto it only when no float lies between, as log F is
+    infinite there), so that a bracket is at most 16 times as wide as its distance from the end
+    and no decades are bisected through when scipy's start is far off. Also the end nearest the
+    start (the start itself when the first step brackets the root); a start that is the root
+    gives left == right."""
+    left = np.where(g0 <= 0, start, np.nan)
+    right = np.where(g0 >= 0, start, np.nan)
+    rising = g0 < 0  # the root lies above the start
+    prev, step = start.copy(), np.maximum(np.abs(start), 1.0) * 1e-6
+    todo = np.flatnonzero(g0 != 0)
     for _ in range(1000):
-        if g0 < 0:  # q lies above start
-            cand = prev + step if prev + step < hi else prev + (hi - prev) * (15 / 16)
-            if not cand > prev:  # the end itself is next to prev: the root is between them
-                cand = hi
-            if gap(cand) >= 0:
-                right = cand
-                break
-            left = cand
-        else:
-            cand = prev - step if prev - step > lo else prev - (prev - lo) * (15 / 16)
-            if not cand < prev:
-                cand = lo
-            if gap(cand) <= 0:
-                left = cand
-                break
-            right = cand
-        prev = cand
-        step *= 4.0
-    if left is None or right is None:
-        raise ValueError(f"quantile: could not bracket the {prob} quantile")
-
-    def finite_gap(q):  # brentq needs only the sign where a log F underflows to -inf
-        return float(np.clip(gap(q), -1e300, 1e300))
-    return optimize.brentq(finite_gap, left, right, xtol=1e-300, rtol=4 * np.finfo(float).eps,
-                           maxiter=200)
+        if not todo.size:
+            return left, right, np.where(rising, left, right)
+        pv, st, up = prev[todo], step[todo], rising[todo]
+        above = np.where(pv + st < hi, pv + st, pv + (hi - pv) * (15 / 16))
+        above = np.where(above > pv, above, hi)
+        below = np.where(pv - st > lo, pv - st, pv - (pv - lo) * (15 / 16))
+        below = np.where(below < pv, below, lo)
+        cand = np.where(up, above, below)
+        g = gap(cand, points[todo])
+        found = np.where(up, g >= 0, g <= 0)
+        # a candidate short of the root moves the near end; one past it closes the bracket
+        left[todo] = np.where(up != found, cand, left[todo])
+        right[todo] = np.where(up == found, cand, right[todo])
+        prev[todo], step[todo] = cand, st * 4.0
+        todo = todo[~found]
+    raise ValueError(f"quantile: could not bracket the quantile at start {start[todo[0]]}")
