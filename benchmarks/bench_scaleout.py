@@ -73,7 +73,7 @@ def weibull_passes(n, chunks, repeats):
         print("(Dask not installed: pip install femtograd[scaleout])")
     else:
         cluster = LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
-                               dashboard_address=None)
+                               dashboard_address=":0")
         client = Client(cluster)
         size = -(-n // chunks)
         add(f"dask {chunks} chunks", lambda: fg.fit_mle(

@@ -23,7 +23,7 @@ Y = RNG.standard_t(5, 1500)
 @pytest.fixture(scope="module")
 def client():
     with distributed.LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as c:
         yield c
 
@@ -83,3 +83,12 @@ def test_femtograd_does_not_import_dask_for_numpy_data():
             "fg.fit_mle(WeibullLogLik, np.arange(1.0, 50.0), shards=2)\n"
             "assert 'dask' not in sys.modules, 'dask imported'\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=".")
+
+
+def test_worker_processes_receive_pickled_parts():
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster):
+        on_dask = fg.fit_mle(WeibullLogLik, da.from_array(X, chunks=1000),
+                             censored=da.from_array(CENS, chunks=1000))
+    _close(fg.fit_mle(WeibullLogLik, X, censored=CENS), on_dask)

@@ -150,3 +150,23 @@ def test_threads_fitting_different_data_at_once_agree_with_serial_fits():
                                  datasets))
     for s, t in zip(serial, threaded):
         np.testing.assert_allclose(t, s, rtol=1e-10)
+
+
+@pytest.mark.parametrize("cov_type", ["opg", "sandwich"])
+def test_sharded_fit_keeps_row_covariances(cov_type):
+    whole = fg.fit_mle(LogisticLogLik, X_REAL, weights=W, cov_type=cov_type)
+    sharded = fg.fit_mle(LogisticLogLik, X_REAL, weights=W, cov_type=cov_type, shards=3)
+    np.testing.assert_allclose(sharded.cov.to_numpy(), whole.cov.to_numpy(), rtol=1e-6)
+
+
+def test_a_per_row_fit_judged_large_runs_summed_and_matches_one_graph(monkeypatch):
+    import femtograd.fit.shards as shards
+    y = np.random.default_rng(3).logistic(0.5, 2.0, 3000)
+    monkeypatch.setattr(shards, "needs_blocks", lambda gen: True)
+    blocked = fg.fit_mle(LogisticLogLik, y)
+    assert type(blocked.objective).__name__ == "SumObjective"
+    monkeypatch.setattr(shards, "needs_blocks", lambda gen: False)
+    whole = fg.fit_mle(LogisticLogLik, y)
+    assert type(whole.objective).__name__ == "GraphObjective"
+    np.testing.assert_allclose(blocked.mle, whole.mle, rtol=1e-10)
+    np.testing.assert_allclose(blocked.se, whole.se, rtol=1e-8)
