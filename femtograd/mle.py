@@ -22,7 +22,7 @@ from .core import Value
 from .fit.common import user_stacklevel
 from .fit.covariance import check_cov_type
 from .fit.result import ConvergenceWarning, MLEFit
-from .fit.shards import dask_spec, in_memory_run, is_dask
+from .fit.shards import in_memory_run, is_dask
 from .optim import OPTIMIZERS, GraphObjective, Tolerances, bfgs, gradient_ascent, newton
 from .fit.verdict import verdict
 from .optim.objective import Counted
@@ -171,6 +171,7 @@ def _model_spec(model, data, rows, constraints, nobs, options, shards=None):
         if not _is_generator_class(model):
             raise TypeError("Dask data need a generator class (fit_mle(WeibullLogLik, x)); a "
                             "plain function or a bound generator holds its data here")
+        from .fit.dask import dask_spec  # imports Dask's helpers only for Dask data
         return dask_spec(model, data, given, shards, options)
     if "censored" in given and "event" in given:
         raise TypeError("give right censoring either as censored= (1 = censored) or as event= "

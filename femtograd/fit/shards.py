@@ -14,8 +14,8 @@ from ..optim.shards import RowPart, in_memory
 
 def is_dask(obj):
     """A Dask collection, by duck typing (no import of Dask)."""
-    return hasattr(obj, "__dask_graph__") and hasattr(obj, "npartitions") or (
-        hasattr(obj, "__dask_graph__") and hasattr(obj, "chunks"))
+    return hasattr(obj, "__dask_graph__") and (hasattr(obj, "chunks")
+                                               or hasattr(obj, "npartitions"))
 
 
 def in_memory_run(gen, shards=None):
@@ -27,8 +27,3 @@ def in_memory_run(gen, shards=None):
         return in_memory([RowPart(gen)])
     return in_memory([RowPart(bind_rows(gen, a, b)) for a, b in cuts(gen.n, shards)])
 
-
-def dask_spec(model, data, given, shards, options):
-    """fit_mle's model spec for Dask data (see `fit.dask`)."""
-    from .dask import dask_spec as spec
-    return spec(model, data, given, shards, options)
