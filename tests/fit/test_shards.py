@@ -170,3 +170,13 @@ def test_a_per_row_fit_judged_large_runs_summed_and_matches_one_graph(monkeypatc
     assert type(whole.objective).__name__ == "GraphObjective"
     np.testing.assert_allclose(blocked.mle, whole.mle, rtol=1e-10)
     np.testing.assert_allclose(blocked.se, whole.se, rtol=1e-8)
+
+
+def test_blocks_only_where_rows_are_evaluated_one_by_one():
+    from femtograd.distributions.blocks import needs_blocks
+    assert needs_blocks(StudentTLogLik(X_REAL), block_rows=100)
+    assert needs_blocks(GammaLogLik(X_POS, censored=CENS), block_rows=100)
+    assert needs_blocks(WeibullLogLik(X_POS, truncation=(ENTRY, np.inf)), block_rows=100)
+    assert not needs_blocks(WeibullLogLik(X_POS, censored=CENS, weights=W), block_rows=100)
+    assert not needs_blocks(NormalLogLik(X_REAL, truncation=(-8.0, 8.0)), block_rows=100)
+    assert not needs_blocks(StudentTLogLik(X_REAL), block_rows=N)
