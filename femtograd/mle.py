@@ -22,11 +22,13 @@ from .core import Value
 from .fit.common import user_stacklevel
 from .fit.covariance import check_cov_type
 from .fit.result import ConvergenceWarning, MLEFit
+from .fit.shards import in_memory_run, is_dask
 from .optim import OPTIMIZERS, GraphObjective, Tolerances, bfgs, gradient_ascent, newton
 from .fit.verdict import verdict
 from .optim.objective import Counted
 from .optim.options import check_option
 from .optim.result import CONVERGED
+from .optim.shards import SumObjective
 from .optim.stopping import tolerances
 from .distributions.spaces import space_for as transform_for
 
@@ -38,7 +40,7 @@ OPTIMIZER_OPTIONS = tuple(dict.fromkeys(NEWTON_OPTIONS + ASCENT_OPTIONS))
 
 def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weights=None,
             truncation=None, start=None, fixed=None, method="newton", constraints=None,
-            cov_type="observed", nobs=None, **options):
+            cov_type="observed", nobs=None, shards=None, **options):
     """Maximum-likelihood fit of a generator class (or bound generator) or a plain function.
 
     Right censoring is given either as `censored` (1/True = censored) or as `event`
@@ -52,7 +54,9 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     (gtol, xtol, ftol, max_iter, max_step; for gradient ascent lr, max_norm,
     iterations, tol; fallback=False to disable the fallback) are taken from
     `options` (one of another method's is a TypeError); the rest go to the generator's
-    constructor.
+    constructor. `shards=k` cuts a generator's rows into k consecutive shards whose
+    log-likelihoods, gradients and Hessians are summed in shard order (see `fit.shards`);
+    Dask arrays as data, censoring or weights are shards by their chunks.
     Returns an `MLEFit`.
     """
     if method not in METHODS:
@@ -75,7 +79,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
             check_option(k, v)
     spec = _model_spec(generator_or_function, data, dict(censored=censored, event=event,
                                                          weights=weights, truncation=truncation),
-                       constraints, nobs, options)
+                       constraints, nobs, options, shards)
     names, cons = spec["names"], spec["constraints"]
     start_values, user_start = _start_values(spec, start)
     fixed = _check_fixed(names, cons, fixed)
@@ -87,14 +91,18 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
                          f"{list(names)} free to fit")
 
     values = [float(start_values[n]) for n in names]
-    leaves = [Value(v, name=n) for v, n in zip(values, names)]
-    with np.errstate(all="ignore"):
-        ll = spec["build"](leaves)
-    if not isinstance(ll, Value) or ll.shape != ():
-        raise ValueError("the log-likelihood must return a scalar Value; got "
-                         f"{type(ll).__name__} of shape {getattr(ll, 'shape', np.shape(ll))}")
-    objective = GraphObjective(ll, leaves, cons, free=free)
-    f_start = float(ll._data)
+    if spec.get("run") is not None:  # shards, or a per-row graph in blocks
+        objective = SumObjective(spec["run"], names, cons, values, free=free)
+        f_start = objective.evaluate(values, order=0)[0]
+    else:
+        leaves = [Value(v, name=n) for v, n in zip(values, names)]
+        with np.errstate(all="ignore"):
+            ll = spec["build"](leaves)
+        if not isinstance(ll, Value) or ll.shape != ():
+            raise ValueError("the log-likelihood must return a scalar Value; got "
+                             f"{type(ll).__name__} of shape {getattr(ll, 'shape', np.shape(ll))}")
+        objective = GraphObjective(ll, leaves, cons, free=free)
+        f_start = float(ll._data)
     if not math.isfinite(f_start):  # the graph was just built at the start values
         if user_start:
             raise ValueError("the log-likelihood is not finite at the start values "
@@ -154,10 +162,17 @@ def _is_bound_generator(obj):
             and hasattr(obj, "start") and callable(obj))
 
 
-def _model_spec(model, data, rows, constraints, nobs, options):
-    """What fit_mle needs of the model: names, constraints, the graph builder, start, nobs.
-    `rows` holds censored, event, weights and truncation (None when not given)."""
+def _model_spec(model, data, rows, constraints, nobs, options, shards=None):
+    """What fit_mle needs of the model: names, constraints, the graph builder (or `run`, the
+    sum over shards or blocks), start, nobs. `rows` holds censored, event, weights and
+    truncation (None when not given)."""
     given = {k: v for k, v in rows.items() if v is not None}
+    if is_dask(data) or any(is_dask(v) for v in given.values()):
+        if not _is_generator_class(model):
+            raise TypeError("Dask data need a generator class (fit_mle(WeibullLogLik, x)); a "
+                            "plain function or a bound generator holds its data here")
+        from .fit.dask import dask_spec  # imports Dask's helpers only for Dask data
+        return dask_spec(model, data, given, shards, options)
     if "censored" in given and "event" in given:
         raise TypeError("give right censoring either as censored= (1 = censored) or as event= "
                         "(1 = observed event), not both")
@@ -181,10 +196,12 @@ def _model_spec(model, data, rows, constraints, nobs, options):
         names = tuple(gen.param_names)
         return dict(names=names, constraints=tuple(gen.constraints), model=gen,
                     function=None, data=None, build=lambda leaves: gen(*leaves),
-                    start=gen.start, nobs=float(gen.nobs))
+                    start=gen.start, nobs=float(gen.nobs), run=in_memory_run(gen, shards))
     if not callable(model):
         raise TypeError("fit_mle needs a generator class, a bound generator or a function "
                         f"f(param1, ..., data); got {type(model).__name__}")
+    if shards is not None:
+        raise ValueError("shards= applies to generators; a plain function handles its own data")
     if given:
         raise ValueError(f"{next(iter(given))}= applies to generators; a plain function handles "
                          "its own data")

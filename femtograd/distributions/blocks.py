@@ -1,0 +1,59 @@
+"""Rows in blocks: a bound log-likelihood cut into consecutive runs of rows.
+
+A log-likelihood, its gradient and its Hessian are sums over rows, so a generator bound to
+n rows equals the sum of generators bound to consecutive slices of them. Shards (in memory
+or on Dask) and the bounded-memory evaluation of per-row graphs both cut rows this way.
+"""
+
+import re
+
+import numpy as np
+
+from .interval import IntervalData
+
+BLOCK_ROWS = 1 << 17  # rows per block of a per-row graph: ~100 MB of graph at ~700 B per row
+_ROW = re.compile(r"\brow (\d+)\b")
+
+
+def cuts(n, k):
+    """The k (start, stop) pairs that cut n rows into consecutive, nearly equal runs."""
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"the number of shards must be a positive integer; got {k!r}")
+    if k > n:
+        raise ValueError(f"cannot cut {n} rows into {k} shards: give at most {n}")
+    edges = [n * i // k for i in range(k + 1)]
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def needs_blocks(gen, block_rows=BLOCK_ROWS):
+    """True when `gen` evaluates more than `block_rows` rows one by one (rows its sufficient
+    statistics do not hold, or rows under per-row truncation), so its graph should run in
+    blocks."""
+    if gen.n <= block_rows:
+        return False
+    per_row = gen.truncation is not None and any(np.ndim(b) for b in gen.truncation)
+    return per_row or not gen._reduced_only()
+
+
+def bind_rows(gen, start, stop):
+    """The generator of `gen`'s family and options bound to its rows start..stop-1 (with their
+    censoring, weights and truncation)."""
+    rows = slice(start, stop)
+    lower, upper = gen.lower[rows], gen.upper[rows]
+    if gen.rows.interval:
+        x, censored = IntervalData(lower, upper), None
+    else:
+        censored = lower != upper
+        x, censored = lower, (censored if censored.any() else None)
+    weights = None if gen.rows.weights is None else gen.rows.weights[rows]
+    truncation = gen.truncation
+    if truncation is not None:
+        truncation = tuple(b if np.ndim(b) == 0 else b[rows] for b in truncation)
+    return type(gen)(x, censored=censored, weights=weights, truncation=truncation,
+                     **gen.options)
+
+
+def global_rows(message, offset):
+    """A data error's message with each "row i" of a slice read as the row of the whole data
+    (the slice starts at row `offset`)."""
+    return _ROW.sub(lambda m: f"row {int(m.group(1)) + offset}", message)

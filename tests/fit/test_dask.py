@@ -1,0 +1,94 @@
+"""Dask data: chunks are shards built where they lie; fits equal the in-memory fit."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import femtograd as fg
+from femtograd.distributions import StudentTLogLik, WeibullLogLik
+
+da = pytest.importorskip("dask.array")
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+RNG = np.random.default_rng(7)
+X = RNG.weibull(1.5, 2000) * 2.0
+CENS = RNG.random(2000) < 0.3
+W = RNG.integers(1, 4, 2000).astype(float)
+Y = RNG.standard_t(5, 1500)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as c:
+        yield c
+
+
+def _close(a, b):
+    np.testing.assert_allclose(b.mle, a.mle, rtol=1e-8)
+    assert b.loglik == pytest.approx(a.loglik, rel=1e-10)
+    np.testing.assert_allclose(b.se, a.se, rtol=1e-6)
+    assert b.nobs == a.nobs and b.converged
+
+
+def test_weibull_on_a_local_cluster_equals_the_in_memory_fit(client):
+    whole = fg.fit_mle(WeibullLogLik, X, censored=CENS, weights=W)
+    on_dask = fg.fit_mle(WeibullLogLik, da.from_array(X, chunks=600),
+                         censored=da.from_array(CENS, chunks=600),
+                         weights=da.from_array(W, chunks=600))
+    _close(whole, on_dask)
+    np.testing.assert_allclose(on_dask.confint(method="profile").to_numpy(),
+                               whole.confint(method="profile").to_numpy(), rtol=1e-6)
+
+
+def test_student_t_from_a_dask_series_on_a_local_cluster(client):
+    series = dd.from_pandas(__import__("pandas").Series(Y), npartitions=3)
+    _close(fg.fit_mle(StudentTLogLik, Y), fg.fit_mle(StudentTLogLik, series))
+
+
+def test_without_a_client_the_chunks_are_evaluated_here():
+    _close(fg.fit_mle(StudentTLogLik, Y), fg.fit_mle(StudentTLogLik, da.from_array(Y, chunks=500)))
+
+
+def test_misaligned_chunks_are_refused_before_any_work():
+    with pytest.raises(ValueError, match="different chunks.*rechunk"):
+        fg.fit_mle(WeibullLogLik, da.from_array(X, chunks=500),
+                   censored=da.from_array(CENS, chunks=600))
+
+
+def test_a_bad_row_in_a_late_chunk_names_the_global_row():
+    bad = X.copy()
+    bad[1703] = -1.0
+    with pytest.raises(ValueError, match=r"row 1703\b.*chunk starting at row 1500"):
+        fg.fit_mle(WeibullLogLik, da.from_array(bad, chunks=500))
+
+
+def test_in_memory_per_row_inputs_beside_dask_data_are_refused():
+    with pytest.raises(TypeError, match="censored is an in-memory array"):
+        fg.fit_mle(WeibullLogLik, da.from_array(X, chunks=500), censored=CENS)
+
+
+def test_shards_with_dask_data_are_refused():
+    with pytest.raises(ValueError, match="shards are its chunks"):
+        fg.fit_mle(WeibullLogLik, da.from_array(X, chunks=500), shards=2)
+
+
+def test_femtograd_does_not_import_dask_for_numpy_data():
+    code = ("import sys, numpy as np, femtograd as fg\n"
+            "from femtograd.distributions import WeibullLogLik\n"
+            "fg.fit_mle(WeibullLogLik, np.arange(1.0, 50.0), shards=2)\n"
+            "assert 'dask' not in sys.modules, 'dask imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=".")
+
+
+def test_worker_processes_receive_pickled_parts():
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster):
+        on_dask = fg.fit_mle(WeibullLogLik, da.from_array(X, chunks=1000),
+                             censored=da.from_array(CENS, chunks=1000))
+    _close(fg.fit_mle(WeibullLogLik, X, censored=CENS), on_dask)
