@@ -261,13 +261,26 @@ def _compare(args):
                    for row in table.astype(object).where(table.notna(), None).to_dict("records")]
         print(json.dumps(records, indent=2, default=_json_number))
         return _compare_status(table)
-    shown = table.drop(columns=["message"]).copy()
-    shown["parameters"] = [", ".join(f"{k}={_g(v)}" for k, v in p.items()) for p in table["parameters"]]
-    print(shown.to_string(index=False, float_format=_g))
-    for _, row in table.iterrows():
-        if row["message"]:
-            print(f"{row['distribution']}: {row['message']}")
+    print(_compare_text(table))
     return _compare_status(table)
+
+
+def _compare_text(table):
+    """The ranking in 80 columns: the criteria, one row per family, then each family's
+    estimates (and its message, if any) on lines of their own."""
+    import pandas as pd
+    rows = [("distribution", "df", "loglik", "AIC", "AICc", "BIC", "dAIC", "weight")]
+    for _, r in table.iterrows():
+        df = "" if pd.isna(r["df"]) else str(int(r["df"]))
+        rows.append((r["distribution"], df, *(_g(_num(r[k])) for k in
+                     ("loglik", "aic", "aicc", "bic", "delta_aic")), f"{r['weight']:.3g}"))
+    lines = _table(rows)
+    for _, r in table.iterrows():
+        estimates = ", ".join(f"{k}={_g(v)}" for k, v in r["parameters"].items())
+        lines.append(f"{r['distribution']}: {estimates}" if estimates else r["distribution"] + ":")
+        if r["message"]:
+            lines.append(f"  {r['message']}")
+    return "\n".join(lines)
 
 
 def _compare_status(table):
