@@ -259,6 +259,10 @@ def _compare(args):
     if args.json:
         records = [{k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()}
                    for row in table.astype(object).where(table.notna(), None).to_dict("records")]
+        for record in records:  # the estimates of the family's own parameters only
+            for other in {c for cs in table.attrs["parameters"].values() for c in cs}:
+                if other not in table.attrs["parameters"].get(record["distribution"], ()):
+                    record.pop(other)
         print(json.dumps(records, indent=2, default=_json_number))
         return _compare_status(table)
     print(_compare_text(table))
@@ -276,7 +280,8 @@ def _compare_text(table):
                      ("loglik", "aic", "aicc", "bic", "delta_aic")), f"{r['weight']:.3g}"))
     lines = _table(rows)
     for _, r in table.iterrows():
-        estimates = ", ".join(f"{k}={_g(v)}" for k, v in r["parameters"].items())
+        estimates = ", ".join(f"{k}={_g(r[k])}"
+                              for k in table.attrs["parameters"].get(r["distribution"], ()))
         lines.append(f"{r['distribution']}: {estimates}" if estimates else r["distribution"] + ":")
         if r["message"]:
             lines.append(f"  {r['message']}")

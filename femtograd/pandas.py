@@ -1,10 +1,14 @@
 """DataFrames in, tidy tables out: one fit per column, or one per group.
 
 Both functions return one row per (column or group, parameter) with the columns
-`parameter, estimate, se, lower, upper, scale, loglik, aic, nobs, converged, message`
-(`scale`: the scale of the Wald interval, each parameter's own by default: log for
-positive, logit for unit, natural for real; "profile" for a profile interval),
-led by `column` (for `fit_columns`) or the `by` column(s) (for `fit_groups`).
+`parameter, estimate, se, lower, upper, scale, loglik, df, aic, aicc, bic, nobs,
+converged, message` (`scale`: the scale of the Wald interval, each parameter's own
+by default: log for positive, logit for unit, natural for real; "profile" for a
+profile interval), led by `column` (for `fit_columns`) or the `by` column(s) (for
+`fit_groups`), then `distribution` when several families are given. `nobs` is an
+integer when every fit's weights are whole counts. The table's `attrs` record the
+interval: `ci` (wald or profile), `level` and `scale` (the scale asked for, "own"
+by default).
 Data problems the user can fix (an unknown, non-numeric or incomplete column)
 raise at once; a fit that fails on its own data (values outside the support, an
 optimizer that does not converge) does not sink the others: its rows carry
@@ -19,17 +23,18 @@ import pandas as pd
 from .fit import FIT_ERRORS
 from .fit.common import check_level
 from .fit.intervals import check_interval
-from .mle import fit_mle, function_param_names
+from .mle import fit_mle, function_param_names, resolve
 
-RESULT_COLUMNS = ["parameter", "estimate", "se", "lower", "upper", "scale", "loglik", "aic",
-                  "nobs", "converged", "message"]
-
+RESULT_COLUMNS = ["parameter", "estimate", "se", "lower", "upper", "scale", "loglik", "df",
+                  "aic", "aicc", "bic", "nobs", "converged", "message"]
 
 
 def fit_columns(df, generator, columns=None, *, censored=None, event=None, weights=None,
                 dropna=False, level=0.95, ci="wald", scale=None, **fit_kwargs):
     """Fit `generator` to each column of `df`; a tidy table, one row per (column, parameter).
 
+    `generator` is a generator class, a plain log-likelihood function or a registry name
+    ("weibull"), or a list of them (one fit per column and family, named in `distribution`).
     `columns` defaults to every column except those named by `censored`/`event`/`weights`.
     `censored` (1 = censored) or `event` (1 = observed event), and `weights`, may name a
     column of `df` (used for every fitted column) or be arrays. `ci` and `level` choose the
@@ -47,20 +52,20 @@ def fit_columns(df, generator, columns=None, *, censored=None, event=None, weigh
         columns = [columns]
     if not len(columns):
         raise ValueError("no columns to fit")
+    asked = families(generator)
+    interval = dict(level=level, method=ci, scale=scale)
     parts = []
     for name in columns:
         x, cens, w = _observations(df, name, censored, weights, dropna, event)
-        rows = _fit_rows(generator, x, cens, w, dict(level=level, method=ci, scale=scale),
-                         fit_kwargs)
-        rows.insert(0, "column", name)
-        parts.append(rows)
-    return _combine(parts, "columns")
+        parts += _family_rows(asked, x, cens, w, interval, fit_kwargs, {"column": name})
+    return _combine(parts, "columns", interval)
 
 
 def fit_groups(df, by, column, generator, censored=None, weights=None, *, event=None,
                dropna=False, level=0.95, ci="wald", scale=None, **fit_kwargs):
     """Fit `generator` to `column` within each group of `by`; one row per (group, parameter).
 
+    `generator` is as in `fit_columns`: one family or a list of them.
     `by` is a column name or a list of them. `censored` (1 = censored) or `event`
     (1 = observed event), and `weights`, may name columns of `df`. A group whose fit
     fails gets rows with `converged=False` and the reason in `message`; the other
@@ -90,27 +95,63 @@ def fit_groups(df, by, column, generator, censored=None, weights=None, *, event=
     for name in (column, censored, event, weights):
         if isinstance(name, str):
             _numeric(df, name, dropna=False)  # validate on the whole frame, before grouping
+    asked = families(generator)
+    interval = dict(level=level, method=ci, scale=scale)
     parts = []
     for group, sub in df.groupby(keys if len(keys) > 1 else keys[0], sort=True):
         group = group if isinstance(group, tuple) else (group,)
         x, cens, w = _observations(sub, column, censored, weights, dropna=False, event=event)
-        rows = _fit_rows(generator, x, cens, w, dict(level=level, method=ci, scale=scale),
-                         fit_kwargs)
-        for position, (key, value) in enumerate(zip(keys, group)):
-            rows.insert(position, key, value)
-        parts.append(rows)
+        parts += _family_rows(asked, x, cens, w, interval, fit_kwargs, dict(zip(keys, group)))
     if not parts:
         raise ValueError("the DataFrame has no rows to group")
-    return _combine(parts, "groups")
+    return _combine(parts, "groups", interval)
 
 
-def _combine(parts, what):
-    """One table from the per-fit rows; a warning if any fit failed or did not converge."""
+def families(generator):
+    """One generator, or several (a list or tuple), each a class, function or registry name:
+    (the generators, whether several were asked for)."""
+    if isinstance(generator, (list, tuple)):
+        if not generator:
+            raise ValueError("no distributions to fit: the list is empty")
+        return [resolve(g) for g in generator], True
+    return [resolve(generator)], False
+
+
+def _family_rows(families, x, censored, weights, interval, fit_kwargs, keys):
+    """Tidy rows of each generator's fit, led by the `keys` columns (and `distribution` when
+    several families were asked for: `families` as returned by `families()`)."""
+    generators, several = families
+    parts = []
+    for generator in generators:
+        rows = _fit_rows(generator, x, censored, weights, interval, fit_kwargs)
+        if several:
+            rows.insert(0, "distribution", label(generator))
+        for position, (key, value) in enumerate(keys.items()):
+            rows.insert(position, key, value)
+        parts.append(rows)
+    return parts
+
+
+def label(generator):
+    """The name a table shows for a generator: its registry name, else its own name."""
+    return getattr(generator, "name", None) or getattr(generator, "__name__", repr(generator))
+
+
+def _combine(parts, what, interval):
+    """One table from the per-fit rows, its interval recorded in `attrs`; a warning if any fit
+    failed or did not converge."""
     failed = sum(not rows["converged"].iloc[0] for rows in parts)
     if failed:
         warnings.warn(f"{failed} of {len(parts)} {what} failed or did not converge; "
                       "see the message column", UserWarning, stacklevel=3)
-    return pd.concat(parts, ignore_index=True)
+    return describe(pd.concat(parts, ignore_index=True), interval)
+
+
+def describe(table, interval):
+    """Record the interval of a tidy table in its `attrs`: ci, level and scale."""
+    table.attrs.update(ci=interval["method"], level=float(interval["level"]),
+                       scale=interval["scale"] or "own")
+    return table
 
 
 def _attach(df, values, role):
@@ -243,6 +284,13 @@ def attempt_fit(generator, data, fit_kwargs, interval=None):
     return fit, confint, fit_message(fit, caught)
 
 
+def _count(nobs, weights):
+    """nobs as an integer when the weights are whole counts (or absent), else a float."""
+    whole = float(nobs).is_integer() and (
+        weights is None or bool(np.all(np.mod(np.asarray(weights, dtype=float), 1) == 0)))
+    return np.int64(round(nobs)) if whole else float(nobs)
+
+
 def _fit_rows(generator, x, censored, weights, interval, fit_kwargs):
     """One fit as tidy rows, with the confint(**interval); a failure as rows of NaN with
     converged=False and the reason."""
@@ -255,7 +303,8 @@ def _fit_rows(generator, x, censored, weights, interval, fit_kwargs):
         nobs = float(np.sum(weights)) if weights is not None else float(len(x))
         return pd.DataFrame({
             "parameter": names, "estimate": nan, "se": nan, "lower": nan, "upper": nan,
-            "scale": "", "loglik": nan, "aic": nan, "nobs": np.full(len(names), nobs),
+            "scale": "", "loglik": nan, "df": len(names) - len(fit_kwargs.get("fixed") or {}), "aic": nan, "aicc": nan, "bic": nan,
+            "nobs": [_count(nobs, weights)] * len(names),
             "converged": np.zeros(len(names), bool),
             "message": [message] * len(names)}, columns=RESULT_COLUMNS)
     names = list(fit.params.index)
@@ -266,6 +315,7 @@ def _fit_rows(generator, x, censored, weights, interval, fit_kwargs):
         "lower": interval["lower"].reindex(names).to_numpy(dtype=float),
         "upper": interval["upper"].reindex(names).to_numpy(dtype=float),
         "scale": [interval.attrs["scale"][n] for n in names],
-        "loglik": float(fit.loglik), "aic": float(fit.aic), "nobs": float(fit.nobs),
+        "loglik": float(fit.loglik), "df": int(fit.df), "aic": float(fit.aic),
+        "aicc": float(fit.aicc), "bic": float(fit.bic), "nobs": _count(fit.nobs, weights),
         "converged": bool(fit.converged), "message": message,
     }, columns=RESULT_COLUMNS)
