@@ -182,14 +182,25 @@ def _numeric(df, name, dropna, role="column"):
     _require_column(df, name, role)
     series = df[name]
     if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
-        sample = series.dropna()
-        example = f"values such as {sample.iloc[0]!r}" if len(sample) else f"dtype {series.dtype}"
-        raise TypeError(f"{role} {name!r} is not numeric ({example})")
+        raise TypeError(f"{role} {name!r} is not numeric ({_first_non_number(series)})")
     missing = int(series.isna().sum())
     if missing and not dropna:
         raise ValueError(f"{role} {name!r} has {missing} missing value(s) of {len(series)}; "
                          "pass dropna=True to drop those rows")
     return series
+
+
+def _first_non_number(series):
+    """Where a column stops being numbers: "row 3 holds '7h'" (the row's index label)."""
+    values = series.dropna()
+    bad = pd.to_numeric(values, errors="coerce").isna() if len(values) else values
+    if not bad.any():
+        return f"dtype {series.dtype}"
+    first = bad.idxmax()
+    first = first.item() if hasattr(first, "item") else first  # a numpy scalar label, plain
+    count = int(bad.sum())
+    more = f", and {count - 1} other row(s)" if count > 1 else ""
+    return f"row {first!r} holds {values[first]!r}{more}"
 
 
 def _one_censoring(censored, event):
