@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .mle import resolve
+from . import jobs
 from .pandas import _attach, _check_frame, _observations, _one_censoring, attempt_fit, label
 
 DEFAULT_FAMILIES = ("weibull", "gamma", "lognormal")
@@ -20,7 +21,8 @@ COLUMNS = ["distribution", "loglik", "df", "aic", "aicc", "bic", "delta_aic", "w
 
 
 def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored=None,
-            event=None, weights=None, criterion="aic", return_fits=False, **fit_kwargs):
+            event=None, weights=None, criterion="aic", return_fits=False, progress=None,
+            n_jobs=1, **fit_kwargs):
     """Fit each generator to `data` and rank the fits by `criterion` ("aic", "aicc", "bic").
 
     `data` is a sample (array or `IntervalData`), or a DataFrame with the sample in
@@ -40,7 +42,9 @@ def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored
     count (discrete) family against a continuous one warns: a probability mass and a
     density are not on one scale, so their AICs do not compare.
     `return_fits=True` returns (table, fits): fits keyed by (group..., distribution),
-    or by distribution alone without `by`; a failed fit is None.
+    or by distribution alone without `by`; a failed fit is None (fit objects stay in the
+    process that made them: return_fits needs n_jobs=1). `progress` and `n_jobs` are as in
+    `femtograd.jobs`: one task per (group, family); the table is the same for any n_jobs.
     """
     if criterion not in CRITERIA:
         raise ValueError(f"criterion must be one of {list(CRITERIA)}; got {criterion!r}")
@@ -49,18 +53,24 @@ def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored
         raise ValueError("compare needs at least one distribution")
     _warn_if_mixed(generators)
     _one_censoring(censored, event)
+    if return_fits and jobs.check_n_jobs(n_jobs) > 1:
+        raise ValueError("return_fits=True needs n_jobs=1: fit objects do not leave the "
+                         "worker process that made them")
     options = dict(fit_kwargs, censored=censored, event=event, weights=weights)
+    run = dict(keep=return_fits, progress=progress, n_jobs=n_jobs)
     if isinstance(data, pd.DataFrame):
-        table, fits = _compare_groups(data, generators, column, by, options, criterion)
+        table, fits = _compare_groups(data, generators, column, by, options, criterion, run)
     else:
         if column is not None or by is not None:
             raise TypeError("column= and by= name columns of a DataFrame; data is "
                             f"{type(data).__name__}")
-        table, fits = _rank(data, generators, options, criterion)
+        found = jobs.run(_family, [(g, data, options, return_fits) for g in generators],
+                         n_jobs, progress)
+        table, fits = _rank(found, criterion)
     return (table, fits) if return_fits else table
 
 
-def _compare_groups(df, generators, column, by, options, criterion):
+def _compare_groups(df, generators, column, by, options, criterion, run):
     """One ranking per group of `by` (the whole frame without it), key columns first."""
     _check_frame(df)
     if column is None:
@@ -69,17 +79,24 @@ def _compare_groups(df, generators, column, by, options, criterion):
     for role in ("censored", "event", "weights"):
         df, options[role] = _attach(df, options[role], role)
     groups = df.groupby(keys if len(keys) > 1 else keys[0], sort=True) if keys else [((), df)]
-    tables, fits = [], {}
+    tasks, labels = [], []
     for group, sub in groups:
         group = group if isinstance(group, tuple) else (group,)
         x, cens, w = _observations(sub, column, options["censored"], options["weights"],
                                    dropna=False, event=options["event"])
-        table, found = _rank(x, generators, dict(options, censored=cens, event=None, weights=w),
-                             criterion)
+        sample = dict(options, censored=cens, event=None, weights=w)
+        tasks += [(g, x, sample, run["keep"]) for g in generators]
+        labels.append(group)
+    found = jobs.run(_family, tasks, run["n_jobs"], run["progress"])
+    tables, fits = [], {}
+    for i, group in enumerate(labels):
+        table, found_here = _rank(found[i * len(generators):(i + 1) * len(generators)],
+                                  criterion)
         for position, (key, value) in enumerate(zip(keys, group)):
             table.insert(position, key, value)
         tables.append(table)
-        fits.update({(*group, name) if keys else name: fit for name, fit in found.items()})
+        fits.update({(*group, name) if keys else name: fit
+                     for name, fit in found_here.items()})
     if not tables:
         raise ValueError("the DataFrame has no rows to compare")
     table = pd.concat(tables, ignore_index=True)
@@ -88,23 +105,28 @@ def _compare_groups(df, generators, column, by, options, criterion):
     return table, fits
 
 
-def _rank(data, generators, options, criterion):
-    """The ranking of one sample: (table, {distribution: fit or None})."""
-    rows, fits, names = [], {}, {}
-    for generator in generators:
-        name = label(generator)
-        fit, _, message = attempt_fit(generator, data, options)
-        fits[name] = fit
-        if fit is None:
-            rows.append({"distribution": name, "converged": False, "message": message})
-            continue
-        if not fit.converged:  # its criterion is not a maximum's: say why it ranks last
-            message = f"not converged, so ranked after the converged fits: {message}"
-        names[name] = list(fit.param_names)
-        rows.append({"distribution": name, "loglik": float(fit.loglik), "df": int(fit.df),
-                     "aic": float(fit.aic), "aicc": float(fit.aicc), "bic": float(fit.bic),
-                     "converged": bool(fit.converged), "message": message,
-                     **{_param_column(k): float(v) for k, v in fit.params.items()}})
+def _family(generator, data, options, keep):
+    """One family's fit as (its table row, the fit if `keep` else None), for `_rank`."""
+    name = label(generator)
+    fit, _, message = attempt_fit(generator, data, options)
+    if fit is None:
+        return {"distribution": name, "converged": False, "message": message}, None
+    if not fit.converged:  # its criterion is not a maximum's: say why it ranks last
+        message = f"not converged, so ranked after the converged fits: {message}"
+    row = {"distribution": name, "loglik": float(fit.loglik), "df": int(fit.df),
+           "aic": float(fit.aic), "aicc": float(fit.aicc), "bic": float(fit.bic),
+           "converged": bool(fit.converged), "message": message,
+           "<parameters>": list(fit.param_names),
+           **{_param_column(k): float(v) for k, v in fit.params.items()}}
+    return row, (fit if keep else None)
+
+
+def _rank(found, criterion):
+    """The ranking of one sample from its families' (row, fit): (table, {name: fit})."""
+    rows = [row for row, _ in found]
+    fits = {row["distribution"]: fit for row, fit in found}
+    names = {row["distribution"]: row.pop("<parameters>") for row in rows
+             if "<parameters>" in row}
     table = pd.DataFrame(rows)
     for name in COLUMNS:
         if name not in table:

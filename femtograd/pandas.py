@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from . import jobs
 from .fit import FIT_ERRORS
 from .fit.common import check_level
 from .fit.intervals import check_interval
@@ -30,7 +31,8 @@ RESULT_COLUMNS = ["parameter", "estimate", "se", "lower", "upper", "scale", "log
 
 
 def fit_columns(df, generator, columns=None, *, censored=None, event=None, weights=None,
-                dropna=False, level=0.95, ci="wald", scale=None, **fit_kwargs):
+                dropna=False, level=0.95, ci="wald", scale=None, progress=None, n_jobs=1,
+                **fit_kwargs):
     """Fit `generator` to each column of `df`; a tidy table, one row per (column, parameter).
 
     `generator` is a generator class, a plain log-likelihood function or a registry name
@@ -40,6 +42,8 @@ def fit_columns(df, generator, columns=None, *, censored=None, event=None, weigh
     column of `df` (used for every fitted column) or be arrays. `ci` and `level` choose the
     interval in `lower`/`upper` (Wald on each parameter's own scale, named in the `scale`
     column; scale="natural" for est ± z·se); other keywords go to `fit_mle`.
+    `progress` (True: a bar on a terminal; a callable gets (done, total)) and `n_jobs`
+    (worker processes; the table is the same for any n_jobs) are as in `femtograd.jobs`.
     """
     _check_frame(df)
     _one_censoring(censored, event)
@@ -54,15 +58,16 @@ def fit_columns(df, generator, columns=None, *, censored=None, event=None, weigh
         raise ValueError("no columns to fit")
     asked = families(generator)
     interval = dict(level=level, method=ci, scale=scale)
-    parts = []
+    tasks = []
     for name in columns:
         x, cens, w = _observations(df, name, censored, weights, dropna, event)
-        parts += _family_rows(asked, x, cens, w, interval, fit_kwargs, {"column": name})
-    return _combine(parts, "columns", interval)
+        tasks += _family_tasks(asked, x, cens, w, interval, fit_kwargs, {"column": name})
+    return _combine(_run(tasks, asked, progress, n_jobs), "columns", interval)
 
 
 def fit_groups(df, by, column, generator, censored=None, weights=None, *, event=None,
-               dropna=False, level=0.95, ci="wald", scale=None, **fit_kwargs):
+               dropna=False, level=0.95, ci="wald", scale=None, progress=None, n_jobs=1,
+               **fit_kwargs):
     """Fit `generator` to `column` within each group of `by`; one row per (group, parameter).
 
     `generator` is as in `fit_columns`: one family or a list of them.
@@ -70,7 +75,7 @@ def fit_groups(df, by, column, generator, censored=None, weights=None, *, event=
     (1 = observed event), and `weights`, may name columns of `df`. A group whose fit
     fails gets rows with `converged=False` and the reason in `message`; the other
     groups are unaffected. `level`, `ci` and `scale` choose the interval as in
-    `fit_columns`.
+    `fit_columns`, and so are `progress` and `n_jobs`.
     """
     _check_frame(df)
     _one_censoring(censored, event)
@@ -97,14 +102,14 @@ def fit_groups(df, by, column, generator, censored=None, weights=None, *, event=
             _numeric(df, name, dropna=False)  # validate on the whole frame, before grouping
     asked = families(generator)
     interval = dict(level=level, method=ci, scale=scale)
-    parts = []
+    tasks = []
     for group, sub in df.groupby(keys if len(keys) > 1 else keys[0], sort=True):
         group = group if isinstance(group, tuple) else (group,)
         x, cens, w = _observations(sub, column, censored, weights, dropna=False, event=event)
-        parts += _family_rows(asked, x, cens, w, interval, fit_kwargs, dict(zip(keys, group)))
-    if not parts:
+        tasks += _family_tasks(asked, x, cens, w, interval, fit_kwargs, dict(zip(keys, group)))
+    if not tasks:
         raise ValueError("the DataFrame has no rows to group")
-    return _combine(parts, "groups", interval)
+    return _combine(_run(tasks, asked, progress, n_jobs), "groups", interval)
 
 
 def families(generator):
@@ -117,18 +122,22 @@ def families(generator):
     return [resolve(generator)], False
 
 
-def _family_rows(families, x, censored, weights, interval, fit_kwargs, keys):
-    """Tidy rows of each generator's fit, led by the `keys` columns (and `distribution` when
-    several families were asked for: `families` as returned by `families()`)."""
-    generators, several = families
-    parts = []
-    for generator in generators:
-        rows = _fit_rows(generator, x, censored, weights, interval, fit_kwargs)
-        if several:
-            rows.insert(0, "distribution", label(generator))
+def _family_tasks(families, x, censored, weights, interval, fit_kwargs, keys):
+    """(keys, arguments of _fit_rows) for each generator of `families` (as returned by
+    `families()`)."""
+    return [(keys, (generator, x, censored, weights, interval, fit_kwargs))
+            for generator in families[0]]
+
+
+def _run(tasks, families, progress, n_jobs):
+    """The tidy rows of every task, in order, led by its key columns (and `distribution`
+    when several families were asked for)."""
+    parts = jobs.run(_fit_rows, [args for _, args in tasks], n_jobs, progress)
+    for (keys, args), rows in zip(tasks, parts):
+        if families[1]:
+            rows.insert(0, "distribution", label(args[0]))
         for position, (key, value) in enumerate(keys.items()):
             rows.insert(position, key, value)
-        parts.append(rows)
     return parts
 
 
