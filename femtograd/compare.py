@@ -11,7 +11,9 @@ import pandas as pd
 
 from .mle import resolve
 from . import jobs
-from .pandas import _attach, _check_frame, _observations, _one_censoring, attempt_fit, label
+from .fit.common import check_level
+from .pandas import (_attach, _check_frame, _observations, _one_censoring, attempt_fit, label,
+                     life_columns, life_points)
 
 DEFAULT_FAMILIES = ("weibull", "gamma", "lognormal")
 
@@ -21,8 +23,8 @@ COLUMNS = ["distribution", "loglik", "df", "aic", "aicc", "bic", "delta_aic", "w
 
 
 def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored=None,
-            event=None, weights=None, criterion="aic", return_fits=False, progress=None,
-            n_jobs=1, **fit_kwargs):
+            event=None, weights=None, criterion="aic", return_fits=False, quantiles=None,
+            sf=None, level=0.95, progress=None, n_jobs=1, **fit_kwargs):
     """Fit each generator to `data` and rank the fits by `criterion` ("aic", "aicc", "bic").
 
     `data` is a sample (array or `IntervalData`), or a DataFrame with the sample in
@@ -41,7 +43,8 @@ def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored
     does not converge, ranks after every converged one with weight 0. Ranking a
     count (discrete) family against a continuous one warns: a probability mass and a
     density are not on one scale, so their AICs do not compare.
-    `return_fits=True` returns (table, fits): fits keyed by (group..., distribution),
+    `quantiles` and `sf` add each family's B-life and reliability columns with intervals at
+    `level`, as in `fit_groups`. `return_fits=True` returns (table, fits): fits keyed by (group..., distribution),
     or by distribution alone without `by`; a failed fit is None (fit objects stay in the
     process that made them: return_fits needs n_jobs=1). `progress` and `n_jobs` are as in
     `femtograd.jobs`: one task per (group, family); the table is the same for any n_jobs.
@@ -56,7 +59,9 @@ def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored
     if return_fits and jobs.check_n_jobs(n_jobs) > 1:
         raise ValueError("return_fits=True needs n_jobs=1: fit objects do not leave the "
                          "worker process that made them")
-    options = dict(fit_kwargs, censored=censored, event=event, weights=weights)
+    check_level(level)
+    options = dict(fit_kwargs, censored=censored, event=event, weights=weights,
+                   life=(life_points(quantiles, sf), level))
     run = dict(keep=return_fits, progress=progress, n_jobs=n_jobs)
     if isinstance(data, pd.DataFrame):
         table, fits = _compare_groups(data, generators, column, by, options, criterion, run)
@@ -108,16 +113,21 @@ def _compare_groups(df, generators, column, by, options, criterion, run):
 def _family(generator, data, options, keep):
     """One family's fit as (its table row, the fit if `keep` else None), for `_rank`."""
     name = label(generator)
+    options = dict(options)
+    life, level = options.pop("life")
     fit, _, message = attempt_fit(generator, data, options)
+    columns, reasons = life_columns(fit, life, level)
+    message = "; ".join(([message] if message else []) + reasons)
     if fit is None:
-        return {"distribution": name, "converged": False, "message": message}, None
+        return {"distribution": name, "converged": False, "message": message,
+                "<life>": list(columns), **columns}, None
     if not fit.converged:  # its criterion is not a maximum's: say why it ranks last
         message = f"not converged, so ranked after the converged fits: {message}"
     row = {"distribution": name, "loglik": float(fit.loglik), "df": int(fit.df),
            "aic": float(fit.aic), "aicc": float(fit.aicc), "bic": float(fit.bic),
            "converged": bool(fit.converged), "message": message,
-           "<parameters>": list(fit.param_names),
-           **{_param_column(k): float(v) for k, v in fit.params.items()}}
+           "<parameters>": list(fit.param_names), "<life>": list(columns),
+           **{_param_column(k): float(v) for k, v in fit.params.items()}, **columns}
     return row, (fit if keep else None)
 
 
@@ -127,6 +137,7 @@ def _rank(found, criterion):
     fits = {row["distribution"]: fit for row, fit in found}
     names = {row["distribution"]: row.pop("<parameters>") for row in rows
              if "<parameters>" in row}
+    life = [row.pop("<life>") for row in rows][0]
     table = pd.DataFrame(rows)
     for name in COLUMNS:
         if name not in table:
@@ -141,7 +152,7 @@ def _rank(found, criterion):
     table["rank_key"] = np.where(usable, score, np.inf)
     table = table.sort_values(["rank_key", "distribution"], kind="stable")
     params = list(dict.fromkeys(_param_column(p) for ps in names.values() for p in ps))
-    table = table[COLUMNS + params + ["message"]].reset_index(drop=True)
+    table = table[COLUMNS + params + life + ["message"]].reset_index(drop=True)
     table["df"] = table["df"].astype("Int64")
     table["message"] = table["message"].fillna("")
     table = table.rename(columns={"delta_aic": f"delta_{criterion}"})

@@ -31,8 +31,8 @@ RESULT_COLUMNS = ["parameter", "estimate", "se", "lower", "upper", "scale", "log
 
 
 def fit_columns(df, generator, columns=None, *, censored=None, event=None, weights=None,
-                dropna=False, level=0.95, ci="wald", scale=None, progress=None, n_jobs=1,
-                **fit_kwargs):
+                dropna=False, level=0.95, ci="wald", scale=None, quantiles=None, sf=None,
+                progress=None, n_jobs=1, **fit_kwargs):
     """Fit `generator` to each column of `df`; a tidy table, one row per (column, parameter).
 
     `generator` is a generator class, a plain log-likelihood function or a registry name
@@ -42,6 +42,9 @@ def fit_columns(df, generator, columns=None, *, censored=None, event=None, weigh
     column of `df` (used for every fitted column) or be arrays. `ci` and `level` choose the
     interval in `lower`/`upper` (Wald on each parameter's own scale, named in the `scale`
     column; scale="natural" for est ± z·se); other keywords go to `fit_mle`.
+    `quantiles=[0.1]` and `sf=[1000]` add, per fit, the fitted quantile (B10 life) and
+    survival probability with delta-method intervals at `level`: columns `q0.1`,
+    `q0.1_lower`, `q0.1_upper`, `sf1000`, `sf1000_lower`, `sf1000_upper`.
     `progress` (True: a bar on a terminal; a callable gets (done, total)) and `n_jobs`
     (worker processes; the table is the same for any n_jobs) are as in `femtograd.jobs`.
     """
@@ -58,6 +61,7 @@ def fit_columns(df, generator, columns=None, *, censored=None, event=None, weigh
         raise ValueError("no columns to fit")
     asked = families(generator)
     interval = dict(level=level, method=ci, scale=scale)
+    fit_kwargs = dict(fit_kwargs, life=life_points(quantiles, sf))
     tasks = []
     for name in columns:
         x, cens, w = _observations(df, name, censored, weights, dropna, event)
@@ -66,8 +70,8 @@ def fit_columns(df, generator, columns=None, *, censored=None, event=None, weigh
 
 
 def fit_groups(df, by, column, generator, censored=None, weights=None, *, event=None,
-               dropna=False, level=0.95, ci="wald", scale=None, progress=None, n_jobs=1,
-               **fit_kwargs):
+               dropna=False, level=0.95, ci="wald", scale=None, quantiles=None, sf=None,
+               progress=None, n_jobs=1, **fit_kwargs):
     """Fit `generator` to `column` within each group of `by`; one row per (group, parameter).
 
     `generator` is as in `fit_columns`: one family or a list of them.
@@ -75,7 +79,7 @@ def fit_groups(df, by, column, generator, censored=None, weights=None, *, event=
     (1 = observed event), and `weights`, may name columns of `df`. A group whose fit
     fails gets rows with `converged=False` and the reason in `message`; the other
     groups are unaffected. `level`, `ci` and `scale` choose the interval as in
-    `fit_columns`, and so are `progress` and `n_jobs`.
+    `fit_columns`, and so are `quantiles`, `sf`, `progress` and `n_jobs`.
     """
     _check_frame(df)
     _one_censoring(censored, event)
@@ -102,6 +106,7 @@ def fit_groups(df, by, column, generator, censored=None, weights=None, *, event=
             _numeric(df, name, dropna=False)  # validate on the whole frame, before grouping
     asked = families(generator)
     interval = dict(level=level, method=ci, scale=scale)
+    fit_kwargs = dict(fit_kwargs, life=life_points(quantiles, sf))
     tasks = []
     for group, sub in df.groupby(keys if len(keys) > 1 else keys[0], sort=True):
         group = group if isinstance(group, tuple) else (group,)
@@ -311,9 +316,56 @@ def _count(nobs, weights):
     return np.int64(round(nobs)) if whole else float(nobs)
 
 
+def life_points(quantiles, sf):
+    """{"quantile": [...], "sf": [...]} from `quantiles=` and `sf=`, checked."""
+    life = {}
+    for what, points in (("quantile", quantiles), ("sf", sf)):
+        if points is None:
+            continue
+        points = [float(v) for v in np.atleast_1d(np.asarray(points, dtype=float))]
+        if not all(np.isfinite(points)):
+            raise ValueError(f"{what} points must be finite numbers; got {points}")
+        if what == "quantile" and not all(0 < p < 1 for p in points):
+            raise ValueError(f"quantiles must lie strictly between 0 and 1; got {points}")
+        life[what] = points
+    return life
+
+
+def life_columns(fit, life, level):
+    """The `life` columns of one fit ({} when none asked): estimate, lower and upper of each
+    quantile and survival probability; NaN (and the reason) when the fit cannot give them."""
+    out, reasons = {}, []
+    for what, points in life.items():
+        prefix = "q" if what == "quantile" else "sf"
+        try:
+            frame = getattr(fit, what)(points, level=level).to_numpy(dtype=float) \
+                if fit is not None else np.full((len(points), 4), np.nan)
+        except (*FIT_ERRORS, TypeError) as err:  # TypeError: a quantile of a count family
+            reasons.append(error_message(err))
+            frame = np.full((len(points), 4), np.nan)
+        for point, (estimate, _, lower, upper) in zip(points, frame[:, :4]):
+            out.update({f"{prefix}{point:g}": estimate, f"{prefix}{point:g}_lower": lower,
+                        f"{prefix}{point:g}_upper": upper})
+    return out, reasons
+
+
 def _fit_rows(generator, x, censored, weights, interval, fit_kwargs):
-    """One fit as tidy rows, with the confint(**interval); a failure as rows of NaN with
-    converged=False and the reason."""
+    """One fit as tidy rows, with the confint(**interval) and any life columns; a failure as
+    rows of NaN with converged=False and the reason."""
+    fit_kwargs = dict(fit_kwargs)
+    life = fit_kwargs.pop("life", {})
+    rows = _parameter_rows(generator, x, censored, weights, interval, fit_kwargs)
+    fit, message = rows.attrs.pop("fit"), rows["message"].iloc[0]
+    columns, reasons = life_columns(fit, life, interval["level"])
+    for name, value in columns.items():
+        rows.insert(len(rows.columns) - 3, name, value)
+    if reasons:
+        rows["message"] = "; ".join(([message] if message else []) + reasons)
+    return rows
+
+
+def _parameter_rows(generator, x, censored, weights, interval, fit_kwargs):
+    """One fit as tidy rows, the fit (or None) in `.attrs["fit"]`."""
     fit, interval, message = attempt_fit(generator, x,
                                          dict(fit_kwargs, censored=censored, weights=weights),
                                          interval)
@@ -323,10 +375,11 @@ def _fit_rows(generator, x, censored, weights, interval, fit_kwargs):
         nobs = float(np.sum(weights)) if weights is not None else float(len(x))
         return pd.DataFrame({
             "parameter": names, "estimate": nan, "se": nan, "lower": nan, "upper": nan,
-            "scale": "", "loglik": nan, "df": len(names) - len(fit_kwargs.get("fixed") or {}), "aic": nan, "aicc": nan, "bic": nan,
+            "scale": "", "loglik": nan, "aic": nan, "aicc": nan, "bic": nan,
+            "df": len(names) - len(fit_kwargs.get("fixed") or {}),
             "nobs": [_count(nobs, weights)] * len(names),
             "converged": np.zeros(len(names), bool),
-            "message": [message] * len(names)}, columns=RESULT_COLUMNS)
+            "message": [message] * len(names)}, columns=RESULT_COLUMNS).pipe(_holding, None)
     names = list(fit.params.index)
     return pd.DataFrame({
         "parameter": names,
@@ -338,4 +391,9 @@ def _fit_rows(generator, x, censored, weights, interval, fit_kwargs):
         "loglik": float(fit.loglik), "df": int(fit.df), "aic": float(fit.aic),
         "aicc": float(fit.aicc), "bic": float(fit.bic), "nobs": _count(fit.nobs, weights),
         "converged": bool(fit.converged), "message": message,
-    }, columns=RESULT_COLUMNS)
+    }, columns=RESULT_COLUMNS).pipe(_holding, fit)
+
+
+def _holding(rows, fit):
+    rows.attrs["fit"] = fit
+    return rows

@@ -98,3 +98,38 @@ def test_a_parameter_named_like_a_table_column_gets_a_prefix():
     table = fg.compare(x, ["studentt", "normal"])
     assert table.attrs["parameters"]["studentt"] == ["location", "scale", "param_df"]
     assert table["df"].tolist() in ([3, 2], [2, 3])
+
+
+def test_quantiles_and_sf_add_b_life_and_reliability_columns_with_intervals(plants):
+    table = fg.fit_groups(plants, "plant", "hours", ["weibull", "exp"], event="failed",
+                          quantiles=[0.1], sf=[250], level=0.9)
+    south = plants[plants["plant"] == "south"]
+    fit = fg.fit_mle("weibull", south["hours"].to_numpy(), event=south["failed"].to_numpy())
+    row = table[(table["plant"] == "south") & (table["distribution"] == "weibull")].iloc[0]
+    b10 = fit.quantile(0.1, level=0.9).iloc[0]
+    reliability = fit.sf(250, level=0.9).iloc[0]
+    assert [row["q0.1"], row["q0.1_lower"], row["q0.1_upper"]] == pytest.approx(
+        [b10["estimate"], b10["lower"], b10["upper"]], rel=1e-10)
+    assert [row["sf250"], row["sf250_lower"], row["sf250_upper"]] == pytest.approx(
+        [reliability["estimate"], reliability["lower"], reliability["upper"]], rel=1e-10)
+    assert list(table.columns[-3:]) == ["nobs", "converged", "message"]
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        fg.fit_groups(plants, "plant", "hours", "weibull", quantiles=[10])
+
+
+def test_a_family_without_quantiles_gets_nan_life_columns_and_the_reason():
+    counts = pd.DataFrame({"n": np.random.default_rng(4).poisson(3.0, 40)})
+    table = fg.fit_columns(counts, "poisson", quantiles=[0.5], sf=[2])
+    row = table.iloc[0]
+    assert np.isnan(row["q0.5"]) and np.isfinite(row["sf2"])
+    assert "quantile" in row["message"].lower() or "discrete" in row["message"].lower()
+
+
+def test_compare_adds_each_familys_b_life_with_its_interval(plants):
+    x = plants["hours"].to_numpy()
+    table = fg.compare(x, ["weibull", "lognormal"], quantiles=[0.1], level=0.8)
+    for name, row in table.set_index("distribution").iterrows():
+        b10 = fg.fit_mle(name, x).quantile(0.1, level=0.8).iloc[0]
+        assert [row["q0.1"], row["q0.1_lower"], row["q0.1_upper"]] == pytest.approx(
+            [b10["estimate"], b10["lower"], b10["upper"]], rel=1e-10)
+    assert list(table.columns[-4:]) == ["q0.1", "q0.1_lower", "q0.1_upper", "message"]
