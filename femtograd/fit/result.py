@@ -30,7 +30,15 @@ class ConvergenceWarning(UserWarning):
 
 
 class MLEFit:
-    """A maximum-likelihood fit. See `fit_mle`."""
+    """A maximum-likelihood fit. See `fit_mle`.
+
+    Estimates: `params`, `se`, `cov` (pandas, every parameter, fixed ones with zero
+    variance); `mle` (numpy). `score` and `observed_information` cover the free
+    parameters only, in the order of `free_names`. Criteria: `loglik`, `aic`, `aicc`,
+    `bic`; `nobs`, `df`. Convergence: `converged`, `status`, `message`, `iterations`.
+    Tables: `summary()`, `to_frame()`, `to_dict()`; in a notebook the fit shows as an
+    HTML table.
+    """
 
     def __init__(self, names, constraints, fixed, free, mle, loglik, gradient, hessian, optim,
                  method, nobs, model, function, data, objective, cov_type="observed",
@@ -271,6 +279,8 @@ class MLEFit:
         return bootstrap(self, n, kind, seed, max_failed, progress)
 
     def diagnostics(self):
+        """Checks of the optimum: score size, information definiteness and condition, the
+        parameters at the edge of their space."""
         return diagnostics(self)
 
     # -- plots (femtograd.fit.plots, .probability_plot; matplotlib is imported only when one is
