@@ -2,7 +2,8 @@
 
     femtograd fit FILE.csv (--column C | --interval-columns L,R) --dist weibull
                   [--censored-column E | --event-column E] [--censored-value running]
-                  [--weights-column W] [--by G,...] [--sep ;] [--ci wald|profile]
+                  [--weights-column W] [--entry-column A] [--by G,...] [--sep ;]
+                  [--ci wald|profile]
                   [--level 0.95] [--json] [--dropna] [--method newton|bfgs|gradient_ascent]
                   [--option size=10] [--quantile P,...] [--sf X,...] [--cdf X,...]
                   [--hazard X,...] [--output table.csv] [--plot fit.png]
@@ -106,6 +107,8 @@ def _frame(args):
                                f"{', '.join(map(repr, raw.dropna().unique()[:5]))})")
         coded = (censored if args.censored_column else ~censored).astype(float)
         df[name] = coded.where(raw.notna())
+    if args.dropna:  # every named column at once, so that the arrays stay aligned
+        df = df.dropna(subset=list(dict.fromkeys(name for _, name in _named_columns(args))))
     return df
 
 
@@ -113,6 +116,7 @@ def _named_columns(args):
     """(role, column) for every column the options name."""
     named = [("column", args.column), ("censored column", args.censored_column),
              ("event column", args.event_column), ("weights column", args.weights_column)]
+    named += [("entry column", args.entry_column)]
     named += [("by column", b) for b in _list(args.by)]
     named += [("interval column", c) for c in _list(args.interval_columns)]
     return [(role, name) for role, name in named if name is not None]
@@ -151,6 +155,16 @@ def _interval_data(args, df):
                     for c in columns)
     return IntervalData(np.where(np.isnan(lower), -np.inf, lower),
                         np.where(np.isnan(upper), np.inf, upper))
+
+
+def _entry(args, df):
+    """{"truncation": (entry, inf)} for --entry-column (delayed entry: each row observed only
+    beyond its entry age), else {}."""
+    from .pandas import _numeric
+    if args.entry_column is None:
+        return {}
+    entry = _numeric(df, args.entry_column, dropna=False, role="entry column")
+    return {"truncation": (entry.to_numpy(dtype=float), np.inf)}
 
 
 def _weights(args, df):
@@ -208,7 +222,8 @@ def _fit(args):
     x, censored, weights = _observations(args, df)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit = fit_mle(generator, x, **_fit_kwargs(censored, weights, args.method, args.option))
+        fit = fit_mle(generator, x, **_fit_kwargs(censored, weights, args.method, args.option),
+                      **_entry(args, df))
         interval = fit.confint(level=args.level, method=args.ci)
         predictions = {what: prediction_record(fit, what, points, args.level)
                        for what, points in requested.items()}
@@ -240,8 +255,9 @@ def _check_data_options(args):
         raise CommandError("give the data as --column C or --interval-columns L,R")
     if args.column is not None and args.interval_columns:
         raise CommandError("give the data as --column or as --interval-columns, not both")
-    if args.by and args.interval_columns:
-        raise CommandError("--by works with --column (interval columns are not grouped)")
+    if args.by and (args.interval_columns or args.entry_column):
+        raise CommandError("--by works with --column (interval and entry columns are not "
+                           "grouped)")
 
 
 def _fit_by(args, generator, df):
@@ -442,7 +458,8 @@ def _compare(args):
     else:
         x, censored, weights = _observations(args, df)
         table, fits = compare(x, generators, return_fits=True,
-                              **_fit_kwargs(censored, weights, args.method, args.option))
+                              **_fit_kwargs(censored, weights, args.method, args.option),
+                              **_entry(args, df))
     if args.output:
         _write(_with_attrs(table), args.output)
     if args.plot:
@@ -557,6 +574,9 @@ def build_parser():
                        help="the text that marks a censored row (e.g. running) in the "
                             "censored (or event) column; any other value is a failure")
         p.add_argument("--weights-column", help="frequency weights")
+        p.add_argument("--entry-column",
+                       help="delayed entry: each row is observed only beyond this age "
+                            "(left truncation)")
         p.add_argument("--by", metavar="COL,...", help="fit each group of these columns")
         p.add_argument("--sep", help="field separator (default: sniffed; tab, semicolon, ...)")
         p.add_argument("--dropna", action="store_true", help="drop rows with missing values")

@@ -161,3 +161,18 @@ def test_a_group_that_does_not_converge_gives_exit_status_1(capsys, tmp_path):
     status, out, _ = run(capsys, "fit", path, "--column", "x", "--dist", "gamma", "--by", "g",
                          "--method", "gradient_ascent", "--option", "max_iter=2")
     assert status == 1 and "False" in out
+
+
+def test_an_entry_column_fits_left_truncated_rows(capsys, tmp_path):
+    rng = np.random.default_rng(5)
+    t, entry = 10.0 * rng.weibull(2.0, 200), rng.uniform(0.0, 4.0, 200)
+    keep = t > entry
+    path = tmp_path / "entry.csv"
+    pd.DataFrame({"t": t[keep], "entry": entry[keep]}).to_csv(path, index=False)
+    status, out, _ = run(capsys, "fit", path, "--column", "t", "--entry-column", "entry",
+                         "--dist", "weibull", "--json")
+    fit = fg.fit_mle("weibull", t[keep], truncation=(entry[keep], np.inf))
+    assert status == 0 and json.loads(out)["loglik"] == pytest.approx(fit.loglik, rel=1e-10)
+    status, _, err = run(capsys, "fit", path, "--column", "t", "--entry-column", "entry",
+                         "--dist", "weibull", "--by", "t")
+    assert status == 2 and "--by works with --column" in err
