@@ -9,6 +9,7 @@ come back in task order, so they equal a serial run's.
 """
 
 import numbers
+import pickle
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
@@ -56,6 +57,13 @@ def run(task, jobs, n_jobs=1, progress=None, label="fits"):
             results.append(task(*args))
             report(len(results))
         return results
+    try:
+        pickle.dumps((task, jobs[0]))
+    except (pickle.PicklingError, AttributeError, TypeError) as err:
+        raise TypeError(f"n_jobs={n_jobs} sends each fit to a worker process, so the "
+                        "log-likelihood must be picklable (a generator class, a registry name "
+                        f"or a module-level function; not a lambda or a local function): {err}"
+                        ) from None
     with ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs))) as pool:
         for result in pool.map(task, *zip(*jobs)):
             results.append(result)

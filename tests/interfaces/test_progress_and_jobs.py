@@ -55,3 +55,14 @@ def test_two_worker_processes_give_the_same_tables_as_one(groups):
     ranked = fg.compare(groups, ["weibull", "lognormal"], column="t", by="g")
     pd.testing.assert_frame_equal(ranked, fg.compare(groups, ["weibull", "lognormal"],
                                                      column="t", by="g", n_jobs=2))
+
+
+def test_a_local_function_with_n_jobs_above_1_is_a_type_error_saying_why(groups):
+    def loglike_exp(rate, data):
+        return fg.sum(fg.log(rate) - rate * data)
+    with pytest.raises(TypeError, match="picklable"):
+        fg.fit_groups(groups, "g", "t", loglike_exp, start={"rate": 1.0},
+                      constraints={"rate": "positive"}, n_jobs=2)
+    serial = fg.fit_groups(groups, "g", "t", loglike_exp, start={"rate": 1.0},
+                           constraints={"rate": "positive"})
+    assert serial["converged"].all()
