@@ -215,6 +215,8 @@ def _fit(args):
     if not 0 < args.level < 1:
         raise CommandError(f"--level must be between 0 and 1; got {args.level}")
     _check_data_options(args)
+    if args.jobs != 1 and not args.by:
+        raise CommandError("--jobs works with --by (one task per group)")
     requested = _requested_predictions(args, generator)  # bad values fail before the fit
     df = _frame(args)
     if args.by:
@@ -269,6 +271,7 @@ def _fit_by(args, generator, df):
         raise CommandError(f"--{(requested or ['plot'])[0]} works on one fit; leave out --by")
     kwargs = dict(censored=args.censored_column, event=args.event_column,
                   weights=args.weights_column, dropna=args.dropna, level=args.level, ci=args.ci,
+                  progress=args.progress, n_jobs=args.jobs,
                   **_fit_kwargs(None, None, args.method, args.option))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the table's message column says it per group
@@ -445,6 +448,8 @@ def _compare(args):
     _check_data_options(args)
     df = _frame(args)
     options = _fit_kwargs(None, None, args.method, args.option)
+    if args.jobs != 1 and not args.by:
+        raise CommandError("--jobs works with --by (one task per group)")
     if args.by:
         if args.plot:
             raise CommandError("--plot works on one sample; leave out --by")
@@ -453,11 +458,12 @@ def _compare(args):
                      weights=args.weights_column)
         if args.dropna:
             df = df.dropna(subset=keys + [args.column] + [c for c in roles.values() if c])
-        table, fits = compare(df, generators, column=args.column, by=keys, return_fits=True,
-                              **roles, **options)
+        table = compare(df, generators, column=args.column, by=keys, progress=args.progress,
+                        n_jobs=args.jobs, **roles, **options)
+        fits = {}  # --plot is refused with --by
     else:
         x, censored, weights = _observations(args, df)
-        table, fits = compare(x, generators, return_fits=True,
+        table, fits = compare(x, generators, return_fits=True, progress=args.progress,
                               **_fit_kwargs(censored, weights, args.method, args.option),
                               **_entry(args, df))
     if args.output:
@@ -590,6 +596,10 @@ def build_parser():
                        help="draw the fit (fit) or a probability plot of the fits (compare); "
                             "needs matplotlib")
         p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        p.add_argument("--progress", action="store_true",
+                       help="a progress bar on standard error (when it is a terminal)")
+        p.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="with --by: fit the groups in N worker processes")
 
     fit = sub.add_parser("fit", help="fit one distribution to a column of a CSV file")
     data_options(fit)

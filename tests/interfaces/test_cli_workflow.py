@@ -176,3 +176,17 @@ def test_an_entry_column_fits_left_truncated_rows(capsys, tmp_path):
     status, _, err = run(capsys, "fit", path, "--column", "t", "--entry-column", "entry",
                          "--dist", "weibull", "--by", "t")
     assert status == 2 and "--by works with --column" in err
+
+
+def test_jobs_with_by_give_the_same_output_and_need_by(plants, capsys):
+    paths, _ = plants
+    argv = ["compare", paths["comma"], "--column", "hours", "--by", "plant",
+            "--censored-column", "status", "--censored-value", "running", "--json"]
+    _, serial, _ = run(capsys, *argv)
+    status, parallel, _ = run(capsys, *argv, "--jobs", "2", "--progress")
+    assert status == 0 and parallel == serial
+    status, _, err = run(capsys, "fit", paths["comma"], "--column", "hours", "--dist",
+                         "weibull", "--jobs", "2")
+    assert status == 2 and "--jobs works with --by" in err
+    status, _, err = run(capsys, *argv, "--jobs", "0")
+    assert status == 2 and "n_jobs" in err
