@@ -170,6 +170,17 @@ class BootstrapResult:
         return (f"<BootstrapResult {self.kind}: {self.n} replicates, {self.succeeded} used, "
                 f"{self.failed} failed>")
 
+    def _repr_html_(self):
+        """Estimate, bootstrap SE, bias and the 95% percentile interval, as an HTML table."""
+        from .html import table_html
+        ci = self.confint()
+        frame = pd.DataFrame({"estimate": self.estimate, "se": self.se, "bias": self.bias,
+                              "lower 0.95": ci["lower"], "upper 0.95": ci["upper"]})
+        return table_html(f"{self.kind.capitalize()} bootstrap",
+                          [("replicates", self.n), ("used", self.succeeded),
+                           ("failed", self.failed), ("intervals", "percentile, level 0.95")],
+                          frame)
+
 
 def _resample_size(w):
     """How many rows a resample draws: round(Σw). A resample of no rows or of copies of one

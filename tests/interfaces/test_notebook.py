@@ -81,3 +81,16 @@ def test_vuong_shows_itself_as_html():
     test = fg.vuong(fg.fit_mle("weibull", x), fg.fit_mle("lognormal", x))
     shown = cells(test._repr_html_())
     assert f"{test.statistic:.6g}" in shown and f"{test.pvalue:.6g}" in shown
+
+
+def test_tests_and_bootstrap_results_show_themselves_as_html(fit):
+    restricted = fg.fit_mle("weibull", fit.model.lower, censored=fit.model.upper == np.inf,
+                            fixed={"shape": 1.0})
+    test = fg.lrt(restricted, fit)
+    shown = cells(test._repr_html_())
+    assert f"{test.statistic:.6g}" in shown and f"{test.pvalue:.6g}" in shown and "1" in shown
+    boot = fit.bootstrap(30, seed=1)
+    shown = cells(boot._repr_html_())
+    ci = boot.confint()
+    assert f"{boot.se['shape']:.6g}" in shown and f"{ci.loc['scale', 'upper']:.6g}" in shown
+    assert "30" in shown
