@@ -259,8 +259,8 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
     if gen is None:
         if kind == "parametric":
-            raise ValueError("a parametric bootstrap needs a generator (it simulates from the "
-                             "model); a plain function can only be bootstrapped nonparametrically")
+            raise TypeError("a parametric bootstrap needs a generator (it simulates from the "
+                            "model); a plain function can only be bootstrapped nonparametrically")
         data = _function_rows(fit)
     elif kind == "nonparametric":
         w = np.asarray(gen.weights, dtype=float)
