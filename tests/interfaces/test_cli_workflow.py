@@ -190,3 +190,18 @@ def test_jobs_with_by_give_the_same_output_and_need_by(plants, capsys):
     assert status == 2 and "--jobs works with --by" in err
     status, _, err = run(capsys, *argv, "--jobs", "0")
     assert status == 2 and "n_jobs" in err
+
+
+def test_plot_writes_a_png_of_the_fit_and_of_the_compared_fits(plants, capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    paths, _ = plants
+    for command, extra in (("fit", ["--dist", "weibull"]), ("compare", [])):
+        png = tmp_path / f"{command}.png"
+        status, _, err = run(capsys, command, paths["comma"], "--column", "hours",
+                             "--censored-column", "status", "--censored-value", "running",
+                             *extra, "--plot", png)
+        assert status == 0 and err == ""
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    status, _, err = run(capsys, "fit", paths["comma"], "--column", "hours", "--dist",
+                         "weibull", "--plot", tmp_path / "no" / "such" / "dir.png")
+    assert status == 2 and "cannot save the plot" in err
