@@ -281,11 +281,34 @@ def _fit_by(args, generator, df):
     if args.json:
         print(table.to_json(orient="records", indent=2))
     else:
-        print(table.drop(columns="message").to_string(index=False, float_format=_g))
-        for _, row in table.drop_duplicates(_list(args.by)).iterrows():
-            if row["message"]:
-                print(f"{', '.join(str(row[b]) for b in _list(args.by))}: {row['message']}")
+        print(_groups_text(table, _list(args.by), args))
     return 0 if table["converged"].all() else NOT_CONVERGED
+
+
+def _groups_text(table, keys, args):
+    """fit --by in 80 columns: the estimates with their intervals, then one line per group
+    with its criteria and convergence (and the reason when it did not converge)."""
+    pct = f"{100 * args.level:g}%"
+    rows = [(*keys, "parameter", "estimate", "se", f"{pct} lower", f"{pct} upper")]
+    rows += [(*(str(r[k]) for k in keys), r["parameter"],
+              *(_g(_num(r[c])) for c in ("estimate", "se", "lower", "upper")))
+             for _, r in table.iterrows()]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) if i <= len(keys) else cell.rjust(w)
+                       for i, (cell, w) in enumerate(zip(row, widths))) for row in rows]
+    by_scale = {}
+    for _, r in table[table["scale"] != ""].drop_duplicates("parameter").iterrows():
+        by_scale.setdefault(r["scale"], []).append(r["parameter"])
+    lines.append(_interval_words({"ci": args.ci, "parameters": {
+        name: {"scale": scale} for scale, names in by_scale.items() for name in names}}))
+    for _, r in table.drop_duplicates(keys).iterrows():
+        group = ", ".join(str(r[k]) for k in keys)
+        lines.append(f"{group}: loglik {_g(_num(r['loglik']))}, AIC {_g(_num(r['aic']))}, "
+                     f"AICc {_g(_num(r['aicc']))}, BIC {_g(_num(r['bic']))}, n {r['nobs']}, "
+                     + ("converged" if r["converged"] else "NOT converged"))
+        if r["message"]:
+            lines.append(f"  {r['message']}")
+    return "\n".join(lines)
 
 
 def _with_attrs(table):
