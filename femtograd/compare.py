@@ -43,11 +43,12 @@ def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored
     does not converge, ranks after every converged one with weight 0. Ranking a
     count (discrete) family against a continuous one warns: a probability mass and a
     density are not on one scale, so their AICs do not compare.
-    `quantiles` and `sf` add each family's B-life and reliability columns with intervals at
-    `level`, as in `fit_groups`. `return_fits=True` returns (table, fits): fits keyed by (group..., distribution),
-    or by distribution alone without `by`; a failed fit is None (fit objects stay in the
-    process that made them: return_fits needs n_jobs=1). `progress` and `n_jobs` are as in
-    `femtograd.jobs`: one task per (group, family); the table is the same for any n_jobs.
+    `quantiles` and `sf` add each family's B-life and reliability columns with intervals
+    at `level`, as in `fit_groups`. `return_fits=True` returns (table, fits): fits keyed
+    by (group..., distribution), or by distribution alone without `by`; a failed fit is
+    None (fit objects stay in the process that made them: return_fits needs n_jobs=1).
+    `progress` and `n_jobs` are as in `femtograd.jobs`: one task per (group, family); the
+    table is the same for any n_jobs.
     """
     if criterion not in CRITERIA:
         raise ValueError(f"criterion must be one of {list(CRITERIA)}; got {criterion!r}")
