@@ -9,6 +9,7 @@ from .core.forward import dual, hvp_forward, jvp, primal, tangent  # forward mod
 
 from .mle import fit_mle
 from .fit import MLEFit, lrt, score_test, wald_test
+from .fit.vuong import vuong
 from .distributions import IntervalData
 from .pandas import fit_columns, fit_groups
 from .compare import compare  # the function; helpers: `from femtograd.compare import resolve`

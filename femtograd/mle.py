@@ -30,6 +30,7 @@ from .optim.options import check_option
 from .optim.result import CONVERGED
 from .optim.shards import SumObjective
 from .optim.stopping import tolerances
+from .distributions import REGISTRY
 from .distributions.spaces import space_for as transform_for
 
 METHODS = tuple(OPTIMIZERS)
@@ -57,8 +58,10 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     constructor. `shards=k` cuts a generator's rows into k consecutive shards whose
     log-likelihoods, gradients and Hessians are summed in shard order (see `fit.shards`);
     Dask arrays as data, censoring or weights are shards by their chunks.
+    A registry name ("weibull", see `femtograd dists`) stands for its generator class.
     Returns an `MLEFit`.
     """
+    generator_or_function = resolve(generator_or_function)
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {list(METHODS)}")
     check_cov_type(cov_type)
@@ -160,6 +163,17 @@ def _is_generator_class(obj):
 def _is_bound_generator(obj):
     return (not isinstance(obj, type) and hasattr(obj, "param_names")
             and hasattr(obj, "start") and callable(obj))
+
+
+def resolve(dist):
+    """The generator class a registry name ("weibull", any case) stands for; anything that
+    is not a string is returned as it is."""
+    if not isinstance(dist, str):
+        return dist
+    key = dist.strip().lower()
+    if key not in REGISTRY:
+        raise ValueError(f"unknown distribution {dist!r}; known: {', '.join(sorted(REGISTRY))}")
+    return REGISTRY[key]
 
 
 def _model_spec(model, data, rows, constraints, nobs, options, shards=None):

@@ -170,6 +170,17 @@ class BootstrapResult:
         return (f"<BootstrapResult {self.kind}: {self.n} replicates, {self.succeeded} used, "
                 f"{self.failed} failed>")
 
+    def _repr_html_(self):
+        """Estimate, bootstrap SE, bias and the 95% percentile interval, as an HTML table."""
+        from .html import table_html
+        ci = self.confint()
+        frame = pd.DataFrame({"estimate": self.estimate, "se": self.se, "bias": self.bias,
+                              "lower 0.95": ci["lower"], "upper 0.95": ci["upper"]})
+        return table_html(f"{self.kind.capitalize()} bootstrap",
+                          [("replicates", self.n), ("used", self.succeeded),
+                           ("failed", self.failed), ("intervals", "percentile, level 0.95")],
+                          frame)
+
 
 def _resample_size(w):
     """How many rows a resample draws: round(Σw). A resample of no rows or of copies of one
@@ -248,8 +259,8 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
     if gen is None:
         if kind == "parametric":
-            raise ValueError("a parametric bootstrap needs a generator (it simulates from the "
-                             "model); a plain function can only be bootstrapped nonparametrically")
+            raise TypeError("a parametric bootstrap needs a generator (it simulates from the "
+                            "model); a plain function can only be bootstrapped nonparametrically")
         data = _function_rows(fit)
     elif kind == "nonparametric":
         w = np.asarray(gen.weights, dtype=float)

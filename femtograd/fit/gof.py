@@ -50,8 +50,8 @@ class GofResult:
 def _rows(fit):
     model = fit.model
     if model is None:
-        raise ValueError("gof needs a fit of a built-in generator (it compares the data with "
-                         "the fitted distribution); this fit is of a plain log-likelihood function")
+        raise TypeError("gof needs a fit of a built-in generator (it compares the data with "
+                        "the fitted distribution); this fit is of a plain log-likelihood function")
     lower, upper = np.asarray(model.lower, float), np.asarray(model.upper, float)
     if np.any((lower != upper) & ~np.isposinf(upper)):
         raise ValueError("gof: this fit has left- or interval-censored rows; EDF statistics on "

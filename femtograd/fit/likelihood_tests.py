@@ -36,6 +36,11 @@ class HypothesisTest:
         return (f"{self.name}: statistic {self.statistic:.6g} on {self.df} df, "
                 f"p-value {self.pvalue:.4g}")
 
+    def _repr_html_(self):
+        from .html import table_html
+        return table_html(self.name, [("statistic", self.statistic), ("df", self.df),
+                                      ("p-value", self.pvalue)])
+
 
 def _df(restricted, full, test, check_count=True):
     for role, fit in (("restricted", restricted), ("full", full)):

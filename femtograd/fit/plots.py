@@ -67,8 +67,8 @@ def rows(fit, what):
     """(lower, upper, weights) of a generator fit's rows; a clear error for a plain function."""
     model = fit.model
     if model is None:
-        raise ValueError(f"{what} needs a fit of a built-in generator (it draws the fitted "
-                         "distribution); this fit is of a plain log-likelihood function")
+        raise TypeError(f"{what} needs a fit of a built-in generator (it draws the fitted "
+                        "distribution); this fit is of a plain log-likelihood function")
     return (np.asarray(model.lower, float), np.asarray(model.upper, float),
             np.asarray(model.weights, float))
 

@@ -30,7 +30,15 @@ class ConvergenceWarning(UserWarning):
 
 
 class MLEFit:
-    """A maximum-likelihood fit. See `fit_mle`."""
+    """A maximum-likelihood fit. See `fit_mle`.
+
+    Estimates: `params`, `se`, `cov` (pandas, every parameter, fixed ones with zero
+    variance); `mle` (numpy). `score` and `observed_information` cover the free
+    parameters only, in the order of `free_names`. Criteria: `loglik`, `aic`, `aicc`,
+    `bic`; `nobs`, `df`. Convergence: `converged`, `status`, `message`, `iterations`.
+    Tables: `summary()`, `to_frame()`, `to_dict()`; in a notebook the fit shows as an
+    HTML table.
+    """
 
     def __init__(self, names, constraints, fixed, free, mle, loglik, gradient, hessian, optim,
                  method, nobs, model, function, data, objective, cov_type="observed",
@@ -57,22 +65,27 @@ class MLEFit:
     # -- what the optimizer found ---------------------------------------------------------
     @property
     def converged(self):
+        """True when the optimizer met its convergence rules (see `message`)."""
         return self.optim.converged
 
     @property
     def status(self):
+        """The optimizer's verdict as a short code (e.g. converged, boundary)."""
         return self.optim.status
 
     @property
     def message(self):
+        """Why the optimizer stopped, in words."""
         return self.optim.message
 
     @property
     def iterations(self):
+        """Number of optimizer iterations."""
         return self.optim.iterations
 
     @property
     def free_names(self):
+        """Names of the estimated (not fixed) parameters, the order of `score`."""
         return tuple(self.param_names[i] for i in self.free)
 
     @property
@@ -82,7 +95,13 @@ class MLEFit:
 
     @cached_property
     def params(self):
-        return pd.Series(self.mle, index=names_index(self.param_names), name="estimate")
+        """The estimates (pandas Series indexed by parameter name), fixed ones included."""
+        return pd.Series(self.mle, index=self._index(), name="estimate")
+
+    def _index(self):
+        index = names_index(self.param_names)
+        index.name = "parameter"
+        return index
 
     @property
     def score(self):
@@ -102,10 +121,19 @@ class MLEFit:
 
     @property
     def aic(self):
+        """Akaike's information criterion, −2·loglik + 2·df (smaller is better)."""
         return -2.0 * self.loglik + 2.0 * self.df
 
     @property
+    def aicc(self):
+        """AIC corrected for small samples, AIC + 2·df·(df + 1)/(nobs − df − 1) (Hurvich and
+        Tsai); NaN when nobs ≤ df + 1, where the correction is undefined."""
+        room = self.nobs - self.df - 1
+        return self.aic + 2.0 * self.df * (self.df + 1) / room if room > 0 else math.nan
+
+    @property
     def bic(self):
+        """Schwarz's criterion, −2·loglik + df·log(nobs) (smaller is better)."""
         return -2.0 * self.loglik + self.df * math.log(self.nobs) if self.nobs > 0 else math.nan
 
     # -- covariance and standard errors (lazy) -----------------------------------------------
@@ -124,9 +152,10 @@ class MLEFit:
 
     @cached_property
     def se(self):
+        """Standard errors (Series like `params`): square roots of `cov`'s diagonal."""
         se = np.zeros(len(self.param_names))
         se[self.free] = np.sqrt(np.diag(self._cov_free))
-        return pd.Series(se, index=names_index(self.param_names), name="se")
+        return pd.Series(se, index=self._index(), name="se")
 
     @property
     def _row_scores(self):
@@ -250,6 +279,8 @@ class MLEFit:
         return bootstrap(self, n, kind, seed, max_failed, progress)
 
     def diagnostics(self):
+        """Checks of the optimum: score size, information definiteness and condition, the
+        parameters at the edge of their space."""
         return diagnostics(self)
 
     # -- plots (femtograd.fit.plots, .probability_plot; matplotlib is imported only when one is
@@ -309,24 +340,47 @@ class MLEFit:
         """P(T > t + s | T > t): surviving s more after t (t and s broadcast)."""
         return lifetime.conditional_sf(self, t, s, level)
 
-    def to_dict(self):
-        """A JSON-ready dict of the fit."""
+    def to_frame(self, level=0.95, ci="wald", scale=None):
+        """The fit as a tidy DataFrame, one row per parameter: estimate, se, lower, upper (the
+        `ci` interval at `level`) and its scale; `.attrs` records ci, level and the model."""
+        interval = self.confint(level, ci, scale)
+        names = list(self.param_names)
+        frame = pd.DataFrame({"estimate": self.params.to_numpy(dtype=float),
+                              "se": self.se.to_numpy(dtype=float),
+                              "lower": interval["lower"].reindex(names).to_numpy(dtype=float),
+                              "upper": interval["upper"].reindex(names).to_numpy(dtype=float),
+                              "scale": [interval.attrs["scale"][n] for n in names]},
+                             index=pd.Index(names, name="parameter"))
+        frame.attrs.update(model=self._model_name(), ci=ci, level=float(level))
+        return frame
+
+    def to_dict(self, level=0.95, ci="wald", scale=None):
+        """A JSON-ready dict of the fit; "intervals" holds `to_frame`'s rows (the `ci` interval
+        at `level`, with its scale)."""
         def num(v):
             v = float(v)
             return v if math.isfinite(v) else None
+        frame = self.to_frame(level, ci, scale)
         return {
             "model": self._model_name(),
             "params": {n: num(v) for n, v in self.params.items()},
             "se": {n: num(v) for n, v in self.se.items()},
             "cov": [[num(v) for v in row] for row in self.cov.to_numpy()],
+            "intervals": {n: {"lower": num(r["lower"]), "upper": num(r["upper"]),
+                              "scale": r["scale"]} for n, r in frame.iterrows()},
+            "ci": ci, "level": float(level),
             "param_names": list(self.param_names),
             "fixed": dict(self.fixed),
-            "loglik": num(self.loglik), "aic": num(self.aic), "bic": num(self.bic),
-            "nobs": num(self.nobs), "df": self.df,
+            "loglik": num(self.loglik), "aic": num(self.aic), "aicc": num(self.aicc),
+            "bic": num(self.bic), "nobs": num(self.nobs), "df": self.df,
             "converged": bool(self.converged), "status": self.status,
             "message": self.message, "iterations": int(self.iterations),
             "method": self.method, "cov_type": self.cov_type,
         }
+
+    def _repr_html_(self):
+        """The summary table as HTML, for notebooks."""
+        return self.summary()._repr_html_()
 
     # -- helpers ----------------------------------------------------------------------------
     def _check_name(self, name):

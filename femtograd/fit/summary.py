@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .html import table_html
 from .intervals import confint
 
 KINDS = ("exact", "right-censored", "left-censored", "interval-censored", "unknown")
@@ -67,20 +68,30 @@ class Summary:
 
     def __str__(self):
         fit = self.fit
-        rows = rows_text(fit.model) if fit.model is not None else f"n {fit.nobs:g}"
         head = [f"Maximum-likelihood fit: {fit._model_name()}",
-                f"  {rows}",
-                f"  log-likelihood {fit.loglik:.6g}   AIC {fit.aic:.6g}   BIC {fit.bic:.6g}",
+                f"  {self._rows()}",
+                f"  log-likelihood {fit.loglik:.6g}   AIC {fit.aic:.6g}   AICc {fit.aicc:.6g}   "
+                f"BIC {fit.bic:.6g}",
                 f"  free parameters {fit.df}   method {fit.method}   covariance {fit.cov_type}",
                 f"  converged: {'yes' if fit.converged else 'NO'} after {fit.iterations} "
                 f"iterations ({fit.message})"]
-        real = [c == "real" for c in fit.constraints]
-        shown = self.table if any(real) else self.table.drop(columns=["z", "p"])
-        body = shown.to_string(float_format=lambda v: f"{v:.6g}", na_rep="")
-        lines = head + ["", body, "  " + self._scale_note()]
-        if fit.fixed:
-            lines.append("  fixed: " + ", ".join(f"{k} = {v:g}" for k, v in fit.fixed.items()))
-        return "\n".join(lines)
+        body = self._shown().to_string(float_format=lambda v: f"{v:.6g}", na_rep="")
+        return "\n".join(head + ["", body] + ["  " + note for note in self._notes()])
+
+    def _rows(self):
+        fit = self.fit
+        return rows_text(fit.model) if fit.model is not None else f"n {fit.nobs:g}"
+
+    def _shown(self):
+        """The table as shown: z and p only when some parameter is real-valued."""
+        real = [c == "real" for c in self.fit.constraints]
+        return self.table if any(real) else self.table.drop(columns=["z", "p"])
+
+    def _notes(self):
+        notes = [self._scale_note()]
+        if self.fit.fixed:
+            notes.append("fixed: " + ", ".join(f"{k} = {v:g}" for k, v in self.fit.fixed.items()))
+        return notes
 
     def _scale_note(self):
         """Which scale each Wald interval is on, and why some z and p are blank."""
@@ -97,4 +108,12 @@ class Summary:
     __repr__ = __str__
 
     def _repr_html_(self):
-        return "<pre>" + str(self).replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+        fit = self.fit
+        facts = [("data", self._rows()), ("log-likelihood", fit.loglik), ("AIC", fit.aic),
+                 ("AICc", fit.aicc), ("BIC", fit.bic), ("free parameters", fit.df),
+                 ("method", fit.method), ("covariance", fit.cov_type),
+                 ("converged", f"{'yes' if fit.converged else 'NO'} after {fit.iterations} "
+                               f"iterations ({fit.message})"),
+                 ("intervals", f"Wald, level {self.level:g}")]
+        return table_html(f"Maximum-likelihood fit: {fit._model_name()}", facts, self._shown(),
+                          self._notes())

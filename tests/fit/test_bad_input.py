@@ -81,7 +81,7 @@ def test_a_function_that_does_not_return_a_scalar_value_is_a_value_error():
 
 def test_something_that_is_not_a_model_is_a_type_error():
     with pytest.raises(TypeError, match="generator class"):
-        fg.fit_mle("weibull", X)
+        fg.fit_mle(42, X)  # a registry name such as "weibull" is a model (see test_registry_names)
 
 
 def test_unknown_covariance_type_is_refused_before_fitting():

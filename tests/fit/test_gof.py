@@ -140,7 +140,7 @@ def test_interval_censored_data_and_plain_functions_are_refused():
         return fg.log(rate) * len(data) - rate * fg.sum(data)
     plain = fg.fit_mle(loglike_exp, np.array([1.0, 2.0]), start={"rate": 1.0},
                        constraints={"rate": "positive"})
-    with pytest.raises(ValueError, match="plain log-likelihood function"):
+    with pytest.raises(TypeError, match="plain log-likelihood function"):
         plain.gof()
     x = np.random.default_rng(1).weibull(2, 20)
     with pytest.raises(ValueError, match="n_boot must be a non-negative integer"):

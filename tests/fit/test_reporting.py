@@ -59,9 +59,9 @@ def test_repr_is_one_line_with_estimates(normal_data):
 def test_params_se_cov_and_summary_each_have_their_own_index(normal_data):
     fit = fg.fit_mle(NormalLogLik, normal_data)
     fit.summary()
-    assert fit.params.index.name is None and fit.se.index.name is None
+    assert fit.params.index.name == "parameter" and fit.se.index.name == "parameter"
     fit.params.index.name = "p"
-    assert fit.se.index.name is None and fit.cov.index.name is None
+    assert fit.se.index.name == "parameter" and fit.cov.index.name is None
     other = fg.fit_mle(NormalLogLik, normal_data)
-    assert other.params.index.name is None
+    assert other.params.index.name == "parameter"
     assert list(fit.se.index) == list(fit.cov.columns) == list(other.params.index) == ["mu", "sigma"]

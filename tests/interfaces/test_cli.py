@@ -204,7 +204,8 @@ def test_compare_prints_the_families_ranked_by_aic(csv, capsys):
         fg.compare(df["hours"].to_numpy())["distribution"])
     assert [r["aic"] for r in records] == sorted(r["aic"] for r in records)
     status, out, _ = run(capsys, "compare", path, "--column", "hours", "--dists", "weibull,exp")
-    assert status == 0 and "weibull" in out and "exp" in out and "delta_aic" in out
+    assert status == 0 and "weibull" in out and "exp" in out and "dAIC" in out and "AICc" in out
+    assert max(len(line) for line in out.splitlines()) <= 80  # fits a terminal
 
 
 def test_dists_lists_every_registered_generator_with_its_parameters(capsys):

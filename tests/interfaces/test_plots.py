@@ -97,7 +97,7 @@ def test_a_plain_function_fit_has_a_profile_plot_but_no_distribution_plots(tmp_p
     fit = fg.fit_mle(loglike_exp, np.array([0.5, 1.2, 0.3, 2.0]), start={"rate": 1.0},
                      constraints={"rate": "positive"})
     save(plots.plot_profile(fit, "rate", points=11), tmp_path / "p.png")
-    with pytest.raises(ValueError, match="plain log-likelihood function"):
+    with pytest.raises(TypeError, match="plain log-likelihood function"):
         plots.plot_qq(fit)
 
 
