@@ -30,7 +30,7 @@ def inv_powers(u, sign):
     return [sign / u, -1 / u ** 2, 2 / u ** 3]
 
 
-POS = np.array([1e-300, 1e-9, 0.3, 1.0, 7.5, 1e6])
+POS = np.array([1e-100, 1e-9, 0.3, 1.0, 7.5, 1e6])
 REAL = np.array([-40.0, -2.5, -1e-7, 1e-7, 0.8, 3.0, 650.0])
 ABOVE_MINUS_ONE = np.array([-1 + 1e-12, -0.7, -1e-9, 0.0, 2.0, 1e8])
 
@@ -48,7 +48,8 @@ ABOVE_MINUS_ONE = np.array([-1 + 1e-12, -0.7, -1e-9, 0.0, 2.0, 1e8])
 def test_away_from_the_clamp_each_op_and_three_derivatives_are_the_unclamped_closed_forms(
         op, closed, points):
     for order, (got, want) in enumerate(zip(derivatives(op, points), closed(points))):
-        assert_close(got, want, rtol=1e-13, atol=1e-300, what=f"derivative {order}")
+        assert np.all(np.isfinite(want))  # elementwise relative error: magnitudes span 1e300
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=0, err_msg=f"derivative {order}")
 
 
 @pytest.mark.parametrize("op, points, value", [
