@@ -17,3 +17,4 @@ from .regression import regress
 
 __version__ = "0.1.0"
 from .core import cos, log_softmax, logit, sin, softmax, tanh
+from .core import clip, div_safe, exp_safe, log1p_safe, log_safe, relu

@@ -16,3 +16,4 @@ from .forward import Dual, dual, hvp_forward, jvp, primal, tangent, tangent_node
 abs = absolute
 from .trig import cos, sin, tanh
 from .logistic import log_softmax, logit, softmax
+from .safe import clip, div_safe, exp_safe, log1p_safe, log_safe, relu
