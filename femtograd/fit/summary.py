@@ -67,7 +67,8 @@ class Summary:
 
     def __str__(self):
         fit = self.fit
-        rows = rows_text(fit.model) if fit.model is not None else f"n {fit.nobs:g}"
+        rows = f"n {fit.nobs:g}" if fit.model is None else \
+            getattr(fit.model, "rows_text", None) or rows_text(fit.model)  # rows elsewhere: text
         head = [f"Maximum-likelihood fit: {fit._model_name()}",
                 f"  {rows}",
                 f"  log-likelihood {fit.loglik:.6g}   AIC {fit.aic:.6g}   BIC {fit.bic:.6g}",
