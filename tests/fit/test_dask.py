@@ -110,6 +110,7 @@ def test_a_dask_fit_predicts_as_the_in_memory_fit(truncation):
     on_dask = fg.fit_mle(WeibullLogLik, da.from_array(x, chunks=600),
                          censored=da.from_array(CENS, chunks=600), truncation=truncation)
     assert on_dask.model.truncation == truncation
+    np.testing.assert_allclose(on_dask.mean().to_numpy(), whole.mean().to_numpy(), rtol=1e-8)
     for what, points in PREDICTIONS:
         np.testing.assert_allclose(getattr(on_dask, what)(points).to_numpy(),
                                    getattr(whole, what)(points).to_numpy(), rtol=1e-8)
@@ -130,8 +131,10 @@ def test_a_dask_fit_on_a_cluster_predicts_and_summarizes(client):
 @pytest.mark.parametrize("ask", [lambda f: f.bootstrap(3, seed=1),
                                  lambda f: f.bootstrap(3, kind="parametric", seed=1),
                                  lambda f: f.with_cov("opg").se,
-                                 lambda f: f.gof(n_boot=3, seed=1)])
+                                 lambda f: f.gof(n_boot=3, seed=1),
+                                 lambda f: f.plot_qq(), lambda f: f.plot_probability()])
 def test_what_reads_rows_of_a_dask_fit_refuses_and_says_why(ask):
+    pytest.importorskip("matplotlib").use("Agg")
     with pytest.raises(ValueError, match="rows lie in 4 Dask chunks and are not read back"):
         ask(_dask_weibull())
 
