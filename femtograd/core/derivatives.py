@@ -9,6 +9,7 @@ them from a record when a graph of the same structure was differentiated before
 """
 
 import inspect
+import threading
 
 import numpy as np
 
@@ -151,10 +152,11 @@ def derivative_nodes(out, wrt):
     template = _TEMPLATES.get(key, _MISSING)
     if template is _MISSING:
         grads, hess = _derive(out, wrt)
-        if len(_TEMPLATES) >= _MAX_TEMPLATES:
-            _TEMPLATES.clear()
         template, built = _Template.record(base, slots, grads, hess)
-        _TEMPLATES[key] = template
+        with _TEMPLATES_LOCK:  # threads recording at once keep the cache within its bound
+            if len(_TEMPLATES) >= _MAX_TEMPLATES:
+                _TEMPLATES.clear()
+            _TEMPLATES[key] = template
         if template is None:
             return grads, hess, _orders(out, grads, hess)
         return grads, hess, template.orders([*base, *built])
@@ -182,7 +184,9 @@ def _orders(out, grads, hess):
     return order0, order1, order2
 
 
-_TEMPLATES = {}  # structure key -> _Template, or None when the structure is not replayable
+_TEMPLATES = {}  # structure key -> _Template, or None when the structure is not replayable;
+# shared by threads: a template is read-only once recorded (a replay builds new nodes)
+_TEMPLATES_LOCK = threading.Lock()
 _MAX_TEMPLATES = 256
 _MISSING = object()
 

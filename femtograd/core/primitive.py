@@ -20,6 +20,8 @@ reads its arguments' `.data` (as micrograd's rules do) would otherwise be replay
 the first graph's numbers on every later fit. The core's own ops all declare it.
 """
 
+import threading
+
 import numpy as np
 
 from .value import CLOCK, Value, as_value, refresh
@@ -69,15 +71,15 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
-class _Shared:
+class _Shared(threading.local):
     """While derivative rules build nodes (`sharing()`), one node per (op, operands,
     keywords): the same expression built twice (1 − sigmoid(z) in two Hessian rows) is one
     node, one pass over the data. Operands are Values by identity (the table keeps them
     alive) or the literal numbers rules write; keyword values are plain values by value and
     any other object (data, such as an index) by identity, as a structure's key tells them
-    apart: a structure's rules share the same nodes each time, so the nodes stay replayable."""
-
-    __slots__ = ("table",)
+    apart: a structure's rules share the same nodes each time, so the nodes stay replayable.
+    The table is per thread: a thread deriving one graph never shares (or records) the
+    nodes another thread builds at the same time."""
 
     def __init__(self):
         self.table = None

@@ -162,8 +162,7 @@ class _ShapeQuadrature:
 
     def __init__(self, build):
         self.build = build
-        self.key = None
-        self.blocks = None
+        self.last = None  # (key, blocks), swapped whole: no thread pairs a key with others' blocks
 
     def blocks_of(self, *args):
         n = args[-1].size
@@ -174,9 +173,10 @@ class _ShapeQuadrature:
                     yield np.arange(n)[part][rows], weighted, setup
             return
         key = tuple((a.shape, a.tobytes()) for a in args)
-        if key != self.key:
-            self.key, self.blocks = key, self.build(*args)
-        yield from self.blocks
+        last = self.last
+        if last is None or last[0] != key:
+            last = self.last = (key, self.build(*args))
+        yield from last[1]
 
 
 def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):

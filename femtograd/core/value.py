@@ -15,6 +15,7 @@ from stale inputs, and an up-to-date node is read without any walk of the graph.
 """
 
 import sys
+import threading
 
 import numpy as np
 
@@ -23,16 +24,21 @@ _new, _ndarray = object.__new__, np.ndarray  # (bound once: node construction is
 
 
 class _Clock:
-    """Versions stamped on leaves when they move; `last` is the latest move."""
+    """Versions stamped on leaves when they move; `last` is the latest move. One clock for
+    every graph (a graph built in one thread may be evaluated in another, as on Dask's
+    workers), ticked under a lock: threads moving leaves at once never get one version
+    twice, and `last` never goes back (a node would then read as fresh when it is stale)."""
 
-    __slots__ = ("last",)
+    __slots__ = ("last", "_lock")
 
     def __init__(self):
         self.last = 0
+        self._lock = threading.Lock()
 
     def tick(self):
-        self.last += 1
-        return self.last
+        with self._lock:
+            self.last += 1
+            return self.last
 
 
 CLOCK = _Clock()

@@ -10,6 +10,7 @@ import re
 import numpy as np
 
 from .interval import IntervalData
+from .truncated import Truncated
 
 BLOCK_ROWS = 1 << 17  # rows per block of a per-row graph: ~100 MB of graph at ~700 B per row
 _ROW = re.compile(r"\brow (\d+)\b")
@@ -57,3 +58,47 @@ def global_rows(message, offset):
     """A data error's message with each "row i" of a slice read as the row of the whole data
     (the slice starts at row `offset`)."""
     return _ROW.sub(lambda m: f"row {int(m.group(1)) + offset}", message)
+
+
+class RowsElsewhere:
+    """The model of a fit whose rows lie elsewhere (Dask chunks): the family without rows and
+    its truncation, so that predictions (which need no rows) and the summary work, while
+    whatever reads rows (nonparametric or parametric bootstrap, per-row scores, plots,
+    Kaplan–Meier, gof) refuses: reading them would pull every row into this process.
+    Anything else is the family's (`param_names`, `support`, `logpdf`, ...)."""
+
+    READS_ROWS = frozenset({"rows", "n", "lower", "upper", "weights", "censored", "simulate",
+                            "contributions", "reweighted", "start"})
+
+    def __init__(self, family, truncation, where, nobs):
+        self.family = family
+        self.name = family.name
+        self.truncation = truncation  # (a, b) numbers, per-row collections, or None
+        self.where = where
+        self.nobs = nobs
+        self.rows_text = f"n {nobs:g} in {where} (rows read where they lie)"
+
+    @property
+    def distribution(self):
+        """The family the rows were drawn from (truncated when they were)."""
+        if self.truncation is None:
+            return self.family
+        if any(np.ndim(b) for b in self.truncation):
+            raise ValueError(f"this fit's truncation is per row and lies in {self.where}; "
+                             "give Truncated(fit.model.family, a, b) the bounds you mean")
+        return Truncated(self.family, *self.truncation)
+
+    def __getattr__(self, name):  # only for names not set above
+        family = self.__dict__.get("family")
+        if family is None or name.startswith("__"):
+            raise AttributeError(name)
+        if name in self.READS_ROWS:
+            raise ValueError(f"this fit's rows lie in {self.where} and are not read back into "
+                             f"this process (its model's .{name} would pull every row here): "
+                             "estimates, the observed covariance, tests, predictions and summary work; for "
+                             "what reads rows (bootstrap, per-row scores, plots, Kaplan–Meier, "
+                             "gof) fit the rows in memory, or a sample of them")
+        return getattr(family, name)
+
+    def __repr__(self):
+        return f"RowsElsewhere({self.family!r}, {self.where})"

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ..distributions.blocks import global_rows
+from ..distributions.blocks import RowsElsewhere, global_rows
 from ..optim.shards import RowPart, in_memory
 from .shards import is_dask
 
@@ -55,9 +55,13 @@ def dask_spec(model, data, given, shards, options):
         starts, nobs = summaries[0][0], [s[1] for s in summaries]
         run = _distributed(client, parts)
     gen_names = tuple(model.param_names)
-    return dict(names=gen_names, constraints=tuple(model.constraints), model=None,
+    truncation = (columns["truncation lower"], columns["truncation upper"]) \
+        if "truncation" in given else None
+    rowless = RowsElsewhere(model.family(**options), truncation, f"{len(offsets)} Dask chunks",
+                            math.fsum(nobs))
+    return dict(names=gen_names, constraints=tuple(model.constraints), model=rowless,
                 function=None, data=None, build=None, start=lambda: starts,
-                nobs=math.fsum(nobs), run=run)
+                nobs=rowless.nobs, run=run)
 
 
 def _as_array(name, v):

@@ -70,10 +70,9 @@ def _end(model):
 
 def _log_sf(model, u, params):
     """log S(u) at the points `u` (inside the distribution's range) as a femtograd Value of
-    the parameter leaves: the model's family bound to rows right-censored at u."""
-    rows = type(model)(u, censored=np.ones(u.size, bool), truncation=model.truncation,
-                       **model.options)
-    return rows.contributions(*params)
+    the parameter leaves: the public log survival of the distribution the rows were drawn
+    from (which needs no rows: a fit whose rows lie in Dask chunks has it too)."""
+    return model.distribution.logsf(u, *params)
 
 
 def _nodes(lo, hi, scale):

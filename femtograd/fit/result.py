@@ -390,8 +390,8 @@ class MLEFit:
         return name
 
     def _model_name(self):
-        if self.model is not None:
-            return getattr(type(self.model), "name", type(self.model).__name__)
+        if self.model is not None:  # a bound generator's class names it; a rowless model itself
+            return getattr(self.model, "name", None) or type(self.model).__name__
         return getattr(self.function, "__name__", "function")
 
     def __repr__(self):

@@ -80,7 +80,9 @@ class Summary:
 
     def _rows(self):
         fit = self.fit
-        return rows_text(fit.model) if fit.model is not None else f"n {fit.nobs:g}"
+        if fit.model is None:
+            return f"n {fit.nobs:g}"
+        return getattr(fit.model, "rows_text", None) or rows_text(fit.model)  # rows elsewhere
 
     def _shown(self):
         """The table as shown: z and p only when some parameter is real-valued."""

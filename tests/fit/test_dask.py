@@ -92,3 +92,57 @@ def test_worker_processes_receive_pickled_parts():
         on_dask = fg.fit_mle(WeibullLogLik, da.from_array(X, chunks=1000),
                              censored=da.from_array(CENS, chunks=1000))
     _close(fg.fit_mle(WeibullLogLik, X, censored=CENS), on_dask)
+
+
+PREDICTIONS = [("cdf", [0.5, 2.0, 6.0]), ("sf", [0.5, 2.0, 6.0]), ("pdf", [0.5, 2.0]),
+               ("hazard", [0.5, 2.0]), ("cumhazard", [0.5, 2.0]), ("quantile", [0.1, 0.5, 0.9])]
+
+
+def _dask_weibull(**kw):
+    return fg.fit_mle(WeibullLogLik, da.from_array(X, chunks=600),
+                      censored=da.from_array(CENS, chunks=600), **kw)
+
+
+@pytest.mark.parametrize("truncation", [None, (0.1, 9.0)])
+def test_a_dask_fit_predicts_as_the_in_memory_fit(truncation):
+    x = np.clip(X, 0.11, 8.9)  # inside the truncation either way
+    whole = fg.fit_mle(WeibullLogLik, x, censored=CENS, truncation=truncation)
+    on_dask = fg.fit_mle(WeibullLogLik, da.from_array(x, chunks=600),
+                         censored=da.from_array(CENS, chunks=600), truncation=truncation)
+    assert on_dask.model.truncation == truncation
+    np.testing.assert_allclose(on_dask.mean().to_numpy(), whole.mean().to_numpy(), rtol=1e-8)
+    for what, points in PREDICTIONS:
+        np.testing.assert_allclose(getattr(on_dask, what)(points).to_numpy(),
+                                   getattr(whole, what)(points).to_numpy(), rtol=1e-8)
+
+
+def test_a_dask_fit_on_a_cluster_predicts_and_summarizes(client):
+    whole = fg.fit_mle(WeibullLogLik, X, censored=CENS)
+    on_dask = _dask_weibull()
+    np.testing.assert_allclose(on_dask.sf([1.0, 3.0]).to_numpy(),
+                               whole.sf([1.0, 3.0]).to_numpy(), rtol=1e-8)
+    text = str(on_dask.summary())
+    assert text.startswith("Maximum-likelihood fit: weibull\n")
+    assert "n 2000 in 4 Dask chunks" in text
+    np.testing.assert_allclose(on_dask.summary().table.to_numpy(),
+                               whole.summary().table.to_numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("ask", [lambda f: f.bootstrap(3, seed=1),
+                                 lambda f: f.bootstrap(3, kind="parametric", seed=1),
+                                 lambda f: f.with_cov("opg").se,
+                                 lambda f: f.gof(n_boot=3, seed=1),
+                                 lambda f: f.plot_qq(), lambda f: f.plot_probability()])
+def test_what_reads_rows_of_a_dask_fit_refuses_and_says_why(ask):
+    pytest.importorskip("matplotlib").use("Agg")
+    with pytest.raises(ValueError, match="rows lie in 4 Dask chunks and are not read back"):
+        ask(_dask_weibull())
+
+
+def test_per_row_dask_truncation_refuses_one_distribution():
+    a = da.from_array(X * 0.5, chunks=600)  # delayed entry: each row seen from half its age
+    fit = fg.fit_mle(WeibullLogLik, da.from_array(X, chunks=600), truncation=(a, np.inf))
+    with pytest.raises(ValueError, match="truncation is per row"):
+        fit.cdf(1.0)
+    with pytest.raises(ValueError, match="per row and lies in 4 Dask chunks"):
+        fit.model.distribution

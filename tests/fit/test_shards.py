@@ -180,3 +180,14 @@ def test_blocks_only_where_rows_are_evaluated_one_by_one():
     assert not needs_blocks(WeibullLogLik(X_POS, censored=CENS, weights=W), block_rows=100)
     assert not needs_blocks(NormalLogLik(X_REAL, truncation=(-8.0, 8.0)), block_rows=100)
     assert not needs_blocks(StudentTLogLik(X_REAL), block_rows=N)
+
+
+def test_a_sharded_fit_predicts_summarizes_and_bootstraps_as_the_in_memory_fit():
+    whole = fg.fit_mle(WeibullLogLik, X_POS, censored=CENS, weights=W)
+    sharded = fg.fit_mle(WeibullLogLik, X_POS, censored=CENS, weights=W, shards=3)
+    for what, points in [("cdf", [0.5, 2.0]), ("hazard", [0.5, 2.0]), ("quantile", [0.1, 0.9])]:
+        np.testing.assert_allclose(getattr(sharded, what)(points).to_numpy(),
+                                   getattr(whole, what)(points).to_numpy(), rtol=1e-8)
+    assert str(sharded.summary()).splitlines()[:2] == str(whole.summary()).splitlines()[:2]
+    np.testing.assert_allclose(sharded.bootstrap(4, seed=3).estimates.to_numpy(),
+                               whole.bootstrap(4, seed=3).estimates.to_numpy(), rtol=1e-6)
