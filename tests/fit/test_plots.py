@@ -13,17 +13,8 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    import matplotlib.pyplot as plt
-    plt.close("all")
-
-
-def line(ax, label):
-    found = [ln for ln in ax.get_lines() if ln.get_label() == label]
-    assert len(found) == 1, [ln.get_label() for ln in ax.get_lines()]
-    return np.asarray(found[0].get_xdata(), float), np.asarray(found[0].get_ydata(), float)
+from ._plotting import close_figures  # noqa: F401  (autouse: figures closed after each test)
+from ._plotting import line
 
 
 @pytest.mark.parametrize("param", ["location", "scale", "df"])
