@@ -9,6 +9,8 @@ import os
 import numpy as np
 from hypothesis import HealthCheck, settings
 
+import femtograd as fg
+
 # Property tests run a modest, fixed number of examples so the suite stays fast and
 # deterministic; FEMTOGRAD_EXAMPLES=2000 explores further.
 EXAMPLES = int(os.environ.get("FEMTOGRAD_EXAMPLES", "0")) or None
@@ -43,3 +45,16 @@ def assert_close(actual, expected, rtol, atol=0.0, what="value"):
     scale = np.max(np.abs(expected), initial=0.0)
     bad = np.abs(actual - expected) > rtol * np.abs(expected) + atol + rtol * 1e-3 * scale
     assert not bad.any(), f"{what} differs:\nactual   {actual}\nexpected {expected}"
+
+
+def elementwise_derivatives(op, x, orders):
+    """[op(x), op′(x), ..., op⁽ᵒʳᵈᵉʳˢ⁾(x)] elementwise, each the gradient of the previous
+    derivative's node summed over an array leaf (so each element gets its own, and each
+    derivative graph is itself differentiated)."""
+    leaf = fg.val(np.array(x, dtype=float))
+    node = op(leaf)
+    out = [np.asarray(fg.data(node))]
+    for _ in range(orders):
+        node, = fg.grad_nodes(fg.sum(node), [leaf])
+        out.append(np.asarray(fg.data(node)))
+    return out

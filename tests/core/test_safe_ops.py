@@ -10,19 +10,10 @@ from hypothesis import strategies as st
 
 import femtograd as fg
 
-from ._numeric import assert_close, central_difference, property_settings
+from ._numeric import (assert_close, central_difference, elementwise_derivatives,
+                       property_settings)
 
 
-def derivatives(op, x, orders=3):
-    """[op(x), op′(x), ..., op⁽ᵒʳᵈᵉʳˢ⁾(x)] elementwise, each the gradient of the previous
-    derivative's node (so each derivative graph is itself differentiated)."""
-    leaf = fg.val(np.array(x, dtype=float))
-    node = op(leaf)
-    out = [np.asarray(fg.data(node))]
-    for _ in range(orders):
-        node, = fg.grad_nodes(fg.sum(node), [leaf])
-        out.append(np.asarray(fg.data(node)))
-    return out
 
 
 def inv_powers(u, sign):
@@ -47,7 +38,7 @@ ABOVE_MINUS_ONE = np.array([-1 + 1e-12, -0.7, -1e-9, 0.0, 2.0, 1e8])
 ], ids=["relu", "log_safe", "log1p_safe", "exp_safe", "div_safe", "clip"])
 def test_away_from_the_clamp_each_op_and_three_derivatives_are_the_unclamped_closed_forms(
         op, closed, points):
-    for order, (got, want) in enumerate(zip(derivatives(op, points), closed(points))):
+    for order, (got, want) in enumerate(zip(elementwise_derivatives(op, points, 3), closed(points))):
         assert np.all(np.isfinite(want))  # elementwise relative error: magnitudes span 1e300
         np.testing.assert_allclose(got, want, rtol=1e-13, atol=0, err_msg=f"derivative {order}")
 
@@ -66,7 +57,7 @@ def test_away_from_the_clamp_each_op_and_three_derivatives_are_the_unclamped_clo
 def test_at_and_past_the_clamp_the_value_is_the_clamped_one_and_derivatives_are_zero(
         op, points, value):
     points = np.array(points)
-    got = derivatives(op, points)
+    got = elementwise_derivatives(op, points, 3)
     assert_close(got[0], value(points), rtol=1e-15, what="value")
     for order, d in enumerate(got[1:], 1):
         np.testing.assert_array_equal(d, 0.0, err_msg=f"derivative {order}")
