@@ -215,8 +215,9 @@ log_ndtr = primitive("log_ndtr", special.log_ndtr,
                      lambda g, ans, x: scaled(g, _ndtr_ratio(x, ans)), replayable=True)
 
 
-sigmoid = primitive("sigmoid", special.expit,
-                    lambda g, ans, x: scaled(g, ans * (1.0 - ans)), replayable=True)
+sigmoid = primitive("sigmoid", special.expit,  # σ' = σ(x)·σ(−x): exact where 1 − σ rounds to 0
+                    lambda g, ans, x: scaled(g, ans * sigmoid(-x)), replayable=True)
+sigmoid.__doc__ = "1 / (1 + e⁻ˣ) without overflow for any x (R's sigmoid_stable)."
 def _softplus(x):
     """log(1 + eˣ) as max(x, 0) + log1p(e^−|x|): accurate to a few ulps everywhere (eˣ for
     x → −∞, x for x → +∞), in place, and faster than numpy's logaddexp(0, x)."""
