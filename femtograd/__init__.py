@@ -3,7 +3,7 @@
 from .core import (Value, abs, absolute, arctan, arctan2, backward, betainc, constant, data, digamma, erf, erfc, exp,
                    exp_moments, expm1, gammainc, gammaincc, grad, grad_nodes, gradient, hessian, hvp, lgamma, log,
                    log1mexp, log1p, log_diff_exp, log_ndtr, log_norm_cdf, log_norm_sf,
-                   log_sigmoid, logaddexp, logsumexp, mean, polygamma, primitive, sigmoid,
+                   log_sigmoid, logaddexp, logsumexp, matmul, mean, polygamma, primitive, sigmoid,
                    softplus, sqrt, square, sum, trigamma, val, where, zero_grad)
 from .core.forward import dual, hvp_forward, jvp, primal, tangent  # forward mode
 
