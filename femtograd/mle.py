@@ -19,13 +19,13 @@ import warnings
 import numpy as np
 
 from .core import Value
-from .fit.common import user_stacklevel
+from .fit.common import element_names, user_stacklevel
 from .fit.covariance import check_cov_type
 from .fit.result import ConvergenceWarning, MLEFit
 from .fit.shards import in_memory_run, is_dask
 from .optim import OPTIMIZERS, GraphObjective, Tolerances, bfgs, gradient_ascent, newton
 from .fit.verdict import verdict
-from .optim.objective import Counted
+from .optim.objective import ArrayGraphObjective, Counted
 from .optim.options import check_option
 from .optim.result import CONVERGED
 from .optim.shards import SumObjective
@@ -83,6 +83,10 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     spec = _model_spec(generator_or_function, data, dict(censored=censored, event=event,
                                                          weights=weights, truncation=truncation),
                        constraints, nobs, options, shards)
+    layout = ArrayLayout.of(spec, start, fixed)
+    if layout is not None:  # vector parameters: from here on, one name per element
+        start, fixed = layout.flatten(start, "start"), layout.flatten(fixed, "fixed")
+        spec.update(names=layout.names, constraints=layout.constraints(spec["constraints"]))
     names, cons = spec["names"], spec["constraints"]
     start_values, user_start = _start_values(spec, start)
     fixed = _check_fixed(names, cons, fixed)
@@ -98,13 +102,15 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
         objective = SumObjective(spec["run"], names, cons, values, free=free)
         f_start = objective.evaluate(values, order=0)[0]
     else:
-        leaves = [Value(v, name=n) for v, n in zip(values, names)]
+        leaves = ([Value(v, name=n) for v, n in zip(values, names)] if layout is None
+                  else layout.leaves(values))
         with np.errstate(all="ignore"):
             ll = spec["build"](leaves)
         if not isinstance(ll, Value) or ll.shape != ():
             raise ValueError("the log-likelihood must return a scalar Value; got "
                              f"{type(ll).__name__} of shape {getattr(ll, 'shape', np.shape(ll))}")
-        objective = GraphObjective(ll, leaves, cons, free=free)
+        objective = (GraphObjective if layout is None else ArrayGraphObjective)(
+            ll, leaves, cons, free=free)
         f_start = float(ll._data)
     if not math.isfinite(f_start):  # the graph was just built at the start values
         if user_start:
@@ -127,7 +133,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
                  data=spec["data"], objective=objective.with_free(free, transform=True),
                  cov_type=cov_type,
-                 refit=_refitter(spec["function"], method, constraints, nobs, given))
+                 refit=_refitter(spec["function"], method, constraints, nobs, given, layout))
     counted = Counted(fit.objective)  # the verdict's evaluations count in the result's
     with np.errstate(all="ignore"):
         judged = verdict(counted, names, cons, free, fit.objective.unconstrained(natural),
@@ -143,13 +149,16 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     return fit
 
 
-def _refitter(function, method, constraints, nobs, options):
+def _refitter(function, method, constraints, nobs, options, layout=None):
     """The fit's way to fit again with its own method, options and constraints (the bootstrap
     uses it): refit(source, start=, fixed=) with `source` a bound generator, or the new data
-    of the plain function `function`."""
+    of the plain function `function`; with vector parameters, start and fixed name elements
+    and the start is given back its shapes."""
     def refit(source, start=None, fixed=None):
         if function is None:
             return fit_mle(source, start=start, fixed=fixed, method=method, **options)
+        if layout is not None:
+            start = layout.group({**(start or {}), **(fixed or {})})
         return fit_mle(function, source, start=start, fixed=fixed, method=method,
                        constraints=constraints, nobs=nobs, **options)
     return refit
@@ -277,6 +286,80 @@ def _check_nobs(nobs):
     if not (0 < nobs < math.inf):
         raise ValueError(f"nobs must be a positive finite number of observations; got {nobs}")
     return float(nobs)
+
+
+class ArrayLayout:
+    """A plain function's parameters when some are arrays (`start={"beta": np.zeros(p)}`):
+    each parameter is one leaf of its start's shape, and everything else (estimates, errors,
+    constraints, fixed values) is per element, named by `element_names` ("beta[0]", ...)."""
+
+    def __init__(self, params, shapes):
+        self.params, self.shapes = tuple(params), dict(shapes)
+        self.elements = {n: element_names(n, self.shapes[n]) for n in self.params}
+        self.names = tuple(e for n in self.params for e in self.elements[n])
+
+    @classmethod
+    def of(cls, spec, start, fixed):
+        """The layout of a plain function's parameters, or None when every one is a scalar
+        (shapes come from `start`, else from `fixed`; they must agree)."""
+        if spec["function"] is None or not isinstance(start, dict) and start is not None:
+            return None
+        shapes = {}
+        for what, given in (("start", start or {}), ("fixed", fixed or {})):
+            for n, v in given.items():
+                if n not in spec["names"]:
+                    continue  # (an unknown name is reported with the others, later)
+                shape = np.shape(v)
+                if n in shapes and shapes[n] != shape:
+                    raise ValueError(f"fixed {n} has shape {shape} but its start has shape "
+                                     f"{shapes[n]}")
+                if 0 in shape:
+                    raise ValueError(f"{what} {n} has shape {shape}: a parameter needs at "
+                                     "least one element")
+                shapes.setdefault(n, shape)
+        if all(s == () for s in shapes.values()):
+            return None
+        return cls(spec["names"], {n: shapes.get(n, ()) for n in spec["names"]})
+
+    def flatten(self, given, what):
+        """`given` ({parameter: value of its shape} or {element name: number}) per element."""
+        if given is None:
+            return None
+        if not isinstance(given, dict):
+            raise TypeError(f"with array parameters ({', '.join(self.params)}), {what} must be "
+                            f"a dict; got {type(given).__name__}")
+        out = {}
+        for n, v in given.items():
+            if n not in self.shapes or self.shapes[n] == ():
+                out[n] = v  # a scalar parameter or one element (an unknown name is reported later)
+                continue
+            arr = np.asarray(v, dtype=float)
+            if arr.shape != self.shapes[n]:
+                raise ValueError(f"{what} {n} has shape {arr.shape}; the parameter {n} has "
+                                 f"shape {self.shapes[n]}")
+            out.update(zip(self.elements[n], arr.ravel().tolist()))
+        return out
+
+    def group(self, values):
+        """{parameter: array of its shape} from {element name: number} (all elements given)."""
+        return {n: (values[n] if self.shapes[n] == () else
+                    np.array([values[e] for e in self.elements[n]]).reshape(self.shapes[n]))
+                for n in self.params}
+
+    def constraints(self, per_parameter):
+        """Each parameter's constraint repeated for its elements."""
+        return tuple(c for n, c in zip(self.params, per_parameter) for _ in self.elements[n])
+
+    def leaves(self, values):
+        """One leaf per parameter, of its shape, from the flat values."""
+        out, a = [], 0
+        for n in self.params:
+            k = len(self.elements[n])
+            v = values[a] if self.shapes[n] == () else \
+                np.array(values[a:a + k], dtype=float).reshape(self.shapes[n])
+            out.append(Value(v, name=n))
+            a += k
+        return out
 
 
 def _start_values(spec, start):
