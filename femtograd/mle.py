@@ -301,7 +301,7 @@ class ArrayLayout:
     @classmethod
     def of(cls, spec, start, fixed):
         """The layout of a plain function's parameters, or None when every one is a scalar
-        (shapes come from `start`, else from `fixed`; they must agree)."""
+        (a parameter's shape is its start's, else its fixed value's)."""
         if spec["function"] is None or not isinstance(start, dict) and start is not None:
             return None
         shapes = {}
@@ -309,10 +309,7 @@ class ArrayLayout:
             for n, v in given.items():
                 if n not in spec["names"]:
                     continue  # (an unknown name is reported with the others, later)
-                shape = np.shape(v)
-                if n in shapes and shapes[n] != shape:
-                    raise ValueError(f"fixed {n} has shape {shape} but its start has shape "
-                                     f"{shapes[n]}")
+                shape = np.shape(v)  # (a fixed value of another shape: `flatten` says so)
                 if 0 in shape:
                     raise ValueError(f"{what} {n} has shape {shape}: a parameter needs at "
                                      "least one element")
