@@ -127,18 +127,28 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     natural = objective.natural(result.x)
     if natural is None:  # cannot happen for a finite result; keep the start
         natural = values
-    f, g, h = objective.evaluate(natural, order=2)
+    deferred = method == "lbfgs" and isinstance(objective, ArrayGraphObjective)
+    f, g, h = objective.evaluate(natural, order=1 if deferred else 2)
+    if deferred:  # the p×p Hessian (p reverse sweeps) is built when it is first asked for
+        h = lambda: objective.evaluate(natural, order=2)[2]
     fit = MLEFit(names=names, constraints=cons, fixed=fixed, free=free, mle=np.array(natural),
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
                  data=spec["data"], objective=objective.with_free(free, transform=True),
                  cov_type=cov_type,
                  refit=_refitter(spec["function"], method, constraints, nobs, given, layout))
-    counted = Counted(fit.objective)  # the verdict's evaluations count in the result's
-    with np.errstate(all="ignore"):
-        judged = verdict(counted, names, cons, free, fit.objective.unconstrained(natural),
-                         fit.objective.unconstrained(values), f_start, result.status)
-    result.evaluations += counted.calls
+    if deferred:  # the verdict needs the exact Hessian: L-BFGS's own rule stands
+        judged = None
+        if result.status == CONVERGED:
+            result.message += (" (L-BFGS's rule; the exact-Hessian check that this is a "
+                               "maximum was not made: with array parameters the Hessian is "
+                               "built only when standard errors are asked for)")
+    else:
+        counted = Counted(fit.objective)  # the verdict's evaluations count in the result's
+        with np.errstate(all="ignore"):
+            judged = verdict(counted, names, cons, free, fit.objective.unconstrained(natural),
+                             fit.objective.unconstrained(values), f_start, result.status)
+        result.evaluations += counted.calls
     if judged is not None:
         result.status, result.message, result.edge = judged
         result.message += " (estimates " + ", ".join(

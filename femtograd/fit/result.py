@@ -50,7 +50,7 @@ class MLEFit:
         self.mle = np.asarray(mle, dtype=float)
         self.loglik = float(loglik)
         self._gradient = np.asarray(gradient, dtype=float)
-        self._hessian = np.asarray(hessian, dtype=float)
+        self._hessian_at_mle = hessian  # the matrix, or a function computing it when needed
         self.optim = optim
         self.method = method
         self.nobs = float(nobs)
@@ -112,6 +112,11 @@ class MLEFit:
     def observed_information(self):
         """Minus the Hessian at the MLE, free parameters, natural scale."""
         return self._information.copy()
+
+    @cached_property
+    def _hessian(self):
+        h = self._hessian_at_mle
+        return np.asarray(h() if callable(h) else h, dtype=float)
 
     @cached_property
     def _information(self):
