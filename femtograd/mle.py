@@ -37,6 +37,7 @@ METHODS = tuple(OPTIMIZERS)
 NEWTON_OPTIONS = ("gtol", "xtol", "ftol", "max_iter", "max_step", "fallback")  # and BFGS's
 ASCENT_OPTIONS = ("lr", "max_norm", "iterations", "tol", "fallback")
 OPTIMIZER_OPTIONS = tuple(dict.fromkeys(NEWTON_OPTIONS + ASCENT_OPTIONS))
+SHOWN = 12  # estimates named in a verdict's message (a vector parameter may have thousands)
 
 
 def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weights=None,
@@ -151,8 +152,9 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
         result.evaluations += counted.calls
     if judged is not None:
         result.status, result.message, result.edge = judged
-        result.message += " (estimates " + ", ".join(
-            f"{n}={v:.6g}" for n, v in zip(names, fit.mle)) + ")"
+        shown = [f"{n}={v:.6g}" for n, v in zip(names[:SHOWN], fit.mle)]
+        more = f", … {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+        result.message += " (estimates " + ", ".join(shown) + more + ")"
     if not fit.converged:
         warnings.warn(f"fit did not converge ({result.status}): {result.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())

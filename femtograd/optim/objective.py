@@ -264,8 +264,10 @@ class ArrayGraphObjective(GraphObjective):
     are built only when second derivatives are first asked for: L-BFGS never asks."""
 
     def __init__(self, ll, leaves, constraints, free=None, transform=True):
-        super().__init__(ll, leaves, constraints, free, transform)
-        self._shared["slices"] = _slices(self.leaves)
+        slices = _slices(leaves)
+        super().__init__(ll, leaves, constraints,
+                         range(slices[-1][1]) if free is None else free, transform)
+        self._shared["slices"] = slices
 
     def _build_derivatives(self):
         s = self._shared
