@@ -86,9 +86,14 @@ def test_weibull3_matches_fit_weibull_3p(data_and_reference):
 
 
 def test_weibull_mixture_matches_fit_weibull_mixture(data_and_reference):
+    """reliability's components come in the order of their scales too (alpha_1 < alpha_2)."""
     data, ref = data_and_reference
-    _agree(fg.fit_mle(Mixture([WeibullLogLik, WeibullLogLik]), np.array(data["mixture"])),
-           ref["mixture"])
+    model = Mixture([WeibullLogLik, WeibullLogLik])
+    p1, b1, a1, b2, a2, loglik = ref["mixture"]
+    fit = fg.fit_mle(model, np.array(data["mixture"]))
+    assert a1 < a2
+    _agree(fit, [*fit.model.parameters([p1, 1 - p1], [dict(shape=b1, scale=a1),
+                                                      dict(shape=b2, scale=a2)]), loglik])
 
 
 def test_competing_risks_matches_fit_weibull_cr(data_and_reference):
