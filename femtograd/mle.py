@@ -30,7 +30,7 @@ from .optim.options import check_option
 from .optim.result import CONVERGED
 from .optim.shards import SumObjective
 from .optim.stopping import tolerances
-from .distributions import REGISTRY
+from .distributions import NAMES
 from .distributions.spaces import space_for as transform_for
 
 METHODS = tuple(OPTIMIZERS)
@@ -186,14 +186,14 @@ def _is_bound_generator(obj):
 
 
 def resolve(dist):
-    """The generator class a registry name ("weibull", any case) stands for; anything that
-    is not a string is returned as it is."""
+    """The generator class a name ("weibull", "weibull3", any case; `distributions.NAMES`)
+    stands for; anything that is not a string is returned as it is."""
     if not isinstance(dist, str):
         return dist
     key = dist.strip().lower()
-    if key not in REGISTRY:
-        raise ValueError(f"unknown distribution {dist!r}; known: {', '.join(sorted(REGISTRY))}")
-    return REGISTRY[key]
+    if key not in NAMES:
+        raise ValueError(f"unknown distribution {dist!r}; known: {', '.join(sorted(NAMES))}")
+    return NAMES[key]
 
 
 def _model_spec(model, data, rows, constraints, nobs, options, shards=None):

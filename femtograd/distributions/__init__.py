@@ -4,9 +4,12 @@ Each generator is a `Family` (family.py: what the distribution is, with support-
 public methods) that binds rows (rows.py) into a log-likelihood (loglik.py);
 `Truncated` (truncated.py) is a family restricted to bounds, and spaces.py holds the
 parameter spaces. `REGISTRY` maps each family's name (as the command line spells it) to
-its class. Models built from families: threshold versions (threshold.py), `Mixture`
-(mixture.py), `Cure`, `ZeroInflated`, `Hurdle` (combinators.py), `CompetingRisks`
-(competing.py); they are exported here but not in `REGISTRY`.
+its class: the families with a regular MLE that fit ordinary data from their default start.
+`NAMES` adds the threshold versions (threshold.py: "weibull3", "lognormal3", "gamma3",
+"loglogistic3", "exponential2"), whose MLE may not exist: every name `fit_mle`, `compare` and
+the command line accept. The combinators take families as arguments, so they have no name:
+`Mixture` (mixture.py), `Cure`, `ZeroInflated`, `Hurdle` (combinators.py) and
+`CompetingRisks` (competing.py) are used from Python (`COMBINATORS` says how).
 """
 
 from .loglik import LogLikGenerator
@@ -66,10 +69,20 @@ from .threshold import (Exp2LogLik, Gamma3LogLik, LogLogistic3LogLik, LogNormal3
 
 THRESHOLD_FAMILIES = (Weibull3LogLik, LogNormal3LogLik, Gamma3LogLik, LogLogistic3LogLik,
                       Exp2LogLik)
-__all__ += [cls.__name__ for cls in THRESHOLD_FAMILIES]
+NAMES = dict(REGISTRY)
+NAMES.update((cls.name, cls) for cls in THRESHOLD_FAMILIES)
+__all__ += [cls.__name__ for cls in THRESHOLD_FAMILIES] + ["NAMES", "THRESHOLD_FAMILIES"]
 
 from .mixture import Mixture
 from .combinators import Cure, Hurdle, ZeroInflated
 from .competing import CompetingRisks
 
-__all__ += ["Mixture", "Cure", "ZeroInflated", "Hurdle", "CompetingRisks"]
+COMBINATORS = {  # how each is used from Python (they take families, so they have no name)
+    "Mixture": "Mixture([WeibullLogLik, WeibullLogLik]): weights on the simplex, components "
+               "ordered by scale",
+    "Cure": "Cure(WeibullLogLik): a cured fraction that never fails",
+    "ZeroInflated": "ZeroInflated(PoissonLogLik): extra zeros",
+    "Hurdle": "Hurdle(PoissonLogLik): zero, or the family truncated to k >= 1",
+    "CompetingRisks": "CompetingRisks([WeibullLogLik, WeibullLogLik]), with mode= per row",
+}
+__all__ += ["Mixture", "Cure", "ZeroInflated", "Hurdle", "CompetingRisks", "COMBINATORS"]

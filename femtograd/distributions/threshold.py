@@ -120,7 +120,9 @@ class ThresholdLogLik(LogLikGenerator):
             note = (f"returned the literature's estimate (Smith 1985): threshold held at the "
                     f"smallest value {m:g}, {others} fitted to the rows above it "
                     f"({left_out:g} row(s) at {m:g}, where the density is infinite, left out)")
-        return held, {"threshold": m}, note + "; boundary_estimate=False keeps the run's end"
+        return held, {"threshold": m}, note + (
+            " (the threshold, taken from the data, counts as fixed in df, AIC and BIC); "
+            "boundary_estimate=False keeps the run's end")
 
     def _ends(self, args):
         return args[-1].data, INF
@@ -261,7 +263,7 @@ class Exp2LogLik(ThresholdLogLik):
     space: a fit reports "boundary" there and returns γ = m with rate = d / Σ w (x − m), the
     exponential fitted to every row shifted by m."""
 
-    name = "exp2"
+    name = "exponential2"
     param_names = ("rate", "threshold")
     constraints = ("positive", "real")
     base = ExpLogLik
