@@ -48,6 +48,7 @@ class ThresholdLogLik(LogLikGenerator):
 
     base = None
     support = (-INF, INF)  # of the family alone; a point at or below the threshold has f = 0
+    support_text = "x > threshold"
     finite_at_threshold = False  # is the density finite at the threshold for every parameter?
 
     def __init__(self, x, censored=None, weights=None, truncation=None, event=None,
