@@ -137,16 +137,16 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
         result.status, result.message, result.edge = judged
         result.message += " (estimates " + ", ".join(
             f"{n}={v:.6g}" for n, v in zip(names, fit.mle)) + ")"
-        fit = _boundary_estimate(spec["model"], fit, method, given) or fit
+        fit = _boundary_estimate(spec["model"], fit, method, cov_type, given) or fit
     if not fit.converged:
         warnings.warn(f"fit did not converge ({fit.status}): {fit.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())
     return fit
 
 
-def _boundary_estimate(model, fit, method, options):
+def _boundary_estimate(model, fit, method, cov_type, options):
     """The model's own estimate where the fit found no maximum (a threshold family's, see
-    its `boundary_estimate`), fitted with the same method and options and reported as a
+    its `boundary_estimate`), fitted with the same method, covariance and options, reported as a
     boundary with both messages; None when the model offers none or it does not converge."""
     offer = getattr(model, "boundary_estimate", None)
     found = offer(fit.optim.edge, dict(zip(fit.param_names, fit.mle))) if offer else None
@@ -155,7 +155,8 @@ def _boundary_estimate(model, fit, method, options):
     held, fixed, note = found
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        out = fit_mle(held, fixed={**fit.fixed, **fixed}, method=method, **options)
+        out = fit_mle(held, fixed={**fit.fixed, **fixed}, method=method, cov_type=cov_type,
+                      **options)
     if not out.converged:
         return None
     out.optim.status, out.optim.edge = fit.status, fit.optim.edge

@@ -16,7 +16,7 @@ from .loglik import LogLikGenerator
 from .interval import IntervalData
 from .family import Family
 from .truncated import Truncated
-from .spaces import bounded
+from .spaces import bounded, ordered
 from .exponential import ExpLogLik
 from .normal import NormalLogLik
 from .weibull import WeibullLogLik
@@ -34,18 +34,6 @@ from .gumbel import GumbelLogLik
 from .cauchy import CauchyLogLik
 from .studentt import StudentTLogLik
 from .inversegaussian import InverseGaussianLogLik
-
-GENERATORS = (ExpLogLik, NormalLogLik, WeibullLogLik, GammaLogLik, LogNormalLogLik,
-              PoissonLogLik, BernoulliLogLik, BinomialLogLik, GeometricLogLik, NegBinomialLogLik,
-              BetaLogLik, LogisticLogLik, LogLogisticLogLik, GumbelLogLik, CauchyLogLik,
-              StudentTLogLik, InverseGaussianLogLik)
-
-REGISTRY = {cls.name: cls for cls in GENERATORS}
-
-__all__ = ["LogLikGenerator", "Family", "Truncated", "bounded", "IntervalData", "REGISTRY",
-           "GENERATORS"] + \
-    [cls.__name__ for cls in GENERATORS]
-
 from .gengamma import GenGammaLogLik
 from .gompertz import GompertzLogLik
 from .makeham import MakehamLogLik
@@ -56,26 +44,26 @@ from .expweibull import ExpWeibullLogLik
 from .birnbaumsaunders import BirnbaumSaundersLogLik
 from .burr import BurrLogLik
 from .negbinomial2 import NegBinomial2LogLik
+from .threshold import (Exp2LogLik, Gamma3LogLik, LogLogistic3LogLik, LogNormal3LogLik,
+                        Weibull3LogLik)
+from .mixture import Mixture
+from .combinators import Cure, Hurdle, ZeroInflated
+from .competing import CompetingRisks
 
+GENERATORS = (ExpLogLik, NormalLogLik, WeibullLogLik, GammaLogLik, LogNormalLogLik,
+              PoissonLogLik, BernoulliLogLik, BinomialLogLik, GeometricLogLik, NegBinomialLogLik,
+              BetaLogLik, LogisticLogLik, LogLogisticLogLik, GumbelLogLik, CauchyLogLik,
+              StudentTLogLik, InverseGaussianLogLik)
 NEW_FAMILIES = (GenGammaLogLik, GompertzLogLik, MakehamLogLik, ParetoLogLik, LomaxLogLik,
                 RayleighLogLik, ExpWeibullLogLik, BirnbaumSaundersLogLik, BurrLogLik,
                 NegBinomial2LogLik)
 GENERATORS += NEW_FAMILIES
-REGISTRY.update((cls.name, cls) for cls in NEW_FAMILIES)
-__all__ += [cls.__name__ for cls in NEW_FAMILIES]
-
-from .threshold import (Exp2LogLik, Gamma3LogLik, LogLogistic3LogLik, LogNormal3LogLik,
-                        Weibull3LogLik)
-
 THRESHOLD_FAMILIES = (Weibull3LogLik, LogNormal3LogLik, Gamma3LogLik, LogLogistic3LogLik,
                       Exp2LogLik)
+
+REGISTRY = {cls.name: cls for cls in GENERATORS}
 NAMES = dict(REGISTRY)
 NAMES.update((cls.name, cls) for cls in THRESHOLD_FAMILIES)
-__all__ += [cls.__name__ for cls in THRESHOLD_FAMILIES] + ["NAMES", "THRESHOLD_FAMILIES"]
-
-from .mixture import Mixture
-from .combinators import Cure, Hurdle, ZeroInflated
-from .competing import CompetingRisks
 
 COMBINATORS = {  # how each is used from Python (they take families, so they have no name)
     "Mixture": "Mixture([WeibullLogLik, WeibullLogLik]): weights on the simplex, components "
@@ -85,4 +73,8 @@ COMBINATORS = {  # how each is used from Python (they take families, so they hav
     "Hurdle": "Hurdle(PoissonLogLik): zero, or the family truncated to k >= 1",
     "CompetingRisks": "CompetingRisks([WeibullLogLik, WeibullLogLik]), with mode= per row",
 }
-__all__ += ["Mixture", "Cure", "ZeroInflated", "Hurdle", "CompetingRisks", "COMBINATORS"]
+
+__all__ = ["LogLikGenerator", "Family", "Truncated", "bounded", "ordered", "IntervalData",
+           "REGISTRY", "GENERATORS", "NEW_FAMILIES", "THRESHOLD_FAMILIES", "NAMES",
+           "Mixture", "Cure", "ZeroInflated", "Hurdle", "CompetingRisks", "COMBINATORS"] + \
+    [cls.__name__ for cls in GENERATORS + THRESHOLD_FAMILIES]

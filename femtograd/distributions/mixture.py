@@ -60,7 +60,7 @@ def Mixture(components, order_by=None):
         f"d{n}{j + 1}" if n == order and j else f"{n}{j + 1}"
         for j, c in enumerate(comps) for n in c.param_names)
     cons = ("unit",) * (k - 1) + tuple(
-        "positive" if n == order and j else s
+        space.constraints[j] if n == order else s
         for j, c in enumerate(comps) for n, s in zip(c.param_names, c.constraints))
     lo = min(c.support[0] for c in comps)
     hi = max(c.support[1] for c in comps)

@@ -259,7 +259,7 @@ class Ordered:
     (θ₁, θ₂ − θ₁, ..., θ_K − θ_{K−1}) with constraints (first, positive, ..., positive)."""
 
     def __init__(self, k, first="real"):
-        self.first = space_for(first)
+        self.first, self._first = space_for(first), first
         if k < 2:
             raise ValueError(f"ordered needs two or more entries; got {k}")
         if self.first.upper != math.inf:
@@ -270,7 +270,7 @@ class Ordered:
     @property
     def constraints(self):
         """The coordinates' constraints: θ₁'s space, then "positive" for each increment."""
-        return (self.first,) + ("positive",) * (self.k - 1)
+        return (self._first,) + ("positive",) * (self.k - 1)
 
     @staticmethod
     def values(coordinates):

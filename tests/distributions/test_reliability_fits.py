@@ -67,7 +67,8 @@ def data_and_reference():
     t[rng.uniform(size=500) < 0.3] = np.inf
     c = rng.uniform(5, 40, 500)
     below_one = stats.weibull_min(0.6, loc=100, scale=50).rvs(100, random_state=rng)
-    data = {"three": three.tolist(), "below_one": below_one.tolist(), "mixture": mixture.tolist(), "cr": cr.tolist(),
+    data = {"three": three.tolist(), "below_one": below_one.tolist(),
+            "mixture": mixture.tolist(), "cr": cr.tolist(),
             "shifted": shifted.tolist(), "cure": np.minimum(t, c).tolist(),
             "cured": (t > c).tolist()}
     done = subprocess.run([sys.executable, "-c", SCRIPT], input=json.dumps(data),

@@ -8,8 +8,6 @@ the literature's estimate (threshold at the smallest failure, the rest fitted to
 unless the user opts out.
 """
 
-import warnings
-
 import numpy as np
 import pytest
 from hypothesis import given, settings

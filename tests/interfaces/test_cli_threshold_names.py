@@ -17,8 +17,9 @@ from femtograd.distributions import (NAMES, REGISTRY, THRESHOLD_FAMILIES, Exp2Lo
                                      Weibull3LogLik)
 from femtograd.fit.result import ConvergenceWarning
 
-REGULAR = stats.weibull_min(2.5, loc=100, scale=50).rvs(200, random_state=np.random.default_rng(1))
-BELOW_ONE = stats.weibull_min(0.6, loc=100, scale=50).rvs(100, random_state=np.random.default_rng(1))
+RNG = np.random.default_rng
+REGULAR = stats.weibull_min(2.5, loc=100, scale=50).rvs(200, random_state=RNG(1))
+BELOW_ONE = stats.weibull_min(0.6, loc=100, scale=50).rvs(100, random_state=RNG(1))
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +98,8 @@ def test_cli_dists_lists_the_names_and_says_how_to_use_the_combinators(capsys):
     names, combinators = out.split("\n\n")
     assert status == 0
     assert {line.split()[0] for line in names.splitlines()} == set(NAMES)
-    assert "boundary_estimate" in next(l for l in names.splitlines() if l.startswith("weibull3"))
+    weibull3 = next(line for line in names.splitlines() if line.startswith("weibull3"))
+    assert "boundary_estimate" in weibull3
     for usage in ("Mixture([WeibullLogLik, WeibullLogLik])", "Cure(WeibullLogLik)",
                   "ZeroInflated(PoissonLogLik)", "Hurdle(PoissonLogLik)", "CompetingRisks("):
         assert usage in combinators
