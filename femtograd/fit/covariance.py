@@ -133,7 +133,7 @@ def score_contributions(fit):
     n = int(gen.n)
     args, leaves = [], []
     for i, v in enumerate(fit.mle):
-        if i in fit.free:
+        if i in fit._free:
             leaf = Value(np.full(n, float(v)))
             leaves.append(leaf)
             args.append(leaf)

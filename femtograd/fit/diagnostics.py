@@ -53,4 +53,4 @@ def diagnostics(fit):
 def boundary_parameters(fit):
     """Free parameters along which the log-likelihood has no maximum inside the space (it
     still rises toward an edge or toward infinity), as the fit's verdict found them."""
-    return list(fit.optim.edge) if fit.status == BOUNDARY else []
+    return list(fit._optim.edge) if fit.status == BOUNDARY else []

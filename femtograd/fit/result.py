@@ -46,18 +46,18 @@ class MLEFit:
         self.param_names = tuple(names)
         self.constraints = tuple(constraints)
         self.fixed = dict(fixed)
-        self.free = list(free)
+        self._free = list(free)
         self.mle = np.asarray(mle, dtype=float)
         self.loglik = float(loglik)
         self._gradient = np.asarray(gradient, dtype=float)
         self._hessian = np.asarray(hessian, dtype=float)
-        self.optim = optim
+        self._optim = optim
         self.method = method
         self.nobs = float(nobs)
         self.model = model
-        self.function = function
-        self.data = data
-        self.objective = objective
+        self._function = function
+        self._data = data
+        self._objective = objective
         self.cov_type = check_cov_type(cov_type)
         self._refit = refit  # refit(model or data, start=, fixed=): fit again, same settings
         self._shared = {}  # what depends only on the MLE, shared with every with_cov view
@@ -66,32 +66,32 @@ class MLEFit:
     @property
     def converged(self):
         """True when the optimizer met its convergence rules (see `message`)."""
-        return self.optim.converged
+        return self._optim.converged
 
     @property
     def status(self):
         """The optimizer's verdict as a short code (e.g. converged, boundary)."""
-        return self.optim.status
+        return self._optim.status
 
     @property
     def message(self):
         """Why the optimizer stopped, in words."""
-        return self.optim.message
+        return self._optim.message
 
     @property
     def iterations(self):
         """Number of optimizer iterations."""
-        return self.optim.iterations
+        return self._optim.iterations
 
     @property
     def free_names(self):
         """Names of the estimated (not fixed) parameters, the order of `score`."""
-        return tuple(self.param_names[i] for i in self.free)
+        return tuple(self.param_names[i] for i in self._free)
 
     @property
     def df(self):
         """Number of free (estimated) parameters."""
-        return len(self.free)
+        return len(self._free)
 
     @cached_property
     def params(self):
@@ -106,7 +106,7 @@ class MLEFit:
     @property
     def score(self):
         """Gradient of the log-likelihood at the MLE, free parameters, natural scale."""
-        return self._gradient[self.free].copy()
+        return self._gradient[self._free].copy()
 
     @property
     def observed_information(self):
@@ -115,9 +115,9 @@ class MLEFit:
 
     @cached_property
     def _information(self):
-        if len(self.free) == len(self.param_names):
+        if len(self._free) == len(self.param_names):
             return -self._hessian
-        return -self._hessian[np.ix_(self.free, self.free)]
+        return -self._hessian[np.ix_(self._free, self._free)]
 
     @property
     def aic(self):
@@ -146,7 +146,7 @@ class MLEFit:
         """Covariance of the estimates (DataFrame); fixed parameters have zero variance."""
         p = len(self.param_names)
         full = np.zeros((p, p))
-        full[np.ix_(self.free, self.free)] = self._cov_free
+        full[np.ix_(self._free, self._free)] = self._cov_free
         return pd.DataFrame(full, index=names_index(self.param_names),
                             columns=names_index(self.param_names))
 
@@ -154,7 +154,7 @@ class MLEFit:
     def se(self):
         """Standard errors (Series like `params`): square roots of `cov`'s diagonal."""
         se = np.zeros(len(self.param_names))
-        se[self.free] = np.sqrt(np.diag(self._cov_free))
+        se[self._free] = np.sqrt(np.diag(self._cov_free))
         return pd.Series(se, index=self._index(), name="se")
 
     @property
@@ -392,7 +392,7 @@ class MLEFit:
     def _model_name(self):
         if self.model is not None:  # a bound generator's class names it; a rowless model itself
             return getattr(self.model, "name", None) or type(self.model).__name__
-        return getattr(self.function, "__name__", "function")
+        return getattr(self._function, "__name__", "function")
 
     def __repr__(self):
         est = ", ".join(f"{n}={v:.6g}" for n, v in zip(self.param_names, self.mle))

@@ -30,7 +30,7 @@ class RegressionFit:
         self.designs = designs
         self.fixed = dict(fixed)
         self.location = location
-        self.optim = result
+        self._optim = result
         self.nobs = nobs
         self.cov_type = cov_type
         self._amap = amap
@@ -42,12 +42,12 @@ class RegressionFit:
         self.index = pd.MultiIndex.from_tuples(
             [(p, c) for p in names for c in designs[p].columns], names=["parameter", "term"])
         free = set((p, c) for p, cols in zip(names, free_columns) for c in cols)
-        self.free = [i for i, key in enumerate(self.index) if key in free]
+        self._free = [i for i, key in enumerate(self.index) if key in free]
         self.mle = np.zeros(len(self.index))
         for i, key in enumerate(self.index):
             if key in self.fixed:
                 self.mle[i] = self.fixed[key]
-        self.mle[self.free] = amap @ self._beta_std
+        self.mle[self._free] = amap @ self._beta_std
         self.loglik, g_std, h_std = objective.evaluate(self._beta_std, 2)
         self._g_std, self._h_std = g_std, h_std
         # the per-row derivatives at the MLE stay cached (scores, covariances); the graphs
@@ -69,28 +69,28 @@ class RegressionFit:
     def converged(self):
         """True at an interior maximum: Newton's decrement small beside |loglik| and fit_mle's
         verdict (`fit.verdict`) finding no edge or flat direction (see `status`, `message`)."""
-        return self.optim.converged
+        return self._optim.converged
 
     @property
     def status(self):
         """"converged", "boundary" or "flat" (naming the coefficients: `optim.edge`),
         "not_stationary", "line_search_failed", "max_iterations" or "non_finite"."""
-        return self.optim.status
+        return self._optim.status
 
     @property
     def message(self):
         """Which rule stopped the optimizer, in words."""
-        return self.optim.message
+        return self._optim.message
 
     @property
     def iterations(self):
         """Newton (and fallback) iterations taken."""
-        return self.optim.iterations
+        return self._optim.iterations
 
     @property
     def df(self):
         """Number of free (estimated) coefficients."""
-        return len(self.free)
+        return len(self._free)
 
     @property
     def aic(self):
@@ -138,7 +138,7 @@ class RegressionFit:
     # -- covariance ---------------------------------------------------------------------------
     @cached_property
     def _cov_free(self):
-        names = [f"{p}:{t}" for p, t in self.index[self.free]]
+        names = [f"{p}:{t}" for p, t in self.index[self._free]]
         bread = safe_inverse(-self._h_std, names)
         if self.cov_type == "observed":
             c = bread
@@ -171,7 +171,7 @@ class RegressionFit:
         """Covariance of the coefficients (DataFrame); fixed ones have zero variance."""
         p = len(self.index)
         full = np.zeros((p, p))
-        full[np.ix_(self.free, self.free)] = self._cov_free
+        full[np.ix_(self._free, self._free)] = self._cov_free
         return pd.DataFrame(full, index=self.index, columns=self.index)
 
     @cached_property
@@ -200,7 +200,7 @@ class RegressionFit:
         obj = self._objective
         _, g, _ = obj.per_row(self._beta_std, 1)
         s_std = np.hstack([(xt * gj).T for xt, gj in zip(obj.xts, g)])
-        return pd.DataFrame(s_std @ self._inverse_amap, columns=self.index[self.free])
+        return pd.DataFrame(s_std @ self._inverse_amap, columns=self.index[self._free])
 
     # -- inference ----------------------------------------------------------------------------
     def confint(self, level=0.95, method="wald", coefficients=None):
@@ -217,10 +217,10 @@ class RegressionFit:
         if method != "profile":
             raise ValueError(f"unknown interval method {method!r}; use 'wald' or 'profile'")
         from .inference import profile_interval
-        keys = [k for i, k in enumerate(self.index) if i in self.free] if coefficients is None \
+        keys = [k for i, k in enumerate(self.index) if i in self._free] if coefficients is None \
             else [tuple(k) for k in coefficients]
         for k in keys:
-            if k not in self.index or self.index.get_loc(k) not in self.free:
+            if k not in self.index or self.index.get_loc(k) not in self._free:
                 raise ValueError(f"{k!r} is not a free coefficient of this fit")
         ends = [profile_interval(self, k, level) for k in keys]
         return pd.DataFrame(ends, columns=["lower", "upper"],
@@ -254,7 +254,7 @@ class RegressionFit:
             d = self.designs[p]
             cols = d.terms.get(term, [d.columns.index(term)] if term in d.columns else [])
             keys += [(p, d.columns[i]) for i in cols]
-        idx = [self.index.get_loc(k) for k in keys if self.index.get_loc(k) in self.free]
+        idx = [self.index.get_loc(k) for k in keys if self.index.get_loc(k) in self._free]
         if not idx:
             raise ValueError(f"no free coefficient of term {term!r}")
         b = self.mle[idx]
