@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .common import FIT_ERRORS, check_level, user_stacklevel
+from .common import FIT_ERRORS, check_level, fitted_model, user_stacklevel
 from .resample import simulate_design
 
 KINDS = ("nonparametric", "parametric")
@@ -129,7 +129,7 @@ class BootstrapResult:
         except ValueError as err:
             raise ValueError(f"BCa intervals need per-row scores for the acceleration: {err}") \
                 from None
-        info = fit.observed_information
+        info = fit.observed_information.to_numpy()
         per_param = np.zeros((scores.shape[0], len(fit.param_names)))
         per_param[:, fit._free] = np.linalg.solve(info, scores.T).T
         grad = np.eye(len(fit.param_names)) if self.gradient is None else self.gradient
@@ -259,8 +259,8 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
     if gen is None:
         if kind == "parametric":
-            raise TypeError("a parametric bootstrap needs a generator (it simulates from the "
-                            "model); a plain function can only be bootstrapped nonparametrically")
+            fitted_model(fit, "a parametric bootstrap (it simulates from the model)",
+                         "bootstrap it nonparametrically (kind=\"nonparametric\")")
         data = _function_rows(fit)
     elif kind == "nonparametric":
         w = np.asarray(gen.weights, dtype=float)

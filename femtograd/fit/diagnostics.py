@@ -37,7 +37,7 @@ class Diagnostics:
 
 
 def diagnostics(fit):
-    info = fit.observed_information
+    info = fit.observed_information.to_numpy()
     if info.size and np.all(np.isfinite(info)):
         lam = np.linalg.eigvalsh(info)
         scaled = correlation_scaled(info)

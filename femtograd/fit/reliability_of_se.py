@@ -56,7 +56,7 @@ def se_reliability(fit, max_condition=None):
     checks["converged"] = bool(fit.converged)
     if not checks["converged"]:
         reasons.append(f"the optimizer did not converge ({fit.status}): {fit.message}")
-    info, names = fit.observed_information, list(fit.free_names)
+    info, names = fit.observed_information.to_numpy(), list(fit.free_names)
     problem = information_problem(info, names)
     checks["positive_definite"] = problem is None
     if problem is not None:

@@ -30,14 +30,34 @@ class ConvergenceWarning(UserWarning):
 
 
 class MLEFit:
-    """A maximum-likelihood fit. See `fit_mle`.
+    """A maximum-likelihood fit, as returned by `fit_mle`.
 
-    Estimates: `params`, `se`, `cov` (pandas, every parameter, fixed ones with zero
-    variance); `mle` (numpy). `score` and `observed_information` cover the free
-    parameters only, in the order of `free_names`. Criteria: `loglik`, `aic`, `aicc`,
-    `bic`; `nobs`, `df`. Convergence: `converged`, `status`, `message`, `iterations`.
-    Tables: `summary()`, `to_frame()`, `to_dict()`; in a notebook the fit shows as an
-    HTML table.
+    Expensive parts (covariance, standard errors, profiles) are computed when first
+    asked for and cached. `help(fit.<name>)` documents each property and method.
+
+    Attributes
+    ----------
+    param_names : tuple of str
+        The model's parameters in order; the index of `params`, `se` and `cov`.
+    constraints : tuple of str
+        Each parameter's space: "real", "positive" or "unit" (a probability).
+    fixed : dict
+        Parameters held at given values (not estimated; zero variance, not in `df`).
+    mle : numpy.ndarray
+        The estimates as a plain array, in the order of `param_names`.
+    loglik : float
+        The maximized log-likelihood.
+    nobs : float
+        Number of observations (the sum of the weights when there are weights).
+    method : str
+        The optimizer asked for ("newton", "bfgs", ...).
+    model : bound generator or None
+        The fitted family bound to its rows (censoring, truncation, weights); None for
+        a plain log-likelihood function, which has no distribution to ask.
+    cov_type : str
+        The covariance `cov`, `se`, intervals, tests and the summary use: "observed"
+        (inverse observed information, the default), "opg" or "sandwich"; another kind
+        through `with_cov(kind)`.
     """
 
     def __init__(self, names, constraints, fixed, free, mle, loglik, gradient, hessian, optim,
@@ -105,16 +125,33 @@ class MLEFit:
 
     @property
     def score(self):
-        """Gradient of the log-likelihood at the MLE, free parameters, natural scale."""
-        return self._gradient[self._free].copy()
+        """The score: gradient of the log-likelihood at the estimate, on the natural scale
+        (Series indexed by `free_names`).
+
+        Near zero at an interior maximum. It covers the estimated parameters only: a
+        fixed parameter was not maximized over, so its gradient is not zero and belongs
+        to a score test (`fg.score_test`), not here.
+        """
+        return pd.Series(self._gradient[self._free], index=self._free_index(), name="score")
 
     @property
     def observed_information(self):
-        """Minus the Hessian at the MLE, free parameters, natural scale."""
-        return self._information.copy()
+        """The observed information: minus the Hessian of the log-likelihood at the
+        estimate, on the natural scale (DataFrame indexed by `free_names` both ways).
+
+        Its inverse is the default ("observed") covariance of the free parameters.
+        """
+        index = self._free_index()
+        return pd.DataFrame(self._information.copy(), index=index, columns=index.copy())
+
+    def _free_index(self):
+        index = names_index(self.free_names)
+        index.name = "parameter"
+        return index
 
     @cached_property
     def _information(self):
+        """Minus the Hessian over the free parameters (numpy; not to be written to)."""
         if len(self._free) == len(self.param_names):
             return -self._hessian
         return -self._hessian[np.ix_(self._free, self._free)]
@@ -168,12 +205,16 @@ class MLEFit:
             self._shared["row_scores"] = scores, weights
         return self._shared["row_scores"]
 
-    def covariance(self, kind="observed"):
-        """The covariance of the given kind ("observed", "opg", "sandwich") as a DataFrame."""
-        return self.with_cov(kind).cov
-
     def with_cov(self, kind):
-        """This fit reporting covariance `kind`: "observed" (default), "opg" or "sandwich"."""
+        """This fit reporting covariance `kind`: "observed" (inverse observed information,
+        the default), "opg" (inverse outer product of the per-row scores) or "sandwich"
+        (robust, H⁻¹·OPG·H⁻¹).
+
+        The view shares the estimates and everything that does not depend on the
+        covariance; its `cov`, `se`, `confint`, `wald_test`, `summary`, predictions and
+        lifetime summaries all use `kind`. `fit.with_cov("sandwich").cov` is the sandwich
+        covariance matrix.
+        """
         check_cov_type(kind)
         if kind == self.cov_type:
             return self
