@@ -27,6 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from .common import FIT_ERRORS, fitted_model, user_stacklevel
+from .html import table_html
 from .nonparametric import kaplan_meier
 from .resample import simulate_design
 
@@ -45,6 +46,11 @@ class GofResult:
 
     def __repr__(self):
         return f"Goodness of fit\n{self.table.to_string()}"
+
+    def _repr_html_(self):
+        """The table as HTML, with the bootstrap behind the p-values."""
+        return table_html("Goodness of fit", [("bootstrap replicates", len(self.replicates)),
+                                              ("failed refits", self.failed)], self.table)
 
 
 def _rows(fit):

@@ -11,13 +11,50 @@ import pandas as pd
 from scipy import stats
 
 from ..fit.covariance import safe_inverse
+from ..fit.html import table_html
 from ..fit.likelihood_tests import HypothesisTest
 
 COV_TYPES = ("observed", "opg", "sandwich", "cluster")
 
 
 class RegressionFit:
-    """A regression fit by `regress`; coefficients are on each parameter's link scale."""
+    """A regression fit, as returned by `regress`: each distribution parameter is a link
+    of a linear predictor, and the coefficients are on that link scale.
+
+    Coefficients are indexed by (parameter, term). Expensive parts (covariance, standard
+    errors) are computed when first asked for and cached. `help(fit.<name>)` documents
+    each property and method.
+
+    Attributes
+    ----------
+    family : generator class
+        The fitted family (e.g. `WeibullLogLik`).
+    generator : bound generator
+        The family bound to the response (censoring, truncation, weights).
+    param_names : tuple of str
+        The family's parameters, each with its own linear predictor.
+    links : dict
+        Each parameter's link (`links[p].name`: "identity", "log", "logit", ...).
+    designs : dict
+        Each parameter's design (its columns are the terms of `index`).
+    index : pandas.MultiIndex
+        The coefficients, (parameter, term); the index of `params`, `se` and `cov`.
+    fixed : dict
+        Coefficients held at given values, keyed by (parameter, term).
+    mle : numpy.ndarray
+        The coefficients as a plain array, in the order of `index`.
+    loglik : float
+        The maximized log-likelihood.
+    nobs : float
+        Number of observations (the sum of the weights when there are weights).
+    location : str
+        The family's location parameter (the one `offset=` applies to).
+    options : dict
+        The keywords the family was built with.
+    cov_type : str
+        The covariance `cov`, `se`, intervals, tests and the summary use: "observed"
+        (the default), "opg", "sandwich" or "cluster"; another through `with_cov(kind)`.
+    """
 
     def __init__(self, family, generator, names, links, designs, free_columns, fixed, amap,
                  objective, result, nobs, cov_type, cluster, offsets, location, refit,
@@ -93,18 +130,32 @@ class RegressionFit:
         return len(self._free)
 
     @property
+    def free_names(self):
+        """The free (estimated) coefficients' (parameter, term) keys, in the order of
+        `score`, `observed_information` and `derivatives`."""
+        return self.index[self._free]
+
+    @property
     def aic(self):
-        """−2 loglik + 2 df."""
+        """Akaike's information criterion, −2·loglik + 2·df (smaller is better)."""
         return -2.0 * self.loglik + 2.0 * self.df
 
     @property
+    def aicc(self):
+        """AIC corrected for small samples, AIC + 2·df·(df + 1)/(nobs − df − 1); NaN when
+        nobs ≤ df + 1, where the correction is undefined."""
+        room = self.nobs - self.df - 1
+        return self.aic + 2.0 * self.df * (self.df + 1) / room if room > 0 else math.nan
+
+    @property
     def bic(self):
-        """−2 loglik + df log(nobs)."""
+        """Schwarz's criterion, −2·loglik + df·log(nobs) (smaller is better)."""
         return -2.0 * self.loglik + self.df * math.log(self.nobs) if self.nobs > 0 else math.nan
 
     @cached_property
     def params(self):
-        """The coefficients, a Series indexed by (parameter, term)."""
+        """The estimated coefficients (Series indexed by (parameter, term)), on each
+        parameter's link scale; fixed ones included."""
         return pd.Series(self.mle, index=self.index, name="estimate")
 
     @cached_property
@@ -113,14 +164,19 @@ class RegressionFit:
 
     @property
     def score(self):
-        """Gradient of the log-likelihood at the MLE, free coefficients (original scale)."""
-        return self._inverse_amap.T @ self._g_std
+        """The score: gradient of the log-likelihood at the estimate (Series indexed by
+        `free_names`, the coefficients on the original covariate scale). Near zero at an
+        interior maximum; fixed coefficients were not maximized over and are left out."""
+        return pd.Series(self._inverse_amap.T @ self._g_std, index=self.free_names,
+                         name="score")
 
     @property
     def observed_information(self):
-        """Minus the Hessian at the MLE, free coefficients (original scale)."""
+        """The observed information: minus the Hessian of the log-likelihood at the estimate
+        (DataFrame indexed by `free_names` both ways, original covariate scale)."""
         inv = self._inverse_amap
-        return inv.T @ (-self._h_std) @ inv
+        return pd.DataFrame(inv.T @ (-self._h_std) @ inv, index=self.free_names,
+                            columns=self.free_names)
 
     def derivatives(self, coef):
         """(log-likelihood, gradient, Hessian) at free coefficients `coef` (original scale, in
@@ -168,7 +224,8 @@ class RegressionFit:
 
     @cached_property
     def cov(self):
-        """Covariance of the coefficients (DataFrame); fixed ones have zero variance."""
+        """Covariance of the coefficients (DataFrame indexed by (parameter, term) both ways),
+        of the kind `cov_type`; fixed coefficients have zero variance."""
         p = len(self.index)
         full = np.zeros((p, p))
         full[np.ix_(self._free, self._free)] = self._cov_free
@@ -176,11 +233,19 @@ class RegressionFit:
 
     @cached_property
     def se(self):
-        """Standard errors of the coefficients, a Series indexed by (parameter, term)."""
+        """Standard errors of the coefficients (Series like `params`): square roots of
+        `cov`'s diagonal."""
         return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.index, name="se")
 
     def with_cov(self, kind, cluster=None):
-        """This fit reporting covariance `kind` ("observed", "opg", "sandwich", "cluster")."""
+        """This fit reporting covariance `kind`: "observed" (inverse observed information,
+        the default), "opg" (inverse outer product of the per-row scores), "sandwich"
+        (robust) or "cluster" (cluster-robust; `cluster=` an array of ids, one per row,
+        unless the fit was made with one).
+
+        The view shares the estimates; its `cov`, `se`, `confint`, `wald_test`, `summary`
+        and predictions all use `kind`.
+        """
         if kind not in COV_TYPES:
             raise ValueError(f"unknown covariance type {kind!r}; use one of {list(COV_TYPES)}")
         other = copy.copy(self)
@@ -276,6 +341,10 @@ class RegressionFit:
         from .predict import predict
         return predict(self, newdata, what, x, p, level, offset)
 
+    def _repr_html_(self):
+        """The summary table as HTML, for notebooks."""
+        return self.summary()._repr_html_()
+
     def __repr__(self):
         flag = "" if self.converged else ", NOT converged"
         return (f"<RegressionFit {self.family.__name__}: {self.df} coefficients; "
@@ -287,6 +356,7 @@ class RegressionSummary:
 
     def __init__(self, fit, level=0.95):
         self.fit = fit
+        self.level = level
         ci = fit.confint(level)
         se = fit.se.copy()
         held = [k for k in fit.index if k in fit.fixed]
@@ -313,3 +383,16 @@ class RegressionSummary:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+    def _repr_html_(self):
+        fit = self.fit
+        facts = [("links", ", ".join(f"{p}: {fit.links[p].name}" for p in fit.param_names)),
+                 ("n", fit.nobs), ("log-likelihood", fit.loglik), ("AIC", fit.aic),
+                 ("AICc", fit.aicc), ("BIC", fit.bic), ("coefficients", fit.df),
+                 ("covariance", fit.cov_type),
+                 ("converged", f"{'yes' if fit.converged else 'NO'} after {fit.iterations} "
+                               f"iterations ({fit.message})"),
+                 ("intervals", f"Wald, level {self.level:g}")]
+        notes = ["fixed: " + ", ".join(f"{p}:{t} = {v:g}" for (p, t), v in fit.fixed.items())
+                 ] if fit.fixed else []
+        return table_html(f"Regression: {fit.family.__name__}", facts, self.table, notes)
