@@ -1,5 +1,7 @@
 """femtograd: maximum-likelihood estimation on its own reverse-mode autodiff."""
 
+__version__ = "0.2.0"  # the one place it is written: pyproject.toml reads it
+
 from .core import (Value, abs, absolute, arctan, arctan2, backward, betainc, constant, data, digamma, erf, erfc, exp,
                    exp_moments, expm1, gammainc, gammaincc, grad, grad_nodes, gradient, hessian, hvp, lgamma, log,
                    log1mexp, log1p, log_diff_exp, log_ndtr, log_norm_cdf, log_norm_sf,
@@ -15,6 +17,5 @@ from .pandas import fit_columns, fit_groups
 from .compare import compare  # the function; helpers: `from femtograd.compare import resolve`
 from .regression import regress
 
-__version__ = "0.1.0"
 from .core import cos, log_softmax, logit, sin, softmax, tanh
 from .core import clip, div_safe, exp_safe, log1p_safe, log_safe, relu

@@ -85,37 +85,44 @@ class MLEFit:
     # -- what the optimizer found ---------------------------------------------------------
     @property
     def converged(self):
-        """True when the optimizer met its convergence rules (see `message`)."""
+        """True only at an interior maximum: the Newton decrement is small beside |loglik|
+        and no parameter is at the edge of its space or undetermined (see `status` and
+        `message`). A fit that did not converge also warns (`ConvergenceWarning`)."""
         return self._optim.converged
 
     @property
     def status(self):
-        """The optimizer's verdict as a short code (e.g. converged, boundary)."""
+        """The verdict as a short code: "converged", "boundary" (the log-likelihood still
+        rises toward an edge of the space), "flat" (a direction it does not determine),
+        "not_stationary", "line_search_failed", "max_iterations" or "non_finite"."""
         return self._optim.status
 
     @property
     def message(self):
-        """Why the optimizer stopped, in words."""
+        """Why the optimizer stopped, in words (naming the parameters at an edge)."""
         return self._optim.message
 
     @property
     def iterations(self):
-        """Number of optimizer iterations."""
+        """Number of optimizer iterations taken (fallback optimizers' included)."""
         return self._optim.iterations
 
     @property
     def free_names(self):
-        """Names of the estimated (not fixed) parameters, the order of `score`."""
+        """Names of the estimated (not fixed) parameters: the index of `score` and
+        `observed_information`."""
         return tuple(self.param_names[i] for i in self._free)
 
     @property
     def df(self):
-        """Number of free (estimated) parameters."""
+        """Degrees of freedom of the model: the number of free (estimated) parameters,
+        as counted by AIC, BIC and likelihood-ratio tests."""
         return len(self._free)
 
     @cached_property
     def params(self):
-        """The estimates (pandas Series indexed by parameter name), fixed ones included."""
+        """The estimates (Series indexed by parameter name, index named "parameter"),
+        fixed parameters included at their values."""
         return pd.Series(self.mle, index=self._index(), name="estimate")
 
     def _index(self):
@@ -180,16 +187,19 @@ class MLEFit:
 
     @cached_property
     def cov(self):
-        """Covariance of the estimates (DataFrame); fixed parameters have zero variance."""
+        """Covariance matrix of the estimates (DataFrame indexed by parameter both ways), of
+        the kind `cov_type` (another kind: `with_cov(kind).cov`); fixed parameters have
+        zero variance. NaN, with a `SingularInformationWarning` saying why, when the
+        information cannot be inverted."""
         p = len(self.param_names)
         full = np.zeros((p, p))
         full[np.ix_(self._free, self._free)] = self._cov_free
-        return pd.DataFrame(full, index=names_index(self.param_names),
-                            columns=names_index(self.param_names))
+        return pd.DataFrame(full, index=self._index(), columns=self._index())
 
     @cached_property
     def se(self):
-        """Standard errors (Series like `params`): square roots of `cov`'s diagonal."""
+        """Standard errors (Series like `params`): square roots of `cov`'s diagonal, of the
+        kind `cov_type`; 0 for fixed parameters."""
         se = np.zeros(len(self.param_names))
         se[self._free] = np.sqrt(np.diag(self._cov_free))
         return pd.Series(se, index=self._index(), name="se")

@@ -93,7 +93,7 @@ class RegressionFit:
 
     @property
     def n(self):
-        """Number of rows."""
+        """Number of rows of data (`nobs` counts them by weight)."""
         return self._objective.rows.n
 
     @property
@@ -110,8 +110,9 @@ class RegressionFit:
 
     @property
     def status(self):
-        """"converged", "boundary" or "flat" (naming the coefficients: `optim.edge`),
-        "not_stationary", "line_search_failed", "max_iterations" or "non_finite"."""
+        """The verdict as a short code: "converged", "boundary" or "flat" (`message` names
+        the coefficients), "not_stationary", "line_search_failed", "max_iterations" or
+        "non_finite"."""
         return self._optim.status
 
     @property
