@@ -8,11 +8,13 @@ from html.parser import HTMLParser
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 import femtograd as fg
 from femtograd.distributions import NormalLogLik
-from femtograd.fit import MLEFit
+from femtograd.fit import COV_TYPES, MLEFit
 from femtograd.regression.result import RegressionFit, RegressionSummary
 
 INTERNALS = ("optim", "free", "function", "data", "objective")
@@ -179,3 +181,33 @@ def _is_number(text):
         return math.isfinite(float(text))
     except ValueError:
         return False
+
+
+def test_a_plain_function_fit_and_a_robust_view_show_as_html_with_their_numbers():
+    x = np.arange(1.0, 10.0)
+    plain = fg.fit_mle(lambda rate, data: fg.sum(fg.log(rate) - rate * data), x,
+                       start={"rate": 1.0}, constraints={"rate": "positive"})
+    shown = cells(plain._repr_html_())
+    assert f"{plain.params['rate']:.6g}" in shown and f"{plain.se['rate']:.6g}" in shown
+    assert "n 9" in shown
+    robust = fg.fit_mle("exp", x).with_cov("opg")
+    shown = cells(robust._repr_html_())
+    assert "opg" in shown and f"{robust.se['rate']:.6g}" in shown
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(8, 60),
+       held=st.sampled_from([None, "mu", "sigma"]), kind=st.sampled_from(COV_TYPES))
+def test_labels_and_the_covariance_view_agree_for_any_sample(seed, n, held, kind):
+    y = np.random.default_rng(seed).normal(2.0, 1.5, n)
+    fixed = {} if held is None else {held: {"mu": 2.0, "sigma": 1.5}[held]}
+    fit = fg.fit_mle(NormalLogLik, y, fixed=fixed)
+    free = [p for p in ("mu", "sigma") if p not in fixed]
+    assert list(fit.score.index) == list(fit.free_names) == free
+    view = fit.with_cov(kind)
+    cov = view.cov.loc[free, free].to_numpy()
+    np.testing.assert_allclose(view.se[free], np.sqrt(np.diag(cov)), rtol=1e-12)
+    np.testing.assert_allclose(view.summary().table["se"][free], view.se[free], rtol=1e-12)
+    if kind == "observed":
+        np.testing.assert_allclose(np.linalg.inv(fit.observed_information), cov, rtol=1e-8)
+    assert (view.cov.loc[list(fixed)] == 0).all().all()
