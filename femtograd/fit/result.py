@@ -7,7 +7,6 @@ with their values and zero variance; `score`, `observed_information` and `df`
 cover the free parameters only (`free_names`).
 """
 
-import copy
 import math
 from functools import cached_property
 
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import gof, lifetime, plots, probability_plot
+from .base import FitBase
 from .bootstrap import bootstrap
 from .common import names_index
 from .covariance import check_cov_type, covariance, score_contributions
@@ -29,7 +29,7 @@ class ConvergenceWarning(UserWarning):
     """The optimizer stopped before meeting its convergence rules."""
 
 
-class MLEFit:
+class MLEFit(FitBase):
     """A maximum-likelihood fit, as returned by `fit_mle`.
 
     Expensive parts (covariance, standard errors, profiles) are computed when first
@@ -60,6 +60,8 @@ class MLEFit:
         through `with_cov(kind)`.
     """
 
+    _COV_CACHE = FitBase._COV_CACHE + ("_profilers",)  # profiles start from the SEs
+
     def __init__(self, names, constraints, fixed, free, mle, loglik, gradient, hessian, optim,
                  method, nobs, model, function, data, objective, cov_type="observed",
                  refit=None):
@@ -82,42 +84,11 @@ class MLEFit:
         self._refit = refit  # refit(model or data, start=, fixed=): fit again, same settings
         self._shared = {}  # what depends only on the MLE, shared with every with_cov view
 
-    # -- what the optimizer found ---------------------------------------------------------
-    @property
-    def converged(self):
-        """True only at an interior maximum: the Newton decrement is small beside |loglik|
-        and no parameter is at the edge of its space or undetermined (see `status` and
-        `message`). A fit that did not converge also warns (`ConvergenceWarning`)."""
-        return self._optim.converged
-
-    @property
-    def status(self):
-        """The verdict as a short code: "converged", "boundary" (the log-likelihood still
-        rises toward an edge of the space), "flat" (a direction it does not determine),
-        "not_stationary", "line_search_failed", "max_iterations" or "non_finite"."""
-        return self._optim.status
-
-    @property
-    def message(self):
-        """Why the optimizer stopped, in words (naming the parameters at an edge)."""
-        return self._optim.message
-
-    @property
-    def iterations(self):
-        """Number of optimizer iterations taken (fallback optimizers' included)."""
-        return self._optim.iterations
-
     @property
     def free_names(self):
         """Names of the estimated (not fixed) parameters: the index of `score` and
         `observed_information`."""
         return tuple(self.param_names[i] for i in self._free)
-
-    @property
-    def df(self):
-        """Degrees of freedom of the model: the number of free (estimated) parameters,
-        as counted by AIC, BIC and likelihood-ratio tests."""
-        return len(self._free)
 
     @cached_property
     def params(self):
@@ -162,23 +133,6 @@ class MLEFit:
         if len(self._free) == len(self.param_names):
             return -self._hessian
         return -self._hessian[np.ix_(self._free, self._free)]
-
-    @property
-    def aic(self):
-        """Akaike's information criterion, −2·loglik + 2·df (smaller is better)."""
-        return -2.0 * self.loglik + 2.0 * self.df
-
-    @property
-    def aicc(self):
-        """AIC corrected for small samples, AIC + 2·df·(df + 1)/(nobs − df − 1) (Hurvich and
-        Tsai); NaN when nobs ≤ df + 1, where the correction is undefined."""
-        room = self.nobs - self.df - 1
-        return self.aic + 2.0 * self.df * (self.df + 1) / room if room > 0 else math.nan
-
-    @property
-    def bic(self):
-        """Schwarz's criterion, −2·loglik + df·log(nobs) (smaller is better)."""
-        return -2.0 * self.loglik + self.df * math.log(self.nobs) if self.nobs > 0 else math.nan
 
     # -- covariance and standard errors (lazy) -----------------------------------------------
     @cached_property
@@ -226,13 +180,7 @@ class MLEFit:
         covariance matrix.
         """
         check_cov_type(kind)
-        if kind == self.cov_type:
-            return self
-        other = copy.copy(self)
-        other.__dict__ = {k: v for k, v in self.__dict__.items()
-                          if k not in ("_cov_free", "cov", "se", "_profilers")}
-        other.cov_type = kind
-        return other
+        return self if kind == self.cov_type else self._with_cov_type(kind)
 
     # -- inference --------------------------------------------------------------------------
     def confint(self, level=0.95, method="wald", scale=None):

@@ -2,14 +2,13 @@
 kind asked for, the summary, tests and predictions. Covariances are computed in the
 standardized coordinates the fit ran in and mapped back exactly (C = A C' Aᵀ)."""
 
-import copy
-import math
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..fit.base import FitBase
 from ..fit.covariance import safe_inverse
 from ..fit.html import table_html
 from ..fit.likelihood_tests import HypothesisTest
@@ -17,7 +16,7 @@ from ..fit.likelihood_tests import HypothesisTest
 COV_TYPES = ("observed", "opg", "sandwich", "cluster")
 
 
-class RegressionFit:
+class RegressionFit(FitBase):
     """A regression fit, as returned by `regress`: each distribution parameter is a link
     of a linear predictor, and the coefficients are on that link scale.
 
@@ -101,57 +100,11 @@ class RegressionFit:
         """The frequency weights (None when each row counts once)."""
         return self._objective.weights
 
-    # -- what the optimizer found -------------------------------------------------------------
-    @property
-    def converged(self):
-        """True at an interior maximum: Newton's decrement small beside |loglik| and fit_mle's
-        verdict (`fit.verdict`) finding no edge or flat direction (see `status`, `message`)."""
-        return self._optim.converged
-
-    @property
-    def status(self):
-        """The verdict as a short code: "converged", "boundary" or "flat" (`message` names
-        the coefficients), "not_stationary", "line_search_failed", "max_iterations" or
-        "non_finite"."""
-        return self._optim.status
-
-    @property
-    def message(self):
-        """Which rule stopped the optimizer, in words."""
-        return self._optim.message
-
-    @property
-    def iterations(self):
-        """Newton (and fallback) iterations taken."""
-        return self._optim.iterations
-
-    @property
-    def df(self):
-        """Number of free (estimated) coefficients."""
-        return len(self._free)
-
     @property
     def free_names(self):
         """The free (estimated) coefficients' (parameter, term) keys, in the order of
         `score`, `observed_information` and `derivatives`."""
         return self.index[self._free]
-
-    @property
-    def aic(self):
-        """Akaike's information criterion, −2·loglik + 2·df (smaller is better)."""
-        return -2.0 * self.loglik + 2.0 * self.df
-
-    @property
-    def aicc(self):
-        """AIC corrected for small samples, AIC + 2·df·(df + 1)/(nobs − df − 1); NaN when
-        nobs ≤ df + 1, where the correction is undefined."""
-        room = self.nobs - self.df - 1
-        return self.aic + 2.0 * self.df * (self.df + 1) / room if room > 0 else math.nan
-
-    @property
-    def bic(self):
-        """Schwarz's criterion, −2·loglik + df·log(nobs) (smaller is better)."""
-        return -2.0 * self.loglik + self.df * math.log(self.nobs) if self.nobs > 0 else math.nan
 
     @cached_property
     def params(self):
@@ -249,10 +202,7 @@ class RegressionFit:
         """
         if kind not in COV_TYPES:
             raise ValueError(f"unknown covariance type {kind!r}; use one of {list(COV_TYPES)}")
-        other = copy.copy(self)
-        other.__dict__ = {k: v for k, v in self.__dict__.items()
-                          if k not in ("_cov_free", "cov", "se")}
-        other.cov_type = kind
+        other = self._with_cov_type(kind)
         if cluster is not None:
             from .inputs import cluster_codes
             other._cluster = cluster_codes(None, cluster, self.n)
