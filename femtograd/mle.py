@@ -122,34 +122,36 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     if natural is None:  # cannot happen for a finite result; keep the start
         natural = values
     f, g, h = objective.evaluate(natural, order=2)
+    objective = objective.with_free(free, transform=True)  # the fit's, for profiles and tests
     fit = MLEFit(names=names, constraints=cons, fixed=fixed, free=free, mle=np.array(natural),
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
-                 data=spec["data"], objective=objective.with_free(free, transform=True),
+                 data=spec["data"], objective=objective,
                  cov_type=cov_type,
                  refit=_refitter(spec["function"], method, constraints, nobs, given))
-    counted = Counted(fit.objective)  # the verdict's evaluations count in the result's
+    counted = Counted(objective)  # the verdict's evaluations count in the result's
     with np.errstate(all="ignore"):
-        judged = verdict(counted, names, cons, free, fit.objective.unconstrained(natural),
-                         fit.objective.unconstrained(values), f_start, result.status)
+        judged = verdict(counted, names, cons, free, objective.unconstrained(natural),
+                         objective.unconstrained(values), f_start, result.status)
     result.evaluations += counted.calls
     if judged is not None:
         result.status, result.message, result.edge = judged
         result.message += " (estimates " + ", ".join(
             f"{n}={v:.6g}" for n, v in zip(names, fit.mle)) + ")"
-        fit = _boundary_estimate(spec["model"], fit, method, cov_type, given) or fit
+        fit = _boundary_estimate(spec["model"], fit, result, method, cov_type, given) or fit
     if not fit.converged:
         warnings.warn(f"fit did not converge ({fit.status}): {fit.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())
     return fit
 
 
-def _boundary_estimate(model, fit, method, cov_type, options):
-    """The model's own estimate where the fit found no maximum (a threshold family's, see
-    its `boundary_estimate`), fitted with the same method, covariance and options, reported as a
-    boundary with both messages; None when the model offers none or it does not converge."""
+def _boundary_estimate(model, fit, result, method, cov_type, options):
+    """The model's own estimate where the fit (whose judged optimizer result is `result`) found
+    no maximum — a threshold family's, see its `boundary_estimate` — fitted with the same
+    method, covariance and options and reported as that boundary, with both messages; None
+    when the model offers none or it does not converge."""
     offer = getattr(model, "boundary_estimate", None)
-    found = offer(fit.optim.edge, dict(zip(fit.param_names, fit.mle))) if offer else None
+    found = offer(result.edge, dict(zip(fit.param_names, fit.mle))) if offer else None
     if found is None:
         return None
     held, fixed, note = found
@@ -159,8 +161,9 @@ def _boundary_estimate(model, fit, method, cov_type, options):
                       **options)
     if not out.converged:
         return None
-    out.optim.status, out.optim.edge = fit.status, fit.optim.edge
-    out.optim.message = f"{fit.message}; {note}"
+    run = out._optim  # the held fit's verdict is the first run's, with what was done
+    run.status, run.edge = result.status, result.edge
+    run.message = f"{result.message}; {note}"
     return out
 
 
