@@ -106,13 +106,13 @@ class ThresholdLogLik(LogLikGenerator):
         keep = np.ones(self.n, bool) if self.finite_at_threshold else ~at
         if not keep.any():
             return None
-        a, b = self.truncation if self.truncation is not None else (None, None)
-        rows = lambda v: v[keep] if np.ndim(v) else v  # noqa: E731
+        truncation = None if self.truncation is None else tuple(
+            v[keep] if np.ndim(v) else v for v in self.truncation)  # per-row bounds follow
         held = type(self)(IntervalData(lo[keep], up[keep]),
                           weights=None if self._weights is None else self._weights[keep],
-                          truncation=None if a is None else (rows(a), rows(b)),
+                          truncation=truncation,
                           **dict(self.options, boundary_estimate=False, hold=m))
-        others = ", ".join(n for n in self.param_names[:-1])
+        others = ", ".join(self.param_names[:-1])
         if self.finite_at_threshold:
             note = (f"returned the supremum: threshold at the smallest value {m:g} (the density "
                     f"is finite there), {others} fitted to every row")

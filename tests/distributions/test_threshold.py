@@ -227,3 +227,17 @@ def test_loglik_is_the_two_parameter_one_on_shifted_data(t, k, s):
     three = float(Weibull3LogLik(x, censored=censored)(k, s, t).data)
     two = float(WeibullLogLik(x - t, censored=censored)(k, s).data)
     assert three == pytest.approx(two, rel=1e-10, abs=1e-9)
+
+
+def test_the_estimate_keeps_per_row_entry_times_of_the_rows_it_fits():
+    """Delayed entry: each kept row keeps its own entry time, shifted with it."""
+    x = _shape_06()
+    entry = np.where((x > 120) & (np.arange(x.size) % 3 == 0), 110.0, 50.0)
+    with pytest.warns(ConvergenceWarning, match="Smith 1985"):
+        fit = fg.fit_mle(Weibull3LogLik, x, truncation=(entry, None))
+    m, keep = x.min(), x > x.min()
+    rest = fg.fit_mle(WeibullLogLik, x[keep] - m,
+                      truncation=(np.maximum(entry[keep] - m, 0.0), None))
+    assert fit.params["threshold"] == m
+    np.testing.assert_allclose(fit.mle[:2], rest.mle, rtol=1e-8)
+    assert fit.loglik == pytest.approx(rest.loglik, rel=1e-12)
