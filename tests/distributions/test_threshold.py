@@ -8,6 +8,8 @@ the literature's estimate (threshold at the smallest failure, the rest fitted to
 unless the user opts out.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -241,3 +243,20 @@ def test_the_estimate_keeps_per_row_entry_times_of_the_rows_it_fits():
     assert fit.params["threshold"] == m
     np.testing.assert_allclose(fit.mle[:2], rest.mle, rtol=1e-8)
     assert fit.loglik == pytest.approx(rest.loglik, rel=1e-12)
+
+
+@settings(max_examples=8, derandomize=True, deadline=None)
+@given(st.integers(0, 10_000), st.floats(0.3, 0.9), st.sampled_from([Weibull3LogLik,
+                                                                     Gamma3LogLik]))
+def test_whenever_the_literatures_estimate_is_returned_it_is_the_fit_to_the_others(seed, k,
+                                                                                 cls):
+    x = 5 + stats.weibull_min(k, scale=2).rvs(60, random_state=np.random.default_rng(seed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit = fg.fit_mle(cls, x)
+    if "Smith 1985" not in fit.message:  # a local maximum inside the space is an MLE
+        assert fit.converged
+        return
+    assert fit.status == "boundary" and fit.params["threshold"] == x.min()
+    rest = fg.fit_mle(cls.base, np.sort(x)[1:] - x.min())
+    np.testing.assert_allclose(fit.mle[:2], rest.mle, rtol=1e-7)
