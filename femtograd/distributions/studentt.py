@@ -2,12 +2,14 @@
 (scipy's t(df, loc, scale))."""
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from ..core.ops import LOG_PI, lgamma, log, log1p, sign, sqrt, square, where
+from ..core.quadratic import QuadraticData, log_quadratic_sum
 from ..core.special import betainc
-from .base import weighted_quantiles
+from .base import total_weight
 from .loglik import LogLikGenerator
+from .starts import sample_quantiles, start_sample
 
 
 class StudentTLogLik(LogLikGenerator):
@@ -15,6 +17,8 @@ class StudentTLogLik(LogLikGenerator):
     freedom ν > 0: density Γ((ν+1)/2) / (Γ(ν/2) √(νπ) s) · (1 + z²/ν)^(−(ν+1)/2),
     z = (x − μ)/s (R's dt(z, df) / s; scipy's t(df, loc, scale)).
 
+    Exact rows enter through Σ wᵢ log(1 + zᵢ²/ν) = Σ wᵢ log(ν s² + (xᵢ − μ)²) − W log(ν s²),
+    a `log_quadratic_sum` node: value, gradient and Hessian share one pass per (μ, s, ν).
     Censored rows use F(z) = I_x(ν/2, ν/2), x = (1 + z/√(ν+z²))/2 (derivatives in ν exact,
     see `femtograd.core.special`).
     """
@@ -45,20 +49,41 @@ class StudentTLogLik(LogLikGenerator):
     def _logsf(self, x, location, scale, df):
         return self._logcdf_z((location - x) / scale, df)
 
+    def _reduce(self, x, w, cx, cw):
+        # the max stands for the data's: a +inf row shows in it (see LogLikGenerator)
+        return total_weight(w, x), float(x.max()), QuadraticData(x, w)
+
+    def _loglik_reduced(self, stats, location, scale, df):
+        total, _, data = stats
+        log_b = log(df) + 2.0 * log(scale)  # b = ν s²
+        half = 0.5 * (df + 1.0)
+        return (total * (lgamma(half) - lgamma(0.5 * df) - 0.5 * (log(df) + LOG_PI)
+                         - log(scale) + half * log_b)
+                - half * log_quadratic_sum(location, df * square(scale), data))
+
     def _start(self):
-        x, w = self._start_values()
-        if x.size > 20000:  # a start needs no more data than this
-            x, w = x[::x.size // 20000], w[::x.size // 20000]
-        q1, med, q3 = weighted_quantiles(x, w, (0.25, 0.5, 0.75))
+        """The best of a few df values, each with 15 EM steps for location and scale from the
+        quartiles, on a `start_sample` of the rows."""
+        x, w = (self._stats[2].x, self._stats[2].weights) if self._reduced_only() \
+            else self._start_values()
+        x, w = start_sample(x, w)
+        q1, med, q3 = sample_quantiles(x, w, (0.25, 0.5, 0.75))
+        total = x.size if w is None else w.sum()
+
+        def wsum(v):
+            return v.sum() if w is None else np.einsum("i,i->", w, v)
+
         best = None
         for df in (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 100.0):
             loc = med
             scale = scale0 = (q3 - q1) / (2.0 * stats.t.ppf(0.75, df)) if q3 > q1 else 1.0
             for _ in range(15):  # EM steps for location and scale at this df
                 u = (df + 1.0) / (df + ((x - loc) / scale) ** 2)
-                loc = np.dot(w * u, x) / np.dot(w, u)  # (a floor relative to the data's spread)
-                scale = max(np.sqrt(np.dot(w * u, (x - loc) ** 2) / w.sum()), 1e-12 * scale0)
-            ll = np.dot(w, stats.t.logpdf(x, df, loc, scale))
+                loc = wsum(u * x) / wsum(u)  # (a floor relative to the data's spread)
+                scale = max(np.sqrt(wsum(u * (x - loc) ** 2) / total), 1e-12 * scale0)
+            ll = (total * (special.gammaln(0.5 * (df + 1.0)) - special.gammaln(0.5 * df)
+                           - 0.5 * np.log(df * np.pi) - np.log(scale))
+                  - 0.5 * (df + 1.0) * wsum(np.log1p(((x - loc) / scale) ** 2 / df)))
             if best is None or ll > best[0]:
                 best = (ll, {"location": loc, "scale": scale, "df": df})
         return best[1]
