@@ -28,7 +28,7 @@ def rows_for_start(gen):
     t = np.where(lower == upper, lower, t)
     event = (~right).astype(float)
     t, w, event = t[keep], w[keep], event[keep]
-    if t.size == 0 or w.sum() <= 0 or np.dot(w, event) <= 0:
+    if t.size == 0 or w.sum() <= 0 or np.einsum("i,i->", w, event) <= 0:
         return np.ones(1), np.ones(1), np.ones(1)  # nothing observed: any start will do
     return t, w, event
 
