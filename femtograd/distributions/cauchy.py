@@ -3,7 +3,7 @@
 from scipy import stats
 
 from ..core.ops import LOG_PI, log, log1p, square
-from ..core.quadratic import QuadraticData, log_quadratic_sum
+from ..core.quadratic import QuadraticData, log1p_square_sum
 from ..core.special import arctan2
 from .base import total_weight
 from .loglik import LogLikGenerator
@@ -15,8 +15,8 @@ class CauchyLogLik(LogLikGenerator):
     z = (x − μ)/s (R's dcauchy(x, location, scale)). F(x) = arctan2(1, −z)/π, accurate in
     both tails.
 
-    Exact rows enter through Σ wᵢ log(1 + zᵢ²) = Σ wᵢ log(s² + (xᵢ − μ)²) − W log s², a
-    `log_quadratic_sum` node: value, gradient and Hessian share one pass per (μ, s).
+    Exact rows enter through Σ wᵢ log(1 + zᵢ²), a `log1p_square_sum` node: value, gradient
+    and Hessian share one pass per (μ, s).
     """
 
     name = "cauchy"
@@ -43,7 +43,7 @@ class CauchyLogLik(LogLikGenerator):
 
     def _loglik_reduced(self, stats, location, scale):
         total, _, data = stats
-        return total * (log(scale) - LOG_PI) - log_quadratic_sum(location, square(scale), data)
+        return -total * (log(scale) + LOG_PI) - log1p_square_sum(location, scale, data)
 
     def _start(self):
         x, w = (self._stats[2].x, self._stats[2].weights) if self._reduced_only() \

@@ -1,4 +1,4 @@
-"""Cauchy and Student t reduce their exact rows to one `log_quadratic_sum` node, and start from
+"""Cauchy and Student t reduce their exact rows to one `log1p_square_sum` node, and start from
 a strided sample of the rows: log-likelihoods, gradients and Hessians on that path equal those
 of the per-row graph (the same family without `_reduce`), and so do fits at a size where the
 sample is a fiftieth of the data, weighted or not."""
