@@ -72,7 +72,7 @@ class QuadraticData:
         inverse = 1.0 / c
         for i in range(0, x.size, BLOCK):
             xb = x[i:i + BLOCK]
-            z, r, e = (buf[:xb.size] for buf in self._buffers)
+            z, r, e = (buf[:xb.size] for buf in self._buffers)  # e: log, then w rᵠ
             np.subtract(xb, a, out=z)
             z *= inverse
             np.multiply(z, z, out=r)
@@ -81,15 +81,12 @@ class QuadraticData:
             sums["log"] += float(e.sum()) if w is None else float(
                 np.einsum("i,i->", e, w[i:i + BLOCK]))
             np.reciprocal(r, out=r)
-            if w is None:
-                e[:] = r
-            else:
-                np.multiply(r, w[i:i + BLOCK], out=e)
-            for q in range(1, orders + 1):  # e = w rᵠ
+            wr = r if w is None else np.multiply(r, w[i:i + BLOCK], out=e)
+            for q in range(1, orders + 1):  # wr = w rᵠ
                 if q > 1:
-                    e *= r
-                sums[0, q] += float(e.sum())
-                sums[1, q] += float(np.einsum("i,i->", e, z))
+                    wr = np.multiply(wr, r, out=e)
+                sums[0, q] += float(wr.sum())
+                sums[1, q] += float(np.einsum("i,i->", wr, z))
         return sums
 
     def __repr__(self):
