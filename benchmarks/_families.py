@@ -4,7 +4,10 @@ Parameters are femtograd's (R's) names and order on the natural scale:
 exponential (rate), normal (mu, sigma), weibull (shape, scale), gamma (shape, rate),
 lognormal (meanlog, sdlog), cauchy (location, scale), studentt (location, scale, df).
 
-The floor is what a careful person writes by hand in numpy: the closed form and its
+The floor is what a careful person writes by hand in numpy, and does what femtograd must do:
+it refuses data outside the support (`_valid`: one `min` pass, +inf seen in a sum it takes
+anyway); the log-likelihood at the estimate is O(1) from the statistics it holds (for Cauchy
+and Student t it is computed). Its estimate: the closed form and its
 analytic standard errors where one exists (exponential, normal, lognormal); otherwise
 sufficient statistics plus Newton on the profile equation (gamma), or Newton with
 analytic gradient and Hessian sharing one pass over the data per iteration (Weibull: one
@@ -24,6 +27,15 @@ import numpy as np
 from scipy import special, stats
 
 EULER = 0.5772156649015329
+
+
+def _valid(x, lower, *sums, closed=False):
+    """Refuse data femtograd refuses, the cheapest way: one `min` finds NaN, -inf and values
+    below the support's lower end (or at it, unless `closed`); +inf shows in a sum the floor
+    takes anyway."""
+    low = float(x.min())
+    if not (low >= lower if closed else low > lower) or not all(math.isfinite(v) for v in sums):
+        raise ValueError("floor: a value outside the support, or not finite")
 
 
 def _se(info):
@@ -70,7 +82,9 @@ class Exponential(Family):
         return np.array([1 / x.mean()])
 
     def floor(self, x):
-        rate = 1.0 / x.mean()
+        total = float(x.sum())
+        _valid(x, 0.0, total, closed=True)
+        rate = x.size / total
         return np.array([rate]), np.array([rate / math.sqrt(x.size)])
 
     def scipy_fit(self, x):
@@ -95,7 +109,8 @@ class Normal(Family):
         return np.array([x.mean(), x.std()])
 
     def floor(self, x):
-        mu = x.mean()
+        mu = float(x.mean())
+        _valid(x, -math.inf, mu)
         d = x - mu
         sigma = math.sqrt(np.dot(d, d) / x.size)
         n = x.size
@@ -126,7 +141,8 @@ class LogNormal(Family):
 
     def floor(self, x):
         L = np.log(x)
-        m = L.mean()
+        m = float(L.mean())
+        _valid(x, 0.0, m)
         L -= m
         s = math.sqrt(np.dot(L, L) / x.size)
         n = x.size
@@ -161,8 +177,9 @@ class Gamma(Family):
     def floor(self, x):
         """Sufficient statistics (mean, mean log), Newton on log k - digamma(k) = s."""
         n = x.size
-        m = x.mean()
+        m = float(x.mean())
         s = math.log(m) - float(np.log(x).mean())
+        _valid(x, 0.0, s)
         k = (3 - s + math.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)   # Minka's start
         for _ in range(50):
             f = math.log(k) - special.digamma(k) - s
@@ -210,6 +227,7 @@ class Weibull(Family):
         n = x.size
         t = np.log(x)
         S = float(t.sum())
+        _valid(x, 0.0, S)
         c = S / n
         t -= c                      # centred log x, in place: keeps exp(k t) finite
         t2 = t * t
@@ -290,6 +308,8 @@ def _newton(derivs, theta, positive, gtol=1e-9, maxiter=100):
     femtograd does), taking that last step without another pass; returns (theta, ll, H)."""
     theta = np.asarray(theta, dtype=float)
     ll, g, h = derivs(theta)
+    if not math.isfinite(ll):
+        raise ValueError("floor: the log-likelihood at the start is not finite")
     for _ in range(maxiter):
         try:
             step = -np.linalg.solve(h, g)
@@ -382,6 +402,7 @@ def _t_floor(x, start, fixed_df=None):
             H.append([H[0][2], H[1][2], n * c2 - G_b * b_n - h * G_bb * b_n ** 2])
         return ll, np.array(g), np.array(H)
 
+    _valid(x, -math.inf)   # +inf: a log-likelihood at the start that is not finite (_newton)
     theta, ll, H = _newton(derivs, start, positive=(1,) if fixed_df is not None else (1, 2))
     return theta, _se(-H)
 
