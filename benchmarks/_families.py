@@ -403,7 +403,7 @@ def _t_floor(x, start, fixed_df=None):
         return ll, np.array(g), np.array(H)
 
     _valid(x, -math.inf)   # +inf: a log-likelihood at the start that is not finite (_newton)
-    theta, ll, H = _newton(derivs, start, positive=(1,) if fixed_df is not None else (1, 2))
+    theta, _, H = _newton(derivs, start, positive=(1,) if fixed_df is not None else (1, 2))
     return theta, _se(-H)
 
 
@@ -549,7 +549,7 @@ def jax_fit(family, tol=1e-10, maxiter=100):
             return u + t * d, ft, it + 1, small
 
         u0 = unconstrained(start)
-        u, f, it, _ = jax.lax.while_loop(lambda s: (~s[3]) & (s[2] < maxiter), step,
+        u, f, _, _ = jax.lax.while_loop(lambda s: (~s[3]) & (s[2] < maxiter), step,
                                          (u0, nll(u0, x), 0, False))
         theta = natural(u)
         info = -jax.hessian(loglik)(theta, x)
@@ -558,7 +558,7 @@ def jax_fit(family, tol=1e-10, maxiter=100):
     jitted = jax.jit(fit)
 
     def run(x, start):
-        theta, se, ll = jitted(jnp.asarray(x), jnp.asarray(start, dtype=float))
+        theta, se, _ = jitted(jnp.asarray(x), jnp.asarray(start, dtype=float))  # (and the loglik)
         return np.asarray(theta), np.asarray(se)
 
     return run
