@@ -22,6 +22,8 @@ from .result import (CONVERGED, FLAT, FLAT_MESSAGE, NON_FINITE, OptimResult, no_
                      non_finite_start, out_of_iterations)
 from .stopping import DEFAULT, ROUNDING, max_abs
 
+ULPS = 4 * np.finfo(float).eps  # a last step this small, relative to x, is not taken
+
 
 def newton_direction(g, h):
     """(direction, modified): solve −H d = g, modifying −H when it is not positive definite."""
@@ -197,7 +199,12 @@ def _derivatives_along(objective, x, f, g, d, step):
 def _last_step(objective, x, f, g, h, d, iterations, method, history, size):
     """Converged: take the (tiny) last Newton step too, which squares the remaining error at
     the cost of one evaluation; it is kept unless it lowers the log-likelihood beyond
-    rounding (then x is evaluated again, so that the objective is left where it stopped)."""
+    rounding (then x is evaluated again, so that the objective is left where it stopped).
+    A step of a few ulps in every coordinate is not taken: x is already the maximum to the
+    rounding of x itself, and the evaluation would cost as much as an iteration."""
+    if all(abs(di) <= ULPS * abs(xi) for di, xi in zip(d.tolist(), x.tolist())):
+        return OptimResult(x, f, g, iterations, CONVERGED, "Newton decrement below tolerance",
+                           method, objective.calls, history)
     ft, gt, _ = objective.value_grad_hess(x + d)
     if math.isfinite(ft) and ft >= f - ROUNDING * size:
         if ft > f:
