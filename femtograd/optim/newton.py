@@ -22,7 +22,8 @@ from .result import (CONVERGED, FLAT, FLAT_MESSAGE, NON_FINITE, OptimResult, no_
                      non_finite_start, out_of_iterations)
 from .stopping import DEFAULT, ROUNDING, max_abs
 
-ULPS = 4 * np.finfo(float).eps  # a last step this small, relative to x, is not taken
+NEGLIGIBLE = 1e-14  # a last step moving no coordinate by more than this, relative, is not
+#                    taken: it is at the rounding of the derivatives that propose it
 
 
 def newton_direction(g, h):
@@ -200,9 +201,10 @@ def _last_step(objective, x, f, g, h, d, iterations, method, history, size):
     """Converged: take the (tiny) last Newton step too, which squares the remaining error at
     the cost of one evaluation; it is kept unless it lowers the log-likelihood beyond
     rounding (then x is evaluated again, so that the objective is left where it stopped).
-    A step of a few ulps in every coordinate is not taken: x is already the maximum to the
-    rounding of x itself, and the evaluation would cost as much as an iteration."""
-    if all(abs(di) <= ULPS * abs(xi) for di, xi in zip(d.tolist(), x.tolist())):
+    A step below NEGLIGIBLE·|x| in every coordinate is not taken: the derivatives' own rounding
+    (sums over many rows) moves a maximum that much, and the evaluation would cost as much as
+    an iteration."""
+    if all(abs(di) <= NEGLIGIBLE * abs(xi) for di, xi in zip(d.tolist(), x.tolist())):
         return OptimResult(x, f, g, iterations, CONVERGED, "Newton decrement below tolerance",
                            method, objective.calls, history)
     ft, gt, _ = objective.value_grad_hess(x + d)
