@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from _util import (ROOT, git_commit, interleaved, machine, markdown_table, ms,  # BLAS first
@@ -30,11 +31,14 @@ from scipy import special
 
 import femtograd as fg
 from _families import FAMILIES
+from tests.fit.test_every_family import OPTIONS as FAMILY_OPTIONS  # the data every
+from tests.fit.test_every_family import simulate as simulate_family  # family's tests fit
 
 N_COUNTS = 1_000_000
 N_PROBS = 1000
 N_SMALL = 1000
 FIXED_REPEATS = 30  # the fits at n = 1e3 take ~0.1 ms: more repeats for a stable min
+EVERY_REPEATS = 6
 # fixed cost at n = 1e3: femtograd's registry name for each family with a hand-written floor
 FIXED = {"exponential": "exp", "normal": "normal", "weibull": "weibull", "gamma": "gamma",
          "lognormal": "lognormal"}
@@ -224,6 +228,22 @@ def main(argv=None):
                          max(rel(m1, m0), rel(s1, s0), rel(l1, l0)),
                          max(rel(m1, mL), rel(s1, sL), rel(l1, lL))))
 
+    # 4. every family's fit + SE at n = 1e3, after against before (no limit: a regression check)
+    every = []
+    for name in sorted(fg.distributions.REGISTRY):
+        x = simulate_family(name, N_SMALL, 3)
+        options = FAMILY_OPTIONS.get(name, {})
+        cases = {"after": fitter(fg, name, x, options), "before": fitter(before, name, x, options)}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (a peer's warning is not this table's business)
+            for fn in cases.values():
+                fn()
+            times = interleaved(cases, args.repeats * EVERY_REPEATS)
+            (m1, s1, _), (m0, s0, _) = cases["after"](), cases["before"]()
+        (a, am), (b, bm) = summary(times["after"]), summary(times["before"])
+        every.append([name, f"{ms(a)} ({ms(am)})", f"{ms(b)} ({ms(bm)})",
+                      f"{b / a:.2f} / {bm / am:.2f}", f"{max(rel(m1, m0), rel(s1, s0)):.1e}"])
+
     header = ["case", "after ms", "before ms", "limit ms", "before / after",
               "after / limit", "after vs before (max rel)", "after vs limit (max rel)"]
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -233,7 +253,11 @@ def main(argv=None):
             f"Machine: {machine()}.  \n"
             f"{args.repeats} repeats per case ({args.repeats * FIXED_REPEATS} for the fits at "
             "n = 1e3), interleaved; times min (median) in ms; ratios min / median.\n\n"
-            + markdown_table(header, rows))
+            + markdown_table(header, rows)
+            + f"\n\nEvery family, fit + SE at n = 1e3 ({args.repeats * EVERY_REPEATS} repeats, "
+            "data simulated as in tests/fit/test_every_family.py):\n\n"
+            + markdown_table(["family", "after ms", "before ms", "before / after",
+                              "after vs before (max rel)"], every))
     print(text)
     if args.write:
         replace_section(ROOT / "benchmarks" / "README.md", "bench_round2", text)
