@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from ..optim.newton import newton_direction
+from ..optim.newton import inverse_factor, newton_direction
 from ..optim.result import BOUNDARY, CONVERGED, FLAT, NON_FINITE, NOT_STATIONARY
 from ..optim.stopping import ROUNDING
 from ..distributions.spaces import Space
@@ -36,7 +36,6 @@ PROFILE = 1e-7      # a factor e in a parameter moves the log-likelihood by < PR
 STEP = 1e-3         # a Newton step beyond STEP on a flat log/logit coordinate: still rising
 SINGULAR = 1e-12    # scaled-information eigenvalue below which a direction counts as flat
 INVOLVED = 0.3      # a parameter is named when its share of a direction is at least this
-SMALL = 4           # at most this many parameters: the Cholesky factor in plain floats
 FAR = 10.0          # a run that stops still climbing after moving a positive or unit parameter
 #                     by e^FAR (on its log/logit scale) from the start has run off to an edge
 
@@ -66,7 +65,7 @@ def verdict(objective, names, constraints, free, x, x0, f0, status, basis=None):
     cons = [constraints[i] for i in free]
     free = _Names([names[i] for i in free], basis)
     info = -np.asarray(h, dtype=float)
-    factor = _inverse_factor(info)  # None where −H is not positive definite
+    factor = inverse_factor(info)  # (−H = L·Lᵀ) L⁻¹, or None where −H is not positive definite
     if status not in (CONVERGED, FLAT):
         return _stopped_early(objective, x, x0, f, f0, g, info, factor, size, free, cons, status)
     if factor is None or status == FLAT:
@@ -143,35 +142,6 @@ def _far(x, x0, f, f0, size, cons):
     v = np.zeros(len(travel))
     v[far] = travel[far]
     return v
-
-
-def _inverse_factor(info):
-    """L⁻¹ for the Cholesky factor L of −H (info = L·Lᵀ) when −H is positive definite, else
-    None: one factorization and one small inverse serve every solve the verdict makes. Up to
-    SMALL parameters in plain floats (numpy's per-call overhead is most of the cost there)."""
-    p = len(info)
-    if p > SMALL:
-        try:
-            return np.linalg.inv(np.linalg.cholesky(info))
-        except np.linalg.LinAlgError:
-            return None
-    a = info.tolist()
-    low = [[0.0] * p for _ in range(p)]  # L, row by row
-    for i in range(p):
-        for j in range(i + 1):
-            s = a[i][j] - math.fsum(low[i][k] * low[j][k] for k in range(j))
-            if i == j:
-                if not s > 0 or not math.isfinite(s):
-                    return None
-                low[i][i] = math.sqrt(s)
-            else:
-                low[i][j] = s / low[j][j]
-    inv = [[0.0] * p for _ in range(p)]  # L⁻¹ by forward substitution, column by column
-    for j in range(p):
-        inv[j][j] = 1.0 / low[j][j]
-        for i in range(j + 1, p):
-            inv[i][j] = -math.fsum(low[i][k] * inv[k][j] for k in range(j, i)) / low[i][i]
-    return np.array(inv)
 
 
 def _solve(factor, b):

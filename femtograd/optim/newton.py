@@ -22,30 +22,24 @@ from .result import (CONVERGED, FLAT, FLAT_MESSAGE, NON_FINITE, OptimResult, no_
                      non_finite_start, out_of_iterations)
 from .stopping import DEFAULT, ROUNDING, max_abs
 
+SMALL = 4  # up to this many parameters, the Cholesky factor in plain floats
 NEGLIGIBLE = 1e-14  # a last step moving no coordinate by more than this, relative, is not
 #                    taken: it is at the rounding of the derivatives that propose it
 
 
 def newton_direction(g, h):
     """(direction, modified): solve −H d = g, modifying −H when it is not positive definite."""
-    n = len(g)
-    if n == 1:  # plain floats for the common tiny cases (numpy's overhead dominates there)
-        a = -float(h[0, 0])
-        if a > 0:
-            return np.array([float(g[0]) / a]), False
-    elif n == 2:
-        a, b, c = -float(h[0, 0]), -float(h[0, 1]), -float(h[1, 1])
-        det = a * c - b * b
-        if a > 0 and det > 0:
-            g0, g1 = float(g[0]), float(g[1])
-            return np.array([(c * g0 - b * g1) / det, (a * g1 - b * g0) / det]), False
     a = -h
-    try:
-        c = np.linalg.cholesky(a)
-        d = np.linalg.solve(c.T, np.linalg.solve(c, g))
-        return d, False
-    except np.linalg.LinAlgError:
-        pass
+    if len(g) <= SMALL:
+        factor = inverse_factor(a)
+        if factor is not None:
+            return factor.T @ (factor @ g), False
+    else:
+        try:
+            c = np.linalg.cholesky(a)
+            return np.linalg.solve(c.T, np.linalg.solve(c, g)), False
+        except np.linalg.LinAlgError:
+            pass
     sc = unit_scales(a)  # each coordinate in its own units, so that the floor below is
     lam, v = np.linalg.eigh(a / np.outer(sc, sc))  # relative whatever units the user's are
     floor = 1e-8 * float(np.max(np.abs(lam)))
@@ -53,6 +47,35 @@ def newton_direction(g, h):
         return np.array(g, dtype=float), True
     lam = np.maximum(np.abs(lam), floor)
     return (v @ ((v.T @ (g / sc)) / lam)) / sc, True
+
+
+def inverse_factor(a):
+    """L⁻¹ for the Cholesky factor L of a positive definite `a` (a = L·Lᵀ), or None when `a` is
+    not positive definite (or not finite): then a⁻¹·b = L⁻ᵀ(L⁻¹·b) and a⁻¹ = L⁻ᵀ·L⁻¹. Up to SMALL
+    rows in plain floats (numpy's per-call overhead is most of the cost there)."""
+    p = len(a)
+    if p > SMALL:
+        try:
+            return np.linalg.inv(np.linalg.cholesky(a))
+        except np.linalg.LinAlgError:
+            return None
+    rows = np.asarray(a, dtype=float).tolist()
+    low = [[0.0] * p for _ in range(p)]  # L, row by row
+    for i in range(p):
+        for j in range(i + 1):
+            s = rows[i][j] - math.fsum(low[i][k] * low[j][k] for k in range(j))
+            if i == j:
+                if not (s > 0 and math.isfinite(s)):
+                    return None
+                low[i][i] = math.sqrt(s)
+            else:
+                low[i][j] = s / low[j][j]
+    inv = [[0.0] * p for _ in range(p)]  # L⁻¹ by forward substitution, column by column
+    for j in range(p):
+        inv[j][j] = 1.0 / low[j][j]
+        for i in range(j + 1, p):
+            inv[i][j] = -math.fsum(low[i][k] * inv[k][j] for k in range(j, i)) / low[i][i]
+    return np.array(inv)
 
 
 def unit_scales(a):
