@@ -29,11 +29,22 @@ NEGLIGIBLE = 1e-14  # a last step moving no coordinate by more than this, relati
 
 def newton_direction(g, h):
     """(direction, modified): solve −H d = g, modifying −H when it is not positive definite."""
+    n = len(g)
+    if n == 1:  # closed forms for the commonest sizes (numpy's overhead dominates there)
+        a = -float(h[0, 0])
+        if a > 0:
+            return np.array([float(g[0]) / a]), False
+    elif n == 2:
+        a, b, c = -float(h[0, 0]), -float(h[0, 1]), -float(h[1, 1])
+        det = a * c - b * b
+        if a > 0 and det > 0:
+            g0, g1 = float(g[0]), float(g[1])
+            return np.array([(c * g0 - b * g1) / det, (a * g1 - b * g0) / det]), False
     a = -h
-    if len(g) <= SMALL:
-        factor = inverse_factor(a)
-        if factor is not None:
-            return factor.T @ (factor @ g), False
+    if n <= SMALL:
+        low = _cholesky(a)
+        if low is not None:
+            return np.array(_cholesky_solve(low, [float(v) for v in g])), False
     else:
         try:
             c = np.linalg.cholesky(a)
@@ -59,23 +70,57 @@ def inverse_factor(a):
             return np.linalg.inv(np.linalg.cholesky(a))
         except np.linalg.LinAlgError:
             return None
-    rows = np.asarray(a, dtype=float).tolist()
-    low = [[0.0] * p for _ in range(p)]  # L, row by row
-    for i in range(p):
-        for j in range(i + 1):
-            s = rows[i][j] - math.fsum(low[i][k] * low[j][k] for k in range(j))
-            if i == j:
-                if not (s > 0 and math.isfinite(s)):
-                    return None
-                low[i][i] = math.sqrt(s)
-            else:
-                low[i][j] = s / low[j][j]
+    low = _cholesky(np.asarray(a, dtype=float))
+    if low is None:
+        return None
     inv = [[0.0] * p for _ in range(p)]  # L⁻¹ by forward substitution, column by column
     for j in range(p):
         inv[j][j] = 1.0 / low[j][j]
         for i in range(j + 1, p):
-            inv[i][j] = -math.fsum(low[i][k] * inv[k][j] for k in range(j, i)) / low[i][i]
+            s = 0.0
+            for k in range(j, i):
+                s -= low[i][k] * inv[k][j]
+            inv[i][j] = s / low[i][i]
     return np.array(inv)
+
+
+def _cholesky(a):
+    """The Cholesky factor of a small `a` as rows of floats (lower triangle), or None when `a`
+    is not positive definite (or not finite)."""
+    rows = a.tolist()
+    p = len(rows)
+    low = [[0.0] * p for _ in range(p)]
+    for i in range(p):
+        li = low[i]
+        for j in range(i + 1):
+            lj = low[j]
+            s = rows[i][j]
+            for k in range(j):
+                s -= li[k] * lj[k]
+            if i == j:
+                if not (s > 0 and s < math.inf):
+                    return None
+                li[i] = math.sqrt(s)
+            else:
+                li[j] = s / lj[j]
+    return low
+
+
+def _cholesky_solve(low, b):
+    """x with L·Lᵀ·x = b, in floats: forward substitution, then back."""
+    p = len(b)
+    y = list(b)
+    for i in range(p):
+        s = y[i]
+        for k in range(i):
+            s -= low[i][k] * y[k]
+        y[i] = s / low[i][i]
+    for i in reversed(range(p)):
+        s = y[i]
+        for k in range(i + 1, p):
+            s -= low[k][i] * y[k]
+        y[i] = s / low[i][i]
+    return y
 
 
 def unit_scales(a):
