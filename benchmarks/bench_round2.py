@@ -272,7 +272,8 @@ def _row(label, times, diff_before, diff_limit):
 
 
 def _parser():
-    parser = argparse.ArgumentParser(description="Issue 17: quantiles, fixed cost, counts; before and after in one run.")
+    parser = argparse.ArgumentParser(
+        description="Issue 17: quantiles, fixed cost, counts; before and after in one run.")
     parser.add_argument("--before", default="172672a", help="the commit to compare against")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--write", action="store_true", help="write the table to README.md")
