@@ -323,21 +323,17 @@ class _Template:
         return template, built
 
     def replay(self, base, slots):
+        """(gradient, Hessian rows, orders) as new Value nodes on the graph whose nodes are
+        `base` and keyword objects `slots` (each computed as its recorded step says)."""
         nodes = list(base)
-        append, from_op = nodes.append, Value._from_op
-        for op, args, kw in self.steps:
+        for op, args, kw in self.resolved(slots):
             if op is None:
-                append(args)  # the recorded constant
-            elif kw:
-                kw = {name: (slots[v.i] if type(v) is _Slot else v) for name, v in kw.items()}
-                operands = tuple([nodes[i] for i in args])
-                append(from_op(op, operands, kw, op.forward(*[a._data for a in operands], **kw)))
-            elif len(args) == 2:  # most steps: a binary op on two nodes
-                a, b = nodes[args[0]], nodes[args[1]]
-                append(from_op(op, (a, b), None, op.forward(a._data, b._data)))
-            else:
-                operands = tuple([nodes[i] for i in args])
-                append(from_op(op, operands, None, op.forward(*[a._data for a in operands])))
+                nodes.append(args)  # the recorded constant
+                continue
+            operands = tuple([nodes[i] for i in args])
+            data = [a._data for a in operands]
+            nodes.append(Value._from_op(op, operands, kw or None,
+                                        op.forward(*data, **kw) if kw else op.forward(*data)))
         return ([nodes[i] for i in self.grads], [[nodes[i] for i in row] for row in self.hess],
                 self.orders(nodes))
 
