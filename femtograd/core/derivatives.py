@@ -372,8 +372,8 @@ class Program:
         self._at = (CLOCK.last, 2)  # (clock, highest order) the values are current for
 
     def evaluate(self, order):
-        """(gradient values, Hessian rows of values) at the leaves' current values; None for
-        the Hessian when `order` < 2."""
+        """(gradient values, Hessian rows of values) at the leaves' current values, for
+        `order` 1 or 2 (None for the Hessian when `order` is 1)."""
         at, done = self._at
         values, template = self.values, self.template
         if at != CLOCK.last or done < order:
