@@ -4,11 +4,15 @@ Where the Hessian is negative definite the step is the Newton step. Where it is
 not, the eigenvalues of −H are reflected and floored (an eigenvalue-modified
 Newton step), which is always an ascent direction; if even that step cannot
 increase the log-likelihood, a steepest-ascent step is tried. A step never goes
-uphill in −loglik: every accepted point passes the Armijo test.
+uphill in −loglik: every accepted point passes the Armijo test, except a Newton step
+whose whole promised gain is below the rounding of the log-likelihood, which values
+cannot judge: it is taken when the value there is level to rounding, and the
+derivatives there decide.
 
 It stops when the Newton decrement is small beside |loglik| (`stopping`: no units, so
 weights of 1e-300 or data in any units change nothing), and takes that last tiny step
-too; a stationary point with no negative curvature to rely on ends as "flat".
+too unless it is below the rounding of the derivatives (NEGLIGIBLE); a stationary point
+with no negative curvature to rely on ends as "flat".
 """
 
 import math
@@ -198,8 +202,11 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
             continue
         d = cap_step(d, x, max_step)
         gain = float(np.dot(g, d))
-        step = _increase(backtrack(objective.value, x, f, g, d), f)
-        if step is None and modified is False and tol.stalled(gain, size):
+        # a Newton step promising less than the rounding of f: values cannot judge it (a line
+        # search would halve it some thirty times on noise), the derivatives there do
+        stalled = modified is False and tol.stalled(gain, size)
+        step = None if stalled else _increase(backtrack(objective.value, x, f, g, d), f)
+        if stalled:
             moved = None if blind else _blind_step(objective, x, f, d, size)
             if moved is None:
                 return OptimResult(x, f, g, it - 1, CONVERGED,
