@@ -1,6 +1,7 @@
-"""Newton's last step (optim/newton.py `_last_step`): taken when it moves the point, and skipped
+"""Newton's end game (optim/newton.py): the last step, taken when it moves the point, and skipped
 (saving a full evaluation) when it moves no coordinate by more than NEGLIGIBLE (1e-14) relative,
-the rounding of the derivatives themselves: the estimates equal those of the step taken."""
+the rounding of the derivatives themselves: the estimates equal those of the step taken; and a
+step promising less than the rounding of f, taken without a line search."""
 
 import importlib
 
@@ -50,3 +51,14 @@ def test_skipping_a_negligible_last_step_changes_no_estimate_beyond_rounding(fam
     np.testing.assert_allclose(skipped.mle, taken.mle, rtol=2e-14)
     np.testing.assert_allclose(skipped.se, taken.se, rtol=1e-12)
     assert abs(skipped.loglik - taken.loglik) <= 1e-13 * abs(taken.loglik)
+
+
+def test_a_step_promising_less_than_rounding_is_taken_on_the_derivatives_word():
+    """Between the stopping rule (decrement ≤ 1e-18·|f|) and the rounding of f (1e-10·|f|)
+    values cannot judge a step: Newton takes it when the value there is level to rounding and
+    lets the derivatives decide, without a line search halving it on noise."""
+    centre = np.array([1.5, -3.0])
+    x0 = centre + np.array([1e-6, -2e-6])  # decrement ~1e-11, gain below 1e-10·1000
+    r = newton_(quadratic(centre, [2.0, 5.0]), x0)
+    assert r.converged and r.evaluations == 2  # the start, and the step's end
+    np.testing.assert_allclose(r.x, centre, rtol=1e-15, atol=0)
