@@ -73,8 +73,8 @@ class ExpMomentData:
 
     def _small_pass(self, k, orders):
         """The pass for small data: the rows wᵢ·tᵢᵐ (m = 0, ..., orders), kept, times exp(k·t).
-        Every term of a row has one sign (t ≤ 0 where t is centred at its maximum, as the
-        families centre it), so a product's rounding is as small as a sum's."""
+        The families measure t from an end of their data (t ≤ 0 for the Weibull, t ≥ 0 for
+        the Gumbel), so every term of a row has one sign and a product rounds as a sum does."""
         powers = self._powers
         if powers is None or len(powers) <= orders:
             t, w = self.t, self.weights
