@@ -14,9 +14,9 @@ from .value import Value, as_array
 
 
 BLOCK = 1 << 16  # elements per block of a pass: 512 KiB of float64, cache-sized
-SMALL = 2048  # data this small keep their powers: a pass is one exp and one product with
-#               them (at most 4 × 2048 elements, below OpenBLAS's threading threshold for a
-#               matrix-vector product: a single-threaded call, no stall on a busy machine)
+SMALL = 8192  # data whose powers t⁰..tᵐ hold at most this many elements keep them: a pass is
+#               one exp and one matrix-vector product with them, below OpenBLAS's threading
+#               threshold for that product (2304 × 4 elements): single-threaded, no stall
 
 
 class ExpMomentData:
@@ -25,8 +25,9 @@ class ExpMomentData:
     One pass over the data, a cache-sized block at a time, computes exp(k·t) for the block
     and every order up to the one asked for (at least 2: value, gradient and Hessian) while
     the block is in cache; the sums are kept until `k` changes. Nothing the size of the data
-    is stored besides `t` and the weights, except for small data (at most SMALL elements):
-    there the rows wᵢ·tᵢᵐ are kept, and a pass is one exp and one matrix-vector product
+    is stored besides `t` and the weights, except for small data (the rows wᵢ·tᵢᵐ of every
+    order asked for at most SMALL elements): there the rows are kept, and a pass is one exp
+    and one matrix-vector product
     (numpy's per-call overhead, not the arithmetic, is most of a small pass's cost).
     """
 
@@ -50,7 +51,7 @@ class ExpMomentData:
     def _pass(self, k, orders):
         """[Σ wᵢ tᵢᵐ exp(k·tᵢ) for m = 0, ..., orders], block by block (no exp at k = 0)."""
         t, w = self.t, self.weights
-        if t.size <= SMALL:
+        if (orders + 1) * t.size <= SMALL:
             return self._small_pass(k, orders)
         if self._buffer is None or self._buffer.size < min(t.size, BLOCK):
             self._buffer = np.empty(min(t.size, BLOCK))

@@ -1,6 +1,7 @@
-"""Small data (at most moments.SMALL elements) keep the rows wᵢ·tᵢᵐ and take each pass as one exp
-and one matrix-vector product: every moment equals the blocked pass of larger data, and the
-formula, whatever the order of the requests (a higher order extends the rows)."""
+"""Small data (rows wᵢ·tᵢᵐ of at most moments.SMALL elements) keep those rows and take each pass as
+one exp and one matrix-vector product: every moment equals the blocked pass of larger data, and
+the formula, whatever the order of the requests (a higher order extends the rows, or goes back
+to blocks when they would be too many)."""
 
 import numpy as np
 import pytest
@@ -22,7 +23,8 @@ def blocked(t, w, k, orders):
 
 
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, moments.SMALL), weighted=st.booleans(),
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, moments.SMALL // 3),
+       weighted=st.booleans(),
        requests=st.lists(st.tuples(st.sampled_from([0.0, 0.7, 1.3, 4.0]), st.integers(0, 5)),
                          min_size=1, max_size=10))
 def test_a_small_pass_equals_the_blocked_pass_and_the_formula(seed, n, weighted, requests):
@@ -39,11 +41,16 @@ def test_a_small_pass_equals_the_blocked_pass_and_the_formula(seed, n, weighted,
 
 
 def test_small_data_keep_their_powers_and_larger_data_do_not():
-    small = ExpMomentData(-np.linspace(0, 2, moments.SMALL))
-    large = ExpMomentData(-np.linspace(0, 2, moments.SMALL + 1))
+    n = moments.SMALL // 3  # orders 0, 1, 2 (value, gradient, Hessian): 3 rows
+    small = ExpMomentData(-np.linspace(0, 2, n))
+    large = ExpMomentData(-np.linspace(0, 2, n + 1))
     small.moment(1.0, 0)
     large.moment(1.0, 0)
-    assert small._powers.shape == (3, moments.SMALL) and large._powers is None
+    assert small._powers.shape == (3, n) and large._powers is None
+    small.moment(1.0, 3)  # a fourth row would pass the threshold: a blocked pass, same sum
+    assert small._powers.shape == (3, n)
+    t = -np.linspace(0, 2, n)
+    assert small.moment(1.0, 3) == pytest.approx(float(np.sum(t ** 3 * np.exp(t))), rel=1e-13)
 
 
 def test_a_weibull_fit_of_small_data_equals_the_fit_on_blocked_passes(monkeypatch):
