@@ -56,7 +56,7 @@ def weibull_passes(n, chunks, repeats):
         t0 = time.perf_counter()
         fit = make()
         builds[label] = time.perf_counter() - t0
-        obj = fit.objective
+        obj = fit._objective
         state = {"i": 0}
 
         def one_pass():

@@ -30,7 +30,7 @@ from .optim.options import check_option
 from .optim.result import CONVERGED
 from .optim.shards import SumObjective
 from .optim.stopping import tolerances
-from .distributions import REGISTRY
+from .distributions import NAMES
 from .distributions.spaces import space_for as transform_for
 
 METHODS = tuple(OPTIMIZERS)
@@ -132,10 +132,11 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     f, g, h = objective.evaluate(natural, order=1 if deferred else 2)
     if deferred:  # the p×p Hessian (p reverse sweeps) is built when it is first asked for
         h = lambda: objective.evaluate(natural, order=2)[2]
+    objective = objective.with_free(free, transform=True)  # the fit's, for profiles and tests
     fit = MLEFit(names=names, constraints=cons, fixed=fixed, free=free, mle=np.array(natural),
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
-                 data=spec["data"], objective=objective.with_free(free, transform=True),
+                 data=spec["data"], objective=objective,
                  cov_type=cov_type,
                  refit=_refitter(spec["function"], method, constraints, nobs, given, layout))
     if deferred:  # the verdict needs the exact Hessian: L-BFGS's own rule stands
@@ -145,20 +146,43 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
                                "maximum was not made: with array parameters the Hessian is "
                                "built only when standard errors are asked for)")
     else:
-        counted = Counted(fit.objective)  # the verdict's evaluations count in the result's
+        counted = Counted(objective)  # the verdict's evaluations count in the result's
         with np.errstate(all="ignore"):
-            judged = verdict(counted, names, cons, free, fit.objective.unconstrained(natural),
-                             fit.objective.unconstrained(values), f_start, result.status)
+            judged = verdict(counted, names, cons, free, objective.unconstrained(natural),
+                             objective.unconstrained(values), f_start, result.status)
         result.evaluations += counted.calls
     if judged is not None:
         result.status, result.message, result.edge = judged
         shown = [f"{n}={v:.6g}" for n, v in zip(names[:SHOWN], fit.mle)]
         more = f", … {len(names) - SHOWN} more" if len(names) > SHOWN else ""
         result.message += " (estimates " + ", ".join(shown) + more + ")"
+        fit = _boundary_estimate(spec["model"], fit, result, method, cov_type, given) or fit
     if not fit.converged:
-        warnings.warn(f"fit did not converge ({result.status}): {result.message}",
+        warnings.warn(f"fit did not converge ({fit.status}): {fit.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())
     return fit
+
+
+def _boundary_estimate(model, fit, result, method, cov_type, options):
+    """The model's own estimate where the fit (whose judged optimizer result is `result`) found
+    no maximum — a threshold family's, see its `boundary_estimate` — fitted with the same
+    method, covariance and options and reported as that boundary, with both messages; None
+    when the model offers none or it does not converge."""
+    offer = getattr(model, "boundary_estimate", None)
+    found = offer(result.edge, dict(zip(fit.param_names, fit.mle))) if offer else None
+    if found is None:
+        return None
+    held, fixed, note = found
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        out = fit_mle(held, fixed={**fit.fixed, **fixed}, method=method, cov_type=cov_type,
+                      **options)
+    if not out.converged:
+        return None
+    run = out._optim  # the held fit's verdict is the first run's, with what was done
+    run.status, run.edge = result.status, result.edge
+    run.message = f"{result.message}; {note}"
+    return out
 
 
 def _refitter(function, method, constraints, nobs, options, layout=None):
@@ -187,14 +211,14 @@ def _is_bound_generator(obj):
 
 
 def resolve(dist):
-    """The generator class a registry name ("weibull", any case) stands for; anything that
-    is not a string is returned as it is."""
+    """The generator class a name ("weibull", "weibull3", any case; `distributions.NAMES`)
+    stands for; anything that is not a string is returned as it is."""
     if not isinstance(dist, str):
         return dist
     key = dist.strip().lower()
-    if key not in REGISTRY:
-        raise ValueError(f"unknown distribution {dist!r}; known: {', '.join(sorted(REGISTRY))}")
-    return REGISTRY[key]
+    if key not in NAMES:
+        raise ValueError(f"unknown distribution {dist!r}; known: {', '.join(sorted(NAMES))}")
+    return NAMES[key]
 
 
 def _model_spec(model, data, rows, constraints, nobs, options, shards=None):

@@ -392,7 +392,14 @@ sum = primitive("sum", lambda x, axis=None, keepdims=False: np.sum(x, axis=axis,
 def _dot(x, y):
     if np.shape(x) != np.shape(y):  # the rules give each argument the other's shape
         raise ValueError(f"dot: shapes {np.shape(x)} and {np.shape(y)} differ")
-    return float(np.dot(np.ravel(x), np.ravel(y)))
+    x, y = np.ravel(x), np.ravel(y)
+    if x.size <= _BLAS_THREADS_FROM:  # OpenBLAS runs a dot this short on one thread
+        return float(np.dot(x, y))
+    # beyond, its threads stall a fit for tens of ms when the machine is busy: einsum has none
+    return float(np.einsum("i,i->", x, y))
+
+
+_BLAS_THREADS_FROM = 10000
 
 
 dot = primitive("dot", _dot,

@@ -15,8 +15,9 @@ def total_weight(w, x):
 
 
 def wsum(w, v):
-    """Σ wᵢ vᵢ, or Σ vᵢ when `w` is None (each row counted once)."""
-    return float(v.sum()) if w is None else float(np.dot(w, v))
+    """Σ wᵢ vᵢ, or Σ vᵢ when `w` is None (each row counted once); `np.einsum`, not a BLAS dot,
+    whose threads stall when the machine is busy."""
+    return float(v.sum()) if w is None else float(np.einsum("i,i->", w, v))
 
 
 BLOCK = 1 << 16  # rows per block of a blockwise pass: 512 KiB of float64, cache-sized
@@ -35,7 +36,8 @@ def weighted_moments(x, w):
     for i in range(0, x.size, BLOCK):
         block = x[i:i + BLOCK]
         d = np.subtract(block, mean, out=buf[:block.size])
-        ss += float(np.dot(d, d)) if w is None else float(np.dot(w[i:i + BLOCK], d * d))
+        ss += float(np.einsum("i,i->", d, d) if w is None else
+                    np.einsum("i,i,i->", w[i:i + BLOCK], d, d))
     return total, mean, ss
 
 

@@ -81,6 +81,9 @@ class WeibullLogLik(LogLikGenerator):
             return {"shape": k, "scale": scale}
         return {"shape": k, "scale": np.exp(mean + np.euler_gamma / k)}
 
+    def _quantile(self, q, shape, scale):
+        return scale * exp(np.log(-np.log1p(-q)) / shape)  # λ·H^(1/k), H = −log(1 − q)
+
     def _scipy(self, shape, scale):
         return stats.weibull_min(shape, scale=scale)
 

@@ -6,7 +6,9 @@ as -inf, never as an exception: the optimizers treat it as a rejected point.
 
 `GraphObjective` sits on a log-likelihood graph whose leaves are the parameters on
 their natural scale. Its gradient and Hessian nodes are built once and then
-re-evaluated with `Plan` after the leaves move; positive and unit-interval
+re-evaluated with `Plan` after the leaves move (for a graph whose structure was seen
+before, a `Program` computes the same values without making the nodes, until someone
+asks for them: `grads`, `hess`); positive and unit-interval
 parameters are seen by the optimizer on log and logit scales through the chain
 rule, applied to the natural-scale derivatives in plain floats.
 """
@@ -17,7 +19,7 @@ import numpy as np
 
 from ..core import Plan, Value
 from ..core.value import CLOCK
-from ..core.derivatives import derivative_nodes, grad_nodes
+from ..core.derivatives import Program, derivative_nodes, grad_nodes
 from .transforms import transform_for
 
 NEG_INF = -math.inf
@@ -93,7 +95,9 @@ class GraphObjective:
         self.leaves = list(leaves)
         self.transforms = [transform_for(c) for c in constraints]
         # last: (CLOCK.last, order, (f, g, h)) of the latest evaluation, see `_read`
-        self._shared = {"grads": None, "hess": None, "orders": None, "plans": {}, "last": None}
+        # program: the derivatives as a `Program` (None: not derived yet; False: nodes instead)
+        self._shared = {"grads": None, "hess": None, "orders": None, "plans": {}, "last": None,
+                        "program": None}
         self._set_free(range(len(self.leaves)) if free is None else free, transform)
 
     def _set_free(self, free, transform):
@@ -125,10 +129,28 @@ class GraphObjective:
 
     def _build_derivatives(self):
         """Gradient and Hessian nodes, both at once (every fit needs the Hessian for its
-        standard errors), replayed when a graph of this structure was seen before."""
+        standard errors), replayed when a graph of this structure was seen before (from the
+        program, if one was made)."""
         s = self._shared
         with np.errstate(all="ignore"):  # nodes are computed as they are built
-            s["grads"], s["hess"], s["orders"] = derivative_nodes(self.ll, self.leaves)
+            if s["program"]:
+                s["grads"], s["hess"], s["orders"] = s["program"].nodes()
+            else:
+                s["grads"], s["hess"], s["orders"] = derivative_nodes(self.ll, self.leaves)
+        s["program"] = False  # the nodes serve from now on
+
+    def _program(self):
+        """The derivatives as a `Program` while no nodes were made, else None (then nodes)."""
+        s = self._shared
+        if s["program"] is None:
+            with np.errstate(all="ignore"):  # values are computed as the program is made
+                made = derivative_nodes(self.ll, self.leaves, lazy=True)
+            if isinstance(made, Program):
+                s["program"] = made
+            else:
+                s["grads"], s["hess"], s["orders"] = made
+                s["program"] = False
+        return s["program"] or None
 
     def _run(self, order):
         """Bring the nodes up to derivative `order` up to date with the leaves."""
@@ -141,7 +163,7 @@ class GraphObjective:
         """The nodes up to derivative `order` (the orders come with the derivative nodes)."""
         plans = self._shared["plans"]
         if order not in plans:
-            if order == 0 and self._shared["orders"] is None:  # only values asked for so far
+            if order == 0 and self._shared["orders"] is None:  # no derivative nodes so far
                 plans[0] = Plan([self.ll])
             else:
                 if self._shared["orders"] is None:
@@ -188,10 +210,18 @@ class GraphObjective:
         last = self._shared["last"]
         if last is not None and last[0] == CLOCK.last and last[1] >= order:
             return last[2]
-        self._run(order)
-        f = float(self.ll._data)
-        g = [float(n._data) for n in self.grads] if order >= 1 else None
-        h = [[float(n._data) for n in row] for row in self.hess] if order >= 2 else None
+        program = self._program() if order >= 1 and self._shared["grads"] is None else None
+        if program is not None:
+            with np.errstate(all="ignore"):
+                g, h = program.evaluate(order)
+            f = float(self.ll._data)  # (brought up to date by the program's plan)
+            g = [float(v) for v in g]
+            h = None if h is None else [[float(v) for v in row] for row in h]
+        else:
+            self._run(order)
+            f = float(self.ll._data)
+            g = [float(n._data) for n in self.grads] if order >= 1 else None
+            h = [[float(n._data) for n in row] for row in self.hess] if order >= 2 else None
         self._shared["last"] = (CLOCK.last, order, (f, g, h))
         return f, g, h
 

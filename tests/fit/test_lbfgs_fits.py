@@ -109,9 +109,9 @@ def test_lbfgs_on_a_200_vector_parameter_model_reaches_newton_without_a_hessian(
     # the maximum solves y − e^β − λΣβ = 0 (Newton to rounding)
     np.testing.assert_allclose(y - np.exp(newton.mle) - LAMBDA * newton.mle.sum(), 0.0,
                                atol=1e-9)
-    assert fit.objective._shared["hess"] is None  # no p × p Hessian built by the fit
+    assert fit._objective._shared["hess"] is None  # no p × p Hessian built by the fit
     assert "exact-Hessian check" in fit.message
     info = np.diag(np.exp(fit.mle)) + LAMBDA  # the closed-form information, asked for now
     np.testing.assert_allclose(fit.observed_information, info, rtol=1e-12, atol=1e-12)
-    assert fit.objective._shared["hess"] is not None
+    assert fit._objective._shared["hess"] is not None
     np.testing.assert_allclose(fit.se, newton.se, rtol=1e-6)

@@ -38,7 +38,7 @@ CASES = {
     "poisson censored": (PoissonLogLik, np.floor(X_POS * 3), dict(censored=CENS)),
 }
 
-REDUCED = {"weibull censored weighted", "normal truncated"}
+REDUCED = {"weibull censored weighted", "normal truncated", "student t", "cauchy"}
 
 
 def _one_graph(gen, natural):
@@ -164,22 +164,23 @@ def test_a_per_row_fit_judged_large_runs_summed_and_matches_one_graph(monkeypatc
     y = np.random.default_rng(3).logistic(0.5, 2.0, 3000)
     monkeypatch.setattr(shards, "needs_blocks", lambda gen: True)
     blocked = fg.fit_mle(LogisticLogLik, y)
-    assert type(blocked.objective).__name__ == "SumObjective"
+    assert type(blocked._objective).__name__ == "SumObjective"
     monkeypatch.setattr(shards, "needs_blocks", lambda gen: False)
     whole = fg.fit_mle(LogisticLogLik, y)
-    assert type(whole.objective).__name__ == "GraphObjective"
+    assert type(whole._objective).__name__ == "GraphObjective"
     np.testing.assert_allclose(blocked.mle, whole.mle, rtol=1e-10)
     np.testing.assert_allclose(blocked.se, whole.se, rtol=1e-8)
 
 
 def test_blocks_only_where_rows_are_evaluated_one_by_one():
     from femtograd.distributions.blocks import needs_blocks
-    assert needs_blocks(StudentTLogLik(X_REAL), block_rows=100)
+    assert needs_blocks(LogisticLogLik(X_REAL), block_rows=100)
     assert needs_blocks(GammaLogLik(X_POS, censored=CENS), block_rows=100)
     assert needs_blocks(WeibullLogLik(X_POS, truncation=(ENTRY, np.inf)), block_rows=100)
     assert not needs_blocks(WeibullLogLik(X_POS, censored=CENS, weights=W), block_rows=100)
     assert not needs_blocks(NormalLogLik(X_REAL, truncation=(-8.0, 8.0)), block_rows=100)
-    assert not needs_blocks(StudentTLogLik(X_REAL), block_rows=N)
+    assert not needs_blocks(LogisticLogLik(X_REAL), block_rows=N)
+    assert not needs_blocks(StudentTLogLik(X_REAL), block_rows=100)  # exact rows: one pass
 
 
 def test_a_sharded_fit_predicts_summarizes_and_bootstraps_as_the_in_memory_fit():
