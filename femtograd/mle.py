@@ -51,7 +51,12 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     parameter; `start` names its parameters and `constraints` (default "real" for
     each) says which are "positive" or "unit"; `nobs` is its number of observations
     (for BIC; default len(data), with a warning when data are several equal-length
-    arrays). `fixed` holds parameters at given values; they do not count in `df`,
+    arrays). A parameter whose start is an array (`start={"beta": np.zeros(p)}`) is one Value
+    of that shape (write `X @ beta`); estimates, errors and constraints are then per element,
+    named "beta[0]", "beta[1]", ..., and `fixed` takes the whole array or single elements.
+    With method="lbfgs" such a fit builds no Hessian until standard errors are asked for, so
+    its "converged" is L-BFGS's rule, without the exact-Hessian check of a maximum.
+    `fixed` holds parameters at given values; they do not count in `df`,
     AIC, BIC or tests. Optimizer options
     (gtol, xtol, ftol, max_iter, max_step; for gradient ascent lr, max_norm,
     iterations, tol; fallback=False to disable the fallback) are taken from
