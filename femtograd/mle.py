@@ -47,7 +47,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
 
     Right censoring is given either as `censored` (1/True = censored) or as `event`
     (1/True = observed event, lifelines' convention), not both.
-    A plain function is called as `f(param1, ..., data)` with one scalar Value per
+    A plain function is called as `f(param1, ..., data)` with one Value per
     parameter; `start` names its parameters and `constraints` (default "real" for
     each) says which are "positive" or "unit"; `nobs` is its number of observations
     (for BIC; default len(data), with a warning when data are several equal-length
