@@ -4,6 +4,7 @@ element-wise fits; every optimizer reaches the same maximum; bad shapes are clea
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 import statsmodels.api as sm
 
 import femtograd as fg
@@ -158,3 +159,17 @@ def test_bad_shapes_are_clear_errors():
         fg.fit_mle(lambda rate, data: fg.sum(fg.log(rate)), None,
                    start={"rate": np.array([1.0, -2.0])}, constraints={"rate": "positive"},
                    nobs=2)
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(st.integers(1, 6), st.integers(0, 2**31), st.sampled_from(["newton", "lbfgs"]))
+def test_any_least_squares_fit_with_a_vector_beta_is_the_lstsq_solution(p, seed, method):
+    rng = np.random.default_rng(seed)
+    n = 3 * p + 5
+    X = rng.normal(size=(n, p)) * rng.uniform(0.5, 5.0, p)  # columns in different units
+    y = X @ rng.normal(size=p) + rng.normal(size=n)
+    fit = fg.fit_mle(normal_linear, (X, y), start={"beta": np.zeros(p), "sigma": 1.0},
+                     constraints={"sigma": "positive"}, nobs=n, method=method)
+    beta, s2 = _ols(X, y)
+    assert fit.converged
+    np.testing.assert_allclose(fit.mle, [*beta, np.sqrt(s2)], rtol=1e-6, atol=1e-8)
