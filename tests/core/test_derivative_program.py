@@ -119,5 +119,5 @@ def test_a_fit_through_a_program_equals_a_fit_through_the_nodes(name, monkeypatc
         nodes = fg.fit_mle(REGISTRY[name], x2, **options)
     np.testing.assert_array_equal(lazy.mle, nodes.mle)
     np.testing.assert_array_equal(lazy.se, nodes.se)
-    assert (lazy.loglik, lazy.status, lazy.optim.evaluations) == \
-        (nodes.loglik, nodes.status, nodes.optim.evaluations)
+    assert (lazy.loglik, lazy.status, lazy._optim.evaluations) == \
+        (nodes.loglik, nodes.status, nodes._optim.evaluations)
