@@ -17,6 +17,7 @@ from scipy import optimize, special, stats
 
 from ..optim import Tolerances, newton
 from ..optim.transforms import transform_for
+from . import jobs
 from .common import check_level, names_index, user_stacklevel
 
 METHODS = ("wald", "profile")
@@ -48,12 +49,14 @@ def wald_scales(fit, scale=None):
     return out
 
 
-def confint(fit, level=0.95, method="wald", scale=None):
+def confint(fit, level=0.95, method="wald", scale=None, progress=None, n_jobs=1):
     """Intervals of every parameter (see `MLEFit.confint`); `.attrs["scale"]` names each
-    Wald interval's scale ("profile" for a profile interval, which has none)."""
+    Wald interval's scale ("profile" for a profile interval, which has none). Profile
+    intervals report `progress` per parameter and run in `n_jobs` processes when above 1."""
     level = check_level(level)
     check_interval(method, scale)
     scales = wald_scales(fit, scale)
+    bounds = profile_intervals(fit, level, progress, n_jobs) if method == "profile" else {}
     rows = []
     for i, name in enumerate(fit.param_names):
         if i not in fit.free:
@@ -61,10 +64,44 @@ def confint(fit, level=0.95, method="wald", scale=None):
         elif method == "wald":
             rows.append(wald_interval(fit.mle[i], fit.se.iloc[i], level, scales[name]))
         else:
-            rows.append(fit._profiler(i).interval(level))
+            rows.append(bounds[i])
     out = pd.DataFrame(rows, index=names_index(fit.param_names), columns=["lower", "upper"])
     out.attrs["scale"] = scales if method == "wald" else dict.fromkeys(scales, "profile")
     return out
+
+
+def profile_intervals(fit, level, progress=None, n_jobs=1):
+    """{index: (lower, upper)} of the profile interval of each free parameter. In this process
+    each comes from the fit's own profiler (its points warm-start later profiles); in worker
+    processes each worker fits the data again from the estimates and profiles from the
+    original fit's estimates, log-likelihood and SE, so the bounds equal a serial run's, and
+    the workers' warnings are raised here."""
+    free = list(fit.free)
+    if jobs.check_n_jobs(n_jobs) == 1 or len(free) < 2:
+        found = jobs.run(lambda i: fit._profiler(i).interval(level), [(i,) for i in free],
+                         progress=progress, label="profiles")
+        return dict(zip(free, found))
+    source = fit.data if fit.model is None else fit.model
+    start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
+    at = (fit.mle, fit.loglik, np.asarray(fit.se, dtype=float))
+    tasks = [(fit._refit, source, start, fit.fixed, at, i, level) for i in free]
+    found = jobs.run(_profile_in_worker, tasks, n_jobs, progress, "profiles")
+    for _, caught in found:
+        for category, message in caught:
+            warnings.warn(message, category, stacklevel=user_stacklevel())
+    return {i: interval for i, (interval, _) in zip(free, found)}
+
+
+def _profile_in_worker(refit, source, start, fixed, at, index, level):
+    """(profile interval of parameter `index`, [(warning category, message)]) in a worker
+    process: the fit made again from its estimates, profiled from `at` (mle, loglik, se)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the original fit has said what it had to say
+        fit = refit(source, start=start, fixed=fixed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = Profiler(fit, index, at=at).interval(level)
+    return found, [(w.category, str(w.message)) for w in caught]
 
 
 def wald_interval(estimate, se, level=0.95, scale="natural"):
@@ -93,9 +130,13 @@ class Profiler:
     one another. A warm start that does not converge is retried from the MLE.
     """
 
-    def __init__(self, fit, index):
+    def __init__(self, fit, index, at=None):
+        """`at`: (mle, loglik, se) to profile from instead of the fit's own (a fit made again
+        in a worker process, whose estimates may differ from the original's by rounding)."""
         self.fit = fit
         self.index = index
+        self.mle, self.ll_max = (fit.mle, fit.loglik) if at is None else at[:2]
+        self._se = None if at is None else at[2]
         self.others = [j for j in fit.free if j != index]
         self.objective = fit.objective.with_free(self.others, transform=True)
         self.transform = transform_for(fit.constraints[index])
@@ -105,15 +146,15 @@ class Profiler:
 
     def loglik(self, value):
         """max over the other free parameters of the log-likelihood with this one at `value`."""
-        fit, i = self.fit, self.index
+        i = self.index
         value = float(value)
         if not self.transform.contains(value):
             return -math.inf
-        natural = fit.mle.copy()
+        natural = self.mle.copy()
         natural[i] = value
         if not self.others:
             return self.objective.evaluate(natural, order=0)[0]
-        cold = fit.mle[self.others]
+        cold = self.mle[self.others]
         warm = self.warm_start(value)
         res = self._maximize(natural, cold if warm is None else warm)
         if warm is not None and not res.converged:
@@ -157,10 +198,11 @@ class Profiler:
         """Where the LR statistic reaches the chi-square(1) quantile below (−1) or above (+1)."""
         fit, i, t = self.fit, self.index, self.transform
         cut = stats.chi2.ppf(level, 1)
-        ll_max = fit.loglik
-        u0 = t.to_unconstrained(fit.mle[i])
+        ll_max = self.ll_max
+        u0 = t.to_unconstrained(self.mle[i])
         _, dp, _ = t.derivatives(u0)
-        se = float(fit.se.iloc[i]) / dp if dp else math.nan
+        se = float(fit.se.iloc[i] if self._se is None else self._se[i])
+        se = se / dp if dp else math.nan
         step = se if math.isfinite(se) and se > 0 else 0.1 * (1 + abs(u0))
 
         def excess(u):
