@@ -36,7 +36,8 @@ import pandas as pd
 from scipy import stats
 
 from . import jobs
-from .common import FIT_ERRORS, check_level, user_stacklevel
+from .common import check_level, user_stacklevel
+from .refits import Refits, Reweighted
 from .resample import simulate_design
 
 KINDS = ("nonparametric", "parametric")
@@ -242,13 +243,13 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     if gen is None and kind == "parametric":
         raise TypeError("a parametric bootstrap needs a generator (it simulates from the "
                         "model); a plain function can only be bootstrapped nonparametrically")
-    reweight = gen if kind == "nonparametric" else None  # draws are counts to weight it by
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
+    refits = Reweighted(fit, start) if gen is not None and kind == "nonparametric" \
+        else Refits(fit._refit, start, fit.fixed)
     draws = _draws(fit, kind, n, np.random.default_rng(seed))
     # serially one replicate per task (progress per refit); in processes, chunks of them
     size = 1 if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
-    tasks = ((fit._refit, reweight, chunk, start, fit.fixed)
-             for chunk in _chunks(draws, size))
+    tasks = ((refits, chunk) for chunk in _chunks(draws, size))
     outcomes = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
                         chunked=True)
     rows = [(b, value) for b, (ok, value) in enumerate(outcomes) if ok]
@@ -303,20 +304,6 @@ def _chunks(items, size):
         yield chunk
 
 
-def _refit_chunk(refit, reweight, draws, start, fixed):
-    """Each draw's refit (of `reweight` reweighted by it, when given; else of the draw) from the original estimates, as (True, estimates) or, for a refit
-    that raises a numerical error or does not converge, (False, (status, message)). Each
-    refit's own warnings are silenced: the failures are recorded."""
-    out = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for draw in draws:
-            data = draw if reweight is None else reweight.reweighted(draw)
-            try:
-                again = refit(data, start=start, fixed=fixed)
-            except FIT_ERRORS as err:
-                out.append((False, (type(err).__name__, str(err))))
-                continue
-            out.append((True, again.mle) if again.converged
-                       else (False, (again.status, again.message)))
-    return out
+def _refit_chunk(refits, draws):
+    """[refits(draw) for draw in draws]: a chunk of replicates for one task."""
+    return [refits(draw) for draw in draws]

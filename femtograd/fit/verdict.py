@@ -25,6 +25,7 @@ log-likelihood itself, never from magnitudes of parameters (those are units):
 import math
 
 import numpy as np
+from scipy.linalg import lapack
 
 from ..optim.newton import newton_direction
 from ..optim.result import BOUNDARY, CONVERGED, FLAT, NON_FINITE, NOT_STATIONARY
@@ -148,7 +149,9 @@ def _far(x, x0, f, f0, size, cons):
 
 
 def _solve(chol, b):
-    return np.linalg.solve(chol.T, np.linalg.solve(chol, b))
+    """(L Lᵀ)⁻¹ b from the Cholesky factor L by LAPACK's potrs (these are p × p with small p:
+    np.linalg.solve's checks cost ten times the solve)."""
+    return lapack.dpotrs(chol, b, lower=1)[0]
 
 
 def _flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons):
