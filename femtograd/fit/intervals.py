@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import special, stats
 
 from ..optim import Tolerances, newton
 from ..optim.transforms import transform_for
@@ -146,14 +146,21 @@ class Profiler:
 
     def loglik(self, value):
         """max over the other free parameters of the log-likelihood with this one at `value`."""
+        return self.profile(value)[0]
+
+    def profile(self, value):
+        """(the profile log-likelihood at `value`, its derivative there). The derivative is the
+        log-likelihood's partial derivative in this parameter at the others' maximum (the
+        envelope theorem); NaN when they did not converge."""
         i = self.index
         value = float(value)
         if not self.transform.contains(value):
-            return -math.inf
+            return -math.inf, math.nan
         natural = self.mle.copy()
         natural[i] = value
         if not self.others:
-            return self.objective.evaluate(natural, order=0)[0]
+            f, g, _ = self.objective.evaluate(natural, order=1)
+            return f, float(g[i])
         cold = self.mle[self.others]
         warm = self.warm_start(value)
         res = self._maximize(natural, cold if warm is None else warm)
@@ -162,11 +169,12 @@ class Profiler:
             if again.converged or again.loglik > res.loglik:
                 res = again
         if not math.isfinite(res.loglik):
-            return -math.inf
-        at = self.objective.natural(res.x) if res.converged else None
-        if at is not None:
-            self._remember(value, np.asarray(at)[self.others])
-        return res.loglik
+            return -math.inf, math.nan
+        if not res.converged:
+            return res.loglik, math.nan
+        at = self.objective.natural(res.x)
+        self._remember(value, np.asarray(at)[self.others])
+        return res.loglik, float(self.objective.evaluate(at, order=1)[1][i])
 
     def warm_start(self, value):
         """The others' estimates at the profiled value nearest `value` (None before any)."""
@@ -195,71 +203,97 @@ class Profiler:
         return self.bound(level, -1), self.bound(level, +1)
 
     def bound(self, level, direction):
-        """Where the LR statistic reaches the chi-square(1) quantile below (−1) or above (+1)."""
-        fit, i, t = self.fit, self.index, self.transform
-        cut = stats.chi2.ppf(level, 1)
-        ll_max = self.ll_max
+        """Where the LR statistic reaches the chi-square(1) quantile below (−1) or above (+1).
+
+        On the parameter's unconstrained scale u: from the Wald point, safeguarded Newton steps
+        on the excess e(u) = 2·(loglik_max − profile) − cut, whose slope comes with each profile
+        point, kept inside the bracket once there is one (secant or bisection when a step
+        leaves it) and at most doubling the distance from the estimate before."""
+        i, t = self.index, self.transform
+        cut = float(special.chdtri(1.0, 1.0 - level))  # the chi-square(1) quantile at level
         u0 = t.to_unconstrained(self.mle[i])
         _, dp, _ = t.derivatives(u0)
-        se = float(fit.se.iloc[i] if self._se is None else self._se[i])
+        se = float((self.fit.se.to_numpy() if self._se is None else self._se)[i])
         se = se / dp if dp else math.nan
         step = se if math.isfinite(se) and se > 0 else 0.1 * (1 + abs(u0))
 
         def excess(u):
-            p = t.to_natural(u)
+            """(e(u), de/du); (inf, NaN) outside the parameter space."""
+            p, dp, _ = t.derivatives(u)
             if not t.contains(p):
-                return math.inf
-            return 2.0 * (ll_max - self.loglik(p)) - cut
+                return math.inf, math.nan
+            ll, slope = self.profile(p)
+            return 2.0 * (self.ll_max - ll) - cut, -2.0 * slope * dp
 
-        inner, k = u0, 1.0
-        while k < 2.0 ** 12:
-            u = u0 + direction * k * step
-            e = excess(u)
-            if e > 0 or math.isnan(e):
-                if not math.isfinite(e):  # left the finite region: shrink toward the inside
-                    u = self._finite_edge(excess, inner, u)
-                    if u is None or not excess(u) > 0:
-                        break
-                return self._root(excess, inner, u, level, direction)
-            inner, k = u, k * 2.0
+        inner, outer = (u0, -cut, math.nan), None  # e ≤ 0 at inner; e > 0 (or not finite) beyond
+        u = u0 + direction * math.sqrt(cut) * step
+        for _ in range(200):
+            e, de = excess(u)
+            if e <= 0:
+                inner = (u, e, de)
+            else:  # NaN too: beyond the finite region counts as beyond the cut-off
+                outer = (u, e, de)
+            found = self._next(inner, outer, u0, direction)
+            if isinstance(found, float):
+                u = found
+                if outer is None and abs(u - u0) > 2.0 ** 12 * step:
+                    break
+                continue
+            if isinstance(found, tuple):  # ("converged", the root)
+                return t.to_natural(found[1])
+            if math.isfinite(outer[1]):  # the bracket closed on a jump: not one crossing
+                return self._inconsistent(level, direction, inner[1], outer[1])
+            break  # the only points beyond are not finite
+        else:
+            if outer is not None and math.isfinite(outer[1]):  # no crossing settled on
+                return self._inconsistent(level, direction, inner[1], outer[1])
         side = "lower" if direction < 0 else "upper"
         edge = t.lower if direction < 0 else t.upper
-        warnings.warn(f"profile likelihood of {fit.param_names[i]!r} does not fall to the "
+        warnings.warn(f"profile likelihood of {self.fit.param_names[i]!r} does not fall to the "
                       f"{level:.0%} cut-off on the {side} side: the interval is open there "
                       f"(bound set to {edge})", UserWarning,
                       stacklevel=user_stacklevel())
         return edge
 
-    def _root(self, excess, inner, outer, level, direction):
-        """The cut-off crossing between `inner` (below it) and `outer` (above), on the natural
-        scale. The profile at a point is re-optimized each time it is asked for; when it
-        comes out otherwise than it did (the bracket no longer brackets), the bound is NaN
-        with a warning naming the parameter, not root-finding's own error."""
-        lo, hi = min(inner, outer), max(inner, outer)
-        a, b = excess(lo), excess(hi)
-        if not (a * b <= 0):  # NaN, or both on one side
-            side = "lower" if direction < 0 else "upper"
-            warnings.warn(f"profile likelihood of {self.fit.param_names[self.index]!r} does not "
-                          f"cross the {level:.0%} cut-off consistently on the {side} side "
-                          f"(re-optimizing the other parameters gave excess {a:.3g} and "
-                          f"{b:.3g} at the ends of the bracket): the {side} bound is NaN",
-                          UserWarning, stacklevel=user_stacklevel())
-            return math.nan
-        known = {lo: a, hi: b}  # root-finding starts from these values, not fresh ones
-        root = optimize.brentq(lambda u: known[u] if u in known else excess(u), lo, hi,
-                               xtol=1e-12, rtol=1e-12)
-        return self.transform.to_natural(root)
-
     @staticmethod
-    def _finite_edge(excess, inner, outer):
-        """Bisect between a finite inner point and a non-finite outer one for a finite point."""
-        for _ in range(60):
-            mid = 0.5 * (inner + outer)
-            e = excess(mid)
-            if math.isfinite(e):
-                if e > 0:
-                    return mid
-                inner = mid
-            else:
-                outer = mid
-        return None
+    def _next(inner, outer, u0, direction, xtol=1e-12, last=1e-7):
+        """The next point to profile; ("converged", root) after a Newton step below `last`
+        (relative: the error after it is of its square) or on a bracket closed to `xtol` on
+        points within rounding of the cut-off; "closed" on a bracket closed otherwise."""
+        points = [p for p in (inner, outer) if p is not None and math.isfinite(p[1])]
+        for u, e, de in sorted(points, key=lambda p: abs(p[1])):
+            if not (math.isfinite(de) and de != 0):
+                continue
+            c = u - e / de
+            if abs(c - u) <= last * (1 + abs(u)) and (
+                    outer is None or min(inner[0], outer[0]) <= c <= max(inner[0], outer[0])):
+                return "converged", c
+            if outer is None:
+                if direction * (c - inner[0]) > 0:  # outward, at most doubling the distance
+                    far = u0 + 2.0 * (inner[0] - u0)
+                    return c if direction * (c - far) <= 0 else far
+            elif min(inner[0], outer[0]) < c < max(inner[0], outer[0]):
+                return c
+        if outer is None:  # no usable step: double the distance from the estimate
+            return u0 + 2.0 * (inner[0] - u0)
+        width = abs(outer[0] - inner[0])
+        if width <= xtol * (1 + abs(inner[0])):
+            return ("converged", inner[0]) if max(abs(inner[1]), abs(outer[1])) <= 1e-6 \
+                else "closed"
+        lo, hi = sorted((inner[0], outer[0]))
+        if math.isfinite(outer[1]):  # a secant step, when it lands inside the bracket
+            c = inner[0] - inner[1] * (outer[0] - inner[0]) / (outer[1] - inner[1])
+            if lo + 0.01 * width < c < hi - 0.01 * width:
+                return c
+        return 0.5 * (lo + hi)
+
+    def _inconsistent(self, level, direction, a, b):
+        """NaN with a warning naming the parameter: the profile, re-optimized at each point,
+        jumps across the cut-off (the other parameters' maximum moved to another mode)."""
+        side = "lower" if direction < 0 else "upper"
+        warnings.warn(f"profile likelihood of {self.fit.param_names[self.index]!r} does not "
+                      f"cross the {level:.0%} cut-off consistently on the {side} side "
+                      f"(re-optimizing the other parameters gave excess {a:.3g} and "
+                      f"{b:.3g} at the ends of the bracket): the {side} bound is NaN",
+                      UserWarning, stacklevel=user_stacklevel())
+        return math.nan
