@@ -165,7 +165,7 @@ def peer_profile(name, x, mle, se):
 
 # ------------------------------------------------------------------ the run
 
-FAMILIES = {"exp": "exp", "normal": "normal", "weibull": "weibull", "gamma": "gamma"}
+FAMILIES = ("exp", "normal", "weibull", "gamma")
 
 
 def data(name, rng):
@@ -178,6 +178,39 @@ def data(name, rng):
     return rng.gamma(2.5, 1 / 1.5, N)
 
 
+def measure(name, x, replicates, repeats):
+    """Table rows (bootstrap, profile) for one family's data."""
+    fit = fg.fit_mle(name, x)
+    mle, se = fit.mle, fit.se.to_numpy()
+    ours = fit.bootstrap(replicates, seed=5).estimates.to_numpy()
+    theirs = peer_bootstrap(name, x, mle, replicates, 5)
+    boot_diff = float(np.max(np.abs(ours - theirs) / np.abs(theirs)))
+    fresh = {}
+
+    def before(label, rep):
+        if label == "femtograd profile":
+            fresh["fit"] = fg.fit_mle(name, x)  # no profile points remembered
+    cases = {
+        "femtograd bootstrap": lambda: fit.bootstrap(replicates, seed=5),
+        "numpy bootstrap": lambda: peer_bootstrap(name, x, mle, replicates, 5),
+        "femtograd profile": lambda: fresh["fit"].confint(LEVEL, method="profile"),
+        "numpy profile": lambda: peer_profile(name, x, mle, se),
+    }
+    times = interleaved(cases, repeats, before)
+    ci = fresh["fit"].confint(LEVEL, method="profile").to_numpy()
+    prof_diff = float(np.max(np.abs(ci - np.array(peer_profile(name, x, mle, se)))
+                             / np.abs(ci)))
+    rows = []
+    for what, diff in (("bootstrap", boot_diff), ("profile", prof_diff)):
+        a, b = times[f"femtograd {what}"], times[f"numpy {what}"]
+        (amin, amed), (bmin, bmed) = summary(a), summary(b)
+        label = (f"{name}: {replicates}-replicate bootstrap" if what == "bootstrap"
+                 else f"{name}: profile intervals, every parameter")
+        rows.append((label, f"{ms(amin)} ({ms(amed)})", f"{ms(bmin)} ({ms(bmed)})",
+                     ratio(a, b), f"{diff:.1e}"))
+    return rows
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeats", type=int, default=5)
@@ -188,36 +221,8 @@ def main():
     rng = np.random.default_rng(17)
     rows = []
     for name in FAMILIES:
-        x = data(name, rng)
-        fit = fg.fit_mle(name, x)
-        mle, se = fit.mle, fit.se.to_numpy()
-        B = args.replicates
-        ours = fit.bootstrap(B, seed=5).estimates.to_numpy()
-        theirs = peer_bootstrap(name, x, mle, B, 5)
-        boot_diff = float(np.max(np.abs(ours - theirs) / np.abs(theirs)))
-        fresh = {}
-
-        def before(label, rep):
-            if label.startswith("femtograd profile"):
-                fresh["fit"] = fg.fit_mle(name, x)  # no profile points remembered
-        cases = {
-            "femtograd bootstrap": lambda: fit.bootstrap(B, seed=5),
-            "numpy bootstrap": lambda: peer_bootstrap(name, x, mle, B, 5),
-            "femtograd profile": lambda: fresh["fit"].confint(LEVEL, method="profile"),
-            "numpy profile": lambda: peer_profile(name, x, mle, se),
-        }
-        times = interleaved(cases, args.repeats, before)
-        ci = fresh["fit"].confint(LEVEL, method="profile").to_numpy()
-        prof_diff = float(np.max(np.abs(ci - np.array(peer_profile(name, x, mle, se)))
-                                 / np.abs(ci)))
-        for what, diff in (("bootstrap", boot_diff), ("profile", prof_diff)):
-            a, b = times[f"femtograd {what}"], times[f"numpy {what}"]
-            (amin, amed), (bmin, bmed) = summary(a), summary(b)
-            label = (f"{name}: {B}-replicate bootstrap" if what == "bootstrap"
-                     else f"{name}: profile intervals, every parameter")
-            rows.append((label, f"{ms(amin)} ({ms(amed)})", f"{ms(bmin)} ({ms(bmed)})",
-                         ratio(a, b), f"{diff:.1e}"))
-        print(rows[-2], rows[-1], flush=True)
+        rows += measure(name, data(name, rng), args.replicates, args.repeats)
+        print(*rows[-2:], sep="\n", flush=True)
     table = markdown_table(["case (n = 1e3)", "femtograd ms", "numpy peer ms",
                             "femtograd / peer (min / median)", "max rel difference"], rows)
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(t_start))

@@ -14,6 +14,7 @@ Both pickle to worker processes: `Reweighted` leaves its graph behind and builds
 there on first use.
 """
 
+import copy
 import math
 import numbers
 import warnings
@@ -131,10 +132,11 @@ class Reweighted(Refits):
 
 def _hold(stat):
     """A holder for a statistic that later replicates' values can be moved into: a leaf for a
-    number, the object itself when it can take another's place (`assign`); else None."""
+    number, a copy of an object that can take another's place (`assign`; never the model's
+    own, which the fit's graph reads); else None."""
     if isinstance(stat, numbers.Real) and not isinstance(stat, bool):
         return Value(float(stat))
-    return stat if callable(getattr(stat, "assign", None)) else None
+    return copy.copy(stat) if callable(getattr(stat, "assign", None)) else None
 
 
 def _move(held, stat):

@@ -3,12 +3,20 @@ statistics of reweighted rows, each family's estimates, the failures, and a whol
 against a loop of `fit_mle` on the same multinomial draws."""
 
 import numpy as np
+import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import femtograd as fg
-from femtograd.distributions import (ExpLogLik, GammaLogLik, LogNormalLogLik, NormalLogLik,
-                                     PoissonLogLik, WeibullLogLik)
+from femtograd.distributions import (
+    ExpLogLik,
+    GammaLogLik,
+    LogNormalLogLik,
+    NormalLogLik,
+    PoissonLogLik,
+    WeibullLogLik,
+)
 from femtograd.fit.refits import Refits, Reweighted
 
 RNG = np.random.default_rng(2024)
@@ -57,6 +65,18 @@ def test_a_replicate_on_one_graph_equals_fitting_the_reweighted_rows(name):
         again = fg.fit_mle(fit.model.reweighted(counts), start=_start(fit), fixed=fit.fixed)
         assert ok and again.converged
         np.testing.assert_allclose(estimates, again.mle, rtol=1e-12)
+
+
+def test_replicates_leave_the_fitted_graph_as_it_was():
+    fit = CASES["weibull censored"]()
+    before = fit.confint(method="profile")
+    refits = Reweighted(fit, _start(fit))
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        refits(_counts(rng, fit.model.n))
+    assert fit.objective.evaluate(fit.mle, order=0)[0] == fit.loglik
+    fresh = fg.fit_mle(fit.model)
+    pd.testing.assert_frame_equal(fresh.confint(method="profile"), before)
 
 
 @settings(max_examples=30, deadline=None)
