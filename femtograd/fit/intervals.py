@@ -149,18 +149,19 @@ class Profiler:
         return self.profile(value)[0]
 
     def profile(self, value):
-        """(the profile log-likelihood at `value`, its derivative there). The derivative is the
-        log-likelihood's partial derivative in this parameter at the others' maximum (the
-        envelope theorem); NaN when they did not converge."""
+        """(the profile log-likelihood at `value`, its first and second derivatives there).
+        At the others' maximum the first is the log-likelihood's partial derivative in this
+        parameter (the envelope theorem) and the second the Schur complement of the others'
+        block of the Hessian; NaN when they did not converge."""
         i = self.index
         value = float(value)
         if not self.transform.contains(value):
-            return -math.inf, math.nan
+            return -math.inf, math.nan, math.nan
         natural = self.mle.copy()
         natural[i] = value
         if not self.others:
-            f, g, _ = self.objective.evaluate(natural, order=1)
-            return f, float(g[i])
+            f, g, h = self.objective.evaluate(natural, order=2)
+            return f, float(g[i]), float(h[i, i])
         cold = self.mle[self.others]
         warm = self.warm_start(value)
         res = self._maximize(natural, cold if warm is None else warm)
@@ -169,12 +170,19 @@ class Profiler:
             if again.converged or again.loglik > res.loglik:
                 res = again
         if not math.isfinite(res.loglik):
-            return -math.inf, math.nan
+            return -math.inf, math.nan, math.nan
         if not res.converged:
-            return res.loglik, math.nan
+            return res.loglik, math.nan, math.nan
         at = self.objective.natural(res.x)
         self._remember(value, np.asarray(at)[self.others])
-        return res.loglik, float(self.objective.evaluate(at, order=1)[1][i])
+        _, g, h = self.objective.evaluate(at, order=2)  # Newton's last evaluation, kept
+        o = self.others
+        with np.errstate(all="ignore"):
+            try:
+                cross = h[o, i] @ np.linalg.solve(h[np.ix_(o, o)], h[o, i])
+            except np.linalg.LinAlgError:
+                cross = math.nan
+        return res.loglik, float(g[i]), float(h[i, i] - cross)
 
     def warm_start(self, value):
         """The others' estimates at the profiled value nearest `value` (None before any)."""
@@ -218,21 +226,23 @@ class Profiler:
         step = se if math.isfinite(se) and se > 0 else 0.1 * (1 + abs(u0))
 
         def excess(u):
-            """(e(u), de/du); (inf, NaN) outside the parameter space."""
-            p, dp, _ = t.derivatives(u)
+            """(u, e(u), de/du, d²e/du²); e is inf outside the parameter space."""
+            p, dp, d2p = t.derivatives(u)
             if not t.contains(p):
-                return math.inf, math.nan
-            ll, slope = self.profile(p)
-            return 2.0 * (self.ll_max - ll) - cut, -2.0 * slope * dp
+                return u, math.inf, math.nan, math.nan
+            ll, slope, curvature = self.profile(p)
+            return (u, 2.0 * (self.ll_max - ll) - cut, -2.0 * slope * dp,
+                    -2.0 * (curvature * dp * dp + slope * d2p))
 
-        inner, outer = (u0, -cut, math.nan), None  # e ≤ 0 at inner; e > 0 (or not finite) beyond
+        # e ≤ 0 at inner; e > 0 (or not finite) at outer, once found
+        inner, outer = (u0, -cut, math.nan, math.nan), None
         u = u0 + direction * math.sqrt(cut) * step
         for _ in range(200):
-            e, de = excess(u)
-            if e <= 0:
-                inner = (u, e, de)
+            point = excess(u)
+            if point[1] <= 0:
+                inner = point
             else:  # NaN too: beyond the finite region counts as beyond the cut-off
-                outer = (u, e, de)
+                outer = point
             found = self._next(inner, outer, u0, direction)
             if isinstance(found, float):
                 u = found
@@ -256,15 +266,19 @@ class Profiler:
         return edge
 
     @staticmethod
-    def _next(inner, outer, u0, direction, xtol=1e-12, last=1e-7):
-        """The next point to profile; ("converged", root) after a Newton step below `last`
-        (relative: the error after it is of its square) or on a bracket closed to `xtol` on
-        points within rounding of the cut-off; "closed" on a bracket closed otherwise."""
+    def _next(inner, outer, u0, direction, xtol=1e-12):
+        """The next point to profile; ("converged", root) after a Halley step below 1e-5 or a
+        Newton step below 1e-7 (relative: the error after it is of its cube or square), or on
+        a bracket closed to `xtol` on points within rounding of the cut-off; "closed" on a
+        bracket closed otherwise."""
         points = [p for p in (inner, outer) if p is not None and math.isfinite(p[1])]
-        for u, e, de in sorted(points, key=lambda p: abs(p[1])):
+        for u, e, de, d2e in sorted(points, key=lambda p: abs(p[1])):
             if not (math.isfinite(de) and de != 0):
                 continue
-            c = u - e / de
+            c, last = u - e / de, 1e-7
+            halley = 2.0 * de * de - e * d2e
+            if math.isfinite(halley) and halley > 0:
+                c, last = u - 2.0 * e * de / halley, 1e-5
             if abs(c - u) <= last * (1 + abs(u)) and (
                     outer is None or min(inner[0], outer[0]) <= c <= max(inner[0], outer[0])):
                 return "converged", c

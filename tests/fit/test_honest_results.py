@@ -99,7 +99,7 @@ def test_a_profile_that_does_not_cross_the_cutoff_consistently_gives_nan_and_a_w
     calls = iter(range(10 ** 6))
     real = profiler.profile
     monkeypatch.setattr(profiler, "profile",
-                        lambda v: real(v) if next(calls) < 2 else (fit.loglik - 100.0, 0.0))
+                        lambda v: real(v) if next(calls) < 1 else (fit.loglik - 100.0, 0.0, 0.0))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         lower, upper = profiler.interval(0.95)
