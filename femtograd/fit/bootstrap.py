@@ -37,7 +37,7 @@ from scipy import stats
 
 from . import jobs
 from .common import check_level, user_stacklevel
-from .refits import Refits, Reweighted
+from .refits import OnGraph, Refits
 from .resample import simulate_design
 
 KINDS = ("nonparametric", "parametric")
@@ -244,8 +244,8 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
         raise TypeError("a parametric bootstrap needs a generator (it simulates from the "
                         "model); a plain function can only be bootstrapped nonparametrically")
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
-    refits = Reweighted(fit, start) if gen is not None and kind == "nonparametric" \
-        else Refits(fit._refit, start, fit.fixed)
+    refits = Refits(fit._refit, start, fit.fixed) if gen is None \
+        else OnGraph(fit, start, reweighted=kind == "nonparametric")
     draws = _draws(fit, kind, n, np.random.default_rng(seed))
     # serially one replicate per task (progress per refit); in processes, chunks of them
     size = 1 if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))

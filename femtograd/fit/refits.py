@@ -1,17 +1,18 @@
 """A fit made again on other data, many times over (the bootstrap's replicates).
 
 `Refits` fits each draw again with the fit's own method and options, from the original
-estimates: the straightforward way. `Reweighted` does the same for draws that are frequency
-weights of the fit's rows (nonparametric replicates), and when the model is made of
-sufficient statistics (`model.statistics`) it does so without a new generator, graph or fit
-object per replicate: the log-likelihood graph is built once with the statistics as leaves,
-each replicate's statistics are moved in, and Newton runs from the estimates on that graph,
-judged by the same verdict as `fit_mle`. It takes the same steps on the same numbers as the
+estimates: the straightforward way. `OnGraph` does the same for draws of the fit's design
+(frequency weights of its rows for a nonparametric replicate, a bound generator of the same
+design for a parametric one), and when the model is made of sufficient statistics
+(`model.statistics`) it does so without a new graph or fit object per replicate: the
+log-likelihood graph is built once with the statistics as leaves, each replicate's
+statistics are moved in, and Newton runs from the estimates on that graph, judged by the
+same verdict as `fit_mle`. It takes the same steps on the same numbers as the
 straightforward refit, so the estimates equal it to rounding; a replicate that Newton or the
 verdict does not pass is fitted the straightforward way, whose fallbacks and messages decide.
 
-Both pickle to worker processes: `Reweighted` leaves its graph behind and builds another
-there on first use.
+Both pickle to worker processes: `OnGraph` leaves its graph behind and builds another there
+on first use.
 """
 
 import copy
@@ -51,19 +52,30 @@ class Refits:
         return (True, again.mle) if again.converged else (False, (again.status, again.message))
 
 
-class Reweighted(Refits):
-    """Refits of `fit.model` under frequency weights (one draw = one weight per row), fast on
-    one graph when the model's log-likelihood is its statistics' and the fit used Newton."""
+class OnGraph(Refits):
+    """Refits of draws of `fit.model`'s design: frequency weights of its rows when
+    `reweighted`, else bound generators of the same family and design; fast on one graph
+    when the model's log-likelihood is its statistics' and the fit used Newton."""
 
-    def __init__(self, fit, start):
+    def __init__(self, fit, start, reweighted=True):
         super().__init__(fit._refit, start, fit.fixed)
         self.model = fit.model
+        self.reweighted = reweighted
         self.natural = np.asarray(fit.mle, dtype=float)
         self.free = list(fit.free)
         self._graph = None  # (objective, statistic holders, parameter leaves); False: none
 
-    def source(self, weights):
-        return self.model.reweighted(weights)
+    def source(self, draw):
+        return self.model.reweighted(draw) if self.reweighted else draw
+
+    def statistics(self, draw):
+        """The draw's statistics (None when it has none to move in)."""
+        if self.reweighted:
+            return self.model.statistics(draw)
+        same = type(draw) is type(self.model) and draw.options.keys() == \
+            self.model.options.keys() and all(draw.options[k] is v
+                                              for k, v in self.model.options.items())
+        return draw.statistics() if same else None
 
     @property
     def fast(self):
@@ -77,9 +89,9 @@ class Reweighted(Refits):
         state["_graph"] = None  # a graph does not travel; the worker builds its own
         return state
 
-    def __call__(self, weights):
-        found = self._on_graph(weights)
-        return super().__call__(weights) if found is None else found
+    def __call__(self, draw):
+        found = self._on_graph(draw)
+        return super().__call__(draw) if found is None else found
 
     def _build(self):
         """The graph at the estimates with the statistics as leaves, or False when this fit has
@@ -99,13 +111,13 @@ class Reweighted(Refits):
         objective = GraphObjective(ll, leaves, self.model.constraints, free=self.free)
         return objective, held, leaves
 
-    def _on_graph(self, weights):
+    def _on_graph(self, draw):
         """The replicate's outcome on the one graph, or None: no graph, or Newton or the
         verdict did not pass it (the straightforward refit then says what happened)."""
         if not self.fast:
             return None
         objective, held, leaves = self._graph
-        stats = self.model.statistics(weights)
+        stats = self.statistics(draw)
         stats = stats if isinstance(stats, tuple) else (stats,)
         if len(stats) != len(held) or not all(map(_move, held, stats)):
             return None

@@ -17,7 +17,8 @@ from femtograd.distributions import (
     PoissonLogLik,
     WeibullLogLik,
 )
-from femtograd.fit.refits import Refits, Reweighted
+from femtograd.fit.refits import OnGraph, Refits
+from femtograd.fit.resample import simulate_design
 
 RNG = np.random.default_rng(2024)
 X = RNG.weibull(1.4, 120) * 3.0
@@ -56,7 +57,7 @@ def _statistics_equal(a, b):
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_replicate_on_one_graph_equals_fitting_the_reweighted_rows(name):
     fit = CASES[name]()
-    refits = Reweighted(fit, _start(fit))
+    refits = OnGraph(fit, _start(fit))
     assert refits.fast
     rng = np.random.default_rng(7)
     for _ in range(5):
@@ -70,7 +71,7 @@ def test_a_replicate_on_one_graph_equals_fitting_the_reweighted_rows(name):
 def test_replicates_leave_the_fitted_graph_as_it_was():
     fit = CASES["weibull censored"]()
     before = fit.confint(method="profile")
-    refits = Reweighted(fit, _start(fit))
+    refits = OnGraph(fit, _start(fit))
     rng = np.random.default_rng(1)
     for _ in range(3):
         refits(_counts(rng, fit.model.n))
@@ -92,23 +93,41 @@ def test_statistics_under_weights_equal_the_reweighted_generators(counts):
 def test_designs_without_statistics_alone_are_refitted_the_straightforward_way():
     truncated = fg.fit_mle(WeibullLogLik, X[X < 5], truncation=(0, 5))
     assert truncated.model.statistics() is None
-    refits = Reweighted(truncated, _start(truncated))
+    refits = OnGraph(truncated, _start(truncated))
     assert not refits.fast
     counts = _counts(np.random.default_rng(3), truncated.model.n)
     ok, estimates = refits(counts)
     again = fg.fit_mle(truncated.model.reweighted(counts), start=_start(truncated))
     assert ok and np.array_equal(estimates, again.mle)
     bfgs = fg.fit_mle(WeibullLogLik, X, method="bfgs")
-    assert not Reweighted(bfgs, _start(bfgs)).fast  # only Newton's steps are retraced
+    assert not OnGraph(bfgs, _start(bfgs)).fast  # only Newton's steps are retraced
 
 
 def test_a_replicate_that_fails_reports_what_the_straightforward_refit_says():
     fit = fg.fit_mle(WeibullLogLik, X, censored=CENSORED)
     counts = np.where(CENSORED, 1.0, 0.0)  # only censored rows drawn: no failure at all
-    fast = Reweighted(fit, _start(fit))(counts)
+    fast = OnGraph(fit, _start(fit))(counts)
     plain = Refits(fit._refit, _start(fit), fit.fixed)(fit.model.reweighted(counts))
     assert fast[0] is False and fast == plain
     assert fast[1][0] == "boundary"
+
+
+@pytest.mark.parametrize("name", ["exp", "weibull censored", "gamma", "normal"])
+def test_a_parametric_replicate_on_one_graph_equals_fitting_the_simulated_data(name):
+    fit = CASES[name]()
+    refits = OnGraph(fit, _start(fit), reweighted=False)
+    assert refits.fast
+    rng = np.random.default_rng(5)
+    for _ in range(4):
+        draw = simulate_design(fit, rng)
+        ok, estimates = refits(draw)
+        again = fg.fit_mle(draw, start=_start(fit), fixed=fit.fixed)
+        assert ok and again.converged
+        np.testing.assert_allclose(estimates, again.mle, rtol=1e-12)
+    boot = fit.bootstrap(n=15, kind="parametric", seed=4)
+    rng = np.random.default_rng(4)
+    expected = [fg.fit_mle(simulate_design(fit, rng), start=_start(fit)).mle for _ in range(15)]
+    np.testing.assert_allclose(boot.estimates.to_numpy(), np.array(expected), rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", ["exp", "weibull censored", "gamma"])
