@@ -16,7 +16,6 @@ on first use.
 """
 
 import copy
-import math
 import numbers
 import warnings
 
@@ -127,13 +126,13 @@ class OnGraph(Refits):
         opts.pop("fallback", None)
         max_step = opts.pop("max_step", 10.0)
         with np.errstate(all="ignore"):
-            f0 = objective.evaluate(self.natural, order=0)[0]  # where fit_mle builds its graph
             x0 = objective.unconstrained(self.natural)
-            if not math.isfinite(f0):
-                return None
             result = newton(objective, x0, tolerances(opts), max_step=max_step)
             if result.status != CONVERGED:
                 return None
+            # the start's log-likelihood, for the verdict: it tells only which of its
+            # objections applies, and an objection sends the replicate the straightforward way
+            f0 = result.history[0]
             natural = objective.natural(result.x)
             names, cons = self.model.param_names, self.model.constraints
             if verdict(objective, names, cons, self.free, objective.unconstrained(natural), x0,
