@@ -8,7 +8,10 @@ estimate (Weibull shape, gamma shape); its estimates are compared with femtograd
 peer finds both ends of each parameter's likelihood-ratio interval by `brentq` on a profile
 log-likelihood written by hand (closed-form inner maximum where there is one, else Newton).
 
-    python benchmarks/bench_refits.py [--repeats 5] [--replicates 1000] [--write]
+    python benchmarks/bench_refits.py [--repeats 5] [--replicates 1000] [--before REF] [--write]
+
+`--before REF` also times the package as of commit REF (exported with `git archive`, imported
+beside the working tree's as `femtograd_before`).
 """
 
 import argparse
@@ -178,25 +181,31 @@ def data(name, rng):
     return rng.gamma(2.5, 1 / 1.5, N)
 
 
-def measure(name, x, replicates, repeats):
-    """Table rows (bootstrap, profile) for one family's data."""
+def measure(name, x, replicates, repeats, before=None):
+    """Table rows (bootstrap, profile) for one family's data; `before`: an earlier package."""
     fit = fg.fit_mle(name, x)
+    old = None if before is None else before.fit_mle(name, x)
     mle, se = fit.mle, fit.se.to_numpy()
     ours = fit.bootstrap(replicates, seed=5).estimates.to_numpy()
     theirs = peer_bootstrap(name, x, mle, replicates, 5)
     boot_diff = float(np.max(np.abs(ours - theirs) / np.abs(theirs)))
     fresh = {}
 
-    def before(label, rep):
+    def untimed(label, rep):  # a fresh fit: no profile points remembered
         if label == "femtograd profile":
-            fresh["fit"] = fg.fit_mle(name, x)  # no profile points remembered
+            fresh["fit"] = fg.fit_mle(name, x)
+        elif label == "before profile":
+            fresh["old"] = before.fit_mle(name, x)
     cases = {
         "femtograd bootstrap": lambda: fit.bootstrap(replicates, seed=5),
         "numpy bootstrap": lambda: peer_bootstrap(name, x, mle, replicates, 5),
         "femtograd profile": lambda: fresh["fit"].confint(LEVEL, method="profile"),
         "numpy profile": lambda: peer_profile(name, x, mle, se),
     }
-    times = interleaved(cases, repeats, before)
+    if before is not None:
+        cases["before bootstrap"] = lambda: old.bootstrap(replicates, seed=5)
+        cases["before profile"] = lambda: fresh["old"].confint(LEVEL, method="profile")
+    times = interleaved(cases, repeats, untimed)
     ci = fresh["fit"].confint(LEVEL, method="profile").to_numpy()
     prof_diff = float(np.max(np.abs(ci - np.array(peer_profile(name, x, mle, se)))
                              / np.abs(ci)))
@@ -206,8 +215,10 @@ def measure(name, x, replicates, repeats):
         (amin, amed), (bmin, bmed) = summary(a), summary(b)
         label = (f"{name}: {replicates}-replicate bootstrap" if what == "bootstrap"
                  else f"{name}: profile intervals, every parameter")
-        rows.append((label, f"{ms(amin)} ({ms(amed)})", f"{ms(bmin)} ({ms(bmed)})",
-                     ratio(a, b), f"{diff:.1e}"))
+        row = [label, f"{ms(amin)} ({ms(amed)})", f"{ms(bmin)} ({ms(bmed)})", ratio(a, b)]
+        if before is not None:
+            row.append(ratio(times[f"before {what}"], b))
+        rows.append((*row, f"{diff:.1e}"))
     return rows
 
 
@@ -215,19 +226,27 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--replicates", type=int, default=1000)
+    p.add_argument("--before", metavar="REF", help="also time the package as of commit REF")
     p.add_argument("--write", action="store_true", help="write the table into benchmarks/README.md")
     args = p.parse_args()
+    before = None
+    if args.before:
+        from bench_round2 import load_before
+        before = load_before(args.before)
     t_start = time.time()
     rng = np.random.default_rng(17)
     rows = []
     for name in FAMILIES:
-        rows += measure(name, data(name, rng), args.replicates, args.repeats)
+        rows += measure(name, data(name, rng), args.replicates, args.repeats, before)
         print(*rows[-2:], sep="\n", flush=True)
-    table = markdown_table(["case (n = 1e3)", "femtograd ms", "numpy peer ms",
-                            "femtograd / peer (min / median)", "max rel difference"], rows)
+    header = ["case (n = 1e3)", "femtograd ms", "numpy peer ms", "femtograd / peer (min / median)"]
+    if before is not None:
+        header.append(f"{args.before} / peer")
+    table = markdown_table(header + ["max rel difference"], rows)
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(t_start))
     text = (f"Command: `python benchmarks/bench_refits.py --repeats {args.repeats} --replicates "
-            f"{args.replicates}{' --write' if args.write else ''}`, {stamp}, commit "
+            f"{args.replicates}{f' --before {args.before}' if args.before else ''}"
+            f"{' --write' if args.write else ''}`, {stamp}, commit "
             f"{git_commit()}, {time.time() - t_start:.0f} s.  \n"
             f"Machine: {machine()}.  \n"
             f"{args.repeats} repeats per case, interleaved; times min (median) in ms.\n\n{table}")
