@@ -2,9 +2,12 @@
 
 A profile interval holds one parameter at a value, re-optimizes the others
 (Newton on the fit's own graph, warm-started from the nearest point profiled
-before), and finds by root-finding where 2·(loglik_max − profile) crosses the
-chi-square(1) quantile. With one free
-parameter the profile is the log-likelihood itself: the exact LR interval.
+before), and finds where 2·(loglik_max − profile) crosses the chi-square(1)
+quantile by Halley steps from the Wald bound: the profile's slope and curvature
+come with each point (the envelope theorem and the Schur complement of the
+Hessian at the others' maximum), so a bound takes about two profile points. With
+one free parameter the profile is the log-likelihood itself: the exact LR
+interval. Several parameters' intervals may run in worker processes (`n_jobs`).
 """
 
 import bisect
