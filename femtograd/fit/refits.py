@@ -147,7 +147,11 @@ def _hold(stat):
     own, which the fit's graph reads); else None."""
     if isinstance(stat, numbers.Real) and not isinstance(stat, bool):
         return Value(float(stat))
-    return copy.copy(stat) if callable(getattr(stat, "assign", None)) else None
+    if not callable(getattr(stat, "assign", None)):
+        return None
+    held = copy.copy(stat)
+    held.assign(stat)  # its own caches from here on
+    return held
 
 
 def _move(held, stat):

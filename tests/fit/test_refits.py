@@ -143,3 +143,14 @@ def test_a_bootstrap_equals_a_loop_of_fits_on_the_same_draws(name):
         expected.append(again.mle)
     assert boot.failed == 0
     np.testing.assert_allclose(boot.estimates.to_numpy(), np.array(expected), rtol=1e-12)
+
+
+def test_moment_data_moved_into_a_holder_gives_the_new_moments():
+    from femtograd.core.moments import ExpMomentData
+    rng = np.random.default_rng(9)
+    old, new = ExpMomentData(-rng.random(50)), ExpMomentData(-rng.random(50), rng.random(50))
+    held = ExpMomentData(old.t)
+    assert held.moment(1.5, 1) == old.moment(1.5, 1)  # cached at k = 1.5
+    held.assign(new)
+    assert [held.moment(1.5, m) for m in range(3)] == [new.moment(1.5, m) for m in range(3)]
+    assert held.moment(1.5, 0) == pytest.approx(np.sum(new.weights * np.exp(1.5 * new.t)))
