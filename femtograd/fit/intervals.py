@@ -149,10 +149,11 @@ class Profiler:
 
     def loglik(self, value):
         """max over the other free parameters of the log-likelihood with this one at `value`."""
-        return self.profile(value)[0]
+        return self.profile(value, derivatives=False)[0]
 
-    def profile(self, value):
-        """(the profile log-likelihood at `value`, its first and second derivatives there).
+    def profile(self, value, derivatives=True):
+        """(the profile log-likelihood at `value`, its first and second derivatives there, or
+        NaNs for them when not asked for).
         At the others' maximum the first is the log-likelihood's partial derivative in this
         parameter (the envelope theorem) and the second the Schur complement of the others'
         block of the Hessian; NaN when they did not converge."""
@@ -163,6 +164,8 @@ class Profiler:
         natural = self.mle.copy()
         natural[i] = value
         if not self.others:
+            if not derivatives:
+                return self.objective.evaluate(natural, order=0)[0], math.nan, math.nan
             f, g, h = self.objective.evaluate(natural, order=2)
             return f, float(g[i]), float(h[i, i])
         cold = self.mle[self.others]
@@ -178,6 +181,8 @@ class Profiler:
             return res.loglik, math.nan, math.nan
         at = self.objective.natural(res.x)
         self._remember(value, np.asarray(at)[self.others])
+        if not derivatives:
+            return res.loglik, math.nan, math.nan
         _, g, h = self.objective.evaluate(at, order=2)  # Newton's last evaluation, kept
         o = self.others
         with np.errstate(all="ignore"):
