@@ -86,7 +86,8 @@ def profile_intervals(fit, level, progress=None, n_jobs=1):
         return dict(zip(free, found))
     source = fit.data if fit.model is None else fit.model
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
-    at = (fit.mle, fit.loglik, np.asarray(fit.se, dtype=float))
+    at = (fit.mle, fit.loglik, np.asarray(fit.se, dtype=float),
+          np.asarray(fit.observed_information, dtype=float))
     tasks = [(fit._refit, source, start, fit.fixed, at, i, level) for i in free]
     found = jobs.run(_profile_in_worker, tasks, n_jobs, progress, "profiles")
     for _, caught in found:
@@ -97,7 +98,8 @@ def profile_intervals(fit, level, progress=None, n_jobs=1):
 
 def _profile_in_worker(refit, source, start, fixed, at, index, level):
     """(profile interval of parameter `index`, [(warning category, message)]) in a worker
-    process: the fit made again from its estimates, profiled from `at` (mle, loglik, se)."""
+    process: the fit made again from its estimates, profiled from `at` (mle, loglik, se,
+    information)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the original fit has said what it had to say
         fit = refit(source, start=start, fixed=fixed)
@@ -105,6 +107,17 @@ def _profile_in_worker(refit, source, start, fixed, at, index, level):
         warnings.simplefilter("always")
         found = Profiler(fit, index, at=at).interval(level)
     return found, [(w.category, str(w.message)) for w in caught]
+
+
+def _tangent(h_oo, h_oi):
+    """−H_oo⁻¹ H_oi: how the others' maximum moves with one parameter (None when H_oo is
+    singular or the result is not finite)."""
+    with np.errstate(all="ignore"):
+        try:
+            t = -np.linalg.solve(h_oo, h_oi)
+        except np.linalg.LinAlgError:
+            return None
+    return t if np.all(np.isfinite(t)) else None
 
 
 def wald_interval(estimate, se, level=0.95, scale="natural"):
@@ -134,26 +147,27 @@ class Profiler:
     """
 
     def __init__(self, fit, index, at=None):
-        """`at`: (mle, loglik, se) to profile from instead of the fit's own (a fit made again
-        in a worker process, whose estimates may differ from the original's by rounding)."""
+        """`at`: (mle, loglik, se, information) to profile from instead of the fit's own (a
+        fit made again in a worker process, whose estimates may differ by rounding)."""
         self.fit = fit
         self.index = index
         self.mle, self.ll_max = (fit.mle, fit.loglik) if at is None else at[:2]
-        self._se = None if at is None else at[2]
+        self._se, self._info = (None, None) if at is None else at[2:]
         self.others = [j for j in fit.free if j != index]
         self.objective = fit.objective.with_free(self.others, transform=True)
         self.transform = transform_for(fit.constraints[index])
+        self._spaces = [transform_for(fit.constraints[j]) for j in self.others]
         self._values = []  # natural values profiled so far (converged ones), sorted
         self._starts = []  # the others' natural estimates at each of them
+        self._tangents = []  # and their derivatives in this parameter (None: not known)
         self.tol = Tolerances(max_iter=100)
 
     def loglik(self, value):
         """max over the other free parameters of the log-likelihood with this one at `value`."""
-        return self.profile(value, derivatives=False)[0]
+        return self.profile(value)[0]
 
-    def profile(self, value, derivatives=True):
-        """(the profile log-likelihood at `value`, its first and second derivatives there, or
-        NaNs for them when not asked for).
+    def profile(self, value):
+        """(the profile log-likelihood at `value`, its first and second derivatives there).
         At the others' maximum the first is the log-likelihood's partial derivative in this
         parameter (the envelope theorem) and the second the Schur complement of the others'
         block of the Hessian; NaN when they did not converge."""
@@ -164,8 +178,6 @@ class Profiler:
         natural = self.mle.copy()
         natural[i] = value
         if not self.others:
-            if not derivatives:
-                return self.objective.evaluate(natural, order=0)[0], math.nan, math.nan
             f, g, h = self.objective.evaluate(natural, order=2)
             return f, float(g[i]), float(h[i, i])
         cold = self.mle[self.others]
@@ -180,26 +192,29 @@ class Profiler:
         if not res.converged:
             return res.loglik, math.nan, math.nan
         at = self.objective.natural(res.x)
-        self._remember(value, np.asarray(at)[self.others])
-        if not derivatives:
-            return res.loglik, math.nan, math.nan
         _, g, h = self.objective.evaluate(at, order=2)  # Newton's last evaluation, kept
         o = self.others
-        with np.errstate(all="ignore"):
-            try:
-                cross = h[o, i] @ np.linalg.solve(h[np.ix_(o, o)], h[o, i])
-            except np.linalg.LinAlgError:
-                cross = math.nan
+        tangent = _tangent(h[np.ix_(o, o)], h[o, i])
+        self._remember(value, np.asarray(at)[self.others], tangent)
+        cross = -float(h[o, i] @ tangent) if tangent is not None else math.nan
         return res.loglik, float(g[i]), float(h[i, i] - cross)
 
     def warm_start(self, value):
-        """The others' estimates at the profiled value nearest `value` (None before any)."""
+        """The others' estimates at `value` extrapolated from the nearest point known: a
+        profiled value or the MLE, moved along their derivative in this parameter there
+        (−H_oo⁻¹ H_oi, the implicit function theorem), or not moved when that leaves their
+        space or is not known. None when the nearest is the MLE and no derivative is known."""
         k = bisect.bisect_left(self._values, value)
-        near = [j for j in (k - 1, k) if 0 <= j < len(self._values)]
-        if not near:
-            return None
-        j = min(near, key=lambda j: abs(self._values[j] - value))
-        return self._starts[j]
+        near = [(self._values[j], self._starts[j], self._tangents[j])
+                for j in (k - 1, k) if 0 <= j < len(self._values)]
+        near.append((float(self.mle[self.index]), self.mle[self.others], self._mle_tangent()))
+        base, start, tangent = min(near, key=lambda p: abs(p[0] - value))
+        if tangent is not None:
+            moved = start + (value - base) * tangent
+            if all(space.contains(float(v)) for space, v in zip(self._spaces, moved)):
+                return moved
+        return None if base == self.mle[self.index] and start is self.mle[self.others] \
+            else start
 
     def _maximize(self, natural, start):
         natural = natural.copy()
@@ -207,13 +222,25 @@ class Profiler:
         self.objective.set_natural(natural)
         return newton(self.objective, self.objective.unconstrained(), self.tol)
 
-    def _remember(self, value, others):
+    def _mle_tangent(self):
+        """The others' derivative in this parameter at the MLE, from the observed information
+        (None when it is singular or not finite)."""
+        if "mle_tangent" not in self.__dict__:
+            info = np.asarray(self.fit.observed_information if self._info is None
+                              else self._info, dtype=float)
+            at = {j: k for k, j in enumerate(self.fit.free)}
+            o, i = [at[j] for j in self.others], at[self.index]
+            self.__dict__["mle_tangent"] = _tangent(-info[np.ix_(o, o)], -info[o, i])
+        return self.__dict__["mle_tangent"]
+
+    def _remember(self, value, others, tangent):
         k = bisect.bisect_left(self._values, value)
         if k < len(self._values) and self._values[k] == value:
-            self._starts[k] = others
+            self._starts[k], self._tangents[k] = others, tangent
         else:
             self._values.insert(k, value)
             self._starts.insert(k, others)
+            self._tangents.insert(k, tangent)
 
     def interval(self, level=0.95):
         return self.bound(level, -1), self.bound(level, +1)
