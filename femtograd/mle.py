@@ -128,7 +128,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
                  data=spec["data"], objective=objective,
                  cov_type=cov_type,
-                 refit=_refitter(spec["function"], method, constraints, nobs, given))
+                 refit=_Refitter(spec["function"], method, constraints, nobs, given))
     counted = Counted(objective)  # the verdict's evaluations count in the result's
     with np.errstate(all="ignore"):
         judged = verdict(counted, names, cons, free, objective.unconstrained(natural),
@@ -167,16 +167,21 @@ def _boundary_estimate(model, fit, result, method, cov_type, options):
     return out
 
 
-def _refitter(function, method, constraints, nobs, options):
+class _Refitter:
     """The fit's way to fit again with its own method, options and constraints (the bootstrap
     uses it): refit(source, start=, fixed=) with `source` a bound generator, or the new data
-    of the plain function `function`."""
-    def refit(source, start=None, fixed=None):
-        if function is None:
-            return fit_mle(source, start=start, fixed=fixed, method=method, **options)
-        return fit_mle(function, source, start=start, fixed=fixed, method=method,
-                       constraints=constraints, nobs=nobs, **options)
-    return refit
+    of the plain function `function`. A module-level class, so that it pickles (to worker
+    processes) whenever the function does."""
+
+    def __init__(self, function, method, constraints, nobs, options):
+        self.function, self.method, self.constraints = function, method, constraints
+        self.nobs, self.options = nobs, options
+
+    def __call__(self, source, start=None, fixed=None):
+        if self.function is None:
+            return fit_mle(source, start=start, fixed=fixed, method=self.method, **self.options)
+        return fit_mle(self.function, source, start=start, fixed=fixed, method=self.method,
+                       constraints=self.constraints, nobs=self.nobs, **self.options)
 
 
 # -- the model: a generator or a plain function ----------------------------------------
