@@ -1,7 +1,7 @@
 """Many independent tasks (fits per column, group or family; bootstrap refits; profile
 bounds): in order, with progress, in worker processes when asked.
 
-`progress=True` draws a one-line bar on standard error when it is a terminal (silent in CI
+`progress=True` draws tqdm's bar on standard error when it is a terminal (silent in CI
 logs and pipes); a stream draws on that stream when it is a terminal; a callable is called
 with (done, total) after each item (for notebooks). `n_jobs=k` runs the tasks in k worker
 processes (separate processes, since the autodiff core keeps per-process state); results
@@ -27,7 +27,8 @@ def check_n_jobs(n_jobs):
 
 def reporter(progress, total, label):
     """report(done) for `progress=`: None/False, True (standard error), a stream, or a
-    callable (done, total)."""
+    callable (done, total). A stream gets tqdm's bar (the `progress` extra), drawn only
+    when the stream is a terminal."""
     if progress is None or progress is False:
         return lambda done: None
     if callable(progress) and not hasattr(progress, "write"):
@@ -36,16 +37,21 @@ def reporter(progress, total, label):
     if not hasattr(stream, "write"):
         raise TypeError(f"progress must be None, True, a stream or a callable (done, total); "
                         f"got {progress!r}")
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        raise ImportError("a progress bar is drawn by tqdm, an optional dependency: "
+                          "pip install 'femtograd[progress]' (or pass a callable "
+                          "progress(done, total))") from None
     isatty = getattr(stream, "isatty", None)
     if not (isatty and isatty()):
         return lambda done: None  # a log or a pipe: no bar
+    bar = tqdm(total=total, desc=label, file=stream, leave=True, ascii=" #")
 
     def report(done):
-        filled = round(30 * done / total) if total else 30
-        stream.write(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
-        if done == total:
-            stream.write("\n")
-        stream.flush()
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
     return report
 
 
