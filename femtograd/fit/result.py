@@ -314,11 +314,12 @@ class MLEFit(FitBase):
                                 ax=ax, label=label, color=color, name=name)
 
     # -- goodness of fit (femtograd.fit.gof) ------------------------------------------------
-    def gof(self, n_boot=200, seed=None):
+    def gof(self, n_boot=200, seed=None, progress=None, n_jobs=1):
         """Goodness-of-fit table: Kolmogorov–Smirnov, Cramér–von Mises and Anderson–Darling
         (Kaplan–Meier based when right-censored), χ² for a discrete family; p-values by a
-        parametric bootstrap of `n_boot` refits that reproduces the censoring (0: none)."""
-        return gof.gof(self, n_boot=n_boot, seed=seed)
+        parametric bootstrap of `n_boot` refits that reproduces the censoring (0: none),
+        with `progress` and `n_jobs` as for `bootstrap` (the same p-values in processes)."""
+        return gof.gof(self, n_boot=n_boot, seed=seed, progress=progress, n_jobs=n_jobs)
 
     # -- lifetime summaries (femtograd.fit.lifetime): DataFrames with columns estimate, se,
     # lower, upper, like quantile(); delta-method SEs from exact gradients
