@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .mle import resolve
-from . import jobs
+from .fit import jobs
 from .fit.common import check_level
 from .pandas import (_attach, _check_frame, _observations, _one_censoring, attempt_fit, label,
                      life_columns, life_points)
@@ -47,7 +47,7 @@ def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored
     at `level`, as in `fit_groups`. `return_fits=True` returns (table, fits): fits keyed
     by (group..., distribution), or by distribution alone without `by`; a failed fit is
     None (fit objects stay in the process that made them: return_fits needs n_jobs=1).
-    `progress` and `n_jobs` are as in `femtograd.jobs`: one task per (group, family); the
+    `progress` and `n_jobs` are as in `femtograd.fit.jobs`: one task per (group, family); the
     table is the same for any n_jobs.
     """
     if criterion not in CRITERIA:

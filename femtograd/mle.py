@@ -143,7 +143,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
                  data=spec["data"], objective=objective,
                  cov_type=cov_type,
-                 refit=_refitter(spec["function"], method, constraints, nobs, given, layout))
+                 refit=_Refitter(spec["function"], method, constraints, nobs, given, layout))
     if deferred:  # the verdict needs the exact Hessian: L-BFGS's own rule stands
         judged = None
         if result.status == CONVERGED:
@@ -190,19 +190,24 @@ def _boundary_estimate(model, fit, result, method, cov_type, options):
     return out
 
 
-def _refitter(function, method, constraints, nobs, options, layout=None):
+class _Refitter:
     """The fit's way to fit again with its own method, options and constraints (the bootstrap
     uses it): refit(source, start=, fixed=) with `source` a bound generator, or the new data
-    of the plain function `function`; with vector parameters, start and fixed name elements
-    and the start is given back its shapes."""
-    def refit(source, start=None, fixed=None):
-        if function is None:
-            return fit_mle(source, start=start, fixed=fixed, method=method, **options)
-        if layout is not None:
-            start = layout.group({**(start or {}), **(fixed or {})})
-        return fit_mle(function, source, start=start, fixed=fixed, method=method,
-                       constraints=constraints, nobs=nobs, **options)
-    return refit
+    of the plain function `function`; with array parameters, start and fixed name elements
+    and the start is given back its shapes. A module-level class, so that it pickles (to
+    worker processes) whenever the function does."""
+
+    def __init__(self, function, method, constraints, nobs, options, layout=None):
+        self.function, self.method, self.constraints = function, method, constraints
+        self.nobs, self.options, self.layout = nobs, options, layout
+
+    def __call__(self, source, start=None, fixed=None):
+        if self.function is None:
+            return fit_mle(source, start=start, fixed=fixed, method=self.method, **self.options)
+        if self.layout is not None:
+            start = self.layout.group({**(start or {}), **(fixed or {})})
+        return fit_mle(self.function, source, start=start, fixed=fixed, method=self.method,
+                       constraints=self.constraints, nobs=self.nobs, **self.options)
 
 
 # -- the model: a generator or a plain function ----------------------------------------

@@ -41,6 +41,13 @@ class ExpMomentData:
         self._buffer = None
         self._powers = None
 
+    def assign(self, other):
+        """Take `other`'s data and weights, dropping the cached moments (and any scratch
+        buffer shared with a copy): a graph built on this object then computes `other`'s
+        moments (a bootstrap replicate's, moved in)."""
+        self.t, self.weights = other.t, other.weights
+        self._k, self._sums, self._buffer, self._powers = None, (), None, None
+
     def moment(self, k, m):
         """Σ wᵢ tᵢᵐ exp(k·tᵢ), a float."""
         if k != self._k or m >= len(self._sums):
