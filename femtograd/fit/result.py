@@ -72,7 +72,7 @@ class MLEFit(FitBase):
         self.mle = np.asarray(mle, dtype=float)
         self.loglik = float(loglik)
         self._gradient = np.asarray(gradient, dtype=float)
-        self._hessian = np.asarray(hessian, dtype=float)
+        self._hessian_at_mle = hessian  # the matrix, or a function computing it when needed
         self._optim = optim
         self.method = method
         self.nobs = float(nobs)
@@ -126,6 +126,11 @@ class MLEFit(FitBase):
         index = names_index(self.free_names)
         index.name = "parameter"
         return index
+
+    @cached_property
+    def _hessian(self):
+        h = self._hessian_at_mle
+        return np.asarray(h() if callable(h) else h, dtype=float)
 
     @cached_property
     def _information(self):
