@@ -36,6 +36,7 @@ PROFILE = 1e-7      # a factor e in a parameter moves the log-likelihood by < PR
 STEP = 1e-3         # a Newton step beyond STEP on a flat log/logit coordinate: still rising
 SINGULAR = 1e-12    # scaled-information eigenvalue below which a direction counts as flat
 INVOLVED = 0.3      # a parameter is named when its share of a direction is at least this
+MOVING = 1e-6       # a Newton step beyond MOVING·travel on a real coordinate: still moving
 FAR = 10.0          # a run that stops still climbing after moving a positive or unit parameter
 #                     by e^FAR (on its log/logit scale) from the start has run off to an edge
 
@@ -159,7 +160,7 @@ def _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons):
     d = _solve(factor, g)
     flat = _numerically_flat(cov, size, cons)
     rising = [i for i in flat if g[i] * d[i] > 0 and abs(d[i]) > STEP]
-    ran = _real_running_off(x, x0, cov, size, cons)
+    ran = _real_running_off(x, x0, cov, d, size, cons)
     if not flat and not rising and not ran:
         return None
     if rising or ran:
@@ -174,17 +175,21 @@ def _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons):
                   free)
 
 
-def _real_running_off(x, x0, cov, size, cons):
+def _real_running_off(x, x0, cov, d, size, cons):
     """Real coordinates that ran off: the run moved each by at least half its final value,
     yet its profile log-likelihood changes by less than PROFILE·size over that distance
-    and over its value — a location running off to ±infinity where the log-likelihood
-    levels out (a truncated sample whose window the family fits best in its tail). (A
-    real estimate near 0 by chance, with the start at the estimate, is not one.)"""
+    and over its value, and the Newton step `d` from the end still moves it by more than
+    MOVING of that distance — a location running off to ±infinity where the
+    log-likelihood levels out (a truncated sample whose window the family fits best in its
+    tail). (A real estimate near 0 by chance, whether the start was at the estimate or at
+    0 with many rows or parameters making PROFILE·size large, is not one: there the
+    Newton step has shrunk to rounding.)"""
     out = []
     for i, c in enumerate(cons):
         xi, travel, var = abs(float(x[i])), abs(float(x[i] - x0[i])), float(cov[i, i])
         if c == "real" and 0 < 0.5 * xi <= travel and \
-                0.5 * travel * travel <= PROFILE * size * var:
+                0.5 * travel * travel <= PROFILE * size * var and \
+                not abs(float(d[i])) <= MOVING * travel:
             out.append(i)
     return out
 
