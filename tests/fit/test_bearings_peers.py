@@ -61,3 +61,26 @@ def test_lognormal_is_reliabilitys():
     assert fit.params["sdlog"] == pytest.approx(LOGNORMAL["sigma"], rel=1e-5)
     assert fit.loglik == pytest.approx(LOGNORMAL["loglik"], rel=1e-9)
     assert fit.aicc == pytest.approx(LOGNORMAL["aicc"], rel=1e-9)
+
+
+def test_lifelines_natural_scale_intervals_are_confint_natural(weibull):
+    # lifelines 0.30.3: WeibullFitter.confidence_intervals_ (Wald, natural scale)
+    ci = weibull.confint(scale="natural")
+    assert tuple(ci.loc["scale"]) == pytest.approx((1183.085, 1745.081), abs=0.01)
+    assert tuple(ci.loc["shape"]) == pytest.approx((1.399512, 3.245219), abs=1e-5)
+
+
+def test_reliabilitys_smallest_extreme_value_is_gumbel_of_minus_x_left_censored():
+    # reliability 0.9.0: Fit_Gumbel_2P(failures=..., right_censored=...) mu, sigma, loglik
+    left = np.where(RUNNING, -np.inf, -HOURS)
+    fit = fg.fit_mle("gumbel", fg.IntervalData(left, -HOURS))
+    assert -fit.params["location"] == pytest.approx(1448.876017837194, rel=1e-6)
+    assert fit.params["scale"] == pytest.approx(403.11594370342874, rel=1e-5)
+    assert fit.loglik == pytest.approx(-163.52987011150876, rel=1e-9)
+
+
+def test_reliabilitys_gamma_alpha_is_one_over_rate():
+    # reliability 0.9.0: Fit_Gamma_2P alpha 424.7084856973555, beta 3.2388731154385604
+    fit = fg.fit_mle("gamma", HOURS, censored=RUNNING)
+    assert 1 / fit.params["rate"] == pytest.approx(424.7084856973555, rel=1e-5)
+    assert fit.params["shape"] == pytest.approx(3.2388731154385604, rel=1e-5)
