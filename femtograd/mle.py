@@ -54,8 +54,8 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     arrays). A parameter whose start is an array (`start={"beta": np.zeros(p)}`) is one Value
     of that shape (write `X @ beta`); estimates, errors and constraints are then per element,
     named "beta[0]", "beta[1]", ..., and `fixed` takes the whole array or single elements.
-    With method="lbfgs" such a fit builds no Hessian until standard errors are asked for, so
-    its "converged" is L-BFGS's rule, without the exact-Hessian check of a maximum.
+    Every method's end point is judged with the exact Hessian there (one p × p matrix, p
+    reverse sweeps for an array parameter: L-BFGS builds none while it runs).
     `fixed` holds parameters at given values; they do not count in `df`,
     AIC, BIC or tests. Optimizer options
     (gtol, xtol, ftol, max_iter, max_step; for gradient ascent lr, max_norm,
@@ -133,10 +133,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     natural = objective.natural(result.x)
     if natural is None:  # cannot happen for a finite result; keep the start
         natural = values
-    deferred = method == "lbfgs" and isinstance(objective, ArrayGraphObjective)
-    f, g, h = objective.evaluate(natural, order=1 if deferred else 2)
-    if deferred:  # the p×p Hessian (p reverse sweeps) is built when it is first asked for
-        h = lambda: objective.evaluate(natural, order=2)[2]
+    f, g, h = objective.evaluate(natural, order=2)  # the verdict and the SEs need −H
     objective = objective.with_free(free, transform=True)  # the fit's, for profiles and tests
     fit = MLEFit(names=names, constraints=cons, fixed=fixed, free=free, mle=np.array(natural),
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
@@ -144,18 +141,11 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
                  data=spec["data"], objective=objective,
                  cov_type=cov_type,
                  refit=_Refitter(spec["function"], method, constraints, nobs, given, layout))
-    if deferred:  # the verdict needs the exact Hessian: L-BFGS's own rule stands
-        judged = None
-        if result.status == CONVERGED:
-            result.message += (" (L-BFGS's rule; the exact-Hessian check that this is a "
-                               "maximum was not made: with array parameters the Hessian is "
-                               "built only when standard errors are asked for)")
-    else:
-        counted = Counted(objective)  # the verdict's evaluations count in the result's
-        with np.errstate(all="ignore"):
-            judged = verdict(counted, names, cons, free, objective.unconstrained(natural),
-                             objective.unconstrained(values), f_start, result.status)
-        result.evaluations += counted.calls
+    counted = Counted(objective)  # the verdict's evaluations count in the result's
+    with np.errstate(all="ignore"):
+        judged = verdict(counted, names, cons, free, objective.unconstrained(natural),
+                         objective.unconstrained(values), f_start, result.status)
+    result.evaluations += counted.calls
     if judged is not None:
         result.status, result.message, result.edge = judged
         shown = [f"{n}={v:.6g}" for n, v in zip(names[:SHOWN], fit.mle)]

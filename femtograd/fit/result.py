@@ -72,7 +72,7 @@ class MLEFit(FitBase):
         self.mle = np.asarray(mle, dtype=float)
         self.loglik = float(loglik)
         self._gradient = np.asarray(gradient, dtype=float)
-        self._hessian_at_mle = hessian  # the matrix, or a function computing it when needed
+        self._hessian_at_mle = hessian
         self._optim = optim
         self.method = method
         self.nobs = float(nobs)
@@ -129,8 +129,7 @@ class MLEFit(FitBase):
 
     @cached_property
     def _hessian(self):
-        h = self._hessian_at_mle
-        return np.asarray(h() if callable(h) else h, dtype=float)
+        return np.asarray(self._hessian_at_mle, dtype=float)
 
     @cached_property
     def _information(self):
