@@ -15,7 +15,8 @@ For each family and size the same sample goes to every method:
                started where femtograd starts (its generator's start())
   JAX          a jitted Newton loop with jax.grad / jax.hessian (`_families.jax_fit`),
                started where femtograd starts; warm: compiled by an earlier call;
-               cold: the first call of a new function (trace + compile + run). "not installed" without JAX (pip install jax).
+               cold: the first call of a new function (trace + compile + run). "not installed"
+               without JAX (pip install jax).
 Calls are interleaved round-robin across methods; times are min and median over the
 repeats (the machine is shared: compare mins). A method whose first call takes over a
 second (scipy's and statsmodels' generic fits at 1e6), and JAX cold, get SLOW_REPEATS.
@@ -373,10 +374,11 @@ def main(argv=None):
               + [f"fg / {m}" for m in METHODS[2:] + ("floor",)] + ["estimates vs floor (max rel)"])
     table = _util.markdown_table(header, rows)
     if warn_rows:
-        table += "\n\nWARNING: estimates or SEs that disagree with the floor " \
-                 "(tolerance: femtograd and JAX 1e-6, scipy and statsmodels 1e-3; SEs 10x that):\n\n" + _util.markdown_table(
-                     ["family", "n", "method", "estimate rel diff", "SE rel diff", "estimate", "floor"],
-                     warn_rows)
+        table += ("\n\nWARNING: estimates or SEs that disagree with the floor "
+                  "(tolerance: femtograd and JAX 1e-6, scipy and statsmodels 1e-3; SEs 10x that):\n\n"
+                  + _util.markdown_table(
+                      ["family", "n", "method", "estimate rel diff", "SE rel diff", "estimate", "floor"],
+                      warn_rows))
 
     mem_text = ""
     if not args.no_memory:
@@ -428,7 +430,8 @@ def main(argv=None):
             "Times: min (median) over the repeats, in ms, of the full job (estimate + SEs; scipy: "
             "estimate only). Ratios: femtograd's time over the other's, min / median. Methods "
             f"slower than 1 s, and JAX cold, are timed {SLOW_REPEATS} times.\n\n"
-            f"{table}\n\n{first_text}{mem_text}\n\nGoals (issue 17), from the mins:\n\n{goal_text or '- femtograd not timed'}\n")
+            f"{table}\n\n{first_text}{mem_text}\n\nGoals (issue 17), from the mins:\n\n"
+            f"{goal_text or '- femtograd not timed'}\n")
     print()
     print(text)
     if args.write:

@@ -55,13 +55,13 @@ def fit_mle_rows(sizes, repeats):
 
         times = _util.interleaved({"newton": lambda: fit("newton"), "lbfgs": lambda: fit("lbfgs")},
                                   repeats)
-        n, l = fits["newton"], fits["lbfgs"]
-        assert n.converged and l.converged, (n.message, l.message)
+        n, lb = fits["newton"], fits["lbfgs"]
+        assert n.converged and lb.converged, (n.message, lb.message)
         (nmin, nmed), (lmin, lmed) = _util.summary(times["newton"]), _util.summary(times["lbfgs"])
         rows.append([p, f"{_util.ms(nmin)} ({_util.ms(nmed)})", f"{_util.ms(lmin)} ({_util.ms(lmed)})",
                      f"{nmin / lmin:.0f}", f"{n.iterations}",
-                     f"{l.iterations}",
-                     f"{np.max(np.abs(n.mle - l.mle)):.1e}"])
+                     f"{lb.iterations}",
+                     f"{np.max(np.abs(n.mle - lb.mle)):.1e}"])
     return _util.markdown_table(
         ["p", "Newton fit + SE ms", "L-BFGS fit + SE ms", "Newton / L-BFGS", "Newton iter",
          "L-BFGS iter", "largest difference"], rows)
@@ -84,11 +84,11 @@ def main(argv=None):
             "newton": lambda: results.__setitem__("newton", newton(with_hessian, x0)),
             "lbfgs": lambda: results.__setitem__("lbfgs", lbfgs(gradient_only, x0)),
         }, args.repeats)
-        n, l = results["newton"], results["lbfgs"]
+        n, lb = results["newton"], results["lbfgs"]
         (nmin, nmed), (lmin, lmed) = _util.summary(times["newton"]), _util.summary(times["lbfgs"])
         rows.append([p, f"{_util.ms(nmin)} ({_util.ms(nmed)})", f"{_util.ms(lmin)} ({_util.ms(lmed)})",
                      f"{nmin / lmin:.0f}", f"{n.iterations} / {n.evaluations}",
-                     f"{l.iterations} / {l.evaluations}", f"{np.max(np.abs(n.x - l.x)):.1e}"])
+                     f"{lb.iterations} / {lb.evaluations}", f"{np.max(np.abs(n.x - lb.x)):.1e}"])
     table = _util.markdown_table(
         ["p", "Newton ms", "L-BFGS ms", "Newton / L-BFGS", "Newton iter / evals",
          "L-BFGS iter / evals", "largest difference"], rows)

@@ -13,7 +13,8 @@ from .derivatives import backward, gradient, grad_nodes, hessian, hvp, leaves, z
 from .vocabulary import constant, data, grad, val
 from .forward import Dual, dual, hvp_forward, jvp, primal, tangent, tangent_nodes
 
-abs = absolute
 from .trig import cos, sin, tanh
 from .logistic import log_softmax, logit, softmax
 from .safe import clip, div_safe, exp_safe, log1p_safe, log_safe, relu
+
+abs = absolute

@@ -142,7 +142,7 @@ def derivative_nodes(out, wrt, lazy=False):
     build are recorded, and for a later graph of the same structure (the same model
     on other data) they are rebuilt from that record: the same ops on the
     corresponding nodes, each computed from its operands as the rules' node would be.
-   
+
     With `lazy`, a graph whose structure was recorded gets a `Program` instead: the same
     values in plain floats and arrays, its Value nodes made only when asked for.
     """

@@ -31,7 +31,7 @@ from functools import reduce
 
 import numpy as np
 
-from ..core.ops import exp, log, log1mexp, log_diff_exp, reshape, scatter, take
+from ..core.ops import exp, log1mexp, log_diff_exp, reshape, scatter, take
 from ..core.value import Value, as_value
 from .interval import first_index as _first
 from .spaces import space_for

@@ -1,6 +1,7 @@
 """sigmoid and log_sigmoid are R's sigmoid_stable: finite and warning-free for inputs of any
 size, with first and second derivatives exact (against mpmath at 50 digits) at ±1000, over the
-whole lower tail of σ (upper of log σ) and near 0. (Between x ≈ 37 and 745, σ' = σ(1 − σ) is 0 where the truth is
+whole lower tail of σ (upper of log σ) and near 0. (Between x ≈ 37 and 745, σ' = σ(1 − σ) is 0
+where the truth is
 below 1e-16: the user's own y − σ(η) rounds there too, and the fit's verdict reads the two
 together; see test_the_derivative_in_the_upper_tail_rounds_with_the_gradient.)"""
 
