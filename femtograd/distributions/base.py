@@ -31,6 +31,11 @@ def weighted_moments(x, w):
     """
     total = total_weight(w, x)
     mean = wsum(w, x) / total
+    return total, mean, centred_squares(x, w, mean)
+
+
+def centred_squares(x, w, mean):
+    """Σ wᵢ (xᵢ − mean)², one cache-sized block at a time (see `weighted_moments`)."""
     ss = 0.0
     buf = np.empty(min(x.size, BLOCK))
     wd = None if w is None else np.empty_like(buf)
@@ -38,7 +43,7 @@ def weighted_moments(x, w):
         block = x[i:i + BLOCK]
         d = np.subtract(block, mean, out=buf[:block.size])
         ss += inner(d, d if w is None else np.multiply(w[i:i + BLOCK], d, out=wd[:d.size]))
-    return total, mean, ss
+    return ss
 
 
 def weighted_mean_var(x, w):
