@@ -4,7 +4,8 @@ against exactly rounded sums, at every length around the slice boundary."""
 import math
 
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from femtograd.core.ops import DOT_SLICE, inner
 from femtograd.distributions.base import weighted_moments, wsum
