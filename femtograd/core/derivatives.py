@@ -273,17 +273,23 @@ class _Template:
     the first `ends[0]` are the graph's own, the first `ends[1]` also the gradient's.
     """
 
-    __slots__ = ("steps", "grads", "hess", "variable", "ends")
+    __slots__ = ("steps", "grads", "hess", "variable", "ends", "slotted")
 
     def __init__(self, steps, grads, hess, variable, ends):
         self.steps, self.grads, self.hess = steps, grads, hess
         self.variable, self.ends = variable, ends
+        # the steps whose keywords hold a slot: the only ones a new graph changes
+        self.slotted = [i for i, (_, _, kw) in enumerate(steps)
+                        if kw and any(type(v) is _Slot for v in kw.values())]
 
     def resolved(self, slots):
         """The steps with each keyword slot holding its object from `slots` (a new graph's)."""
-        return [(op, args, {name: (slots[v.i] if type(v) is _Slot else v)
-                            for name, v in kw.items()} if kw else kw)
-                for op, args, kw in self.steps]
+        steps = list(self.steps)
+        for i in self.slotted:
+            op, args, kw = steps[i]
+            steps[i] = (op, args, {name: (slots[v.i] if type(v) is _Slot else v)
+                                   for name, v in kw.items()})
+        return steps
 
     @classmethod
     def record(cls, base, slots, grads, hess):

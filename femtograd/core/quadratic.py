@@ -17,6 +17,7 @@ from, while a block is in cache, as `exp_moments` does for the Weibull.
 import numpy as np
 
 from .moments import BLOCK
+from .ops import inner
 from .primitive import primitive
 from .value import Value, as_array
 
@@ -27,9 +28,9 @@ class QuadraticData:
     A pass computes, block by block, z = (x − a)/c, log(1 + z²) and r = 1/(1 + z²), and the
     sums M(0, q) = Σ w rᵠ and M(1, q) = Σ w z rᵠ for q up to the order asked for (at least 2:
     the Hessian). Every other M(p, q) follows exactly from z² r = 1 − r:
-    M(p + 2, q) = M(p, q − 1) − M(p, q), with M(0, 0) = Σ w. Sums go through `np.einsum` and
-    `ndarray.sum`, never a BLAS dot (its threads stall on a busy machine). Nothing the size of
-    the data is kept besides `x` and the weights.
+    M(p + 2, q) = M(p, q − 1) − M(p, q), with M(0, 0) = Σ w. Sums go through `ndarray.sum`
+    and `ops.inner` (BLAS dots on single-threaded slices: threads stall on a busy machine).
+    Nothing the size of the data is kept besides `x` and the weights.
     """
 
     __slots__ = ("x", "weights", "total", "_at", "_sums", "_buffers")
@@ -78,15 +79,14 @@ class QuadraticData:
             np.multiply(z, z, out=r)
             r += 1.0
             np.log(r, out=e)
-            sums["log"] += float(e.sum()) if w is None else float(
-                np.einsum("i,i->", e, w[i:i + BLOCK]))
+            sums["log"] += float(e.sum()) if w is None else inner(e, w[i:i + BLOCK])
             np.reciprocal(r, out=r)
             wr = r if w is None else np.multiply(r, w[i:i + BLOCK], out=e)
             for q in range(1, orders + 1):  # wr = w rᵠ
                 if q > 1:
                     wr = np.multiply(wr, r, out=e)
                 sums[0, q] += float(wr.sum())
-                sums[1, q] += float(np.einsum("i,i->", wr, z))
+                sums[1, q] += inner(wr, z)
         return sums
 
     def __repr__(self):

@@ -18,6 +18,7 @@ family file supplies, besides its formulae (see `family.py`):
   every row (`_reduced_only()`), otherwise from `_start_values()`.
 """
 
+import math
 import operator
 from functools import reduce
 
@@ -90,12 +91,12 @@ class LogLikGenerator(Family):
         +inf row, or, with none, reports the overflow (no finite log-likelihood exists)."""
         items = self._stats if isinstance(self._stats, tuple) else (self._stats,)
         scalars = [s for s in items if isinstance(s, (int, float, np.number))]
-        finite = np.isfinite(scalars)
-        if scalars and finite.all():
+        finite = all(map(math.isfinite, scalars))
+        if scalars and finite:
             return
         cls = type(self).__name__
         refuse_non_finite(data, cls)  # no statistics to tell (no weight): the masks do
-        if not finite.all():
+        if not finite:
             raise ValueError(f"{cls}: the data's sufficient statistics overflow (values or "
                              "weights too large in magnitude for float64); rescale them")
 

@@ -4,7 +4,7 @@ import numpy as np
 from scipy import special, stats
 
 from ..core.ops import LOG_SQRT_2PI, exp, log, log_ndtr, square
-from .base import INF, total_weight, weighted_moments, wsum
+from .base import INF, centred_squares, total_weight, weighted_moments, wsum
 from .loglik import LogLikGenerator
 
 
@@ -35,8 +35,9 @@ class LogNormalLogLik(LogLikGenerator):
         if total_weight(w, x) <= 0:
             return None
         logx = np.log(x)
-        sum_log = wsum(w, logx)
-        return weighted_moments(logx, w) + (sum_log,)
+        total, sum_log = total_weight(w, x), wsum(w, logx)
+        mean = sum_log / total  # as `weighted_moments`, without a second pass for the sum
+        return total, mean, centred_squares(logx, w, mean), sum_log
 
     def _loglik_reduced(self, stats, meanlog, sdlog):
         total, mean, ss, sum_log = stats
