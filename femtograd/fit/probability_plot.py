@@ -20,7 +20,7 @@ import numpy as np
 from scipy import special
 
 from .common import check_level
-from .plots import MAX_POINTS, axes, family_name, fit_label, positions, rows, thin
+from .plots import MAX_POINTS, axes, family_name, fit_label, label_axes, positions, rows, thin
 
 EDGE = 1e-12   # probabilities are clipped to [EDGE, 1 − EDGE] before the paper's transform
 
@@ -59,6 +59,8 @@ PAPERS = {
     "loglogistic": Paper("Log-logistic", True, special.logit, special.expit),
     "logistic": Paper("Logistic", False, special.logit, special.expit),
 }
+LOG_STEPS = ((1, 2, 3, 5), (1, 2, 5), (1, 3), (1,))  # tick mantissas, finest first
+MOST_TICKS = 7
 TICKS = np.array([1e-4, 1e-3, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.632, 0.8,
                   0.9, 0.95, 0.99, 0.999, 0.9999])
 
@@ -128,17 +130,18 @@ def plot_probability(fits, method=None, level=0.95, paper=None, ax=None, label=N
     if paper.log_x and lo <= 0:
         raise ValueError(f"plot_probability: {paper.name} paper has a log time axis; the data "
                          f"have a failure at {lo:g}")
+    pad = 0.1 * (hi - lo or 1)
+    grid = (np.geomspace(lo / 1.5, hi * 1.5, 200) if paper.log_x  # not below the support
+            else np.linspace(max(lo - pad, fits[0].model.support[0]), hi + pad, 200))
     ax = axes(ax)
     ax.set_yscale("function", functions=paper.scale())
     if paper.log_x:
         ax.set_xscale("log")
+        _log_time_axis(ax, grid[0], grid[-1])
     for i, t, p in points:  # in the fit's colour when the fits have different data
         keep = thin(t.size, max_points)
         ax.plot(t[keep], p[keep], "o", markersize=4, color="C0" if len(points) == 1 else colors[i],
                 label=f"{name or 'data'} ({_method_name(fits[i], method)})")
-    pad = 0.1 * (hi - lo or 1)
-    grid = (np.geomspace(lo / 1.5, hi * 1.5, 200) if paper.log_x  # not below the support
-            else np.linspace(max(lo - pad, fits[0].model.support[0]), hi + pad, 200))
     f_all = [np.concatenate([p for _, _, p in points])]
     for i, fit in enumerate(fits):
         pred = fit.cdf(grid, level or 0.95)
@@ -150,11 +153,9 @@ def plot_probability(fits, method=None, level=0.95, paper=None, ax=None, label=N
         f_all.append(pred["estimate"].to_numpy())
     _probability_axis(ax, paper, np.concatenate(f_all), np.concatenate([p for _, _, p in points]))
     ax.set_xlim(grid[0], grid[-1])
-    ax.set_xlabel(name or "x")
-    ax.set_ylabel("fraction failing, F")
     what = " and ".join(dict.fromkeys(family_name(f) for f in fits))
-    ax.set_title(f"{paper.name} probability plot{f' of {name}' if name else ''}: {what} fit"
-                 f"{'s' if len(fits) > 1 else ''}")
+    label_axes(ax, f"{paper.name} probability plot{f' of {name}' if name else ''}: {what} fit"
+                   f"{'s' if len(fits) > 1 else ''}", name or "x", "fraction failing, F")
     ax.legend(loc="best")
     return ax
 
@@ -175,6 +176,34 @@ def _method_name(fit, method):
         return "Turnbull"
     return {None: "Johnson–Bernard", "johnson": "Johnson–Bernard", "km": "Kaplan–Meier",
             "nelson-aalen": "Nelson–Aalen"}.get(method, method)
+
+
+def log_ticks(lo, hi):
+    """Tick values for a log axis over [lo, hi], each labelled as the plain number: the finest
+    of 1-2-3-5, 1-2-5, 1-3 or 1 per decade that has at most MOST_TICKS inside (every k-th
+    decade beyond that); evenly spaced round numbers when the range holds fewer than two."""
+    from matplotlib.ticker import MaxNLocator
+    decades = np.arange(np.floor(np.log10(lo)), np.ceil(np.log10(hi)) + 1)
+    for steps in LOG_STEPS:
+        ticks = np.outer(10.0 ** decades, steps).ravel()
+        ticks = ticks[(ticks >= lo * (1 - 1e-12)) & (ticks <= hi * (1 + 1e-12))]
+        if ticks.size <= MOST_TICKS:
+            break
+    else:
+        ticks = ticks[::int(np.ceil(ticks.size / MOST_TICKS))]
+    if ticks.size < 2:
+        ticks = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
+        ticks = ticks[(ticks >= lo) & (ticks <= hi)]
+    return ticks
+
+
+def _log_time_axis(ax, lo, hi):
+    """Labels at `log_ticks` only, written as numbers ("300", not "3×10²"); the minor ticks
+    stay unlabelled, so no two labels run into each other."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+    ax.xaxis.set_major_locator(FixedLocator(log_ticks(lo, hi)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def _probability_axis(ax, paper, f_line, f_points):
