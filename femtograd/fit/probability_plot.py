@@ -27,11 +27,14 @@ EDGE = 1e-12   # probabilities are clipped to [EDGE, 1 − EDGE] before the pape
 
 @dataclass(frozen=True)
 class Paper:
-    """A probability scale: the title's name, a log time axis or not, and y = forward(F)."""
+    """A probability scale: the title's name, a log time axis or not, y = forward(F), and the
+    probability it marks before the usual ticks (F = 63.2% at the scale of a Weibull or an
+    exponential)."""
     name: str
     log_x: bool
     forward: object
     inverse: object
+    marks: tuple = ()
 
     def scale(self):
         """(forward, inverse) for matplotlib's function scale, safe at F = 0 and 1."""
@@ -50,8 +53,9 @@ def _log_cloglog(p):
 
 
 PAPERS = {
-    "weibull": Paper("Weibull", True, _log_cloglog, lambda y: -np.expm1(-np.exp(y))),
-    "exp": Paper("Exponential", False, lambda p: -np.log1p(-p), lambda y: -np.expm1(-y)),
+    "weibull": Paper("Weibull", True, _log_cloglog, lambda y: -np.expm1(-np.exp(y)), (0.632,)),
+    "exp": Paper("Exponential", False, lambda p: -np.log1p(-p), lambda y: -np.expm1(-y),
+                 (0.632,)),
     "lognormal": Paper("Lognormal", True, special.ndtri, special.ndtr),
     "normal": Paper("Normal", False, special.ndtri, special.ndtr),
     "gumbel": Paper("Gumbel", False, lambda p: -np.log(-np.log(p)),
@@ -61,8 +65,10 @@ PAPERS = {
 }
 LOG_STEPS = ((1, 2, 3, 5), (1, 2, 5), (1, 3), (1,))  # tick mantissas, finest first
 MOST_TICKS = 7
-TICKS = np.array([1e-4, 1e-3, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.632, 0.8,
-                  0.9, 0.95, 0.99, 0.999, 0.9999])
+# the probability ticks, most wanted first: where two would touch, the later one is left out
+TICKS = (0.1, 0.5, 0.9, 0.01, 0.99, 1e-3, 0.999, 1e-4, 0.9999, 0.2, 0.05, 0.3, 0.8,
+         0.95, 0.02, 0.002, 0.005)
+LINE_HEIGHT = 1.3   # a tick label's height with its gap, in font sizes
 
 
 def quantile_paper(fit, lo, hi):
@@ -138,15 +144,17 @@ def plot_probability(fits, method=None, level=0.95, paper=None, ax=None, label=N
     if paper.log_x:
         ax.set_xscale("log")
         _log_time_axis(ax, grid[0], grid[-1])
-    for i, t, p in points:  # in the fit's colour when the fits have different data
+    labels = [text or fit_label(fit) for text, fit in zip(labels, fits)]
+    for i, t, p in points:  # in the fit's colour, and named by it, when the data differ
         keep = thin(t.size, max_points)
+        whose = "" if len(points) == 1 else f" of {labels[i]}"
         ax.plot(t[keep], p[keep], "o", markersize=4, color="C0" if len(points) == 1 else colors[i],
-                label=f"{name or 'data'} ({_method_name(fits[i], method)})")
+                label=f"{name or 'data'}{whose} ({_method_name(fits[i], method)})")
     f_all = [np.concatenate([p for _, _, p in points])]
     for i, fit in enumerate(fits):
         pred = fit.cdf(grid, level or 0.95)
         ax.plot(grid, pred["estimate"].to_numpy(), color=colors[i],
-                label=labels[i] or fit_label(fit))
+                label=labels[i])
         if level is not None:
             ax.fill_between(grid, pred["lower"].to_numpy(), pred["upper"].to_numpy(),
                             color=colors[i], alpha=0.15, linewidth=0)
@@ -206,6 +214,24 @@ def _log_time_axis(ax, lo, hi):
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
+def _spaced(ax, paper, low, high):
+    """The paper's marks and then the TICKS inside [low, high], each kept only when its label clears those kept before
+    it on the axes' drawn height (a label's height in axis units, from the font size)."""
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+    size = FontProperties(size=rcParams["ytick.labelsize"]).get_size_in_points()
+    height = ax.get_position().height * ax.figure.get_figheight() * 72  # points
+    forward = paper.scale()[0]
+    y_low, y_high = forward(low), forward(high)
+    gap = LINE_HEIGHT * size / height * (y_high - y_low)
+    kept = []
+    for p in paper.marks + TICKS:
+        y = forward(p)
+        if low <= p <= high and all(abs(y - forward(q)) >= gap for q in kept):
+            kept.append(p)
+    return sorted(kept)
+
+
 def _probability_axis(ax, paper, f_line, f_points):
     """Y limits from the points (and a little of the lines), padded on the paper's scale, and
     percentage ticks inside them."""
@@ -217,8 +243,7 @@ def _probability_axis(ax, paper, f_line, f_points):
     pad = 0.04 * (y_high - y_low)
     low, high = float(inverse(y_low - pad)), float(inverse(y_high + pad))
     ax.set_ylim(low, high)
-    ticks = TICKS[(TICKS >= low) & (TICKS <= high)]
-    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_locator(FixedLocator(_spaced(ax, paper, low, high)))
     ax.yaxis.set_minor_locator(NullLocator())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:g}%"))
     ax.grid(True, which="major", alpha=0.3)

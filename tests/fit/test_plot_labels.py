@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import femtograd as fg
+from femtograd.fit import plots
 from femtograd.fit.summary import rows_text
 
 matplotlib = pytest.importorskip("matplotlib")
@@ -33,6 +34,12 @@ def shown_tick_labels(ax, axis="x"):
     return sorted(shown, key=lambda pair: pair[0])
 
 
+def number(text):
+    """A tick label's number: "1000" or "63.2%" (as 0.632)."""
+    text = text.replace("−", "-")
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+
 def assert_readable(ax, axis="x"):
     """At least two tick labels, none overlapping its neighbour, each a plain number."""
     shown = shown_tick_labels(ax, axis)
@@ -42,7 +49,7 @@ def assert_readable(ax, axis="x"):
     for (_, a), (_, b), box_a, box_b in zip(shown, shown[1:], boxes, boxes[1:]):
         assert not box_a.overlaps(box_b), (a.get_text(), b.get_text())
     for loc, text in shown:  # "300", not "3×10²": the number itself
-        assert float(text.get_text().replace("−", "-")) == pytest.approx(loc, rel=1e-12)
+        assert number(text.get_text()) == pytest.approx(loc, rel=1e-12)
     return [t.get_text() for _, t in shown]
 
 
@@ -59,6 +66,18 @@ def test_a_log_time_axis_labels_only_numbers_that_fit_side_by_side(times):
     assert len(labels) <= 8
 
 
+@pytest.mark.parametrize("n", [30, 3000])
+@pytest.mark.parametrize("grid", [(1, 1), (2, 2)])
+def test_probability_ticks_clear_each_other_on_a_figure_or_a_small_subplot(n, grid):
+    x = 100 * np.random.default_rng(1).weibull(1.5, n)
+    fit = fg.fit_mle("weibull", x)
+    ax = fit.plot_probability(ax=matplotlib.pyplot.subplots(*grid)[1].flat[0] if grid != (1, 1)
+                              else None)
+    labels = assert_readable(ax, "y")
+    assert {"10%", "63.2%"} <= set(labels) and len(labels) >= 4
+    assert_readable(ax, "x")
+
+
 def test_several_fits_on_lognormal_paper_keep_readable_axes():
     weibull = fg.fit_mle("weibull", HOURS, censored=HOURS == 1500)
     lognormal = fg.fit_mle("lognormal", HOURS, censored=HOURS == 1500)
@@ -67,6 +86,19 @@ def test_several_fits_on_lognormal_paper_keep_readable_axes():
     assert ax.get_xlabel() == "hours"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[0] == "hours (Johnson–Bernard)" and len(legend) == 3
+
+
+def test_fits_to_different_data_name_their_points_apart():
+    batch_a, batch_b = (100 * np.random.default_rng(s).weibull(k, 40) for s, k in ((1, 1.5),
+                                                                                (2, 3.0)))
+    fits = [fg.fit_mle("weibull", batch_a), fg.fit_mle("weibull", batch_b)]
+    ax = fits[0].plot_probability(fits[1], label=["batch A", "batch B"], name="hours")
+    assert legend(ax) == ["hours of batch A (Johnson–Bernard)",
+                          "hours of batch B (Johnson–Bernard)", "batch A", "batch B"]
+    ax = fits[0].plot_probability(fits[1])
+    first, second = (plots.fit_label(f) for f in fits)
+    assert legend(ax) == [f"data of {first} (Johnson–Bernard)",
+                          f"data of {second} (Johnson–Bernard)", first, second]
 
 
 # -- the rows in a survival plot's title: the summary's words, by weight, left apart --------
@@ -147,7 +179,7 @@ def test_a_count_overlay_keeps_the_title_and_integer_ticks():
     fg.fit_mle("negbinomial", k).plot_fit(ax=ax, data=False, label="negative binomial")
     assert words(ax) == before and "negative binomial" in legend(ax)
     labels = assert_readable(ax)
-    assert all(float(s.replace("−", "-")).is_integer() for s in labels)
+    assert all(number(s).is_integer() for s in labels)
 
 
 def test_a_plot_on_fresh_axes_sets_its_words():
