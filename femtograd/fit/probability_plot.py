@@ -20,7 +20,16 @@ import numpy as np
 from scipy import special
 
 from .common import check_level
-from .plots import MAX_POINTS, axes, family_name, fit_label, label_axes, positions, rows, thin
+from .plots import (
+    MAX_POINTS,
+    axes,
+    family_name,
+    fit_label,
+    label_axes,
+    positions,
+    rows,
+    thin,
+)
 
 EDGE = 1e-12   # probabilities are clipped to [EDGE, 1 − EDGE] before the paper's transform
 
@@ -215,8 +224,8 @@ def _log_time_axis(ax, lo, hi):
 
 
 def _spaced(ax, paper, low, high):
-    """The paper's marks and then the TICKS inside [low, high], each kept only when its label clears those kept before
-    it on the axes' drawn height (a label's height in axis units, from the font size)."""
+    """The paper's marks, then the TICKS, inside [low, high]: each kept only when its label
+    clears those kept before it on the axes' drawn height (from the tick font's size)."""
     from matplotlib import rcParams
     from matplotlib.font_manager import FontProperties
     size = FontProperties(size=rcParams["ytick.labelsize"]).get_size_in_points()

@@ -12,7 +12,7 @@ from femtograd.fit.summary import rows_text
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
-from ._plotting import close_figures  # noqa: F401,E402  (autouse: figures closed after each test)
+from ._plotting import close_figures  # noqa: F401  (autouse: figures closed after each test)
 
 HOURS = np.array([514, 1500, 897, 1148, 1384, 1450, 1500, 172, 1334, 1102,
                   1500, 1500, 1500, 918, 546, 1022, 713, 1350, 821, 1437,
@@ -183,7 +183,7 @@ def test_a_count_overlay_keeps_the_title_and_integer_ticks():
 
 
 def test_a_plot_on_fresh_axes_sets_its_words():
-    fig, (left, right) = matplotlib.pyplot.subplots(1, 2)
+    left, right = matplotlib.pyplot.subplots(1, 2)[1]
     x = np.random.default_rng(5).normal(52.0, 4.0, 200)
     fg.fit_mle("normal", x).plot_fit(ax=right, data=False, name="strength")
     assert words(right) == ("Normal fit of strength: data and fitted density", "strength",
