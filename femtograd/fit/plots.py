@@ -154,13 +154,15 @@ def plot_profile(fit, param, level=0.95, ax=None, points=41, label=None, color=N
         curve[k] = fit.profile_loglik(param, grid[k])
     cut = fit.loglik - stats.chi2.ppf(level, 1) / 2
     ax = axes(ax)
+    marks = color or "C1"  # an overlay's cut-off and bounds in its own colour, named by its label
     color = color or "C0"
+    whose = f"{label}: " if label else ""
     ax.plot(grid, curve, color=color, label=label or "profile log-likelihood")
-    ax.axhline(cut, color="C1", linestyle="--", label=f"{100 * level:g}% cut-off")
+    ax.axhline(cut, color=marks, linestyle="--", label=f"{whose}{100 * level:g}% cut-off")
     for bound in (lo, hi):
         if np.isfinite(bound):
-            ax.axvline(bound, color="C1", linestyle=":")
-    ax.plot([estimate], [fit.loglik], "o", color=color, label=f"MLE {estimate:.4g}")
+            ax.axvline(bound, color=marks, linestyle=":")
+    ax.plot([estimate], [fit.loglik], "o", color=color, label=f"{whose}MLE {estimate:.4g}")
     family = f"{family_name(fit)} " if fit.model is not None else ""
     label_axes(ax, f"{family}profile of {param}: [{lo:.4g}, {hi:.4g}]", param, "log-likelihood")
     ax.legend(loc="best")

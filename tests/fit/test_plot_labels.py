@@ -200,3 +200,22 @@ def test_a_qq_or_pp_overlay_keeps_the_title_and_draws_one_reference_line(bearing
     assert words(ax) == before
     assert legend(ax) == ["Weibull", "y = x", "lognormal"]
     assert len([ln for ln in ax.get_lines() if ln.get_label() == "y = x"]) == 1
+
+
+def test_an_overlaid_profile_has_its_own_cut_off_and_bounds_in_its_colour():
+    from scipy import stats
+    x = 100 * np.random.default_rng(1).weibull(1.5, 200)
+    whole, half = fg.fit_mle("weibull", x), fg.fit_mle("weibull", x[:100])
+    ax = whole.plot_profile("shape")
+    before = words(ax)
+    half.plot_profile("shape", ax=ax, color="C2", label="first 100")
+    assert words(ax) == before
+    entries = legend(ax)
+    assert len(entries) == len(set(entries)) == 6
+    cut = [ln for ln in ax.get_lines() if ln.get_label() == "first 100: 95% cut-off"]
+    assert len(cut) == 1 and cut[0].get_color() == "C2"
+    assert cut[0].get_ydata()[0] == pytest.approx(half.loglik - stats.chi2.ppf(0.95, 1) / 2)
+    lo, hi = half.confint(method="profile").loc["shape"]
+    bounds = sorted(ln.get_xdata()[0] for ln in ax.get_lines()
+                    if ln.get_linestyle() == ":" and ln.get_color() == "C2")
+    assert bounds == pytest.approx([lo, hi], rel=1e-6)
