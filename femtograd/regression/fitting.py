@@ -100,12 +100,15 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     fixed = _fixed(fixed, designs, links)
     codes = None if cluster is None else cluster_codes(data, cluster, n)
 
-    free_cols, xts, amap, offs = _free_designs(names, designs, fixed, offsets)
+    free_cols, xs, offs = _free_designs(names, designs, fixed, offsets)
     designs = {p: d.described() for p, d in designs.items()}  # the fit keeps X'ᵀ only
+    xts, amap = _standardized(names, free_cols, xs)
+    del xs
     rows = RowDerivatives(_block_generator(family, gen, y, gen_kw, window, n), n, links,
                           BLOCK_ROWS)
     objective = RegressionObjective(rows, xts, offs, w)
-    x0 = _start(gen, names, links, xts, offs, amap, free_cols, start)
+    x0 = _start(intercept_only(gen), names, links, [start_sums(xt, off) for xt, off in
+                                                    zip(xts, offs)], amap, free_cols, start)
     result = _verdict(objective, _optimize(objective, x0, max_iter), x0, amap, links, free_cols,
                       names)
     fit = RegressionFit(family=family, generator=gen, names=names, links=links,
@@ -243,9 +246,9 @@ def _check_coef(key, designs, what):
 
 
 def _free_designs(names, designs, fixed, offsets):
-    """Per parameter: the free columns' names, their standardized X'ᵀ and offset (fixed
-    coefficients times their columns moved into it), and the map A back to original units."""
-    free_cols, xts, amaps, offs = [], [], [], []
+    """Per parameter: the free columns' names, their matrix (n, p_j) and offset (fixed
+    coefficients times their columns moved into it)."""
+    free_cols, xs, offs = [], [], []
     for p in names:
         d = designs[p]
         held = {t: v for (q, t), v in fixed.items() if q == p}
@@ -253,15 +256,18 @@ def _free_designs(names, designs, fixed, offsets):
         off = offsets.get(p, 0.0)
         for t, v in held.items():
             off = off + v * d.matrix[:, d.columns.index(t)]
-        x = d.matrix if len(keep) == d.p else d.matrix[:, keep]
-        xt, a = standardize(x, [d.columns[i] for i in keep], f"design of {p}")
         free_cols.append([d.columns[i] for i in keep])
-        xts.append(xt)
-        amaps.append(a)
+        xs.append(d.matrix if len(keep) == d.p else d.matrix[:, keep])
         offs.append(off)
     if not any(free_cols):
         raise ValueError(f"every coefficient is fixed ({sorted(fixed)}); leave at least one free")
-    return free_cols, xts, _block_diag(amaps), offs
+    return free_cols, xs, offs
+
+
+def _standardized(names, free_cols, xs):
+    """Per parameter the standardized X'ᵀ, and the map A back to original units."""
+    pairs = [standardize(x, cols, f"design of {p}") for p, cols, x in zip(names, free_cols, xs)]
+    return [xt for xt, _ in pairs], _block_diag([a for _, a in pairs])
 
 
 def _block_generator(family, gen, y, gen_kw, window, n):
@@ -333,25 +339,35 @@ def _block_diag(blocks):
     return out
 
 
-def _start(gen, names, links, xts, offs, amap, free_cols, start):
-    """Standardized coefficients to start from: the intercept-only fit's parameters, projected
-    on each design (slopes 0 when the design has an intercept and no offset), then the user's
-    `start` (original scale) put in."""
+def intercept_only(gen):
+    """The family's parameters fitted without covariates (its data-based start if that fit
+    fails): where the regression starts."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # only a start: a rough one is refined by the fit
         try:
-            theta = fit_mle(gen).params.to_dict()
+            return fit_mle(gen).params.to_dict()
         except (ValueError, ArithmeticError):
-            theta = gen.start()
+            return gen.start()
+
+
+def start_sums(xt, off):
+    """(X'X'ᵀ, X'·1, X'·offset) of one parameter's standardized design: what the start
+    needs, a sum over rows (so over parts)."""
+    ones = xt.sum(axis=1)
+    return xt @ xt.T, ones, (off * ones if np.ndim(off) == 0 else xt @ off)
+
+
+def _start(theta, names, links, sums, amap, free_cols, start):
+    """Standardized coefficients to start from: the intercept-only fit's parameters `theta`,
+    projected on each design by least squares from its `start_sums` (slopes 0 when the design
+    has an intercept and no offset), then the user's `start` (original scale) put in."""
     parts = []
-    for p, link, xt, off in zip(names, links, xts, offs):
-        if xt.shape[0] == 0:
+    for p, link, (gram, ones, off) in zip(names, links, sums):
+        if gram.shape[0] == 0:
             continue
         with np.errstate(all="ignore"):
             eta0 = float(link.forward(theta[p]))
-        target = eta0 - off
-        gram = xt @ xt.T
-        parts.append(np.linalg.solve(gram, xt @ np.broadcast_to(target, (xt.shape[1],))))
+        parts.append(np.linalg.solve(gram, eta0 * ones - off))
     x0 = np.concatenate(parts) if parts else np.zeros(0)
     if start:
         keys = [(p, c) for p, cols in zip(names, free_cols) for c in cols]
