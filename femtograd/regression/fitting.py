@@ -19,6 +19,7 @@ import pandas as pd
 from ..distributions import IntervalData
 from ..fit.common import user_stacklevel
 from ..fit.result import ConvergenceWarning
+from ..fit.shards import is_dask
 from ..fit.verdict import LINK_SCALE, verdict
 from ..mle import fit_mle
 from ..optim import Tolerances, bfgs, newton
@@ -46,6 +47,8 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     `{param: value}` holds coefficients (or a whole parameter) at values; `start` gives
     coefficients to start from, keyed the same way. `link={param: "log"|"logit"|"identity"}`.
     `options` holds the family's own constructor keywords (e.g. {"size": 10} for a binomial).
+    A Dask DataFrame (with a formula), or Dask arrays and Series for the response, designs
+    and per-row inputs, are fitted where their partitions lie (`regression.dask`).
     """
     call = dict(params=params, design=design, event=event, censored=censored, weights=weights,
                 offset=offset, truncation=truncation, link=link, start=start, fixed=fixed,
@@ -56,6 +59,10 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
 
     def refit(**changes):  # the same call with other fixed=, start= or weights=
         return regress(family, formula, original, **{**call, **changes})
+    if any(is_dask(v) for v in _per_row_inputs(formula, data, design, event, censored,
+                                                  weights, offset, truncation)):
+        from .dask import regress_dask  # imports Dask's helpers only for Dask data
+        return regress_dask(family, formula, data, call, cov_type, refit)
     names, spaces = _family(family)
     if cov_type not in COV_TYPES:
         raise ValueError(f"unknown cov_type {cov_type!r}; use one of {list(COV_TYPES)}")
@@ -82,18 +89,9 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
             raise ValueError("dropna= applies to a formula over a data frame")
         y, rhss = formula, None
 
-    trunc = _truncation(data, truncation)
-    per_row = trunc is not None and any(np.ndim(t) for t in trunc)
-    gen_kw = dict(censored=censoring(data, event, censored, len(y)),
-                  truncation=None if per_row else trunc, **options)
-    w = None if weights is None else as_float(column(data, weights, "weights", len(y)),
-                                              "weights")
-    try:
-        gen = family(y, weights=w, **gen_kw)  # validates the response, censoring and weights
-    except TypeError as err:
-        raise TypeError(f"{family.__name__}: {err}") from None
+    gen, gen_kw, w, window = bind_response(family, y, data, event, censored, weights,
+                                           truncation, options)
     n = len(y)
-    window = _window(family, trunc, y, gen_kw["censored"], options) if per_row else None
     designs = _designs(rhss, design, data, names, n)
     offsets = {p: as_float(column(data, v, f"offset for {p}", n), f"offset for {p}")
                for p, v in offsets_given.items()}
@@ -104,9 +102,8 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     designs = {p: d.described() for p, d in designs.items()}  # the fit keeps X'ᵀ only
     xts, amap = _standardized(names, free_cols, xs)
     del xs
-    rows = RowDerivatives(_block_generator(family, gen, y, gen_kw, window, n), n, links,
-                          BLOCK_ROWS)
-    objective = RegressionObjective(rows, xts, offs, w)
+    objective = RegressionObjective(row_derivatives(family, gen, y, gen_kw, window, links),
+                                    xts, offs, w)
     x0 = _start(intercept_only(gen), names, links, [start_sums(xt, off) for xt, off in
                                                     zip(xts, offs)], amap, free_cols, start)
     result = _verdict(objective, _optimize(objective, x0, max_iter), x0, amap, links, free_cols,
@@ -123,6 +120,40 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
 
 
 # -- the pieces ------------------------------------------------------------------------------
+def _per_row_inputs(formula, data, design, event, censored, weights, offset, truncation):
+    """Every input that may hold a value per row (to find Dask collections among them)."""
+    inputs = [formula, data, event, censored, weights]
+    for v in (design, offset, truncation):
+        inputs += list(v.values()) if isinstance(v, dict) else \
+            list(v) if isinstance(v, (tuple, list)) else [v]
+    return inputs
+
+
+def bind_response(family, y, data, event, censored, weights, truncation, options):
+    """(the family bound to the response y with its censoring, weights and fixed truncation,
+    validating them; its constructor keywords but weights; the weights or None; per-row
+    truncation windows or None, see `_window`)."""
+    trunc = _truncation(data, truncation)
+    per_row = trunc is not None and any(np.ndim(t) for t in trunc)
+    gen_kw = dict(censored=censoring(data, event, censored, len(y)),
+                  truncation=None if per_row else trunc, **options)
+    w = None if weights is None else as_float(column(data, weights, "weights", len(y)),
+                                              "weights")
+    try:
+        gen = family(y, weights=w, **gen_kw)  # validates the response, censoring and weights
+    except TypeError as err:
+        raise TypeError(f"{family.__name__}: {err}") from None
+    window = _window(family, trunc, y, gen_kw["censored"], options) if per_row else None
+    return gen, gen_kw, w, window
+
+
+def row_derivatives(family, gen, y, gen_kw, window, links):
+    """The family's per-row derivatives over the rows of y, evaluated in blocks."""
+    n = len(y)
+    return RowDerivatives(_block_generator(family, gen, y, gen_kw, window, n), n, links,
+                          BLOCK_ROWS)
+
+
 def _family(family):
     if not (isinstance(family, type) and hasattr(family, "param_names")
             and hasattr(family, "contributions")):

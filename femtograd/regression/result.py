@@ -52,12 +52,12 @@ class RegressionFit:
         self._g_std, self._h_std = g_std, h_std
         # the per-row derivatives at the MLE stay cached (scores, covariances); the graphs
         # that made them are rebuilt only if asked about another point (`derivatives`)
-        objective.rows.release()
+        objective.release()
 
     @property
     def n(self):
         """Number of rows."""
-        return self._objective.rows.n
+        return self._objective.n
 
     @property
     def weights(self):
@@ -152,10 +152,9 @@ class RegressionFit:
         """Σ w s sᵀ of the per-row scores (standardized), or for clusters Σ_g u_g u_gᵀ ·
         G/(G−1) with u_g the weighted score sum of cluster g."""
         obj = self._objective
-        _, g, _ = obj.per_row(self._beta_std, 1)
         if self.cov_type != "cluster":
-            return obj.cross({(j, k): g[j] * g[k] for j in range(len(g))
-                              for k in range(j, len(g))})
+            return obj.score_products(self._beta_std)
+        _, g, _ = obj.per_row(self._beta_std, 1)
         codes, groups = self._cluster
         if groups < 2:
             raise ValueError("cluster-robust covariance needs at least two clusters")
