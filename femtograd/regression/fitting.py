@@ -106,17 +106,22 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
                                     xts, offs, w)
     x0 = _start(intercept_only(gen), names, links, [start_sums(xt, off) for xt, off in
                                                     zip(xts, offs)], amap, free_cols, start)
-    result = _verdict(objective, _optimize(objective, x0, max_iter), x0, amap, links, free_cols,
-                      names)
-    fit = RegressionFit(family=family, generator=gen, names=names, links=links,
-                        designs=designs, free_columns=free_cols, fixed=fixed, amap=amap,
-                        objective=objective, result=result, nobs=float(gen.nobs),
-                        cov_type=cov_type, cluster=codes, offsets=offsets_given, location=loc,
-                        refit=refit, options=options)
-    if not fit.converged:
+    return fitted(objective, x0, max_iter, family=family, generator=gen, names=names,
+                  links=links, designs=designs, free_columns=free_cols, fixed=fixed, amap=amap,
+                  nobs=float(gen.nobs), cov_type=cov_type, cluster=codes,
+                  offsets=offsets_given, location=loc, refit=refit, options=options)
+
+
+def fitted(objective, x0, max_iter, **fit):
+    """The `RegressionFit` of Newton from x0 over `objective`, with its verdict (warning when
+    it did not converge); `fit` holds RegressionFit's other arguments."""
+    result = _verdict(objective, _optimize(objective, x0, max_iter), x0, fit["amap"],
+                      fit["links"], fit["free_columns"], fit["names"])
+    out = RegressionFit(objective=objective, result=result, **fit)
+    if not out.converged:
         warnings.warn(f"regression did not converge ({result.status}): {result.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())
-    return fit
+    return out
 
 
 # -- the pieces ------------------------------------------------------------------------------
@@ -203,15 +208,20 @@ def _param_formulas(params, names, loc, rhs):
     return out
 
 
-def _complete_rows(data, lhs, rhss, named, dropna):
-    """The data, checked for missing values in the columns the fit uses (or those rows dropped)."""
+def used_columns(lhs, rhss, named):
+    """The data columns a fit uses: its formulas' variables and the columns `named`."""
     used = set()
     for r in rhss.values():
         used.update(required_variables(r))
     if lhs is not None:
         used.update(s.strip() for s in lhs.strip("()").split(","))
     used.update(v for v in named if isinstance(v, str))
-    mask, first = missing_rows(data, sorted(used))
+    return sorted(used)
+
+
+def _complete_rows(data, lhs, rhss, named, dropna):
+    """The data, checked for missing values in the columns the fit uses (or those rows dropped)."""
+    mask, first = missing_rows(data, used_columns(lhs, rhss, named))
     if first is None:
         return data
     if not dropna:
