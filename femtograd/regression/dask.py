@@ -12,18 +12,29 @@ distributed `Client` is used; without one the partitions are read and kept in th
 """
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
 
 from ..distributions.blocks import RowsElsewhere
-from ..fit.dask import aligned_chunks, as_dask_array, current_client
+from ..fit.dask import as_dask_array, current_client
 from ..fit.shards import is_dask
 from ..optim import Tolerances, newton
 from ..optim.shards import SumObjective, fsum_arrays
 from .design import Design, split_formula
-from .fitting import (COV_TYPES, _block_diag, _family, _fixed, _links, _offsets,
-                      _param_formulas, _start, fitted, used_columns)
+from .fitting import (
+    COV_TYPES,
+    _block_diag,
+    _family,
+    _fixed,
+    _links,
+    _offsets,
+    _param_formulas,
+    _start,
+    fitted,
+    used_columns,
+)
 from .links import location_of
 from .parts import PartsObjective, Piece, RegressionPart, Setup, formula_designs
 from .standardize import Scaling
@@ -64,7 +75,11 @@ def regress_dask(family, formula, data, call, cov_type, refit):
         if absent:
             raise ValueError(f"no column(s) {absent} in the data; the columns are "
                              f"{list(data.columns)}")
-        given["data"] = data[used]
+        # formulaic leaves a stateful transform's variables out of its required ones: keep
+        # every column a formula names, so that such a transform is found and refused
+        text = " ".join([lhs or "", *rhss.values()])
+        given["data"] = data[sorted(set(used) | {c for c in data.columns if isinstance(c, str)
+                                                 and re.search(rf"\b{re.escape(c)}\b", text)})]
     else:
         if call["params"] is not None:
             raise TypeError("params= takes formulas; with a response array give "

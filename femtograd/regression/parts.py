@@ -19,8 +19,13 @@ import pandas as pd
 from ..distributions.blocks import global_rows
 from ..optim.shards import RowPart, add, fsum_arrays
 from .design import Design, array_design, as_matrix, formula_design
-from .fitting import (_complete_rows, _free_designs, bind_response, row_derivatives,
-                      start_sums)
+from .fitting import (
+    _complete_rows,
+    _free_designs,
+    bind_response,
+    row_derivatives,
+    start_sums,
+)
 from .inputs import as_float, column, response
 from .objective import LikelihoodSurface, RegressionObjective
 from .standardize import centred_squares, column_sums, transposed
