@@ -1,30 +1,47 @@
-"""Scale-out: memory of per-row graphs in blocks, and time per pass over shards and Dask.
+"""Scale-out: memory of per-row graphs in blocks, and Weibull passes on Dask against memory.
 
-    python benchmarks/bench_scaleout.py [--n 1e6] [--tn 1e6] [--chunks 2] [--repeats 3]
+    python benchmarks/bench_scaleout.py [--tn 1e7] [--ns 1e6,1e7,1e8] [--chunks 2]
+                                        [--repeats 5] [--write]
 
-1. Student t fitted in memory (n = --tn): tracemalloc peak and fit time, one graph (blocks
-   switched off) against blocks of 131 072 rows, each as a multiple of the data's bytes.
-2. Weibull with 30 % right censoring (n = --n): build time (bound models) and time per
-   Newton pass (loglik, gradient, Hessian at a moved point) for one graph, in-memory shards
-   and a Dask LocalCluster with 2 workers (threads), as min / median milliseconds.
+1. Weibull with 30 % right censoring at each n of --ns on a Dask LocalCluster with 2 worker
+   processes: the data are generated on the workers (dask.array random, never in this
+   process) and persisted; build time (each chunk's bound model, `fit.dask.dask_spec`)
+   apart from the time per Newton pass (loglik, gradient, Hessian at a moved point), the
+   full fit, and this driver process's RSS after each n. Then the same n in memory (numpy
+   arrays here, one graph): build, pass, and the pass ratio Dask / memory.
+2. Student t fitted in memory (n = --tn) through blocks: tracemalloc peak beyond the data
+   and (data + peak) as a multiple of the data, and fit time; below 2e6 rows also with
+   blocks switched off (one graph), for comparison.
 """
 
 import argparse
+import math
+import os
+import resource
 import time
 import tracemalloc
+from datetime import datetime, timezone
 
 import _util
 import numpy as np
+from scipy import integrate, optimize
 
 import femtograd as fg
 import femtograd.fit.shards as shards
 from femtograd.distributions import StudentTLogLik, WeibullLogLik
+from femtograd.fit.dask import dask_spec
+from femtograd.optim.shards import add
+
+CENSORED = 0.3
+POINTS = ([1.45, 2.05], [1.55, 1.95])  # (shape, scale) near the truth (1.5, 2.0)
 
 
 def student_t_memory(n):
     x = np.random.default_rng(0).standard_t(5, n)
     rows = []
     for label, blocks in (("one graph", False), ("blocks", True)):
+        if not blocks and n > 2_000_000:
+            continue  # about 600 bytes per row: gigabytes
         keep = shards.needs_blocks
         if not blocks:  # switch blocks off for the comparison
             shards.needs_blocks = lambda gen: False
@@ -37,69 +54,131 @@ def student_t_memory(n):
             tracemalloc.stop()
         finally:
             shards.needs_blocks = keep
-        rows.append((label, peak / 1e6, peak / x.nbytes, seconds, fit.converged))
-    print(f"Student t, n = {n:.0e} (data {x.nbytes / 1e6:.0f} MB)")
-    print(f"{'':10} {'peak MB':>9} {'x data':>7} {'fit s':>7} converged")
-    for label, mb, times, seconds, ok in rows:
-        print(f"{label:10} {mb:9.1f} {times:7.1f} {seconds:7.2f} {ok}")
+        rows.append((label, f"{peak / 1e6:.0f}", f"{peak / x.nbytes:.2f}",
+                     f"{(x.nbytes + peak) / x.nbytes:.2f}", f"{seconds:.2f}", fit.converged))
+    header = ["Student t, n = %.0e (data %.0f MB)" % (n, x.nbytes / 1e6), "peak beyond data MB",
+              "peak / data", "(data + peak) / data", "fit s", "converged"]
+    return _util.markdown_table(header, rows)
 
 
-def weibull_passes(n, chunks, repeats):
-    rng = np.random.default_rng(1)
-    t = 2.0 * rng.weibull(1.5, n)
-    c = np.quantile(t, 0.7) * 1.5 * rng.random(n) + 0.5
-    x, cens = np.minimum(t, c), t > c
-    points = ([1.4, 2.0], [1.5, 2.1])
-    cases, builds = {}, {}
+def _censoring_end():
+    """C such that censoring times Uniform(0, C) censor 30 % of Weibull(1.5, 2.0) rows:
+    P(T > C·U) = ∫₀¹ exp(−(C u / 2)^1.5) du = 0.3."""
+    def share(c):
+        return integrate.quad(lambda u: np.exp(-(c * u / 2.0) ** 1.5), 0, 1)[0] - CENSORED
+    return optimize.brentq(share, 0.1, 100.0)
 
-    def add(label, make):
+
+def _weibull_numpy(n, seed=1):
+    """The in-memory sample: Weibull(1.5, 2.0) lifetimes, right-censored at independent
+    Uniform(0, C) times (30 % censored)."""
+    rng = np.random.default_rng(seed)
+    t, c = 2.0 * rng.weibull(1.5, n), _censoring_end() * rng.random(n)
+    return np.minimum(t, c), t > c
+
+
+def _weibull_dask(n, chunks):
+    """The same law, generated chunk by chunk on the workers."""
+    import dask.array as da
+    rng = da.random.default_rng(1)
+    size = -(-n // chunks)
+    t, c = 2.0 * rng.weibull(1.5, n, chunks=size), _censoring_end() * rng.random(n, chunks=size)
+    return da.minimum(t, c), t > c
+
+
+def _passes(run, repeats):
+    """Seconds per Newton pass (loglik, gradient, Hessian), alternating two points."""
+    out = []
+    for i in range(repeats):
         t0 = time.perf_counter()
-        fit = make()
-        builds[label] = time.perf_counter() - t0
-        obj = fit.objective
-        state = {"i": 0}
+        f, g, h = add(run(POINTS[i % 2], 2), 2)
+        out.append(time.perf_counter() - t0)
+        assert math.isfinite(f) and np.all(np.isfinite(h))
+    return out
 
-        def one_pass():
-            state["i"] ^= 1
-            obj.evaluate(points[state["i"]], order=2)
-        cases[label] = one_pass
-    add("one graph", lambda: fg.fit_mle(WeibullLogLik, x, censored=cens))
-    add(f"{chunks} shards", lambda: fg.fit_mle(WeibullLogLik, x, censored=cens, shards=chunks))
-    try:
-        import dask.array as da
-        from distributed import Client, LocalCluster
-    except ImportError:
-        cluster = None
-        print("(Dask not installed: pip install femtograd[scaleout])")
-    else:
-        cluster = LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
-                               dashboard_address=":0")
-        client = Client(cluster)
-        size = -(-n // chunks)
-        add(f"dask {chunks} chunks", lambda: fg.fit_mle(
-            WeibullLogLik, da.from_array(x, chunks=size).persist(),
-            censored=da.from_array(cens, chunks=size).persist()))
-    times = _util.interleaved(cases, repeats)
-    print(f"\nWeibull, 30 % censored, n = {n:.0e}: fit (build + optimize) and one Newton pass")
-    print(f"{'':16} {'fit s':>7} {'pass ms (min / median)':>24}")
-    for label, ts in times.items():
-        lo, med = _util.summary(ts)
-        print(f"{label:16} {builds[label]:7.2f} {_util.ms(lo):>11} / {_util.ms(med)}")
-    if cluster is not None:
-        client.close()
-        cluster.close()
+
+def _rss_mb():
+    """(this process's resident memory now, its peak so far), MB."""
+    with open("/proc/self/statm") as f:
+        now = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    return now / 1e6, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+
+
+def weibull_on_dask(ns, chunks, repeats):
+    from distributed import Client, LocalCluster, wait
+    rows = {}
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        for n in ns:
+            x, cens = _weibull_dask(n, chunks)
+            x, cens = client.persist([x, cens])
+            wait([x, cens])
+            t0 = time.perf_counter()
+            spec = dask_spec(WeibullLogLik, x, {"censored": cens}, None, {})
+            build = time.perf_counter() - t0
+            passes = _passes(spec["run"], repeats)
+            t0 = time.perf_counter()
+            fit = fg.fit_mle(WeibullLogLik, x, censored=cens)
+            seconds = time.perf_counter() - t0
+            rows[n] = dict(build=build, passes=passes, fit=seconds, rss=_rss_mb(),
+                           converged=fit.converged, mle=fit.mle, iterations=fit.iterations)
+            del spec, fit, x, cens
+    return rows
+
+
+def weibull_in_memory(n, repeats):
+    x, cens = _weibull_numpy(n)
+    t0 = time.perf_counter()
+    fit = fg.fit_mle(WeibullLogLik, x, censored=cens)
+    seconds = time.perf_counter() - t0
+    objective = fit.objective
+
+    def run(point, order):
+        return [objective.evaluate(point, order)]
+    return dict(fit=seconds, passes=_passes(run, repeats), converged=fit.converged,
+                mle=fit.mle)
+
+
+def weibull_table(ns, chunks, repeats):
+    on_dask = weibull_on_dask(ns, chunks, repeats)
+    rows = []
+    for n in ns:
+        d, m = on_dask[n], weibull_in_memory(n, repeats)
+        (dlo, dmed), (mlo, mmed) = _util.summary(d["passes"]), _util.summary(m["passes"])
+        rows.append((f"{n:.0e}", f"{d['build']:.2f}", f"{_util.ms(dlo)} / {_util.ms(dmed)}",
+                     f"{d['fit']:.2f}", f"{_util.ms(mlo)} / {_util.ms(mmed)}",
+                     f"{dlo / mlo:.2f} / {dmed / mmed:.2f}", f"{m['fit']:.2f}",
+                     "%.0f / %.0f" % d["rss"], f"{d['converged'] and m['converged']}"))
+        for mle in (d["mle"], m["mle"]):  # both near the truth (1.5, 2.0)
+            assert np.allclose(mle, [1.5, 2.0], rtol=20 / math.sqrt(n)), mle
+    header = ["n", "Dask build s", "Dask pass ms (min / median)", "Dask fit s",
+              "memory pass ms", "pass Dask / memory", "memory fit s", "driver RSS MB (now / peak)",
+              "converged"]
+    return _util.markdown_table(header, rows)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=float, default=1e6)
     ap.add_argument("--tn", type=float, default=1e6)
+    ap.add_argument("--ns", default="1e5,1e6")
     ap.add_argument("--chunks", type=int, default=2)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--write", action="store_true", help="write the tables to README.md")
     args = ap.parse_args()
-    print(_util.machine())
-    student_t_memory(int(args.tn))
-    weibull_passes(int(args.n), args.chunks, args.repeats)
+    ns = [int(float(v)) for v in args.ns.split(",")]
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    base = "driver RSS before any data: %.0f MB now, %.0f MB peak" % _rss_mb()
+    w_table = weibull_table(ns, args.chunks, args.repeats)  # first: the driver's peak RSS
+    print(base, w_table, sep="\n\n", flush=True)
+    t_table = student_t_memory(int(args.tn))
+    print(t_table)
+    if args.write:
+        command = (f"python benchmarks/bench_scaleout.py --tn {args.tn:.0e} --ns {args.ns} "
+                   f"--chunks {args.chunks} --repeats {args.repeats} --write")
+        text = (f"`{command}` — {started}, commit {_util.git_commit()}, {_util.machine()}; "
+                f"Dask: LocalCluster, 2 worker processes, 1 thread each, {args.chunks} chunks; "
+                f"{args.repeats} passes per case; {base}.\n\n{w_table}\n\n{t_table}\n")
+        _util.replace_section(_util.ROOT / "benchmarks" / "README.md", "bench_scaleout", text)
 
 
 if __name__ == "__main__":

@@ -163,3 +163,21 @@ def test_in_memory_per_row_inputs_and_clusters_beside_dask_data_are_refused():
                    design={"rate": da.from_array(x, chunks=(700, 3))}, offset=np.zeros(N))
     with pytest.raises(ValueError, match="cluster-robust covariance is not available on Dask"):
         _weibull(dd.from_pandas(SURV, npartitions=3), cov_type="cluster", cluster="g")
+
+
+def test_worker_processes_receive_pickled_parts():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster):
+        on_dask = _weibull(dd.from_pandas(SURV, npartitions=3))
+    _same(_weibull(SURV), on_dask, sandwich=False)
+
+
+def test_a_profile_interval_on_dask_refits_over_the_partitions():
+    key, rows = [("scale", "x")], SURV.head(500)
+    kw = {"formula": "t ~ x", "weights": None, "params": None}
+    whole = _weibull(rows, **kw).confint(method="profile", coefficients=key)
+    on_dask = _weibull(dd.from_pandas(rows, npartitions=2), **kw).confint(method="profile",
+                                                                          coefficients=key)
+    np.testing.assert_allclose(on_dask.to_numpy(), whole.to_numpy(), rtol=1e-7)
