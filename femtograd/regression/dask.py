@@ -45,6 +45,35 @@ ROW_INPUTS = ("event", "censored", "weights")
 def regress_dask(family, formula, data, call, cov_type, refit):
     """`regress(family, formula, data, **call)` with some inputs Dask collections."""
     names, spaces = _family(family)
+    _refuse(call, cov_type)
+    links = _links(names, spaces, call["link"])
+    loc = location_of(family, call["location"])
+    given = {k: call[k] for k in ROW_INPUTS if call[k] is not None}
+    given["offset"] = _offsets(call["offset"], loc, names)
+    if call["truncation"] is not None:
+        given["truncation"] = _pair(call["truncation"])
+    if isinstance(formula, str):
+        lhs, rhss = _formula_inputs(formula, data, call, names, loc, given)
+    else:
+        lhs = rhss = None
+        _array_inputs(formula, data, call, names, given)
+    given, collections = _split(given, frame=lhs is not None)
+    lengths, levels = _lengths_and_levels(
+        collections, [] if lhs is None else used_columns(None, rhss, []), collections.get("data"))
+    placement = _Placement(current_client(), collections, lengths)
+    if lhs is not None:
+        designs = placement.first(formula_designs, rhss, levels, "data")
+    else:
+        designs = {p: _described(collections.get(f"design {p}")) for p in names}
+    fixed = _fixed(call["fixed"], designs, links)
+    setup = Setup(family, names, links, dict(call["options"] or {}), lhs, rhss, designs, levels,
+                  fixed, given)
+    placement.build(setup)
+    return _fit(placement, setup, call, cov_type, refit, loc, given)
+
+
+def _refuse(call, cov_type):
+    """What does not apply to Dask data, refused before any work."""
     if cov_type not in COV_TYPES:
         raise ValueError(f"unknown cov_type {cov_type!r}; use one of {list(COV_TYPES)}")
     if cov_type == "cluster" or call["cluster"] is not None:
@@ -55,57 +84,44 @@ def regress_dask(family, formula, data, call, cov_type, refit):
         raise ValueError("dropna= does not apply to Dask data: drop the rows first "
                          "(data.dropna(subset=[...])), so that row numbers in messages are "
                          "those of the data you pass")
-    links = _links(names, spaces, call["link"])
-    loc = location_of(family, call["location"])
-    options = dict(call["options"] or {})
-    given = {k: call[k] for k in ROW_INPUTS if call[k] is not None}
-    given["offset"] = _offsets(call["offset"], loc, names)
-    if call["truncation"] is not None:
-        given["truncation"] = _pair(call["truncation"])
-    if isinstance(formula, str):
-        if call["design"] is not None:
-            raise TypeError("give a formula or design=, not both")
-        if not (is_dask(data) and hasattr(data, "columns")):
-            raise TypeError("a formula over Dask inputs needs data= as a Dask DataFrame")
-        lhs, rhs = split_formula(formula)
-        rhss = _param_formulas(call["params"], names, loc, rhs)
-        named = [*given.values(), *given["offset"].values(), *given.get("truncation", ())]
-        used = used_columns(lhs, rhss, [v for v in named if isinstance(v, str)])
-        absent = [c for c in used if c not in data.columns]
-        if absent:
-            raise ValueError(f"no column(s) {absent} in the data; the columns are "
-                             f"{list(data.columns)}")
-        # formulaic leaves a stateful transform's variables out of its required ones: keep
-        # every column a formula names, so that such a transform is found and refused
-        text = " ".join([lhs or "", *rhss.values()])
-        given["data"] = data[sorted(set(used) | {c for c in data.columns if isinstance(c, str)
-                                                 and re.search(rf"\b{re.escape(c)}\b", text)})]
-    else:
-        if call["params"] is not None:
-            raise TypeError("params= takes formulas; with a response array give "
-                            "design={param: X}")
-        if data is not None:
-            raise TypeError("with a Dask response give every per-row input as a Dask "
-                            "collection; data= is for a formula over a Dask DataFrame")
-        lhs = rhss = None
-        design = dict(call["design"] or {})
-        unknown = [k for k in design if k not in names]
-        if unknown:
-            raise ValueError(f"unknown parameter(s) {unknown} in design; the parameters are "
-                             f"{list(names)}")
-        given["response"], given["design"] = formula, design
-    given, collections = _split(given, frame=lhs is not None)
-    lengths, levels = _lengths_and_levels(
-        collections, [] if lhs is None else used_columns(None, rhss, []), collections.get("data"))
-    placement = _Placement(current_client(), collections, lengths)
-    if lhs is not None:
-        designs = placement.first(formula_designs, rhss, levels, "data")
-    else:
-        designs = {p: _described(collections.get(f"design {p}")) for p in names}
-    fixed = _fixed(call["fixed"], designs, links)
-    setup = Setup(family, names, links, options, lhs, rhss, designs, levels, fixed, given)
-    placement.build(setup)
-    return _fit(placement, setup, call, cov_type, refit, loc, given)
+
+
+def _formula_inputs(formula, data, call, names, loc, given):
+    """(response side, {param: right-hand side}); puts the frame's used columns in `given`."""
+    if call["design"] is not None:
+        raise TypeError("give a formula or design=, not both")
+    if not (is_dask(data) and hasattr(data, "columns")):
+        raise TypeError("a formula over Dask inputs needs data= as a Dask DataFrame")
+    lhs, rhs = split_formula(formula)
+    rhss = _param_formulas(call["params"], names, loc, rhs)
+    named = [*given.values(), *given["offset"].values(), *given.get("truncation", ())]
+    used = used_columns(lhs, rhss, [v for v in named if isinstance(v, str)])
+    absent = [c for c in used if c not in data.columns]
+    if absent:
+        raise ValueError(f"no column(s) {absent} in the data; the columns are "
+                         f"{list(data.columns)}")
+    # formulaic leaves a stateful transform's variables out of its required ones: keep
+    # every column a formula names, so that such a transform is found and refused
+    text = " ".join([lhs, *rhss.values()])
+    named = {c for c in data.columns if isinstance(c, str)
+             and re.search(rf"\b{re.escape(c)}\b", text)}
+    given["data"] = data[sorted(set(used) | named)]
+    return lhs, rhss
+
+
+def _array_inputs(response, data, call, names, given):
+    """Puts the response and the designs given directly in `given`."""
+    if call["params"] is not None:
+        raise TypeError("params= takes formulas; with a response array give design={param: X}")
+    if data is not None:
+        raise TypeError("with a Dask response give every per-row input as a Dask "
+                        "collection; data= is for a formula over a Dask DataFrame")
+    design = dict(call["design"] or {})
+    unknown = [k for k in design if k not in names]
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown} in design; the parameters are "
+                         f"{list(names)}")
+    given["response"], given["design"] = response, design
 
 
 def _pair(truncation):
@@ -142,7 +158,8 @@ def _split(given, frame):
 def _lengths_and_levels(collections, variables, frame):
     """(the partition lengths shared by every collection, {factor column: levels} for the
     formulas' non-numeric `variables`), from one Dask computation; differently split inputs
-    are an error here, before any other work."""
+    are an error here, before any other work. Arrays in `collections` are replaced by their
+    form with known chunk lengths (and a row's columns in one chunk)."""
     import dask
     lazy, arrays = {}, {}
     for key, c in collections.items():
@@ -163,7 +180,7 @@ def _lengths_and_levels(collections, variables, frame):
         if any(math.isnan(c) for c in a.chunks[0]):
             a = a.compute_chunk_sizes()
         if a.ndim == 2 and len(a.chunks[1]) > 1:
-            collections[key] = a = a.rechunk({1: -1})  # a row's columns in one piece
+            a = a.rechunk({1: -1})  # a row's columns in one piece
         collections[key] = a
         lengths[key] = tuple(a.chunks[0])
     _check_split(lengths)
