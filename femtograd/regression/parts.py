@@ -11,7 +11,6 @@ between workers); only caches are kept in place.
 """
 
 import copy
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -191,9 +190,7 @@ def _formula_matrix(described, data, n):
     """The design of the fit's columns over this part's rows (its spec applied); a factor
     level the spec does not know is an error saying why."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            m = described.new(data, n)
+        m = described.new(data, n)
     except ValueError as err:
         raise ValueError(f"{err}: a numeric column used as a factor (C(x)) takes its levels "
                          "from the first partition; give it as a string or categorical column "

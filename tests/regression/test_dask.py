@@ -181,3 +181,12 @@ def test_a_profile_interval_on_dask_refits_over_the_partitions():
     on_dask = _weibull(dd.from_pandas(rows, npartitions=2), **kw).confint(method="profile",
                                                                           coefficients=key)
     np.testing.assert_allclose(on_dask.to_numpy(), whole.to_numpy(), rtol=1e-7)
+
+
+def test_per_row_inputs_as_dask_series_and_arrays_beside_the_frame():
+    ddf = dd.from_pandas(SURV, npartitions=3)
+    whole = fg.regress(WeibullLogLik, "t ~ x", SURV, event=SURV.e.to_numpy(),
+                       weights=SURV.w.to_numpy(), truncation=(SURV.entry.to_numpy(), None))
+    on_dask = fg.regress(WeibullLogLik, "t ~ x", ddf, event=ddf.e, weights=ddf.w,
+                         truncation=(ddf.entry.to_dask_array(lengths=True), None))
+    _same(whole, on_dask, sandwich=False)
