@@ -36,7 +36,7 @@ def dask_spec(model, data, given, shards, options):
                             "per-row input as a Dask collection with the data's chunks")
         if np.ndim(v):
             raise TypeError(f"{k} is an in-memory array; give per-row truncation as Dask too")
-    chunks = aligned_chunks(arrays)
+    chunks = _aligned(arrays)
     offsets = np.concatenate([[0], np.cumsum(chunks)[:-1]]).astype(int)
     names = list(arrays)
     pieces = [a.to_delayed().ravel() for a in arrays.values()]
@@ -75,9 +75,8 @@ def as_dask_array(name, v):
     return v
 
 
-def aligned_chunks(arrays):
-    """The chunk lengths of the first of `arrays` ({name: 1-D Dask array}), after checking
-    every input has the same."""
+def _aligned(arrays):
+    """The data's chunk lengths, after checking every input has the same."""
     ref_name, ref = next(iter(arrays.items()))
     for name, a in arrays.items():
         if a.chunks != ref.chunks:
