@@ -1,7 +1,7 @@
 """Scale-out: memory of per-row graphs in blocks, and Weibull passes on Dask against memory.
 
-    python benchmarks/bench_scaleout.py [--tn 1e7] [--ns 1e6,1e7,1e8] [--chunks 2]
-                                        [--repeats 5] [--write]
+    python benchmarks/bench_scaleout.py [--tn 1e7] [--rn 1e6] [--ns 1e6,1e7,1e8]
+                                        [--chunks 2] [--repeats 5] [--write]
 
 1. Weibull with 30 % right censoring at each n of --ns on a Dask LocalCluster with 2 worker
    processes: the data are generated on the workers (dask.array random, never in this
@@ -9,7 +9,10 @@
    apart from the time per Newton pass (loglik, gradient, Hessian at a moved point), the
    full fit, and this driver process's RSS after each n. Then the same n in memory (numpy
    arrays here, one graph): build, pass, and the pass ratio Dask / memory.
-2. Student t fitted in memory (n = --tn) through blocks: tracemalloc peak beyond the data
+2. `fg.regress` of a Weibull AFT (n = --rn, 3 scale coefficients) from Dask arrays generated
+   on the workers against the same law in memory: fit time and time per pass
+   (`fit.derivatives` at moved coefficients).
+3. Student t fitted in memory (n = --tn) through blocks: tracemalloc peak beyond the data
    and (data + peak) as a multiple of the data, and fit time; below 2e6 rows also with
    blocks switched off (one graph), for comparison.
 """
@@ -34,6 +37,7 @@ from femtograd.optim.shards import add
 
 CENSORED = 0.3
 POINTS = ([1.45, 2.05], [1.55, 1.95])  # (shape, scale) near the truth (1.5, 2.0)
+AFT_BETA = [np.log(2.0), 0.3, -0.2]  # the regression's log scale: intercept, x1, x2
 
 
 def student_t_memory(n):
@@ -157,9 +161,69 @@ def weibull_table(ns, chunks, repeats):
     return _util.markdown_table(header, rows)
 
 
+def _aft_numpy(n, seed=2):
+    """A Weibull AFT sample: scale exp(0.3 x1 − 0.2 x2), shape 1.5, Uniform(0, 6) censoring."""
+    rng = np.random.default_rng(seed)
+    x = np.column_stack([np.ones(n), rng.normal(size=(n, 2))])
+    t = rng.weibull(1.5, n) * np.exp(x @ AFT_BETA)
+    c = 6.0 * rng.random(n)
+    return np.minimum(t, c), x, t > c
+
+
+def _aft_dask(n, chunks):
+    """The same law, generated chunk by chunk on the workers."""
+    import dask.array as da
+    rng = da.random.default_rng(2)
+    size = -(-n // chunks)
+    x = da.concatenate([da.ones((n, 1), chunks=(size, 1)),
+                        rng.normal(size=(n, 2), chunks=(size, 2))], axis=1)
+    t = rng.weibull(1.5, n, chunks=size) * da.exp(x @ np.asarray(AFT_BETA))
+    c = 6.0 * rng.random(n, chunks=size)
+    return da.minimum(t, c), x.rechunk({1: -1}), t > c
+
+
+def _regression_passes(fit, repeats):
+    coef = fit.params.to_numpy()[fit.free]
+    out = []
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        fit.derivatives(coef + 0.01 * (1 + i % 2))  # two points off the MLE, in turn
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def regression_table(n, chunks, repeats):
+    """`fg.regress` of a Weibull AFT (3 scale coefficients, shape constant) on Dask arrays
+    generated on the workers, against the same law in memory: fit and pass times."""
+    from distributed import Client, LocalCluster, wait
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        y, x, cens = client.persist(list(_aft_dask(n, chunks)))
+        wait([y, x, cens])
+        t0 = time.perf_counter()
+        on_dask = fg.regress(WeibullLogLik, y, design={"scale": x}, censored=cens)
+        d_fit = time.perf_counter() - t0
+        d_passes = _regression_passes(on_dask, repeats)
+    y, x, cens = _aft_numpy(n)
+    t0 = time.perf_counter()
+    whole = fg.regress(WeibullLogLik, y, design={"scale": x}, censored=cens)
+    m_fit = time.perf_counter() - t0
+    m_passes = _regression_passes(whole, repeats)
+    for fit in (on_dask, whole):
+        assert fit.converged and np.allclose(fit.mle[1:], AFT_BETA, atol=20 / math.sqrt(n))
+    (dlo, dmed), (mlo, mmed) = _util.summary(d_passes), _util.summary(m_passes)
+    header = ["Weibull AFT regress, n", "Dask fit s", "Dask pass ms (min / median)",
+              "memory fit s", "memory pass ms", "pass Dask / memory", "iterations"]
+    row = (f"{n:.0e}", f"{d_fit:.2f}", f"{_util.ms(dlo)} / {_util.ms(dmed)}", f"{m_fit:.2f}",
+           f"{_util.ms(mlo)} / {_util.ms(mmed)}", f"{dlo / mlo:.2f} / {dmed / mmed:.2f}",
+           f"{on_dask.iterations} / {whole.iterations}")
+    return _util.markdown_table(header, [row])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tn", type=float, default=1e6)
+    ap.add_argument("--rn", type=float, default=1e5, help="rows of the regression case")
     ap.add_argument("--ns", default="1e5,1e6")
     ap.add_argument("--chunks", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=5)
@@ -170,14 +234,17 @@ def main():
     base = "driver RSS before any data: %.0f MB now, %.0f MB peak" % _rss_mb()
     w_table = weibull_table(ns, args.chunks, args.repeats)  # first: the driver's peak RSS
     print(base, w_table, sep="\n\n", flush=True)
+    r_table = regression_table(int(args.rn), args.chunks, args.repeats)
+    print(r_table, flush=True)
     t_table = student_t_memory(int(args.tn))
     print(t_table)
     if args.write:
-        command = (f"python benchmarks/bench_scaleout.py --tn {args.tn:.0e} --ns {args.ns} "
+        command = (f"python benchmarks/bench_scaleout.py --tn {args.tn:.0e} --rn {args.rn:.0e} "
+                   f"--ns {args.ns} "
                    f"--chunks {args.chunks} --repeats {args.repeats} --write")
         text = (f"`{command}` — {started}, commit {_util.git_commit()}, {_util.machine()}; "
                 f"Dask: LocalCluster, 2 worker processes, 1 thread each, {args.chunks} chunks; "
-                f"{args.repeats} passes per case; {base}.\n\n{w_table}\n\n{t_table}\n")
+                f"{args.repeats} passes per case; {base}.\n\n{w_table}\n\n{r_table}\n\n{t_table}\n")
         _util.replace_section(_util.ROOT / "benchmarks" / "README.md", "bench_scaleout", text)
 
 
