@@ -39,7 +39,7 @@ from .links import location_of
 from .parts import PartsObjective, Piece, RegressionPart, Setup, formula_designs
 from .standardize import Scaling
 
-ROW_INPUTS = ("event", "censored", "weights")
+ROW_INPUTS = ("event", "censored", "weights", "cluster")
 
 
 def regress_dask(family, formula, data, call, cov_type, refit):
@@ -58,8 +58,9 @@ def regress_dask(family, formula, data, call, cov_type, refit):
         lhs = rhss = None
         _array_inputs(formula, data, call, names, given)
     given, collections = _split(given, frame=lhs is not None)
-    lengths, levels = _lengths_and_levels(
-        collections, [] if lhs is None else used_columns(None, rhss, []), collections.get("data"))
+    lengths, levels, clusters = _lengths_and_levels(
+        collections, [] if lhs is None else used_columns(None, rhss, []), collections.get("data"),
+        _cluster_ids(given.get("cluster"), collections))
     placement = _Placement(current_client(), collections, lengths)
     if lhs is not None:
         designs = placement.first(formula_designs, rhss, levels, "data")
@@ -67,7 +68,7 @@ def regress_dask(family, formula, data, call, cov_type, refit):
         designs = {p: _described(collections.get(f"design {p}")) for p in names}
     fixed = _fixed(call["fixed"], designs, links)
     setup = Setup(family, names, links, dict(call["options"] or {}), lhs, rhss, designs, levels,
-                  fixed, given)
+                  fixed, given, clusters)
     placement.build(setup)
     return _fit(placement, setup, call, cov_type, refit, loc, given)
 
@@ -76,10 +77,9 @@ def _refuse(call, cov_type):
     """What does not apply to Dask data, refused before any work."""
     if cov_type not in COV_TYPES:
         raise ValueError(f"unknown cov_type {cov_type!r}; use one of {list(COV_TYPES)}")
-    if cov_type == "cluster" or call["cluster"] is not None:
-        raise ValueError("cluster-robust covariance is not available on Dask data: a cluster's "
-                         "rows may lie in several partitions; use cov_type='sandwich', or fit "
-                         "in memory")
+    if cov_type == "cluster" and call["cluster"] is None:
+        raise ValueError("cov_type='cluster' needs cluster= (a column name or a Dask Series "
+                         "of ids)")
     if call["dropna"]:
         raise ValueError("dropna= does not apply to Dask data: drop the rows first "
                          "(data.dropna(subset=[...])), so that row numbers in messages are "
@@ -155,11 +155,21 @@ def _split(given, frame):
     return {k: walk(v, k) for k, v in given.items()}, collections
 
 
-def _lengths_and_levels(collections, variables, frame):
+def _cluster_ids(cluster, collections):
+    """The Dask collection of cluster ids (a column of the frame or given), or None."""
+    if cluster is None:
+        return None
+    if isinstance(cluster, Piece):
+        return collections[cluster.key]
+    return collections["data"][cluster]
+
+
+def _lengths_and_levels(collections, variables, frame, cluster):
     """(the partition lengths shared by every collection, {factor column: levels} for the
-    formulas' non-numeric `variables`), from one Dask computation; differently split inputs
-    are an error here, before any other work. Arrays in `collections` are replaced by their
-    form with known chunk lengths (and a row's columns in one chunk)."""
+    formulas' non-numeric `variables`, the distinct `cluster` ids or None), from one Dask
+    computation; differently split inputs are an error here, before any other work. Arrays
+    in `collections` are replaced by their form with known chunk lengths (and a row's
+    columns in one chunk)."""
     import dask
     lazy, arrays = {}, {}
     for key, c in collections.items():
@@ -173,7 +183,8 @@ def _lengths_and_levels(collections, variables, frame):
              if isinstance(frame.dtypes[c], pd.CategoricalDtype)
              and frame.dtypes[c].categories is not None and frame[c].cat.known}
     unique = {c: frame[c].dropna().unique() for c in factors if c not in known}
-    got_lengths, got_unique = dask.compute(lazy, unique)
+    ids = None if cluster is None else _distinct(cluster)
+    got_lengths, got_unique, got_ids = dask.compute(lazy, unique, ids)
     lengths = {k: tuple(int(v) for v in got) for k, got in got_lengths.items()}
     for key, a in arrays.items():
         a = as_dask_array(key, a) if a.ndim == 1 else a
@@ -185,7 +196,16 @@ def _lengths_and_levels(collections, variables, frame):
         lengths[key] = tuple(a.chunks[0])
     _check_split(lengths)
     levels = {**known, **{c: sorted(v.tolist()) for c, v in got_unique.items()}}
-    return next(iter(lengths.values())), levels
+    clusters = None if got_ids is None else pd.Index(np.asarray(got_ids)).unique()
+    return next(iter(lengths.values())), levels, clusters
+
+
+def _distinct(ids):
+    """The distinct non-missing values of a Dask Series or 1-D array, lazily."""
+    if hasattr(ids, "map_partitions"):
+        return ids.dropna().unique()
+    import dask.array as da
+    return da.unique(ids[~da.isnan(ids)] if ids.dtype.kind == "f" else ids)
 
 
 def _check_split(lengths):
@@ -317,7 +337,8 @@ def _fit(placement, setup, call, cov_type, refit, loc, given):
     designs = {p: setup.designs[p] for p in names}
     return fitted(objective, x0, call["max_iter"], family=setup.family, generator=generator,
                   names=names, links=setup.links, designs=designs, free_columns=free_cols,
-                  fixed=setup.fixed, amap=amap, nobs=nobs, cov_type=cov_type, cluster=None,
+                  fixed=setup.fixed, amap=amap, nobs=nobs, cov_type=cov_type,
+                  cluster=None if setup.clusters is None else (None, len(setup.clusters)),
                   offsets=given["offset"], location=loc, refit=refit, options=setup.options)
 
 

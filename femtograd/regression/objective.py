@@ -99,6 +99,16 @@ class RegressionObjective(LikelihoodSurface):
         return self.cross({(j, k): g[j] * g[k] for j in range(len(g))
                            for k in range(j, len(g))})
 
+    def cluster_sums(self, beta, codes, groups):
+        """(G, P): per cluster, the weighted sum of the per-row scores at β' (`codes` gives
+        each row's cluster, 0..G−1)."""
+        _, g, _ = self.per_row(beta, 1)
+        w = np.ones(self.n) if self.weights is None else self.weights
+        sums = [np.stack([np.bincount(codes, weights=w * gj * col, minlength=groups)
+                          for col in xt], axis=1) if xt.shape[0] else np.zeros((groups, 0))
+                for xt, gj in zip(self.xts, g)]
+        return np.hstack(sums)
+
     def cross(self, per_row):
         """The (P, P) matrix whose (j, k) block is X'_j diag(w ∘ per_row[j, k]) X'_kᵀ."""
         hess = np.zeros((self.size, self.size))

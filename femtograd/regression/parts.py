@@ -56,14 +56,15 @@ class Setup:
     formula (response `lhs`, right-hand sides `rhss`, described `designs` whose specs build
     the columns, factor `levels` {column: categories}) or, without a formula, designs given
     per row; the held coefficients `fixed`; and the per-row inputs `given` (event, censored,
-    weights, truncation, offset, and response and design without a formula): column names,
-    numbers, or Pieces."""
+    weights, cluster, truncation, offset, and response and design without a formula):
+    column names, numbers, or Pieces; `clusters` the distinct cluster ids of the whole data
+    (a pandas Index) or None."""
 
     def __init__(self, family, names, links, options, lhs, rhss, designs, levels, fixed,
-                 given):
+                 given, clusters):
         self.family, self.names, self.links, self.options = family, names, links, options
         self.lhs, self.rhss, self.designs, self.levels = lhs, rhss, designs, levels
-        self.fixed, self.given = fixed, given
+        self.fixed, self.given, self.clusters = fixed, given, clusters
 
 
 def with_levels(frame, levels):
@@ -130,6 +131,8 @@ class RegressionPart:
         offsets = {p: as_float(column(data, v, f"offset for {p}", n), f"offset for {p}")
                    for p, v in given["offset"].items()}
         _, self.xs, self.offs = _free_designs(setup.names, designs, setup.fixed, offsets)
+        self.codes = None if setup.clusters is None else \
+            _cluster_codes(column(data, given["cluster"], "cluster", n), setup.clusters)
         self.family, self.links, self.gen, self.y, self.n = \
             setup.family, setup.links, gen, y, n
 
@@ -178,12 +181,23 @@ class RegressionPart:
     def score_products(self, beta):
         return self.objective.score_products(beta)
 
+    def cluster_sums(self, beta, groups):
+        return self.objective.cluster_sums(beta, self.codes, groups)
+
     def release(self):
         """Drop the derivative graphs (rebuilt if another point is asked about)."""
         self._objective = self._family_part = None
 
     def __getstate__(self):  # graphs are caches: a copied part rebuilds them
         return dict(self.__dict__, _objective=None, _family_part=None)
+
+
+def _cluster_codes(ids, clusters):
+    """Each row's position among the distinct cluster ids of the whole data."""
+    codes = clusters.get_indexer(ids)
+    if (codes < 0).any():
+        raise ValueError(f"cluster has a missing value at row {int(np.flatnonzero(codes < 0)[0])}")
+    return codes
 
 
 def _formula_matrix(described, data, n):
@@ -228,9 +242,19 @@ class PartsObjective(LikelihoodSurface):
     def refusal(self, what):
         return ValueError(f"this fit's rows lie in {self.where} and are not read back into this "
                           f"process ({what} would pull every row here): estimates, covariances "
-                          "(observed, OPG, sandwich), tests, profile intervals, predictions and "
-                          "summary work; for per-row scores, clusters or the bootstrap fit the "
-                          "rows in memory, or a sample of them")
+                          "(observed, OPG, sandwich, cluster), tests, profile intervals, "
+                          "predictions and summary work; for per-row scores or the bootstrap "
+                          "fit the rows in memory, or a sample of them")
+
+    def cluster_sums(self, beta, codes, groups):
+        """(G, P) per-cluster score sums, each part's added in part order; the parts hold
+        their rows' clusters (given to regress), so `codes` must be None."""
+        if codes is not None:
+            raise ValueError(f"this fit's rows lie in {self.where}: give cluster= to regress "
+                             "(a column or a Dask Series), so that each partition holds its "
+                             "rows' clusters")
+        return np.sum(self.placement.call("cluster_sums", np.asarray(beta, dtype=float),
+                                          groups), axis=0)
 
     def per_row(self, beta, order):
         raise self.refusal("per-row derivatives")

@@ -154,15 +154,10 @@ class RegressionFit:
         obj = self._objective
         if self.cov_type != "cluster":
             return obj.score_products(self._beta_std)
-        _, g, _ = obj.per_row(self._beta_std, 1)
         codes, groups = self._cluster
         if groups < 2:
             raise ValueError("cluster-robust covariance needs at least two clusters")
-        w = np.ones(obj.rows.n) if obj.weights is None else obj.weights
-        sums = [np.stack([np.bincount(codes, weights=w * gj * col, minlength=groups)
-                          for col in xt], axis=1) if xt.shape[0] else np.zeros((groups, 0))
-                for xt, gj in zip(obj.xts, g)]
-        u = np.hstack(sums)
+        u = obj.cluster_sums(self._beta_std, codes, groups)
         return u.T @ u * (groups / (groups - 1.0))
 
     @cached_property

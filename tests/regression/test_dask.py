@@ -148,21 +148,32 @@ def test_a_stateful_transform_is_refused():
                    event="e")
 
 
-@pytest.mark.parametrize("ask", [lambda f: f.scores(), lambda f: f.bootstrap(3, seed=1),
-                                 lambda f: f.with_cov("cluster", cluster=np.arange(N) % 9).se])
+@pytest.mark.parametrize("ask", [lambda f: f.scores(), lambda f: f.bootstrap(3, seed=1)])
 def test_what_reads_rows_of_a_dask_regression_refuses_and_says_why(ask):
     fit = _weibull(dd.from_pandas(SURV, npartitions=3))
     with pytest.raises(ValueError, match="rows lie in 3 Dask partitions and are not read back"):
         ask(fit)
 
 
-def test_in_memory_per_row_inputs_and_clusters_beside_dask_data_are_refused():
+def test_in_memory_per_row_inputs_beside_dask_data_are_refused():
     x, y, _ = _counts()
     with pytest.raises(TypeError, match="offset rate is an in-memory array"):
         fg.regress(PoissonLogLik, da.from_array(y, chunks=700),
                    design={"rate": da.from_array(x, chunks=(700, 3))}, offset=np.zeros(N))
-    with pytest.raises(ValueError, match="cluster-robust covariance is not available on Dask"):
-        _weibull(dd.from_pandas(SURV, npartitions=3), cov_type="cluster", cluster="g")
+    with pytest.raises(ValueError, match="give cluster= to regress"):
+        _weibull(dd.from_pandas(SURV, npartitions=3)).with_cov("cluster",
+                                                               cluster=np.arange(N) % 9).se
+
+
+def test_cluster_robust_covariance_sums_each_partitions_cluster_scores(client):
+    data = SURV.assign(site=np.random.default_rng(4).integers(0, 40, N))
+    whole = _weibull(data, cov_type="cluster", cluster="site")
+    ddf = dd.from_pandas(data, npartitions=3)
+    by_column = _weibull(ddf, cov_type="cluster", cluster="site")
+    by_series = _weibull(ddf, cov_type="cluster", cluster=ddf.site)
+    for on_dask in (by_column, by_series):
+        np.testing.assert_allclose(on_dask.se.to_numpy(), whole.se.to_numpy(), rtol=1e-6)
+    assert not np.allclose(whole.se, whole.with_cov("sandwich").se, rtol=1e-3)
 
 
 def test_worker_processes_receive_pickled_parts():
