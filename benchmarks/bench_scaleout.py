@@ -135,7 +135,7 @@ def weibull_in_memory(n, repeats):
     t0 = time.perf_counter()
     fit = fg.fit_mle(WeibullLogLik, x, censored=cens)
     seconds = time.perf_counter() - t0
-    objective = fit.objective
+    objective = fit._objective
 
     def run(point, order):
         return [objective.evaluate(point, order)]

@@ -122,16 +122,17 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     if natural is None:  # cannot happen for a finite result; keep the start
         natural = values
     f, g, h = objective.evaluate(natural, order=2)
+    objective = objective.with_free(free, transform=True)  # the fit's, for profiles and tests
     fit = MLEFit(names=names, constraints=cons, fixed=fixed, free=free, mle=np.array(natural),
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
-                 data=spec["data"], objective=objective.with_free(free, transform=True),
+                 data=spec["data"], objective=objective,
                  cov_type=cov_type,
                  refit=_refitter(spec["function"], method, constraints, nobs, given))
-    counted = Counted(fit.objective)  # the verdict's evaluations count in the result's
+    counted = Counted(objective)  # the verdict's evaluations count in the result's
     with np.errstate(all="ignore"):
-        judged = verdict(counted, names, cons, free, fit.objective.unconstrained(natural),
-                         fit.objective.unconstrained(values), f_start, result.status)
+        judged = verdict(counted, names, cons, free, objective.unconstrained(natural),
+                         objective.unconstrained(values), f_start, result.status)
     result.evaluations += counted.calls
     if judged is not None:
         result.status, result.message, result.edge = judged

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .common import FIT_ERRORS, check_level, user_stacklevel
+from .common import FIT_ERRORS, check_level, fitted_model, user_stacklevel
 from .resample import simulate_design
 
 KINDS = ("nonparametric", "parametric")
@@ -129,9 +129,9 @@ class BootstrapResult:
         except ValueError as err:
             raise ValueError(f"BCa intervals need per-row scores for the acceleration: {err}") \
                 from None
-        info = fit.observed_information
+        info = fit.observed_information.to_numpy()
         per_param = np.zeros((scores.shape[0], len(fit.param_names)))
-        per_param[:, fit.free] = np.linalg.solve(info, scores.T).T
+        per_param[:, fit._free] = np.linalg.solve(info, scores.T).T
         grad = np.eye(len(fit.param_names)) if self.gradient is None else self.gradient
         u = per_param @ grad.T
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -148,7 +148,7 @@ class BootstrapResult:
         label = "value" if label == "<lambda>" else label
         mle = np.asarray(self.fit.mle, dtype=float)
         grad = np.zeros(len(names))
-        for i in self.fit.free:
+        for i in self.fit._free:
             h = 1e-6 * max(abs(mle[i]), 1e-3)
             up, down = mle.copy(), mle.copy()
             up[i] += h
@@ -201,7 +201,7 @@ def _resample_size(w):
 def _function_rows(fit):
     """A plain function's data as an array whose first axis is resampled: refused when that
     axis is not the observations (nobs says otherwise) or holds fewer than 2 rows."""
-    data = np.asarray(fit.data)
+    data = np.asarray(fit._data)
     if data.ndim == 0:
         raise ValueError("nonparametric bootstrap of a plain function needs array data "
                          "(rows are resampled)")
@@ -259,8 +259,8 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
     if gen is None:
         if kind == "parametric":
-            raise TypeError("a parametric bootstrap needs a generator (it simulates from the "
-                            "model); a plain function can only be bootstrapped nonparametrically")
+            fitted_model(fit, "a parametric bootstrap (it simulates from the model)",
+                         "bootstrap it nonparametrically (kind=\"nonparametric\")")
         data = _function_rows(fit)
     elif kind == "nonparametric":
         w = np.asarray(gen.weights, dtype=float)

@@ -49,3 +49,15 @@ def check_level(level):
     if not 0 < level < 1:
         raise ValueError(f"level must be strictly between 0 and 1; got {level}")
     return float(level)
+
+
+def fitted_model(fit, what, instead="write the quantity in femtograd ops and use "
+                                    "fit.delta_method()"):
+    """The fit's bound generator; for a fit of a plain log-likelihood function, which has no
+    distribution and no rows to ask, the one TypeError every such question raises: it
+    names `what` was asked and what to do `instead`."""
+    if fit.model is None:
+        raise TypeError(f"{what} needs a fitted distribution (a generator such as "
+                        "fit_mle(\"weibull\", x)); this fit is of a plain log-likelihood "
+                        f"function, which has no distribution and no rows: {instead}")
+    return fit.model

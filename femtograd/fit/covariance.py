@@ -12,7 +12,7 @@ import numpy as np
 
 from ..core import Value, grad_nodes
 from ..core import sum as fg_sum
-from .common import user_stacklevel
+from .common import fitted_model, user_stacklevel
 
 COV_TYPES = ("observed", "opg", "sandwich")
 
@@ -126,14 +126,15 @@ def score_contributions(fit):
     of shape (n,): one reverse pass of the summed contributions gives every row's
     score, since row i depends only on entry i.
     """
-    gen = fit.model
-    if gen is None or not hasattr(gen, "contributions"):
-        raise ValueError("per-observation scores (opg, sandwich covariance) need a generator "
-                         "with contributions(); a plain function gives only the total")
+    gen = fitted_model(fit, "computing per-row scores (for opg and sandwich covariances, BCa)",
+                       "use the observed covariance")
+    if not hasattr(gen, "contributions"):
+        raise ValueError(f"per-row scores (the opg and sandwich covariances, BCa) need a model "
+                         f"with contributions(); {type(gen).__name__} has none")
     n = int(gen.n)
     args, leaves = [], []
     for i, v in enumerate(fit.mle):
-        if i in fit.free:
+        if i in fit._free:
             leaf = Value(np.full(n, float(v)))
             leaves.append(leaf)
             args.append(leaf)
@@ -150,7 +151,7 @@ def covariance(fit, kind, edge=None):
     """Covariance of the free parameters (free, free) of the given kind. `edge(fit)`, when
     given, names the parameters at the edge of their space, to say why a matrix is singular."""
     names = fit.free_names
-    info = fit.observed_information
+    info = fit._information  # the array behind observed_information
 
     def why():
         at = edge(fit) if edge is not None else None

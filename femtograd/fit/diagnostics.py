@@ -37,7 +37,7 @@ class Diagnostics:
 
 
 def diagnostics(fit):
-    info = fit.observed_information
+    info = fit.observed_information.to_numpy()
     if info.size and np.all(np.isfinite(info)):
         lam = np.linalg.eigvalsh(info)
         scaled = correlation_scaled(info)
@@ -53,4 +53,4 @@ def diagnostics(fit):
 def boundary_parameters(fit):
     """Free parameters along which the log-likelihood has no maximum inside the space (it
     still rises toward an edge or toward infinity), as the fit's verdict found them."""
-    return list(fit.optim.edge) if fit.status == BOUNDARY else []
+    return list(fit._optim.edge) if fit.status == BOUNDARY else []

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .common import FIT_ERRORS, user_stacklevel
+from .common import FIT_ERRORS, fitted_model, user_stacklevel
+from .html import table_html
 from .nonparametric import kaplan_meier
 from .resample import simulate_design
 
@@ -46,12 +47,15 @@ class GofResult:
     def __repr__(self):
         return f"Goodness of fit\n{self.table.to_string()}"
 
+    def _repr_html_(self):
+        """The table as HTML, with the bootstrap behind the p-values."""
+        return table_html("Goodness of fit", [("bootstrap replicates", len(self.replicates)),
+                                              ("failed refits", self.failed)], self.table)
+
 
 def _rows(fit):
-    model = fit.model
-    if model is None:
-        raise TypeError("gof needs a fit of a built-in generator (it compares the data with "
-                        "the fitted distribution); this fit is of a plain log-likelihood function")
+    model = fitted_model(fit, "gof()", "compare such fits by AIC or a likelihood-ratio test "
+                                      "(fg.lrt)")
     lower, upper = np.asarray(model.lower, float), np.asarray(model.upper, float)
     if np.any((lower != upper) & ~np.isposinf(upper)):
         raise ValueError("gof: this fit has left- or interval-censored rows; EDF statistics on "

@@ -38,10 +38,14 @@ def table_html(title, facts=(), frame=None, notes=()):
 
 
 def frame_html(frame):
-    """A DataFrame as an HTML table: header row, then one row per index entry."""
-    head = [html.escape(str(frame.index.name or ""))] + [html.escape(str(c)) for c in frame.columns]
+    """A DataFrame as an HTML table: header row, then one row per index entry (a MultiIndex
+    as one header cell per level)."""
+    levels = frame.index.nlevels
+    head = [html.escape(str(n or "")) for n in frame.index.names] + \
+        [html.escape(str(c)) for c in frame.columns]
     rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
     for key, values in zip(frame.index, frame.itertuples(index=False)):
-        rows.append(f"<tr><th>{html.escape(str(key))}</th>"
+        keys = key if levels > 1 else (key,)
+        rows.append("<tr>" + "".join(f"<th>{html.escape(str(k))}</th>" for k in keys)
                     + "".join(f"<td>{cell(v)}</td>" for v in values) + "</tr>")
     return "<table>" + "".join(rows) + "</table>"

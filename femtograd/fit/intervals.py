@@ -56,7 +56,7 @@ def confint(fit, level=0.95, method="wald", scale=None):
     scales = wald_scales(fit, scale)
     rows = []
     for i, name in enumerate(fit.param_names):
-        if i not in fit.free:
+        if i not in fit._free:
             rows.append((fit.mle[i], fit.mle[i]))
         elif method == "wald":
             rows.append(wald_interval(fit.mle[i], fit.se.iloc[i], level, scales[name]))
@@ -96,8 +96,8 @@ class Profiler:
     def __init__(self, fit, index):
         self.fit = fit
         self.index = index
-        self.others = [j for j in fit.free if j != index]
-        self.objective = fit.objective.with_free(self.others, transform=True)
+        self.others = [j for j in fit._free if j != index]
+        self.objective = fit._objective.with_free(self.others, transform=True)
         self.transform = transform_for(fit.constraints[index])
         self._values = []  # natural values profiled so far (converged ones), sorted
         self._starts = []  # the others' natural estimates at each of them

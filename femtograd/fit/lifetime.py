@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import special, stats
 
 from ..core import exp, log
-from .common import check_level
+from .common import check_level, fitted_model
 
 STEP = 1 / 16                                   # trapezoid step in τ
 TAU = np.arange(-6.75, 6.75 + STEP / 2, STEP)   # exp(π/2·sinh 6.75) ~ 1e291: the float range
@@ -41,11 +41,7 @@ def _quiet(summary):
 
 
 def _model(fit, what):
-    model = fit.model
-    if model is None:
-        raise TypeError(f"fit.{what}() needs a fit of a log-likelihood generator; this fit is "
-                        "of a plain function: use fit.delta_method() with the quantity "
-                        "written in femtograd ops")
+    model = fitted_model(fit, f"fit.{what}()")
     if model.discrete:
         raise TypeError(f"fit.{what}() integrates a continuous survival function; "
                         f"{model.name!r} is discrete: use fit.delta_method()")

@@ -64,8 +64,8 @@ def _restriction(restricted, full):
         raise ValueError("Wald and score tests need the restricted fit to be the same model "
                          f"with fixed= values; got parameters {list(restricted.param_names)} "
                          f"and {list(full.param_names)}")
-    held = [i for i in full.free if i not in restricted.free]
-    if not held or any(i not in full.free for i in restricted.free):
+    held = [i for i in full._free if i not in restricted._free]
+    if not held or any(i not in full._free for i in restricted._free):
         raise ValueError("the restricted fit must hold (fixed=) some of the full fit's free "
                          "parameters and no others")
     return held, restricted.mle[held]
@@ -124,8 +124,8 @@ def score_test(restricted, full):
     """Score (Rao) test: the full model's score at the restricted estimate, U'·I⁻¹·U."""
     df = _df(restricted, full, "score_test")
     _restriction(restricted, full)
-    free = full.free
-    _, g, h = restricted.objective.evaluate(restricted.mle, order=2)
+    free = full._free
+    _, g, h = restricted._objective.evaluate(restricted.mle, order=2)
     u = g[free]
     info = -h[np.ix_(free, free)]
     inv = safe_inverse(info, [full.param_names[i] for i in free],

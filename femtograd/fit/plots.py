@@ -16,7 +16,7 @@ label), and returns the Axes, so `plot_fit(fit).figure.savefig("fit.png")` works
 import numpy as np
 from scipy import stats
 
-from .common import check_level
+from .common import check_level, fitted_model
 from .nonparametric import kaplan_meier, plotting_positions, turnbull
 
 FAMILY_NAMES = {"exp": "Exponential", "weibull": "Weibull", "lognormal": "Lognormal",
@@ -65,10 +65,7 @@ def thin(n, max_points=MAX_POINTS):
 
 def rows(fit, what):
     """(lower, upper, weights) of a generator fit's rows; a clear error for a plain function."""
-    model = fit.model
-    if model is None:
-        raise TypeError(f"{what} needs a fit of a built-in generator (it draws the fitted "
-                        "distribution); this fit is of a plain log-likelihood function")
+    model = fitted_model(fit, what, "plot_profile() is the plot a plain function has")
     return (np.asarray(model.lower, float), np.asarray(model.upper, float),
             np.asarray(model.weights, float))
 

@@ -40,6 +40,7 @@ from scipy import special, stats
 
 from ..core import Value, grad_nodes, log, log1mexp
 from ..distributions.family import assemble, at
+from .common import fitted_model
 from .intervals import check_level
 
 SCALES = ("natural", "log", "logit")
@@ -156,12 +157,7 @@ def quantile(fit, p, level=0.95, scale=None):
 
 def _distribution(fit, what):
     """The family the fit's rows were drawn from (truncated when they were)."""
-    if fit.model is None:
-        raise TypeError(f"fit.{what}() needs a fit of a log-likelihood generator (it evaluates "
-                        "the fitted distribution); this fit is of a plain log-likelihood "
-                        "function: use fit.delta_method() with the quantity written in "
-                        "femtograd ops")
-    truncation = fit.model.truncation
+    truncation = fitted_model(fit, f"fit.{what}()").truncation
     if truncation is not None and (np.ndim(truncation[0]) or np.ndim(truncation[1])):
         raise ValueError(f"fit.{what}() needs one distribution, but this fit's truncation is per "
                          "row (delayed entry): ask fit.model.distribution's methods at each "

@@ -56,7 +56,7 @@ def se_reliability(fit, max_condition=None):
     checks["converged"] = bool(fit.converged)
     if not checks["converged"]:
         reasons.append(f"the optimizer did not converge ({fit.status}): {fit.message}")
-    info, names = fit.observed_information, list(fit.free_names)
+    info, names = fit.observed_information.to_numpy(), list(fit.free_names)
     problem = information_problem(info, names)
     checks["positive_definite"] = problem is None
     if problem is not None:
@@ -75,7 +75,7 @@ def se_reliability(fit, max_condition=None):
     if edge:
         reasons.append(f"estimates at the edge of the parameter space: {edge}; the "
                        "normal approximation behind standard errors does not hold there")
-    se = np.asarray(fit.se, dtype=float)[fit.free]
+    se = np.asarray(fit.se, dtype=float)[fit._free]
     checks["finite_se"] = bool(np.all(np.isfinite(se)) and np.all(se > 0))
     if not checks["finite_se"]:
         bad = [n for n, s in zip(names, se) if not (math.isfinite(s) and s > 0)]

@@ -7,7 +7,6 @@ with their values and zero variance; `score`, `observed_information` and `df`
 cover the free parameters only (`free_names`).
 """
 
-import copy
 import math
 from functools import cached_property
 
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import gof, lifetime, plots, probability_plot
+from .base import FitBase
 from .bootstrap import bootstrap
 from .common import names_index
 from .covariance import check_cov_type, covariance, score_contributions
@@ -29,16 +29,38 @@ class ConvergenceWarning(UserWarning):
     """The optimizer stopped before meeting its convergence rules."""
 
 
-class MLEFit:
-    """A maximum-likelihood fit. See `fit_mle`.
+class MLEFit(FitBase):
+    """A maximum-likelihood fit, as returned by `fit_mle`.
 
-    Estimates: `params`, `se`, `cov` (pandas, every parameter, fixed ones with zero
-    variance); `mle` (numpy). `score` and `observed_information` cover the free
-    parameters only, in the order of `free_names`. Criteria: `loglik`, `aic`, `aicc`,
-    `bic`; `nobs`, `df`. Convergence: `converged`, `status`, `message`, `iterations`.
-    Tables: `summary()`, `to_frame()`, `to_dict()`; in a notebook the fit shows as an
-    HTML table.
+    Expensive parts (covariance, standard errors, profiles) are computed when first
+    asked for and cached. `help(fit.<name>)` documents each property and method.
+
+    Attributes
+    ----------
+    param_names : tuple of str
+        The model's parameters in order; the index of `params`, `se` and `cov`.
+    constraints : tuple of str
+        Each parameter's space: "real", "positive" or "unit" (a probability).
+    fixed : dict
+        Parameters held at given values (not estimated; zero variance, not in `df`).
+    mle : numpy.ndarray
+        The estimates as a plain array, in the order of `param_names`.
+    loglik : float
+        The maximized log-likelihood.
+    nobs : float
+        Number of observations (the sum of the weights when there are weights).
+    method : str
+        The optimizer asked for ("newton", "bfgs", ...).
+    model : bound generator or None
+        The fitted family bound to its rows (censoring, truncation, weights); None for
+        a plain log-likelihood function, which has no distribution to ask.
+    cov_type : str
+        The covariance `cov`, `se`, intervals, tests and the summary use: "observed"
+        (inverse observed information, the default), "opg" or "sandwich"; another kind
+        through `with_cov(kind)`.
     """
+
+    _COV_CACHE = FitBase._COV_CACHE + ("_profilers",)  # profiles start from the SEs
 
     def __init__(self, names, constraints, fixed, free, mle, loglik, gradient, hessian, optim,
                  method, nobs, model, function, data, objective, cov_type="observed",
@@ -46,56 +68,32 @@ class MLEFit:
         self.param_names = tuple(names)
         self.constraints = tuple(constraints)
         self.fixed = dict(fixed)
-        self.free = list(free)
+        self._free = list(free)
         self.mle = np.asarray(mle, dtype=float)
         self.loglik = float(loglik)
         self._gradient = np.asarray(gradient, dtype=float)
         self._hessian = np.asarray(hessian, dtype=float)
-        self.optim = optim
+        self._optim = optim
         self.method = method
         self.nobs = float(nobs)
         self.model = model
-        self.function = function
-        self.data = data
-        self.objective = objective
+        self._function = function
+        self._data = data
+        self._objective = objective
         self.cov_type = check_cov_type(cov_type)
         self._refit = refit  # refit(model or data, start=, fixed=): fit again, same settings
         self._shared = {}  # what depends only on the MLE, shared with every with_cov view
 
-    # -- what the optimizer found ---------------------------------------------------------
-    @property
-    def converged(self):
-        """True when the optimizer met its convergence rules (see `message`)."""
-        return self.optim.converged
-
-    @property
-    def status(self):
-        """The optimizer's verdict as a short code (e.g. converged, boundary)."""
-        return self.optim.status
-
-    @property
-    def message(self):
-        """Why the optimizer stopped, in words."""
-        return self.optim.message
-
-    @property
-    def iterations(self):
-        """Number of optimizer iterations."""
-        return self.optim.iterations
-
     @property
     def free_names(self):
-        """Names of the estimated (not fixed) parameters, the order of `score`."""
-        return tuple(self.param_names[i] for i in self.free)
-
-    @property
-    def df(self):
-        """Number of free (estimated) parameters."""
-        return len(self.free)
+        """Names of the estimated (not fixed) parameters: the index of `score` and
+        `observed_information`."""
+        return tuple(self.param_names[i] for i in self._free)
 
     @cached_property
     def params(self):
-        """The estimates (pandas Series indexed by parameter name), fixed ones included."""
+        """The estimates (Series indexed by parameter name, index named "parameter"),
+        fixed parameters included at their values."""
         return pd.Series(self.mle, index=self._index(), name="estimate")
 
     def _index(self):
@@ -105,36 +103,36 @@ class MLEFit:
 
     @property
     def score(self):
-        """Gradient of the log-likelihood at the MLE, free parameters, natural scale."""
-        return self._gradient[self.free].copy()
+        """The score: gradient of the log-likelihood at the estimate, on the natural scale
+        (Series indexed by `free_names`).
+
+        Near zero at an interior maximum. It covers the estimated parameters only: a
+        fixed parameter was not maximized over, so its gradient is not zero and belongs
+        to a score test (`fg.score_test`), not here.
+        """
+        return pd.Series(self._gradient[self._free], index=self._free_index(), name="score")
 
     @property
     def observed_information(self):
-        """Minus the Hessian at the MLE, free parameters, natural scale."""
-        return self._information.copy()
+        """The observed information: minus the Hessian of the log-likelihood at the
+        estimate, on the natural scale (DataFrame indexed by `free_names` both ways).
+
+        Its inverse is the default ("observed") covariance of the free parameters.
+        """
+        index = self._free_index()
+        return pd.DataFrame(self._information.copy(), index=index, columns=index.copy())
+
+    def _free_index(self):
+        index = names_index(self.free_names)
+        index.name = "parameter"
+        return index
 
     @cached_property
     def _information(self):
-        if len(self.free) == len(self.param_names):
+        """Minus the Hessian over the free parameters (numpy; not to be written to)."""
+        if len(self._free) == len(self.param_names):
             return -self._hessian
-        return -self._hessian[np.ix_(self.free, self.free)]
-
-    @property
-    def aic(self):
-        """Akaike's information criterion, −2·loglik + 2·df (smaller is better)."""
-        return -2.0 * self.loglik + 2.0 * self.df
-
-    @property
-    def aicc(self):
-        """AIC corrected for small samples, AIC + 2·df·(df + 1)/(nobs − df − 1) (Hurvich and
-        Tsai); NaN when nobs ≤ df + 1, where the correction is undefined."""
-        room = self.nobs - self.df - 1
-        return self.aic + 2.0 * self.df * (self.df + 1) / room if room > 0 else math.nan
-
-    @property
-    def bic(self):
-        """Schwarz's criterion, −2·loglik + df·log(nobs) (smaller is better)."""
-        return -2.0 * self.loglik + self.df * math.log(self.nobs) if self.nobs > 0 else math.nan
+        return -self._hessian[np.ix_(self._free, self._free)]
 
     # -- covariance and standard errors (lazy) -----------------------------------------------
     @cached_property
@@ -143,18 +141,21 @@ class MLEFit:
 
     @cached_property
     def cov(self):
-        """Covariance of the estimates (DataFrame); fixed parameters have zero variance."""
+        """Covariance matrix of the estimates (DataFrame indexed by parameter both ways), of
+        the kind `cov_type` (another kind: `with_cov(kind).cov`); fixed parameters have
+        zero variance. NaN, with a `SingularInformationWarning` saying why, when the
+        information cannot be inverted."""
         p = len(self.param_names)
         full = np.zeros((p, p))
-        full[np.ix_(self.free, self.free)] = self._cov_free
-        return pd.DataFrame(full, index=names_index(self.param_names),
-                            columns=names_index(self.param_names))
+        full[np.ix_(self._free, self._free)] = self._cov_free
+        return pd.DataFrame(full, index=self._index(), columns=self._index())
 
     @cached_property
     def se(self):
-        """Standard errors (Series like `params`): square roots of `cov`'s diagonal."""
+        """Standard errors (Series like `params`): square roots of `cov`'s diagonal, of the
+        kind `cov_type`; 0 for fixed parameters."""
         se = np.zeros(len(self.param_names))
-        se[self.free] = np.sqrt(np.diag(self._cov_free))
+        se[self._free] = np.sqrt(np.diag(self._cov_free))
         return pd.Series(se, index=self._index(), name="se")
 
     @property
@@ -168,20 +169,18 @@ class MLEFit:
             self._shared["row_scores"] = scores, weights
         return self._shared["row_scores"]
 
-    def covariance(self, kind="observed"):
-        """The covariance of the given kind ("observed", "opg", "sandwich") as a DataFrame."""
-        return self.with_cov(kind).cov
-
     def with_cov(self, kind):
-        """This fit reporting covariance `kind`: "observed" (default), "opg" or "sandwich"."""
+        """This fit reporting covariance `kind`: "observed" (inverse observed information,
+        the default), "opg" (inverse outer product of the per-row scores) or "sandwich"
+        (robust, H⁻¹·OPG·H⁻¹).
+
+        The view shares the estimates and everything that does not depend on the
+        covariance; its `cov`, `se`, `confint`, `wald_test`, `summary`, predictions and
+        lifetime summaries all use `kind`. `fit.with_cov("sandwich").cov` is the sandwich
+        covariance matrix.
+        """
         check_cov_type(kind)
-        if kind == self.cov_type:
-            return self
-        other = copy.copy(self)
-        other.__dict__ = {k: v for k, v in self.__dict__.items()
-                          if k not in ("_cov_free", "cov", "se", "_profilers")}
-        other.cov_type = kind
-        return other
+        return self if kind == self.cov_type else self._with_cov_type(kind)
 
     # -- inference --------------------------------------------------------------------------
     def confint(self, level=0.95, method="wald", scale=None):
@@ -392,7 +391,7 @@ class MLEFit:
     def _model_name(self):
         if self.model is not None:  # a bound generator's class names it; a rowless model itself
             return getattr(self.model, "name", None) or type(self.model).__name__
-        return getattr(self.function, "__name__", "function")
+        return getattr(self._function, "__name__", "function")
 
     def __repr__(self):
         est = ", ".join(f"{n}={v:.6g}" for n, v in zip(self.param_names, self.mle))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from .common import fitted_model
+
 CORRECTIONS = ("none", "aic", "bic")
 
 
@@ -55,6 +57,8 @@ def vuong(fit_a, fit_b, correction="none"):
     if correction not in CORRECTIONS:
         raise ValueError(f"correction must be one of {list(CORRECTIONS)}; got {correction!r}")
     for role, fit in (("first", fit_a), ("second", fit_b)):
+        if hasattr(fit, "model"):  # a fit_mle fit: a plain function's is refused as everywhere
+            fitted_model(fit, f"vuong (its {role} fit)", "compare such fits by AIC")
         if getattr(fit, "model", None) is None or not hasattr(fit.model, "contributions"):
             raise TypeError(f"vuong needs two fits of distributions (fit_mle with a generator); "
                             f"the {role} is {type(fit).__name__}: {fit!r:.60}")

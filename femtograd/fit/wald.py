@@ -24,7 +24,7 @@ from .likelihood_tests import HypothesisTest
 def wald_at(fit, hypothesis, value=0.0):
     """The Wald test of `hypothesis` (see the module) at `fit`'s estimate and covariance."""
     r_matrix, r = restriction(fit, hypothesis, value)
-    free = fit.free
+    free = fit._free
     used = np.flatnonzero(np.any(r_matrix != 0, axis=0))
     held = [fit.param_names[j] for j in used if j not in free]
     if held:

@@ -37,7 +37,7 @@ def delta_method(fit, fn, level):
 
 def _start(fit, leave_out=None):
     return {k: float(v) for i, (k, v) in enumerate(fit.params.items())
-            if i in fit.free and k != leave_out}
+            if i in fit._free and k != leave_out}
 
 
 def profile_interval(fit, key, level):

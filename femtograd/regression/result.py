@@ -2,22 +2,58 @@
 kind asked for, the summary, tests and predictions. Covariances are computed in the
 standardized coordinates the fit ran in and mapped back exactly (C = A C' Aᵀ)."""
 
-import copy
-import math
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..fit.base import FitBase
 from ..fit.covariance import safe_inverse
+from ..fit.html import table_html
 from ..fit.likelihood_tests import HypothesisTest
 
 COV_TYPES = ("observed", "opg", "sandwich", "cluster")
 
 
-class RegressionFit:
-    """A regression fit by `regress`; coefficients are on each parameter's link scale."""
+class RegressionFit(FitBase):
+    """A regression fit, as returned by `regress`: each distribution parameter is a link
+    of a linear predictor, and the coefficients are on that link scale.
+
+    Coefficients are indexed by (parameter, term). Expensive parts (covariance, standard
+    errors) are computed when first asked for and cached. `help(fit.<name>)` documents
+    each property and method.
+
+    Attributes
+    ----------
+    family : generator class
+        The fitted family (e.g. `WeibullLogLik`).
+    generator : bound generator
+        The family bound to the response (censoring, truncation, weights).
+    param_names : tuple of str
+        The family's parameters, each with its own linear predictor.
+    links : dict
+        Each parameter's link (`links[p].name`: "identity", "log", "logit", ...).
+    designs : dict
+        Each parameter's design (its columns are the terms of `index`).
+    index : pandas.MultiIndex
+        The coefficients, (parameter, term); the index of `params`, `se` and `cov`.
+    fixed : dict
+        Coefficients held at given values, keyed by (parameter, term).
+    mle : numpy.ndarray
+        The coefficients as a plain array, in the order of `index`.
+    loglik : float
+        The maximized log-likelihood.
+    nobs : float
+        Number of observations (the sum of the weights when there are weights).
+    location : str
+        The family's location parameter (the one `offset=` applies to).
+    options : dict
+        The keywords the family was built with.
+    cov_type : str
+        The covariance `cov`, `se`, intervals, tests and the summary use: "observed"
+        (the default), "opg", "sandwich" or "cluster"; another through `with_cov(kind)`.
+    """
 
     def __init__(self, family, generator, names, links, designs, free_columns, fixed, amap,
                  objective, result, nobs, cov_type, cluster, offsets, location, refit,
@@ -30,7 +66,7 @@ class RegressionFit:
         self.designs = designs
         self.fixed = dict(fixed)
         self.location = location
-        self.optim = result
+        self._optim = result
         self.nobs = nobs
         self.cov_type = cov_type
         self._amap = amap
@@ -42,12 +78,12 @@ class RegressionFit:
         self.index = pd.MultiIndex.from_tuples(
             [(p, c) for p in names for c in designs[p].columns], names=["parameter", "term"])
         free = set((p, c) for p, cols in zip(names, free_columns) for c in cols)
-        self.free = [i for i, key in enumerate(self.index) if key in free]
+        self._free = [i for i, key in enumerate(self.index) if key in free]
         self.mle = np.zeros(len(self.index))
         for i, key in enumerate(self.index):
             if key in self.fixed:
                 self.mle[i] = self.fixed[key]
-        self.mle[self.free] = amap @ self._beta_std
+        self.mle[self._free] = amap @ self._beta_std
         self.loglik, g_std, h_std = objective.evaluate(self._beta_std, 2)
         self._g_std, self._h_std = g_std, h_std
         # the per-row derivatives at the MLE stay cached (scores, covariances); the graphs
@@ -56,7 +92,7 @@ class RegressionFit:
 
     @property
     def n(self):
-        """Number of rows."""
+        """Number of rows of data (`nobs` counts them by weight)."""
         return self._objective.n
 
     @property
@@ -64,47 +100,16 @@ class RegressionFit:
         """The frequency weights (None when each row counts once)."""
         return self._objective.weights
 
-    # -- what the optimizer found -------------------------------------------------------------
     @property
-    def converged(self):
-        """True at an interior maximum: Newton's decrement small beside |loglik| and fit_mle's
-        verdict (`fit.verdict`) finding no edge or flat direction (see `status`, `message`)."""
-        return self.optim.converged
-
-    @property
-    def status(self):
-        """"converged", "boundary" or "flat" (naming the coefficients: `optim.edge`),
-        "not_stationary", "line_search_failed", "max_iterations" or "non_finite"."""
-        return self.optim.status
-
-    @property
-    def message(self):
-        """Which rule stopped the optimizer, in words."""
-        return self.optim.message
-
-    @property
-    def iterations(self):
-        """Newton (and fallback) iterations taken."""
-        return self.optim.iterations
-
-    @property
-    def df(self):
-        """Number of free (estimated) coefficients."""
-        return len(self.free)
-
-    @property
-    def aic(self):
-        """−2 loglik + 2 df."""
-        return -2.0 * self.loglik + 2.0 * self.df
-
-    @property
-    def bic(self):
-        """−2 loglik + df log(nobs)."""
-        return -2.0 * self.loglik + self.df * math.log(self.nobs) if self.nobs > 0 else math.nan
+    def free_names(self):
+        """The free (estimated) coefficients' (parameter, term) keys, in the order of
+        `score`, `observed_information` and `derivatives`."""
+        return self.index[self._free]
 
     @cached_property
     def params(self):
-        """The coefficients, a Series indexed by (parameter, term)."""
+        """The estimated coefficients (Series indexed by (parameter, term)), on each
+        parameter's link scale; fixed ones included."""
         return pd.Series(self.mle, index=self.index, name="estimate")
 
     @cached_property
@@ -113,14 +118,19 @@ class RegressionFit:
 
     @property
     def score(self):
-        """Gradient of the log-likelihood at the MLE, free coefficients (original scale)."""
-        return self._inverse_amap.T @ self._g_std
+        """The score: gradient of the log-likelihood at the estimate (Series indexed by
+        `free_names`, the coefficients on the original covariate scale). Near zero at an
+        interior maximum; fixed coefficients were not maximized over and are left out."""
+        return pd.Series(self._inverse_amap.T @ self._g_std, index=self.free_names,
+                         name="score")
 
     @property
     def observed_information(self):
-        """Minus the Hessian at the MLE, free coefficients (original scale)."""
+        """The observed information: minus the Hessian of the log-likelihood at the estimate
+        (DataFrame indexed by `free_names` both ways, original covariate scale)."""
         inv = self._inverse_amap
-        return inv.T @ (-self._h_std) @ inv
+        return pd.DataFrame(inv.T @ (-self._h_std) @ inv, index=self.free_names,
+                            columns=self.free_names)
 
     def derivatives(self, coef):
         """(log-likelihood, gradient, Hessian) at free coefficients `coef` (original scale, in
@@ -138,7 +148,7 @@ class RegressionFit:
     # -- covariance ---------------------------------------------------------------------------
     @cached_property
     def _cov_free(self):
-        names = [f"{p}:{t}" for p, t in self.index[self.free]]
+        names = [f"{p}:{t}" for p, t in self.index[self._free]]
         bread = safe_inverse(-self._h_std, names)
         if self.cov_type == "observed":
             c = bread
@@ -162,25 +172,31 @@ class RegressionFit:
 
     @cached_property
     def cov(self):
-        """Covariance of the coefficients (DataFrame); fixed ones have zero variance."""
+        """Covariance of the coefficients (DataFrame indexed by (parameter, term) both ways),
+        of the kind `cov_type`; fixed coefficients have zero variance."""
         p = len(self.index)
         full = np.zeros((p, p))
-        full[np.ix_(self.free, self.free)] = self._cov_free
+        full[np.ix_(self._free, self._free)] = self._cov_free
         return pd.DataFrame(full, index=self.index, columns=self.index)
 
     @cached_property
     def se(self):
-        """Standard errors of the coefficients, a Series indexed by (parameter, term)."""
+        """Standard errors of the coefficients (Series like `params`): square roots of
+        `cov`'s diagonal."""
         return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.index, name="se")
 
     def with_cov(self, kind, cluster=None):
-        """This fit reporting covariance `kind` ("observed", "opg", "sandwich", "cluster")."""
+        """This fit reporting covariance `kind`: "observed" (inverse observed information,
+        the default), "opg" (inverse outer product of the per-row scores), "sandwich"
+        (robust) or "cluster" (cluster-robust; `cluster=` an array of ids, one per row,
+        unless the fit was made with one).
+
+        The view shares the estimates; its `cov`, `se`, `confint`, `wald_test`, `summary`
+        and predictions all use `kind`.
+        """
         if kind not in COV_TYPES:
             raise ValueError(f"unknown covariance type {kind!r}; use one of {list(COV_TYPES)}")
-        other = copy.copy(self)
-        other.__dict__ = {k: v for k, v in self.__dict__.items()
-                          if k not in ("_cov_free", "cov", "se")}
-        other.cov_type = kind
+        other = self._with_cov_type(kind)
         if cluster is not None:
             from .inputs import cluster_codes
             other._cluster = cluster_codes(None, cluster, self.n)
@@ -194,7 +210,7 @@ class RegressionFit:
         obj = self._objective
         _, g, _ = obj.per_row(self._beta_std, 1)
         s_std = np.hstack([(xt * gj).T for xt, gj in zip(obj.xts, g)])
-        return pd.DataFrame(s_std @ self._inverse_amap, columns=self.index[self.free])
+        return pd.DataFrame(s_std @ self._inverse_amap, columns=self.index[self._free])
 
     # -- inference ----------------------------------------------------------------------------
     def confint(self, level=0.95, method="wald", coefficients=None):
@@ -211,10 +227,10 @@ class RegressionFit:
         if method != "profile":
             raise ValueError(f"unknown interval method {method!r}; use 'wald' or 'profile'")
         from .inference import profile_interval
-        keys = [k for i, k in enumerate(self.index) if i in self.free] if coefficients is None \
+        keys = [k for i, k in enumerate(self.index) if i in self._free] if coefficients is None \
             else [tuple(k) for k in coefficients]
         for k in keys:
-            if k not in self.index or self.index.get_loc(k) not in self.free:
+            if k not in self.index or self.index.get_loc(k) not in self._free:
                 raise ValueError(f"{k!r} is not a free coefficient of this fit")
         ends = [profile_interval(self, k, level) for k in keys]
         return pd.DataFrame(ends, columns=["lower", "upper"],
@@ -248,7 +264,7 @@ class RegressionFit:
             d = self.designs[p]
             cols = d.terms.get(term, [d.columns.index(term)] if term in d.columns else [])
             keys += [(p, d.columns[i]) for i in cols]
-        idx = [self.index.get_loc(k) for k in keys if self.index.get_loc(k) in self.free]
+        idx = [self.index.get_loc(k) for k in keys if self.index.get_loc(k) in self._free]
         if not idx:
             raise ValueError(f"no free coefficient of term {term!r}")
         b = self.mle[idx]
@@ -270,6 +286,10 @@ class RegressionFit:
         from .predict import predict
         return predict(self, newdata, what, x, p, level, offset)
 
+    def _repr_html_(self):
+        """The summary table as HTML, for notebooks."""
+        return self.summary()._repr_html_()
+
     def __repr__(self):
         flag = "" if self.converged else ", NOT converged"
         return (f"<RegressionFit {self.family.__name__}: {self.df} coefficients; "
@@ -281,6 +301,7 @@ class RegressionSummary:
 
     def __init__(self, fit, level=0.95):
         self.fit = fit
+        self.level = level
         ci = fit.confint(level)
         se = fit.se.copy()
         held = [k for k in fit.index if k in fit.fixed]
@@ -307,3 +328,16 @@ class RegressionSummary:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+    def _repr_html_(self):
+        fit = self.fit
+        facts = [("links", ", ".join(f"{p}: {fit.links[p].name}" for p in fit.param_names)),
+                 ("n", fit.nobs), ("log-likelihood", fit.loglik), ("AIC", fit.aic),
+                 ("AICc", fit.aicc), ("BIC", fit.bic), ("coefficients", fit.df),
+                 ("covariance", fit.cov_type),
+                 ("converged", f"{'yes' if fit.converged else 'NO'} after {fit.iterations} "
+                               f"iterations ({fit.message})"),
+                 ("intervals", f"Wald, level {self.level:g}")]
+        notes = ["fixed: " + ", ".join(f"{p}:{t} = {v:g}" for (p, t), v in fit.fixed.items())
+                 ] if fit.fixed else []
+        return table_html(f"Regression: {fit.family.__name__}", facts, self.table, notes)

@@ -119,8 +119,8 @@ def test_shape_below_one_is_reported_as_a_boundary_at_the_smallest_failure():
     with pytest.warns(ConvergenceWarning, match="threshold"):
         fit = fg.fit_mle(Weibull3LogLik, x)
     assert not fit.converged
-    assert fit.optim.status == "boundary"
-    assert f"threshold → {x.min():g}" in fit.optim.message
+    assert fit.status == "boundary"
+    assert f"threshold → {x.min():g}" in fit.message
     assert fit.params["shape"] < 1
     assert x.min() - fit.params["threshold"] < 1e-3 * (x.max() - x.min())
     # the literature's estimate: threshold at the smallest failure, the rest fitted to the others
@@ -133,7 +133,7 @@ def test_exp2_threshold_runs_to_the_smallest_value_and_the_rate_to_its_closed_fo
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         fit = fg.fit_mle(Exp2LogLik, x)
-    assert fit.optim.status == "boundary" and not fit.converged
+    assert fit.status == "boundary" and not fit.converged
     assert fit.params["threshold"] == pytest.approx(x.min(), rel=1e-6)
     assert fit.params["rate"] == pytest.approx(x.size / (x - x.min()).sum(), rel=1e-3)
 

@@ -28,7 +28,7 @@ def test_exponential_mle_se_information_loglik_and_aic_are_the_closed_forms(exp_
         assert fit.loglik == pytest.approx(n * math.log(rate) - n, rel=1e-13)
         assert fit.aic == pytest.approx(-2 * fit.loglik + 2, rel=1e-13)
         assert fit.bic == pytest.approx(-2 * fit.loglik + math.log(n), rel=1e-13)
-        assert abs(fit.score[0]) < 1e-8
+        assert abs(fit.score["rate"]) < 1e-8
         assert fit.nobs == n and fit.df == 1
 
 

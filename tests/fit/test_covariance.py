@@ -20,35 +20,35 @@ def test_opg_and_sandwich_covariances_of_the_exponential_rate_match_hand_formula
     scores = 1 / rate - x                      # per-row d/drate of log(rate) − rate·x
     opg = np.sum(scores ** 2)
     info = len(x) / rate ** 2
-    assert fit.covariance("opg").loc["rate", "rate"] == pytest.approx(1 / opg, rel=1e-10)
-    assert fit.covariance("sandwich").loc["rate", "rate"] == pytest.approx(opg / info ** 2,
+    assert fit.with_cov("opg").cov.loc["rate", "rate"] == pytest.approx(1 / opg, rel=1e-10)
+    assert fit.with_cov("sandwich").cov.loc["rate", "rate"] == pytest.approx(opg / info ** 2,
                                                                            rel=1e-10)
-    assert fit.covariance("observed").loc["rate", "rate"] == pytest.approx(1 / info, rel=1e-10)
+    assert fit.with_cov("observed").cov.loc["rate", "rate"] == pytest.approx(1 / info, rel=1e-10)
 
 
 def test_with_cov_switches_se_intervals_and_summary_to_the_robust_covariance(normal_data):
     fit = fg.fit_mle(NormalLogLik, normal_data)
     robust = fit.with_cov("sandwich")
     assert robust.cov_type == "sandwich" and fit.cov_type == "observed"
-    np.testing.assert_allclose(robust.se ** 2, np.diag(fit.covariance("sandwich")))
+    np.testing.assert_allclose(robust.se ** 2, np.diag(fit.with_cov("sandwich").cov))
     assert "sandwich" in str(robust.summary())
     cfit = fg.fit_mle(NormalLogLik, normal_data, cov_type="opg")
-    np.testing.assert_allclose(cfit.cov, fit.covariance("opg"))
+    np.testing.assert_allclose(cfit.cov, fit.with_cov("opg").cov)
 
 
 def test_sandwich_with_weights_equals_the_expanded_data():
     x, w = np.array([0.5, 1.5, 2.0, 0.1]), np.array([3, 1, 2, 1])
-    a = fg.fit_mle(ExpLogLik, x, weights=w.astype(float)).covariance("sandwich")
-    b = fg.fit_mle(ExpLogLik, np.repeat(x, w)).covariance("sandwich")
+    a = fg.fit_mle(ExpLogLik, x, weights=w.astype(float)).with_cov("sandwich").cov
+    b = fg.fit_mle(ExpLogLik, np.repeat(x, w)).with_cov("sandwich").cov
     assert a.iloc[0, 0] == pytest.approx(b.iloc[0, 0], rel=1e-10)
 
 
 def test_robust_covariance_of_a_plain_function_is_a_clear_error(exp_data):
     fit = fg.fit_mle(loglike_exp, exp_data, start={"rate": 1.0}, constraints={"rate": "positive"})
-    with pytest.raises(ValueError, match="per-observation scores"):
-        fit.covariance("opg")
+    with pytest.raises(TypeError, match="per-row scores .* plain log-likelihood function"):
+        fit.with_cov("opg").cov
     with pytest.raises(ValueError, match="unknown covariance type 'hc3'"):
-        fit.covariance("hc3")
+        fit.with_cov("hc3").cov
 
 
 def test_singular_information_gives_nan_se_and_a_warning_naming_the_parameter(exp_data):
@@ -151,9 +151,9 @@ def test_the_per_row_score_graph_is_built_once_per_fit_and_shared_by_its_views(n
     calls = counting_contributions(gen)
     fit = fg.fit_mle(gen)
     assert calls == []                                  # lazily: nothing until asked
-    first = {k: fit.covariance(k).to_numpy() for k in ("opg", "sandwich")}
-    again = [fit.covariance("opg"), fit.with_cov("sandwich").cov, fit.with_cov("opg").se,
-             fit.with_cov("sandwich").with_cov("opg").cov, fit.covariance("sandwich")]
+    first = {k: fit.with_cov(k).cov.to_numpy() for k in ("opg", "sandwich")}
+    again = [fit.with_cov("opg").cov, fit.with_cov("sandwich").cov, fit.with_cov("opg").se,
+             fit.with_cov("sandwich").with_cov("opg").cov, fit.with_cov("sandwich").cov]
     assert len(calls) == 1                              # one graph for every request and view
     np.testing.assert_array_equal(again[0], first["opg"])      # identical, not just close
     np.testing.assert_array_equal(again[1], first["sandwich"])
@@ -166,8 +166,8 @@ def test_the_per_row_score_graph_is_built_once_per_fit_and_shared_by_its_views(n
     with pytest.raises(ValueError, match="read-only"):
         cached[0, 0] = 0.0
     fresh = fg.fit_mle(NormalLogLik, normal_data, weights=np.arange(1.0, 101.0) % 3 + 1)
-    np.testing.assert_allclose(first["opg"], fresh.covariance("opg"), rtol=1e-12)
-    np.testing.assert_allclose(first["sandwich"], fresh.covariance("sandwich"), rtol=1e-12)
+    np.testing.assert_allclose(first["opg"], fresh.with_cov("opg").cov, rtol=1e-12)
+    np.testing.assert_allclose(first["sandwich"], fresh.with_cov("sandwich").cov, rtol=1e-12)
     np.testing.assert_allclose(first["opg"], np.linalg.inv((scores * w[:, None]).T @ scores),
                                rtol=1e-12)
 
@@ -177,6 +177,6 @@ def test_a_fit_made_with_a_robust_covariance_builds_the_score_graph_once(normal_
     calls = counting_contributions(gen)
     fit = fg.fit_mle(gen, cov_type="sandwich")
     se = fit.se.copy()
-    fit.covariance("opg"), fit.with_cov("observed").with_cov("sandwich").se
+    fit.with_cov("opg").cov, fit.with_cov("observed").with_cov("sandwich").se
     assert len(calls) == 1
     np.testing.assert_array_equal(fit.with_cov("observed").with_cov("sandwich").se, se)

@@ -145,7 +145,7 @@ def test_profile_intervals_and_profile_loglik_share_one_warm_profiler(recorded_n
         fit.loglik - stats.chi2.ppf(0.95, 1) / 2, abs=1e-8)
     # the interval search profiled points next to the bound: the start is theirs, not the MLE's
     start = recorded_newton[0][0]
-    assert not np.allclose(start, fit.objective.with_free(profiler.others).unconstrained(
+    assert not np.allclose(start, fit._objective.with_free(profiler.others).unconstrained(
         fit.mle), rtol=1e-3)
     assert recorded_newton[0][1].iterations <= 2
     # a view with another covariance has its own profilers (their step uses its SE)

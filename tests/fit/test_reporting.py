@@ -61,7 +61,7 @@ def test_params_se_cov_and_summary_each_have_their_own_index(normal_data):
     fit.summary()
     assert fit.params.index.name == "parameter" and fit.se.index.name == "parameter"
     fit.params.index.name = "p"
-    assert fit.se.index.name == "parameter" and fit.cov.index.name is None
+    assert fit.se.index.name == "parameter" and fit.cov.index.name == "parameter"
     other = fg.fit_mle(NormalLogLik, normal_data)
     assert other.params.index.name == "parameter"
     assert list(fit.se.index) == list(fit.cov.columns) == list(other.params.index) == ["mu", "sigma"]

@@ -164,10 +164,10 @@ def test_a_per_row_fit_judged_large_runs_summed_and_matches_one_graph(monkeypatc
     y = np.random.default_rng(3).logistic(0.5, 2.0, 3000)
     monkeypatch.setattr(shards, "needs_blocks", lambda gen: True)
     blocked = fg.fit_mle(LogisticLogLik, y)
-    assert type(blocked.objective).__name__ == "SumObjective"
+    assert type(blocked._objective).__name__ == "SumObjective"
     monkeypatch.setattr(shards, "needs_blocks", lambda gen: False)
     whole = fg.fit_mle(LogisticLogLik, y)
-    assert type(whole.objective).__name__ == "GraphObjective"
+    assert type(whole._objective).__name__ == "GraphObjective"
     np.testing.assert_allclose(blocked.mle, whole.mle, rtol=1e-10)
     np.testing.assert_allclose(blocked.se, whole.se, rtol=1e-8)
 

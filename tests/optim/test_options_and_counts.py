@@ -155,7 +155,7 @@ def test_a_fit_counts_the_evaluations_and_iterations_of_every_attempt(graph_eval
         warnings.simplefilter("ignore")  # a far start and a tiny max_iter: the fallback runs
         fit = fg.fit_mle(WeibullLogLik, x, start={"shape": 4.0, "scale": 3.0}, **options)
     assert len(runs) == 1 if not options else len(runs) > 2
-    assert fit.optim.evaluations == graph_evaluations[0]
+    assert fit._optim.evaluations == graph_evaluations[0]
     assert fit.iterations == sum(runs)
 
 

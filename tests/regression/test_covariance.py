@@ -22,7 +22,7 @@ def per_row_loglik(coef, x, t, observed):
 def hand_scores(fit, rossi):
     x = np.column_stack([np.ones(len(rossi)), rossi[["fin", "age", "prio"]].to_numpy(float)])
     t, d = rossi.week.to_numpy(float), rossi.arrest.to_numpy() == 1
-    coef = fit.mle[fit.free]
+    coef = fit.mle[fit._free]
     cols = []
     for i in range(coef.size):
         h = 1e-6 * max(1.0, abs(coef[i]))
@@ -111,8 +111,8 @@ def test_blocks_of_rows_give_the_same_fit(rossi, monkeypatch):
     np.testing.assert_allclose(bounded.params, one.params, rtol=1e-9)
     np.testing.assert_allclose(bounded.with_cov("sandwich").cov, one.with_cov("sandwich").cov,
                                rtol=1e-8)
-    f, g, h = bounded.derivatives(bounded.mle[bounded.free] + 0.01)
-    f1, g1, h1 = one.derivatives(one.mle[one.free] + 0.01)
+    f, g, h = bounded.derivatives(bounded.mle[bounded._free] + 0.01)
+    f1, g1, h1 = one.derivatives(one.mle[one._free] + 0.01)
     assert f == pytest.approx(f1, rel=1e-12)
     np.testing.assert_allclose(h, h1, rtol=1e-10)
 

@@ -22,8 +22,8 @@ def central(f, x, h):
 def check_derivatives(fit, shift=0.5):
     """At the MLE moved by `shift` standard errors (where the gradient is not 0), steps of
     1e-4 standard errors: each coefficient on the scale of its own covariate."""
-    se = fit.se.to_numpy()[fit.free]
-    coef = fit.mle[fit.free] + shift * se
+    se = fit.se.to_numpy()[fit._free]
+    coef = fit.mle[fit._free] + shift * se
     f, g, h = fit.derivatives(coef)
     step = 1e-4 * se
     fd_g = central(lambda c: fit.derivatives(c)[0], coef, step)

@@ -1,0 +1,72 @@
+"""What every maximum-likelihood fit reports the same way, written once for `MLEFit` and
+the regression fit: the optimizer's verdict, the information criteria, covariance views.
+
+A subclass sets `loglik`, `nobs`, `cov_type`, `_optim` (the optimizer's result, judged)
+and `_free` (positions of the estimated parameters), and names in `_COV_CACHE` what
+depends on the covariance kind.
+"""
+
+import copy
+import math
+
+
+class FitBase:
+    """The shared surface of a fit; see `MLEFit` and `RegressionFit`."""
+
+    _COV_CACHE = ("_cov_free", "cov", "se")  # cached values that depend on `cov_type`
+
+    @property
+    def converged(self):
+        """True only at an interior maximum: the Newton decrement is small beside |loglik|
+        and no parameter is at the edge of its space or undetermined (see `status` and
+        `message`). A fit that did not converge also warns (`ConvergenceWarning`)."""
+        return self._optim.converged
+
+    @property
+    def status(self):
+        """The verdict as a short code: "converged", "boundary" (the log-likelihood still
+        rises toward an edge of the space or infinity), "flat" (a direction the data do
+        not determine), "not_stationary", "line_search_failed", "max_iterations" or
+        "non_finite"."""
+        return self._optim.status
+
+    @property
+    def message(self):
+        """Why the optimizer stopped, in words (naming the parameters at an edge)."""
+        return self._optim.message
+
+    @property
+    def iterations(self):
+        """Number of optimizer iterations taken (fallback optimizers' included)."""
+        return self._optim.iterations
+
+    @property
+    def df(self):
+        """Degrees of freedom of the model: the number of free (estimated) parameters,
+        as counted by AIC, BIC and likelihood-ratio tests."""
+        return len(self._free)
+
+    @property
+    def aic(self):
+        """Akaike's information criterion, −2·loglik + 2·df (smaller is better)."""
+        return -2.0 * self.loglik + 2.0 * self.df
+
+    @property
+    def aicc(self):
+        """AIC corrected for small samples, AIC + 2·df·(df + 1)/(nobs − df − 1) (Hurvich and
+        Tsai); NaN when nobs ≤ df + 1, where the correction is undefined."""
+        room = self.nobs - self.df - 1
+        return self.aic + 2.0 * self.df * (self.df + 1) / room if room > 0 else math.nan
+
+    @property
+    def bic(self):
+        """Schwarz's criterion, −2·loglik + df·log(nobs) (smaller is better)."""
+        return -2.0 * self.loglik + self.df * math.log(self.nobs) if self.nobs > 0 else math.nan
+
+    def _with_cov_type(self, kind):
+        """A shallow copy reporting covariance `kind`: it shares everything but the cached
+        values named in `_COV_CACHE`, which it computes afresh on request."""
+        other = copy.copy(self)
+        other.__dict__ = {k: v for k, v in self.__dict__.items() if k not in self._COV_CACHE}
+        other.cov_type = kind
+        return other
