@@ -1,12 +1,15 @@
-"""Issue 17, items 1 and 2: fit.quantile at many probabilities, and count families at n = 1e6,
-each timed before and after in ONE run (the earlier commit exported with `git archive` and
-imported beside the working tree's package as `femtograd_before`), beside a hand-written limit.
+"""Issue 17: fit.quantile at many probabilities, the fixed cost of a fit + SE at n = 1e3, and
+count families at n = 1e6, each timed before and after in ONE run (the earlier commit exported
+with `git archive` and imported beside the working tree's package as `femtograd_before`),
+beside a hand-written limit.
 
 The limits do what femtograd must: a quantile limit is numpy's closed form with its
-delta-method SEs; a count limit validates the data (finite, inside the support, whole counts)
-and returns the estimate, its SE and the full log-likelihood (Σ log x! over the distinct counts).
+delta-method SEs; a fixed-cost limit is the hand-written floor of bench_fit.py (`_families.py`:
+closed forms, or Newton with analytic derivatives, and analytic SEs); a count limit validates
+the data (finite, inside the support, whole counts) and returns the estimate, its SE and the
+full log-likelihood (Σ log x! over the distinct counts).
 
-    python benchmarks/bench_round2.py [--before 79fa108] [--repeats 7] [--write]
+    python benchmarks/bench_round2.py [--before 172672a] [--repeats 7] [--write]
 """
 
 import argparse
@@ -17,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from _util import (ROOT, git_commit, interleaved, machine, markdown_table, ms,  # BLAS first
@@ -26,9 +30,18 @@ import numpy as np
 from scipy import special
 
 import femtograd as fg
+from _families import FAMILIES
+from tests.fit.test_every_family import OPTIONS as FAMILY_OPTIONS  # the data every
+from tests.fit.test_every_family import simulate as simulate_family  # family's tests fit
 
 N_COUNTS = 1_000_000
 N_PROBS = 1000
+N_SMALL = 1000
+FIXED_REPEATS = 30  # the fits at n = 1e3 take ~0.1 ms: more repeats for a stable min
+EVERY_REPEATS = 6
+# fixed cost at n = 1e3: femtograd's registry name for each family with a hand-written floor
+FIXED = {"exponential": "exp", "normal": "normal", "weibull": "weibull", "gamma": "gamma",
+         "lognormal": "lognormal"}
 
 
 def load_before(ref):
@@ -159,23 +172,49 @@ def main(argv=None):
     rng = np.random.default_rng(0)
     rows = []
 
-    # 1. quantiles at 1000 probabilities of a Weibull fit at n = 1e3
+    # 1. quantiles at 1000 probabilities of a Weibull fit at n = 1e3 (a closed form), and of a
+    #    gamma fit (no closed form: the vectorized solve), beside numpy's Weibull closed form
     x = 3.0 * rng.weibull(1.5, 1000)
     p = np.linspace(0.5, N_PROBS - 0.5, N_PROBS) / N_PROBS
     now = fg.fit_mle(fg.distributions.WeibullLogLik, x)
     old = before.fit_mle(before.distributions.WeibullLogLik, x)
     k, lam = now.mle
     cov = now.cov.to_numpy()
-    cases = {"after": lambda: now.quantile(p), "before": lambda: old.quantile(p),
-             "limit": lambda: weibull_quantiles(k, lam, cov, p)}
+    limit = lambda: weibull_quantiles(k, lam, cov, p)  # noqa: E731
+    cases = {"after": lambda: now.quantile(p), "before": lambda: old.quantile(p), "limit": limit}
     times = interleaved(cases, args.repeats)
     q_after, q_before = now.quantile(p), old.quantile(p)
     q_limit, se_limit = weibull_quantiles(k, lam, cov, p)
     rows.append(_row(f"weibull quantile, {N_PROBS} probabilities", times,
-                     rel(q_after["estimate"], q_before["estimate"]),
+                     max(rel(q_after["estimate"], q_before["estimate"]),
+                         rel(q_after["se"], q_before["se"])),
                      max(rel(q_after["estimate"], q_limit), rel(q_after["se"], se_limit))))
+    xg = rng.gamma(2.0, 1.5, 1000)
+    now_g = fg.fit_mle(fg.distributions.GammaLogLik, xg)
+    old_g = before.fit_mle(before.distributions.GammaLogLik, xg)
+    cases = {"after": lambda: now_g.quantile(p), "before": lambda: old_g.quantile(p),
+             "limit": limit}
+    times = interleaved(cases, args.repeats)
+    g_after, g_before = now_g.quantile(p), old_g.quantile(p)
+    rows.append(_row(f"gamma quantile (solved), {N_PROBS} probabilities; limit: weibull's",
+                     times, max(rel(g_after["estimate"], g_before["estimate"]),
+                                rel(g_after["se"], g_before["se"])), None))
 
-    # 2. count families at n = 1e6: estimate + SE + log-likelihood
+    # 2. the fixed cost: fit + SE at n = 1e3, against the hand-written floor
+    for label, name in FIXED.items():
+        family = FAMILIES[label]
+        x = family.simulate(N_SMALL, np.random.default_rng(2))
+        cases = {"after": fitter(fg, name, x, {}), "before": fitter(before, name, x, {}),
+                 "limit": lambda x=x, family=family: family.floor(x)}
+        for fn in cases.values():  # warm: templates recorded, imports done
+            fn()
+        times = interleaved(cases, args.repeats * FIXED_REPEATS)
+        (m1, s1, l1), (m0, s0, l0) = cases["after"](), cases["before"]()
+        mL, sL = cases["limit"]()
+        rows.append(_row(f"{name} fit + SE, n = 1e3", times, max(rel(m1, m0), rel(s1, s0)),
+                         max(rel(m1, mL), rel(s1, sL))))
+
+    # 3. count families at n = 1e6: estimate + SE + log-likelihood
     for name, (simulate, options, limit) in COUNT_CASES.items():
         x = simulate(np.random.default_rng(1)).astype(float)
         cases = {"after": fitter(fg, name, x, options), "before": fitter(before, name, x, options),
@@ -189,6 +228,22 @@ def main(argv=None):
                          max(rel(m1, m0), rel(s1, s0), rel(l1, l0)),
                          max(rel(m1, mL), rel(s1, sL), rel(l1, lL))))
 
+    # 4. every family's fit + SE at n = 1e3, after against before (no limit: a regression check)
+    every = []
+    for name in sorted(fg.distributions.REGISTRY):
+        x = simulate_family(name, N_SMALL, 3)
+        options = FAMILY_OPTIONS.get(name, {})
+        cases = {"after": fitter(fg, name, x, options), "before": fitter(before, name, x, options)}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (a peer's warning is not this table's business)
+            for fn in cases.values():
+                fn()
+            times = interleaved(cases, args.repeats * EVERY_REPEATS)
+            (m1, s1, _), (m0, s0, _) = cases["after"](), cases["before"]()
+        (a, am), (b, bm) = summary(times["after"]), summary(times["before"])
+        every.append([name, f"{ms(a)} ({ms(am)})", f"{ms(b)} ({ms(bm)})",
+                      f"{b / a:.2f} / {bm / am:.2f}", f"{max(rel(m1, m0), rel(s1, s0)):.1e}"])
+
     header = ["case", "after ms", "before ms", "limit ms", "before / after",
               "after / limit", "after vs before (max rel)", "after vs limit (max rel)"]
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -196,23 +251,30 @@ def main(argv=None):
             f"{' --write' if args.write else ''}`, {stamp}, "
             f"commit {git_commit()} against {args.before}, {time.time() - started:.0f} s.  \n"
             f"Machine: {machine()}.  \n"
-            f"{args.repeats} repeats per case, interleaved; times min (median) in ms; "
-            "ratios min / median.\n\n" + markdown_table(header, rows))
+            f"{args.repeats} repeats per case ({args.repeats * FIXED_REPEATS} for the fits at "
+            "n = 1e3), interleaved; times min (median) in ms; ratios min / median.\n\n"
+            + markdown_table(header, rows)
+            + f"\n\nEvery family, fit + SE at n = 1e3 ({args.repeats * EVERY_REPEATS} repeats, "
+            "data simulated as in tests/fit/test_every_family.py):\n\n"
+            + markdown_table(["family", "after ms", "before ms", "before / after",
+                              "after vs before (max rel)"], every))
     print(text)
     if args.write:
         replace_section(ROOT / "benchmarks" / "README.md", "bench_round2", text)
 
 
 def _row(label, times, diff_before, diff_limit):
+    """A table row; `diff_limit` None when the limit computes something else (no comparison)."""
     (a, am), (b, bm), (c, cm) = (summary(times[k]) for k in ("after", "before", "limit"))
     return [label, f"{ms(a)} ({ms(am)})", f"{ms(b)} ({ms(bm)})", f"{ms(c)} ({ms(cm)})",
-            f"{b / a:.1f} / {bm / am:.1f}", f"{a / c:.2f} / {am / cm:.2f}",
-            f"{diff_before:.1e}", f"{diff_limit:.1e}"]
+            f"{b / a:.2f} / {bm / am:.2f}", f"{a / c:.2f} / {am / cm:.2f}",
+            f"{diff_before:.1e}", "—" if diff_limit is None else f"{diff_limit:.1e}"]
 
 
 def _parser():
-    parser = argparse.ArgumentParser(description="Issue 17 items 1-2, before and after in one run.")
-    parser.add_argument("--before", default="79fa108", help="the commit to compare against")
+    parser = argparse.ArgumentParser(
+        description="Issue 17: quantiles, fixed cost, counts; before and after in one run.")
+    parser.add_argument("--before", default="172672a", help="the commit to compare against")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--write", action="store_true", help="write the table to README.md")
     return parser

@@ -6,7 +6,7 @@ from .core import (Value, abs, absolute, arctan, arctan2, backward, betainc, cli
                    data, digamma, div_safe, erf, erfc, exp, exp_moments, exp_safe, expm1, gammainc,
                    gammaincc, grad, grad_nodes, gradient, hessian, hvp, lgamma, log, log1mexp,
                    log1p, log1p_safe, log_diff_exp, log_ndtr, log_norm_cdf, log_norm_sf, log_safe,
-                   log_sigmoid, log_softmax, logaddexp, logit, logsumexp, mean, polygamma,
+                   log_sigmoid, log_softmax, logaddexp, logit, logsumexp, matmul, mean, polygamma,
                    primitive, relu, sigmoid, sin, softmax, softplus, sqrt, square, sum, tanh,
                    trigamma, val, where, zero_grad)
 from .core.forward import dual, hvp_forward, jvp, primal, tangent  # forward mode

@@ -175,7 +175,8 @@ def _weights(args, df):
 
 
 def _options(pairs):
-    """--option size=10 --option ... as keyword arguments (numbers where they parse)."""
+    """--option size=10 --option ... as keyword arguments (numbers where they parse, true and
+    false as booleans)."""
     out = {}
     for pair in pairs or ():
         key, sep, text = pair.partition("=")
@@ -187,6 +188,8 @@ def _options(pairs):
                 break
             except ValueError:
                 value = text
+        if text.strip().lower() in ("true", "false"):
+            value = text.strip().lower() == "true"
         out[key.strip()] = value
     return out
 
@@ -550,12 +553,15 @@ def _compare_status(table):
 
 
 def _dists(args):
-    from .distributions import REGISTRY
+    from .distributions import COMBINATORS, NAMES
     rows = [(name, gen.__name__, ", ".join(gen.param_names) + _option_note(gen))
-            for name, gen in sorted(REGISTRY.items())]
+            for name, gen in sorted(NAMES.items())]
     width = [max(len(r[i]) for r in rows) for i in range(2)]
     for name, cls, params in rows:
         print(f"{name.ljust(width[0])}  {cls.ljust(width[1])}  {params}")
+    print("\nModels built from families, from Python (femtograd.distributions):")
+    for usage in COMBINATORS.values():
+        print(f"  {usage}")
     return 0
 
 

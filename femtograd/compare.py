@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .mle import resolve
-from . import jobs
+from .fit import jobs
 from .fit.common import check_level
 from .pandas import (_attach, _check_frame, _observations, _one_censoring, attempt_fit, label,
                      life_columns, life_points)
@@ -24,7 +24,7 @@ COLUMNS = ["distribution", "loglik", "df", "aic", "aicc", "bic", "delta_aic", "w
 
 def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored=None,
             event=None, weights=None, criterion="aic", return_fits=False, quantiles=None,
-            sf=None, level=0.95, progress=None, n_jobs=1, **fit_kwargs):
+            sf=None, level=0.95, gof=None, seed=None, progress=None, n_jobs=1, **fit_kwargs):
     """Fit each generator to `data` and rank the fits by `criterion` ("aic", "aicc", "bic").
 
     `data` is a sample (array or `IntervalData`), or a DataFrame with the sample in
@@ -44,10 +44,14 @@ def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored
     count (discrete) family against a continuous one warns: a probability mass and a
     density are not on one scale, so their AICs do not compare.
     `quantiles` and `sf` add each family's B-life and reliability columns with intervals
-    at `level`, as in `fit_groups`. `return_fits=True` returns (table, fits): fits keyed
+    at `level`, as in `fit_groups`. `gof=0` adds each fit's goodness-of-fit statistics
+    (`ks`, `cvm`, `ad`; `chi2` and its `chi2_p` for a count family) and `gof=n` also their
+    p-values from `n` parametric bootstrap refits (`ks_p`, `cvm_p`, `ad_p`, seeded by
+    `seed`), as `fit.gof()`; a fit they do not apply to (interval-censored data) gets NaN
+    and the reason in `message`. `return_fits=True` returns (table, fits): fits keyed
     by (group..., distribution), or by distribution alone without `by`; a failed fit is
     None (fit objects stay in the process that made them: return_fits needs n_jobs=1).
-    `progress` and `n_jobs` are as in `femtograd.jobs`: one task per (group, family); the
+    `progress` and `n_jobs` are as in `femtograd.fit.jobs`: one task per (group, family); the
     table is the same for any n_jobs.
     """
     if criterion not in CRITERIA:
@@ -61,8 +65,11 @@ def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored
         raise ValueError("return_fits=True needs n_jobs=1: fit objects do not leave the "
                          "worker process that made them")
     check_level(level)
+    if gof is not None and (isinstance(gof, bool) or int(gof) != gof or gof < 0):
+        raise ValueError(f"gof is a number of bootstrap refits (0: statistics only) or None; "
+                         f"got {gof!r}")
     options = dict(fit_kwargs, censored=censored, event=event, weights=weights,
-                   life=(life_points(quantiles, sf), level))
+                   life=(life_points(quantiles, sf), level), gof=(gof, seed))
     run = dict(keep=return_fits, progress=progress, n_jobs=n_jobs)
     if isinstance(data, pd.DataFrame):
         table, fits = _compare_groups(data, generators, column, by, options, criterion, run)
@@ -116,8 +123,13 @@ def _family(generator, data, options, keep):
     name = label(generator)
     options = dict(options)
     life, level = options.pop("life")
+    n_boot, seed = options.pop("gof")
     fit, _, message = attempt_fit(generator, data, options)
     columns, reasons = life_columns(fit, life, level)
+    if n_boot is not None:
+        more, reason = _gof_columns(fit, generator, n_boot, seed)
+        columns.update(more)
+        reasons += [reason] if reason else []
     message = "; ".join(([message] if message else []) + reasons)
     if fit is None:
         return {"distribution": name, "converged": False, "message": message,
@@ -130,6 +142,30 @@ def _family(generator, data, options, keep):
            "<parameters>": list(fit.param_names), "<life>": list(columns),
            **{_param_column(k): float(v) for k, v in fit.params.items()}, **columns}
     return row, (fit if keep else None)
+
+
+GOF_KEYS = {"Kolmogorov-Smirnov": "ks", "Cramer-von Mises": "cvm", "Anderson-Darling": "ad",
+            "chi-square": "chi2"}
+
+
+def _gof_columns(fit, generator, n_boot, seed):
+    """({column: value}, reason or None): the fit's goodness-of-fit statistics (and their
+    bootstrap p-values when n_boot > 0), NaN with the reason when they do not apply."""
+    discrete = bool(getattr(generator, "discrete", False))
+    keys = ["chi2"] if discrete else ["ks", "cvm", "ad"]
+    names = keys + [f"{k}_p" for k in keys if discrete or n_boot]
+    if fit is None:
+        return dict.fromkeys(names, np.nan), None
+    try:
+        table = fit.gof(n_boot=int(n_boot), seed=seed).table
+    except (ValueError, TypeError) as err:
+        return dict.fromkeys(names, np.nan), f"gof: {err}"
+    out = {}
+    for test, row in table.iterrows():
+        out[GOF_KEYS[test]] = float(row["statistic"])
+        if f"{GOF_KEYS[test]}_p" in names:
+            out[f"{GOF_KEYS[test]}_p"] = float(row["p_value"])
+    return {k: out.get(k, np.nan) for k in names}, None
 
 
 def _rank(found, criterion):

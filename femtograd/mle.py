@@ -19,24 +19,25 @@ import warnings
 import numpy as np
 
 from .core import Value
-from .fit.common import user_stacklevel
+from .fit.common import element_names, user_stacklevel
 from .fit.covariance import check_cov_type
 from .fit.result import ConvergenceWarning, MLEFit
 from .fit.shards import in_memory_run, is_dask
 from .optim import OPTIMIZERS, GraphObjective, Tolerances, bfgs, gradient_ascent, newton
 from .fit.verdict import verdict
-from .optim.objective import Counted
+from .optim.objective import ArrayGraphObjective, Counted
 from .optim.options import check_option
 from .optim.result import CONVERGED
 from .optim.shards import SumObjective
 from .optim.stopping import tolerances
-from .distributions import REGISTRY
+from .distributions import NAMES
 from .distributions.spaces import space_for as transform_for
 
 METHODS = tuple(OPTIMIZERS)
 NEWTON_OPTIONS = ("gtol", "xtol", "ftol", "max_iter", "max_step", "fallback")  # and BFGS's
 ASCENT_OPTIONS = ("lr", "max_norm", "iterations", "tol", "fallback")
 OPTIMIZER_OPTIONS = tuple(dict.fromkeys(NEWTON_OPTIONS + ASCENT_OPTIONS))
+SHOWN = 12  # estimates named in a verdict's message (a vector parameter may have thousands)
 
 
 def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weights=None,
@@ -46,11 +47,16 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
 
     Right censoring is given either as `censored` (1/True = censored) or as `event`
     (1/True = observed event, lifelines' convention), not both.
-    A plain function is called as `f(param1, ..., data)` with one scalar Value per
+    A plain function is called as `f(param1, ..., data)` with one Value per
     parameter; `start` names its parameters and `constraints` (default "real" for
     each) says which are "positive" or "unit"; `nobs` is its number of observations
     (for BIC; default len(data), with a warning when data are several equal-length
-    arrays). `fixed` holds parameters at given values; they do not count in `df`,
+    arrays). A parameter whose start is an array (`start={"beta": np.zeros(p)}`) is one Value
+    of that shape (write `X @ beta`); estimates, errors and constraints are then per element,
+    named "beta[0]", "beta[1]", ..., and `fixed` takes the whole array or single elements.
+    Every method's end point is judged with the exact Hessian there (one p × p matrix, p
+    reverse sweeps for an array parameter: L-BFGS builds none while it runs).
+    `fixed` holds parameters at given values; they do not count in `df`,
     AIC, BIC or tests. Optimizer options
     (gtol, xtol, ftol, max_iter, max_step; for gradient ascent lr, max_norm,
     iterations, tol; fallback=False to disable the fallback) are taken from
@@ -83,6 +89,10 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     spec = _model_spec(generator_or_function, data, dict(censored=censored, event=event,
                                                          weights=weights, truncation=truncation),
                        constraints, nobs, options, shards)
+    layout = ArrayLayout.of(spec, start, fixed)
+    if layout is not None:  # vector parameters: from here on, one name per element
+        start, fixed = layout.flatten(start, "start"), layout.flatten(fixed, "fixed")
+        spec.update(names=layout.names, constraints=layout.constraints(spec["constraints"]))
     names, cons = spec["names"], spec["constraints"]
     start_values, user_start = _start_values(spec, start)
     fixed = _check_fixed(names, cons, fixed)
@@ -98,13 +108,15 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
         objective = SumObjective(spec["run"], names, cons, values, free=free)
         f_start = objective.evaluate(values, order=0)[0]
     else:
-        leaves = [Value(v, name=n) for v, n in zip(values, names)]
+        leaves = ([Value(v, name=n) for v, n in zip(values, names)] if layout is None
+                  else layout.leaves(values))
         with np.errstate(all="ignore"):
             ll = spec["build"](leaves)
         if not isinstance(ll, Value) or ll.shape != ():
             raise ValueError("the log-likelihood must return a scalar Value; got "
                              f"{type(ll).__name__} of shape {getattr(ll, 'shape', np.shape(ll))}")
-        objective = GraphObjective(ll, leaves, cons, free=free)
+        objective = (GraphObjective if layout is None else ArrayGraphObjective)(
+            ll, leaves, cons, free=free)
         f_start = float(ll._data)
     if not math.isfinite(f_start):  # the graph was just built at the start values
         if user_start:
@@ -121,14 +133,14 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     natural = objective.natural(result.x)
     if natural is None:  # cannot happen for a finite result; keep the start
         natural = values
-    f, g, h = objective.evaluate(natural, order=2)
+    f, g, h = objective.evaluate(natural, order=2)  # the verdict and the SEs need −H
     objective = objective.with_free(free, transform=True)  # the fit's, for profiles and tests
     fit = MLEFit(names=names, constraints=cons, fixed=fixed, free=free, mle=np.array(natural),
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
                  data=spec["data"], objective=objective,
                  cov_type=cov_type,
-                 refit=_refitter(spec["function"], method, constraints, nobs, given))
+                 refit=_Refitter(spec["function"], method, constraints, nobs, given, layout))
     counted = Counted(objective)  # the verdict's evaluations count in the result's
     with np.errstate(all="ignore"):
         judged = verdict(counted, names, cons, free, objective.unconstrained(natural),
@@ -136,24 +148,56 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     result.evaluations += counted.calls
     if judged is not None:
         result.status, result.message, result.edge = judged
-        result.message += " (estimates " + ", ".join(
-            f"{n}={v:.6g}" for n, v in zip(names, fit.mle)) + ")"
+        shown = [f"{n}={v:.6g}" for n, v in zip(names[:SHOWN], fit.mle)]
+        more = f", … {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+        result.message += " (estimates " + ", ".join(shown) + more + ")"
+        fit = _boundary_estimate(spec["model"], fit, result, method, cov_type, given) or fit
     if not fit.converged:
-        warnings.warn(f"fit did not converge ({result.status}): {result.message}",
+        warnings.warn(f"fit did not converge ({fit.status}): {fit.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())
     return fit
 
 
-def _refitter(function, method, constraints, nobs, options):
+def _boundary_estimate(model, fit, result, method, cov_type, options):
+    """The model's own estimate where the fit (whose judged optimizer result is `result`) found
+    no maximum — a threshold family's, see its `boundary_estimate` — fitted with the same
+    method, covariance and options and reported as that boundary, with both messages; None
+    when the model offers none or it does not converge."""
+    offer = getattr(model, "boundary_estimate", None)
+    found = offer(result.edge, dict(zip(fit.param_names, fit.mle))) if offer else None
+    if found is None:
+        return None
+    held, fixed, note = found
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        out = fit_mle(held, fixed={**fit.fixed, **fixed}, method=method, cov_type=cov_type,
+                      **options)
+    if not out.converged:
+        return None
+    run = out._optim  # the held fit's verdict is the first run's, with what was done
+    run.status, run.edge = result.status, result.edge
+    run.message = f"{result.message}; {note}"
+    return out
+
+
+class _Refitter:
     """The fit's way to fit again with its own method, options and constraints (the bootstrap
     uses it): refit(source, start=, fixed=) with `source` a bound generator, or the new data
-    of the plain function `function`."""
-    def refit(source, start=None, fixed=None):
-        if function is None:
-            return fit_mle(source, start=start, fixed=fixed, method=method, **options)
-        return fit_mle(function, source, start=start, fixed=fixed, method=method,
-                       constraints=constraints, nobs=nobs, **options)
-    return refit
+    of the plain function `function`; with array parameters, start and fixed name elements
+    and the start is given back its shapes. A module-level class, so that it pickles (to
+    worker processes) whenever the function does."""
+
+    def __init__(self, function, method, constraints, nobs, options, layout=None):
+        self.function, self.method, self.constraints = function, method, constraints
+        self.nobs, self.options, self.layout = nobs, options, layout
+
+    def __call__(self, source, start=None, fixed=None):
+        if self.function is None:
+            return fit_mle(source, start=start, fixed=fixed, method=self.method, **self.options)
+        if self.layout is not None:
+            start = self.layout.group({**(start or {}), **(fixed or {})})
+        return fit_mle(self.function, source, start=start, fixed=fixed, method=self.method,
+                       constraints=self.constraints, nobs=self.nobs, **self.options)
 
 
 # -- the model: a generator or a plain function ----------------------------------------
@@ -167,14 +211,14 @@ def _is_bound_generator(obj):
 
 
 def resolve(dist):
-    """The generator class a registry name ("weibull", any case) stands for; anything that
-    is not a string is returned as it is."""
+    """The generator class a name ("weibull", "weibull3", any case; `distributions.NAMES`)
+    stands for; anything that is not a string is returned as it is."""
     if not isinstance(dist, str):
         return dist
     key = dist.strip().lower()
-    if key not in REGISTRY:
-        raise ValueError(f"unknown distribution {dist!r}; known: {', '.join(sorted(REGISTRY))}")
-    return REGISTRY[key]
+    if key not in NAMES:
+        raise ValueError(f"unknown distribution {dist!r}; known: {', '.join(sorted(NAMES))}")
+    return NAMES[key]
 
 
 def _model_spec(model, data, rows, constraints, nobs, options, shards=None):
@@ -278,6 +322,77 @@ def _check_nobs(nobs):
     if not (0 < nobs < math.inf):
         raise ValueError(f"nobs must be a positive finite number of observations; got {nobs}")
     return float(nobs)
+
+
+class ArrayLayout:
+    """A plain function's parameters when some are arrays (`start={"beta": np.zeros(p)}`):
+    each parameter is one leaf of its start's shape, and everything else (estimates, errors,
+    constraints, fixed values) is per element, named by `element_names` ("beta[0]", ...)."""
+
+    def __init__(self, params, shapes):
+        self.params, self.shapes = tuple(params), dict(shapes)
+        self.elements = {n: element_names(n, self.shapes[n]) for n in self.params}
+        self.names = tuple(e for n in self.params for e in self.elements[n])
+
+    @classmethod
+    def of(cls, spec, start, fixed):
+        """The layout of a plain function's parameters, or None when every one is a scalar
+        (a parameter's shape is its start's, else its fixed value's)."""
+        if spec["function"] is None or not isinstance(start, dict) and start is not None:
+            return None
+        shapes = {}
+        for what, given in (("start", start or {}), ("fixed", fixed or {})):
+            for n, v in given.items():
+                if n not in spec["names"]:
+                    continue  # (an unknown name is reported with the others, later)
+                shape = np.shape(v)  # (a fixed value of another shape: `flatten` says so)
+                if 0 in shape:
+                    raise ValueError(f"{what} {n} has shape {shape}: a parameter needs at "
+                                     "least one element")
+                shapes.setdefault(n, shape)
+        if all(s == () for s in shapes.values()):
+            return None
+        return cls(spec["names"], {n: shapes.get(n, ()) for n in spec["names"]})
+
+    def flatten(self, given, what):
+        """`given` ({parameter: value of its shape} or {element name: number}) per element."""
+        if given is None:
+            return None
+        if not isinstance(given, dict):
+            raise TypeError(f"with array parameters ({', '.join(self.params)}), {what} must be "
+                            f"a dict; got {type(given).__name__}")
+        out = {}
+        for n, v in given.items():
+            if n not in self.shapes or self.shapes[n] == ():
+                out[n] = v  # a scalar parameter or one element (an unknown name is reported later)
+                continue
+            arr = np.asarray(v, dtype=float)
+            if arr.shape != self.shapes[n]:
+                raise ValueError(f"{what} {n} has shape {arr.shape}; the parameter {n} has "
+                                 f"shape {self.shapes[n]}")
+            out.update(zip(self.elements[n], arr.ravel().tolist()))
+        return out
+
+    def group(self, values):
+        """{parameter: array of its shape} from {element name: number} (all elements given)."""
+        return {n: (values[n] if self.shapes[n] == () else
+                    np.array([values[e] for e in self.elements[n]]).reshape(self.shapes[n]))
+                for n in self.params}
+
+    def constraints(self, per_parameter):
+        """Each parameter's constraint repeated for its elements."""
+        return tuple(c for n, c in zip(self.params, per_parameter) for _ in self.elements[n])
+
+    def leaves(self, values):
+        """One leaf per parameter, of its shape, from the flat values."""
+        out, a = [], 0
+        for n in self.params:
+            k = len(self.elements[n])
+            v = values[a] if self.shapes[n] == () else \
+                np.array(values[a:a + k], dtype=float).reshape(self.shapes[n])
+            out.append(Value(v, name=n))
+            a += k
+        return out
 
 
 def _start_values(spec, start):

@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from . import jobs
+from .fit import jobs
 from .fit import FIT_ERRORS
 from .fit.common import check_level
 from .fit.intervals import check_interval
@@ -46,7 +46,7 @@ def fit_columns(df, generator, columns=None, *, censored=None, event=None, weigh
     survival probability with delta-method intervals at `level`: columns `q0.1`,
     `q0.1_lower`, `q0.1_upper`, `sf1000`, `sf1000_lower`, `sf1000_upper`.
     `progress` (True: a bar on a terminal; a callable gets (done, total)) and `n_jobs`
-    (worker processes; the table is the same for any n_jobs) are as in `femtograd.jobs`.
+    (worker processes; the table is the same for any n_jobs) are as in `femtograd.fit.jobs`.
     """
     _check_frame(df)
     _one_censoring(censored, event)

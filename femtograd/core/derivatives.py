@@ -130,7 +130,7 @@ def _masked(g, mask):
 
 
 # -- derivative graphs replayed for graphs of the same structure --------------------------
-def derivative_nodes(out, wrt):
+def derivative_nodes(out, wrt, lazy=False):
     """(gradient, Hessian rows, orders) of scalar `out` with respect to `wrt`: the nodes
     `grad_nodes` and `hessian_nodes` build, and for k = 0, 1, 2 the parameter-dependent
     nodes up to derivative k (`out`'s own graph, then the gradient's, then the
@@ -142,6 +142,9 @@ def derivative_nodes(out, wrt):
     build are recorded, and for a later graph of the same structure (the same model
     on other data) they are rebuilt from that record: the same ops on the
     corresponding nodes, each computed from its operands as the rules' node would be.
+
+    With `lazy`, a graph whose structure was recorded gets a `Program` instead: the same
+    values in plain floats and arrays, its Value nodes made only when asked for.
     """
     if out._fresh_at < CLOCK.last:
         refresh([out])
@@ -162,6 +165,8 @@ def derivative_nodes(out, wrt):
         return grads, hess, template.orders([*base, *built])
     if template is None:  # this structure builds nodes the record cannot express
         return _build_derivatives(out, wrt)
+    if lazy:
+        return Program(template, base, slots)
     return template.replay(base, slots)
 
 
@@ -268,11 +273,23 @@ class _Template:
     the first `ends[0]` are the graph's own, the first `ends[1]` also the gradient's.
     """
 
-    __slots__ = ("steps", "grads", "hess", "variable", "ends")
+    __slots__ = ("steps", "grads", "hess", "variable", "ends", "slotted")
 
     def __init__(self, steps, grads, hess, variable, ends):
         self.steps, self.grads, self.hess = steps, grads, hess
         self.variable, self.ends = variable, ends
+        # the steps whose keywords hold a slot: the only ones a new graph changes
+        self.slotted = [i for i, (_, _, kw) in enumerate(steps)
+                        if kw and any(type(v) is _Slot for v in kw.values())]
+
+    def resolved(self, slots):
+        """The steps with each keyword slot holding its object from `slots` (a new graph's)."""
+        steps = list(self.steps)
+        for i in self.slotted:
+            op, args, kw = steps[i]
+            steps[i] = (op, args, {name: (slots[v.i] if type(v) is _Slot else v)
+                                   for name, v in kw.items()})
+        return steps
 
     @classmethod
     def record(cls, base, slots, grads, hess):
@@ -312,21 +329,17 @@ class _Template:
         return template, built
 
     def replay(self, base, slots):
+        """(gradient, Hessian rows, orders) as new Value nodes on the graph whose nodes are
+        `base` and keyword objects `slots` (each computed as its recorded step says)."""
         nodes = list(base)
-        append, from_op = nodes.append, Value._from_op
-        for op, args, kw in self.steps:
+        for op, args, kw in self.resolved(slots):
             if op is None:
-                append(args)  # the recorded constant
-            elif kw:
-                kw = {name: (slots[v.i] if type(v) is _Slot else v) for name, v in kw.items()}
-                operands = tuple([nodes[i] for i in args])
-                append(from_op(op, operands, kw, op.forward(*[a._data for a in operands], **kw)))
-            elif len(args) == 2:  # most steps: a binary op on two nodes
-                a, b = nodes[args[0]], nodes[args[1]]
-                append(from_op(op, (a, b), None, op.forward(a._data, b._data)))
-            else:
-                operands = tuple([nodes[i] for i in args])
-                append(from_op(op, operands, None, op.forward(*[a._data for a in operands])))
+                nodes.append(args)  # the recorded constant
+                continue
+            operands = tuple([nodes[i] for i in args])
+            data = [a._data for a in operands]
+            nodes.append(Value._from_op(op, operands, kw or None,
+                                        op.forward(*data, **kw) if kw else op.forward(*data)))
         return ([nodes[i] for i in self.grads], [[nodes[i] for i in row] for row in self.hess],
                 self.orders(nodes))
 
@@ -335,6 +348,71 @@ class _Template:
         order (`nodes`: the graph's, then those built for the gradient and the Hessian)."""
         order2 = [nodes[i] for i in self.variable]
         return order2[:self.ends[0]], order2[:self.ends[1]], order2
+
+
+class Program:
+    """A recorded derivative program on a new graph of its structure (`derivative_nodes` with
+    `lazy`), evaluated into plain floats and arrays: what `_Template.replay` would compute,
+    step by step, without a Value node per step. A fit reads its gradient and Hessian here;
+    `nodes()` makes the Value nodes when someone asks for them (at the current leaves).
+
+    Steps that do not depend on the parameters are computed once; on `evaluate`, the graph's
+    own nodes are brought up to date (`Plan`) and the parameter-dependent steps up to the order
+    asked for are computed again, in the recorded (topological) order.
+    """
+
+    __slots__ = ("template", "base", "slots", "steps", "values", "plan", "moving", "by_order",
+                 "_at")
+
+    def __init__(self, template, base, slots):
+        self.template, self.base, self.slots = template, base, slots
+        self.steps = template.resolved(slots)
+        variable, ends = template.variable, template.ends
+        self.plan = Plan.ordered([base[i] for i in variable[:ends[0]]])
+        self.moving = [i for i, node in enumerate(base) if node._variable]
+        self.by_order = (variable[ends[0]:ends[1]], variable[ends[1]:])
+        values = [node._data for node in base]
+        for op, args, kw in self.steps:  # every step once, at the graph's current values
+            values.append(_step(op, args, kw, values))
+        self.values = values
+        self._at = (CLOCK.last, 2)  # (clock, highest order) the values are current for
+
+    def evaluate(self, order):
+        """(gradient values, Hessian rows of values) at the leaves' current values, for
+        `order` 1 or 2 (None for the Hessian when `order` is 1)."""
+        at, done = self._at
+        values, template = self.values, self.template
+        if at != CLOCK.last or done < order:
+            if at != CLOCK.last:
+                self.plan.run()
+                base = self.base
+                for i in self.moving:
+                    values[i] = base[i]._data
+                done = 0
+            first, steps = len(self.base), self.steps
+            for k in range(done, order):
+                for i in self.by_order[k]:
+                    op, args, kw = steps[i - first]
+                    values[i] = _step(op, args, kw, values)
+            self._at = (CLOCK.last, max(done, order))
+        grads = [values[i] for i in template.grads]
+        hess = [[values[i] for i in row] for row in template.hess] if order >= 2 else None
+        return grads, hess
+
+    def nodes(self):
+        """(gradient, Hessian rows, orders) as Value nodes, as `derivative_nodes` gives them."""
+        return self.template.replay(self.base, self.slots)
+
+
+def _step(op, args, kw, values):
+    """One recorded step on plain values: a recorded constant's data, or the op's forward."""
+    if op is None:
+        return args._data
+    if kw:
+        return op.forward(*[values[i] for i in args], **kw)
+    if len(args) == 2:
+        return op.forward(values[args[0]], values[args[1]])
+    return op.forward(*[values[i] for i in args])
 
 
 def _as_seed(seed, shape):

@@ -14,6 +14,9 @@ from .value import Value, as_array
 
 
 BLOCK = 1 << 16  # elements per block of a pass: 512 KiB of float64, cache-sized
+SMALL = 8192  # data whose powers t⁰..tᵐ hold at most this many elements keep them: a pass is
+#               one exp and one matrix-vector product with them, below OpenBLAS's threading
+#               threshold for that product (2304 × 4 elements): single-threaded, no stall
 
 
 class ExpMomentData:
@@ -22,10 +25,13 @@ class ExpMomentData:
     One pass over the data, a cache-sized block at a time, computes exp(k·t) for the block
     and every order up to the one asked for (at least 2: value, gradient and Hessian) while
     the block is in cache; the sums are kept until `k` changes. Nothing the size of the data
-    is stored besides `t` and the weights.
+    is stored besides `t` and the weights, except for small data (the rows wᵢ·tᵢᵐ of every
+    order asked for at most SMALL elements): there the rows are kept, and a pass is one exp
+    and one matrix-vector product
+    (numpy's per-call overhead, not the arithmetic, is most of a small pass's cost).
     """
 
-    __slots__ = ("t", "weights", "_k", "_sums", "_buffer")
+    __slots__ = ("t", "weights", "_k", "_sums", "_buffer", "_powers")
 
     def __init__(self, t, weights=None):
         self.t = np.asarray(t, dtype=float).ravel()  # a sum over every element, whatever the shape
@@ -33,6 +39,14 @@ class ExpMomentData:
         self._k = None
         self._sums = ()
         self._buffer = None
+        self._powers = None
+
+    def assign(self, other):
+        """Take `other`'s data and weights, dropping the cached moments (and any scratch
+        buffer shared with a copy): a graph built on this object then computes `other`'s
+        moments (a bootstrap replicate's, moved in)."""
+        self.t, self.weights = other.t, other.weights
+        self._k, self._sums, self._buffer, self._powers = None, (), None, None
 
     def moment(self, k, m):
         """Σ wᵢ tᵢᵐ exp(k·tᵢ), a float."""
@@ -44,6 +58,8 @@ class ExpMomentData:
     def _pass(self, k, orders):
         """[Σ wᵢ tᵢᵐ exp(k·tᵢ) for m = 0, ..., orders], block by block (no exp at k = 0)."""
         t, w = self.t, self.weights
+        if (orders + 1) * t.size <= SMALL:
+            return self._small_pass(k, orders)
         if self._buffer is None or self._buffer.size < min(t.size, BLOCK):
             self._buffer = np.empty(min(t.size, BLOCK))
         sums = [0.0] * (orders + 1)
@@ -62,6 +78,21 @@ class ExpMomentData:
                 e *= tb
                 sums[m] += float(e.sum())
         return sums
+
+    def _small_pass(self, k, orders):
+        """The pass for small data: the rows wᵢ·tᵢᵐ (m = 0, ..., orders), kept, times exp(k·t).
+        The families measure t from an end of their data (t ≤ 0 for the Weibull, t ≥ 0 for
+        the Gumbel), so every term of a row has one sign and a product rounds as a sum does."""
+        powers = self._powers
+        if powers is None or len(powers) <= orders:
+            t, w = self.t, self.weights
+            powers = np.empty((orders + 1, t.size))
+            powers[0] = 1.0 if w is None else w
+            for m in range(1, orders + 1):
+                np.multiply(powers[m - 1], t, out=powers[m])
+            self._powers = powers
+        e = np.ones(self.t.size) if k == 0 else np.exp(self.t * k)
+        return (powers[:orders + 1] @ e).tolist()
 
     def __repr__(self):
         return f"ExpMomentData(n={self.t.size})"

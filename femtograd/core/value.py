@@ -77,7 +77,7 @@ _DROPS_GRADIENT = ("{what} on a femtograd Value would compute with a bare number
 # the ufuncs numpy calls for `ndarray (op) Value`, and the ops they are
 _ARITHMETIC = {"add": "add", "subtract": "subtract", "multiply": "multiply",
                "divide": "divide", "true_divide": "divide", "power": "power",
-               "negative": "negative"}
+               "negative": "negative", "matmul": "matmul"}
 # numpy and scipy.special ufuncs whose femtograd op has another name
 _RENAMED = {"absolute": "fg.abs", "fabs": "fg.abs", "gammaln": "fg.lgamma", "psi": "fg.digamma",
             "expit": "fg.sigmoid", "log_expit": "fg.log_sigmoid",
@@ -255,6 +255,8 @@ class Value:
     def __rtruediv__(self, other): return ops.divide(other, self)
     def __pow__(self, other): return ops.power(self, other)
     def __rpow__(self, other): return ops.power(other, self)
+    def __matmul__(self, other): return ops.matmul(self, other)
+    def __rmatmul__(self, other): return ops.matmul(other, self)
     def __neg__(self): return ops.negative(self)
     def __pos__(self): return self
     def __abs__(self): return ops.absolute(self)

@@ -4,7 +4,7 @@ moments and quantiles (a weight array None means every row counts once).
 
 import numpy as np
 
-from ..core.ops import log, sign, where
+from ..core.ops import inner, log, sign, where
 
 INF = np.inf
 
@@ -15,8 +15,9 @@ def total_weight(w, x):
 
 
 def wsum(w, v):
-    """Σ wᵢ vᵢ, or Σ vᵢ when `w` is None (each row counted once)."""
-    return float(v.sum()) if w is None else float(np.dot(w, v))
+    """Σ wᵢ vᵢ, or Σ vᵢ when `w` is None (each row counted once); `inner`, a BLAS dot without
+    its threads (they stall when the machine is busy)."""
+    return float(v.sum()) if w is None else inner(w, v)
 
 
 BLOCK = 1 << 16  # rows per block of a blockwise pass: 512 KiB of float64, cache-sized
@@ -30,13 +31,19 @@ def weighted_moments(x, w):
     """
     total = total_weight(w, x)
     mean = wsum(w, x) / total
+    return total, mean, centred_squares(x, w, mean)
+
+
+def centred_squares(x, w, mean):
+    """Σ wᵢ (xᵢ − mean)², one cache-sized block at a time (see `weighted_moments`)."""
     ss = 0.0
     buf = np.empty(min(x.size, BLOCK))
+    wd = None if w is None else np.empty_like(buf)
     for i in range(0, x.size, BLOCK):
         block = x[i:i + BLOCK]
         d = np.subtract(block, mean, out=buf[:block.size])
-        ss += float(np.dot(d, d)) if w is None else float(np.dot(w[i:i + BLOCK], d * d))
-    return total, mean, ss
+        ss += inner(d, d if w is None else np.multiply(w[i:i + BLOCK], d, out=wd[:d.size]))
+    return ss
 
 
 def weighted_mean_var(x, w):

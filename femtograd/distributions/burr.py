@@ -4,7 +4,7 @@ dburr(x, shape1, shape2, scale))."""
 import numpy as np
 from scipy import stats
 
-from ..core.ops import log, softplus
+from ..core.ops import exp, expm1, log, softplus
 from .base import INF, weighted_mean_var
 from .loglik import LogLikGenerator
 
@@ -42,6 +42,10 @@ class BurrLogLik(LogLikGenerator):
         mean, var = weighted_mean_var(np.log(np.maximum(x, 1e-300)), w)
         shape2 = np.pi / np.sqrt(3.0 * var) if var > 0 else 1.0
         return {"shape1": 1.0, "shape2": shape2, "scale": np.exp(mean)}
+
+    def _quantile(self, q, shape1, shape2, scale):
+        # (x/λ)^c = (1 − q)^(−1/k) − 1
+        return scale * exp(log(expm1(-np.log1p(-q) / shape1)) / shape2)
 
     def _scipy(self, shape1, shape2, scale):
         return stats.burr12(shape2, shape1, scale=scale)

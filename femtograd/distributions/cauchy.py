@@ -3,15 +3,21 @@
 from scipy import stats
 
 from ..core.ops import LOG_PI, log, log1p, square
+from ..core.quadratic import QuadraticData, log1p_square_sum
 from ..core.special import arctan2
-from .base import weighted_quantiles
+from .base import total_weight
 from .loglik import LogLikGenerator
+from .starts import sample_quantiles
 
 
 class CauchyLogLik(LogLikGenerator):
     """Cauchy log-likelihood with location μ and scale s > 0: density 1 / (π s (1 + z²)),
     z = (x − μ)/s (R's dcauchy(x, location, scale)). F(x) = arctan2(1, −z)/π, accurate in
-    both tails."""
+    both tails.
+
+    Exact rows enter through Σ wᵢ log(1 + zᵢ²), a `log1p_square_sum` node: value, gradient
+    and Hessian share one pass per (μ, s).
+    """
 
     name = "cauchy"
     param_names = ("location", "scale")
@@ -31,9 +37,18 @@ class CauchyLogLik(LogLikGenerator):
         zl, zh = (lo - location) / scale, (hi - location) / scale
         return log(arctan2((hi - lo) / scale, 1.0 + zl * zh)) - LOG_PI
 
+    def _reduce(self, x, w, cx, cw):
+        # the max stands for the data's: a +inf row shows in it (see LogLikGenerator)
+        return total_weight(w, x), float(x.max()), QuadraticData(x, w)
+
+    def _loglik_reduced(self, stats, location, scale):
+        total, _, data = stats
+        return -total * (log(scale) + LOG_PI) - log1p_square_sum(location, scale, data)
+
     def _start(self):
-        x, w = self._start_values()
-        q1, med, q3 = weighted_quantiles(x, w, (0.25, 0.5, 0.75))
+        x, w = (self._stats[2].x, self._stats[2].weights) if self._reduced_only() \
+            else self._start_values()
+        q1, med, q3 = sample_quantiles(x, w, (0.25, 0.5, 0.75))
         return {"location": med, "scale": (q3 - q1) / 2.0 if q3 > q1 else 1.0}
 
     def _scipy(self, location, scale):

@@ -46,5 +46,8 @@ class ExpLogLik(LogLikGenerator):
         m = np.dot(w, x) / w.sum()
         return {"rate": 1.0 / m if m > 0 else 1.0}
 
+    def _quantile(self, q, rate):
+        return -np.log1p(-q) / rate
+
     def _scipy(self, rate):
         return stats.expon(scale=1.0 / rate)

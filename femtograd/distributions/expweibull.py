@@ -45,5 +45,9 @@ class ExpWeibullLogLik(LogLikGenerator):
         k = np.pi / np.sqrt(6.0 * var) if var > 0 else 1.0
         return {"shape": k, "scale": np.exp(mean + np.euler_gamma / k), "power": 1.0}
 
+    def _quantile(self, q, shape, scale, power):
+        # 1 − exp(−(x/λ)^k) = q^(1/a): (x/λ)^k = −log(1 − e^(log q / a))
+        return scale * exp(log(-log1mexp(np.log(q) / power)) / shape)
+
     def _scipy(self, shape, scale, power):
         return stats.exponweib(power, shape, scale=scale)

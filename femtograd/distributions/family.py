@@ -10,12 +10,13 @@ in femtograd ops, elementwise in the points and parameters:
   when it is created;
 - optionally `_log_interval(lo, hi, *p)` (log(F(hi) − F(lo)), derived otherwise),
   `_loghazard(x, *p)` (log f − log S, derived otherwise; a closed form keeps its digits
-  far in the tail) and `_scipy(*p)` (the matching scipy.stats distribution, for `ppf`
-  and `rvs`).
+  far in the tail), `_quantile(q, *p)` (the quantile at probabilities 0 < q < 1, where the
+  CDF inverts in closed form) and `_scipy(*p)` (the matching scipy.stats distribution, for
+  `rvs`, and for `ppf` without a closed form).
 
 The hooks hold formulae only and are called at points inside the support. The PUBLIC
 methods (`logpdf`, `logcdf`, `logsf`, `log_mass`, `log_hazard`, and their exponentials,
-`cumhazard`, `ppf`, `rvs`) know the support: a point beyond it gets its value exactly
+`cumhazard`, `quantile`, `ppf`, `rvs`) know the support: a point beyond it gets its value exactly
 (−inf or 0) as a constant. Their parameters may be numbers, scalar Values, or per-row
 arrays/Values of shape (n,); the points broadcast against them. They return a Value
 (scalar when the points and every parameter are), so that derivatives flow to the
@@ -30,7 +31,7 @@ from functools import reduce
 
 import numpy as np
 
-from ..core.ops import exp, log, log1mexp, log_diff_exp, reshape, scatter, take
+from ..core.ops import exp, log1mexp, log_diff_exp, reshape, scatter, take
 from ..core.value import Value, as_value
 from .interval import first_index as _first
 from .spaces import space_for
@@ -86,10 +87,15 @@ class Family:
     support = (-INF, INF)          # (lower, upper) end of the support (inclusive for counts)
     support_open = (False, False)  # is a value at that end impossible?
     discrete = False               # counts
+    closed_quantile = False        # does `_quantile` invert the CDF in closed form? (derived)
     _spaces = ()                   # the constraints' spaces, looked up once per class
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        own = vars(cls)
+        if ("_logsf" in own or "_logcdf" in own) and "_quantile" not in own:
+            cls._quantile = Family._quantile  # an inherited closed form inverts another CDF
+        cls.closed_quantile = cls._quantile is not Family._quantile
         if not cls.param_names:  # a template, or a wrapper stating them per instance (Truncated)
             return
         missing = []
@@ -152,6 +158,9 @@ class Family:
 
     def _loghazard(self, x, *p):
         return self._logpdf(x, *p) - self._logsf(x, *p)
+
+    def _quantile(self, q, *p):
+        raise NotImplementedError(f"{type(self).__name__} has no closed-form quantile")
 
     def _scipy(self, *p):
         raise NotImplementedError(f"{type(self).__name__} has no scipy counterpart")
@@ -330,8 +339,24 @@ class Family:
         """Checked parameter values as floats or float arrays (for scipy)."""
         return [v.data if np.ndim(v.data) else float(v.data) for v in self._param_values(params)]
 
+    def quantile(self, q, *params):
+        """The quantile function F⁻¹(q) in femtograd ops, from the family's closed form (so
+        that derivatives flow to the parameters): the ends of the support at q = 0 and 1.
+        NotImplementedError for a family without one (see `closed_quantile`; `ppf` solves)."""
+        if not self.closed_quantile:
+            return self._quantile(q)
+        q = self._probabilities(q)
+
+        def body(q, args, lo, hi):
+            return assemble(q.size, args, np.where(q <= 0, lo, hi), [
+                ((q > 0) & (q < 1), lambda idx, p: self._quantile(at(q, idx), *p))])
+        return self._evaluate("quantile", q, params, body)
+
     def ppf(self, q, *params):
-        """The quantile function (scipy's), a float array: the smallest x with F(x) ≥ q."""
+        """The quantile function, a float array: the smallest x with F(x) ≥ q (the closed form
+        where the family has one, else scipy's)."""
+        if self.closed_quantile:
+            return np.asarray(self.quantile(q, *self._floats(params)).data, dtype=float)
         q = self._probabilities(q)
         return np.asarray(self._scipy(*self._floats(params)).ppf(q), dtype=float)
 

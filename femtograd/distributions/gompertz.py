@@ -4,7 +4,7 @@ be negative, and then the distribution is defective."""
 import numpy as np
 from scipy import stats
 
-from ..core.ops import expm1, log
+from ..core.ops import expm1, log, log1p
 from .base import INF
 from .loglik import LogLikGenerator
 from .starts import best_on_grid, rows_for_start
@@ -43,6 +43,18 @@ class GompertzLogLik(LogLikGenerator):
     def _start(self):
         shape, rate = gompertz_profile_start(rows_for_start(self))
         return {"shape": shape, "rate": rate}
+
+    def _quantile(self, q, shape, rate):
+        """x with H(x) = −log(1 − q): log1p(shape·H/rate)/shape. A negative shape leaves a share
+        exp(rate/shape) that never fails: beyond 1 − that share there is no quantile."""
+        ratio = -np.log1p(-q) * shape / rate
+        beyond = np.flatnonzero(np.asarray(ratio.data) <= -1.0)
+        if beyond.size:
+            share = np.exp(np.broadcast_to(np.asarray((rate / shape).data), ratio.shape)[beyond[0]])
+            raise ValueError(f"{type(self).__name__}: the quantile at probability "
+                             f"{np.broadcast_to(q, ratio.shape)[beyond[0]]} is infinite: with "
+                             f"shape < 0 a share {share:.6g} never fails")
+        return log1p(ratio) / shape
 
     def _scipy(self, shape, rate):
         if shape <= 0:

@@ -47,5 +47,8 @@ class GumbelLogLik(LogLikGenerator):
         scale = sd * np.sqrt(6.0) / np.pi if sd > 0 else 1.0
         return {"location": mean - np.euler_gamma * scale, "scale": scale}
 
+    def _quantile(self, q, location, scale):
+        return location - scale * np.log(-np.log(q))
+
     def _scipy(self, location, scale):
         return stats.gumbel_r(loc=location, scale=scale)

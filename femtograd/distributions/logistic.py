@@ -1,7 +1,7 @@
 """Logistic: F(x) = 1 / (1 + exp(−(x − location)/scale)) (R's dlogis(x, location, scale))."""
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from ..core.ops import log, log_sigmoid, softplus
 from .base import weighted_mean_var
@@ -31,6 +31,9 @@ class LogisticLogLik(LogLikGenerator):
         mean, var = weighted_mean_var(x, w)
         sd = np.sqrt(var)
         return {"location": mean, "scale": sd * np.sqrt(3.0) / np.pi if sd > 0 else 1.0}
+
+    def _quantile(self, q, location, scale):
+        return location + scale * special.logit(q)
 
     def _scipy(self, location, scale):
         return stats.logistic(loc=location, scale=scale)

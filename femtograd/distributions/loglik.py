@@ -18,6 +18,7 @@ family file supplies, besides its formulae (see `family.py`):
   every row (`_reduced_only()`), otherwise from `_start_values()`.
 """
 
+import math
 import operator
 from functools import reduce
 
@@ -29,7 +30,7 @@ from ..core.value import Value, as_value
 from .base import total_weight
 from .family import Family
 from .interval import IntervalData, first_index as _first, read_only as _read_only
-from .rows import KINDS, Group, Rows, refuse_non_finite
+from .rows import KINDS, Group, Rows, check_weights, refuse_non_finite
 from .truncated import Truncated
 
 INF = np.inf
@@ -90,12 +91,12 @@ class LogLikGenerator(Family):
         +inf row, or, with none, reports the overflow (no finite log-likelihood exists)."""
         items = self._stats if isinstance(self._stats, tuple) else (self._stats,)
         scalars = [s for s in items if isinstance(s, (int, float, np.number))]
-        finite = np.isfinite(scalars)
-        if scalars and finite.all():
+        finite = all(map(math.isfinite, scalars))
+        if scalars and finite:
             return
         cls = type(self).__name__
         refuse_non_finite(data, cls)  # no statistics to tell (no weight): the masks do
-        if not finite.all():
+        if not finite:
             raise ValueError(f"{cls}: the data's sufficient statistics overflow (values or "
                              "weights too large in magnitude for float64); rescale them")
 
@@ -249,6 +250,30 @@ class LogLikGenerator(Family):
         return type(self)(x, censored=censored, weights=w, truncation=self.truncation,
                           **self.options)
 
+    def statistics(self, weights=None):
+        """The sufficient statistics that make up the whole log-likelihood at scalar
+        parameters, of these rows under frequency weights `weights` (one per row; default
+        their own), or None when some counted rows are not reduced or the rows are truncated.
+        With `loglik_from` they give a reweighted copy's log-likelihood (a bootstrap
+        replicate's) without binding the rows again, equal to `reweighted(weights)`'s."""
+        if self.truncation is not None or not self._reduced_only():
+            return None
+        if weights is None:
+            return self._stats
+        w = check_weights(weights, self.n, f"{type(self).__name__}.statistics")
+        (x, xw), (c, cw) = (_reweighted(self._groups[k], w) for k in ("exact", "right"))
+        if c is not None and self.reduces_right:
+            return self._reduce(_NO_ROWS.x if x is None else x, xw, c, cw)
+        return self._reduce(x, xw, None, None)
+
+    def loglik_from(self, stats, *params):
+        """The log-likelihood at scalar parameters from `statistics(...)`, whose entries may be
+        Values (leaves that a graph built once moves to another replicate's statistics)."""
+        p, per_row = self._row_params(params)
+        if per_row:
+            raise ValueError(f"{type(self).__name__}.loglik_from takes scalar parameters")
+        return self._loglik_reduced(stats, *p)
+
     def start(self):
         """A data-based starting point inside the parameter space: dict name -> float."""
         start = {k: float(v) for k, v in self._start().items()}
@@ -345,3 +370,12 @@ class LogLikGenerator(Family):
 
 
 _NO_ROWS = Group(np.zeros(0, int), np.zeros(0), None, None)
+
+
+def _reweighted(group, w):
+    """A group's rows and its share of the weights `w` (None when each counts once, as a
+    bound group keeps them); (None, None) for an absent group."""
+    if group is None:
+        return None, None
+    gw = group.at(w)
+    return group.x, (None if gw is None or np.all(gw == 1.0) else gw)

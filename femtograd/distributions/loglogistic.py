@@ -1,9 +1,9 @@
 """Log-logistic: F(x) = 1 / (1 + (x/scale)^(−shape)), x > 0 (actuar's dllogis(x, shape, scale))."""
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
-from ..core.ops import log, softplus
+from ..core.ops import exp, log, softplus
 from .base import INF, weighted_mean_var
 from .loglik import LogLikGenerator
 
@@ -38,6 +38,9 @@ class LogLogisticLogLik(LogLikGenerator):
         mean, var = weighted_mean_var(logx, w)
         sd = np.sqrt(var)
         return {"shape": np.pi / (sd * np.sqrt(3.0)) if sd > 0 else 1.0, "scale": np.exp(mean)}
+
+    def _quantile(self, q, shape, scale):
+        return scale * exp(special.logit(q) / shape)  # (x/λ)^k = q / (1 − q)
 
     def _scipy(self, shape, scale):
         return stats.fisk(shape, scale=scale)

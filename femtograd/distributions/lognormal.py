@@ -1,10 +1,10 @@
 """Log-normal: log X is normal with mean meanlog and sd sdlog, x > 0 (R's dlnorm)."""
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
-from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, square
-from .base import INF, total_weight, weighted_moments, wsum
+from ..core.ops import LOG_SQRT_2PI, exp, log, log_ndtr, square
+from .base import INF, centred_squares, total_weight, weighted_moments, wsum
 from .loglik import LogLikGenerator
 
 
@@ -35,8 +35,9 @@ class LogNormalLogLik(LogLikGenerator):
         if total_weight(w, x) <= 0:
             return None
         logx = np.log(x)
-        sum_log = wsum(w, logx)
-        return weighted_moments(logx, w) + (sum_log,)
+        total, sum_log = total_weight(w, x), wsum(w, logx)
+        mean = sum_log / total  # as `weighted_moments`, without a second pass for the sum
+        return total, mean, centred_squares(logx, w, mean), sum_log
 
     def _loglik_reduced(self, stats, meanlog, sdlog):
         total, mean, ss, sum_log = stats
@@ -50,6 +51,9 @@ class LogNormalLogLik(LogLikGenerator):
             x, w = self._start_values()
             total, mean, ss = weighted_moments(np.log(np.maximum(x, 1e-300)), w)
         return {"meanlog": mean, "sdlog": np.sqrt(ss / total) if ss > 0 else 1.0}
+
+    def _quantile(self, q, meanlog, sdlog):
+        return exp(meanlog + sdlog * special.ndtri(q))
 
     def _scipy(self, meanlog, sdlog):
         return stats.lognorm(sdlog, scale=np.exp(meanlog))

@@ -4,7 +4,7 @@
 import numpy as np
 from scipy import stats
 
-from ..core.ops import log, log1p
+from ..core.ops import expm1, log, log1p
 from .base import INF
 from .loglik import LogLikGenerator
 from .starts import best_on_grid, rows_for_start
@@ -43,6 +43,9 @@ class LomaxLogLik(LogLikGenerator):
         mid = float(np.median(x[x > 0])) if np.any(x > 0) else 1.0
         scale = best_on_grid(lambda s: profile(s)[0], mid * np.logspace(-3, 4, 36))
         return {"shape": profile(scale)[1], "scale": scale}
+
+    def _quantile(self, q, shape, scale):
+        return scale * expm1(-np.log1p(-q) / shape)
 
     def _scipy(self, shape, scale):
         return stats.lomax(shape, scale=scale)

@@ -3,15 +3,22 @@
 
 Parameters: the K − 1 stick-breaking shares `share1`, ... (`spaces.simplex_weights`: weight 1
 is share1, weight 2 is (1 − share1)·share2, ..., each share in (0, 1)), then each component's
-parameters with its index appended (`shape1`, `scale1`, `shape2`, ...).
-`mixture_weights(params)` gives the weights on the simplex (`weights` are the rows' frequency
-weights, as for every generator).
+parameters with its index appended (`shape1`, `scale1`, `shape2`, ...), except that the
+ordering parameter of components 2, ..., K is spelled as its increment over the previous
+component (`dscale2` = scale2 − scale1, positive). `mixture_weights(params)` gives the weights
+on the simplex and `components(params)` the table of components, each with its weight and its
+own parameters (`weights` are the rows' frequency weights, as for every generator).
 
-Label switching: the likelihood is the same under any relabelling of the components, so the
-labels are fixed by the start: component 1 starts on the smallest values of the data, component
-K on the largest (a data-based split into K consecutive groups, each fitted by its family's own
-start), and the fit keeps that order. Several splits are tried and the one with the highest
-log-likelihood is the start, so that a poor first split does not decide the answer.
+Label switching: when the components are one family, relabelling them leaves the likelihood
+unchanged, so the components are ordered by one parameter (`order_by`: by default the first of
+ORDER_BY the family has — the scale of a Weibull, the mu of a normal, the rate of a Poisson):
+θ₁ < θ₂ < ... < θ_K, the `ordered` space of spaces.py, so the likelihood has one labelled
+maximum. Components of different families are told apart by their families and are not
+ordered unless `order_by` says so.
+
+Start: the sorted data are split into K consecutive groups, each fitted by its family's own
+start; several splits are tried and the one with the highest log-likelihood is the start (a
+poor first split does not decide the answer).
 
 Every row kind works as for any family: S = Σ w_j S_j, F = Σ w_j F_j, P(a < X ≤ b) =
 Σ w_j P_j(a < X ≤ b), so censoring, truncation and weights come for free.
@@ -20,19 +27,23 @@ Every row kind works as for any family: S = Σ w_j S_j, F = Σ w_j F_j, P(a < X 
 import functools
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 
 from ..core.ops import log, log1p, logaddexp
 from .loglik import LogLikGenerator
-from .spaces import simplex_shares, simplex_weights
+from .spaces import ordered, simplex_shares, simplex_weights, space_for
 
 SPLITS = (0.5, 0.3, 0.7, 0.15, 0.85)  # component 1's share of a split; the rest share evenly
+ORDER_BY = ("scale", "mu", "location", "meanlog", "mean", "rate")  # the default order, in turn
 
 
-def Mixture(components):
+def Mixture(components, order_by=None):
     """The generator class of the mixture of `components` (two or more generator classes, such
     as [WeibullLogLik, WeibullLogLik]); bind data as with any generator, or fit it with
-    `fg.fit_mle(Mixture([...]), x, censored=...)`."""
+    `fg.fit_mle(Mixture([...]), x, censored=...)`. `order_by` names the parameter whose
+    values increase with the component's number (default: see ORDER_BY, for components of
+    one family; False: no order)."""
     comps = tuple(components)
     if len(comps) < 2:
         raise ValueError(f"Mixture needs two or more component families; got {len(comps)}")
@@ -43,17 +54,47 @@ def Mixture(components):
     if len({c.discrete for c in comps}) > 1:
         raise ValueError("Mixture components must be all continuous or all counts")
     k = len(comps)
+    order = _order_by(comps, order_by)
+    space = ordered(k, comps[0].constraints[comps[0].param_names.index(order)]) if order else None
     names = tuple(f"share{j + 1}" for j in range(k - 1)) + tuple(
-        f"{n}{j + 1}" for j, c in enumerate(comps) for n in c.param_names)
-    cons = ("unit",) * (k - 1) + tuple(s for c in comps for s in c.constraints)
+        f"d{n}{j + 1}" if n == order and j else f"{n}{j + 1}"
+        for j, c in enumerate(comps) for n in c.param_names)
+    cons = ("unit",) * (k - 1) + tuple(
+        space.constraints[j] if n == order else s
+        for j, c in enumerate(comps) for n, s in zip(c.param_names, c.constraints))
     lo = min(c.support[0] for c in comps)
     hi = max(c.support[1] for c in comps)
     attrs = dict(name="mixture(" + ", ".join(c.name for c in comps) + ")", components=comps,
                  param_names=names, constraints=cons, support=(lo, hi),
                  support_open=(all(c.support_open[0] for c in comps if c.support[0] == lo),
                                all(c.support_open[1] for c in comps if c.support[1] == hi)),
-                 discrete=comps[0].discrete)
+                 discrete=comps[0].discrete, order_by=order, ordering=space)
     return type("Mixture_" + "_".join(c.__name__ for c in comps), (MixtureLogLik,), attrs)
+
+
+def _order_by(comps, order_by):
+    """The name of the ordering parameter (None for no order), checked: every component has
+    it, in a space unbounded above."""
+    if order_by is False:
+        return None
+    if order_by is None:
+        if len(set(comps)) > 1:
+            return None
+        names = comps[0].param_names
+        order_by = next((n for n in ORDER_BY if n in names), None)
+        if order_by is None or space_for(
+                comps[0].constraints[names.index(order_by)]).upper != np.inf:
+            return None
+    spaces = set()
+    for c in comps:
+        if order_by not in c.param_names:
+            raise ValueError(f"order_by={order_by!r} is not a parameter of {c.__name__} "
+                             f"(its parameters are {list(c.param_names)})")
+        spaces.add(repr(ordered(2, c.constraints[c.param_names.index(order_by)])))
+    if len(spaces) > 1:
+        raise ValueError(f"order_by={order_by!r} lies in different spaces in the components "
+                         f"({sorted(spaces)}); they cannot share one order")
+    return order_by
 
 
 class MixtureLogLik(LogLikGenerator):
@@ -61,18 +102,64 @@ class MixtureLogLik(LogLikGenerator):
     methods, the start from several data-based splits."""
 
     components = ()
+    order_by = None   # the parameter the components are ordered by (None: not ordered)
+    ordering = None   # its `spaces.Ordered`
 
     @functools.cached_property
     def _families(self):
         return [c.family() for c in self.components]
 
     def _parts(self, p):
-        """Each component's parameters, from the flat parameter list (after the shares)."""
+        """Each component's parameters, from the flat parameter list (after the shares): the
+        ordering parameter's increments summed into its values."""
         parts, i = [], len(self.components) - 1
         for c in self.components:
-            parts.append(p[i:i + len(c.param_names)])
+            parts.append(list(p[i:i + len(c.param_names)]))
             i += len(c.param_names)
+        if self.order_by is not None:
+            values = self.ordering.values([q[a] for q, a in zip(parts, self._at)])
+            for q, a, v in zip(parts, self._at, values):
+                q[a] = v
         return parts
+
+    @functools.cached_property
+    def _at(self):
+        """Where the ordering parameter sits in each component's parameters."""
+        return [c.param_names.index(self.order_by) for c in self.components]
+
+    def _exchangeable(self):
+        """Are the components one family (so that sorting them only relabels)?"""
+        return len(set(self.components)) == 1
+
+    def parameters(self, weights, components):
+        """The parameter list (in `param_names` order) of the mixture with `weights` (K
+        positive numbers, normalized) and `components` (K mappings of each component's
+        parameters), in any order when they are one family: ordered components are sorted by
+        `order_by` first, so every labelling of one mixture gives the same parameters."""
+        pairs = list(zip(weights, components))
+        if len(pairs) != len(self.components) or len(weights) != len(components):
+            raise ValueError(f"{type(self).__name__}.parameters needs {len(self.components)} "
+                             "weights and as many components")
+        if self.order_by is not None and self._exchangeable():
+            pairs.sort(key=lambda wc: float(wc[1][self.order_by]))
+        flat = [[float(comp[n]) for n in c.param_names]
+                for c, (_, comp) in zip(self.components, pairs)]
+        if self.order_by is not None:
+            steps = self.ordering.coordinates([q[a] for q, a in zip(flat, self._at)])
+            for q, a, v in zip(flat, self._at, steps):
+                q[a] = v
+        return simplex_shares([w for w, _ in pairs]) + [v for q in flat for v in q]
+
+    def components_table(self, params):
+        """The components at `params` (a sequence in `param_names` order, or a mapping such as
+        `fit.params`), one row each in their order: the weight, then the component's own
+        parameters (the ordering one as a value, not an increment)."""
+        if hasattr(params, "keys"):
+            params = [params[n] for n in self.param_names]
+        params = [float(v) for v in params]
+        rows = [dict(weight=w, **dict(zip(c.param_names, q))) for w, c, q in zip(
+            self.mixture_weights(params), self.components, self._parts(params))]
+        return pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="component"))
 
     def _log_weights(self, shares):
         """log w_j = log s_j + Σ_{i<j} log(1 − s_i), and log w_K = Σ log(1 − s_i)."""
@@ -109,7 +196,18 @@ class MixtureLogLik(LogLikGenerator):
 
     def _start(self):
         def params(weights, starts):
-            return simplex_shares(weights) + starts
+            comps, i = [], 0
+            for c in self.components:
+                comps.append(dict(zip(c.param_names, starts[i:i + len(c.param_names)])))
+                i += len(c.param_names)
+            if self.order_by is not None:
+                values = self.ordering.clamp_start([q[self.order_by] for q in comps])
+                if self._exchangeable():
+                    order = np.argsort([q[self.order_by] for q in comps], kind="stable")
+                    comps, weights = [comps[j] for j in order], [weights[j] for j in order]
+                for q, v in zip(comps, values):
+                    q[self.order_by] = v
+            return self.parameters(weights, comps)
         return dict(zip(self.param_names, best_split_start(self, params)))
 
     def _scipy(self, *p):

@@ -1,7 +1,7 @@
 """Normal: f(x) = exp(−(x − mu)² / (2 sigma²)) / (sigma √(2π)) (R's dnorm(x, mean, sd))."""
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, square
 from .base import total_weight, weighted_moments
@@ -43,6 +43,9 @@ class NormalLogLik(LogLikGenerator):
             total, mean, ss = weighted_moments(*self._start_values())
         sd = np.sqrt(ss / total) if ss > 0 else max(abs(mean), 1.0)
         return {"mu": mean, "sigma": sd}
+
+    def _quantile(self, q, mu, sigma):
+        return mu + sigma * special.ndtri(q)
 
     def _scipy(self, mu, sigma):
         return stats.norm(loc=mu, scale=sigma)

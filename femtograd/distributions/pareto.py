@@ -4,7 +4,7 @@ with the scale held fixed: by default the smallest value in the data."""
 import numpy as np
 from scipy import stats
 
-from ..core.ops import log
+from ..core.ops import exp, log
 from ..core.value import Value
 from .base import INF, total_weight, wsum
 from .loglik import LogLikGenerator
@@ -87,6 +87,9 @@ class ParetoLogLik(LogLikGenerator):
             x, w = self._start_values()
             d, every = w.sum(), np.dot(w, np.log(np.maximum(x, self.scale) / self.scale))
         return {"shape": d / every if every > 0 else 1.0}
+
+    def _quantile(self, q, shape):
+        return self.scale * exp(-np.log1p(-q) / shape)
 
     def _scipy(self, shape):
         return stats.pareto(shape, scale=self.scale)

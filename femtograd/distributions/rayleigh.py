@@ -47,5 +47,8 @@ class RayleighLogLik(LogLikGenerator):
             d, squares = w.sum(), np.dot(w, x * x)
         return {"scale": np.sqrt(squares / (2.0 * d))}
 
+    def _quantile(self, q, scale):
+        return scale * np.sqrt(-2.0 * np.log1p(-q))
+
     def _scipy(self, scale):
         return stats.rayleigh(scale=scale)

@@ -14,8 +14,14 @@ Hessian H become g_x = g·p' and H_x = J H J + diag(g·p'') on the optimizer's s
   one end infinite — for the parameters of a user's own model, and for a parameter bounded by
   the data (a threshold below the smallest failure).
 
-The simplex (mixture weights) is spelled as K − 1 `unit` shares by stick-breaking
-(`simplex_weights`, `simplex_shares`), so that each coordinate keeps a space of its own.
+Two vector spaces are spelled by coordinates that each keep a space of their own, so the
+optimizer's per-coordinate maps (and their Jacobians) serve them unchanged:
+
+- the simplex (mixture weights): K − 1 `unit` shares by stick-breaking (`simplex_weights`,
+  `simplex_shares`);
+- `ordered(k, first)`: an increasing vector θ₁ < ... < θ_K as θ₁ (in the space `first`) and
+  K − 1 `positive` increments θ_j − θ_{j−1}, so the optimizer sees θ₁ on its own scale and
+  the log-increments; `Ordered.clamp_start` is the one place a start is made increasing.
 
 Plain floats: the maps run once per parameter per iteration.
 """
@@ -244,3 +250,59 @@ def simplex_shares(weights):
         raise ValueError(f"simplex weights must be two or more positive numbers; got {weights!r}")
     tail = np.cumsum(w[::-1])[::-1]
     return list(w[:-1] / tail[:-1])
+
+
+# -- ordered: θ₁ < ... < θ_K, as θ₁ and K − 1 positive increments ------------------------------
+class Ordered:
+    """The increasing vectors of length k whose entries lie in `first` (a space unbounded
+    above, so that adding a positive increment stays inside), spelled as coordinates
+    (θ₁, θ₂ − θ₁, ..., θ_K − θ_{K−1}) with constraints (first, positive, ..., positive)."""
+
+    def __init__(self, k, first="real"):
+        self.first, self._first = space_for(first), first
+        if k < 2:
+            raise ValueError(f"ordered needs two or more entries; got {k}")
+        if self.first.upper != math.inf:
+            raise ValueError(f"ordered entries need a space unbounded above (an increment must "
+                             f"stay inside); got {self.first!r}")
+        self.k = k
+
+    @property
+    def constraints(self):
+        """The coordinates' constraints: θ₁'s space, then "positive" for each increment."""
+        return (self._first,) + ("positive",) * (self.k - 1)
+
+    @staticmethod
+    def values(coordinates):
+        """θ from its coordinates (θ₁, increments): cumulative sums, for floats or Values."""
+        out = [coordinates[0]]
+        for d in coordinates[1:]:
+            out.append(out[-1] + d)
+        return out
+
+    def coordinates(self, values):
+        """(θ₁, θ₂ − θ₁, ...) of a strictly increasing θ inside the space; else a ValueError."""
+        v = [float(t) for t in values]
+        if len(v) != self.k or not all(self.first.contains(t) for t in v) or \
+                any(b <= a for a, b in zip(v, v[1:])):
+            raise ValueError(f"ordered values must be {self.k} strictly increasing numbers, "
+                             f"each {self.first.message}; got {values!r}")
+        return [v[0]] + [b - a for a, b in zip(v, v[1:])]
+
+    def clamp_start(self, values):
+        """A data-based start made strictly increasing: sorted, each entry moved inside
+        `first`, ties pulled apart by a thousandth of the spread (or of the magnitude, when
+        every entry ties), so that no increment starts at zero."""
+        v = sorted(self.first.clamp_start(float(t)) for t in values)
+        gap = 1e-3 * ((v[-1] - v[0]) or abs(v[0]) or 1.0)
+        for j in range(1, len(v)):
+            v[j] = max(v[j], v[j - 1] + gap)
+        return v
+
+    def __repr__(self):
+        return f"ordered({self.k}, {self.first!r})"
+
+
+def ordered(k, first="real"):
+    """The space of increasing vectors of length k with entries in `first` (see `Ordered`)."""
+    return Ordered(k, first)

@@ -2,12 +2,14 @@
 (scipy's t(df, loc, scale))."""
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from ..core.ops import LOG_PI, lgamma, log, log1p, sign, sqrt, square, where
+from ..core.quadratic import QuadraticData, log1p_square_sum
 from ..core.special import betainc
-from .base import weighted_quantiles
+from .base import total_weight
 from .loglik import LogLikGenerator
+from .starts import sample_quantiles, start_sample
 
 
 class StudentTLogLik(LogLikGenerator):
@@ -15,6 +17,8 @@ class StudentTLogLik(LogLikGenerator):
     freedom ν > 0: density Γ((ν+1)/2) / (Γ(ν/2) √(νπ) s) · (1 + z²/ν)^(−(ν+1)/2),
     z = (x − μ)/s (R's dt(z, df) / s; scipy's t(df, loc, scale)).
 
+    Exact rows enter through Σ wᵢ log(1 + zᵢ²/ν), a `log1p_square_sum` node in (μ, s√ν): value,
+    gradient and Hessian share one pass per (μ, s, ν).
     Censored rows use F(z) = I_x(ν/2, ν/2), x = (1 + z/√(ν+z²))/2 (derivatives in ν exact,
     see `femtograd.core.special`).
     """
@@ -45,26 +49,51 @@ class StudentTLogLik(LogLikGenerator):
     def _logsf(self, x, location, scale, df):
         return self._logcdf_z((location - x) / scale, df)
 
+    def _reduce(self, x, w, cx, cw):
+        # the max stands for the data's: a +inf row shows in it (see LogLikGenerator)
+        return total_weight(w, x), float(x.max()), QuadraticData(x, w)
+
+    def _loglik_reduced(self, stats, location, scale, df):
+        total, _, data = stats
+        return (total * (lgamma(0.5 * (df + 1.0)) - lgamma(0.5 * df) - 0.5 * (log(df) + LOG_PI)
+                         - log(scale))
+                - 0.5 * (df + 1.0) * log1p_square_sum(location, scale * sqrt(df), data))
+
     def _start(self):
-        x, w = self._start_values()
-        if x.size > 20000:  # a start needs no more data than this
-            x, w = x[::x.size // 20000], w[::x.size // 20000]
-        q1, med, q3 = weighted_quantiles(x, w, (0.25, 0.5, 0.75))
-        best = None
-        for df in (1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 100.0):
-            loc = med
-            scale = scale0 = (q3 - q1) / (2.0 * stats.t.ppf(0.75, df)) if q3 > q1 else 1.0
-            for _ in range(15):  # EM steps for location and scale at this df
-                u = (df + 1.0) / (df + ((x - loc) / scale) ** 2)
-                loc = np.dot(w * u, x) / np.dot(w, u)  # (a floor relative to the data's spread)
-                scale = max(np.sqrt(np.dot(w * u, (x - loc) ** 2) / w.sum()), 1e-12 * scale0)
-            ll = np.dot(w, stats.t.logpdf(x, df, loc, scale))
-            if best is None or ll > best[0]:
-                best = (ll, {"location": loc, "scale": scale, "df": df})
-        return best[1]
+        """Location the median and scale the quartiles' half-distance over the t's, at the df of
+        a grid whose log-likelihood there is largest, then EM steps for location and scale at
+        that df; on a `start_sample` of the rows."""
+        x, w = (self._stats[2].x, self._stats[2].weights) if self._reduced_only() \
+            else self._start_values()
+        x, w = start_sample(x, w)
+        q1, med, q3 = sample_quantiles(x, w, (0.25, 0.5, 0.75))
+        total = x.size if w is None else w.sum()
+
+        def wsum(v, axis=None):
+            return v.sum(axis=axis) if w is None else np.einsum("...i,i->...", v, w)
+
+        half = 0.5 * (q3 - q1)
+        if not half > 0:
+            return {"location": med, "scale": 1.0, "df": _DFS[0]}
+        scales = half / _QUARTILES  # scale at each df of the grid
+        u = np.square((x - med) / half)
+        lls = total * (_LOG_C - np.log(scales)) - 0.5 * (_DFS + 1.0) * wsum(
+            np.log1p(np.multiply.outer(_QUARTILES ** 2 / _DFS, u)), axis=-1)
+        i = int(np.argmax(np.where(np.isfinite(lls), lls, -np.inf)))
+        df, loc, scale = _DFS[i], med, scales[i]
+        for _ in range(5):  # EM steps for location and scale at this df
+            v = (df + 1.0) / (df + ((x - loc) / scale) ** 2)
+            loc = wsum(v * x) / wsum(v)  # (a floor relative to the data's spread)
+            scale = max(np.sqrt(wsum(v * (x - loc) ** 2) / total), 1e-12 * half)
+        return {"location": float(loc), "scale": float(scale), "df": float(df)}
 
     def _scipy(self, location, scale, df):
         return stats.t(df, loc=location, scale=scale)
+
+
+_DFS = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 100.0])  # the start's grid of df values
+_QUARTILES = stats.t.ppf(0.75, _DFS)  # the standard t's upper quartile at each
+_LOG_C = special.gammaln(0.5 * (_DFS + 1.0)) - special.gammaln(0.5 * _DFS) - 0.5 * np.log(_DFS * np.pi)
 
 
 def _cdf_x(z, df):

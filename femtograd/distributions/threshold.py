@@ -7,18 +7,26 @@ value, a left- or interval-censored row) must lie above it, so it is `bounded(-i
 the smallest such bound, and it is optimized on the scale −log(m − γ) (the bound is part of the
 bound log-likelihood; `Family.family()` alone leaves the threshold any real number).
 
-The threshold MLE is non-regular. With a shape below 1 (Weibull, gamma; the log-normal always)
-the density is infinite at γ, so the likelihood grows without bound as γ → m: no maximum
-exists, and a fit says so (status "boundary", "threshold → m", not converged) rather than
-returning a number. The reliability literature's answer (Smith 1985; Cheng & Iles 1987) is to
-take γ = m, the smallest failure, and fit the two-parameter family to the other rows shifted by
-it — see docs/threshold-and-mixtures.md. With a shape above 1 the local maximum is the MLE
-(regular for a Weibull shape above 2).
+The threshold MLE is non-regular. With a shape below 1 (Weibull, gamma, log-logistic; the
+log-normal along a path with sdlog → ∞) the density is infinite at γ, so the likelihood grows
+without bound as γ → m: no maximum exists, and the fit's verdict says so (status "boundary",
+"threshold → m"). The fitting layer then asks `boundary_estimate` for the reliability
+literature's answer (Smith 1985): γ held at m, the smallest failure, and the other parameters
+fitted to the rows above it shifted by it (a row at m, where the density is infinite, left
+out); the fit reports that estimate, still with status "boundary" and a message saying what
+was done. `boundary_estimate=False` (a constructor option, so `fit_mle(..., boundary_estimate=
+False)`) keeps the run's own end point instead. reliability's Fit_Weibull_3P bounds γ at
+m − 0.0001 instead (a unit constant) and keeps every row; the same estimate here is
+`fixed={"threshold": m - 0.0001}`. For the two-parameter exponential the density at γ is the
+rate, finite: its supremum is attained at γ = m with every row, which is what is returned.
+With a shape above 1 the local maximum is the MLE (regular for a Weibull shape above 2) — see
+docs/models.md.
 """
 
 import numpy as np
 from scipy import stats
 
+from ..core.derivatives import gradient
 from ..core.ops import exp, lgamma, log, log_ndtr, softplus, square, LOG_SQRT_2PI
 from ..core.special import gammainc, gammaincc
 from .base import INF, log_interval_by_halves
@@ -40,14 +48,82 @@ class ThresholdLogLik(LogLikGenerator):
 
     base = None
     support = (-INF, INF)  # of the family alone; a point at or below the threshold has f = 0
+    support_text = "x > threshold"
+    finite_at_threshold = False  # is the density finite at the threshold for every parameter?
 
-    def __init__(self, x, censored=None, weights=None, truncation=None, event=None):
+    def __init__(self, x, censored=None, weights=None, truncation=None, event=None,
+                 boundary_estimate=True, hold=None):
         super().__init__(x, censored=censored, weights=weights, truncation=truncation,
-                         event=event)
+                         event=event, boundary_estimate=boundary_estimate, hold=hold)
         upper = self._upper[np.isfinite(self._upper)]
+        if hold is not None:
+            if (upper < hold).any():
+                raise ValueError(f"{type(self).__name__}: hold={hold:g} lies above a row's "
+                                 f"value {upper[upper < hold].min():g}; the threshold must "
+                                 "lie at or below every row")
+            upper = upper[upper > hold]
         self.threshold_bound = float(upper.min()) if upper.size else INF
         self.constraints = type(self).constraints[:-1] + (bounded(-INF, self.threshold_bound),)
         self._spaces = tuple(space_for(c) for c in self.constraints)
+
+    def _init_options(self, boundary_estimate=True, hold=None, **options):
+        """`boundary_estimate`: give the literature's estimate where no maximum exists (see
+        the module); `hold`: a value at or below every row at which a fit may hold the
+        threshold (fixed=) with the rows there included — the threshold's space then reaches
+        up to the next row above it."""
+        super()._init_options(**options)
+        if not isinstance(boundary_estimate, (bool, np.bool_)):
+            raise TypeError(f"{type(self).__name__}: boundary_estimate must be True or False; "
+                            f"got {boundary_estimate!r}")
+        if hold is not None:
+            try:
+                hold = float(hold)
+            except (TypeError, ValueError):
+                raise TypeError(f"{type(self).__name__}: hold must be a number; got "
+                                f"{hold!r}") from None
+            if not np.isfinite(hold):
+                raise ValueError(f"{type(self).__name__}: hold must be a finite number; got "
+                                 f"{hold}")
+        return {"boundary_estimate": bool(boundary_estimate), "hold": hold}
+
+    def boundary_estimate(self, edge, estimates):
+        """Where a fit found no maximum because the log-likelihood still rises as the threshold
+        approaches the smallest value m (`edge` names the parameters at the edge, `estimates`
+        maps every parameter to where the run ended): the literature's estimate, as
+        (model, fixed, note) for the fitting layer to fit — this family bound to the rows
+        without those at m (kept when `finite_at_threshold`), the threshold held at m, and
+        what was done in words. None when the threshold is not running to m, the rows give no
+        finite estimate there (a censored row ending at m), or `boundary_estimate=False`."""
+        m = self.threshold_bound
+        if not (self.options["boundary_estimate"] and "threshold" in edge and np.isfinite(m)):
+            return None
+        with np.errstate(all="ignore"):
+            slope = gradient(lambda *p: self(*p), [estimates[n] for n in self.param_names])[-1]
+        lo, up = self._lower, self._upper
+        at = up == m
+        if not slope > 0 or (at & (lo != up)).any():
+            return None
+        keep = np.ones(self.n, bool) if self.finite_at_threshold else ~at
+        if not keep.any():
+            return None
+        truncation = None if self.truncation is None else tuple(
+            v[keep] if np.ndim(v) else v for v in self.truncation)  # per-row bounds follow
+        held = type(self)(IntervalData(lo[keep], up[keep]),
+                          weights=None if self._weights is None else self._weights[keep],
+                          truncation=truncation,
+                          **dict(self.options, boundary_estimate=False, hold=m))
+        others = ", ".join(self.param_names[:-1])
+        if self.finite_at_threshold:
+            note = (f"returned the supremum: threshold at the smallest value {m:g} (the density "
+                    f"is finite there), {others} fitted to every row")
+        else:
+            left_out = float(self.weights[at].sum())
+            note = (f"returned the literature's estimate (Smith 1985): threshold held at the "
+                    f"smallest value {m:g}, {others} fitted to the rows above it "
+                    f"({left_out:g} row(s) at {m:g}, where the density is infinite, left out)")
+        return held, {"threshold": m}, note + (
+            " (the threshold, taken from the data, counts as fixed in df, AIC and BIC); "
+            "boundary_estimate=False keeps the run's end")
 
     def _ends(self, args):
         return args[-1].data, INF
@@ -58,6 +134,8 @@ class ThresholdLogLik(LogLikGenerator):
         lo, hi = self._lower, self._upper
         finite = np.concatenate([lo[np.isfinite(lo)], hi[np.isfinite(hi)]])
         m = self.threshold_bound if np.isfinite(self.threshold_bound) else float(finite.max())
+        if self.options["hold"] is not None:  # rows may lie at the held value
+            m = min(m, self.options["hold"])
         spread = float(finite.max() - finite.min()) or abs(m) or 1.0
         best, best_ll = None, -INF
         for r in GRID:
@@ -183,13 +261,14 @@ class Exp2LogLik(ThresholdLogLik):
     """Two-parameter exponential: density rate·exp(−rate(x−γ)) for x > γ (reliability's
     Exponential_2P Lambda, gamma; scipy's expon(loc=γ, scale=1/rate)). Its likelihood rises
     in γ up to the smallest value m, so with exact rows the MLE is γ = m, at the edge of the
-    space: a fit reports "boundary" there, and the literature's estimate is γ = m with
-    rate = d / Σ w (x − m), the exponential fitted to the shifted rows."""
+    space: a fit reports "boundary" there and returns γ = m with rate = d / Σ w (x − m), the
+    exponential fitted to every row shifted by m."""
 
-    name = "exp2"
+    name = "exponential2"
     param_names = ("rate", "threshold")
     constraints = ("positive", "real")
     base = ExpLogLik
+    finite_at_threshold = True
 
     def _logpdf(self, x, rate, threshold):
         return log(rate) - rate * self._z(x, threshold)

@@ -1,5 +1,7 @@
 """Weibull: f(x) = (shape/scale)(x/scale)^(shape−1) exp(−(x/scale)^shape), x > 0 (R's dweibull)."""
 
+import math
+
 import numpy as np
 from scipy import stats
 
@@ -81,6 +83,9 @@ class WeibullLogLik(LogLikGenerator):
             return {"shape": k, "scale": scale}
         return {"shape": k, "scale": np.exp(mean + np.euler_gamma / k)}
 
+    def _quantile(self, q, shape, scale):
+        return scale * exp(np.log(-np.log1p(-q)) / shape)  # λ·H^(1/k), H = −log(1 − q)
+
     def _scipy(self, shape, scale):
         return stats.weibull_min(shape, scale=scale)
 
@@ -97,13 +102,14 @@ def _profile_shape(data, d, exact_log, k, iterations=50):
     Newton converges quadratically here (the error after a step of δ is about (δ/k)²·k), so a
     step below 1e-8·k lands on the root to rounding and is the last one.
     """
+    k, d, exact_log = float(k), float(d), float(exact_log)  # plain floats: cheaper arithmetic
     for _ in range(iterations):
         s0 = data.moment(k, 0)
         m1, m2 = data.moment(k, 1) / s0, data.moment(k, 2) / s0
         score = d / k + exact_log - d * m1
-        slope = -d / k ** 2 - d * (m2 - m1 * m1)
-        new = k - score / slope
-        if not np.isfinite(new) or new <= 0:
+        slope = -d / (k * k) - d * (m2 - m1 * m1)
+        new = k - score / slope if slope != 0 else math.nan
+        if not math.isfinite(new) or new <= 0:
             new = k * 0.5
         if abs(new - k) < 1e-8 * k:
             return new

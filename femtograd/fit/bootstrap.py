@@ -5,7 +5,10 @@ multinomial counts used as frequency weights (`gen.reweighted`), so censoring,
 intervals and truncation travel with their rows. Parametric: each replicate is data of
 the same design drawn from the fitted model, its censoring reproduced
 (`femtograd.fit.resample`). Every refit starts at the original MLE and keeps the
-original fixed values.
+original fixed values; for a model made of sufficient statistics it runs on one graph built
+for all replicates (`femtograd.fit.refits`). The resamples are drawn one after another in
+this process, so `n_jobs` worker processes refit the same replicates as one process;
+`progress` reports each refit (`femtograd.fit.jobs`).
 
 Intervals (`confint(method=)`): "percentile"; "basic" (2θ̂ − the opposite quantiles);
 "bca", bias-corrected and accelerated, its bias correction from the share of replicates
@@ -27,7 +30,6 @@ exception (a `TypeError` in the user's log-likelihood, say) is a bug and propaga
 """
 
 import inspect
-import sys
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -36,7 +38,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .common import FIT_ERRORS, check_level, fitted_model, user_stacklevel
+from . import jobs
+from .common import check_level, fitted_model, user_stacklevel
+from .refits import OnGraph, Refits
 from .resample import simulate_design
 
 KINDS = ("nonparametric", "parametric")
@@ -227,24 +231,8 @@ def _caller(fn, names):
     return lambda v: float(fn(*map(float, v)))
 
 
-def _reporter(progress, n):
-    """progress(done) for `progress=`: None, True (a line on stderr at every tenth), or a
-    callable taking (done, total)."""
-    if progress is None or progress is False:
-        return lambda done: None
-    if progress is True:
-        step = max(n // 10, 1)
-
-        def report(done):
-            if done % step == 0 or done == n:
-                print(f"bootstrap: {done}/{n} refits", file=sys.stderr, flush=True)
-        return report
-    if callable(progress):
-        return lambda done: progress(done, n)
-    raise TypeError(f"progress must be None, True or a callable (done, total); got {progress!r}")
-
-
-def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progress=None):
+def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progress=None,
+              n_jobs=1):
     if kind not in KINDS:
         raise ValueError(f"unknown bootstrap kind {kind!r}; use one of {list(KINDS)}")
     if int(n) != n or n < 2:
@@ -252,47 +240,25 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     if not 0 <= max_failed <= 1:
         raise ValueError(f"max_failed is a fraction of the replicates, between 0 and 1; "
                          f"got {max_failed}")
-    n = int(n)
-    report = _reporter(progress, n)
-    rng = np.random.default_rng(seed)
+    n, n_jobs = int(n), jobs.check_n_jobs(n_jobs)
+    jobs.reporter(progress, n, "bootstrap")  # a bad progress= is refused before any work
     gen = fit.model
+    if gen is None and kind == "parametric":
+        fitted_model(fit, "a parametric bootstrap (it simulates from the model)",
+                     "bootstrap it nonparametrically (kind=\"nonparametric\")")
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
-    if gen is None:
-        if kind == "parametric":
-            fitted_model(fit, "a parametric bootstrap (it simulates from the model)",
-                         "bootstrap it nonparametrically (kind=\"nonparametric\")")
-        data = _function_rows(fit)
-    elif kind == "nonparametric":
-        w = np.asarray(gen.weights, dtype=float)
-        total = _resample_size(w)
-    rows, used, failures = [], [], []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # each refit's own warnings: the failures are recorded
-        for b in range(n):
-            # drawing the resample is not allowed to fail: a design it cannot handle
-            # (e.g. simulating interval-censored rows) is the caller's error, raised at once
-            if gen is None:
-                sample = data[rng.integers(0, len(data), len(data))]
-            elif kind == "nonparametric":
-                counts = rng.multinomial(total, w / w.sum()).astype(float)
-                model = gen.reweighted(counts)
-            else:
-                model = simulate_design(fit, rng)
-            try:
-                refit = fit._refit(sample if gen is None else model, start=start,
-                                   fixed=fit.fixed)
-            except FIT_ERRORS as err:
-                failures.append((b, type(err).__name__, str(err)))
-                report(b + 1)
-                continue
-            report(b + 1)
-            if refit.converged:
-                rows.append(refit.mle)
-                used.append(b)
-            else:
-                failures.append((b, refit.status, refit.message))
-    est = pd.DataFrame(rows, columns=list(fit.param_names),
-                       index=pd.Index(used, dtype=int, name="replicate"))
+    refits = Refits(fit._refit, start, fit.fixed) if gen is None \
+        else OnGraph(fit, start, reweighted=kind == "nonparametric")
+    draws = _draws(fit, kind, n, np.random.default_rng(seed))
+    # serially one replicate per task (progress per refit); in processes, chunks of them
+    size = 1 if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
+    tasks = ((refits, chunk) for chunk in _chunks(draws, size))
+    outcomes = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
+                        chunked=True)
+    rows = [(b, value) for b, (ok, value) in enumerate(outcomes) if ok]
+    failures = [(b, *value) for b, (ok, value) in enumerate(outcomes) if not ok]
+    est = pd.DataFrame([r[1] for r in rows], columns=list(fit.param_names),
+                       index=pd.Index([r[0] for r in rows], dtype=int, name="replicate"))
     failed = pd.DataFrame([f[1:] for f in failures], columns=["status", "message"],
                           index=pd.Index([f[0] for f in failures], dtype=int, name="replicate"))
     result = BootstrapResult(est, kind, n, failed, fit)
@@ -306,3 +272,41 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
                                  f"{b}: {status}: {message}", result)
         warnings.warn(summary, BootstrapWarning, stacklevel=user_stacklevel())
     return result
+
+
+def _draws(fit, kind, n, rng):
+    """The n resamples, drawn one after another from `rng` in this process (so that n_jobs
+    does not change them), lazily: the rows of a plain function's data, a nonparametric
+    replicate's multinomial counts, or a parametric replicate's bound generator. Drawing is
+    not allowed to fail: a design it cannot handle (e.g. simulating interval-censored rows)
+    is the caller's error, raised at once."""
+    gen = fit.model
+    if gen is None:
+        data = _function_rows(fit)
+        for _ in range(n):
+            yield data[rng.integers(0, len(data), len(data))]
+    elif kind == "nonparametric":
+        w = np.asarray(gen.weights, dtype=float)
+        total, p = _resample_size(w), w / w.sum()
+        for _ in range(n):
+            yield rng.multinomial(total, p).astype(float)
+    else:
+        for _ in range(n):
+            yield simulate_design(fit, rng)
+
+
+def _chunks(items, size):
+    """Consecutive lists of `size` items (the last may be shorter)."""
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _refit_chunk(refits, draws):
+    """[refits(draw) for draw in draws]: a chunk of replicates for one task."""
+    return [refits(draw) for draw in draws]

@@ -10,6 +10,7 @@ import os
 import sys
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 # What one fit may raise because of its data (numpy's LinAlgError is a ValueError;
@@ -34,6 +35,14 @@ def names_index(names):
     """A pandas Index of parameter names: a new Index object (its name is its own to set)
     over data built once per tuple of names (building it is most of a small Series' cost)."""
     return _index_of(tuple(names)).view()
+
+
+def element_names(name, shape):
+    """The names of a parameter's elements: `name` itself for a scalar, "beta[0]", "beta[1]",
+    … for a vector and "m[0,1]" for a matrix (row-major, numpy's order)."""
+    if shape == ():
+        return (name,)
+    return tuple(f"{name}[{','.join(map(str, i))}]" for i in np.ndindex(*shape))
 
 
 @lru_cache(maxsize=256)

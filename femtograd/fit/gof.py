@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import jobs
 from .common import FIT_ERRORS, fitted_model, user_stacklevel
 from .html import table_html
 from .nonparametric import kaplan_meier
@@ -123,11 +124,14 @@ def chi_square(fit, min_expected=5.0):
     return float(np.sum((o - e) ** 2 / e)), df, cells_k
 
 
-def gof(fit, n_boot=200, seed=None):
+def gof(fit, n_boot=200, seed=None, progress=None, n_jobs=1):
     """Goodness-of-fit table of a generator fit (module docstring); `n_boot=0` skips the
-    bootstrap (p-values NaN for the EDF statistics)."""
+    bootstrap (p-values NaN for the EDF statistics). `progress` and `n_jobs` as for the
+    bootstrap (`femtograd.fit.jobs`): the replicates are drawn here in order, so worker
+    processes give the same p-values."""
     if int(n_boot) != n_boot or n_boot < 0:
         raise ValueError(f"n_boot must be a non-negative integer; got {n_boot}")
+    n_jobs = jobs.check_n_jobs(n_jobs)
     _rows(fit)
     if fit.model.discrete:
         stat, df, cells = chi_square(fit)
@@ -137,7 +141,8 @@ def gof(fit, n_boot=200, seed=None):
                              index=pd.Index(["chi-square"], name="test"))
         return GofResult(table, pd.DataFrame(), 0)
     observed = edf_statistics(fit)
-    reps, failed = _bootstrap(fit, int(n_boot), seed) if n_boot else (pd.DataFrame(), 0)
+    reps, failed = _bootstrap(fit, int(n_boot), seed, progress, n_jobs) if n_boot \
+        else (pd.DataFrame(), 0)
     rows = []
     for key, value in observed.items():
         if reps.empty:
@@ -151,23 +156,14 @@ def gof(fit, n_boot=200, seed=None):
     return GofResult(table, reps, failed)
 
 
-def _bootstrap(fit, n_boot, seed):
+def _bootstrap(fit, n_boot, seed, progress, n_jobs):
     rng = np.random.default_rng(seed)
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
-    out, failed = [], 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # each refit's own warnings: failures are counted
-        for _ in range(n_boot):
-            model = simulate_design(fit, rng)
-            try:
-                refit = fit._refit(model, start=start, fixed=fit.fixed)
-            except FIT_ERRORS:
-                failed += 1
-                continue
-            if not refit.converged:
-                failed += 1
-                continue
-            out.append(edf_statistics(refit))
+    draws = (simulate_design(fit, rng) for _ in range(n_boot))
+    tasks = ((fit._refit, model, start, fit.fixed) for model in draws)
+    found = jobs.run(_replicate_statistics, tasks, n_jobs, progress, "gof", total=n_boot)
+    out = [stat for stat in found if stat is not None]
+    failed = n_boot - len(out)
     if failed:
         warnings.warn(f"gof: {failed} of {n_boot} bootstrap refits failed; the p-values use "
                       f"the {n_boot - failed} that succeeded", GofWarning,
@@ -176,3 +172,15 @@ def _bootstrap(fit, n_boot, seed):
         raise ValueError(f"gof: only {len(out)} of {n_boot} bootstrap refits succeeded; "
                          "no p-value can be given")
     return pd.DataFrame(out), failed
+
+
+def _replicate_statistics(refit, model, start, fixed):
+    """The EDF statistics of `model` refitted from `start`; None when the refit raises or
+    does not converge (counted as failed)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # each refit's own warnings: failures are counted
+        try:
+            again = refit(model, start=start, fixed=fixed)
+        except FIT_ERRORS:
+            return None
+    return edf_statistics(again) if again.converged else None

@@ -2,9 +2,12 @@
 
 A profile interval holds one parameter at a value, re-optimizes the others
 (Newton on the fit's own graph, warm-started from the nearest point profiled
-before), and finds by root-finding where 2·(loglik_max − profile) crosses the
-chi-square(1) quantile. With one free
-parameter the profile is the log-likelihood itself: the exact LR interval.
+before), and finds where 2·(loglik_max − profile) crosses the chi-square(1)
+quantile by Halley steps from the Wald bound: the profile's slope and curvature
+come with each point (the envelope theorem and the Schur complement of the
+Hessian at the others' maximum), so a bound takes about two profile points. With
+one free parameter the profile is the log-likelihood itself: the exact LR
+interval. Several parameters' intervals may run in worker processes (`n_jobs`).
 """
 
 import bisect
@@ -13,13 +16,15 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import special, stats
 
 from ..optim import Tolerances, newton
 from ..optim.transforms import transform_for
+from . import jobs
 from .common import check_level, names_index, user_stacklevel
 
 METHODS = ("wald", "profile")
+BOUNDS = pd.Index(["lower", "upper"])  # each table gets a view (its name is its own)
 SCALES = (None, "natural", "log")
 # the scale on which a parameter's Wald interval is symmetric by default: the one on which
 # the parameter is free (so the interval stays inside its space)
@@ -48,12 +53,14 @@ def wald_scales(fit, scale=None):
     return out
 
 
-def confint(fit, level=0.95, method="wald", scale=None):
+def confint(fit, level=0.95, method="wald", scale=None, progress=None, n_jobs=1):
     """Intervals of every parameter (see `MLEFit.confint`); `.attrs["scale"]` names each
-    Wald interval's scale ("profile" for a profile interval, which has none)."""
+    Wald interval's scale ("profile" for a profile interval, which has none). Profile
+    intervals report `progress` per parameter and run in `n_jobs` processes when above 1."""
     level = check_level(level)
     check_interval(method, scale)
     scales = wald_scales(fit, scale)
+    bounds = profile_intervals(fit, level, progress, n_jobs) if method == "profile" else {}
     rows = []
     for i, name in enumerate(fit.param_names):
         if i not in fit._free:
@@ -61,10 +68,58 @@ def confint(fit, level=0.95, method="wald", scale=None):
         elif method == "wald":
             rows.append(wald_interval(fit.mle[i], fit.se.iloc[i], level, scales[name]))
         else:
-            rows.append(fit._profiler(i).interval(level))
-    out = pd.DataFrame(rows, index=names_index(fit.param_names), columns=["lower", "upper"])
+            rows.append(bounds[i])
+    out = pd.DataFrame(np.array(rows, dtype=float), index=names_index(fit.param_names),
+                       columns=BOUNDS.view(), copy=False)  # from an array: a fifth the cost
     out.attrs["scale"] = scales if method == "wald" else dict.fromkeys(scales, "profile")
     return out
+
+
+def profile_intervals(fit, level, progress=None, n_jobs=1):
+    """{index: (lower, upper)} of the profile interval of each free parameter. In this process
+    each comes from the fit's own profiler (its points warm-start later profiles); in worker
+    processes each worker fits the data again from the estimates and profiles from the
+    original fit's estimates, log-likelihood and SE, so the bounds equal a serial run's, and
+    the workers' warnings are raised here."""
+    free = list(fit._free)
+    if jobs.check_n_jobs(n_jobs) == 1 or len(free) < 2:
+        found = jobs.run(lambda i: fit._profiler(i).interval(level), [(i,) for i in free],
+                         progress=progress, label="profiles")
+        return dict(zip(free, found))
+    source = fit._data if fit.model is None else fit.model
+    start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
+    at = (fit.mle, fit.loglik, np.asarray(fit.se, dtype=float),
+          np.asarray(fit.observed_information, dtype=float))
+    tasks = [(fit._refit, source, start, fit.fixed, at, i, level) for i in free]
+    found = jobs.run(_profile_in_worker, tasks, n_jobs, progress, "profiles")
+    for _, caught in found:
+        for category, message in caught:
+            warnings.warn(message, category, stacklevel=user_stacklevel())
+    return {i: interval for i, (interval, _) in zip(free, found)}
+
+
+def _profile_in_worker(refit, source, start, fixed, at, index, level):
+    """(profile interval of parameter `index`, [(warning category, message)]) in a worker
+    process: the fit made again from its estimates, profiled from `at` (mle, loglik, se,
+    information)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the original fit has said what it had to say
+        fit = refit(source, start=start, fixed=fixed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = Profiler(fit, index, at=at).interval(level)
+    return found, [(w.category, str(w.message)) for w in caught]
+
+
+def _tangent(h_oo, h_oi):
+    """−H_oo⁻¹ H_oi: how the others' maximum moves with one parameter (None when H_oo is
+    singular or the result is not finite)."""
+    with np.errstate(all="ignore"):
+        try:
+            t = -np.linalg.solve(h_oo, h_oi)
+        except np.linalg.LinAlgError:
+            return None
+    return t if np.all(np.isfinite(t)) else None
 
 
 def wald_interval(estimate, se, level=0.95, scale="natural"):
@@ -93,27 +148,41 @@ class Profiler:
     one another. A warm start that does not converge is retried from the MLE.
     """
 
-    def __init__(self, fit, index):
+    def __init__(self, fit, index, at=None):
+        """`at`: (mle, loglik, se, information) to profile from instead of the fit's own (a
+        fit made again in a worker process, whose estimates may differ by rounding)."""
         self.fit = fit
         self.index = index
+        self.mle, self.ll_max = (fit.mle, fit.loglik) if at is None else at[:2]
+        self._se, self._info = (None, None) if at is None else at[2:]
         self.others = [j for j in fit._free if j != index]
         self.objective = fit._objective.with_free(self.others, transform=True)
         self.transform = transform_for(fit.constraints[index])
+        self._spaces = [transform_for(fit.constraints[j]) for j in self.others]
         self._values = []  # natural values profiled so far (converged ones), sorted
         self._starts = []  # the others' natural estimates at each of them
+        self._tangents = []  # and their derivatives in this parameter (None: not known)
         self.tol = Tolerances(max_iter=100)
 
     def loglik(self, value):
         """max over the other free parameters of the log-likelihood with this one at `value`."""
-        fit, i = self.fit, self.index
+        return self.profile(value)[0]
+
+    def profile(self, value):
+        """(the profile log-likelihood at `value`, its first and second derivatives there).
+        At the others' maximum the first is the log-likelihood's partial derivative in this
+        parameter (the envelope theorem) and the second the Schur complement of the others'
+        block of the Hessian; NaN when they did not converge."""
+        i = self.index
         value = float(value)
         if not self.transform.contains(value):
-            return -math.inf
-        natural = fit.mle.copy()
+            return -math.inf, math.nan, math.nan
+        natural = self.mle.copy()
         natural[i] = value
         if not self.others:
-            return self.objective.evaluate(natural, order=0)[0]
-        cold = fit.mle[self.others]
+            f, g, h = self.objective.evaluate(natural, order=2)
+            return f, float(g[i]), float(h[i, i])
+        cold = self.mle[self.others]
         warm = self.warm_start(value)
         res = self._maximize(natural, cold if warm is None else warm)
         if warm is not None and not res.converged:
@@ -121,20 +190,33 @@ class Profiler:
             if again.converged or again.loglik > res.loglik:
                 res = again
         if not math.isfinite(res.loglik):
-            return -math.inf
-        at = self.objective.natural(res.x) if res.converged else None
-        if at is not None:
-            self._remember(value, np.asarray(at)[self.others])
-        return res.loglik
+            return -math.inf, math.nan, math.nan
+        if not res.converged:
+            return res.loglik, math.nan, math.nan
+        at = self.objective.natural(res.x)
+        _, g, h = self.objective.evaluate(at, order=2)  # Newton's last evaluation, kept
+        o = self.others
+        tangent = _tangent(h[np.ix_(o, o)], h[o, i])
+        self._remember(value, np.asarray(at)[self.others], tangent)
+        cross = -float(h[o, i] @ tangent) if tangent is not None else math.nan
+        return res.loglik, float(g[i]), float(h[i, i] - cross)
 
     def warm_start(self, value):
-        """The others' estimates at the profiled value nearest `value` (None before any)."""
+        """The others' estimates at `value` extrapolated from the nearest point known: a
+        profiled value or the MLE, moved along their derivative in this parameter there
+        (−H_oo⁻¹ H_oi, the implicit function theorem), or not moved when that leaves their
+        space or is not known. None when the nearest is the MLE and no derivative is known."""
         k = bisect.bisect_left(self._values, value)
-        near = [j for j in (k - 1, k) if 0 <= j < len(self._values)]
-        if not near:
-            return None
-        j = min(near, key=lambda j: abs(self._values[j] - value))
-        return self._starts[j]
+        near = [(self._values[j], self._starts[j], self._tangents[j])
+                for j in (k - 1, k) if 0 <= j < len(self._values)]
+        near.append((float(self.mle[self.index]), self.mle[self.others], self._mle_tangent()))
+        base, start, tangent = min(near, key=lambda p: abs(p[0] - value))
+        if tangent is not None:
+            moved = start + (value - base) * tangent
+            if all(space.contains(float(v)) for space, v in zip(self._spaces, moved)):
+                return moved
+        return None if base == self.mle[self.index] and start is self.mle[self.others] \
+            else start
 
     def _maximize(self, natural, start):
         natural = natural.copy()
@@ -142,82 +224,127 @@ class Profiler:
         self.objective.set_natural(natural)
         return newton(self.objective, self.objective.unconstrained(), self.tol)
 
-    def _remember(self, value, others):
+    def _mle_tangent(self):
+        """The others' derivative in this parameter at the MLE, from the observed information
+        (None when it is singular or not finite)."""
+        if "mle_tangent" not in self.__dict__:
+            info = np.asarray(self.fit.observed_information if self._info is None
+                              else self._info, dtype=float)
+            at = {j: k for k, j in enumerate(self.fit._free)}
+            o, i = [at[j] for j in self.others], at[self.index]
+            self.__dict__["mle_tangent"] = _tangent(-info[np.ix_(o, o)], -info[o, i])
+        return self.__dict__["mle_tangent"]
+
+    def _remember(self, value, others, tangent):
         k = bisect.bisect_left(self._values, value)
         if k < len(self._values) and self._values[k] == value:
-            self._starts[k] = others
+            self._starts[k], self._tangents[k] = others, tangent
         else:
             self._values.insert(k, value)
             self._starts.insert(k, others)
+            self._tangents.insert(k, tangent)
 
     def interval(self, level=0.95):
         return self.bound(level, -1), self.bound(level, +1)
 
     def bound(self, level, direction):
-        """Where the LR statistic reaches the chi-square(1) quantile below (−1) or above (+1)."""
-        fit, i, t = self.fit, self.index, self.transform
-        cut = stats.chi2.ppf(level, 1)
-        ll_max = fit.loglik
-        u0 = t.to_unconstrained(fit.mle[i])
+        """Where the LR statistic reaches the chi-square(1) quantile below (−1) or above (+1).
+
+        On the parameter's unconstrained scale u: from the Wald point, safeguarded Newton steps
+        on the excess e(u) = 2·(loglik_max − profile) − cut, whose slope comes with each profile
+        point, kept inside the bracket once there is one (secant or bisection when a step
+        leaves it) and at most doubling the distance from the estimate before."""
+        i, t = self.index, self.transform
+        cut = float(special.chdtri(1.0, 1.0 - level))  # the chi-square(1) quantile at level
+        u0 = t.to_unconstrained(self.mle[i])
         _, dp, _ = t.derivatives(u0)
-        se = float(fit.se.iloc[i]) / dp if dp else math.nan
+        se = float((self.fit.se.to_numpy() if self._se is None else self._se)[i])
+        se = se / dp if dp else math.nan
         step = se if math.isfinite(se) and se > 0 else 0.1 * (1 + abs(u0))
 
         def excess(u):
-            p = t.to_natural(u)
+            """(u, e(u), de/du, d²e/du²); e is inf outside the parameter space."""
+            p, dp, d2p = t.derivatives(u)
             if not t.contains(p):
-                return math.inf
-            return 2.0 * (ll_max - self.loglik(p)) - cut
+                return u, math.inf, math.nan, math.nan
+            ll, slope, curvature = self.profile(p)
+            return (u, 2.0 * (self.ll_max - ll) - cut, -2.0 * slope * dp,
+                    -2.0 * (curvature * dp * dp + slope * d2p))
 
-        inner, k = u0, 1.0
-        while k < 2.0 ** 12:
-            u = u0 + direction * k * step
-            e = excess(u)
-            if e > 0 or math.isnan(e):
-                if not math.isfinite(e):  # left the finite region: shrink toward the inside
-                    u = self._finite_edge(excess, inner, u)
-                    if u is None or not excess(u) > 0:
-                        break
-                return self._root(excess, inner, u, level, direction)
-            inner, k = u, k * 2.0
+        # e ≤ 0 at inner; e > 0 (or not finite) at outer, once found
+        inner, outer = (u0, -cut, math.nan, math.nan), None
+        u = u0 + direction * math.sqrt(cut) * step
+        for _ in range(200):
+            point = excess(u)
+            if point[1] <= 0:
+                inner = point
+            else:  # NaN too: beyond the finite region counts as beyond the cut-off
+                outer = point
+            found = self._next(inner, outer, u0, direction)
+            if isinstance(found, float):
+                u = found
+                if outer is None and abs(u - u0) > 2.0 ** 12 * step:
+                    break
+                continue
+            if isinstance(found, tuple):  # ("converged", the root)
+                return t.to_natural(found[1])
+            if math.isfinite(outer[1]):  # the bracket closed on a jump: not one crossing
+                return self._inconsistent(level, direction, inner[1], outer[1])
+            break  # the only points beyond are not finite
+        else:
+            if outer is not None and math.isfinite(outer[1]):  # no crossing settled on
+                return self._inconsistent(level, direction, inner[1], outer[1])
         side = "lower" if direction < 0 else "upper"
         edge = t.lower if direction < 0 else t.upper
-        warnings.warn(f"profile likelihood of {fit.param_names[i]!r} does not fall to the "
+        warnings.warn(f"profile likelihood of {self.fit.param_names[i]!r} does not fall to the "
                       f"{level:.0%} cut-off on the {side} side: the interval is open there "
                       f"(bound set to {edge})", UserWarning,
                       stacklevel=user_stacklevel())
         return edge
 
-    def _root(self, excess, inner, outer, level, direction):
-        """The cut-off crossing between `inner` (below it) and `outer` (above), on the natural
-        scale. The profile at a point is re-optimized each time it is asked for; when it
-        comes out otherwise than it did (the bracket no longer brackets), the bound is NaN
-        with a warning naming the parameter, not root-finding's own error."""
-        lo, hi = min(inner, outer), max(inner, outer)
-        a, b = excess(lo), excess(hi)
-        if not (a * b <= 0):  # NaN, or both on one side
-            side = "lower" if direction < 0 else "upper"
-            warnings.warn(f"profile likelihood of {self.fit.param_names[self.index]!r} does not "
-                          f"cross the {level:.0%} cut-off consistently on the {side} side "
-                          f"(re-optimizing the other parameters gave excess {a:.3g} and "
-                          f"{b:.3g} at the ends of the bracket): the {side} bound is NaN",
-                          UserWarning, stacklevel=user_stacklevel())
-            return math.nan
-        known = {lo: a, hi: b}  # root-finding starts from these values, not fresh ones
-        root = optimize.brentq(lambda u: known[u] if u in known else excess(u), lo, hi,
-                               xtol=1e-12, rtol=1e-12)
-        return self.transform.to_natural(root)
-
     @staticmethod
-    def _finite_edge(excess, inner, outer):
-        """Bisect between a finite inner point and a non-finite outer one for a finite point."""
-        for _ in range(60):
-            mid = 0.5 * (inner + outer)
-            e = excess(mid)
-            if math.isfinite(e):
-                if e > 0:
-                    return mid
-                inner = mid
-            else:
-                outer = mid
-        return None
+    def _next(inner, outer, u0, direction, xtol=1e-12):
+        """The next point to profile; ("converged", root) after a Halley step below 1e-5 or a
+        Newton step below 1e-7 (relative: the error after it is of its cube or square), or on
+        a bracket closed to `xtol` on points within rounding of the cut-off; "closed" on a
+        bracket closed otherwise."""
+        points = [p for p in (inner, outer) if p is not None and math.isfinite(p[1])]
+        for u, e, de, d2e in sorted(points, key=lambda p: abs(p[1])):
+            if not (math.isfinite(de) and de != 0):
+                continue
+            c, last = u - e / de, 1e-7
+            halley = 2.0 * de * de - e * d2e
+            if math.isfinite(halley) and halley > 0:
+                c, last = u - 2.0 * e * de / halley, 1e-5
+            if abs(c - u) <= last * (1 + abs(u)) and (
+                    outer is None or min(inner[0], outer[0]) <= c <= max(inner[0], outer[0])):
+                return "converged", c
+            if outer is None:
+                if direction * (c - inner[0]) > 0:  # outward, at most doubling the distance
+                    far = u0 + 2.0 * (inner[0] - u0)
+                    return c if direction * (c - far) <= 0 else far
+            elif min(inner[0], outer[0]) < c < max(inner[0], outer[0]):
+                return c
+        if outer is None:  # no usable step: double the distance from the estimate
+            return u0 + 2.0 * (inner[0] - u0)
+        width = abs(outer[0] - inner[0])
+        if width <= xtol * (1 + abs(inner[0])):
+            return ("converged", inner[0]) if max(abs(inner[1]), abs(outer[1])) <= 1e-6 \
+                else "closed"
+        lo, hi = sorted((inner[0], outer[0]))
+        if math.isfinite(outer[1]):  # a secant step, when it lands inside the bracket
+            c = inner[0] - inner[1] * (outer[0] - inner[0]) / (outer[1] - inner[1])
+            if lo + 0.01 * width < c < hi - 0.01 * width:
+                return c
+        return 0.5 * (lo + hi)
+
+    def _inconsistent(self, level, direction, a, b):
+        """NaN with a warning naming the parameter: the profile, re-optimized at each point,
+        jumps across the cut-off (the other parameters' maximum moved to another mode)."""
+        side = "lower" if direction < 0 else "upper"
+        warnings.warn(f"profile likelihood of {self.fit.param_names[self.index]!r} does not "
+                      f"cross the {level:.0%} cut-off consistently on the {side} side "
+                      f"(re-optimizing the other parameters gave excess {a:.3g} and "
+                      f"{b:.3g} at the ends of the bracket): the {side} bound is NaN",
+                      UserWarning, stacklevel=user_stacklevel())
+        return math.nan

@@ -136,15 +136,19 @@ def _frame(rows, index, probability=False, level=0.95):
                         index=index)
 
 
-def _points(t, what, model):
+def _points(t, what, model, age=False):
+    """`t` as a 1-d array inside the distribution's range; an `age` may also be its lower
+    end (a new unit: S there is 1)."""
     arr = np.atleast_1d(np.asarray(t, dtype=float))
     if arr.ndim != 1:
         raise ValueError(f"fit.{what}(): t must be a number or a 1-d array; got shape {arr.shape}")
     lo, hi = _start(model), _end(model)
-    bad = np.flatnonzero(~((arr > lo) & (arr < hi)))
+    above = (arr >= lo) if age and math.isfinite(lo) else (arr > lo)
+    bad = np.flatnonzero(~(above & (arr < hi)))
     if bad.size:
+        bracket = "[" if age and math.isfinite(lo) else "("
         raise ValueError(f"fit.{what}(): t must lie inside the distribution's range "
-                         f"({lo:g}, {hi:g}); t[{bad[0]}] is {arr[bad[0]]}")
+                         f"{bracket}{lo:g}, {hi:g}); t[{bad[0]}] is {arr[bad[0]]}")
     return arr
 
 
@@ -183,7 +187,7 @@ def mean_residual_life(fit, t, level=0.95):
     """Mean residual life E[T − t | T > t] = ∫_t^∞ S(u) du / S(t) at each t."""
     check_level(level)
     model = _model(fit, "mean_residual_life")
-    points = _points(t, "mean_residual_life", model)
+    points = _points(t, "mean_residual_life", model, age=True)
     lo = _start(model)
     bulk = _scale(fit, lo)
     rows = []
@@ -207,7 +211,7 @@ def conditional_sf(fit, t, s, level=0.95):
     model = _model(fit, "conditional_sf")
     t, s = np.broadcast_arrays(np.atleast_1d(np.asarray(t, float)),
                                np.atleast_1d(np.asarray(s, float)))
-    _points(t, "conditional_sf", model)
+    _points(t, "conditional_sf", model, age=True)
     bad = np.flatnonzero(~(s > 0))
     if bad.size:
         raise ValueError(f"fit.conditional_sf(): s must be positive; s[{bad[0]}] is {s[bad[0]]}")

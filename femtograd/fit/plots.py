@@ -10,7 +10,9 @@ interval-censored, so every plot works for every censoring layout.
 Needs the optional extra `femtograd[plot]` (matplotlib); importing femtograd never
 imports matplotlib. Each function draws on `ax` (a new figure when None), takes
 `label=` and `color=` for the fitted curve and `name=` for the data (title and axis
-label), and returns the Axes, so `plot_fit(fit).figure.savefig("fit.png")` works.
+label), and returns the Axes, so `plot_fit(fit).figure.savefig("fit.png")` works. Drawn
+onto Axes that already have a title or axis labels (an overlay), a plot keeps them and
+adds only its lines and legend entries.
 """
 
 import numpy as np
@@ -18,12 +20,14 @@ from scipy import stats
 
 from .common import check_level, fitted_model
 from .nonparametric import kaplan_meier, plotting_positions, turnbull
+from .summary import fit_rows_text
 
 FAMILY_NAMES = {"exp": "Exponential", "weibull": "Weibull", "lognormal": "Lognormal",
                 "normal": "Normal", "gumbel": "Gumbel", "loglogistic": "Log-logistic",
                 "logistic": "Logistic", "gamma": "Gamma", "poisson": "Poisson",
                 "negbinomial": "Negative binomial", "studentt": "Student t",
                 "inversegaussian": "Inverse Gaussian"}
+TITLE_WIDTH = 60    # characters on a title's line: a default figure's width at the default font
 MAX_POINTS = 2000   # markers drawn at most (evenly spaced ranks): a million rows stay quick
 
 
@@ -46,6 +50,35 @@ def family_name(fit):
     """The fitted family as a title names it ("Weibull")."""
     name = getattr(type(fit.model), "name", None) or type(fit.model).__name__
     return FAMILY_NAMES.get(name, name)
+
+
+def label_axes(ax, title, xlabel, ylabel):
+    """Set the title and axis labels that `ax` does not have yet: an overlay keeps the words
+    of the picture it is drawn onto."""
+    for get, put, text in ((ax.get_title, ax.set_title, title),
+                           (ax.get_xlabel, ax.set_xlabel, xlabel),
+                           (ax.get_ylabel, ax.set_ylabel, ylabel)):
+        if not get():
+            put(text)
+
+
+def reference_line(ax, at):
+    """The line y = x across the whole view, drawn once however many plots share `ax`; it
+    passes through (at, at), a point of the data, so it widens no limits."""
+    if not any(ln.get_label() == "y = x" for ln in ax.get_lines()):
+        ax.axline((at, at), slope=1, color="C1", linewidth=1, label="y = x")
+
+
+def wrap_list(text, width=TITLE_WIDTH):
+    """A comma-separated list on lines of at most `width` characters, broken only after a
+    comma, so that "5 left-censored" stays one phrase."""
+    lines = []
+    for part in text.split(", "):
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += f", {part}"
+        else:
+            lines[-1:] = [f"{lines[-1]},", part] if lines else [part]
+    return "\n".join(lines)
 
 
 def fit_label(fit):
@@ -121,17 +154,17 @@ def plot_profile(fit, param, level=0.95, ax=None, points=41, label=None, color=N
         curve[k] = fit.profile_loglik(param, grid[k])
     cut = fit.loglik - stats.chi2.ppf(level, 1) / 2
     ax = axes(ax)
+    marks = color or "C1"  # an overlay's cut-off and bounds in its own colour, named by its label
     color = color or "C0"
+    whose = f"{label}: " if label else ""
     ax.plot(grid, curve, color=color, label=label or "profile log-likelihood")
-    ax.axhline(cut, color="C1", linestyle="--", label=f"{100 * level:g}% cut-off")
+    ax.axhline(cut, color=marks, linestyle="--", label=f"{whose}{100 * level:g}% cut-off")
     for bound in (lo, hi):
         if np.isfinite(bound):
-            ax.axvline(bound, color="C1", linestyle=":")
-    ax.plot([estimate], [fit.loglik], "o", color=color, label=f"MLE {estimate:.4g}")
-    ax.set_xlabel(param)
-    ax.set_ylabel("log-likelihood")
+            ax.axvline(bound, color=marks, linestyle=":")
+    ax.plot([estimate], [fit.loglik], "o", color=color, label=f"{whose}MLE {estimate:.4g}")
     family = f"{family_name(fit)} " if fit.model is not None else ""
-    ax.set_title(f"{family}profile of {param}: [{lo:.4g}, {hi:.4g}]")
+    label_axes(ax, f"{family}profile of {param}: [{lo:.4g}, {hi:.4g}]", param, "log-likelihood")
     ax.legend(loc="best")
     return ax
 
@@ -168,14 +201,11 @@ def plot_qq(fit, ax=None, method=None, label=None, color=None, name=None):
     theoretical = fitted_quantiles(fit, p)
     ax = axes(ax)
     ax.plot(theoretical, t, "o", markersize=4, color=color or "C0", label=label or "data")
-    finite = np.isfinite(theoretical)
-    both = np.concatenate([theoretical[finite], t])
-    ax.plot([both.min(), both.max()], [both.min(), both.max()], color="C1", linewidth=1,
-            label="y = x")
-    ax.set_xlabel(f"fitted {family_name(fit)} quantile")
-    ax.set_ylabel(f"observed {name or 'quantile'}")
-    ax.set_title(_title(fit, "Q-Q plot", name))
+    reference_line(ax, float(np.median(t)))
+    label_axes(ax, _title(fit, "Q-Q plot", name), f"fitted {family_name(fit)} quantile",
+               f"observed {name or 'quantile'}")
     _integer_ticks(fit, ax, "xy")
+    ax.legend(loc="best")
     return ax
 
 
@@ -188,10 +218,10 @@ def plot_pp(fit, ax=None, method=None, label=None, color=None, name=None):
     fitted = fit.cdf(t)["estimate"].to_numpy()
     ax = axes(ax)
     ax.plot(fitted, p, "o", markersize=4, color=color or "C0", label=label or "data")
-    ax.plot([0, 1], [0, 1], color="C1", linewidth=1, label="y = x")
-    ax.set_xlabel(f"fitted {family_name(fit)} probability")
-    ax.set_ylabel("empirical probability")
-    ax.set_title(_title(fit, "P-P plot", name))
+    reference_line(ax, float(np.median(p)))
+    label_axes(ax, _title(fit, "P-P plot", name), f"fitted {family_name(fit)} probability",
+               "empirical probability")
+    ax.legend(loc="best")
     return ax
 
 
@@ -226,12 +256,8 @@ def plot_fit(fit, ax=None, bins="auto", level=0.95, label=None, color=None, name
             _draw_nonparametric(ax, lower, upper, w, level, min(0.0, lo), hi)
         grid = np.linspace(min(0.0, lo), hi + 0.05 * span, 400)
         _curve(ax, grid, fit.sf(grid, level or 0.95), level, color, label)
-        ax.set_ylabel("survival probability")
-        right = np.isposinf(upper) & (lower != upper)
-        other = (lower != upper) & ~right
-        counts = [f"{int(k.sum())} {what}" for k, what in
-                  ((right, "right-censored"), (other, "interval-censored")) if k.any()]
-        ax.set_title(_title(fit, f"survival ({', '.join(counts)})", name))
+        words = (f"{_title(fit, 'survival', name)}\n{wrap_list(fit_rows_text(fit))}",
+                 "survival probability")
     elif fit.model.discrete:
         values = np.arange(np.floor(lo), np.ceil(hi) + 1)
         if data:
@@ -244,8 +270,7 @@ def plot_fit(fit, ax=None, bins="auto", level=0.95, label=None, color=None, name
             ax.errorbar(values, est, yerr=[est - pred["lower"].to_numpy(),
                                            pred["upper"].to_numpy() - est],
                         fmt="none", ecolor=color, alpha=0.6)
-        ax.set_ylabel("probability")
-        ax.set_title(_title(fit, "observed and fitted probabilities", name))
+        words = _title(fit, "observed and fitted probabilities", name), "probability"
         _integer_ticks(fit, ax, "x")
     else:
         if data:
@@ -259,9 +284,8 @@ def plot_fit(fit, ax=None, bins="auto", level=0.95, label=None, color=None, name
                      for e in (bound, np.nextafter(bound, away))]
             grid = np.union1d(grid, [e for e in steps if grid[0] <= e <= grid[-1]])
         _curve(ax, grid, fit.pdf(grid, level or 0.95), level, color, label)
-        ax.set_ylabel("density")
-        ax.set_title(_title(fit, "data and fitted density", name))
-    ax.set_xlabel(name or "x")
+        words = _title(fit, "data and fitted density", name), "density"
+    label_axes(ax, words[0], name or "x", words[1])
     ax.legend(loc="best")
     return ax
 

@@ -20,10 +20,11 @@ P(X = x | X ≥ x).
 A quantity is built on the scale its interval is taken on: a probability
 (cdf, sf, a discrete hazard) as log g and log(1 − g), so that its logit carries
 every digit in both tails; a positive quantity (pdf, hazard, cumhazard) as log g;
-the log density as itself. The quantile q of probability p solves F_T(q) = p
-(scipy's ppf as the start, refined for every p at once by bracketed Newton steps on
-femtograd's own log CDF, or log survival above the median) and its gradient comes from the implicit
-function theorem, ∂q/∂θ = −(∂F_T/∂θ)(q) / f_T(q), for every q in one graph (as above).
+the log density as itself. The quantile q of probability p is the family's closed form
+where it has one (`Family.quantile`: every q and its exact gradient from one graph); otherwise
+it solves F_T(q) = p (scipy's ppf as the start, refined for every p at once by bracketed Newton
+steps on femtograd's own log CDF, or log survival above the median) and its gradient comes from
+the implicit function theorem, ∂q/∂θ = −(∂F_T/∂θ)(q) / f_T(q), for every q in one graph.
 Discrete families have no quantile here: theirs is a step function of the parameters,
 with zero or no derivative.
 
@@ -36,7 +37,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from ..core import Value, grad_nodes, log, log1mexp
 from ..distributions.family import assemble, at
@@ -124,33 +125,43 @@ def quantile(fit, p, level=0.95, scale=None):
     if bad.size:
         raise ValueError(f"quantile: probabilities must be strictly between 0 and 1; "
                          f"p[{bad[0]}] is {probs[bad[0]]}")
+    cov = fit.cov.to_numpy()
+    with np.errstate(all="ignore"):
+        if dist.closed_quantile:  # every point and its exact gradient from one graph
+            leaves = _leaves(fit, probs.size)
+            q, grad = _values_and_grads(dist.quantile(probs, *leaves), leaves, probs.size)
+        else:
+            q, grad = _solved_quantiles(fit, dist, probs)
+        if scale == "log":
+            rows = _rows(q, "log", np.log(q), grad / q[:, None], cov, level, se_grad=grad)
+        else:
+            rows = _rows(q, "natural", q, grad, cov, level)
+    return _frame(rows, probs, "p", scale)
+
+
+def _solved_quantiles(fit, dist, probs):
+    """(q, ∇q) for a family without a closed-form quantile: every F_T(q) = p solved at once
+    (`_solve`), and the gradient from the implicit function theorem in one graph."""
     with warnings.catch_warnings():  # only a start: each quantile is solved on our own CDF
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
             starts = dist.ppf(probs, *np.asarray(fit.mle, dtype=float))
         except NotImplementedError:  # a user's family without scipy's: _solve brackets alone
             starts = np.full(probs.shape, np.nan)
-    cov = fit.cov.to_numpy()
     n = probs.size
-    with np.errstate(all="ignore"):
-        at_mle = _leaves(fit)
-        q = _solve(dist, at_mle, probs, starts, lo, hi)
-        # implicit function theorem, from the tail each probability is in:
-        # F(q) = p gives ∂q/∂θ = −F ∇log F / f; equivalently S(q) = 1 − p gives +S ∇log S / f
-        upper = probs > 0.5
-        leaves = _leaves(fit, n)
-        # each point's tail in one graph: log S above the median, log F below
-        tail = assemble(n, leaves, 0.0, [
-            (upper, lambda idx, p: dist.logsf(at(q, idx), *p)),
-            (~upper, lambda idx, p: dist.logcdf(at(q, idx), *p))])
-        log_tail, grad_tail = _values_and_grads(tail, leaves, n)
-        log_f = dist.logpdf(q, *at_mle).data
-        grad = (np.exp(log_tail - log_f) * np.where(upper, 1.0, -1.0))[:, None] * grad_tail
-        if scale == "log":
-            rows = _rows(q, "log", np.log(q), grad / q[:, None], cov, level, se_grad=grad)
-        else:
-            rows = _rows(q, "natural", q, grad, cov, level)
-    return _frame(rows, probs, "p", scale)
+    at_mle = _leaves(fit)
+    q = _solve(dist, at_mle, probs, starts, *dist.support)
+    # implicit function theorem, from the tail each probability is in:
+    # F(q) = p gives ∂q/∂θ = −F ∇log F / f; equivalently S(q) = 1 − p gives +S ∇log S / f
+    upper = probs > 0.5
+    leaves = _leaves(fit, n)
+    # each point's tail in one graph: log S above the median, log F below
+    tail = assemble(n, leaves, 0.0, [
+        (upper, lambda idx, p: dist.logsf(at(q, idx), *p)),
+        (~upper, lambda idx, p: dist.logcdf(at(q, idx), *p))])
+    log_tail, grad_tail = _values_and_grads(tail, leaves, n)
+    log_f = dist.logpdf(q, *at_mle).data
+    return q, (np.exp(log_tail - log_f) * np.where(upper, 1.0, -1.0))[:, None] * grad_tail
 
 
 # ---------------------------------------------------------------- the mechanism
@@ -217,7 +228,7 @@ def _values_and_grads(node, leaves, n):
 
 def _se(grad, cov):
     """Each row's delta-method standard error sqrt(∇gᵀ · cov · ∇g) (NaN for a negative one)."""
-    var = np.einsum("ij,jk,ik->i", grad, cov, grad)
+    var = ((grad @ cov) * grad).sum(axis=1)
     return np.where(var >= 0, np.sqrt(np.abs(var)), np.nan)
 
 
@@ -238,7 +249,7 @@ def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
     """Columns (estimate, se, lower, upper): se from `se_grad` (the estimate's gradient, `grad`
     if None), and centre ± z·se(centre) on `scale` (`grad` is the centre's), transformed back;
     a centre known exactly (zero gradient) is its own interval."""
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = special.ndtri(0.5 + level / 2)
     se_centre = _se(grad, cov)
     se = se_centre if se_grad is None else _se(se_grad, cov)
     half = np.where(np.any(grad != 0, axis=1), z * se_centre, 0.0)

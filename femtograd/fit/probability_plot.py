@@ -20,18 +20,30 @@ import numpy as np
 from scipy import special
 
 from .common import check_level
-from .plots import MAX_POINTS, axes, family_name, fit_label, positions, rows, thin
+from .plots import (
+    MAX_POINTS,
+    axes,
+    family_name,
+    fit_label,
+    label_axes,
+    positions,
+    rows,
+    thin,
+)
 
 EDGE = 1e-12   # probabilities are clipped to [EDGE, 1 − EDGE] before the paper's transform
 
 
 @dataclass(frozen=True)
 class Paper:
-    """A probability scale: the title's name, a log time axis or not, and y = forward(F)."""
+    """A probability scale: the title's name, a log time axis or not, y = forward(F), and the
+    probability it marks before the usual ticks (F = 63.2% at the scale of a Weibull or an
+    exponential)."""
     name: str
     log_x: bool
     forward: object
     inverse: object
+    marks: tuple = ()
 
     def scale(self):
         """(forward, inverse) for matplotlib's function scale, safe at F = 0 and 1."""
@@ -50,8 +62,9 @@ def _log_cloglog(p):
 
 
 PAPERS = {
-    "weibull": Paper("Weibull", True, _log_cloglog, lambda y: -np.expm1(-np.exp(y))),
-    "exp": Paper("Exponential", False, lambda p: -np.log1p(-p), lambda y: -np.expm1(-y)),
+    "weibull": Paper("Weibull", True, _log_cloglog, lambda y: -np.expm1(-np.exp(y)), (0.632,)),
+    "exp": Paper("Exponential", False, lambda p: -np.log1p(-p), lambda y: -np.expm1(-y),
+                 (0.632,)),
     "lognormal": Paper("Lognormal", True, special.ndtri, special.ndtr),
     "normal": Paper("Normal", False, special.ndtri, special.ndtr),
     "gumbel": Paper("Gumbel", False, lambda p: -np.log(-np.log(p)),
@@ -59,8 +72,12 @@ PAPERS = {
     "loglogistic": Paper("Log-logistic", True, special.logit, special.expit),
     "logistic": Paper("Logistic", False, special.logit, special.expit),
 }
-TICKS = np.array([1e-4, 1e-3, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.632, 0.8,
-                  0.9, 0.95, 0.99, 0.999, 0.9999])
+LOG_STEPS = ((1, 2, 3, 5), (1, 2, 5), (1, 3), (1,))  # tick mantissas, finest first
+MOST_TICKS = 7
+# the probability ticks, most wanted first: where two would touch, the later one is left out
+TICKS = (0.1, 0.5, 0.9, 0.01, 0.99, 1e-3, 0.999, 1e-4, 0.9999, 0.2, 0.05, 0.3, 0.8,
+         0.95, 0.02, 0.002, 0.005)
+LINE_HEIGHT = 1.3   # a tick label's height with its gap, in font sizes
 
 
 def quantile_paper(fit, lo, hi):
@@ -128,33 +145,34 @@ def plot_probability(fits, method=None, level=0.95, paper=None, ax=None, label=N
     if paper.log_x and lo <= 0:
         raise ValueError(f"plot_probability: {paper.name} paper has a log time axis; the data "
                          f"have a failure at {lo:g}")
+    pad = 0.1 * (hi - lo or 1)
+    grid = (np.geomspace(lo / 1.5, hi * 1.5, 200) if paper.log_x  # not below the support
+            else np.linspace(max(lo - pad, fits[0].model.support[0]), hi + pad, 200))
     ax = axes(ax)
     ax.set_yscale("function", functions=paper.scale())
     if paper.log_x:
         ax.set_xscale("log")
-    for i, t, p in points:  # in the fit's colour when the fits have different data
+        _log_time_axis(ax, grid[0], grid[-1])
+    labels = [text or fit_label(fit) for text, fit in zip(labels, fits)]
+    for i, t, p in points:  # in the fit's colour, and named by it, when the data differ
         keep = thin(t.size, max_points)
+        whose = "" if len(points) == 1 else f" of {labels[i]}"
         ax.plot(t[keep], p[keep], "o", markersize=4, color="C0" if len(points) == 1 else colors[i],
-                label=f"{name or 'data'} ({_method_name(fits[i], method)})")
-    pad = 0.1 * (hi - lo or 1)
-    grid = (np.geomspace(lo / 1.5, hi * 1.5, 200) if paper.log_x  # not below the support
-            else np.linspace(max(lo - pad, fits[0].model.support[0]), hi + pad, 200))
+                label=f"{name or 'data'}{whose} ({_method_name(fits[i], method)})")
     f_all = [np.concatenate([p for _, _, p in points])]
     for i, fit in enumerate(fits):
         pred = fit.cdf(grid, level or 0.95)
         ax.plot(grid, pred["estimate"].to_numpy(), color=colors[i],
-                label=labels[i] or fit_label(fit))
+                label=labels[i])
         if level is not None:
             ax.fill_between(grid, pred["lower"].to_numpy(), pred["upper"].to_numpy(),
                             color=colors[i], alpha=0.15, linewidth=0)
         f_all.append(pred["estimate"].to_numpy())
     _probability_axis(ax, paper, np.concatenate(f_all), np.concatenate([p for _, _, p in points]))
     ax.set_xlim(grid[0], grid[-1])
-    ax.set_xlabel(name or "x")
-    ax.set_ylabel("fraction failing, F")
     what = " and ".join(dict.fromkeys(family_name(f) for f in fits))
-    ax.set_title(f"{paper.name} probability plot{f' of {name}' if name else ''}: {what} fit"
-                 f"{'s' if len(fits) > 1 else ''}")
+    label_axes(ax, f"{paper.name} probability plot{f' of {name}' if name else ''}: {what} fit"
+                   f"{'s' if len(fits) > 1 else ''}", name or "x", "fraction failing, F")
     ax.legend(loc="best")
     return ax
 
@@ -177,6 +195,52 @@ def _method_name(fit, method):
             "nelson-aalen": "Nelson–Aalen"}.get(method, method)
 
 
+def log_ticks(lo, hi):
+    """Tick values for a log axis over [lo, hi], each labelled as the plain number: the finest
+    of 1-2-3-5, 1-2-5, 1-3 or 1 per decade that has at most MOST_TICKS inside (every k-th
+    decade beyond that); evenly spaced round numbers when the range holds fewer than two."""
+    from matplotlib.ticker import MaxNLocator
+    decades = np.arange(np.floor(np.log10(lo)), np.ceil(np.log10(hi)) + 1)
+    for steps in LOG_STEPS:
+        ticks = np.outer(10.0 ** decades, steps).ravel()
+        ticks = ticks[(ticks >= lo * (1 - 1e-12)) & (ticks <= hi * (1 + 1e-12))]
+        if ticks.size <= MOST_TICKS:
+            break
+    else:
+        ticks = ticks[::int(np.ceil(ticks.size / MOST_TICKS))]
+    if ticks.size < 2:
+        ticks = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
+        ticks = ticks[(ticks >= lo) & (ticks <= hi)]
+    return ticks
+
+
+def _log_time_axis(ax, lo, hi):
+    """Labels at `log_ticks` only, written as numbers ("300", not "3×10²"); the minor ticks
+    stay unlabelled, so no two labels run into each other."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+    ax.xaxis.set_major_locator(FixedLocator(log_ticks(lo, hi)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def _spaced(ax, paper, low, high):
+    """The paper's marks, then the TICKS, inside [low, high]: each kept only when its label
+    clears those kept before it on the axes' drawn height (from the tick font's size)."""
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+    size = FontProperties(size=rcParams["ytick.labelsize"]).get_size_in_points()
+    height = ax.get_position().height * ax.figure.get_figheight() * 72  # points
+    forward = paper.scale()[0]
+    y_low, y_high = forward(low), forward(high)
+    gap = LINE_HEIGHT * size / height * (y_high - y_low)
+    kept = []
+    for p in paper.marks + TICKS:
+        y = forward(p)
+        if low <= p <= high and all(abs(y - forward(q)) >= gap for q in kept):
+            kept.append(p)
+    return sorted(kept)
+
+
 def _probability_axis(ax, paper, f_line, f_points):
     """Y limits from the points (and a little of the lines), padded on the paper's scale, and
     percentage ticks inside them."""
@@ -188,8 +252,7 @@ def _probability_axis(ax, paper, f_line, f_points):
     pad = 0.04 * (y_high - y_low)
     low, high = float(inverse(y_low - pad)), float(inverse(y_high + pad))
     ax.set_ylim(low, high)
-    ticks = TICKS[(TICKS >= low) & (TICKS <= high)]
-    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_locator(FixedLocator(_spaced(ax, paper, low, high)))
     ax.yaxis.set_minor_locator(NullLocator())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{100 * v:g}%"))
     ax.grid(True, which="major", alpha=0.3)

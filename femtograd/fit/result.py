@@ -72,7 +72,7 @@ class MLEFit(FitBase):
         self.mle = np.asarray(mle, dtype=float)
         self.loglik = float(loglik)
         self._gradient = np.asarray(gradient, dtype=float)
-        self._hessian = np.asarray(hessian, dtype=float)
+        self._hessian_at_mle = hessian
         self._optim = optim
         self.method = method
         self.nobs = float(nobs)
@@ -126,6 +126,10 @@ class MLEFit(FitBase):
         index = names_index(self.free_names)
         index.name = "parameter"
         return index
+
+    @cached_property
+    def _hessian(self):
+        return np.asarray(self._hessian_at_mle, dtype=float)
 
     @cached_property
     def _information(self):
@@ -183,7 +187,7 @@ class MLEFit(FitBase):
         return self if kind == self.cov_type else self._with_cov_type(kind)
 
     # -- inference --------------------------------------------------------------------------
-    def confint(self, level=0.95, method="wald", scale=None):
+    def confint(self, level=0.95, method="wald", scale=None, progress=None, n_jobs=1):
         """Confidence intervals: DataFrame, index parameter, columns lower and upper.
 
         method "wald": symmetric on each parameter's own scale by default (log for a
@@ -191,9 +195,10 @@ class MLEFit(FitBase):
         stays inside the parameter space; scale="natural" gives est ± z·se for every
         parameter, scale="log" the log scale for positive ones only. `.attrs["scale"]`
         names each interval's scale. method "profile": likelihood ratio,
-        re-optimizing the other parameters (the same on any scale).
+        re-optimizing the other parameters (the same on any scale); `progress` and
+        `n_jobs` (worker processes, one parameter each) as in `bootstrap`.
         """
-        return confint(self, level, method, scale)
+        return confint(self, level, method, scale, progress, n_jobs)
 
     def profile_loglik(self, name, value):
         """Maximum of the log-likelihood over the other parameters with `name` held at `value`."""
@@ -266,16 +271,18 @@ class MLEFit(FitBase):
         the implicit function theorem."""
         return quantile(self, p, level, scale)
 
-    def bootstrap(self, n=200, kind="nonparametric", seed=None, max_failed=0.5, progress=None):
+    def bootstrap(self, n=200, kind="nonparametric", seed=None, max_failed=0.5, progress=None,
+                  n_jobs=1):
         """Refit on `n` resamples (parametric ones reproduce the censoring); percentile, basic
         or BCa intervals from `.confint(method=)`, derived quantities by `.apply(fn)`.
 
         Replicates whose refit fails or does not converge are left out, counted
         (`.failed`, `.failures`) and warned about (`BootstrapWarning`); when more than
         `max_failed` of them (a fraction) fail, `BootstrapError` is raised instead.
-        `progress=True` reports on stderr; a callable gets (done, total).
+        `progress=True` draws a bar on stderr when it is a terminal; a callable gets (done,
+        total). `n_jobs=k` refits in k worker processes (the same results for a seed).
         """
-        return bootstrap(self, n, kind, seed, max_failed, progress)
+        return bootstrap(self, n, kind, seed, max_failed, progress, n_jobs)
 
     def diagnostics(self):
         """Checks of the optimum: score size, information definiteness and condition, the
@@ -311,11 +318,12 @@ class MLEFit(FitBase):
                                 ax=ax, label=label, color=color, name=name)
 
     # -- goodness of fit (femtograd.fit.gof) ------------------------------------------------
-    def gof(self, n_boot=200, seed=None):
+    def gof(self, n_boot=200, seed=None, progress=None, n_jobs=1):
         """Goodness-of-fit table: Kolmogorov–Smirnov, Cramér–von Mises and Anderson–Darling
         (Kaplan–Meier based when right-censored), χ² for a discrete family; p-values by a
-        parametric bootstrap of `n_boot` refits that reproduces the censoring (0: none)."""
-        return gof.gof(self, n_boot=n_boot, seed=seed)
+        parametric bootstrap of `n_boot` refits that reproduces the censoring (0: none),
+        with `progress` and `n_jobs` as for `bootstrap` (the same p-values in processes)."""
+        return gof.gof(self, n_boot=n_boot, seed=seed, progress=progress, n_jobs=n_jobs)
 
     # -- lifetime summaries (femtograd.fit.lifetime): DataFrames with columns estimate, se,
     # lower, upper, like quantile(); delta-method SEs from exact gradients

@@ -47,6 +47,13 @@ def rows_text(model):
     return f"{n} rows, total weight {total:g}: {words} (counted by weight)"
 
 
+def fit_rows_text(fit):
+    """A fit's rows in words, as its summary prints them (a model may word its own rows)."""
+    if fit.model is None:
+        return f"n {fit.nobs:g}"
+    return getattr(fit.model, "rows_text", None) or rows_text(fit.model)
+
+
 class Summary:
     """`str(summary)` prints the table; `.table` is the DataFrame behind it."""
 
@@ -69,7 +76,7 @@ class Summary:
     def __str__(self):
         fit = self.fit
         head = [f"Maximum-likelihood fit: {fit._model_name()}",
-                f"  {self._rows()}",
+                f"  {fit_rows_text(fit)}",
                 f"  log-likelihood {fit.loglik:.6g}   AIC {fit.aic:.6g}   AICc {fit.aicc:.6g}   "
                 f"BIC {fit.bic:.6g}",
                 f"  free parameters {fit.df}   method {fit.method}   covariance {fit.cov_type}",
@@ -77,12 +84,6 @@ class Summary:
                 f"iterations ({fit.message})"]
         body = self._shown().to_string(float_format=lambda v: f"{v:.6g}", na_rep="")
         return "\n".join(head + ["", body] + ["  " + note for note in self._notes()])
-
-    def _rows(self):
-        fit = self.fit
-        if fit.model is None:
-            return f"n {fit.nobs:g}"
-        return getattr(fit.model, "rows_text", None) or rows_text(fit.model)  # rows elsewhere
 
     def _shown(self):
         """The table as shown: z and p only when some parameter is real-valued."""
@@ -111,7 +112,7 @@ class Summary:
 
     def _repr_html_(self):
         fit = self.fit
-        facts = [("data", self._rows()), ("log-likelihood", fit.loglik), ("AIC", fit.aic),
+        facts = [("data", fit_rows_text(fit)), ("log-likelihood", fit.loglik), ("AIC", fit.aic),
                  ("AICc", fit.aicc), ("BIC", fit.bic), ("free parameters", fit.df),
                  ("method", fit.method), ("covariance", fit.cov_type),
                  ("converged", f"{'yes' if fit.converged else 'NO'} after {fit.iterations} "

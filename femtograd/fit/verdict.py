@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from ..optim.newton import newton_direction
+from ..optim.newton import inverse_factor, newton_direction
 from ..optim.result import BOUNDARY, CONVERGED, FLAT, NON_FINITE, NOT_STATIONARY
 from ..optim.stopping import ROUNDING
 from ..distributions.spaces import Space
@@ -36,6 +36,7 @@ PROFILE = 1e-7      # a factor e in a parameter moves the log-likelihood by < PR
 STEP = 1e-3         # a Newton step beyond STEP on a flat log/logit coordinate: still rising
 SINGULAR = 1e-12    # scaled-information eigenvalue below which a direction counts as flat
 INVOLVED = 0.3      # a parameter is named when its share of a direction is at least this
+MOVING = 1e-6       # a Newton step beyond MOVING·travel on a real coordinate: still moving
 FAR = 10.0          # a run that stops still climbing after moving a positive or unit parameter
 #                     by e^FAR (on its log/logit scale) from the start has run off to an edge
 
@@ -65,37 +66,34 @@ def verdict(objective, names, constraints, free, x, x0, f0, status, basis=None):
     cons = [constraints[i] for i in free]
     free = _Names([names[i] for i in free], basis)
     info = -np.asarray(h, dtype=float)
-    try:
-        chol = np.linalg.cholesky(info)
-    except np.linalg.LinAlgError:
-        chol = None
+    factor = inverse_factor(info)  # (−H = L·Lᵀ) L⁻¹, or None where −H is not positive definite
     if status not in (CONVERGED, FLAT):
-        return _stopped_early(objective, x, x0, f, f0, g, info, chol, size, free, cons, status)
-    if chol is None or status == FLAT:
+        return _stopped_early(objective, x, x0, f, f0, g, info, factor, size, free, cons, status)
+    if factor is None or status == FLAT:
         return _flat(objective, x, x0, f, f0, g, info, size, free, cons)
-    return (_flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons)
-            or _not_stationary(objective, x, x0, f, f0, g, info, chol, size, free, cons))
+    return (_flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons)
+            or _not_stationary(objective, x, x0, f, f0, g, info, factor, size, free, cons))
 
 
-def _stopped_early(objective, x, x0, f, f0, g, info, chol, size, free, cons, status):
+def _stopped_early(objective, x, x0, f, f0, g, info, factor, size, free, cons, status):
     """A run that stopped without converging: "boundary" when the log-likelihood is still
     rising without end or levels out only at an edge; else None (its status stands)."""
     found = _still_rising(objective, x, x0, f, g, info, size, free, cons)
     if status == NON_FINITE:  # derivatives overflowed nearby: trust values only
         far = _far(x, x0, f, f0, size, cons)
         return found if far is None else _boundary(far, info, free, cons, f)
-    if found is None and chol is not None:
-        found = _flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons)
+    if found is None and factor is not None:
+        found = _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons)
     if found is None or found[0] != BOUNDARY:
-        found = _plateau(x, x0, f, f0, info, chol, size, free, cons)
+        found = _plateau(x, x0, f, f0, info, factor, size, free, cons)
     return found
 
 
-def _not_stationary(objective, x, x0, f, f0, g, info, chol, size, free, cons):
+def _not_stationary(objective, x, x0, f, f0, g, info, factor, size, free, cons):
     """None when the Newton decrement is small beside the log-likelihood; else "boundary"
     when the run rose to where it rises without end or to a plateau it cannot leave, and
     "not_stationary" when a Newton step would still go up."""
-    d = _solve(chol, g)
+    d = _solve(factor, g)
     decrement = float(np.dot(g, d))
     if decrement <= STATIONARY * size:
         return None
@@ -113,7 +111,7 @@ def _not_stationary(objective, x, x0, f, f0, g, info, chol, size, free, cons):
             "tolerance has the data's units; method='newton' has none)", ())
 
 
-def _plateau(x, x0, f, f0, info, chol, size, free, cons):
+def _plateau(x, x0, f, f0, info, factor, size, free, cons):
     """A run that rose from its start and stopped still climbing, either a factor e^FAR
     away on a log/logit scale, where the information is singular, or at a log-likelihood
     of 0 to rounding (every censored row certain): the log-likelihood levels out only at
@@ -147,20 +145,22 @@ def _far(x, x0, f, f0, size, cons):
     return v
 
 
-def _solve(chol, b):
-    return np.linalg.solve(chol.T, np.linalg.solve(chol, b))
+def _solve(factor, b):
+    """(−H)⁻¹·b = L⁻ᵀ(L⁻¹·b): in two halves, so that a tiny information (every row certain,
+    a log-likelihood of 1e-311) gives the finite step the halves do, not ∞·0 from (−H)⁻¹."""
+    return factor.T @ (factor @ b)
 
 
-def _flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons):
+def _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons):
     """None when every coordinate is determined; else "boundary" for the numerically flat
     coordinates the Newton step still pushes on (toward where it pushes) or that ran off
     from the start, "flat" otherwise."""
     x0 = np.asarray(x0, dtype=float)
-    cov = _solve(chol, np.eye(len(x)))
-    d = _solve(chol, g)
+    cov = factor.T @ factor
+    d = _solve(factor, g)
     flat = _numerically_flat(cov, size, cons)
     rising = [i for i in flat if g[i] * d[i] > 0 and abs(d[i]) > STEP]
-    ran = _real_running_off(x, x0, cov, size, cons)
+    ran = _real_running_off(x, x0, cov, d, size, cons)
     if not flat and not rising and not ran:
         return None
     if rising or ran:
@@ -175,17 +175,21 @@ def _flat_coordinates(x, x0, f, f0, g, chol, info, size, free, cons):
                   free)
 
 
-def _real_running_off(x, x0, cov, size, cons):
+def _real_running_off(x, x0, cov, d, size, cons):
     """Real coordinates that ran off: the run moved each by at least half its final value,
     yet its profile log-likelihood changes by less than PROFILE·size over that distance
-    and over its value — a location running off to ±infinity where the log-likelihood
-    levels out (a truncated sample whose window the family fits best in its tail). (A
-    real estimate near 0 by chance, with the start at the estimate, is not one.)"""
+    and over its value, and the Newton step `d` from the end still moves it by more than
+    MOVING of that distance — a location running off to ±infinity where the
+    log-likelihood levels out (a truncated sample whose window the family fits best in its
+    tail). (A real estimate near 0 by chance, whether the start was at the estimate or at
+    0 with many rows or parameters making PROFILE·size large, is not one: there the
+    Newton step has shrunk to rounding.)"""
     out = []
     for i, c in enumerate(cons):
         xi, travel, var = abs(float(x[i])), abs(float(x[i] - x0[i])), float(cov[i, i])
         if c == "real" and 0 < 0.5 * xi <= travel and \
-                0.5 * travel * travel <= PROFILE * size * var:
+                0.5 * travel * travel <= PROFILE * size * var and \
+                not abs(float(d[i])) <= MOVING * travel:
             out.append(i)
     return out
 

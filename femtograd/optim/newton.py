@@ -4,11 +4,15 @@ Where the Hessian is negative definite the step is the Newton step. Where it is
 not, the eigenvalues of −H are reflected and floored (an eigenvalue-modified
 Newton step), which is always an ascent direction; if even that step cannot
 increase the log-likelihood, a steepest-ascent step is tried. A step never goes
-uphill in −loglik: every accepted point passes the Armijo test.
+uphill in −loglik: every accepted point passes the Armijo test, except a Newton step
+whose whole promised gain is below the rounding of the log-likelihood, which values
+cannot judge: it is taken when the value there is level to rounding, and the
+derivatives there decide.
 
 It stops when the Newton decrement is small beside |loglik| (`stopping`: no units, so
 weights of 1e-300 or data in any units change nothing), and takes that last tiny step
-too; a stationary point with no negative curvature to rely on ends as "flat".
+too unless it is below the rounding of the derivatives (NEGLIGIBLE); a stationary point
+with no negative curvature to rely on ends as "flat".
 """
 
 import math
@@ -22,11 +26,15 @@ from .result import (CONVERGED, FLAT, FLAT_MESSAGE, NON_FINITE, OptimResult, no_
                      non_finite_start, out_of_iterations)
 from .stopping import DEFAULT, ROUNDING, max_abs
 
+SMALL = 4  # up to this many parameters, the Cholesky factor in plain floats
+NEGLIGIBLE = 1e-14  # a last step moving no coordinate by more than this, relative, is not
+#                    taken: it is at the rounding of the derivatives that propose it
+
 
 def newton_direction(g, h):
     """(direction, modified): solve −H d = g, modifying −H when it is not positive definite."""
     n = len(g)
-    if n == 1:  # plain floats for the common tiny cases (numpy's overhead dominates there)
+    if n == 1:  # closed forms for the commonest sizes (numpy's overhead dominates there)
         a = -float(h[0, 0])
         if a > 0:
             return np.array([float(g[0]) / a]), False
@@ -37,12 +45,16 @@ def newton_direction(g, h):
             g0, g1 = float(g[0]), float(g[1])
             return np.array([(c * g0 - b * g1) / det, (a * g1 - b * g0) / det]), False
     a = -h
-    try:
-        c = np.linalg.cholesky(a)
-        d = np.linalg.solve(c.T, np.linalg.solve(c, g))
-        return d, False
-    except np.linalg.LinAlgError:
-        pass
+    if n <= SMALL:
+        low = _cholesky(a)
+        if low is not None:
+            return np.array(_cholesky_solve(low, [float(v) for v in g])), False
+    else:
+        try:
+            c = np.linalg.cholesky(a)
+            return np.linalg.solve(c.T, np.linalg.solve(c, g)), False
+        except np.linalg.LinAlgError:
+            pass
     sc = unit_scales(a)  # each coordinate in its own units, so that the floor below is
     lam, v = np.linalg.eigh(a / np.outer(sc, sc))  # relative whatever units the user's are
     floor = 1e-8 * float(np.max(np.abs(lam)))
@@ -50,6 +62,69 @@ def newton_direction(g, h):
         return np.array(g, dtype=float), True
     lam = np.maximum(np.abs(lam), floor)
     return (v @ ((v.T @ (g / sc)) / lam)) / sc, True
+
+
+def inverse_factor(a):
+    """L⁻¹ for the Cholesky factor L of a positive definite `a` (a = L·Lᵀ), or None when `a` is
+    not positive definite (or not finite): then a⁻¹·b = L⁻ᵀ(L⁻¹·b) and a⁻¹ = L⁻ᵀ·L⁻¹. Up to SMALL
+    rows in plain floats (numpy's per-call overhead is most of the cost there)."""
+    p = len(a)
+    if p > SMALL:
+        try:
+            return np.linalg.inv(np.linalg.cholesky(a))
+        except np.linalg.LinAlgError:
+            return None
+    low = _cholesky(np.asarray(a, dtype=float))
+    if low is None:
+        return None
+    inv = [[0.0] * p for _ in range(p)]  # L⁻¹ by forward substitution, column by column
+    for j in range(p):
+        inv[j][j] = 1.0 / low[j][j]
+        for i in range(j + 1, p):
+            s = 0.0
+            for k in range(j, i):
+                s -= low[i][k] * inv[k][j]
+            inv[i][j] = s / low[i][i]
+    return np.array(inv)
+
+
+def _cholesky(a):
+    """The Cholesky factor of a small `a` as rows of floats (lower triangle), or None when `a`
+    is not positive definite (or not finite)."""
+    rows = a.tolist()
+    p = len(rows)
+    low = [[0.0] * p for _ in range(p)]
+    for i in range(p):
+        li = low[i]
+        for j in range(i + 1):
+            lj = low[j]
+            s = rows[i][j]
+            for k in range(j):
+                s -= li[k] * lj[k]
+            if i == j:
+                if not (s > 0 and s < math.inf):
+                    return None
+                li[i] = math.sqrt(s)
+            else:
+                li[j] = s / lj[j]
+    return low
+
+
+def _cholesky_solve(low, b):
+    """x with L·Lᵀ·x = b, in floats: forward substitution, then back."""
+    p = len(b)
+    y = list(b)
+    for i in range(p):
+        s = y[i]
+        for k in range(i):
+            s -= low[i][k] * y[k]
+        y[i] = s / low[i][i]
+    for i in reversed(range(p)):
+        s = y[i]
+        for k in range(i + 1, p):
+            s -= low[k][i] * y[k]
+        y[i] = s / low[i][i]
+    return y
 
 
 def unit_scales(a):
@@ -127,8 +202,11 @@ def newton(objective, x0, tol=None, max_step=10.0, method="newton"):
             continue
         d = cap_step(d, x, max_step)
         gain = float(np.dot(g, d))
-        step = _increase(backtrack(objective.value, x, f, g, d), f)
-        if step is None and modified is False and tol.stalled(gain, size):
+        # a Newton step promising less than the rounding of f: values cannot judge it (a line
+        # search would halve it some thirty times on noise), the derivatives there do
+        stalled = modified is False and tol.stalled(gain, size)
+        step = None if stalled else _increase(backtrack(objective.value, x, f, g, d), f)
+        if stalled:
             moved = None if blind else _blind_step(objective, x, f, d, size)
             if moved is None:
                 return OptimResult(x, f, g, it - 1, CONVERGED,
@@ -197,7 +275,13 @@ def _derivatives_along(objective, x, f, g, d, step):
 def _last_step(objective, x, f, g, h, d, iterations, method, history, size):
     """Converged: take the (tiny) last Newton step too, which squares the remaining error at
     the cost of one evaluation; it is kept unless it lowers the log-likelihood beyond
-    rounding (then x is evaluated again, so that the objective is left where it stopped)."""
+    rounding (then x is evaluated again, so that the objective is left where it stopped).
+    A step below NEGLIGIBLE·|x| in every coordinate is not taken: the derivatives' own rounding
+    (sums over many rows) moves a maximum that much, and the evaluation would cost as much as
+    an iteration."""
+    if all(abs(di) <= NEGLIGIBLE * abs(xi) for di, xi in zip(d.tolist(), x.tolist())):
+        return OptimResult(x, f, g, iterations, CONVERGED, "Newton decrement below tolerance",
+                           method, objective.calls, history)
     ft, gt, _ = objective.value_grad_hess(x + d)
     if math.isfinite(ft) and ft >= f - ROUNDING * size:
         if ft > f:

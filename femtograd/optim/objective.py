@@ -6,7 +6,9 @@ as -inf, never as an exception: the optimizers treat it as a rejected point.
 
 `GraphObjective` sits on a log-likelihood graph whose leaves are the parameters on
 their natural scale. Its gradient and Hessian nodes are built once and then
-re-evaluated with `Plan` after the leaves move; positive and unit-interval
+re-evaluated with `Plan` after the leaves move (for a graph whose structure was seen
+before, a `Program` computes the same values without making the nodes, until someone
+asks for them: `grads`, `hess`); positive and unit-interval
 parameters are seen by the optimizer on log and logit scales through the chain
 rule, applied to the natural-scale derivatives in plain floats.
 """
@@ -17,7 +19,7 @@ import numpy as np
 
 from ..core import Plan, Value
 from ..core.value import CLOCK
-from ..core.derivatives import derivative_nodes
+from ..core.derivatives import Program, derivative_nodes, grad_nodes
 from .transforms import transform_for
 
 NEG_INF = -math.inf
@@ -93,7 +95,9 @@ class GraphObjective:
         self.leaves = list(leaves)
         self.transforms = [transform_for(c) for c in constraints]
         # last: (CLOCK.last, order, (f, g, h)) of the latest evaluation, see `_read`
-        self._shared = {"grads": None, "hess": None, "orders": None, "plans": {}, "last": None}
+        # program: the derivatives as a `Program` (None: not derived yet; False: nodes instead)
+        self._shared = {"grads": None, "hess": None, "orders": None, "plans": {}, "last": None,
+                        "program": None}
         self._set_free(range(len(self.leaves)) if free is None else free, transform)
 
     def _set_free(self, free, transform):
@@ -103,7 +107,7 @@ class GraphObjective:
 
     def with_free(self, free, transform=None):
         """A view of the same graph that moves only the parameters in `free`."""
-        view = object.__new__(GraphObjective)
+        view = object.__new__(type(self))
         view.ll, view.leaves, view.transforms, view._shared = \
             self.ll, self.leaves, self.transforms, self._shared
         view._set_free(free, self.transform if transform is None else transform)
@@ -125,10 +129,28 @@ class GraphObjective:
 
     def _build_derivatives(self):
         """Gradient and Hessian nodes, both at once (every fit needs the Hessian for its
-        standard errors), replayed when a graph of this structure was seen before."""
+        standard errors), replayed when a graph of this structure was seen before (from the
+        program, if one was made)."""
         s = self._shared
         with np.errstate(all="ignore"):  # nodes are computed as they are built
-            s["grads"], s["hess"], s["orders"] = derivative_nodes(self.ll, self.leaves)
+            if s["program"]:
+                s["grads"], s["hess"], s["orders"] = s["program"].nodes()
+            else:
+                s["grads"], s["hess"], s["orders"] = derivative_nodes(self.ll, self.leaves)
+        s["program"] = False  # the nodes serve from now on
+
+    def _program(self):
+        """The derivatives as a `Program` while no nodes were made, else None (then nodes)."""
+        s = self._shared
+        if s["program"] is None:
+            with np.errstate(all="ignore"):  # values are computed as the program is made
+                made = derivative_nodes(self.ll, self.leaves, lazy=True)
+            if isinstance(made, Program):
+                s["program"] = made
+            else:
+                s["grads"], s["hess"], s["orders"] = made
+                s["program"] = False
+        return s["program"] or None
 
     def _run(self, order):
         """Bring the nodes up to derivative `order` up to date with the leaves."""
@@ -141,7 +163,7 @@ class GraphObjective:
         """The nodes up to derivative `order` (the orders come with the derivative nodes)."""
         plans = self._shared["plans"]
         if order not in plans:
-            if order == 0 and self._shared["orders"] is None:  # only values asked for so far
+            if order == 0 and self._shared["orders"] is None:  # no derivative nodes so far
                 plans[0] = Plan([self.ll])
             else:
                 if self._shared["orders"] is None:
@@ -188,10 +210,18 @@ class GraphObjective:
         last = self._shared["last"]
         if last is not None and last[0] == CLOCK.last and last[1] >= order:
             return last[2]
-        self._run(order)
-        f = float(self.ll._data)
-        g = [float(n._data) for n in self.grads] if order >= 1 else None
-        h = [[float(n._data) for n in row] for row in self.hess] if order >= 2 else None
+        program = self._program() if order >= 1 and self._shared["grads"] is None else None
+        if program is not None:
+            with np.errstate(all="ignore"):
+                g, h = program.evaluate(order)
+            f = float(self.ll._data)  # (brought up to date by the program's plan)
+            g = [float(v) for v in g]
+            h = None if h is None else [[float(v) for v in row] for row in h]
+        else:
+            self._run(order)
+            f = float(self.ll._data)
+            g = [float(n._data) for n in self.grads] if order >= 1 else None
+            h = [[float(n._data) for n in row] for row in self.hess] if order >= 2 else None
         self._shared["last"] = (CLOCK.last, order, (f, g, h))
         return f, g, h
 
@@ -252,3 +282,120 @@ class GraphObjective:
                     return NEG_INF, None, None
                 h[a][b] = h[b][a] = v
         return f, np.array(g), np.array(h)
+
+
+class ArrayGraphObjective(GraphObjective):
+    """A log-likelihood graph over leaves of any shape (a vector parameter is one leaf), seen
+    by the optimizer as one flat vector of their elements in order; `constraints` has one
+    entry per element.
+
+    The gradient is one reverse sweep into every leaf. The Hessian's row for element k is
+    the sweep from the k-th element of the gradient, so its nodes (p sweeps, O(p²) numbers)
+    are built only when second derivatives are first asked for: L-BFGS never asks."""
+
+    def __init__(self, ll, leaves, constraints, free=None, transform=True):
+        slices = _slices(leaves)
+        super().__init__(ll, leaves, constraints,
+                         range(slices[-1][1]) if free is None else free, transform)
+        self._shared["slices"] = slices
+
+    def _build_derivatives(self):
+        s = self._shared
+        if s["grads"] is None:
+            with np.errstate(all="ignore"):
+                s["grads"] = grad_nodes(self.ll, self.leaves)
+        return s["grads"]
+
+    @property
+    def grads(self):
+        return self._build_derivatives()
+
+    @property
+    def hess(self):
+        """Rows of nodes, one per element: each row holds one node per leaf."""
+        s = self._shared
+        if s["hess"] is None:
+            elements = [g[tuple(int(i) for i in np.unravel_index(k, g.shape))] if g.shape else g
+                        for g in self.grads for k in range(max(g.size, 1))]
+            with np.errstate(all="ignore"):
+                s["hess"] = [grad_nodes(e, self.leaves) for e in elements]
+        return s["hess"]
+
+    def _plan(self, order):
+        plans = self._shared["plans"]
+        if order not in plans:
+            roots = ([self.ll], self.grads, [h for row in self.hess for h in row]
+                     if order == 2 else None)[order]
+            plans[order] = Plan(roots, after=self._plan(order - 1) if order else None)
+        return plans[order]
+
+    @property
+    def natural_values(self):
+        return np.concatenate([np.ravel(leaf._data) for leaf in self.leaves])
+
+    def set_natural(self, values):
+        values = np.asarray(values, dtype=float)
+        for leaf, (a, b) in zip(self.leaves, self._shared["slices"]):
+            new = values[a:b].reshape(leaf.shape) if leaf.shape else float(values[a])
+            if not np.array_equal(leaf._data, new):
+                leaf.data = new
+
+    def natural(self, x):
+        p = self.natural_values
+        for i, t, xi in zip(self.free, self._free_transforms, np.asarray(x, dtype=float).tolist()):
+            p[i] = t.to_natural(xi) if self.transform else xi
+            if not t.contains(p[i]):
+                return None
+        return p
+
+    def _read(self, natural, order):
+        self.set_natural(natural)
+        last = self._shared["last"]
+        if last is not None and last[0] == CLOCK.last and last[1] >= order:
+            return last[2]
+        self._run(order)
+        f = float(self.ll._data)
+        g = _flat(self.grads) if order >= 1 else None
+        h = np.array([_flat(row) for row in self.hess]) if order >= 2 else None
+        self._shared["last"] = (CLOCK.last, order, (f, g, h))
+        return f, g, h
+
+    def _derivatives(self, x, order):
+        p = self.natural(x)
+        if p is None:
+            return NEG_INF, None, None
+        f, g_all, h_all = self._read(p, order)
+        if not math.isfinite(f):
+            return NEG_INF, None, None
+        free = np.asarray(self.free)
+        gn = g_all[free]
+        if not np.all(np.isfinite(gn)):
+            return NEG_INF, None, None
+        d1 = d2 = None
+        if self.transform:
+            d = np.array([t.derivatives(xi)[1:] for t, xi in
+                          zip(self._free_transforms, np.asarray(x, dtype=float).tolist())])
+            d1, d2 = d[:, 0], d[:, 1]
+        g = gn * d1 if self.transform else gn
+        if order < 2:
+            return f, g, None
+        h = h_all[np.ix_(free, free)]
+        if self.transform:
+            h = h * np.outer(d1, d1) + np.diag(gn * d2)
+        if not np.all(np.isfinite(h)):
+            return NEG_INF, None, None
+        return f, g, h
+
+
+def _slices(leaves):
+    """(start, stop) of each leaf's elements in the flat vector."""
+    out, a = [], 0
+    for leaf in leaves:
+        b = a + max(int(np.prod(leaf.shape)), 1)
+        out.append((a, b))
+        a = b
+    return out
+
+
+def _flat(nodes):
+    return np.concatenate([np.ravel(n._data) for n in nodes])

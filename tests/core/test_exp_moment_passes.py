@@ -24,14 +24,15 @@ def test_every_moment_equals_the_full_array_formula(seed, n, block, weighted, re
     rng = np.random.default_rng(seed)
     t = rng.normal(0, 1, n)
     w = rng.uniform(0, 3, n) if weighted else None
-    original = moments.BLOCK
+    original, small = moments.BLOCK, moments.SMALL
     moments.BLOCK = block  # not monkeypatch: hypothesis reruns the body within one test
+    moments.SMALL = -1  # the blocked pass, as larger data take it (test_exp_moment_small.py)
     try:
         data = ExpMomentData(t, w)
         for k, m in requests:
             assert data.moment(k, m) == pytest.approx(direct(t, w, k, m), rel=1e-12, abs=1e-12)
     finally:
-        moments.BLOCK = original
+        moments.BLOCK, moments.SMALL = original, small
 
 
 def test_one_pass_per_k_serves_value_gradient_and_hessian_and_a_higher_order_adds_one(
@@ -58,6 +59,7 @@ def test_one_pass_per_k_serves_value_gradient_and_hessian_and_a_higher_order_add
 def test_the_third_derivative_through_exp_moments_is_the_third_moment_across_blocks(
         monkeypatch):
     monkeypatch.setattr(moments, "BLOCK", 8)
+    monkeypatch.setattr(moments, "SMALL", -1)
     t = np.random.default_rng(2).normal(size=50)
     k = fg.val(0.3)
     node = fg.exp_moments(k, t)

@@ -29,6 +29,7 @@ from reliability import Fitters as F
 d = json.load(sys.stdin)
 opts = dict(show_probability_plot=False, print_results=False)
 f = F.Fit_Weibull_3P(failures=np.array(d["three"]), **opts)
+b = F.Fit_Weibull_3P(failures=np.array(d["below_one"]), **opts)
 m = F.Fit_Weibull_Mixture(failures=np.array(d["mixture"]), **opts)
 c = F.Fit_Weibull_CR(failures=np.array(d["cr"]), **opts)
 y = np.array(d["shifted"])
@@ -39,6 +40,7 @@ e = F.Fit_Exponential_2P(failures=y, **opts)
 t, cens = np.array(d["cure"]), np.array(d["cured"], bool)
 ds = F.Fit_Weibull_DS(failures=t[~cens], right_censored=t[cens], **opts)
 print(json.dumps({"three": [f.beta, f.alpha, f.gamma, f.loglik],
+                  "below_one": [b.beta, b.alpha, b.gamma, b.loglik, b.beta_SE, b.alpha_SE],
                   "mixture": [m.proportion_1, m.beta_1, m.alpha_1, m.beta_2, m.alpha_2, m.loglik],
                   "cr": [c.beta_1, c.alpha_1, c.beta_2, c.alpha_2, c.loglik],
                   "gamma3": [g.beta, 1 / g.alpha, g.gamma, g.loglik],
@@ -64,7 +66,9 @@ def data_and_reference():
     t = stats.weibull_min(1.5, scale=10).rvs(500, random_state=rng)
     t[rng.uniform(size=500) < 0.3] = np.inf
     c = rng.uniform(5, 40, 500)
-    data = {"three": three.tolist(), "mixture": mixture.tolist(), "cr": cr.tolist(),
+    below_one = stats.weibull_min(0.6, loc=100, scale=50).rvs(100, random_state=rng)
+    data = {"three": three.tolist(), "below_one": below_one.tolist(),
+            "mixture": mixture.tolist(), "cr": cr.tolist(),
             "shifted": shifted.tolist(), "cure": np.minimum(t, c).tolist(),
             "cured": (t > c).tolist()}
     done = subprocess.run([sys.executable, "-c", SCRIPT], input=json.dumps(data),
@@ -85,10 +89,35 @@ def test_weibull3_matches_fit_weibull_3p(data_and_reference):
     _agree(fg.fit_mle(Weibull3LogLik, np.array(data["three"])), ref["three"])
 
 
-def test_weibull_mixture_matches_fit_weibull_mixture(data_and_reference):
+def test_weibull3_below_shape_one_is_reliabilitys_estimate_with_its_threshold(
+        data_and_reference):
+    """reliability bounds the threshold at 0.0001 below the smallest failure and fits shape and
+    scale there; held at that threshold, the fit here gives its numbers (estimates, standard
+    errors, log-likelihood). The default estimate holds it at the smallest failure itself and
+    leaves that failure out (Smith 1985)."""
     data, ref = data_and_reference
-    _agree(fg.fit_mle(Mixture([WeibullLogLik, WeibullLogLik]), np.array(data["mixture"])),
-           ref["mixture"])
+    x = np.array(data["below_one"])
+    beta, alpha, gamma, loglik, beta_se, alpha_se = ref["below_one"]
+    assert gamma == pytest.approx(x.min() - 1e-4, abs=1e-9)
+    held = fg.fit_mle(Weibull3LogLik, x, fixed={"threshold": gamma})
+    assert held.converged and held.loglik == pytest.approx(loglik, abs=1e-6)
+    np.testing.assert_allclose(held.mle[:2], [beta, alpha], rtol=1e-5)
+    np.testing.assert_allclose(held.se[:2], [beta_se, alpha_se], rtol=1e-3)
+    with pytest.warns(ConvergenceWarning, match="Smith 1985"):
+        fit = fg.fit_mle(Weibull3LogLik, x)
+    assert fit.status == "boundary" and fit.params["threshold"] == x.min()
+    assert fit.params["shape"] < 1 and beta < 1
+
+
+def test_weibull_mixture_matches_fit_weibull_mixture(data_and_reference):
+    """reliability's components come in the order of their scales too (alpha_1 < alpha_2)."""
+    data, ref = data_and_reference
+    model = Mixture([WeibullLogLik, WeibullLogLik])
+    p1, b1, a1, b2, a2, loglik = ref["mixture"]
+    fit = fg.fit_mle(model, np.array(data["mixture"]))
+    assert a1 < a2
+    _agree(fit, [*fit.model.parameters([p1, 1 - p1], [dict(shape=b1, scale=a1),
+                                                      dict(shape=b2, scale=a2)]), loglik])
 
 
 def test_competing_risks_matches_fit_weibull_cr(data_and_reference):
@@ -106,11 +135,12 @@ def test_threshold_families_match_reliabilitys_3p_fitters(data_and_reference, cl
 
 def test_exp2_reaches_at_least_fit_exponential_2p(data_and_reference):
     """reliability stops its threshold just short of the smallest value; the supremum is
-    there, which the fit reports as a boundary with a log-likelihood at least as high."""
+    there, which the fit returns and reports as a boundary, with a log-likelihood at least as
+    high."""
     data, ref = data_and_reference
     with pytest.warns(ConvergenceWarning, match="threshold"):
         fit = fg.fit_mle(Exp2LogLik, np.array(data["shifted"]))
-    assert fit.status == "boundary"
+    assert fit.status == "boundary" and fit.params["threshold"] == min(data["shifted"])
     assert fit.loglik >= ref["exp2"][-1] - 1e-9
     np.testing.assert_allclose(fit.mle, ref["exp2"][:2], rtol=1e-3)
 

@@ -89,3 +89,21 @@ def test_a_start_outside_a_bounded_space_is_named():
                                          r"\(a must be in \(0, 10\)\)"):
         fg.fit_mle(beta_a1, np.array([0.2, 0.5]), start={"a": 20.0},
                    constraints={"a": bounded(0, 10)})
+
+
+def test_ordered_spells_an_increasing_vector_by_coordinates_with_their_own_spaces():
+    from femtograd.distributions import ordered
+    space = ordered(3, "positive")
+    assert space.constraints == ("positive", "positive", "positive")
+    assert space.coordinates([2.0, 5.0, 5.5]) == [2.0, 3.0, 0.5]
+    assert space.values([2.0, 3.0, 0.5]) == [2.0, 5.0, 5.5]
+    assert space.clamp_start([4.0, -1.0, 4.0]) == pytest.approx([1.0, 4.0, 4.003])
+    assert ordered(2).constraints == ("real", "positive")
+    with pytest.raises(ValueError, match="strictly increasing"):
+        space.coordinates([2.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="each positive"):
+        space.coordinates([-1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="two or more"):
+        ordered(1)
+    with pytest.raises(ValueError, match="unbounded above"):
+        ordered(2, "unit")

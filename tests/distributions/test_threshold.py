@@ -3,7 +3,9 @@
 Their formulae match scipy's shifted distributions; derivatives match finite differences; fits
 match direct maximizations with scipy.optimize (exact and censored rows); the threshold's space
 ends at the smallest finite bound of the data; a likelihood that grows without bound as the
-threshold reaches the smallest failure is reported as a boundary, not as a converged fit.
+threshold reaches the smallest failure is reported as a boundary, not as a converged fit, with
+the literature's estimate (threshold at the smallest failure, the rest fitted to the others)
+unless the user opts out.
 """
 
 import warnings
@@ -114,28 +116,91 @@ def test_threshold_is_bounded_by_the_smallest_finite_bound():
         Weibull3LogLik(x)(1.0, 3.0, 2.5)
 
 
-def test_shape_below_one_is_reported_as_a_boundary_at_the_smallest_failure():
-    x = stats.weibull_min(0.6, loc=100, scale=50).rvs(100, random_state=np.random.default_rng(1))
-    with pytest.warns(ConvergenceWarning, match="threshold"):
+def _shape_06():
+    return stats.weibull_min(0.6, loc=100, scale=50).rvs(100, random_state=np.random.default_rng(1))
+
+
+def test_shape_below_one_gives_the_literatures_estimate_reported_as_a_boundary():
+    """Smith (1985): the threshold at the smallest failure, the other parameters the
+    two-parameter fit to the other failures shifted by it."""
+    x = _shape_06()
+    with pytest.warns(ConvergenceWarning, match="Smith 1985"):
         fit = fg.fit_mle(Weibull3LogLik, x)
-    assert not fit.converged
-    assert fit.status == "boundary"
+    assert not fit.converged and fit.status == "boundary"
     assert f"threshold → {x.min():g}" in fit.message
-    assert fit.params["shape"] < 1
-    assert x.min() - fit.params["threshold"] < 1e-3 * (x.max() - x.min())
-    # the literature's estimate: threshold at the smallest failure, the rest fitted to the others
+    assert "1 row(s) at" in fit.message and "boundary_estimate=False" in fit.message
     rest = fg.fit_mle(WeibullLogLik, np.sort(x)[1:] - x.min())
     assert rest.converged and rest.params["shape"] < 1
+    assert fit.params["threshold"] == x.min()
+    np.testing.assert_allclose(fit.mle[:2], rest.mle, rtol=1e-9)
+    np.testing.assert_allclose(fit.se[:2], rest.se, rtol=1e-6)
+    assert fit.se["threshold"] == 0 and fit.df == 2
+    assert fit.loglik == pytest.approx(rest.loglik, rel=1e-12) and fit.nobs == 99
 
 
-def test_exp2_threshold_runs_to_the_smallest_value_and_the_rate_to_its_closed_form():
+def test_boundary_estimate_false_keeps_the_runs_end():
+    x = _shape_06()
+    with pytest.warns(ConvergenceWarning, match="threshold") as caught:
+        fit = fg.fit_mle(Weibull3LogLik, x, boundary_estimate=False)
+    assert "Smith" not in str(caught[0].message)
+    assert fit.status == "boundary" and fit.nobs == 100 and fit.params["shape"] < 0.6
+    assert 0 < x.min() - fit.params["threshold"] < 1e-3 * (x.max() - x.min())
+    with pytest.raises(TypeError, match="boundary_estimate must be True or False"):
+        Weibull3LogLik(x, boundary_estimate="no")
+
+
+def test_other_threshold_families_give_the_same_estimate():
+    y = 10 + stats.weibull_min(0.7, scale=3).rvs(80, random_state=np.random.default_rng(5))
+    with pytest.warns(ConvergenceWarning, match="Smith 1985"):
+        fit = fg.fit_mle(Gamma3LogLik, y)
+    rest = fg.fit_mle(fg.distributions.GammaLogLik, np.sort(y)[1:] - y.min())
+    assert fit.params["threshold"] == y.min()
+    np.testing.assert_allclose(fit.mle[:2], rest.mle, rtol=1e-8)
+
+
+def test_no_estimate_where_a_censored_row_ends_at_the_smallest_value():
+    """An interval row ending at m has probability 0 with the threshold there: no estimate is
+    made up; the run's own boundary is reported."""
+    x = _shape_06()
+    lo = np.where(x == x.min(), x.min() - 1.0, x)
+    gen = Weibull3LogLik(fg.IntervalData(lo, x))
+    assert gen.boundary_estimate(("threshold",), dict(shape=0.6, scale=50.0,
+                                                      threshold=x.min() - 1e-6)) is None
+
+
+def test_the_estimate_is_offered_only_when_the_threshold_runs_up_to_the_smallest_value():
+    x = stats.weibull_min(2.5, loc=100, scale=50).rvs(200, random_state=np.random.default_rng(1))
+    gen = Weibull3LogLik(x)
+    fit = fg.fit_mle(gen)
+    assert fit.converged
+    k, s, t = fit.mle
+    assert gen.boundary_estimate(("threshold",), dict(shape=k, scale=s, threshold=t - 5)) \
+        is not None  # still rising toward m
+    assert gen.boundary_estimate(("threshold",), dict(shape=k, scale=s, threshold=t + 3)) \
+        is None      # falling toward m: not the non-regular case
+    assert gen.boundary_estimate(("shape",), dict(shape=k, scale=s, threshold=t - 5)) is None
+
+
+def test_exp2_is_held_at_the_smallest_value_with_every_row():
     x = 10 + np.random.default_rng(4).exponential(2.0, 80)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    with pytest.warns(ConvergenceWarning, match="density is finite there"):
         fit = fg.fit_mle(Exp2LogLik, x)
-    assert fit.status == "boundary" and not fit.converged
-    assert fit.params["threshold"] == pytest.approx(x.min(), rel=1e-6)
-    assert fit.params["rate"] == pytest.approx(x.size / (x - x.min()).sum(), rel=1e-3)
+    assert fit.status == "boundary" and not fit.converged and fit.nobs == 80
+    assert fit.params["threshold"] == x.min()
+    assert fit.params["rate"] == pytest.approx(x.size / (x - x.min()).sum(), rel=1e-10)
+    rate = x.size / (x - x.min()).sum()
+    assert fit.loglik == pytest.approx(x.size * np.log(rate) - x.size, rel=1e-12)
+
+
+def test_hold_lets_the_threshold_sit_at_the_smallest_row():
+    x = np.array([3.0, 4.0, 6.0, 9.0])
+    gen = Exp2LogLik(x, hold=3.0)
+    assert gen.threshold_bound == 4.0
+    assert float(gen(0.5, 3.0).data) == pytest.approx(4 * np.log(0.5) - 0.5 * 10.0)
+    with pytest.raises(ValueError, match="hold=3.5 lies above a row's value 3"):
+        Exp2LogLik(x, hold=3.5)
+    with pytest.raises(TypeError, match="hold must be a number"):
+        Exp2LogLik(x, hold="low")
 
 
 def test_family_alone_allows_any_threshold_and_simulates():
@@ -164,3 +229,34 @@ def test_loglik_is_the_two_parameter_one_on_shifted_data(t, k, s):
     three = float(Weibull3LogLik(x, censored=censored)(k, s, t).data)
     two = float(WeibullLogLik(x - t, censored=censored)(k, s).data)
     assert three == pytest.approx(two, rel=1e-10, abs=1e-9)
+
+
+def test_the_estimate_keeps_per_row_entry_times_of_the_rows_it_fits():
+    """Delayed entry: each kept row keeps its own entry time, shifted with it."""
+    x = _shape_06()
+    entry = np.where((x > 120) & (np.arange(x.size) % 3 == 0), 110.0, 50.0)
+    with pytest.warns(ConvergenceWarning, match="Smith 1985"):
+        fit = fg.fit_mle(Weibull3LogLik, x, truncation=(entry, None))
+    m, keep = x.min(), x > x.min()
+    rest = fg.fit_mle(WeibullLogLik, x[keep] - m,
+                      truncation=(np.maximum(entry[keep] - m, 0.0), None))
+    assert fit.params["threshold"] == m
+    np.testing.assert_allclose(fit.mle[:2], rest.mle, rtol=1e-8)
+    assert fit.loglik == pytest.approx(rest.loglik, rel=1e-12)
+
+
+@settings(max_examples=8, derandomize=True, deadline=None)
+@given(st.integers(0, 10_000), st.floats(0.3, 0.9), st.sampled_from([Weibull3LogLik,
+                                                                     Gamma3LogLik]))
+def test_whenever_the_literatures_estimate_is_returned_it_is_the_fit_to_the_others(seed, k,
+                                                                                 cls):
+    x = 5 + stats.weibull_min(k, scale=2).rvs(60, random_state=np.random.default_rng(seed))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit = fg.fit_mle(cls, x)
+    if "Smith 1985" not in fit.message:  # a local maximum inside the space is an MLE
+        assert fit.converged
+        return
+    assert fit.status == "boundary" and fit.params["threshold"] == x.min()
+    rest = fg.fit_mle(cls.base, np.sort(x)[1:] - x.min())
+    np.testing.assert_allclose(fit.mle[:2], rest.mle, rtol=1e-7)

@@ -101,10 +101,9 @@ def test_a_parametric_bootstrap_censors_its_replicates_as_often_as_the_data(monk
 def test_progress_is_reported_for_every_replicate(exp_fit, capsys):
     seen = []
     exp_fit.bootstrap(n=12, seed=1, progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(k, 12) for k in range(1, 13)]
-    exp_fit.bootstrap(n=20, seed=1, progress=True)
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert lines[-1] == "bootstrap: 20/20 refits" and len(lines) == 10
+    assert seen == [(k, 12) for k in range(0, 13)]
+    exp_fit.bootstrap(n=20, seed=1, progress=True)  # stderr is no terminal here: no bar
+    assert capsys.readouterr().err == ""
     with pytest.raises(TypeError, match="progress must be"):
         exp_fit.bootstrap(n=5, progress="yes")
 

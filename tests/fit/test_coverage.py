@@ -1,4 +1,5 @@
-"""Coverage simulation (marked slow; part of the default run, skip with -m "not slow"): 95% Wald and profile intervals cover ~95%."""
+"""Coverage simulation (marked slow; part of the default run, skip with -m "not slow"): 95% Wald
+and profile intervals cover ~95%."""
 
 import warnings
 

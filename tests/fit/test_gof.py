@@ -108,6 +108,20 @@ def test_the_bootstrap_reproduces_the_censoring_of_the_data():
     assert (result.table["p_value"] > 0.05).all()
 
 
+def test_worker_processes_give_the_same_p_values_and_progress_hears_every_refit():
+    rng = np.random.default_rng(8)
+    t, c = 10 * rng.weibull(1.5, 80), rng.uniform(0, 15, 80)
+    fit = fg.fit_mle(WeibullLogLik, np.minimum(t, c), censored=t > c)
+    heard = []
+    serial = fit.gof(n_boot=19, seed=5, progress=lambda done, total: heard.append((done, total)))
+    parallel = fit.gof(n_boot=19, seed=5, n_jobs=2)
+    assert parallel.table.equals(serial.table)
+    assert parallel.replicates.equals(serial.replicates)
+    assert heard[0] == (0, 19) and heard[-1] == (19, 19)
+    with pytest.raises(ValueError, match="n_jobs"):
+        fit.gof(n_boot=19, n_jobs=0)
+
+
 def test_chi_square_of_a_poisson_fit_merges_cells_to_five_expected():
     k = np.random.default_rng(9).poisson(3.0, 300)
     fit = fg.fit_mle(PoissonLogLik, k)

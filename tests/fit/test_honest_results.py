@@ -97,9 +97,9 @@ def test_a_profile_that_does_not_cross_the_cutoff_consistently_gives_nan_and_a_w
     fit = fg.fit_mle(NormalLogLik, normal_data)
     profiler = fit._profiler(0)
     calls = iter(range(10 ** 6))
-    real = profiler.loglik
-    monkeypatch.setattr(profiler, "loglik",
-                        lambda v: real(v) if next(calls) < 2 else fit.loglik - 100.0)
+    real = profiler.profile
+    monkeypatch.setattr(profiler, "profile",
+                        lambda v: real(v) if next(calls) < 1 else (fit.loglik - 100.0, 0.0, 0.0))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         lower, upper = profiler.interval(0.95)

@@ -86,3 +86,39 @@ def test_lbfgs_fits_a_user_model_with_many_parameters_to_its_closed_form():
 def test_an_unknown_method_lists_the_new_ones():
     with pytest.raises(ValueError, match="lbfgs.*steepest_ascent"):
         fg.fit_mle(REGISTRY["exp"], np.ones(3), method="adam")
+
+
+LAMBDA = 1e-3
+
+
+def coupled_poisson(beta, data):
+    """Poisson rates e^βⱼ tied by a penalty on Σβ: a vector-parameter user model whose
+    information diag(e^β) + λ11ᵀ is dense."""
+    s = fg.sum(beta)
+    return fg.sum(data * beta - fg.exp(beta)) - 0.5 * LAMBDA * s * s
+
+
+def test_lbfgs_on_a_200_vector_parameter_model_reaches_newton_judged_by_the_exact_hessian():
+    p = 200
+    y = np.random.default_rng(5).poisson(4.0, p) + 1.0
+    start = {"beta": np.zeros(p)}
+    newton = fg.fit_mle(coupled_poisson, y, start=start, nobs=p)
+    fit = fg.fit_mle(coupled_poisson, y, start=start, nobs=p, method="lbfgs", fallback=False)
+    assert newton.converged and fit.converged, fit.message
+    np.testing.assert_allclose(fit.mle, newton.mle, rtol=0, atol=1e-6)
+    # the maximum solves y − e^β − λΣβ = 0 (Newton to rounding)
+    np.testing.assert_allclose(y - np.exp(newton.mle) - LAMBDA * newton.mle.sum(), 0.0,
+                               atol=1e-9)
+    info = np.diag(np.exp(fit.mle)) + LAMBDA  # the closed-form information the verdict used
+    np.testing.assert_allclose(fit.observed_information, info, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(fit.se, newton.se, rtol=1e-6)
+
+
+def test_an_lbfgs_fit_of_a_vector_parameter_stopped_at_a_saddle_is_not_converged():
+    def saddle(b, data):  # stationary at 0, where it is a minimum along b[0]
+        return b[0] * b[0] - fg.sum(b[1:] * b[1:])
+
+    with pytest.warns(fg.fit.ConvergenceWarning):
+        fit = fg.fit_mle(saddle, np.zeros(1), start={"b": np.zeros(5)}, nobs=1,
+                         method="lbfgs", fallback=False)
+    assert not fit.converged and fit.status != "converged", fit.message

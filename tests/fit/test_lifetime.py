@@ -150,3 +150,16 @@ def test_a_weibull_truncated_above_has_the_mean_of_the_truncated_distribution():
     assert fit.mean().loc["mean", "estimate"] == pytest.approx(mean, rel=1e-9)
     with pytest.raises(ValueError, match="beyond the distribution's upper end"):
         fit.conditional_sf(10.0, 5.0)
+
+
+@pytest.mark.parametrize("family", ["weibull", "lognormal", "gamma", "exp", "loglogistic"])
+def test_at_age_zero_conditional_survival_is_survival_and_residual_life_is_the_mean(family):
+    x = 100 * np.random.default_rng(1).weibull(1.5, 50)
+    fit = fg.fit_mle(family, x)
+    new = fit.conditional_sf(0.0, [50.0, 100.0])
+    np.testing.assert_allclose(new[["estimate", "se"]].to_numpy(),
+                               fit.sf([50.0, 100.0])[["estimate", "se"]].to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(fit.mean_residual_life(0.0)[["estimate", "se"]].to_numpy(),
+                               fit.mean()[["estimate", "se"]].to_numpy(), rtol=1e-7)
+    with pytest.raises(ValueError, match=r"range \[0, inf\); t\[0\] is -1"):
+        fit.conditional_sf(-1.0, 10.0)

@@ -38,7 +38,7 @@ CASES = {
     "poisson censored": (PoissonLogLik, np.floor(X_POS * 3), dict(censored=CENS)),
 }
 
-REDUCED = {"weibull censored weighted", "normal truncated"}
+REDUCED = {"weibull censored weighted", "normal truncated", "student t", "cauchy"}
 
 
 def _one_graph(gen, natural):
@@ -174,12 +174,13 @@ def test_a_per_row_fit_judged_large_runs_summed_and_matches_one_graph(monkeypatc
 
 def test_blocks_only_where_rows_are_evaluated_one_by_one():
     from femtograd.distributions.blocks import needs_blocks
-    assert needs_blocks(StudentTLogLik(X_REAL), block_rows=100)
+    assert needs_blocks(LogisticLogLik(X_REAL), block_rows=100)
     assert needs_blocks(GammaLogLik(X_POS, censored=CENS), block_rows=100)
     assert needs_blocks(WeibullLogLik(X_POS, truncation=(ENTRY, np.inf)), block_rows=100)
     assert not needs_blocks(WeibullLogLik(X_POS, censored=CENS, weights=W), block_rows=100)
     assert not needs_blocks(NormalLogLik(X_REAL, truncation=(-8.0, 8.0)), block_rows=100)
-    assert not needs_blocks(StudentTLogLik(X_REAL), block_rows=N)
+    assert not needs_blocks(LogisticLogLik(X_REAL), block_rows=N)
+    assert not needs_blocks(StudentTLogLik(X_REAL), block_rows=100)  # exact rows: one pass
 
 
 def test_a_sharded_fit_predicts_summarizes_and_bootstraps_as_the_in_memory_fit():

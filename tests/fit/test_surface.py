@@ -3,7 +3,6 @@ every public member documented, internals private, HTML that parses and holds th
 
 import inspect
 import math
-from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
@@ -123,41 +122,13 @@ def test_internals_are_private_on_both_fit_objects(weibull, regression):
 
 
 # -- notebooks ---------------------------------------------------------------------------------
-class _Cells(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.cells, self.open, self._in = [], [], False
-
-    def handle_starttag(self, tag, attrs):
-        self.open.append(tag)
-        self._in = tag in ("td", "th")
-        if self._in:
-            self.cells.append("")
-
-    def handle_endtag(self, tag):
-        assert self.open.pop() == tag
-        self._in = False
-
-    def handle_data(self, data):
-        if self._in:
-            self.cells[-1] += data
-
-
-def cells(markup):
-    parser = _Cells()
-    parser.feed(markup)
-    parser.close()
-    assert parser.open == []
-    return parser.cells
-
-
-def test_a_regression_fit_shows_as_an_html_table_with_its_numbers(regression):
-    shown = cells(regression._repr_html_())
+def test_a_regression_fit_shows_as_an_html_table_with_its_numbers(regression, html_cells):
+    shown = html_cells(regression._repr_html_())
     for value in (*regression.params, *regression.se, regression.loglik, regression.aic,
                   regression.aicc, regression.bic):
         assert f"{value:.6g}" in shown
     assert "mu" in shown and "x" in shown  # the (parameter, term) levels, one cell each
-    assert "Wald, level 0.9" in cells(RegressionSummary(regression, 0.9)._repr_html_())
+    assert "Wald, level 0.9" in html_cells(RegressionSummary(regression, 0.9)._repr_html_())
 
 
 def test_a_regression_fits_aicc_is_the_small_sample_correction(regression):
@@ -165,15 +136,15 @@ def test_a_regression_fits_aicc_is_the_small_sample_correction(regression):
     assert regression.aicc == pytest.approx(regression.aic + 2 * k * (k + 1) / (n - k - 1))
 
 
-def test_gof_and_a_comparison_table_show_as_html_with_their_numbers(weibull):
+def test_gof_and_a_comparison_table_show_as_html_with_their_numbers(weibull, html_cells):
     x = weibull.model.lower[weibull.model.upper != np.inf]
     exact = fg.fit_mle("weibull", x)
     result = exact.gof(n_boot=0)
-    shown = cells(result._repr_html_())
+    shown = html_cells(result._repr_html_())
     for value in result.table["statistic"]:
         assert f"{value:.6g}" in shown
     table = fg.compare(x, ["weibull", "lognormal"])
-    shown = cells(table._repr_html_())
+    shown = html_cells(table._repr_html_())
     numbers = [float(c) for c in shown if _is_number(c)]
     for aic in table["aic"]:
         assert any(v == pytest.approx(aic, rel=1e-5) for v in numbers)
@@ -186,15 +157,15 @@ def _is_number(text):
         return False
 
 
-def test_a_plain_function_fit_and_a_robust_view_show_as_html_with_their_numbers():
+def test_a_plain_function_fit_and_a_robust_view_show_as_html_with_their_numbers(html_cells):
     x = np.arange(1.0, 10.0)
     plain = fg.fit_mle(lambda rate, data: fg.sum(fg.log(rate) - rate * data), x,
                        start={"rate": 1.0}, constraints={"rate": "positive"})
-    shown = cells(plain._repr_html_())
+    shown = html_cells(plain._repr_html_())
     assert f"{plain.params['rate']:.6g}" in shown and f"{plain.se['rate']:.6g}" in shown
     assert "n 9" in shown
     robust = fg.fit_mle("exp", x).with_cov("opg")
-    shown = cells(robust._repr_html_())
+    shown = html_cells(robust._repr_html_())
     assert "opg" in shown and f"{robust.se['rate']:.6g}" in shown
 
 

@@ -260,3 +260,28 @@ def test_separated_classes_are_never_converged(negatives, positives, cut):
     fit = quiet_fit(logistic_loglik, (x, y), start={"b0": 0.0, "b1": 0.0})
     assert not fit.converged and fit.status == "boundary"
     assert "still increases as b" in fit.message and fit.params["b1"] > 0
+
+
+def test_a_location_near_its_start_with_a_million_rows_is_an_interior_maximum():
+    # |loglik| ≈ 2e6 makes PROFILE·size large: a location ending 0.36 SE from its start used
+    # to read as "running off to −∞", though Newton's last step had shrunk to rounding
+    x = np.random.default_rng(6).logistic(0.0, 1.0, 1_000_000)
+    fit = fg.fit_mle("logistic", x)
+    assert fit.converged, fit.message
+    assert abs(fit.params["location"]) < 2 * fit.se["location"]
+
+
+def test_many_coefficients_started_at_zero_end_at_an_interior_maximum():
+    rng = np.random.default_rng(3)
+    n, p = 2000, 120
+    X = rng.normal(size=(n, p)) / np.sqrt(p)
+    y = rng.poisson(np.exp(0.5 + X @ rng.normal(0, 0.3, p)))
+
+    def loglik(intercept, beta, data):
+        X, y = data
+        eta = intercept + fg.matmul(X, beta)
+        return fg.sum(y * eta - fg.exp(eta))
+
+    fit = fg.fit_mle(loglik, (X, y), start={"intercept": 0.0, "beta": np.zeros(p)}, nobs=n)
+    assert fit.converged, fit.message
+    assert np.max(np.abs(fit.score.to_numpy())) < 1e-6

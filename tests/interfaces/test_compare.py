@@ -94,3 +94,33 @@ def test_compare_takes_event_as_censored_turned_over(lifetimes):
     assert list(by_event["aic"]) == list(by_censored["aic"])
     with pytest.raises(TypeError, match="not both"):
         fg.compare(lifetimes, ["weibull"], event=~censored, censored=censored)
+
+
+def test_gof_columns_are_each_fits_own_statistics_and_seeded_p_values():
+    import pandas as pd
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"g": np.repeat(["a", "b"], 60),
+                       "t": np.r_[10 * rng.weibull(1.5, 60), rng.lognormal(1, 0.5, 60)]})
+    table, fits = fg.compare(df, ["weibull", "lognormal"], column="t", by="g", gof=19, seed=4,
+                             return_fits=True)
+    for _, row in table.iterrows():
+        own = fits[(row["g"], row["distribution"])].gof(n_boot=19, seed=4).table
+        np.testing.assert_allclose(row[["ks", "cvm", "ad"]].to_numpy(float),
+                                   own["statistic"].to_numpy(), rtol=1e-12)
+        np.testing.assert_allclose(row[["ks_p", "cvm_p", "ad_p"]].to_numpy(float),
+                                   own["p_value"].to_numpy(), rtol=1e-12)
+    quick = fg.compare(df, ["weibull"], column="t", by="g", gof=0)
+    assert "ks_p" not in quick and quick["ad"].notna().all()
+
+
+def test_gof_columns_for_counts_and_where_they_do_not_apply():
+    counts = np.random.default_rng(3).poisson(3.0, 200)
+    table = fg.compare(counts, ["poisson"], gof=0)
+    own = fg.fit_mle("poisson", counts).gof().table.iloc[0]
+    assert table.loc[0, "chi2"] == pytest.approx(own["statistic"])
+    assert table.loc[0, "chi2_p"] == pytest.approx(own["p_value"])
+    boxes = fg.IntervalData([1.0, 2.0, 3.0, 0.5, 2.5], [2.0, 4.0, 5.0, 1.5, np.inf])
+    table = fg.compare(boxes, ["weibull"], gof=0)
+    assert np.isnan(table.loc[0, "ks"]) and "gof:" in table.loc[0, "message"]
+    with pytest.raises(ValueError, match="gof is a number"):
+        fg.compare(counts, ["poisson"], gof=True)

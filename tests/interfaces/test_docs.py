@@ -76,6 +76,19 @@ def test_every_python_block_of_the_page_runs_and_prints_what_the_page_shows(page
                 f"--- printed\n{printed}--- page\n{expected}")
 
 
+def test_the_readme_links_every_docs_page():
+    readme = (ROOT / "README.md").read_text()
+    missing = [p.name for p in PAGES[:-1] if f"(docs/{p.name})" not in readme]
+    assert not missing, f"README.md does not link {missing}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_picture_a_page_shows_is_committed(page):
+    shown = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", page.read_text())
+    missing = [s for s in shown if not (page.parent / s).is_file()]
+    assert not missing, f"{page.name} shows {missing}, not drawn (python docs/pictures.py)"
+
+
 def update(page):
     """Rewrite each output block of `page` with what its python block prints now."""
     import tempfile

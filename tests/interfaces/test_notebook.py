@@ -1,41 +1,10 @@
 """What a notebook shows: HTML tables that parse and hold the numbers; tidy frames of a fit."""
 
-from html.parser import HTMLParser
 
 import numpy as np
 import pytest
 
 import femtograd as fg
-
-
-class _Cells(HTMLParser):
-    """The text of every table cell, and whether every opened tag was closed."""
-
-    def __init__(self):
-        super().__init__()
-        self.cells, self.open, self._in = [], [], False
-
-    def handle_starttag(self, tag, attrs):
-        self.open.append(tag)
-        self._in = tag in ("td", "th")
-        if self._in:
-            self.cells.append("")
-
-    def handle_endtag(self, tag):
-        assert self.open.pop() == tag
-        self._in = False
-
-    def handle_data(self, data):
-        if self._in:
-            self.cells[-1] += data
-
-
-def cells(markup):
-    parser = _Cells()
-    parser.feed(markup)
-    parser.close()
-    assert parser.open == []
-    return parser.cells
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +13,8 @@ def fit():
     return fg.fit_mle("weibull", np.minimum(times, 12.0), censored=times > 12.0)
 
 
-def test_a_fits_html_is_a_table_with_its_numbers_rows_and_interval_method(fit):
-    shown = cells(fit._repr_html_())
+def test_a_fits_html_is_a_table_with_its_numbers_rows_and_interval_method(fit, html_cells):
+    shown = html_cells(fit._repr_html_())
     for value in (*fit.params, *fit.se, fit.loglik, fit.aic, fit.aicc, fit.bic):
         assert f"{value:.6g}" in shown
     lower, upper = fit.confint().loc["shape"]
@@ -56,8 +25,8 @@ def test_a_fits_html_is_a_table_with_its_numbers_rows_and_interval_method(fit):
     assert "<pre>" not in fit._repr_html_()
 
 
-def test_the_summarys_html_escapes_text_and_follows_its_level(fit):
-    shown = cells(fit.summary(level=0.9)._repr_html_())
+def test_the_summarys_html_escapes_text_and_follows_its_level(fit, html_cells):
+    shown = html_cells(fit.summary(level=0.9)._repr_html_())
     assert "Wald, level 0.9" in shown and "lower 0.9" in shown
 
 
@@ -76,21 +45,21 @@ def test_to_frame_is_one_row_per_parameter_in_step_with_to_dict(fit):
     assert d["level"] == 0.9 and d["ci"] == "wald"
 
 
-def test_vuong_shows_itself_as_html():
+def test_vuong_shows_itself_as_html(html_cells):
     x = 5.0 * np.random.default_rng(2).weibull(1.5, 80)
     test = fg.vuong(fg.fit_mle("weibull", x), fg.fit_mle("lognormal", x))
-    shown = cells(test._repr_html_())
+    shown = html_cells(test._repr_html_())
     assert f"{test.statistic:.6g}" in shown and f"{test.pvalue:.6g}" in shown
 
 
-def test_tests_and_bootstrap_results_show_themselves_as_html(fit):
+def test_tests_and_bootstrap_results_show_themselves_as_html(fit, html_cells):
     restricted = fg.fit_mle("weibull", fit.model.lower, censored=fit.model.upper == np.inf,
                             fixed={"shape": 1.0})
     test = fg.lrt(restricted, fit)
-    shown = cells(test._repr_html_())
+    shown = html_cells(test._repr_html_())
     assert f"{test.statistic:.6g}" in shown and f"{test.pvalue:.6g}" in shown and "1" in shown
     boot = fit.bootstrap(30, seed=1)
-    shown = cells(boot._repr_html_())
+    shown = html_cells(boot._repr_html_())
     ci = boot.confint()
     assert f"{boot.se['shape']:.6g}" in shown and f"{ci.loc['scale', 'upper']:.6g}" in shown
     assert "30" in shown

@@ -40,7 +40,8 @@ def test_fit_columns_rows_equal_single_fit_mle_calls(machines):
     assert list(table.columns[:1]) == ["column"] and set(TIDY) <= set(table.columns)
     assert list(table["column"]) == ["pump", "pump", "valve", "valve"]
     for name in ("pump", "valve"):
-        assert_rows_match_fit(table[table["column"] == name], fg.fit_mle(WeibullLogLik, machines[name].to_numpy()))
+        assert_rows_match_fit(table[table["column"] == name],
+                              fg.fit_mle(WeibullLogLik, machines[name].to_numpy()))
 
 
 def test_fit_columns_with_a_censored_column_applies_it_to_every_fitted_column(machines):
@@ -140,7 +141,8 @@ def test_a_group_whose_fit_fails_does_not_sink_the_others(machines):
     good = table[table["supplier"] != "brio"]
     assert good["converged"].all() and (good["message"] == "").all()
     sub = machines[machines["supplier"] == "cole"]
-    assert_rows_match_fit(table[table["supplier"] == "cole"], fg.fit_mle(WeibullLogLik, sub["pump"].to_numpy()))
+    assert_rows_match_fit(table[table["supplier"] == "cole"],
+                          fg.fit_mle(WeibullLogLik, sub["pump"].to_numpy()))
 
 
 def test_fit_mle_accepts_pandas_series_for_data_censoring_and_weights(machines):

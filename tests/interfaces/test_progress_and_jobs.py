@@ -27,7 +27,7 @@ def test_a_bar_is_drawn_on_a_terminal_and_nothing_on_a_log(groups):
     terminal, log = Terminal(), io.StringIO()
     fg.fit_groups(groups, "g", "t", "weibull", progress=terminal)
     fg.fit_groups(groups, "g", "t", "weibull", progress=log)
-    assert terminal.getvalue().rstrip().endswith("4/4") and "#" in terminal.getvalue()
+    assert "4/4" in terminal.getvalue() and "#" in terminal.getvalue()
     assert log.getvalue() == ""
 
 

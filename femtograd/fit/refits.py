@@ -1,0 +1,167 @@
+"""A fit made again on other data, many times over (the bootstrap's replicates).
+
+`Refits` fits each draw again with the fit's own method and options, from the original
+estimates: the straightforward way. `OnGraph` does the same for draws of the fit's design
+(frequency weights of its rows for a nonparametric replicate, a bound generator of the same
+design for a parametric one), and when the model is made of sufficient statistics
+(`model.statistics`) it does so without a new graph or fit object per replicate: the
+log-likelihood graph is built once with the statistics as leaves, each replicate's
+statistics are moved in, and Newton runs from the estimates on that graph, judged by the
+same verdict as `fit_mle`. It takes the same steps on the same numbers as the
+straightforward refit, so the estimates equal it to rounding; a replicate that Newton or the
+verdict does not pass is fitted the straightforward way, whose fallbacks and messages decide.
+
+Both pickle to worker processes: `OnGraph` leaves its graph behind and builds another there
+on first use.
+"""
+
+import copy
+import numbers
+import warnings
+
+import numpy as np
+
+from ..core import Value
+from ..optim import GraphObjective, newton
+from ..optim.result import CONVERGED
+from ..optim.stopping import tolerances
+from .common import FIT_ERRORS
+from .verdict import verdict
+
+
+class Refits:
+    """outcome(draw) = (True, estimates) or (False, (status, message)) for the fit of the
+    draw (the data of a plain function, or a bound generator) made by `refit`, the fit's own
+    `refit(source, start=, fixed=)`, from the estimates `start` with `fixed` held."""
+
+    def __init__(self, refit, start, fixed):
+        self.refit, self.start, self.fixed = refit, start, fixed
+
+    def source(self, draw):
+        """What `refit` fits for this draw."""
+        return draw
+
+    def __call__(self, draw):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # each refit's own warnings: failures are recorded
+            try:
+                again = self.refit(self.source(draw), start=self.start, fixed=self.fixed)
+            except FIT_ERRORS as err:
+                return False, (type(err).__name__, str(err))
+        return (True, again.mle) if again.converged else (False, (again.status, again.message))
+
+
+class OnGraph(Refits):
+    """Refits of draws of `fit.model`'s design: frequency weights of its rows when
+    `reweighted`, else bound generators of the same family and design; fast on one graph
+    when the model's log-likelihood is its statistics' and the fit used Newton."""
+
+    def __init__(self, fit, start, reweighted=True):
+        super().__init__(fit._refit, start, fit.fixed)
+        self.model = fit.model
+        self.reweighted = reweighted
+        self.natural = np.asarray(fit.mle, dtype=float)
+        self.free = list(fit._free)
+        self._graph = None  # (objective, statistic holders, parameter leaves); False: none
+
+    def source(self, draw):
+        return self.model.reweighted(draw) if self.reweighted else draw
+
+    def statistics(self, draw):
+        """The draw's statistics (None when it has none to move in)."""
+        if self.reweighted:
+            return self.model.statistics(draw)
+        same = type(draw) is type(self.model) and draw.options.keys() == \
+            self.model.options.keys() and all(draw.options[k] is v
+                                              for k, v in self.model.options.items())
+        return draw.statistics() if same else None
+
+    @property
+    def fast(self):
+        """True when replicates run on one graph (else each is fitted the straightforward way)."""
+        if self._graph is None:
+            self._graph = self._build()
+        return self._graph is not False
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_graph"] = None  # a graph does not travel; the worker builds its own
+        return state
+
+    def __call__(self, draw):
+        found = self._on_graph(draw)
+        return super().__call__(draw) if found is None else found
+
+    def _build(self):
+        """The graph at the estimates with the statistics as leaves, or False when this fit has
+        no such fast path (not Newton, no statistics, or a statistic no leaf can hold)."""
+        statistics = getattr(self.model, "statistics", None)
+        if getattr(self.refit, "method", None) != "newton" or statistics is None:
+            return False
+        stats = statistics()
+        if stats is None:
+            return False
+        held = tuple(_hold(s) for s in (stats if isinstance(stats, tuple) else (stats,)))
+        if any(h is None for h in held):
+            return False
+        leaves = [Value(float(v)) for v in self.natural]
+        with np.errstate(all="ignore"):
+            ll = self.model.loglik_from(held if isinstance(stats, tuple) else held[0], *leaves)
+        objective = GraphObjective(ll, leaves, self.model.constraints, free=self.free)
+        return objective, held, leaves
+
+    def _on_graph(self, draw):
+        """The replicate's outcome on the one graph, or None: no graph, or Newton or the
+        verdict did not pass it (the straightforward refit then says what happened)."""
+        if not self.fast:
+            return None
+        objective, held, leaves = self._graph
+        stats = self.statistics(draw)
+        stats = stats if isinstance(stats, tuple) else (stats,)
+        if len(stats) != len(held) or not all(map(_move, held, stats)):
+            return None
+        for leaf, v in zip(leaves, self.natural):  # moved even when equal: the statistics
+            leaf.data = float(v)                      # behind them changed
+        opts = dict(self.refit.options)  # as fit_mle's Newton takes them
+        opts.pop("fallback", None)
+        max_step = opts.pop("max_step", 10.0)
+        with np.errstate(all="ignore"):
+            x0 = objective.unconstrained(self.natural)
+            result = newton(objective, x0, tolerances(opts), max_step=max_step)
+            if result.status != CONVERGED:
+                return None
+            # the start's log-likelihood, for the verdict: it tells only which of its
+            # objections applies, and an objection sends the replicate the straightforward way
+            f0 = result.history[0]
+            natural = objective.natural(result.x)
+            names, cons = self.model.param_names, self.model.constraints
+            if verdict(objective, names, cons, self.free, objective.unconstrained(natural), x0,
+                       f0, result.status) is not None:
+                return None
+        return True, np.array(natural)
+
+
+def _hold(stat):
+    """A holder for a statistic that later replicates' values can be moved into: a leaf for a
+    number, a copy of an object that can take another's place (`assign`; never the model's
+    own, which the fit's graph reads); else None."""
+    if isinstance(stat, numbers.Real) and not isinstance(stat, bool):
+        return Value(float(stat))
+    if not callable(getattr(stat, "assign", None)):
+        return None
+    held = copy.copy(stat)
+    held.assign(stat)  # its own caches from here on
+    return held
+
+
+def _move(held, stat):
+    """Move a replicate's statistic into its holder; False when it does not fit there."""
+    if isinstance(held, Value):
+        if not isinstance(stat, numbers.Real):
+            return False
+        held.data = float(stat)
+        return True
+    if type(stat) is not type(held):
+        return False
+    held.assign(stat)
+    return True
