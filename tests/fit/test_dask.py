@@ -8,11 +8,11 @@ import pytest
 
 import femtograd as fg
 from femtograd.distributions import StudentTLogLik, WeibullLogLik
+from tests.dask_cluster import local_client
 
 da = pytest.importorskip("dask.array")
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
-from tests.dask_cluster import local_client
 
 client = pytest.fixture(scope="module")(local_client)
 

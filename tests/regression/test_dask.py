@@ -6,10 +6,10 @@ import pytest
 
 import femtograd as fg
 from femtograd.distributions import BernoulliLogLik, PoissonLogLik, WeibullLogLik
+from tests.dask_cluster import local_client
 
 da = pytest.importorskip("dask.array")
 dd = pytest.importorskip("dask.dataframe")
-from tests.dask_cluster import local_client
 
 client = pytest.fixture(scope="module")(local_client)
 
