@@ -1,105 +1,262 @@
-"""Scale-out: memory of per-row graphs in blocks, and time per pass over shards and Dask.
+"""Scale-out: memory of per-row graphs in blocks, and Weibull passes on Dask against memory.
 
-    python benchmarks/bench_scaleout.py [--n 1e6] [--tn 1e6] [--chunks 2] [--repeats 3]
+    python benchmarks/bench_scaleout.py [--tn 1e7] [--rn 1e6] [--ns 1e6,1e7,1e8]
+                                        [--chunks 2] [--repeats 5] [--write]
 
-1. Student t fitted in memory (n = --tn): tracemalloc peak and fit time, one graph (blocks
-   switched off) against blocks of 131 072 rows, each as a multiple of the data's bytes.
-2. Weibull with 30 % right censoring (n = --n): build time (bound models) and time per
-   Newton pass (loglik, gradient, Hessian at a moved point) for one graph, in-memory shards
-   and a Dask LocalCluster with 2 workers (threads), as min / median milliseconds.
+1. Weibull with 30 % right censoring at each n of --ns on a Dask LocalCluster with 2 worker
+   processes: the data are generated on the workers (dask.array random, never in this
+   process) and persisted; build time (each chunk's bound model, `fit.dask.dask_spec`)
+   apart from the time per Newton pass (loglik, gradient, Hessian at a moved point), the
+   full fit, and this driver process's RSS after each n. Then the same n in memory (numpy
+   arrays here, one graph): build, pass, and the pass ratio Dask / memory.
+2. `fg.regress` of a Weibull AFT (n = --rn, 3 scale coefficients) from Dask arrays generated
+   on the workers against the same law in memory: fit time and time per pass
+   (`fit.derivatives` at moved coefficients).
+3. Student t fitted in memory (n = --tn), uncensored (a fused pass) and 30 % censored
+   (censored rows through blocks of a per-row graph): tracemalloc peak beyond the data and
+   (data + peak) as a multiple of the data, and fit time; below 2e6 rows also with blocks
+   switched off (one graph), for comparison.
 """
 
 import argparse
+import math
+import os
+import resource
 import time
 import tracemalloc
+from datetime import datetime, timezone
 
 import _util
 import numpy as np
+from scipy import integrate, optimize
 
 import femtograd as fg
 import femtograd.fit.shards as shards
 from femtograd.distributions import StudentTLogLik, WeibullLogLik
+from femtograd.fit.dask import dask_spec
+from femtograd.optim.shards import add
+
+CENSORED = 0.3
+POINTS = ([1.45, 2.05], [1.55, 1.95])  # (shape, scale) near the truth (1.5, 2.0)
+AFT_BETA = [np.log(2.0), 0.3, -0.2]  # the regression's log scale: intercept, x1, x2
 
 
 def student_t_memory(n):
-    x = np.random.default_rng(0).standard_t(5, n)
+    """Student t fitted in memory: uncensored (a fused pass over the rows, no per-row graph)
+    and 30 % right-censored (censored rows evaluate a per-row graph: blocks)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_t(5, n)
+    cens = rng.random(n) < CENSORED
     rows = []
-    for label, blocks in (("one graph", False), ("blocks", True)):
+    for label, censored, blocks in (("uncensored", None, True), ("30 % censored", cens, False),
+                                    ("30 % censored", cens, True)):
+        if not blocks and n > 2_000_000:
+            continue  # about 600 bytes per row: gigabytes
+        data = x.nbytes + (0 if censored is None else censored.nbytes)
         keep = shards.needs_blocks
         if not blocks:  # switch blocks off for the comparison
             shards.needs_blocks = lambda gen: False
         try:
             tracemalloc.start()
             t0 = time.perf_counter()
-            fit = fg.fit_mle(StudentTLogLik, x)
+            fit = fg.fit_mle(StudentTLogLik, x, censored=censored)
             seconds = time.perf_counter() - t0
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
         finally:
             shards.needs_blocks = keep
-        rows.append((label, peak / 1e6, peak / x.nbytes, seconds, fit.converged))
-    print(f"Student t, n = {n:.0e} (data {x.nbytes / 1e6:.0f} MB)")
-    print(f"{'':10} {'peak MB':>9} {'x data':>7} {'fit s':>7} converged")
-    for label, mb, times, seconds, ok in rows:
-        print(f"{label:10} {mb:9.1f} {times:7.1f} {seconds:7.2f} {ok}")
+        how = "one graph" if not blocks else "blocks" if censored is not None else "fused pass"
+        rows.append((label, how, f"{peak / 1e6:.0f}",
+                     f"{peak / data:.2f}", f"{(data + peak) / data:.2f}", f"{seconds:.2f}",
+                     fit.converged))
+    header = [f"Student t, n = {n:.0e}", "evaluation", "peak beyond data MB", "peak / data",
+              "(data + peak) / data", "fit s", "converged"]
+    return _util.markdown_table(header, rows)
 
 
-def weibull_passes(n, chunks, repeats):
-    rng = np.random.default_rng(1)
-    t = 2.0 * rng.weibull(1.5, n)
-    c = np.quantile(t, 0.7) * 1.5 * rng.random(n) + 0.5
-    x, cens = np.minimum(t, c), t > c
-    points = ([1.4, 2.0], [1.5, 2.1])
-    cases, builds = {}, {}
+def _censoring_end():
+    """C such that censoring times Uniform(0, C) censor 30 % of Weibull(1.5, 2.0) rows:
+    P(T > C·U) = ∫₀¹ exp(−(C u / 2)^1.5) du = 0.3."""
+    def share(c):
+        return integrate.quad(lambda u: np.exp(-(c * u / 2.0) ** 1.5), 0, 1)[0] - CENSORED
+    return optimize.brentq(share, 0.1, 100.0)
 
-    def add(label, make):
+
+def _weibull_numpy(n, seed=1):
+    """The in-memory sample: Weibull(1.5, 2.0) lifetimes, right-censored at independent
+    Uniform(0, C) times (30 % censored)."""
+    rng = np.random.default_rng(seed)
+    t, c = 2.0 * rng.weibull(1.5, n), _censoring_end() * rng.random(n)
+    return np.minimum(t, c), t > c
+
+
+def _weibull_dask(n, chunks):
+    """The same law, generated chunk by chunk on the workers."""
+    import dask.array as da
+    rng = da.random.default_rng(1)
+    size = -(-n // chunks)
+    t, c = 2.0 * rng.weibull(1.5, n, chunks=size), _censoring_end() * rng.random(n, chunks=size)
+    return da.minimum(t, c), t > c
+
+
+def _passes(run, repeats):
+    """Seconds per Newton pass (loglik, gradient, Hessian), alternating two points."""
+    out = []
+    for i in range(repeats):
         t0 = time.perf_counter()
-        fit = make()
-        builds[label] = time.perf_counter() - t0
-        obj = fit._objective
-        state = {"i": 0}
+        f, g, h = add(run(POINTS[i % 2], 2), 2)
+        out.append(time.perf_counter() - t0)
+        assert math.isfinite(f) and np.all(np.isfinite(h))
+    return out
 
-        def one_pass():
-            state["i"] ^= 1
-            obj.evaluate(points[state["i"]], order=2)
-        cases[label] = one_pass
-    add("one graph", lambda: fg.fit_mle(WeibullLogLik, x, censored=cens))
-    add(f"{chunks} shards", lambda: fg.fit_mle(WeibullLogLik, x, censored=cens, shards=chunks))
-    try:
-        import dask.array as da
-        from distributed import Client, LocalCluster
-    except ImportError:
-        cluster = None
-        print("(Dask not installed: pip install femtograd[scaleout])")
-    else:
-        cluster = LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
-                               dashboard_address=":0")
-        client = Client(cluster)
-        size = -(-n // chunks)
-        add(f"dask {chunks} chunks", lambda: fg.fit_mle(
-            WeibullLogLik, da.from_array(x, chunks=size).persist(),
-            censored=da.from_array(cens, chunks=size).persist()))
-    times = _util.interleaved(cases, repeats)
-    print(f"\nWeibull, 30 % censored, n = {n:.0e}: fit (build + optimize) and one Newton pass")
-    print(f"{'':16} {'fit s':>7} {'pass ms (min / median)':>24}")
-    for label, ts in times.items():
-        lo, med = _util.summary(ts)
-        print(f"{label:16} {builds[label]:7.2f} {_util.ms(lo):>11} / {_util.ms(med)}")
-    if cluster is not None:
-        client.close()
-        cluster.close()
+
+def _rss_mb():
+    """(this process's resident memory now, its peak so far), MB."""
+    with open("/proc/self/statm") as f:
+        now = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    return now / 1e6, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+
+
+def weibull_on_dask(ns, chunks, repeats):
+    from distributed import Client, LocalCluster, wait
+    rows = {}
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        for n in ns:
+            x, cens = _weibull_dask(n, chunks)
+            x, cens = client.persist([x, cens])
+            wait([x, cens])
+            t0 = time.perf_counter()
+            spec = dask_spec(WeibullLogLik, x, {"censored": cens}, None, {})
+            build = time.perf_counter() - t0
+            passes = _passes(spec["run"], repeats)
+            del spec  # its parts (bound models on the workers) go before the fit's
+            t0 = time.perf_counter()
+            fit = fg.fit_mle(WeibullLogLik, x, censored=cens)
+            seconds = time.perf_counter() - t0
+            rows[n] = dict(build=build, passes=passes, fit=seconds, rss=_rss_mb(),
+                           converged=fit.converged, mle=fit.mle, iterations=fit.iterations)
+            del fit, x, cens
+    return rows
+
+
+def weibull_in_memory(n, repeats):
+    x, cens = _weibull_numpy(n)
+    t0 = time.perf_counter()
+    fit = fg.fit_mle(WeibullLogLik, x, censored=cens)
+    seconds = time.perf_counter() - t0
+    objective = fit._objective
+
+    def run(point, order):
+        return [objective.evaluate(point, order)]
+    return dict(fit=seconds, passes=_passes(run, repeats), converged=fit.converged,
+                mle=fit.mle)
+
+
+def weibull_table(ns, chunks, repeats):
+    on_dask = weibull_on_dask(ns, chunks, repeats)
+    rows = []
+    for n in ns:
+        d, m = on_dask[n], weibull_in_memory(n, repeats)
+        (dlo, dmed), (mlo, mmed) = _util.summary(d["passes"]), _util.summary(m["passes"])
+        rows.append((f"{n:.0e}", f"{d['build']:.2f}", f"{_util.ms(dlo)} / {_util.ms(dmed)}",
+                     f"{d['fit']:.2f}", f"{_util.ms(mlo)} / {_util.ms(mmed)}",
+                     f"{dlo / mlo:.2f} / {dmed / mmed:.2f}", f"{m['fit']:.2f}",
+                     "%.0f / %.0f" % d["rss"], f"{d['converged'] and m['converged']}"))
+        for mle in (d["mle"], m["mle"]):  # both near the truth (1.5, 2.0)
+            assert np.allclose(mle, [1.5, 2.0], rtol=20 / math.sqrt(n)), mle
+    header = ["n", "Dask build s", "Dask pass ms (min / median)", "Dask fit s",
+              "memory pass ms", "pass Dask / memory", "memory fit s", "driver RSS MB (now / peak)",
+              "converged"]
+    return _util.markdown_table(header, rows)
+
+
+def _aft_numpy(n, seed=2):
+    """A Weibull AFT sample: scale exp(0.3 x1 − 0.2 x2), shape 1.5, Uniform(0, 6) censoring."""
+    rng = np.random.default_rng(seed)
+    x = np.column_stack([np.ones(n), rng.normal(size=(n, 2))])
+    t = rng.weibull(1.5, n) * np.exp(x @ AFT_BETA)
+    c = 6.0 * rng.random(n)
+    return np.minimum(t, c), x, t > c
+
+
+def _aft_dask(n, chunks):
+    """The same law, generated chunk by chunk on the workers."""
+    import dask.array as da
+    rng = da.random.default_rng(2)
+    size = -(-n // chunks)
+    x = da.concatenate([da.ones((n, 1), chunks=(size, 1)),
+                        rng.normal(size=(n, 2), chunks=(size, 2))], axis=1)
+    t = rng.weibull(1.5, n, chunks=size) * da.exp(x @ np.asarray(AFT_BETA))
+    c = 6.0 * rng.random(n, chunks=size)
+    return da.minimum(t, c), x.rechunk({1: -1}), t > c
+
+
+def _regression_passes(fit, repeats):
+    coef = fit.params[fit.free_names].to_numpy()
+    out = []
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        fit.derivatives(coef + 0.01 * (1 + i % 2))  # two points off the MLE, in turn
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def regression_table(n, chunks, repeats):
+    """`fg.regress` of a Weibull AFT (3 scale coefficients, shape constant) on Dask arrays
+    generated on the workers, against the same law in memory: fit and pass times."""
+    from distributed import Client, LocalCluster, wait
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        y, x, cens = client.persist(list(_aft_dask(n, chunks)))
+        wait([y, x, cens])
+        t0 = time.perf_counter()
+        on_dask = fg.regress(WeibullLogLik, y, design={"scale": x}, censored=cens)
+        d_fit = time.perf_counter() - t0
+        d_passes = _regression_passes(on_dask, repeats)
+    y, x, cens = _aft_numpy(n)
+    t0 = time.perf_counter()
+    whole = fg.regress(WeibullLogLik, y, design={"scale": x}, censored=cens)
+    m_fit = time.perf_counter() - t0
+    m_passes = _regression_passes(whole, repeats)
+    for fit in (on_dask, whole):
+        scale = fit.params.loc["scale"].to_numpy()
+        assert fit.converged and np.allclose(scale, AFT_BETA, atol=20 / math.sqrt(n)), scale
+    (dlo, dmed), (mlo, mmed) = _util.summary(d_passes), _util.summary(m_passes)
+    header = ["Weibull AFT regress, n", "Dask fit s", "Dask pass ms (min / median)",
+              "memory fit s", "memory pass ms", "pass Dask / memory", "iterations"]
+    row = (f"{n:.0e}", f"{d_fit:.2f}", f"{_util.ms(dlo)} / {_util.ms(dmed)}", f"{m_fit:.2f}",
+           f"{_util.ms(mlo)} / {_util.ms(mmed)}", f"{dlo / mlo:.2f} / {dmed / mmed:.2f}",
+           f"{on_dask.iterations} / {whole.iterations}")
+    return _util.markdown_table(header, [row])
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=float, default=1e6)
     ap.add_argument("--tn", type=float, default=1e6)
+    ap.add_argument("--rn", type=float, default=1e5, help="rows of the regression case")
+    ap.add_argument("--ns", default="1e5,1e6")
     ap.add_argument("--chunks", type=int, default=2)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--write", action="store_true", help="write the tables to README.md")
     args = ap.parse_args()
-    print(_util.machine())
-    student_t_memory(int(args.tn))
-    weibull_passes(int(args.n), args.chunks, args.repeats)
+    ns = [int(float(v)) for v in args.ns.split(",")]
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    base = "driver RSS before any data: %.0f MB now, %.0f MB peak" % _rss_mb()
+    w_table = weibull_table(ns, args.chunks, args.repeats)  # first: the driver's peak RSS
+    print(base, w_table, sep="\n\n", flush=True)
+    r_table = regression_table(int(args.rn), args.chunks, args.repeats)
+    print(r_table, flush=True)
+    t_table = student_t_memory(int(args.tn))
+    print(t_table)
+    if args.write:
+        command = (f"python benchmarks/bench_scaleout.py --tn {args.tn:.0e} --rn {args.rn:.0e} "
+                   f"--ns {args.ns} "
+                   f"--chunks {args.chunks} --repeats {args.repeats} --write")
+        text = (f"`{command}` — {started}, commit {_util.git_commit()}, {_util.machine()}; "
+                f"Dask: LocalCluster, 2 worker processes, 1 thread each, {args.chunks} chunks; "
+                f"{args.repeats} passes per case; {base}.\n\n{w_table}\n\n{r_table}\n\n{t_table}\n")
+        _util.replace_section(_util.ROOT / "benchmarks" / "README.md", "bench_scaleout", text)
 
 
 if __name__ == "__main__":

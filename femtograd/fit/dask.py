@@ -28,7 +28,7 @@ def dask_spec(model, data, given, shards, options):
     if "truncation" in given:
         a, b = given["truncation"]
         columns["truncation lower"], columns["truncation upper"] = a, b
-    arrays = {k: _as_array(k, v) for k, v in columns.items() if is_dask(v)}
+    arrays = {k: as_dask_array(k, v) for k, v in columns.items() if is_dask(v)}
     scalars = {k: v for k, v in columns.items() if k not in arrays}
     for k, v in scalars.items():
         if np.ndim(v) and not k.startswith("truncation"):
@@ -40,7 +40,7 @@ def dask_spec(model, data, given, shards, options):
     offsets = np.concatenate([[0], np.cumsum(chunks)[:-1]]).astype(int)
     names = list(arrays)
     pieces = [a.to_delayed().ravel() for a in arrays.values()]
-    client = _client()
+    client = current_client()
     if client is None:
         parts = [_build(model, options, int(off), scalars, names, *[p[i].compute() for p in pieces])
                  for i, off in enumerate(offsets)]
@@ -64,7 +64,7 @@ def dask_spec(model, data, given, shards, options):
                 nobs=rowless.nobs, run=run)
 
 
-def _as_array(name, v):
+def as_dask_array(name, v):
     """A Dask Series as a Dask array (chunk lengths computed); a DataFrame is refused."""
     if getattr(v, "ndim", 1) == 2 and hasattr(v, "columns"):
         raise TypeError(f"{name} is a Dask DataFrame; pass one column (a Series)")
@@ -86,7 +86,8 @@ def _aligned(arrays):
     return ref.chunks[0]
 
 
-def _client():
+def current_client():
+    """The current distributed Client, or None (no distributed, or no Client made)."""
     try:
         from distributed import get_client
         return get_client()

@@ -75,12 +75,14 @@ def add(results, order):
         f = math.nan
     if order < 1 or not math.isfinite(f):
         return f, None, None
-    g = _fsum_arrays([r[1] for r in results])
-    h = _fsum_arrays([r[2] for r in results]) if order >= 2 else None
+    g = fsum_arrays([r[1] for r in results])
+    h = fsum_arrays([r[2] for r in results]) if order >= 2 else None
     return f, g, h
 
 
-def _fsum_arrays(arrays):
+def fsum_arrays(arrays):
+    """The elementwise sum of equal-shaped arrays by `math.fsum` (in their order when an
+    entry is not finite)."""
     stacked = np.stack([np.asarray(a, dtype=float) for a in arrays])
     out = np.empty(stacked.shape[1:])
     for idx in np.ndindex(out.shape):

@@ -19,6 +19,7 @@ import pandas as pd
 from ..distributions import IntervalData
 from ..fit.common import user_stacklevel
 from ..fit.result import ConvergenceWarning
+from ..fit.shards import is_dask
 from ..fit.verdict import LINK_SCALE, verdict
 from ..mle import fit_mle
 from ..optim import Tolerances, bfgs, newton
@@ -46,6 +47,8 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     `{param: value}` holds coefficients (or a whole parameter) at values; `start` gives
     coefficients to start from, keyed the same way. `link={param: "log"|"logit"|"identity"}`.
     `options` holds the family's own constructor keywords (e.g. {"size": 10} for a binomial).
+    A Dask DataFrame (with a formula), or Dask arrays and Series for the response, designs
+    and per-row inputs, are fitted where their partitions lie (`regression.dask`).
     """
     call = dict(params=params, design=design, event=event, censored=censored, weights=weights,
                 offset=offset, truncation=truncation, link=link, start=start, fixed=fixed,
@@ -56,6 +59,10 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
 
     def refit(**changes):  # the same call with other fixed=, start= or weights=
         return regress(family, formula, original, **{**call, **changes})
+    if any(is_dask(v) for v in _per_row_inputs(formula, data, design, event, censored,
+                                                  weights, offset, truncation)):
+        from .dask import regress_dask  # imports Dask's helpers only for Dask data
+        return regress_dask(family, formula, data, call, cov_type, refit)
     names, spaces = _family(family)
     if cov_type not in COV_TYPES:
         raise ValueError(f"unknown cov_type {cov_type!r}; use one of {list(COV_TYPES)}")
@@ -82,6 +89,55 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
             raise ValueError("dropna= applies to a formula over a data frame")
         y, rhss = formula, None
 
+    gen, gen_kw, w, window = bind_response(family, y, data, event, censored, weights,
+                                           truncation, options)
+    n = len(y)
+    designs = _designs(rhss, design, data, names, n)
+    offsets = {p: as_float(column(data, v, f"offset for {p}", n), f"offset for {p}")
+               for p, v in offsets_given.items()}
+    fixed = _fixed(fixed, designs, links)
+    codes = None if cluster is None else cluster_codes(data, cluster, n)
+
+    free_cols, xs, offs = _free_designs(names, designs, fixed, offsets)
+    designs = {p: d.described() for p, d in designs.items()}  # the fit keeps X'ᵀ only
+    xts, amap = _standardized(names, free_cols, xs)
+    del xs
+    objective = RegressionObjective(row_derivatives(family, gen, y, gen_kw, window, links),
+                                    xts, offs, w)
+    x0 = _start(intercept_only(gen), names, links, [start_sums(xt, off) for xt, off in
+                                                    zip(xts, offs)], amap, free_cols, start)
+    return fitted(objective, x0, max_iter, family=family, generator=gen, names=names,
+                  links=links, designs=designs, free_columns=free_cols, fixed=fixed, amap=amap,
+                  nobs=float(gen.nobs), cov_type=cov_type, cluster=codes,
+                  offsets=offsets_given, location=loc, refit=refit, options=options)
+
+
+def fitted(objective, x0, max_iter, **fit):
+    """The `RegressionFit` of Newton from x0 over `objective`, with its verdict (warning when
+    it did not converge); `fit` holds RegressionFit's other arguments."""
+    result = _verdict(objective, _optimize(objective, x0, max_iter), x0, fit["amap"],
+                      fit["links"], fit["free_columns"], fit["names"])
+    out = RegressionFit(objective=objective, result=result, **fit)
+    if not out.converged:
+        warnings.warn(f"regression did not converge ({result.status}): {result.message}",
+                      ConvergenceWarning, stacklevel=user_stacklevel())
+    return out
+
+
+# -- the pieces ------------------------------------------------------------------------------
+def _per_row_inputs(formula, data, design, event, censored, weights, offset, truncation):
+    """Every input that may hold a value per row (to find Dask collections among them)."""
+    inputs = [formula, data, event, censored, weights]
+    for v in (design, offset, truncation):
+        inputs += list(v.values()) if isinstance(v, dict) else \
+            list(v) if isinstance(v, (tuple, list)) else [v]
+    return inputs
+
+
+def bind_response(family, y, data, event, censored, weights, truncation, options):
+    """(the family bound to the response y with its censoring, weights and fixed truncation,
+    validating them; its constructor keywords but weights; the weights or None; per-row
+    truncation windows or None, see `_window`)."""
     trunc = _truncation(data, truncation)
     per_row = trunc is not None and any(np.ndim(t) for t in trunc)
     gen_kw = dict(censored=censoring(data, event, censored, len(y)),
@@ -92,34 +148,17 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
         gen = family(y, weights=w, **gen_kw)  # validates the response, censoring and weights
     except TypeError as err:
         raise TypeError(f"{family.__name__}: {err}") from None
-    n = len(y)
     window = _window(family, trunc, y, gen_kw["censored"], options) if per_row else None
-    designs = _designs(rhss, design, data, names, n)
-    offsets = {p: as_float(column(data, v, f"offset for {p}", n), f"offset for {p}")
-               for p, v in offsets_given.items()}
-    fixed = _fixed(fixed, designs, links)
-    codes = None if cluster is None else cluster_codes(data, cluster, n)
+    return gen, gen_kw, w, window
 
-    free_cols, xts, amap, offs = _free_designs(names, designs, fixed, offsets)
-    designs = {p: d.described() for p, d in designs.items()}  # the fit keeps X'ᵀ only
-    rows = RowDerivatives(_block_generator(family, gen, y, gen_kw, window, n), n, links,
+
+def row_derivatives(family, gen, y, gen_kw, window, links):
+    """The family's per-row derivatives over the rows of y, evaluated in blocks."""
+    n = len(y)
+    return RowDerivatives(_block_generator(family, gen, y, gen_kw, window, n), n, links,
                           BLOCK_ROWS)
-    objective = RegressionObjective(rows, xts, offs, w)
-    x0 = _start(gen, names, links, xts, offs, amap, free_cols, start)
-    result = _verdict(objective, _optimize(objective, x0, max_iter), x0, amap, links, free_cols,
-                      names)
-    fit = RegressionFit(family=family, generator=gen, names=names, links=links,
-                        designs=designs, free_columns=free_cols, fixed=fixed, amap=amap,
-                        objective=objective, result=result, nobs=float(gen.nobs),
-                        cov_type=cov_type, cluster=codes, offsets=offsets_given, location=loc,
-                        refit=refit, options=options)
-    if not fit.converged:
-        warnings.warn(f"regression did not converge ({result.status}): {result.message}",
-                      ConvergenceWarning, stacklevel=user_stacklevel())
-    return fit
 
 
-# -- the pieces ------------------------------------------------------------------------------
 def _family(family):
     if not (isinstance(family, type) and hasattr(family, "param_names")
             and hasattr(family, "contributions")):
@@ -169,15 +208,20 @@ def _param_formulas(params, names, loc, rhs):
     return out
 
 
-def _complete_rows(data, lhs, rhss, named, dropna):
-    """The data, checked for missing values in the columns the fit uses (or those rows dropped)."""
+def used_columns(lhs, rhss, named):
+    """The data columns a fit uses: its formulas' variables and the columns `named`."""
     used = set()
     for r in rhss.values():
         used.update(required_variables(r))
     if lhs is not None:
         used.update(s.strip() for s in lhs.strip("()").split(","))
     used.update(v for v in named if isinstance(v, str))
-    mask, first = missing_rows(data, sorted(used))
+    return sorted(used)
+
+
+def _complete_rows(data, lhs, rhss, named, dropna):
+    """The data, checked for missing values in the columns the fit uses (or those rows dropped)."""
+    mask, first = missing_rows(data, used_columns(lhs, rhss, named))
     if first is None:
         return data
     if not dropna:
@@ -243,9 +287,9 @@ def _check_coef(key, designs, what):
 
 
 def _free_designs(names, designs, fixed, offsets):
-    """Per parameter: the free columns' names, their standardized X'ᵀ and offset (fixed
-    coefficients times their columns moved into it), and the map A back to original units."""
-    free_cols, xts, amaps, offs = [], [], [], []
+    """Per parameter: the free columns' names, their matrix (n, p_j) and offset (fixed
+    coefficients times their columns moved into it)."""
+    free_cols, xs, offs = [], [], []
     for p in names:
         d = designs[p]
         held = {t: v for (q, t), v in fixed.items() if q == p}
@@ -253,15 +297,18 @@ def _free_designs(names, designs, fixed, offsets):
         off = offsets.get(p, 0.0)
         for t, v in held.items():
             off = off + v * d.matrix[:, d.columns.index(t)]
-        x = d.matrix if len(keep) == d.p else d.matrix[:, keep]
-        xt, a = standardize(x, [d.columns[i] for i in keep], f"design of {p}")
         free_cols.append([d.columns[i] for i in keep])
-        xts.append(xt)
-        amaps.append(a)
+        xs.append(d.matrix if len(keep) == d.p else d.matrix[:, keep])
         offs.append(off)
     if not any(free_cols):
         raise ValueError(f"every coefficient is fixed ({sorted(fixed)}); leave at least one free")
-    return free_cols, xts, _block_diag(amaps), offs
+    return free_cols, xs, offs
+
+
+def _standardized(names, free_cols, xs):
+    """Per parameter the standardized X'ᵀ, and the map A back to original units."""
+    pairs = [standardize(x, cols, f"design of {p}") for p, cols, x in zip(names, free_cols, xs)]
+    return [xt for xt, _ in pairs], _block_diag([a for _, a in pairs])
 
 
 def _block_generator(family, gen, y, gen_kw, window, n):
@@ -333,25 +380,35 @@ def _block_diag(blocks):
     return out
 
 
-def _start(gen, names, links, xts, offs, amap, free_cols, start):
-    """Standardized coefficients to start from: the intercept-only fit's parameters, projected
-    on each design (slopes 0 when the design has an intercept and no offset), then the user's
-    `start` (original scale) put in."""
+def intercept_only(gen):
+    """The family's parameters fitted without covariates (its data-based start if that fit
+    fails): where the regression starts."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # only a start: a rough one is refined by the fit
         try:
-            theta = fit_mle(gen).params.to_dict()
+            return fit_mle(gen).params.to_dict()
         except (ValueError, ArithmeticError):
-            theta = gen.start()
+            return gen.start()
+
+
+def start_sums(xt, off):
+    """(X'X'ᵀ, X'·1, X'·offset) of one parameter's standardized design: what the start
+    needs, a sum over rows (so over parts)."""
+    ones = xt.sum(axis=1)
+    return xt @ xt.T, ones, (off * ones if np.ndim(off) == 0 else xt @ off)
+
+
+def _start(theta, names, links, sums, amap, free_cols, start):
+    """Standardized coefficients to start from: the intercept-only fit's parameters `theta`,
+    projected on each design by least squares from its `start_sums` (slopes 0 when the design
+    has an intercept and no offset), then the user's `start` (original scale) put in."""
     parts = []
-    for p, link, xt, off in zip(names, links, xts, offs):
-        if xt.shape[0] == 0:
+    for p, link, (gram, ones, off) in zip(names, links, sums):
+        if gram.shape[0] == 0:
             continue
         with np.errstate(all="ignore"):
             eta0 = float(link.forward(theta[p]))
-        target = eta0 - off
-        gram = xt @ xt.T
-        parts.append(np.linalg.solve(gram, xt @ np.broadcast_to(target, (xt.shape[1],))))
+        parts.append(np.linalg.solve(gram, eta0 * ones - off))
     x0 = np.concatenate(parts) if parts else np.zeros(0)
     if start:
         keys = [(p, c) for p, cols in zip(names, free_cols) for c in cols]

@@ -10,9 +10,30 @@ import math
 import numpy as np
 
 
-class RegressionObjective:
-    """value / value_grad / value_grad_hess of β' (the optimizers' objective interface);
-    a non-finite log-likelihood is -inf (a rejected point)."""
+class LikelihoodSurface:
+    """The optimizers' objective interface (value, value_grad, value_grad_hess) over a
+    subclass's `evaluate(beta, order)`; a non-finite log-likelihood is -inf (a rejected
+    point)."""
+
+    def value(self, x):
+        f = self.evaluate(x, 0)[0]
+        return f if math.isfinite(f) else -math.inf
+
+    def value_grad(self, x):
+        f, g, _ = self.evaluate(x, 1)
+        if not (math.isfinite(f) and np.all(np.isfinite(g))):
+            return -math.inf, None
+        return f, g
+
+    def value_grad_hess(self, x):
+        f, g, h = self.evaluate(x, 2)
+        if not (math.isfinite(f) and np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
+            return -math.inf, None, None
+        return f, g, h
+
+
+class RegressionObjective(LikelihoodSurface):
+    """The log-likelihood of β' over rows held here, with its per-row derivatives."""
 
     def __init__(self, rows, xts, offsets, weights):
         self.rows = rows
@@ -22,6 +43,15 @@ class RegressionObjective:
         sizes = [x.shape[0] for x in xts]
         self.cuts = np.cumsum([0] + sizes)
         self._last = None
+
+    @property
+    def n(self):
+        """Number of rows."""
+        return self.rows.n
+
+    def release(self):
+        """Drop the rows' derivative graphs (rebuilt if another point is asked about)."""
+        self.rows.release()
 
     @property
     def size(self):
@@ -63,6 +93,22 @@ class RegressionObjective:
             return f, grad, None
         return f, grad, self.cross(h)
 
+    def score_products(self, beta):
+        """Σ w s sᵀ of the per-row scores at β' (P, P): the OPG and the sandwich's meat."""
+        _, g, _ = self.per_row(beta, 1)
+        return self.cross({(j, k): g[j] * g[k] for j in range(len(g))
+                           for k in range(j, len(g))})
+
+    def cluster_sums(self, beta, codes, groups):
+        """(G, P): per cluster, the weighted sum of the per-row scores at β' (`codes` gives
+        each row's cluster, 0..G−1)."""
+        _, g, _ = self.per_row(beta, 1)
+        w = np.ones(self.n) if self.weights is None else self.weights
+        sums = [np.stack([np.bincount(codes, weights=w * gj * col, minlength=groups)
+                          for col in xt], axis=1) if xt.shape[0] else np.zeros((groups, 0))
+                for xt, gj in zip(self.xts, g)]
+        return np.hstack(sums)
+
     def cross(self, per_row):
         """The (P, P) matrix whose (j, k) block is X'_j diag(w ∘ per_row[j, k]) X'_kᵀ."""
         hess = np.zeros((self.size, self.size))
@@ -76,20 +122,3 @@ class RegressionObjective:
             hess[sj, sk] = block
             hess[sk, sj] = block.T
         return hess
-
-    # -- the optimizers' interface --------------------------------------------------------
-    def value(self, x):
-        f = self.evaluate(x, 0)[0]
-        return f if math.isfinite(f) else -math.inf
-
-    def value_grad(self, x):
-        f, g, _ = self.evaluate(x, 1)
-        if not (math.isfinite(f) and np.all(np.isfinite(g))):
-            return -math.inf, None
-        return f, g
-
-    def value_grad_hess(self, x):
-        f, g, h = self.evaluate(x, 2)
-        if not (math.isfinite(f) and np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
-            return -math.inf, None, None
-        return f, g, h

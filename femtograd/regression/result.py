@@ -88,12 +88,12 @@ class RegressionFit(FitBase):
         self._g_std, self._h_std = g_std, h_std
         # the per-row derivatives at the MLE stay cached (scores, covariances); the graphs
         # that made them are rebuilt only if asked about another point (`derivatives`)
-        objective.rows.release()
+        objective.release()
 
     @property
     def n(self):
         """Number of rows of data (`nobs` counts them by weight)."""
-        return self._objective.rows.n
+        return self._objective.n
 
     @property
     def weights(self):
@@ -162,18 +162,12 @@ class RegressionFit(FitBase):
         """Σ w s sᵀ of the per-row scores (standardized), or for clusters Σ_g u_g u_gᵀ ·
         G/(G−1) with u_g the weighted score sum of cluster g."""
         obj = self._objective
-        _, g, _ = obj.per_row(self._beta_std, 1)
         if self.cov_type != "cluster":
-            return obj.cross({(j, k): g[j] * g[k] for j in range(len(g))
-                              for k in range(j, len(g))})
+            return obj.score_products(self._beta_std)
         codes, groups = self._cluster
         if groups < 2:
             raise ValueError("cluster-robust covariance needs at least two clusters")
-        w = np.ones(obj.rows.n) if obj.weights is None else obj.weights
-        sums = [np.stack([np.bincount(codes, weights=w * gj * col, minlength=groups)
-                          for col in xt], axis=1) if xt.shape[0] else np.zeros((groups, 0))
-                for xt, gj in zip(obj.xts, g)]
-        u = np.hstack(sums)
+        u = obj.cluster_sums(self._beta_std, codes, groups)
         return u.T @ u * (groups / (groups - 1.0))
 
     @cached_property

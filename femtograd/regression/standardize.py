@@ -4,9 +4,67 @@ Columns are centred and scaled (only scaled when the design has no constant colu
 since centring would then change the model); a constant column is divided by its
 value. With X' = standardized X, Xβ = X'β' for β = A β', so estimates map back as
 A β' and every covariance (observed, OPG, sandwich, cluster) as A C' Aᵀ.
+
+The scaling is made of column sums (minimum, maximum, sum, centred sum of squares,
+Gram matrix), so a design held in parts (Dask partitions) is standardized exactly as
+the whole: each part gives its sums, the driver adds them (`Scaling`).
 """
 
 import numpy as np
+
+
+class Scaling:
+    """Centre and spread per column, from the columns' extremes and sums over n rows."""
+
+    def __init__(self, lo, hi, sums, n, names, what):
+        self.names, self.what, self.n = list(names), what, n
+        self.const = lo == hi
+        zero = self.const & (lo == 0)
+        if zero.any():
+            raise ValueError(f"{what}: column {names[int(np.flatnonzero(zero)[0])]!r} is all "
+                             "zeros (its coefficient is not identified)")
+        p = len(lo)
+        self.centre = np.where(self.const, 0.0, sums / n) if self.const.any() else np.zeros(p)
+        self.spread = np.where(self.const, lo, 1.0)
+
+    def set_spread(self, centred_squares):
+        """The SD (or the RMS without a constant column) from Σ (x − centre)² per column."""
+        self.spread = np.where(self.const, self.spread, np.sqrt(centred_squares / self.n))
+
+    def amap(self):
+        """A (p, p): β = A β'."""
+        a = np.diag(1.0 / self.spread)
+        if self.const.any():  # the centring moves into the constant column's coefficient
+            c = int(np.flatnonzero(self.const)[0])
+            a[c, :] -= self.centre / self.spread / self.spread[c]
+            a[c, c] = 1.0 / self.spread[c]
+        return a
+
+    def check_rank(self, gram):
+        """Raise naming a column that is a linear combination of the ones before it, from the
+        standardized Gram matrix X'ᵀX' (summed over every row)."""
+        check_rank(gram / self.n, self.names, self.what)
+
+
+def column_sums(x):
+    """(minimum, maximum, sum) per column of `x` (n, p)."""
+    return x.min(axis=0), x.max(axis=0), x.sum(axis=0)
+
+
+def centred_squares(x, centre):
+    """Σ (x − centre)² per column, a column at a time (no n×p temporary)."""
+    return np.array([np.dot(x[:, k] - centre[k], x[:, k] - centre[k])
+                     for k in range(x.shape[1])])
+
+
+def transposed(x, centre, spread):
+    """X'ᵀ = ((x − centre) / spread)ᵀ as a contiguous (p, n) array, a column at a time: one
+    copy of the design, not several."""
+    xt = np.empty((x.shape[1], x.shape[0]))
+    for k in range(x.shape[1]):
+        np.subtract(x[:, k], centre[k], out=xt[k])
+        xt[k] /= spread[k]
+    return xt
 
 
 def standardize(x, names, what):
@@ -14,38 +72,17 @@ def standardize(x, names, what):
     n, p = x.shape
     if p == 0:
         return np.empty((0, n)), np.empty((0, 0))
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    const = lo == hi
-    zero = const & (lo == 0)
-    if zero.any():
-        raise ValueError(f"{what}: column {names[int(np.flatnonzero(zero)[0])]!r} is all zeros "
-                         "(its coefficient is not identified)")
-    # column by column into the transposed copy: one copy of the design, not several
-    xt = np.empty((p, n))
-    centre, spread = np.zeros(p), np.where(const, lo, 1.0)
-    for k in range(p):
-        if const[k]:
-            np.divide(x[:, k], lo[k], out=xt[k])
-            continue
-        np.copyto(xt[k], x[:, k])
-        if const.any():
-            centre[k] = xt[k].mean()
-            xt[k] -= centre[k]
-        spread[k] = np.sqrt(np.dot(xt[k], xt[k]) / n)  # the SD, or the RMS without a constant
-        xt[k] /= spread[k]
-    a = np.diag(1.0 / spread)
-    c = int(np.flatnonzero(const)[0]) if const.any() else None
-    if c is not None:  # the centring moves into the constant column's coefficient
-        a[c, :] -= centre / spread / spread[c]
-        a[c, c] = 1.0 / spread[c]
-    _check_rank(xt, names, what)
-    return xt, a
+    scaling = Scaling(*column_sums(x), n, names, what)
+    scaling.set_spread(centred_squares(x, scaling.centre))
+    xt = transposed(x, scaling.centre, scaling.spread)
+    scaling.check_rank(xt @ xt.T)
+    return xt, scaling.amap()
 
 
-def _check_rank(xt, names, what):
-    """Raise naming a column that is a linear combination of the ones before it."""
-    p = xt.shape[0]
-    gram = xt @ xt.T / xt.shape[1]
+def check_rank(gram, names, what):
+    """Raise naming a column that is a linear combination of the ones before it (`gram` the
+    standardized X'ᵀX' / n)."""
+    p = gram.shape[0]
     kept = []
     for k in range(p):
         if kept:

@@ -8,24 +8,19 @@ import pytest
 
 import femtograd as fg
 from femtograd.distributions import StudentTLogLik, WeibullLogLik
+from tests.dask_cluster import local_client
 
 da = pytest.importorskip("dask.array")
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
+
+client = pytest.fixture(scope="module")(local_client)
 
 RNG = np.random.default_rng(7)
 X = RNG.weibull(1.5, 2000) * 2.0
 CENS = RNG.random(2000) < 0.3
 W = RNG.integers(1, 4, 2000).astype(float)
 Y = RNG.standard_t(5, 1500)
-
-
-@pytest.fixture(scope="module")
-def client():
-    with distributed.LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster) as c:
-        yield c
 
 
 def _close(a, b):
