@@ -16,13 +16,7 @@ from femtograd.optim import GraphObjective
 
 from ._numeric import property_settings
 from .test_derivative_templates import _assert_same, _model, _straightforward, problems
-
-
-@pytest.fixture(autouse=True)
-def no_templates():
-    derivatives._TEMPLATES.clear()
-    yield
-    derivatives._TEMPLATES.clear()
+from .test_derivative_templates import no_templates  # noqa: F401  (autouse: a clean cache)
 
 
 def _program(f, point):
