@@ -12,7 +12,7 @@ import numpy as np
 from .interval import IntervalData
 from .truncated import Truncated
 
-BLOCK_ROWS = 1 << 17  # rows per block of a per-row graph: ~100 MB of graph at ~700 B per row
+BLOCK_ROWS = 1 << 15  # rows per block of a per-row graph
 _ROW = re.compile(r"\brow (\d+)\b")
 
 

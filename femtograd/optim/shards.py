@@ -25,19 +25,18 @@ class RowPart:
     """One run of rows of a bound generator `gen`, evaluated at natural-scale parameters.
 
     Rows the generator evaluates one by one, beyond `block_rows` of them, are cut into
-    blocks whose graphs are built for each evaluation and dropped, so memory holds one
-    block's graph (the derivative structure is recorded once by the core and replayed).
-    Otherwise the graph is built once, at the first evaluation, and re-run.
+    blocks, each bound, built and evaluated when its turn comes and then dropped, so memory
+    holds the generator and one block (its rows and its graph; the derivative structure is
+    recorded once by the core and replayed). Otherwise the graph is built once, at the first
+    evaluation, and re-run.
     """
 
     def __init__(self, gen, block_rows=BLOCK_ROWS):
         self.nobs = float(gen.nobs)
+        self.gen = gen
+        self.blocks = None
         if needs_blocks(gen, block_rows):
-            k = -(-gen.n // block_rows)
-            self.blocks = [bind_rows(gen, a, b) for a, b in cuts(gen.n, k)]
-            self.gen = None
-        else:
-            self.blocks, self.gen = None, gen
+            self.blocks = cuts(gen.n, -(-gen.n // block_rows))
         self._kept = None
 
     def evaluate(self, natural, order):
@@ -47,7 +46,8 @@ class RowPart:
             if self._kept is None:
                 self._kept = _graph(self.gen, natural)
             return _evaluate(self._kept, natural, order)
-        return add([_evaluate(_graph(b, natural), natural, order) for b in self.blocks], order)
+        return add([_evaluate(_graph(bind_rows(self.gen, a, b), natural), natural, order)
+                    for a, b in self.blocks], order)
 
 
 def _graph(gen, natural):
