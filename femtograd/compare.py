@@ -4,6 +4,7 @@
     fg.compare(df, column="hours", by="supplier", event="failed")     # one ranking per group
 """
 
+import numbers
 import warnings
 
 import numpy as np
@@ -65,7 +66,8 @@ def compare(data, generators=DEFAULT_FAMILIES, *, column=None, by=None, censored
         raise ValueError("return_fits=True needs n_jobs=1: fit objects do not leave the "
                          "worker process that made them")
     check_level(level)
-    if gof is not None and (isinstance(gof, bool) or int(gof) != gof or gof < 0):
+    if gof is not None and (isinstance(gof, bool) or not isinstance(gof, numbers.Integral)
+                            or gof < 0):
         raise ValueError(f"gof is a number of bootstrap refits (0: statistics only) or None; "
                          f"got {gof!r}")
     options = dict(fit_kwargs, censored=censored, event=event, weights=weights,
@@ -158,7 +160,7 @@ def _gof_columns(fit, generator, n_boot, seed):
         return dict.fromkeys(names, np.nan), None
     try:
         table = fit.gof(n_boot=int(n_boot), seed=seed).table
-    except (ValueError, TypeError) as err:
+    except ValueError as err:  # data gof does not apply to (interval-censored rows)
         return dict.fromkeys(names, np.nan), f"gof: {err}"
     out = {}
     for test, row in table.iterrows():

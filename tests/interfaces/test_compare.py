@@ -122,5 +122,6 @@ def test_gof_columns_for_counts_and_where_they_do_not_apply():
     boxes = fg.IntervalData([1.0, 2.0, 3.0, 0.5, 2.5], [2.0, 4.0, 5.0, 1.5, np.inf])
     table = fg.compare(boxes, ["weibull"], gof=0)
     assert np.isnan(table.loc[0, "ks"]) and "gof:" in table.loc[0, "message"]
-    with pytest.raises(ValueError, match="gof is a number"):
-        fg.compare(counts, ["poisson"], gof=True)
+    for bad in (True, -1, 2.5, "9", [1]):
+        with pytest.raises(ValueError, match="gof is a number"):
+            fg.compare(counts, ["poisson"], gof=bad)
