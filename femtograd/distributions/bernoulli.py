@@ -1,8 +1,8 @@
 """Bernoulli: P(X = 1) = prob, P(X = 0) = 1 − prob (R's dbinom(x, 1, prob))."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import log, log1p
 from .base import total_weight, wsum
 from .loglik import LogLikGenerator

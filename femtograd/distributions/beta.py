@@ -1,8 +1,8 @@
 """Beta: f(x) = x^(shape1−1) (1 − x)^(shape2−1) / B(shape1, shape2), 0 < x < 1 (R's dbeta)."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import lgamma, log
 from ..core.special import betainc
 from .base import log_interval_by_halves, total_weight, weighted_mean_var, wsum

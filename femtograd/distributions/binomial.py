@@ -1,8 +1,9 @@
 """Binomial: P(X = x) = choose(size, x) prob^x (1 − prob)^(size − x) (R's dbinom(x, size, prob))."""
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from ..core.ops import log, log1p
 from ..core.special import betainc
 from .counts import count_table

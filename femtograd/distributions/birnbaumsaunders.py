@@ -2,8 +2,8 @@
 (VGAM's dbisa(x, scale, shape); scipy's fatiguelife)."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, sqrt, square
 from .base import INF
 from .loglik import LogLikGenerator

@@ -2,8 +2,8 @@
 dburr(x, shape1, shape2, scale))."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import exp, expm1, log, softplus
 from .base import INF, weighted_mean_var
 from .loglik import LogLikGenerator

@@ -1,7 +1,7 @@
 """Cauchy: f(x) = 1 / (π scale (1 + ((x − location)/scale)²)) (R's dcauchy)."""
 
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import LOG_PI, log, log1p, square
 from ..core.quadratic import QuadraticData, log1p_square_sum
 from ..core.special import arctan2

@@ -14,8 +14,8 @@ from each cause's own failures when they are.
 import functools
 
 import numpy as np
-from scipy import optimize
 
+from ..core.lazy import optimize
 from ..core.ops import logaddexp, where
 from .interval import as_column
 from .loglik import LogLikGenerator

@@ -1,8 +1,8 @@
 """Exponential: f(x) = rate · exp(−rate · x), x ≥ 0 (R's dexp)."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import log
 from .base import INF, total_weight, wsum
 from .loglik import LogLikGenerator

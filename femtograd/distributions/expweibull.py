@@ -2,8 +2,8 @@
 Srivastava's family; scipy's exponweib)."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import exp, log, log1mexp
 from .base import INF, weighted_mean_var
 from .loglik import LogLikGenerator

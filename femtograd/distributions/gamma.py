@@ -2,8 +2,8 @@
 (R's dgamma(x, shape, rate))."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import lgamma, log
 from ..core.special import gammainc, gammaincc
 from .base import INF, log_interval_by_halves, total_weight, wsum

@@ -2,8 +2,9 @@
 Q)): with w = (log x − mu)/sigma, Q⁻² exp(Q·w) is gamma with shape Q⁻², x > 0."""
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from ..core.ops import LOG_SQRT_2PI, exp, expm1, lgamma, log, log1p, sign, where
 from ..core.special import gammainc, gammaincc
 from .base import INF, log_interval_by_halves, weighted_moments

@@ -2,8 +2,8 @@
 (R's dgeom(x, prob))."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import log, log1p
 from .base import INF, total_weight, wsum
 from .loglik import LogLikGenerator

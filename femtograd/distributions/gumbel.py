@@ -1,8 +1,8 @@
 """Gumbel (maximum): F(x) = exp(−exp(−(x − location)/scale)) (evd's dgumbel; scipy's gumbel_r)."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.moments import ExpMomentData, exp_moments
 from ..core.ops import exp, log
 from .base import total_weight, weighted_mean_var, wsum

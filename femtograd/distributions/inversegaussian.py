@@ -2,8 +2,8 @@
 (statmod's dinvgauss(x, mean, shape))."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import LOG_SQRT_2PI, log, log_diff_exp, log_ndtr, logaddexp, sqrt, square
 from .base import INF, total_weight, wsum
 from .loglik import LogLikGenerator

@@ -1,8 +1,9 @@
 """Logistic: F(x) = 1 / (1 + exp(−(x − location)/scale)) (R's dlogis(x, location, scale))."""
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from ..core.ops import log, log_sigmoid, softplus
 from .base import weighted_mean_var
 from .loglik import LogLikGenerator

@@ -1,8 +1,9 @@
 """Log-logistic: F(x) = 1 / (1 + (x/scale)^(−shape)), x > 0 (actuar's dllogis(x, shape, scale))."""
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from ..core.ops import exp, log, softplus
 from .base import INF, weighted_mean_var
 from .loglik import LogLikGenerator

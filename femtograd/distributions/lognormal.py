@@ -1,8 +1,9 @@
 """Log-normal: log X is normal with mean meanlog and sd sdlog, x > 0 (R's dlnorm)."""
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from ..core.ops import LOG_SQRT_2PI, exp, log, log_ndtr, square
 from .base import INF, centred_squares, total_weight, weighted_moments, wsum
 from .loglik import LogLikGenerator

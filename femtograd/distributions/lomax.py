@@ -2,8 +2,8 @@
 (actuar's dpareto(x, shape, scale))."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import expm1, log, log1p
 from .base import INF
 from .loglik import LogLikGenerator

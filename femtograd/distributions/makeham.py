@@ -2,7 +2,6 @@
 Gompertz's ageing hazard plus a constant one)."""
 
 import numpy as np
-from scipy import integrate, optimize, stats
 
 from ..core.ops import exp, log
 from .base import INF
@@ -42,55 +41,6 @@ class MakehamLogLik(LogLikGenerator):
         return {"shape": shape, "rate": rate, "makeham": lam}
 
     def _scipy(self, shape, rate, makeham):
-        return _Makeham(shape, rate, makeham)
+        from .makeham_rv import MakehamRV  # here: scipy.stats is imported on first use
 
-
-class _Makeham(stats.rv_continuous):
-    """The Gompertz–Makeham distribution at fixed parameters, from its cumulative hazard."""
-
-    def __init__(self, shape, rate, lam):
-        super().__init__(a=0.0, name="makeham")
-        self.params = (float(shape), float(rate), float(lam))
-
-    def _cumhaz(self, x):
-        a, b, lam = self.params
-        with np.errstate(over="ignore"):  # beyond float range: H = inf, S = 0
-            return lam * x + (b * x if a == 0 else b * np.expm1(a * x) / a)
-
-    def _pdf(self, x):
-        return np.exp(self._logpdf(x))
-
-    def _logpdf(self, x):
-        a, b, lam = self.params
-        with np.errstate(over="ignore"):
-            return np.log(lam + b * np.exp(a * x)) - self._cumhaz(x)
-
-    def _sf(self, x):
-        return np.exp(-self._cumhaz(x))
-
-    def _cdf(self, x):
-        return -np.expm1(-self._cumhaz(x))
-
-    def _logsf(self, x):
-        return -self._cumhaz(x)
-
-    def _isf(self, q):
-        return self._ppf(1.0 - q)
-
-    def _ppf(self, q):
-        """Solve H(x) = −log(1 − q) (H increases): bracket by doubling, then Brent."""
-        target = -np.log1p(-np.asarray(q, dtype=float))
-        out = np.empty(target.shape)
-        for i, h in np.ndenumerate(target):
-            if h == np.inf:
-                out[i] = np.inf
-                continue
-            hi = 1.0
-            while self._cumhaz(hi) < h:
-                hi *= 2.0
-            out[i] = optimize.brentq(lambda x: self._cumhaz(x) - h, 0.0, hi, xtol=1e-14,
-                                     rtol=4 * np.finfo(float).eps) if h > 0 else 0.0
-        return out
-
-    def _munp(self, n):
-        return integrate.quad(lambda x: n * x ** (n - 1) * self._sf(x), 0.0, np.inf)[0]
+        return MakehamRV(shape, rate, makeham)

@@ -28,8 +28,8 @@ import functools
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
+from ..core.lazy import optimize
 from ..core.ops import log, log1p, logaddexp
 from .loglik import LogLikGenerator
 from .spaces import ordered, simplex_shares, simplex_weights, space_for

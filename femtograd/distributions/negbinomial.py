@@ -2,8 +2,9 @@
 (R's dnbinom(x, size, prob))."""
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from ..core.ops import lgamma, log, log1p
 from ..core.ops import sum as fsum
 from ..core.special import betainc

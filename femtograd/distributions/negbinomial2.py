@@ -2,8 +2,9 @@
 p = size/(size + mu), so E X = mu and Var X = mu + mu²/size (R's dnbinom(x, size, mu = mu))."""
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from ..core.ops import lgamma, log
 from ..core.ops import sum as fsum
 from ..core.special import betainc

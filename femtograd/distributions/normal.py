@@ -1,8 +1,9 @@
 """Normal: f(x) = exp(−(x − mu)² / (2 sigma²)) / (sigma √(2π)) (R's dnorm(x, mean, sd))."""
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, square
 from .base import total_weight, weighted_moments
 from .loglik import LogLikGenerator

@@ -2,8 +2,8 @@
 with the scale held fixed: by default the smallest value in the data."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import exp, log
 from ..core.value import Value
 from .base import INF, total_weight, wsum

@@ -1,8 +1,9 @@
 """Poisson: P(X = x) = rate^x e^(−rate) / x!, x = 0, 1, 2, ... (R's dpois(x, lambda))."""
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from ..core.ops import log
 from ..core.special import gammainc, gammaincc
 from .base import INF

@@ -1,8 +1,8 @@
 """Rayleigh: f(x) = (x/scale²) exp(−x²/(2 scale²)), x > 0 (VGAM's drayleigh(x, scale))."""
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.ops import log, square
 from .base import INF, total_weight, wsum
 from .loglik import LogLikGenerator

@@ -2,8 +2,9 @@
 (scipy's t(df, loc, scale))."""
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from ..core.ops import LOG_PI, lgamma, log, log1p, sign, sqrt, square, where
 from ..core.quadratic import QuadraticData, log1p_square_sum
 from ..core.special import betainc
@@ -92,7 +93,7 @@ class StudentTLogLik(LogLikGenerator):
 
 
 _DFS = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 100.0])  # the start's grid of df values
-_QUARTILES = stats.t.ppf(0.75, _DFS)  # the standard t's upper quartile at each
+_QUARTILES = special.stdtrit(_DFS, 0.75)  # the standard t's upper quartile at each
 _LOG_C = special.gammaln(0.5 * (_DFS + 1.0)) - special.gammaln(0.5 * _DFS) - 0.5 * np.log(_DFS * np.pi)
 
 

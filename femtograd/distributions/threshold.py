@@ -24,9 +24,9 @@ docs/models.md.
 """
 
 import numpy as np
-from scipy import stats
 
 from ..core.derivatives import gradient
+from ..core.lazy import stats
 from ..core.ops import exp, lgamma, log, log_ndtr, softplus, square, LOG_SQRT_2PI
 from ..core.special import gammainc, gammaincc
 from .base import INF, log_interval_by_halves

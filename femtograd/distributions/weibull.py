@@ -3,8 +3,8 @@
 import math
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from ..core.moments import ExpMomentData, exp_moments
 from ..core.ops import exp, log
 from .base import INF, total_weight, weighted_mean_var, wsum

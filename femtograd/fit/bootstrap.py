@@ -36,9 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from . import jobs
+from ..core.lazy import stats
 from .common import check_level, fitted_model, user_stacklevel
 from .refits import OnGraph, Refits
 from .resample import simulate_design

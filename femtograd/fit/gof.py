@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from . import jobs
+from ..core.lazy import stats
 from .common import FIT_ERRORS, fitted_model, user_stacklevel
 from .html import table_html
 from .nonparametric import kaplan_meier

@@ -16,8 +16,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from ..optim import Tolerances, newton
 from ..optim.transforms import transform_for
 from . import jobs

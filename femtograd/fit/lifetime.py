@@ -20,9 +20,10 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from ..core import exp, log
+from ..core.lazy import stats
 from .common import check_level, fitted_model
 
 STEP = 1 / 16                                   # trapezoid step in τ

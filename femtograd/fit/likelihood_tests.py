@@ -12,8 +12,8 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from .covariance import safe_inverse
 
 

@@ -15,9 +15,8 @@ at the same time count the failure first.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
-from scipy.optimize import isotonic_regression
 
+from ..core.lazy import optimize, stats
 from .intervals import check_level
 
 
@@ -183,7 +182,7 @@ def _self_consistent(a, b, m, w, tol, max_iter):
         hess = (np.bincount(b, curve, minlength=m + 1)
                 + np.bincount(a, curve, minlength=m + 1))[1:m]
         hess = np.maximum(hess, 1e-12 * hess.max())
-        target = isotonic_regression(f[1:m] + grad / hess, weights=hess).x
+        target = optimize.isotonic_regression(f[1:m] + grad / hess, weights=hess).x
         proposal = np.r_[0.0, np.clip(target, 0.0, 1.0), 1.0]
         now = loglik(f)
         for _ in range(30):                              # halve until the likelihood rises

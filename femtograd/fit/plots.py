@@ -16,8 +16,8 @@ adds only its lines and legend entries.
 """
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from .common import check_level, fitted_model
 from .nonparametric import kaplan_meier, plotting_positions, turnbull
 from .summary import fit_rows_text

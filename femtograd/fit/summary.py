@@ -8,8 +8,8 @@ parameter: for a positive one or a probability they are left blank.
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ..core.lazy import stats
 from .html import table_html
 from .intervals import confint
 

@@ -13,8 +13,8 @@ import numbers
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from .common import fitted_model
 
 CORRECTIONS = ("none", "aic", "bic")

@@ -15,8 +15,8 @@ no variance to test against.
 import numbers
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import stats
 from .covariance import safe_inverse
 from .likelihood_tests import HypothesisTest
 

@@ -10,9 +10,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from ..core import Value, grad_nodes
+from ..core.lazy import optimize, stats
 from ..fit.bootstrap import BootstrapError, BootstrapResult, BootstrapWarning
 from ..fit.common import user_stacklevel
 from ..fit.delta import DeltaMethod

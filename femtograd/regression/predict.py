@@ -9,8 +9,9 @@ in range (the link for a parameter, logit for a probability, log for a hazard).
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
+from ..core.lazy import stats
 from .design import as_matrix
 from .inputs import as_float, column
 from .rows import RowDerivatives

@@ -6,8 +6,8 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from ..core.lazy import stats
 from ..fit.base import FitBase
 from ..fit.covariance import safe_inverse
 from ..fit.html import table_html
