@@ -21,7 +21,7 @@ from ..fit.common import user_stacklevel
 from ..fit.result import ConvergenceWarning
 from ..fit.shards import is_dask
 from ..fit.verdict import LINK_SCALE, verdict
-from ..mle import fit_mle
+from ..mle import fit_mle, resolve
 from ..optim import Tolerances, bfgs, newton
 from .design import array_design, formula_design, required_variables, split_formula
 from .inputs import as_float, censoring, cluster_codes, column, missing_rows, response
@@ -37,6 +37,9 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
             cov_type="observed", cluster=None, location=None, dropna=False, max_iter=200,
             options=None):
     """Fit `family` with its parameters on covariates; a `RegressionFit`.
+
+    `family` is a generator class (`WeibullLogLik`) or its name ("weibull"; any name in
+    `distributions.NAMES`, as `fit_mle` takes).
 
     `formula` is "y ~ terms" for the family's location parameter (see `LOCATION`), with
     `params={"shape": "~ terms"}` for the others (default "~ 1"), over DataFrame `data`;
@@ -56,6 +59,7 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
                 max_iter=max_iter, options=options)
     original = data
     options = dict(options or {})
+    family = resolve(family)
 
     def refit(**changes):  # the same call with other fixed=, start= or weights=
         return regress(family, formula, original, **{**call, **changes})
@@ -162,7 +166,8 @@ def row_derivatives(family, gen, y, gen_kw, window, links):
 def _family(family):
     if not (isinstance(family, type) and hasattr(family, "param_names")
             and hasattr(family, "contributions")):
-        raise TypeError("regress needs a log-likelihood generator class such as WeibullLogLik; "
+        raise TypeError("regress needs a log-likelihood generator class such as WeibullLogLik, "
+                        "or its name ('weibull'); "
                         f"got {family!r}")
     return tuple(family.param_names), tuple(family.constraints)
 

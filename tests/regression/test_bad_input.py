@@ -73,7 +73,7 @@ def test_bad_event_values_and_response(rossi):
     with pytest.raises(TypeError, match="DataFrame"):
         fg.regress(WeibullLogLik, "week ~ fin", rossi.to_dict())
     with pytest.raises(TypeError, match="generator class"):
-        fg.regress("weibull", "week ~ fin", rossi)
+        fg.regress(WeibullLogLik(rossi.week), "week ~ fin", rossi)  # bound, not the class
 
 
 def test_bad_designs():
