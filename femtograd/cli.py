@@ -1,4 +1,5 @@
-"""The command line: fit a column of a CSV file, compare families, list them, run the demo.
+"""The command line: fit a column of a CSV file, compare families, regress on covariates, list
+the families, run the demo.
 
     femtograd fit FILE.csv (--column C | --interval-columns L,R) --dist weibull
                   [--censored-column E | --event-column E] [--censored-value running]
@@ -8,6 +9,7 @@
                   [--option size=10] [--quantile P,...] [--sf X,...] [--cdf X,...]
                   [--hazard X,...] [--output table.csv] [--plot fit.png]
     femtograd compare FILE.csv --column C [--dists weibull,gamma,lognormal | all] [--json]
+    femtograd regress FILE.csv --dist weibull --formula "week ~ fin + age" [...]  (cli_regress.py)
     femtograd dists
     femtograd demo
 
@@ -90,25 +92,33 @@ def _separator(text, sep):
 def _frame(args):
     """The CSV as a DataFrame, every named column checked, a text censoring code turned to
     0/1 and rows with a missing value dropped if asked."""
-    df = _read_csv(args.file, args.sep)
-    for role, name in _named_columns(args):
+    return read_frame(args.file, args.sep, _named_columns(args), args.censored_value,
+                      args.censored_column, args.event_column, args.dropna)
+
+
+def read_frame(path, sep, named, censored_value, censored_column, event_column, dropna):
+    """The CSV at `path` with every (role, column) of `named` checked to exist; the censored
+    (or event) column coded 0/1 from `censored_value` (the text marking a censored row) when
+    given; rows with a missing value in a named column dropped if `dropna`."""
+    df = _read_csv(path, sep)
+    for role, name in named:
         if name not in df.columns:
-            raise CommandError(f"{role} {name!r} not in {args.file} "
+            raise CommandError(f"{role} {name!r} not in {path} "
                                f"(columns: {', '.join(map(str, df.columns))})")
-    if args.censored_value is not None:
-        name = args.censored_column or args.event_column
+    if censored_value is not None:
+        name = censored_column or event_column
         if name is None:
             raise CommandError("--censored-value needs --censored-column (or --event-column)")
         raw = df[name]
-        censored = raw.astype(str).str.strip() == args.censored_value
+        censored = raw.astype(str).str.strip() == censored_value
         if not censored.any():
-            raise CommandError(f"--censored-value {args.censored_value!r} does not occur in "
+            raise CommandError(f"--censored-value {censored_value!r} does not occur in "
                                f"column {name!r} (its values: "
                                f"{', '.join(map(repr, raw.dropna().unique()[:5]))})")
-        coded = (censored if args.censored_column else ~censored).astype(float)
+        coded = (censored if censored_column else ~censored).astype(float)
         df[name] = coded.where(raw.notna())
-    if args.dropna:  # every named column at once, so that the arrays stay aligned
-        df = df.dropna(subset=list(dict.fromkeys(name for _, name in _named_columns(args))))
+    if dropna:  # every named column at once, so that the arrays stay aligned
+        df = df.dropna(subset=list(dict.fromkeys(name for _, name in named)))
     return df
 
 
@@ -174,7 +184,7 @@ def _weights(args, df):
     return _numeric(df, args.weights_column, dropna=False, role="weights column").to_numpy(float)
 
 
-def _options(pairs):
+def model_options(pairs):
     """--option size=10 --option ... as keyword arguments (numbers where they parse, true and
     false as booleans)."""
     out = {}
@@ -195,7 +205,7 @@ def _options(pairs):
 
 
 def _fit_kwargs(censored, weights, method, options=None):
-    kwargs = _options(options)
+    kwargs = model_options(options)
     if censored is not None:
         kwargs["censored"] = censored
     if weights is not None:
@@ -242,11 +252,11 @@ def _fit(args):
     if args.output:
         frame = fit.to_frame(args.level, args.ci)
         frame.insert(0, "distribution", label(generator))
-        _write(_with_attrs(frame.reset_index()), args.output)
+        write_table(_with_attrs(frame.reset_index()), args.output)
     if args.plot:
         _plot(args.plot, lambda: fit.plot_fit())
     if args.json:
-        print(json.dumps(result, indent=2, default=_json_number))
+        print(json.dumps(result, indent=2, default=json_number))
     else:
         print(_fit_text(result))
         for what, record in predictions.items():
@@ -280,7 +290,7 @@ def _fit_by(args, generator, df):
         warnings.simplefilter("ignore")  # the table's message column says it per group
         table = fit_groups(df, _list(args.by), args.column, generator, **kwargs)
     if args.output:
-        _write(_with_attrs(table), args.output)
+        write_table(_with_attrs(table), args.output)
     if args.json:
         print(table.to_json(orient="records", indent=2))
     else:
@@ -324,7 +334,7 @@ def _with_attrs(table):
     return out
 
 
-def _write(table, path):
+def write_table(table, path):
     try:
         table.to_csv(sys.stdout if path == "-" else path, index=False)
     except OSError as err:
@@ -493,7 +503,7 @@ def _compare(args):
                               **_fit_kwargs(censored, weights, args.method, args.option),
                               **_entry(args, df))
     if args.output:
-        _write(_with_attrs(table), args.output)
+        write_table(_with_attrs(table), args.output)
     if args.plot:
         drawn = [f for f in fits.values() if f is not None and f.converged]
         if not drawn:
@@ -506,7 +516,7 @@ def _compare(args):
             for other in {c for cs in table.attrs["parameters"].values() for c in cs}:
                 if other not in table.attrs["parameters"].get(record["distribution"], ()):
                     record.pop(other)
-        print(json.dumps(records, indent=2, default=_json_number))
+        print(json.dumps(records, indent=2, default=json_number))
         return _compare_status(table)
     if args.by:
         keys = _list(args.by)
@@ -654,6 +664,9 @@ def build_parser():
     dists = sub.add_parser("dists", help="list the distributions and their parameters")
     dists.set_defaults(run=_dists)
 
+    from .cli_regress import add_parser as add_regress
+    add_regress(sub)
+
     demo = sub.add_parser("demo", help="the exponential-rate vignette, printed")
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(run=_demo)
@@ -685,7 +698,7 @@ def _num(v):
     return v if math.isfinite(v) else None
 
 
-def _json_number(v):
+def json_number(v):
     try:
         return _num(v)
     except (TypeError, ValueError):

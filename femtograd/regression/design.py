@@ -83,7 +83,11 @@ class Design:
 def formula_design(rhs, data):
     """The Design of a right-hand side (e.g. "fin + age + C(race)") over DataFrame `data`."""
     formulaic = _formulaic()
-    mm = formulaic.model_matrix("~ " + rhs, data, na_action="raise")
+    from formulaic.errors import FactorEvaluationError
+    try:
+        mm = formulaic.model_matrix("~ " + rhs, data, na_action="raise")
+    except FactorEvaluationError as err:  # a term names no column of the data, or fails
+        raise ValueError(f"cannot evaluate the formula '~ {rhs}' over the data: {err}") from None
     spec = mm.model_spec
     terms = {str(t): list(idx) for t, idx in spec.term_indices.items()}
     terms = {("Intercept" if t == "1" else t): idx for t, idx in terms.items()}

@@ -74,6 +74,8 @@ def test_bad_event_values_and_response(rossi):
         fg.regress(WeibullLogLik, "week ~ fin", rossi.to_dict())
     with pytest.raises(TypeError, match="generator class"):
         fg.regress(WeibullLogLik(rossi.week), "week ~ fin", rossi)  # bound, not the class
+    with pytest.raises(ValueError, match="cannot evaluate the formula '~ fin \\+ agee' over the data"):
+        fg.regress(WeibullLogLik, "week ~ fin + agee", rossi, event="arrest")
 
 
 def test_bad_designs():
