@@ -252,7 +252,7 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     draws = _draws(fit, kind, n, np.random.default_rng(seed))
     # serially one replicate per task (progress per refit); in processes, chunks of them
     size = 1 if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
-    tasks = ((refits, chunk) for chunk in _chunks(draws, size))
+    tasks = ((refits, chunk) for chunk in jobs.chunks(draws, size))
     outcomes = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
                         chunked=True)
     rows = [(b, value) for b, (ok, value) in enumerate(outcomes) if ok]
@@ -293,18 +293,6 @@ def _draws(fit, kind, n, rng):
     else:
         for _ in range(n):
             yield simulate_design(fit, rng)
-
-
-def _chunks(items, size):
-    """Consecutive lists of `size` items (the last may be shorter)."""
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _refit_chunk(refits, draws):

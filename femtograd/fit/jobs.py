@@ -67,6 +67,20 @@ def check_picklable(n_jobs, *objects):
                         ) from None
 
 
+def chunks(items, size):
+    """Consecutive lists of `size` items (the last may be shorter), lazily: tasks that each
+    take a chunk of many small items (replicates), so that a worker process gets fewer, larger
+    tasks."""
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def run(task, jobs, n_jobs=1, progress=None, label="fits", total=None, chunked=False):
     """[task(*args) for args in jobs], in order; in `n_jobs` processes when above 1 (`task`
     and its arguments must then pickle: a module-level function, generator classes).

@@ -10,6 +10,7 @@ exact per-row derivatives (see `rows` and `objective`), and maps back exactly. I
 judged as fit_mle's is (`fit.verdict`): converged means an interior maximum.
 """
 
+import functools
 import math
 import warnings
 
@@ -61,8 +62,9 @@ def regress(family, formula, data=None, *, params=None, design=None, event=None,
     options = dict(options or {})
     family = resolve(family)
 
-    def refit(**changes):  # the same call with other fixed=, start= or weights=
-        return regress(family, formula, original, **{**call, **changes})
+    # the same call with other fixed=, start= or weights=; a partial, so that it pickles for
+    # worker processes (bootstrap n_jobs)
+    refit = functools.partial(regress, family, formula, original, **call)
     if any(is_dask(v) for v in _per_row_inputs(formula, data, design, event, censored,
                                                   weights, offset, truncation)):
         from .dask import regress_dask  # imports Dask's helpers only for Dask data

@@ -13,10 +13,10 @@ import pandas as pd
 
 from ..core import Value, grad_nodes
 from ..core.lazy import optimize, stats
+from ..fit import jobs
 from ..fit.bootstrap import BootstrapError, BootstrapResult, BootstrapWarning
-from ..fit.common import user_stacklevel
+from ..fit.common import FIT_ERRORS, user_stacklevel
 from ..fit.delta import DeltaMethod
-from ..fit.common import FIT_ERRORS
 
 
 def delta_method(fit, fn, level):
@@ -73,33 +73,28 @@ def profile_interval(fit, key, level):
     return ends[0], ends[1]
 
 
-def bootstrap(fit, n, seed, max_failed):
+def bootstrap(fit, n, seed, max_failed, progress=None, n_jobs=1):
     """Nonparametric bootstrap: rows resampled with their covariates (multinomial counts as
-    frequency weights), each replicate refitted from the MLE."""
+    frequency weights), each replicate refitted from the MLE. The resamples are drawn here,
+    one after another, so `n_jobs` worker processes refit the same replicates as one."""
     if int(n) != n or n < 2:
         raise ValueError(f"n must be an integer of at least 2; got {n}")
     if not 0 <= max_failed <= 1:
         raise ValueError(f"max_failed is a fraction of the replicates, between 0 and 1; "
                          f"got {max_failed}")
-    n = int(n)
+    n, n_jobs = int(n), jobs.check_n_jobs(n_jobs)
+    jobs.reporter(progress, n, "bootstrap")  # a bad progress= is refused before any work
     rng = np.random.default_rng(seed)
     w = np.ones(fit.n) if fit.weights is None else fit.weights
-    total = int(round(w.sum()))
-    rows, used, failures = [], [], []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # each refit's own warnings: failures are recorded
-        for b in range(n):
-            counts = rng.multinomial(total, w / w.sum()).astype(float)
-            try:
-                refit = fit._refit(weights=counts, start=_start(fit))
-            except FIT_ERRORS as err:
-                failures.append((b, type(err).__name__, str(err)))
-                continue
-            if refit.converged:
-                rows.append(refit.mle)
-                used.append(b)
-            else:
-                failures.append((b, refit.status, refit.message))
+    total, p = int(round(w.sum())), w / w.sum()
+    draws = (rng.multinomial(total, p).astype(float) for _ in range(n))
+    size = 1 if n_jobs == 1 else max(1, min(16, n // (8 * n_jobs)))
+    tasks = ((fit._refit, _start(fit), chunk) for chunk in jobs.chunks(draws, size))
+    outcomes = jobs.run(_refit_replicates, tasks, n_jobs, progress, "bootstrap", total=n,
+                        chunked=True)
+    rows = [m for ok, m in outcomes if ok]
+    used = [b for b, (ok, _) in enumerate(outcomes) if ok]
+    failures = [(b, *why) for b, (ok, why) in enumerate(outcomes) if not ok]
     est = pd.DataFrame(rows, columns=fit.index, index=pd.Index(used, dtype=int, name="replicate"))
     failed = pd.DataFrame([f[1:] for f in failures], columns=["status", "message"],
                           index=pd.Index([f[0] for f in failures], dtype=int, name="replicate"))
@@ -111,3 +106,18 @@ def bootstrap(fit, n, seed, max_failed):
                                  result)
         warnings.warn(summary, BootstrapWarning, stacklevel=user_stacklevel())
     return result
+
+
+def _refit_replicates(refit, start, draws):
+    """(True, coefficients) or (False, (status, message)) for each replicate's row counts."""
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # each refit's own warnings: failures are recorded
+        for counts in draws:
+            try:
+                got = refit(weights=counts, start=start)
+            except FIT_ERRORS as err:
+                out.append((False, (type(err).__name__, str(err))))
+                continue
+            out.append((True, got.mle) if got.converged else (False, (got.status, got.message)))
+    return out

@@ -242,12 +242,13 @@ class RegressionFit(FitBase):
         from .inference import delta_method
         return delta_method(self, fn, level)
 
-    def bootstrap(self, n=200, seed=None, max_failed=0.5):
+    def bootstrap(self, n=200, seed=None, max_failed=0.5, progress=None, n_jobs=1):
         """Nonparametric bootstrap (rows resampled with their covariates, each replicate
         refitted); percentile intervals from `.confint()`. Failed replicates are counted and
-        warned about, as for `MLEFit.bootstrap`."""
+        warned about, as for `MLEFit.bootstrap`; `progress=` and `n_jobs=` as there (the same
+        replicates whatever `n_jobs`)."""
         from .inference import bootstrap
-        return bootstrap(self, n, seed, max_failed)
+        return bootstrap(self, n, seed, max_failed, progress, n_jobs)
 
     def summary(self, level=0.95):
         """The printable table: estimate, se, z, p and the Wald interval per coefficient."""
