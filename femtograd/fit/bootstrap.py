@@ -250,8 +250,9 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     refits = Refits(fit._refit, start, fit.fixed) if gen is None \
         else OnGraph(fit, start, reweighted=kind == "nonparametric")
     draws = _draws(fit, kind, n, np.random.default_rng(seed))
-    # serially one replicate per task (progress per refit); in processes, chunks of them
-    size = 1 if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
+    # serially as many per task as the refits take at once (progress after each task); in
+    # processes, chunks of them
+    size = refits.chunk if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
     tasks = ((refits, chunk) for chunk in _chunks(draws, size))
     outcomes = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
                         chunked=True)
@@ -309,4 +310,4 @@ def _chunks(items, size):
 
 def _refit_chunk(refits, draws):
     """[refits(draw) for draw in draws]: a chunk of replicates for one task."""
-    return [refits(draw) for draw in draws]
+    return refits.many(draws)

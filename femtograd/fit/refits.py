@@ -10,6 +10,9 @@ statistics are moved in, and Newton runs from the estimates on that graph, judge
 same verdict as `fit_mle`. It takes the same steps on the same numbers as the
 straightforward refit, so the estimates equal it to rounding; a replicate that Newton or the
 verdict does not pass is fitted the straightforward way, whose fallbacks and messages decide.
+`many(draws)` goes further where the statistics are numbers: all the draws' statistics
+become leaves of shape (R,) and Newton runs on every replicate at once (`fit.batched`); a
+replicate that does not pass there takes the one-graph path above.
 
 Both pickle to worker processes: `OnGraph` leaves its graph behind and builds another there
 on first use.
@@ -25,6 +28,7 @@ from ..core import Value
 from ..optim import GraphObjective, newton
 from ..optim.result import CONVERGED
 from ..optim.stopping import tolerances
+from .batched import BATCH, Batch, numeric
 from .common import FIT_ERRORS
 from .verdict import verdict
 
@@ -34,12 +38,18 @@ class Refits:
     draw (the data of a plain function, or a bound generator) made by `refit`, the fit's own
     `refit(source, start=, fixed=)`, from the estimates `start` with `fixed` held."""
 
+    chunk = 1  # draws per `many` call that a serial run gives (progress after each call)
+
     def __init__(self, refit, start, fixed):
         self.refit, self.start, self.fixed = refit, start, fixed
 
     def source(self, draw):
         """What `refit` fits for this draw."""
         return draw
+
+    def many(self, draws):
+        """[outcome(draw) for draw in draws]."""
+        return [self(draw) for draw in draws]
 
     def __call__(self, draw):
         with warnings.catch_warnings():
@@ -63,6 +73,9 @@ class OnGraph(Refits):
         self.natural = np.asarray(fit.mle, dtype=float)
         self.free = list(fit._free)
         self._graph = None  # (objective, statistic holders, parameter leaves); False: none
+        self._batch = None  # a `Batch`; False: none
+
+    chunk = BATCH
 
     def source(self, draw):
         return self.model.reweighted(draw) if self.reweighted else draw
@@ -85,12 +98,47 @@ class OnGraph(Refits):
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state["_graph"] = None  # a graph does not travel; the worker builds its own
+        state["_graph"] = state["_batch"] = None  # graphs do not travel; a worker builds its own
         return state
 
     def __call__(self, draw):
         found = self._on_graph(draw)
         return super().__call__(draw) if found is None else found
+
+    def many(self, draws):
+        """The draws' outcomes, those whose statistics are numbers refitted all at once (a
+        `Batch` of up to BATCH at a time); the rest, and any the batch does not pass, one by
+        one (`__call__`)."""
+        out = [None] * len(draws)
+        if self._batch is None:
+            self._batch = self._build_batch()
+        if self._batch:
+            batch, (tol, max_step) = self._batch, self._newton_options()
+            stats = [numeric(self.statistics(d)) for d in draws]
+            todo = [b for b, s in enumerate(stats) if s is not None and len(s) == batch.width]
+            for i in range(0, len(todo), batch.size):
+                chunk = todo[i:i + batch.size]
+                passed, estimates = batch.refit([stats[b] for b in chunk], tol, max_step)
+                for b, ok, est in zip(chunk, passed, estimates):
+                    if ok:
+                        out[b] = (True, est)
+        return [self(d) if o is None else o for o, d in zip(out, draws)]
+
+    def _build_batch(self):
+        """A `Batch` over the model's statistics, or False: no one-graph path, or statistics
+        that are not all numbers (moment data)."""
+        if not self.fast:
+            return False
+        stats = self.model.statistics()
+        return False if numeric(stats) is None else Batch(self.model, stats, self.natural,
+                                                          self.free)
+
+    def _newton_options(self):
+        """(tolerances, max_step) as fit_mle's Newton takes them from the fit's options."""
+        opts = dict(self.refit.options)
+        opts.pop("fallback", None)
+        max_step = opts.pop("max_step", 10.0)
+        return tolerances(opts), max_step
 
     def _build(self):
         """The graph at the estimates with the statistics as leaves, or False when this fit has
@@ -122,12 +170,10 @@ class OnGraph(Refits):
             return None
         for leaf, v in zip(leaves, self.natural):  # moved even when equal: the statistics
             leaf.data = float(v)                      # behind them changed
-        opts = dict(self.refit.options)  # as fit_mle's Newton takes them
-        opts.pop("fallback", None)
-        max_step = opts.pop("max_step", 10.0)
+        tol, max_step = self._newton_options()
         with np.errstate(all="ignore"):
             x0 = objective.unconstrained(self.natural)
-            result = newton(objective, x0, tolerances(opts), max_step=max_step)
+            result = newton(objective, x0, tol, max_step=max_step)
             if result.status != CONVERGED:
                 return None
             # the start's log-likelihood, for the verdict: it tells only which of its
