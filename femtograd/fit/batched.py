@@ -21,7 +21,7 @@ import numbers
 
 import numpy as np
 
-from ..core import Plan, Value, grad_nodes
+from ..core import ExpMomentData, Plan, Value, grad_nodes
 from ..core.derivatives import hessian_nodes
 from ..core.ops import sum as fsum
 from ..optim.linesearch import backtrack
@@ -32,43 +32,95 @@ from ..optim.transforms import transform_for
 from .verdict import verdict
 
 BATCH = 256  # replicates per graph: arrays of this length per node, whatever the number asked
+CELLS = 1 << 20  # at most this many replicate × row weights held for moment data (8 MB)
 _SEARCH = {k: p.default for k, p in inspect.signature(backtrack).parameters.items()
            if k in ("c1", "shrink", "max_trials")}  # the line search's own rule, one place
 
 
-def numeric(stats):
-    """The statistics as a tuple of floats, or None when some entry is no number (an object
-    such as moment data, which a leaf of numbers cannot hold)."""
+def entries(stats):
+    """The statistics' entries as a tuple, or None when one is neither a number nor moment
+    data (`ExpMomentData`), the two kinds a batch can hold for many replicates."""
     items = stats if isinstance(stats, tuple) else (stats,)
-    if all(isinstance(s, numbers.Real) and not isinstance(s, bool) for s in items):
-        return tuple(float(s) for s in items)
-    return None
+    return items if stats is not None and all(map(_holdable, items)) else None
 
+
+def _holdable(s):
+    return isinstance(s, ExpMomentData) or isinstance(s, numbers.Real) and not isinstance(s, bool)
+
+
+class MomentRows(ExpMomentData):
+    """Moment data of many replicates: one `t`, a row of weights per replicate and one `k`
+    each, so that `exp_moments(k, rows)` is the vector of Σᵢ w_bi tᵢᵐ exp(k_b·tᵢ). One pass of
+    exp over the rows serves the orders 0, 1, 2 at one k (value, gradient and Hessian), each
+    a row-wise product with the rows w_bi·tᵢᵐ kept since the weights were loaded."""
+
+    ORDERS = 3
+
+    def __init__(self, t, replicates):
+        super().__init__(t)
+        self.k_shape = (replicates,)
+        self._powers = np.empty((self.ORDERS, replicates, self.t.size))
+
+    def moment(self, k, m):
+        k = np.asarray(k, dtype=float)
+        if m >= self.ORDERS:  # beyond the Hessian: the rows of that order, made for it
+            e = np.exp(np.multiply.outer(k, self.t))
+            return np.einsum("bn,bn->b", self._powers[0] * self.t ** m, e)
+        if self._k is None or not np.array_equal(k, self._k):
+            e = np.exp(np.multiply.outer(k, self.t))
+            self._sums = [np.einsum("bn,bn->b", p, e) for p in self._powers]
+            self._k = k.copy()
+        return self._sums[m]
+
+    def load(self, weights):
+        """Take the replicates' weight rows (each an array, or None: every row once)."""
+        powers = self._powers
+        for b, w in enumerate(weights):
+            powers[0, b] = 1.0 if w is None else w
+        for m in range(1, self.ORDERS):
+            np.multiply(powers[m - 1], self.t, out=powers[m])
+        self._k = None
 
 class Batch:
     """`size` replicates of `model` on one graph: statistics rows moved in, Newton from the
     estimates `natural` (every parameter, natural scale) over the parameters `free`."""
 
-    def __init__(self, model, stats, natural, free, size=BATCH):
-        self.size, self.free = size, list(free)
+    def __init__(self, model, stats, natural, free):
+        items = entries(stats)
+        rows = max((s.t.size for s in items if isinstance(s, ExpMomentData)), default=1)
+        self.size = size = max(1, min(BATCH, CELLS // rows))
+        self.free = list(free)
         self.names, self.constraints = model.param_names, model.constraints
         self.spaces = [transform_for(model.constraints[i]) for i in self.free]
         self.natural = np.asarray(natural, dtype=float)
-        self.tuple = isinstance(stats, tuple)
-        self.held = [Value(np.full(size, s)) for s in numeric(stats)]
+        self.held = [MomentRows(s.t, size) if isinstance(s, ExpMomentData)
+                     else Value(np.full(size, float(s))) for s in items]
         leaves = [Value(np.full(size, v)) for v in self.natural]
         self.leaves = [leaves[i] for i in self.free]
         with np.errstate(all="ignore"):
-            ll = model.loglik_from(tuple(self.held) if self.tuple else self.held[0], *leaves)
+            held = tuple(self.held) if isinstance(stats, tuple) else self.held[0]
+            ll = model.loglik_from(held, *leaves)
             grads = grad_nodes(fsum(ll), self.leaves)
             hess = hessian_nodes(grads, self.leaves)
         self.ll, self.grads, self.hess = ll, grads, hess
         self.plan = Plan([ll, *grads, *(h for row in hess for h in row)])
 
-    @property
-    def width(self):
-        """How many numbers make up one replicate's statistics."""
-        return len(self.held)
+    def holds(self, items):
+        """Whether a replicate's statistics' entries fit this batch's holders: as many, each
+        of the same kind, moment data over the same `t`."""
+        return items is not None and len(items) == len(self.held) and all(
+            np.array_equal(s.t, h.t) if isinstance(h, MomentRows)
+            else not isinstance(s, ExpMomentData) for s, h in zip(items, self.held))
+
+    def _load(self, rows):
+        """Move up to `size` replicates' statistics entries in (the rest repeat the first)."""
+        rows = list(rows) + [rows[0]] * (self.size - len(rows))
+        for j, h in enumerate(self.held):
+            column = [r[j] for r in rows]
+            if isinstance(h, MomentRows):
+                h.load([s.weights for s in column])
+            else:
+                h.data = np.array(column, dtype=float)
 
     def evaluate(self, x):
         """(f, g, H, value_bad, bad) at optimizer points x (size, m): the log-likelihoods,
@@ -99,13 +151,11 @@ class Batch:
         return f, g, h, value_bad, bad
 
     def refit(self, rows, tol, max_step):
-        """(passed, estimates) for up to `size` rows of statistics: `passed[b]` when
+        """(passed, estimates) for up to `size` replicates' statistics entries (`holds`): `passed[b]` when
         replicate b reached a maximum the verdict accepts on the path `optim.newton` takes,
         and then `estimates[b]` (every parameter, natural scale)."""
         k = len(rows)
-        stats = np.array(list(rows) + [rows[0]] * (self.size - k), dtype=float)
-        for j, leaf in enumerate(self.held):
-            leaf.data = stats[:, j].copy()
+        self._load(rows)
         x0 = np.array([s.to_unconstrained(float(self.natural[i]))
                        for i, s in zip(self.free, self.spaces)])
         x = np.tile(x0, (self.size, 1))

@@ -28,7 +28,7 @@ from ..core import Value
 from ..optim import GraphObjective, newton
 from ..optim.result import CONVERGED
 from ..optim.stopping import tolerances
-from .batched import BATCH, Batch, numeric
+from .batched import BATCH, Batch, entries
 from .common import FIT_ERRORS
 from .verdict import verdict
 
@@ -114,8 +114,8 @@ class OnGraph(Refits):
             self._batch = self._build_batch()
         if self._batch:
             batch, (tol, max_step) = self._batch, self._newton_options()
-            stats = [numeric(self.statistics(d)) for d in draws]
-            todo = [b for b, s in enumerate(stats) if s is not None and len(s) == batch.width]
+            stats = [entries(self.statistics(d)) for d in draws]
+            todo = [b for b, s in enumerate(stats) if batch.holds(s)]
             for i in range(0, len(todo), batch.size):
                 chunk = todo[i:i + batch.size]
                 passed, estimates = batch.refit([stats[b] for b in chunk], tol, max_step)
@@ -126,11 +126,11 @@ class OnGraph(Refits):
 
     def _build_batch(self):
         """A `Batch` over the model's statistics, or False: no one-graph path, or statistics
-        that are not all numbers (moment data)."""
+        a batch cannot hold."""
         if not self.fast:
             return False
         stats = self.model.statistics()
-        return False if numeric(stats) is None else Batch(self.model, stats, self.natural,
+        return False if entries(stats) is None else Batch(self.model, stats, self.natural,
                                                           self.free)
 
     def _newton_options(self):
