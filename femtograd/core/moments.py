@@ -136,6 +136,6 @@ def exp_moments(k, t, weights=None, order=0):
                 raise ValueError(f"exp_moments: {name} must be finite; element {bad[0]} "
                                  f"(of the flattened {name}) is {values[bad[0]]}")
     if isinstance(k, Value) and k.shape != data.k_shape:
-        raise ValueError(f"exp_moments needs a k of shape {data.k_shape} (() is a scalar); "
-                         f"got shape {k.shape}")
+        want = f"a k of shape {data.k_shape}" if data.k_shape else "a scalar k"
+        raise ValueError(f"exp_moments needs {want}; got shape {k.shape}")
     return _exp_moment(k, data=data, order=order)
