@@ -151,9 +151,9 @@ class Batch:
         return f, g, h, value_bad, bad
 
     def refit(self, rows, tol, max_step):
-        """(passed, estimates) for up to `size` replicates' statistics entries (`holds`): `passed[b]` when
-        replicate b reached a maximum the verdict accepts on the path `optim.newton` takes,
-        and then `estimates[b]` (every parameter, natural scale)."""
+        """(passed, estimates) for up to `size` replicates' statistics entries (`holds`):
+        `passed[b]` when replicate b reached a maximum the verdict accepts on the path
+        `optim.newton` takes, and then `estimates[b]` (every parameter, natural scale)."""
         k = len(rows)
         self._load(rows)
         x0 = np.array([s.to_unconstrained(float(self.natural[i]))

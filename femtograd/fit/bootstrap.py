@@ -5,10 +5,11 @@ multinomial counts used as frequency weights (`gen.reweighted`), so censoring,
 intervals and truncation travel with their rows. Parametric: each replicate is data of
 the same design drawn from the fitted model, its censoring reproduced
 (`femtograd.fit.resample`). Every refit starts at the original MLE and keeps the
-original fixed values; for a model made of sufficient statistics it runs on one graph built
-for all replicates (`femtograd.fit.refits`). The resamples are drawn one after another in
-this process, so `n_jobs` worker processes refit the same replicates as one process;
-`progress` reports each refit (`femtograd.fit.jobs`).
+original fixed values; for a model made of sufficient statistics the replicates are refitted
+all at once, a batch of them on one graph (`femtograd.fit.refits`, `femtograd.fit.batched`).
+The resamples are drawn one after another in this process, so `n_jobs` worker processes refit
+the same replicates as one process; `progress` counts the replicates as each batch (or, for
+other models, each refit) finishes (`femtograd.fit.jobs`).
 
 Intervals (`confint(method=)`): "percentile"; "basic" (2θ̂ − the opposite quantiles);
 "bca", bias-corrected and accelerated, its bias correction from the share of replicates

@@ -10,11 +10,11 @@ statistics are moved in, and Newton runs from the estimates on that graph, judge
 same verdict as `fit_mle`. It takes the same steps on the same numbers as the
 straightforward refit, so the estimates equal it to rounding; a replicate that Newton or the
 verdict does not pass is fitted the straightforward way, whose fallbacks and messages decide.
-`many(draws)` goes further where the statistics are numbers: all the draws' statistics
-become leaves of shape (R,) and Newton runs on every replicate at once (`fit.batched`); a
-replicate that does not pass there takes the one-graph path above.
+`many(draws)` goes further where the statistics are numbers or moment data: a batch of
+draws' statistics become leaves of shape (R,) and Newton runs on every replicate at once
+(`fit.batched`); a replicate that does not pass there takes the one-graph path above.
 
-Both pickle to worker processes: `OnGraph` leaves its graph behind and builds another there
+Both pickle to worker processes: `OnGraph` leaves its graphs behind and builds others there
 on first use.
 """
 

@@ -188,3 +188,27 @@ def test_exponential_replicates_at_once_are_the_closed_form(counts):
     (ok, rate), = OnGraph(fit, _start(fit)).many([w])
     assert ok
     np.testing.assert_allclose(rate[0], w[~CENSORED[:30]].sum() / (w @ X[:30]), rtol=1e-12)
+
+
+FAMILIES = {  # every other family whose statistics a batch holds, on data of its support
+    "lognormal": lambda x: x, "gumbel": lambda x: x, "rayleigh": lambda x: x,
+    "pareto": lambda x: x + 1.0, "inversegaussian": lambda x: x,
+    "poisson": lambda x: np.floor(3 * x), "geometric": lambda x: np.floor(3 * x),
+    "bernoulli": lambda x: (x > 1).astype(float), "beta": lambda x: x / (x.max() + 0.1),
+    "binomial": lambda x: np.minimum(np.floor(3 * x), 10),
+}
+
+
+@pytest.mark.parametrize("name", list(FAMILIES))
+def test_every_family_with_numeric_or_moment_statistics_at_once_equals_one_at_a_time(name):
+    from femtograd.distributions import REGISTRY
+    options = {"size": 10} if name == "binomial" else {}
+    fit = fg.fit_mle(REGISTRY[name], FAMILIES[name](X[:80]), **options)
+    draws = _draws(fit, 25, seed=9)
+    passed, _ = _batched_only(OnGraph(fit, _start(fit)), draws)
+    assert passed.all()
+    one_by_one = OnGraph(fit, _start(fit))
+    for draw, (ok, estimates) in zip(draws, OnGraph(fit, _start(fit)).many(draws)):
+        ok_one, expected = one_by_one(draw)
+        assert ok and ok_one
+        np.testing.assert_allclose(estimates, expected, rtol=1e-12)
