@@ -212,3 +212,17 @@ def test_every_family_with_numeric_or_moment_statistics_at_once_equals_one_at_a_
         ok_one, expected = one_by_one(draw)
         assert ok and ok_one
         np.testing.assert_allclose(estimates, expected, rtol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 6), min_size=30, max_size=30).filter(
+    lambda c: sum(1 for v in c if v > 0) >= 2))
+def test_normal_replicates_at_once_are_the_weighted_mean_and_sd(counts):
+    w = np.asarray(counts, dtype=float)
+    y = np.log(X[:30])
+    fit = fg.fit_mle(NormalLogLik, y)
+    (ok, (mu, sigma)), = OnGraph(fit, _start(fit)).many([w])
+    mean = w @ y / w.sum()
+    assert ok
+    np.testing.assert_allclose(mu, mean, rtol=1e-12, atol=1e-12 * np.abs(y).max())
+    np.testing.assert_allclose(sigma, np.sqrt(w @ (y - mean) ** 2 / w.sum()), rtol=1e-12)
