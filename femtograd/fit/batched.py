@@ -45,41 +45,45 @@ def entries(stats):
 
 
 def _holdable(s):
-    return isinstance(s, ExpMomentData) or isinstance(s, numbers.Real) and not isinstance(s, bool)
+    return isinstance(s, ExpMomentData) or (isinstance(s, numbers.Real) and not isinstance(s, bool))
 
 
 class MomentRows(ExpMomentData):
-    """Moment data of many replicates: one `t`, a row of weights per replicate and one `k`
-    each, so that `exp_moments(k, rows)` is the vector of Σᵢ w_bi tᵢᵐ exp(k_b·tᵢ). One pass of
-    exp over the rows serves the orders 0, 1, 2 at one k (value, gradient and Hessian), each
-    a row-wise product with the rows w_bi·tᵢᵐ kept since the weights were loaded."""
+    """Moment data of many replicates, each its own `t` and weights over `rows` rows and one
+    `k`, so that `exp_moments(k, rows)` is the vector of Σᵢ w_bi t_biᵐ exp(k_b·t_bi). One
+    pass of exp over the rows serves the orders 0, 1, 2 at one k (value, gradient and
+    Hessian), each a row-wise product with the rows w_bi·t_biᵐ kept since they were loaded."""
 
     ORDERS = 3
 
-    def __init__(self, t, replicates):
-        super().__init__(t)
+    def __init__(self, rows, replicates):  # (the base's scalar-k caches are not used)
+        self.t, self.weights, self._k, self._sums = np.zeros((replicates, rows)), None, None, ()
         self.k_shape = (replicates,)
-        self._powers = np.empty((self.ORDERS, replicates, self.t.size))
+        self._powers = np.empty((self.ORDERS, replicates, rows))
 
     def moment(self, k, m):
         k = np.asarray(k, dtype=float)
         if m >= self.ORDERS:  # beyond the Hessian: the rows of that order, made for it
-            e = np.exp(np.multiply.outer(k, self.t))
-            return np.einsum("bn,bn->b", self._powers[0] * self.t ** m, e)
+            return np.einsum("bn,bn->b", self._powers[0] * self.t ** m, self._exp(k))
         if self._k is None or not np.array_equal(k, self._k):
-            e = np.exp(np.multiply.outer(k, self.t))
+            e = self._exp(k)
             self._sums = [np.einsum("bn,bn->b", p, e) for p in self._powers]
             self._k = k.copy()
         return self._sums[m]
 
-    def load(self, weights):
-        """Take the replicates' weight rows (each an array, or None: every row once)."""
+    def _exp(self, k):
+        return np.exp(k[:, None] * self.t)
+
+    def load(self, data):
+        """Take each replicate's moment data (`ExpMomentData` over `rows` rows)."""
         powers = self._powers
-        for b, w in enumerate(weights):
-            powers[0, b] = 1.0 if w is None else w
+        for b, s in enumerate(data):
+            self.t[b] = s.t
+            powers[0, b] = 1.0 if s.weights is None else s.weights
         for m in range(1, self.ORDERS):
             np.multiply(powers[m - 1], self.t, out=powers[m])
         self._k = None
+
 
 class Batch:
     """`size` replicates of `model` on one graph: statistics rows moved in, Newton from the
@@ -93,13 +97,13 @@ class Batch:
         self.names, self.constraints = model.param_names, model.constraints
         self.spaces = [transform_for(model.constraints[i]) for i in self.free]
         self.natural = np.asarray(natural, dtype=float)
-        self.held = [MomentRows(s.t, size) if isinstance(s, ExpMomentData)
+        self.held = [MomentRows(s.t.size, size) if isinstance(s, ExpMomentData)
                      else Value(np.full(size, float(s))) for s in items]
-        leaves = [Value(np.full(size, v)) for v in self.natural]
-        self.leaves = [leaves[i] for i in self.free]
+        self.params = [Value(np.full(size, v)) for v in self.natural]
+        self.leaves = [self.params[i] for i in self.free]
         with np.errstate(all="ignore"):
             held = tuple(self.held) if isinstance(stats, tuple) else self.held[0]
-            ll = model.loglik_from(held, *leaves)
+            ll = model.loglik_from(held, *self.params)
             grads = grad_nodes(fsum(ll), self.leaves)
             hess = hessian_nodes(grads, self.leaves)
         self.ll, self.grads, self.hess = ll, grads, hess
@@ -107,10 +111,11 @@ class Batch:
 
     def holds(self, items):
         """Whether a replicate's statistics' entries fit this batch's holders: as many, each
-        of the same kind, moment data over the same `t`."""
+        of the same kind, moment data over as many rows."""
         return items is not None and len(items) == len(self.held) and all(
-            np.array_equal(s.t, h.t) if isinstance(h, MomentRows)
-            else not isinstance(s, ExpMomentData) for s, h in zip(items, self.held))
+            isinstance(s, ExpMomentData) and s.t.size == h.t.shape[1]
+            if isinstance(h, MomentRows) else not isinstance(s, ExpMomentData)
+            for s, h in zip(items, self.held))
 
     def _load(self, rows):
         """Move up to `size` replicates' statistics entries in (the rest repeat the first)."""
@@ -118,9 +123,11 @@ class Batch:
         for j, h in enumerate(self.held):
             column = [r[j] for r in rows]
             if isinstance(h, MomentRows):
-                h.load([s.weights for s in column])
+                h.load(column)
             else:
                 h.data = np.array(column, dtype=float)
+        for leaf in self.params:  # moved, even the fixed ones: the moment data behind them
+            leaf.data = leaf._data.copy()  # changed, which no leaf of the graph records
 
     def evaluate(self, x):
         """(f, g, H, value_bad, bad) at optimizer points x (size, m): the log-likelihoods,

@@ -66,6 +66,8 @@ class OnGraph(Refits):
     `reweighted`, else bound generators of the same family and design; fast on one graph
     when the model's log-likelihood is its statistics' and the fit used Newton."""
 
+    chunk = BATCH
+
     def __init__(self, fit, start, reweighted=True):
         super().__init__(fit._refit, start, fit.fixed)
         self.model = fit.model
@@ -74,8 +76,6 @@ class OnGraph(Refits):
         self.free = list(fit._free)
         self._graph = None  # (objective, statistic holders, parameter leaves); False: none
         self._batch = None  # a `Batch`; False: none
-
-    chunk = BATCH
 
     def source(self, draw):
         return self.model.reweighted(draw) if self.reweighted else draw
@@ -106,9 +106,9 @@ class OnGraph(Refits):
         return super().__call__(draw) if found is None else found
 
     def many(self, draws):
-        """The draws' outcomes, those whose statistics are numbers refitted all at once (a
-        `Batch` of up to BATCH at a time); the rest, and any the batch does not pass, one by
-        one (`__call__`)."""
+        """The draws' outcomes, those whose statistics a `Batch` holds (numbers, moment data)
+        refitted all at once, a batch at a time; the rest, and any the batch does not pass,
+        one by one (`__call__`)."""
         out = [None] * len(draws)
         if self._batch is None:
             self._batch = self._build_batch()

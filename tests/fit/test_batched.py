@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import femtograd as fg
-from femtograd.core import Value
+from femtograd.core import ExpMomentData, Value
 from femtograd.distributions import ExpLogLik, GammaLogLik, NormalLogLik, WeibullLogLik
 from femtograd.fit.batched import CELLS, MomentRows
 from femtograd.fit.refits import OnGraph
@@ -129,6 +129,8 @@ def test_parametric_replicates_at_once_equal_one_at_a_time(name):
     rng = np.random.default_rng(12)
     draws = [simulate_design(fit, rng) for _ in range(20)]
     refits = OnGraph(fit, _start(fit), reweighted=False)
+    passed, _ = _batched_only(refits, draws)
+    assert passed.all()  # each draw its own data (the Weibull's moment rows too), at once
     at_once = refits.many(draws)
     for draw, (ok, estimates) in zip(draws, at_once):
         again = fg.fit_mle(draw, start=_start(fit), fixed=fit.fixed)
@@ -163,18 +165,20 @@ def test_moment_data_bound_the_batch_and_many_rows_take_several_batches():
 
 def test_moment_rows_are_each_replicates_weighted_exponential_moments_and_derivatives():
     rng = np.random.default_rng(3)
-    t = -rng.random(40)
+    t = -rng.random((5, 40))
     w = rng.integers(0, 4, (5, 40)).astype(float)
-    rows = MomentRows(t, 5)
-    rows.load(list(w[:4]) + [None])  # the last replicate counts every row once
+    rows = MomentRows(40, 5)
+    rows.load([ExpMomentData(tb, wb) for tb, wb in zip(t[:4], w[:4])]
+              + [ExpMomentData(t[4])])  # the last replicate counts every row once
     w[4] = 1.0
     k = Value(rng.random(5) + 0.5)
     m = fg.exp_moments(k, rows)
-    expected = np.array([np.sum(wb * np.exp(kb * t)) for wb, kb in zip(w, k.data)])
-    np.testing.assert_allclose(m.data, expected, rtol=1e-14)
+    e = np.exp(k.data[:, None] * t)
+    np.testing.assert_allclose(m.data, (w * e).sum(axis=1), rtol=1e-14)
     grad, = fg.core.grad_nodes(fg.core.ops.sum(m), [k])
-    np.testing.assert_allclose(grad.data, (w * t * np.exp(np.outer(k.data, t))).sum(axis=1),
-                               rtol=1e-14)
+    np.testing.assert_allclose(grad.data, (w * t * e).sum(axis=1), rtol=1e-14)
+    hess, = fg.core.grad_nodes(fg.core.ops.sum(grad), [k])
+    np.testing.assert_allclose(hess.data, (w * t * t * e).sum(axis=1), rtol=1e-14)
     with pytest.raises(ValueError, match=r"a k of shape \(5,\); got shape \(\)"):
         fg.exp_moments(Value(1.0), rows)
 
