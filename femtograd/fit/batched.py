@@ -32,7 +32,7 @@ from ..optim.transforms import transform_for
 from .verdict import verdict
 
 BATCH = 256  # replicates per graph: arrays of this length per node, whatever the number asked
-CELLS = 1 << 20  # at most this many replicate × row weights held for moment data (8 MB)
+CELLS = 1 << 20  # at most this many replicate × row entries of moment data held (8 MB each)
 _SEARCH = {k: p.default for k, p in inspect.signature(backtrack).parameters.items()
            if k in ("c1", "shrink", "max_trials")}  # the line search's own rule, one place
 
