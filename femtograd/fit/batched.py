@@ -1,9 +1,10 @@
 """Many replicates of a model made of sufficient statistics, refitted all at once.
 
-A replicate whose statistics are numbers (`model.statistics(weights)`: counts, sums, moments)
-is one row of them. `Batch` holds `size` such rows as leaves of shape (size,), the parameters
-as leaves of the same shape, and the log-likelihood graph `model.loglik_from` built once over
-them: entry b is replicate b's log-likelihood. Replicates do not interact, so the gradient of
+A replicate's statistics (`model.statistics(weights)`: counts, sums, means) are one row of
+numbers, and moment data (`ExpMomentData`, the Weibull's) one row of rows. `Batch` holds
+`size` replicates' numbers as leaves of shape (size,) and their moment data as `MomentRows`,
+the parameters as leaves of shape (size,), and the log-likelihood graph `model.loglik_from`
+built once over them: entry b is replicate b's log-likelihood. Replicates do not interact, so the gradient of
 the graph's sum is each replicate's gradient, and the gradient of each of its components' sums
 each replicate's Hessian row (`hessian_nodes`): one plan serves every replicate at once.
 

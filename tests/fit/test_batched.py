@@ -179,6 +179,8 @@ def test_moment_rows_are_each_replicates_weighted_exponential_moments_and_deriva
     np.testing.assert_allclose(grad.data, (w * t * e).sum(axis=1), rtol=1e-14)
     hess, = fg.core.grad_nodes(fg.core.ops.sum(grad), [k])
     np.testing.assert_allclose(hess.data, (w * t * t * e).sum(axis=1), rtol=1e-14)
+    third, = fg.core.grad_nodes(fg.core.ops.sum(hess), [k])  # beyond the orders kept
+    np.testing.assert_allclose(third.data, (w * t ** 3 * e).sum(axis=1), rtol=1e-14)
     with pytest.raises(ValueError, match=r"a k of shape \(5,\); got shape \(\)"):
         fg.exp_moments(Value(1.0), rows)
 
