@@ -87,13 +87,14 @@ class MomentRows(ExpMomentData):
 
 
 class Batch:
-    """`size` replicates of `model` on one graph: statistics rows moved in, Newton from the
-    estimates `natural` (every parameter, natural scale) over the parameters `free`."""
+    """Up to `replicates` replicates of `model` on one graph (fewer where moment data would
+    hold more than CELLS entries): statistics rows moved in, Newton from the estimates
+    `natural` (every parameter, natural scale) over the parameters `free`."""
 
-    def __init__(self, model, stats, natural, free):
+    def __init__(self, model, stats, natural, free, replicates=BATCH):
         items = entries(stats)
         rows = max((s.t.size for s in items if isinstance(s, ExpMomentData)), default=1)
-        self.size = size = max(1, min(BATCH, CELLS // rows))
+        self.size = size = max(1, min(replicates, CELLS // rows))
         self.free = list(free)
         self.names, self.constraints = model.param_names, model.constraints
         self.spaces = [transform_for(model.constraints[i]) for i in self.free]

@@ -111,7 +111,7 @@ class OnGraph(Refits):
         one by one (`__call__`)."""
         out = [None] * len(draws)
         if self._batch is None:
-            self._batch = self._build_batch()
+            self._batch = self._build_batch(min(len(draws), BATCH))
         if self._batch:
             batch, (tol, max_step) = self._batch, self._newton_options()
             stats = [entries(self.statistics(d)) for d in draws]
@@ -124,14 +124,12 @@ class OnGraph(Refits):
                         out[b] = (True, est)
         return [self(d) if o is None else o for o, d in zip(out, draws)]
 
-    def _build_batch(self):
-        """A `Batch` over the model's statistics, or False: no one-graph path, or statistics
-        a batch cannot hold."""
-        if not self.fast:
+    def _build_batch(self, replicates):
+        """A `Batch` of up to `replicates` over the model's statistics, or False: no one-graph
+        path, or statistics a batch cannot hold."""
+        if not self.fast or entries(self.model.statistics()) is None:
             return False
-        stats = self.model.statistics()
-        return False if entries(stats) is None else Batch(self.model, stats, self.natural,
-                                                          self.free)
+        return Batch(self.model, self.model.statistics(), self.natural, self.free, replicates)
 
     def _newton_options(self):
         """(tolerances, max_step) as fit_mle's Newton takes them from the fit's options."""

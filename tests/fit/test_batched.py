@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import femtograd as fg
 from femtograd.core import ExpMomentData, Value
 from femtograd.distributions import ExpLogLik, GammaLogLik, NormalLogLik, WeibullLogLik
-from femtograd.fit.batched import CELLS, MomentRows
+from femtograd.fit.batched import BATCH, CELLS, MomentRows
 from femtograd.fit.refits import OnGraph
 from femtograd.fit.resample import simulate_design
 from femtograd.optim import GraphObjective
@@ -47,7 +47,7 @@ def _draws(fit, count, seed):
 
 def _batched_only(refits, draws):
     """The batch's own verdicts and estimates (no per-replicate path behind them)."""
-    batch = refits._build_batch()
+    batch = refits._build_batch(len(draws))
     rows = [refits.statistics(d) for d in draws]
     rows = [r if isinstance(r, tuple) else (r,) for r in rows]
     tol, max_step = refits._newton_options()
@@ -74,7 +74,7 @@ def test_all_at_once_equals_one_at_a_time_replicate_by_replicate(name):
 def test_the_batch_graph_gives_each_replicate_its_own_value_gradient_and_hessian(name):
     fit = CASES[name]()
     refits = OnGraph(fit, _start(fit))
-    batch = refits._build_batch()
+    batch = refits._build_batch(30)
     draws = _draws(fit, batch.size, seed=8)
     rows = [refits.statistics(d) for d in draws]
     batch._load([r if isinstance(r, tuple) else (r,) for r in rows])
@@ -153,8 +153,8 @@ def test_moment_data_bound_the_batch_and_many_rows_take_several_batches():
     x = np.random.default_rng(5).weibull(1.5, 6000)
     fit = fg.fit_mle(WeibullLogLik, x)
     refits = OnGraph(fit, _start(fit))
-    batch = refits._build_batch()
-    assert batch.size == CELLS // x.size  # replicate × row weights held: at most CELLS
+    batch = refits._build_batch(BATCH)
+    assert batch.size == CELLS // x.size  # replicate × row entries held: at most CELLS
     draws = _draws(fit, batch.size + 3, seed=6)
     at_once = refits.many(draws)
     for b in (0, len(draws) - 1):  # one from each batch
