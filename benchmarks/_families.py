@@ -514,17 +514,28 @@ def jax_fit(family, tol=1e-10, maxiter=100):
     if mods is None:
         return None
     jax, jnp, jsp = mods
-    positive = set(family.positive)
-    p = len(family.params)
+    fit = jax_newton(lambda theta, x: family.jax_loglik(jnp, jsp, theta, x), family.positive,
+                     len(family.params), tol, maxiter)
+    jitted = jax.jit(fit)
+
+    def run(x, start):
+        theta, se, _ = jitted(jnp.asarray(x), jnp.asarray(start, dtype=float))  # (and the loglik)
+        return np.asarray(theta), np.asarray(se)
+
+    return run
+
+
+def jax_newton(loglik, positive, p, tol=1e-10, maxiter=100):
+    """fit(x, start) -> (estimate, se, loglik), not jitted (`jax_fit`; a bootstrap vmaps it),
+    for loglik(theta, x) in jax.numpy over p parameters, those in `positive` on the log scale."""
+    jax, jnp, _ = jax_modules()
+    positive = set(positive)
 
     def natural(u):
         return jnp.stack([jnp.exp(u[i]) if i in positive else u[i] for i in range(p)])
 
     def unconstrained(theta):
         return jnp.stack([jnp.log(theta[i]) if i in positive else theta[i] for i in range(p)])
-
-    def loglik(theta, x):
-        return family.jax_loglik(jnp, jsp, theta, x)
 
     def nll(u, x):
         f = -loglik(natural(u), x)
@@ -555,10 +566,4 @@ def jax_fit(family, tol=1e-10, maxiter=100):
         info = -jax.hessian(loglik)(theta, x)
         return theta, jnp.sqrt(jnp.diag(jnp.linalg.inv(info))), -f
 
-    jitted = jax.jit(fit)
-
-    def run(x, start):
-        theta, se, _ = jitted(jnp.asarray(x), jnp.asarray(start, dtype=float))  # (and the loglik)
-        return np.asarray(theta), np.asarray(se)
-
-    return run
+    return fit

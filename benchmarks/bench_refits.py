@@ -7,6 +7,9 @@ weighted closed form (exponential, normal) or Newton on the profile score warm-s
 estimate (Weibull shape, gamma shape); its estimates are compared with femtograd's. The profile
 peer finds both ends of each parameter's likelihood-ratio interval by `brentq` on a profile
 log-likelihood written by hand (closed-form inner maximum where there is one, else Newton).
+With JAX installed (the `bench` extra), the bootstrap has a second peer: the same draws, then
+every replicate refitted by `jax.vmap` of the jitted Newton of bench_fit.py (`_families.
+jax_newton`) on the weighted log-likelihood, compiled before timing (warm).
 
     python benchmarks/bench_refits.py [--repeats 5] [--replicates 1000] [--before REF] [--write]
 
@@ -24,6 +27,7 @@ import numpy as np
 from scipy import optimize, special, stats
 
 import femtograd as fg
+from _families import FAMILIES as FIT_FAMILIES, jax_modules, jax_newton
 
 N = 1000
 LEVEL = 0.95
@@ -86,9 +90,58 @@ def peer_refits(name, x, mle):
 
 def peer_bootstrap(name, x, mle, replicates, seed):
     refit = peer_refits(name, x, mle)
+    return np.array([refit(c) for c in _draws(x, replicates, seed)])
+
+
+def _draws(x, replicates, seed):
+    """The resamples `fit.bootstrap(seed=)` draws: multinomial counts of the rows, in order."""
     rng = np.random.default_rng(seed)
     p = np.full(x.size, 1.0 / x.size)
-    return np.array([refit(rng.multinomial(x.size, p).astype(float)) for _ in range(replicates)])
+    return [rng.multinomial(x.size, p).astype(float) for _ in range(replicates)]
+
+
+def jax_loglik(name, jnp, jsp):
+    """loglik(theta, (x, c)) in jax.numpy: the rows x counted c times."""
+    def exp(p, xc):
+        x, c = xc
+        return jnp.sum(c) * jnp.log(p[0]) - p[0] * (c @ x)
+
+    def normal(p, xc):
+        x, c = xc
+        z = (x - p[0]) / p[1]
+        return -0.5 * (c @ (z * z)) - jnp.sum(c) * (jnp.log(p[1]) + 0.5 * np.log(2 * np.pi))
+
+    def weibull(p, xc):
+        x, c = xc
+        logz = jnp.log(x) - jnp.log(p[1])
+        return c @ (jnp.log(p[0] / p[1]) + (p[0] - 1) * logz - jnp.exp(p[0] * logz))
+
+    def gamma(p, xc):
+        x, c = xc
+        return (jnp.sum(c) * (p[0] * jnp.log(p[1]) - jsp.gammaln(p[0]))
+                + (p[0] - 1) * (c @ jnp.log(x)) - p[1] * (c @ x))
+    return {"exp": exp, "normal": normal, "weibull": weibull, "gamma": gamma}[name]
+
+
+def jax_bootstrap(name, x, mle):
+    """bootstrap(replicates, seed) -> estimates: the same draws, then all replicates refitted by
+    jax.vmap of the jitted Newton (compiled here, so that the timed calls are warm); None
+    without JAX."""
+    mods = jax_modules()
+    if mods is None:
+        return None
+    jax, jnp, jsp = mods
+    family = FIT_FAMILIES["exponential" if name == "exp" else name]
+    fit = jax_newton(jax_loglik(name, jnp, jsp), family.positive, len(family.params))
+    refit_all = jax.jit(jax.vmap(lambda c, x, start: fit((x, c), start)[0],
+                                 in_axes=(0, None, None)))
+    xj, start = jnp.asarray(x), jnp.asarray(mle, dtype=float)
+
+    def bootstrap(replicates, seed):
+        counts = np.array(_draws(x, replicates, seed))
+        return np.asarray(refit_all(jnp.asarray(counts), xj, start))
+    bootstrap(2, 0)  # trace and compile
+    return bootstrap
 
 
 def _lr_bounds(profile, ll_max, centre, se, lower=-np.inf):
@@ -189,6 +242,10 @@ def measure(name, x, replicates, repeats, before=None):
     ours = fit.bootstrap(replicates, seed=5).estimates.to_numpy()
     theirs = peer_bootstrap(name, x, mle, replicates, 5)
     boot_diff = float(np.max(np.abs(ours - theirs) / np.abs(theirs)))
+    jax_boot = jax_bootstrap(name, x, mle)
+    if jax_boot is not None:  # its estimates agree with the peer's to its own tolerance
+        jax_diff = np.max(np.abs(jax_boot(replicates, 5) - theirs) / np.abs(theirs))
+        assert jax_diff < 1e-8, f"{name}: JAX vmap's estimates differ by {jax_diff:.1e}"
     fresh = {}
 
     def untimed(label, rep):  # a fresh fit: no profile points remembered
@@ -202,6 +259,8 @@ def measure(name, x, replicates, repeats, before=None):
         "femtograd profile": lambda: fresh["fit"].confint(LEVEL, method="profile"),
         "numpy profile": lambda: peer_profile(name, x, mle, se),
     }
+    if jax_boot is not None:
+        cases["jax bootstrap"] = lambda: jax_boot(replicates, 5)
     if before is not None:
         cases["before bootstrap"] = lambda: old.bootstrap(replicates, seed=5)
         cases["before profile"] = lambda: fresh["old"].confint(LEVEL, method="profile")
@@ -216,6 +275,10 @@ def measure(name, x, replicates, repeats, before=None):
         label = (f"{name}: {replicates}-replicate bootstrap" if what == "bootstrap"
                  else f"{name}: profile intervals, every parameter")
         row = [label, f"{ms(amin)} ({ms(amed)})", f"{ms(bmin)} ({ms(bmed)})", ratio(a, b)]
+        jax_times = times.get(f"jax {what}")
+        if jax_boot is not None:
+            row += ["–", "–"] if jax_times is None else \
+                ["{} ({})".format(*map(ms, summary(jax_times))), ratio(a, jax_times)]
         if before is not None:
             row.append(ratio(times[f"before {what}"], b))
         rows.append((*row, f"{diff:.1e}"))
@@ -240,6 +303,9 @@ def main():
         rows += measure(name, data(name, rng), args.replicates, args.repeats, before)
         print(*rows[-2:], sep="\n", flush=True)
     header = ["case (n = 1e3)", "femtograd ms", "numpy peer ms", "femtograd / peer (min / median)"]
+    jax = jax_modules()
+    if jax is not None:
+        header += ["JAX vmap ms", "femtograd / JAX vmap"]
     if before is not None:
         header.append(f"{args.before} / peer")
     table = markdown_table(header + ["max rel difference"], rows)
@@ -248,7 +314,8 @@ def main():
             f"{args.replicates}{f' --before {args.before}' if args.before else ''}"
             f"{' --write' if args.write else ''}`, {stamp}, commit "
             f"{git_commit()}, {time.time() - t_start:.0f} s.  \n"
-            f"Machine: {machine()}.  \n"
+            f"Machine: {machine()}"
+            f"{f', jax {jax[0].__version__} (CPU, float64)' if jax else ', JAX not installed'}.  \n"
             f"{args.repeats} repeats per case, interleaved; times min (median) in ms.\n\n{table}")
     print(text)
     if args.write:

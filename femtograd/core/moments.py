@@ -32,6 +32,7 @@ class ExpMomentData:
     """
 
     __slots__ = ("t", "weights", "_k", "_sums", "_buffer", "_powers")
+    k_shape = ()  # the shape of the k it takes (a subclass may take one k per weight row)
 
     def __init__(self, t, weights=None):
         self.t = np.asarray(t, dtype=float).ravel()  # a sum over every element, whatever the shape
@@ -99,7 +100,7 @@ class ExpMomentData:
 
 
 _exp_moment = primitive(
-    "exp_moment", lambda k, data, order: data.moment(float(k), order),
+    "exp_moment", lambda k, data, order: data.moment(float(k) if not data.k_shape else k, order),
     lambda g, ans, k, data, order: g * _exp_moment(k, data=data, order=order + 1),
     elementwise=False, replayable=True)
 
@@ -134,6 +135,7 @@ def exp_moments(k, t, weights=None, order=0):
             if len(bad):  # the moments would be NaN or infinite without saying why
                 raise ValueError(f"exp_moments: {name} must be finite; element {bad[0]} "
                                  f"(of the flattened {name}) is {values[bad[0]]}")
-    if isinstance(k, Value) and k.shape != ():
-        raise ValueError(f"exp_moments needs a scalar k; got shape {k.shape}")
+    if isinstance(k, Value) and k.shape != data.k_shape:
+        want = f"a k of shape {data.k_shape}" if data.k_shape else "a scalar k"
+        raise ValueError(f"exp_moments needs {want}; got shape {k.shape}")
     return _exp_moment(k, data=data, order=order)

@@ -268,11 +268,11 @@ class LogLikGenerator(Family):
 
     def loglik_from(self, stats, *params):
         """The log-likelihood at scalar parameters from `statistics(...)`, whose entries may be
-        Values (leaves that a graph built once moves to another replicate's statistics)."""
-        p, per_row = self._row_params(params)
-        if per_row:
-            raise ValueError(f"{type(self).__name__}.loglik_from takes scalar parameters")
-        return self._loglik_reduced(stats, *p)
+        Values (leaves that a graph built once moves to another replicate's statistics).
+        Parameters and numeric statistics may instead be arrays of one length R: entry b is
+        the log-likelihood of the b-th statistics at the b-th parameters (R replicates at
+        once; not per-row parameters, which `__call__` takes)."""
+        return self._loglik_reduced(stats, *self._param_values(params))
 
     def start(self):
         """A data-based starting point inside the parameter space: dict name -> float."""

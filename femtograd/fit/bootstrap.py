@@ -5,10 +5,11 @@ multinomial counts used as frequency weights (`gen.reweighted`), so censoring,
 intervals and truncation travel with their rows. Parametric: each replicate is data of
 the same design drawn from the fitted model, its censoring reproduced
 (`femtograd.fit.resample`). Every refit starts at the original MLE and keeps the
-original fixed values; for a model made of sufficient statistics it runs on one graph built
-for all replicates (`femtograd.fit.refits`). The resamples are drawn one after another in
-this process, so `n_jobs` worker processes refit the same replicates as one process;
-`progress` reports each refit (`femtograd.fit.jobs`).
+original fixed values; for a model made of sufficient statistics the replicates are refitted
+all at once, a batch of them on one graph (`femtograd.fit.refits`, `femtograd.fit.batched`).
+The resamples are drawn one after another in this process, so `n_jobs` worker processes refit
+the same replicates as one process; `progress` counts the replicates as each batch (or, for
+other models, each refit) finishes (`femtograd.fit.jobs`).
 
 Intervals (`confint(method=)`): "percentile"; "basic" (2θ̂ − the opposite quantiles);
 "bca", bias-corrected and accelerated, its bias correction from the share of replicates
@@ -250,8 +251,9 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     refits = Refits(fit._refit, start, fit.fixed) if gen is None \
         else OnGraph(fit, start, reweighted=kind == "nonparametric")
     draws = _draws(fit, kind, n, np.random.default_rng(seed))
-    # serially one replicate per task (progress per refit); in processes, chunks of them
-    size = 1 if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
+    # serially as many per task as the refits take at once (progress after each task); in
+    # processes, chunks of them
+    size = refits.chunk if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
     tasks = ((refits, chunk) for chunk in jobs.chunks(draws, size))
     outcomes = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
                         chunked=True)
@@ -296,5 +298,5 @@ def _draws(fit, kind, n, rng):
 
 
 def _refit_chunk(refits, draws):
-    """[refits(draw) for draw in draws]: a chunk of replicates for one task."""
-    return [refits(draw) for draw in draws]
+    """The outcomes of a chunk of replicates, one task."""
+    return refits.many(draws)

@@ -10,8 +10,11 @@ statistics are moved in, and Newton runs from the estimates on that graph, judge
 same verdict as `fit_mle`. It takes the same steps on the same numbers as the
 straightforward refit, so the estimates equal it to rounding; a replicate that Newton or the
 verdict does not pass is fitted the straightforward way, whose fallbacks and messages decide.
+`many(draws)` goes further where the statistics are numbers or moment data: a batch of
+draws' statistics become leaves of shape (R,) and Newton runs on every replicate at once
+(`fit.batched`); a replicate that does not pass there takes the one-graph path above.
 
-Both pickle to worker processes: `OnGraph` leaves its graph behind and builds another there
+Both pickle to worker processes: `OnGraph` leaves its graphs behind and builds others there
 on first use.
 """
 
@@ -25,6 +28,7 @@ from ..core import Value
 from ..optim import GraphObjective, newton
 from ..optim.result import CONVERGED
 from ..optim.stopping import tolerances
+from .batched import BATCH, Batch, entries
 from .common import FIT_ERRORS
 from .verdict import verdict
 
@@ -34,12 +38,18 @@ class Refits:
     draw (the data of a plain function, or a bound generator) made by `refit`, the fit's own
     `refit(source, start=, fixed=)`, from the estimates `start` with `fixed` held."""
 
+    chunk = 1  # draws per `many` call that a serial run gives (progress after each call)
+
     def __init__(self, refit, start, fixed):
         self.refit, self.start, self.fixed = refit, start, fixed
 
     def source(self, draw):
         """What `refit` fits for this draw."""
         return draw
+
+    def many(self, draws):
+        """[outcome(draw) for draw in draws]."""
+        return [self(draw) for draw in draws]
 
     def __call__(self, draw):
         with warnings.catch_warnings():
@@ -56,6 +66,8 @@ class OnGraph(Refits):
     `reweighted`, else bound generators of the same family and design; fast on one graph
     when the model's log-likelihood is its statistics' and the fit used Newton."""
 
+    chunk = BATCH
+
     def __init__(self, fit, start, reweighted=True):
         super().__init__(fit._refit, start, fit.fixed)
         self.model = fit.model
@@ -63,6 +75,7 @@ class OnGraph(Refits):
         self.natural = np.asarray(fit.mle, dtype=float)
         self.free = list(fit._free)
         self._graph = None  # (objective, statistic holders, parameter leaves); False: none
+        self._batch = None  # a `Batch`; False: none
 
     def source(self, draw):
         return self.model.reweighted(draw) if self.reweighted else draw
@@ -85,12 +98,45 @@ class OnGraph(Refits):
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state["_graph"] = None  # a graph does not travel; the worker builds its own
+        state["_graph"] = state["_batch"] = None  # graphs do not travel; a worker builds its own
         return state
 
     def __call__(self, draw):
         found = self._on_graph(draw)
         return super().__call__(draw) if found is None else found
+
+    def many(self, draws):
+        """The draws' outcomes, those whose statistics a `Batch` holds (numbers, moment data)
+        refitted all at once, a batch at a time; the rest, and any the batch does not pass,
+        one by one (`__call__`)."""
+        out = [None] * len(draws)
+        if self._batch is None:
+            self._batch = self._build_batch(min(len(draws), BATCH))
+        if self._batch:
+            batch, (tol, max_step) = self._batch, self._newton_options()
+            stats = [entries(self.statistics(d)) for d in draws]
+            todo = [b for b, s in enumerate(stats) if batch.holds(s)]
+            for i in range(0, len(todo), batch.size):
+                chunk = todo[i:i + batch.size]
+                passed, estimates = batch.refit([stats[b] for b in chunk], tol, max_step)
+                for b, ok, est in zip(chunk, passed, estimates):
+                    if ok:
+                        out[b] = (True, est)
+        return [self(d) if o is None else o for o, d in zip(out, draws)]
+
+    def _build_batch(self, replicates):
+        """A `Batch` of up to `replicates` over the model's statistics, or False: no one-graph
+        path, or statistics a batch cannot hold."""
+        if not self.fast or entries(self.model.statistics()) is None:
+            return False
+        return Batch(self.model, self.model.statistics(), self.natural, self.free, replicates)
+
+    def _newton_options(self):
+        """(tolerances, max_step) as fit_mle's Newton takes them from the fit's options."""
+        opts = dict(self.refit.options)
+        opts.pop("fallback", None)
+        max_step = opts.pop("max_step", 10.0)
+        return tolerances(opts), max_step
 
     def _build(self):
         """The graph at the estimates with the statistics as leaves, or False when this fit has
@@ -122,12 +168,10 @@ class OnGraph(Refits):
             return None
         for leaf, v in zip(leaves, self.natural):  # moved even when equal: the statistics
             leaf.data = float(v)                      # behind them changed
-        opts = dict(self.refit.options)  # as fit_mle's Newton takes them
-        opts.pop("fallback", None)
-        max_step = opts.pop("max_step", 10.0)
+        tol, max_step = self._newton_options()
         with np.errstate(all="ignore"):
             x0 = objective.unconstrained(self.natural)
-            result = newton(objective, x0, tolerances(opts), max_step=max_step)
+            result = newton(objective, x0, tol, max_step=max_step)
             if result.status != CONVERGED:
                 return None
             # the start's log-likelihood, for the verdict: it tells only which of its

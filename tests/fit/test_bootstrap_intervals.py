@@ -98,10 +98,15 @@ def test_a_parametric_bootstrap_censors_its_replicates_as_often_as_the_data(monk
     assert boot.se["scale"] == pytest.approx(fit.se["scale"], rel=0.15)
 
 
-def test_progress_is_reported_for_every_replicate(exp_fit, capsys):
+def test_progress_is_reported_as_each_batch_of_replicates_finishes(exp_fit, capsys):
+    from femtograd.fit.batched import BATCH
     seen = []
     exp_fit.bootstrap(n=12, seed=1, progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(k, 12) for k in range(0, 13)]
+    assert seen == [(0, 12), (12, 12)]  # the twelve refitted at once
+    seen = []
+    n = 2 * BATCH + 5
+    exp_fit.bootstrap(n=n, seed=1, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, n), (BATCH, n), (2 * BATCH, n), (n, n)]
     exp_fit.bootstrap(n=20, seed=1, progress=True)  # stderr is no terminal here: no bar
     assert capsys.readouterr().err == ""
     with pytest.raises(TypeError, match="progress must be"):

@@ -1,0 +1,285 @@
+"""Many replicates of a model made of sufficient statistics, refitted all at once.
+
+A replicate's statistics (`model.statistics(weights)`: counts, sums, means) are one row of
+numbers, and moment data (`ExpMomentData`, the Weibull's) one row of rows. `Batch` holds
+`size` replicates' numbers as leaves of shape (size,) and their moment data as `MomentRows`,
+the parameters as leaves of shape (size,), and the log-likelihood graph `model.loglik_from`
+built once over them: entry b is replicate b's log-likelihood. Replicates do not interact, so the gradient of
+the graph's sum is each replicate's gradient, and the gradient of each of its components' sums
+each replicate's Hessian row (`hessian_nodes`): one plan serves every replicate at once.
+
+Newton then runs on all of them together, each taking the steps `optim.newton` takes on one
+(the same direction, cap, Armijo halving, blind step and last step, in the same log/logit
+coordinates, from the same start), and each end point is judged by `fit_mle`'s verdict. A
+replicate that leaves that path (a Hessian that is not negative definite, a line search that
+finds no increase, a non-finite point, the iteration limit) or that the verdict does not pass
+without probing the log-likelihood elsewhere is handed back unfitted, for the caller to fit on
+its own (where `newton`'s fallbacks and the verdict's probes decide).
+"""
+
+import inspect
+import numbers
+
+import numpy as np
+
+from ..core import ExpMomentData, Plan, Value, grad_nodes
+from ..core.derivatives import hessian_nodes
+from ..core.ops import sum as fsum
+from ..optim.linesearch import backtrack
+from ..optim.newton import NEGLIGIBLE
+from ..optim.result import CONVERGED
+from ..optim.stopping import ROUNDING
+from ..optim.transforms import transform_for
+from .verdict import verdict
+
+BATCH = 256  # replicates per graph: arrays of this length per node, whatever the number asked
+CELLS = 1 << 20  # at most this many replicate × row entries of moment data held (8 MB each)
+_SEARCH = {k: p.default for k, p in inspect.signature(backtrack).parameters.items()
+           if k in ("c1", "shrink", "max_trials")}  # the line search's own rule, one place
+
+
+def entries(stats):
+    """The statistics' entries as a tuple, or None when one is neither a number nor moment
+    data (`ExpMomentData`), the two kinds a batch can hold for many replicates."""
+    items = stats if isinstance(stats, tuple) else (stats,)
+    return items if stats is not None and all(map(_holdable, items)) else None
+
+
+def _holdable(s):
+    return isinstance(s, ExpMomentData) or (isinstance(s, numbers.Real) and not isinstance(s, bool))
+
+
+class MomentRows(ExpMomentData):
+    """Moment data of many replicates, each its own `t` and weights over `rows` rows and one
+    `k`, so that `exp_moments(k, rows)` is the vector of Σᵢ w_bi t_biᵐ exp(k_b·t_bi). One
+    pass of exp over the rows serves the orders 0, 1, 2 at one k (value, gradient and
+    Hessian), each a row-wise product with the rows w_bi·t_biᵐ kept since they were loaded."""
+
+    ORDERS = 3
+
+    def __init__(self, rows, replicates):  # (the base's scalar-k caches are not used)
+        self.t, self.weights, self._k, self._sums = np.zeros((replicates, rows)), None, None, ()
+        self.k_shape = (replicates,)
+        self._powers = np.empty((self.ORDERS, replicates, rows))
+
+    def moment(self, k, m):
+        k = np.asarray(k, dtype=float)
+        if m >= self.ORDERS:  # beyond the Hessian: the rows of that order, made for it
+            return np.einsum("bn,bn->b", self._powers[0] * self.t ** m, self._exp(k))
+        if self._k is None or not np.array_equal(k, self._k):
+            e = self._exp(k)
+            self._sums = [np.einsum("bn,bn->b", p, e) for p in self._powers]
+            self._k = k.copy()
+        return self._sums[m]
+
+    def _exp(self, k):
+        return np.exp(k[:, None] * self.t)
+
+    def load(self, data):
+        """Take each replicate's moment data (`ExpMomentData` over `rows` rows)."""
+        powers = self._powers
+        for b, s in enumerate(data):
+            self.t[b] = s.t
+            powers[0, b] = 1.0 if s.weights is None else s.weights
+        for m in range(1, self.ORDERS):
+            np.multiply(powers[m - 1], self.t, out=powers[m])
+        self._k = None
+
+
+class Batch:
+    """Up to `replicates` replicates of `model` on one graph (fewer where moment data would
+    hold more than CELLS entries): statistics rows moved in, Newton from the estimates
+    `natural` (every parameter, natural scale) over the parameters `free`."""
+
+    def __init__(self, model, stats, natural, free, replicates=BATCH):
+        items = entries(stats)
+        rows = max((s.t.size for s in items if isinstance(s, ExpMomentData)), default=1)
+        self.size = size = max(1, min(replicates, CELLS // rows))
+        self.free = list(free)
+        self.names, self.constraints = model.param_names, model.constraints
+        self.spaces = [transform_for(model.constraints[i]) for i in self.free]
+        self.natural = np.asarray(natural, dtype=float)
+        self.held = [MomentRows(s.t.size, size) if isinstance(s, ExpMomentData)
+                     else Value(np.full(size, float(s))) for s in items]
+        self.params = [Value(np.full(size, v)) for v in self.natural]
+        self.leaves = [self.params[i] for i in self.free]
+        with np.errstate(all="ignore"):
+            held = tuple(self.held) if isinstance(stats, tuple) else self.held[0]
+            ll = model.loglik_from(held, *self.params)
+            grads = grad_nodes(fsum(ll), self.leaves)
+            hess = hessian_nodes(grads, self.leaves)
+        self.ll, self.grads, self.hess = ll, grads, hess
+        self.plan = Plan([ll, *grads, *(h for row in hess for h in row)])
+
+    def holds(self, items):
+        """Whether a replicate's statistics' entries fit this batch's holders: as many, each
+        of the same kind, moment data over as many rows."""
+        return items is not None and len(items) == len(self.held) and all(
+            isinstance(s, ExpMomentData) and s.t.size == h.t.shape[1]
+            if isinstance(h, MomentRows) else not isinstance(s, ExpMomentData)
+            for s, h in zip(items, self.held))
+
+    def _load(self, rows):
+        """Move up to `size` replicates' statistics entries in (the rest repeat the first)."""
+        rows = list(rows) + [rows[0]] * (self.size - len(rows))
+        for j, h in enumerate(self.held):
+            column = [r[j] for r in rows]
+            if isinstance(h, MomentRows):
+                h.load(column)
+            else:
+                h.data = np.array(column, dtype=float)
+        for leaf in self.params:  # moved, even the fixed ones: the moment data behind them
+            leaf.data = leaf._data.copy()  # changed, which no leaf of the graph records
+
+    def evaluate(self, x):
+        """(f, g, H, value_bad, bad) at optimizer points x (size, m): the log-likelihoods,
+        gradients and Hessians on the optimizer's scale (as `GraphObjective` forms them), where
+        `value_bad` marks a point outside the space or with a non-finite log-likelihood, `bad`
+        also one whose derivatives are not finite."""
+        m, n = len(self.free), self.size
+        d = np.empty((m, 3, n))  # the maps p(x), p'(x), p''(x) of each free parameter
+        inside = np.ones(n, dtype=bool)
+        for a, space in enumerate(self.spaces):
+            d[a] = np.array([space.derivatives(v) for v in x[:, a].tolist()]).T
+            inside &= space.inside(d[a, 0])
+            self.leaves[a].data = d[a, 0]
+        with np.errstate(all="ignore"):
+            self.plan.run()
+            f = np.broadcast_to(self.ll._data, (n,)).copy()
+            gn = np.stack([np.broadcast_to(g._data, (n,)) for g in self.grads], axis=1)
+            hn = np.stack([np.stack([np.broadcast_to(h._data, (n,)) for h in row], axis=1)
+                           for row in self.hess], axis=1)
+            d1, d2 = d[:, 1].T, d[:, 2].T
+            g = gn * d1
+            h = hn * d1[:, :, None] * d1[:, None, :]
+            idx = np.arange(m)
+            h[:, idx, idx] += gn * d2
+        value_bad = ~inside | ~np.isfinite(f)
+        bad = value_bad | ~np.all(np.isfinite(g), axis=1) | ~np.all(np.isfinite(h), axis=(1, 2))
+        f[value_bad] = -np.inf
+        return f, g, h, value_bad, bad
+
+    def refit(self, rows, tol, max_step):
+        """(passed, estimates) for up to `size` replicates' statistics entries (`holds`):
+        `passed[b]` when replicate b reached a maximum the verdict accepts on the path
+        `optim.newton` takes, and then `estimates[b]` (every parameter, natural scale)."""
+        k = len(rows)
+        self._load(rows)
+        x0 = np.array([s.to_unconstrained(float(self.natural[i]))
+                       for i, s in zip(self.free, self.spaces)])
+        x = np.tile(x0, (self.size, 1))
+        f, g, h, _, bad = self.evaluate(x)
+        f0 = f.copy()
+        live = ~bad
+        live[k:] = False
+        done, blind = np.zeros(self.size, bool), np.zeros(self.size, bool)
+        with np.errstate(all="ignore"):
+            for _ in range(tol.max_iter):
+                run = live & ~done
+                if not run.any():
+                    break
+                x, f, g, h = self._iterate(run, live, done, blind, x, f, g, h, tol, max_step)
+        live &= done  # still running after max_iter: not on this path
+        natural = np.tile(self.natural, (k, 1))
+        passed = np.zeros(k, dtype=bool)
+        for b in np.flatnonzero(live[:k]):
+            at_end = _AtEnd(f[b], g[b], h[b])
+            try:
+                judged = verdict(at_end, self.names, self.constraints, self.free, x[b], x0,
+                                 f0[b], CONVERGED)
+            except _Probe:
+                continue
+            if judged is None:
+                passed[b] = True
+                natural[b, self.free] = [s.to_natural(float(v))
+                                         for s, v in zip(self.spaces, x[b])]
+        return passed, natural
+
+    def _iterate(self, run, live, done, blind, x, f, g, h, tol, max_step):
+        """One Newton iteration of the replicates `run` (updating `live`, `done`, `blind`):
+        the new (x, f, g, H)."""
+        size = np.abs(f)
+        d, definite = _directions(g, h)
+        live &= definite | ~run
+        run = run & definite
+        gain = np.einsum("bi,bi->b", g, d)
+        small = run & (gain <= tol.gtol * tol.gtol * size)
+        negligible = small & np.all(np.abs(d) <= NEGLIGIBLE * np.abs(x), axis=1)
+        done |= negligible
+        last = small & ~negligible        # converged: the last step too, if it does not fall
+        rest = run & ~small
+        d = np.where(rest[:, None], _cap(d, x, max_step), d)
+        gain = np.einsum("bi,bi->b", g, d)
+        stalled = rest & (gain <= ROUNDING * size)
+        done |= stalled & blind            # a second step below rounding: converged there
+        blind_try = stalled & ~blind       # below rounding: the derivatives there decide
+        search = rest & ~stalled
+        blind[search] = False
+        once = last | blind_try
+        pending = once | search
+        t = np.ones(self.size)
+        x_new, f_new, g_new, h_new = x.copy(), f.copy(), g.copy(), h.copy()
+        for _ in range(_SEARCH["max_trials"]):
+            if not pending.any():
+                break
+            xt = x + t[:, None] * d
+            ft, gt, ht, value_bad, bad = self.evaluate(xt)
+            level = once & pending & ~bad & (ft >= f - ROUNDING * size)
+            armijo = search & pending & ~value_bad & (ft >= f + _SEARCH["c1"] * t * gain)
+            live &= ~(armijo & (bad | ~(ft > f)))  # no increase, or derivatives lost there
+            moved = level | (armijo & live)
+            x_new[moved], f_new[moved], g_new[moved], h_new[moved] = \
+                xt[moved], ft[moved], gt[moved], ht[moved]
+            done |= once & pending & (last | ~level)   # a blind step refused: converged
+            blind |= blind_try & level
+            pending &= ~(once | armijo)
+            t[pending] *= _SEARCH["shrink"]
+        live &= ~pending  # no step passed: the one-at-a-time path tries steepest ascent
+        return x_new, f_new, g_new, h_new
+
+
+def _directions(g, h):
+    """(d, definite): each replicate's Newton direction solving −H d = g, as
+    `optim.newton.newton_direction` forms it, and whether −H is positive definite there
+    (where it is not, d is meaningless: those replicates leave this path)."""
+    n, m = g.shape
+    if m == 1:
+        a = -h[:, 0, 0]
+        return g / a[:, None], a > 0
+    if m == 2:
+        a, b, c = -h[:, 0, 0], -h[:, 0, 1], -h[:, 1, 1]
+        det = a * c - b * b
+        d = np.stack([(c * g[:, 0] - b * g[:, 1]) / det, (a * g[:, 1] - b * g[:, 0]) / det],
+                     axis=1)
+        return d, (a > 0) & (det > 0)
+    definite = np.all(np.isfinite(h), axis=(1, 2))
+    safe = np.where(definite[:, None, None], -h, np.eye(m))
+    definite &= np.linalg.eigvalsh(safe)[:, 0] > 0
+    safe = np.where(definite[:, None, None], safe, np.eye(m))
+    return np.linalg.solve(safe, g[:, :, None])[:, :, 0], definite
+
+
+def _cap(d, x, max_step):
+    """Each row of d shortened so that no coordinate moves more than max_step·(1 + |x|), as
+    `optim.newton.cap_step` does for one."""
+    ratio = np.max(np.abs(d) / (max_step * (1.0 + np.abs(x))), axis=1)
+    return np.where((ratio > 1.0)[:, None], d / ratio[:, None], d)
+
+
+class _Probe(Exception):
+    """The verdict asked for the log-likelihood away from the end point: the replicate is
+    judged on its own instead."""
+
+
+class _AtEnd:
+    """One replicate's end point as the verdict reads it: its value and derivatives there
+    (known); anything else is a `_Probe`."""
+
+    def __init__(self, f, g, h):
+        self.vgh = (float(f), g, h)
+
+    def value_grad_hess(self, x):
+        return self.vgh
+
+    def value(self, x):
+        raise _Probe
