@@ -63,7 +63,10 @@ class Tape:
         p = len(params)
         held = [Value(float(v)) if _is_number(v) else v for v in inputs]
         with np.errstate(all="ignore"):
-            out = build(params, held)
+            try:
+                out = build(params, held)
+            except TypeError:  # it reads an input as a number: not a function of the inputs
+                return None  # (the caller builds the graph instead, which says any other)
             if not isinstance(out, Value) or out.shape != ():
                 return None
             grads, hess = _derive(out, params)
