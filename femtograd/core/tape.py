@@ -18,7 +18,7 @@ import threading
 
 import numpy as np
 
-from .derivatives import _Slot, _derive, _every_node, _is_plain, _step
+from .derivatives import _Slot, _derive, _every_node, _is_plain
 from .value import Value
 
 _TAPES = {}  # key -> Tape, or None when the structure cannot be recorded
@@ -43,16 +43,17 @@ def tape_for(key, build, at, inputs):
 
 class Tape:
     """The steps of a log-likelihood and of its gradient and Hessian over the positions
-    0..p-1 (the parameters), p..p+m-1 (the inputs) and then the steps themselves.
+    0..p-1 (the parameters), p..p+m-1 (the inputs) and then one per step.
 
-    A step is `(op, argument positions, keywords)` (a keyword that is an input object holds
-    a `_Slot` naming it) or `(None, node, None)` for a constant, shared by every binding.
-    `fixed` lists the steps that do not depend on the parameters (computed once per
-    binding); `moving[k]` those that do, for the value (k = 0), the gradient (1) and the
-    Hessian (2), each in topological order.
+    A step is `(position, forward, argument positions, keywords)`: a keyword that is an
+    input object holds a `_Slot` naming the input's position; a constant the rules made is
+    `(position, None, node, None)`, its node shared by every binding. `fixed` holds the
+    steps that do not depend on the parameters (computed once per binding); `moving[k]`
+    those that do, for the value (k = 0), the gradient (1) and the Hessian (2), each in
+    topological order.
     """
 
-    __slots__ = ("p", "m", "steps", "slotted", "fixed", "moving", "value", "grads", "hess")
+    __slots__ = ("p", "m", "size", "fixed", "moving", "value", "grads", "hess")
 
     @classmethod
     def record(cls, build, at, inputs):
@@ -60,7 +61,7 @@ class Tape:
         `at` and the inputs of one data set (numbers, as leaves, and data objects, as they
         are), or None when its steps would depend on more than the parameters and inputs."""
         params = [Value(float(v)) for v in at]
-        p = len(params)
+        p, m = len(params), len(inputs)
         held = [Value(float(v)) if _is_number(v) else v for v in inputs]
         with np.errstate(all="ignore"):
             try:
@@ -71,29 +72,27 @@ class Tape:
                 return None
             grads, hess = _derive(out, params)
         leaves = params + [h for h in held if isinstance(h, Value)]
-        position = {leaf: i for i, leaf in enumerate(params)}
+        position = {leaf: i for i, leaf in enumerate(leaves[:p])}
         position.update((h, p + j) for j, h in enumerate(held) if isinstance(h, Value))
-        slot_of = {id(v): j for j, v in enumerate(held) if not isinstance(v, Value)}
+        slot_of = {id(v): p + j for j, v in enumerate(held) if not isinstance(v, Value)}
         segments = [_every_node([out], leaves)]
         segments.append(_every_node(grads, [*leaves, *segments[0]]))
         segments.append(_every_node([h for row in hess for h in row],
                                     [*leaves, *segments[0], *segments[1]]))
         tape = cls.__new__(cls)
-        tape.p, tape.m, tape.steps = p, len(inputs), []
+        tape.p, tape.m = p, m
         tape.fixed, tape.moving = [], ([], [], [])
-        moves = [True] * p + [False] * len(inputs)  # does the position depend on a parameter?
+        moves = [True] * p + [False] * m  # does the position depend on a parameter?
         for k, segment in enumerate(segments):
             for node in segment:
-                step = _recorded(node, position, slot_of)
+                i = len(moves)
+                step = _recorded(i, node, position, slot_of)
                 if step is None:
                     return None
-                i = p + len(inputs) + len(tape.steps)
                 position[node] = i
-                tape.steps.append(step)
-                moves.append(step[0] is not None and any(moves[a] for a in step[1]))
-                (tape.moving[k] if moves[i] else tape.fixed).append(i)
-        tape.slotted = [i for i, (_, _, kw) in enumerate(tape.steps)
-                        if kw and any(type(v) is _Slot for v in kw.values())]
+                moves.append(step[1] is not None and any(moves[a] for a in step[2]))
+                (tape.moving[k] if moves[i] else tape.fixed).append(step)
+        tape.size = len(moves)
         tape.value = position[out]
         tape.grads = [position[g] for g in grads]
         tape.hess = [[position[h] for h in row] for row in hess]
@@ -108,17 +107,17 @@ def _is_number(v):
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
 
 
-def _recorded(node, position, slot_of):
-    """The step that computes `node` from recorded positions, or None when it cannot be
-    recorded: a variable leaf that is no parameter or input, an op whose rules read data,
-    or a keyword object that is no input."""
+def _recorded(i, node, position, slot_of):
+    """The step that computes `node` at position `i` from recorded positions, or None when
+    it cannot be recorded: a variable leaf that is no parameter or input, an op whose rules
+    read data, or a keyword object that is no input."""
     op = node._op
     if op is None:
         if node._variable:
             return None
         if isinstance(node._data, np.ndarray):
             node._data.flags.writeable = False  # shared by every binding
-        return None, node, None
+        return i, None, node, None
     if not op.replayable:
         return None
     kw = node._kw
@@ -129,7 +128,21 @@ def _recorded(node, position, slot_of):
                 if id(v) not in slot_of:
                     return None
                 kw[name] = _Slot(slot_of[id(v)])
-    return op, tuple([position[a] for a in node._args]), kw
+    return i, op.forward, tuple([position[a] for a in node._args]), kw or None
+
+
+def _run(steps, values):
+    """Compute `steps` in order into `values` (a keyword slot reads its input there)."""
+    for i, forward, args, kw in steps:
+        if kw is not None:
+            kw = {name: (values[v.i] if type(v) is _Slot else v) for name, v in kw.items()}
+            values[i] = forward(*[values[a] for a in args], **kw)
+        elif forward is None:
+            values[i] = args._data  # a recorded constant
+        elif len(args) == 2:
+            values[i] = forward(values[args[0]], values[args[1]])
+        else:
+            values[i] = forward(*[values[a] for a in args])
 
 
 class Bound:
@@ -137,23 +150,15 @@ class Bound:
     Hessian rows) in plain floats, recomputing only the steps that depend on the parameters
     when they move, and only up to the order asked for."""
 
-    __slots__ = ("tape", "steps", "values", "at", "done")
+    __slots__ = ("tape", "values", "at", "done")
 
     def __init__(self, tape, params, inputs):
         self.tape = tape
-        steps = self.steps = list(tape.steps)
-        for i in tape.slotted:
-            op, args, kw = steps[i]
-            steps[i] = (op, args, {name: (inputs[v.i] if type(v) is _Slot else v)
-                                   for name, v in kw.items()})
-        values = self.values = ([*map(float, params)] + [float(v) if _is_number(v) else v for v in inputs]
-                                + [None] * len(steps))
-        first = tape.p + tape.m
-        with np.errstate(all="ignore"):
-            for i in tape.fixed:
-                op, args, kw = steps[i - first]
-                values[i] = _step(op, args, kw, values)
-        self.at, self.done = None, -1  # the parameters the values are for, up to this order
+        values = self.values = [float(v) for v in params]
+        values += [float(v) if _is_number(v) else v for v in inputs]
+        values += [None] * (tape.size - len(values))
+        # the parameters the values are for, up to which order (-2: not even the fixed steps)
+        self.at, self.done = None, -2
 
     def evaluate(self, params, order):
         """(f, gradient list or None, Hessian rows or None) at `params` (floats)."""
@@ -161,14 +166,13 @@ class Bound:
         params = [float(v) for v in params]
         if params != self.at:
             values[:tape.p] = params
-            self.at, self.done = params, -1
+            self.at, self.done = params, min(self.done, -1)
         if self.done < order:
-            first, steps = tape.p + tape.m, self.steps
             with np.errstate(all="ignore"):
-                for k in range(self.done + 1, order + 1):
-                    for i in tape.moving[k]:
-                        op, args, kw = steps[i - first]
-                        values[i] = _step(op, args, kw, values)
+                if self.done == -2:  # the first evaluation: the fixed steps first
+                    _run(tape.fixed, values)
+                for k in range(max(self.done, -1) + 1, order + 1):
+                    _run(tape.moving[k], values)
             self.done = order
         g = [float(values[i]) for i in tape.grads] if order >= 1 else None
         h = [[float(values[i]) for i in row] for row in tape.hess] if order >= 2 else None
