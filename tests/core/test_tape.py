@@ -210,3 +210,15 @@ def test_threads_recording_and_fitting_one_structure_at_once_agree_with_serial_f
                 np.testing.assert_allclose(got, want, rtol=1e-12)
     finally:
         sys.setswitchinterval(before)
+
+
+def test_a_tape_keeps_no_data_set_alive():
+    x = np.random.default_rng(9).weibull(1.4, 500)
+    gen = WeibullLogLik(x)
+    data = gen.structure()[1][3]  # the ExpMomentData the tape is recorded on
+    assert fg.fit_mle(gen).converged
+    (tape,) = tapes._TAPES.values()
+    for _, forward, args, kw in tape.fixed + [s for steps in tape.moving for s in steps]:
+        if forward is None:  # a constant the rules made: a number, never the data
+            assert np.ndim(args._data) == 0
+        assert all(v is not data for v in (kw or {}).values())  # data enter by slot
