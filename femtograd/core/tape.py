@@ -150,15 +150,16 @@ class Bound:
     Hessian rows) in plain floats, recomputing only the steps that depend on the parameters
     when they move, and only up to the order asked for."""
 
-    __slots__ = ("tape", "values", "at", "done")
+    __slots__ = ("tape", "values", "at", "done", "last")
 
     def __init__(self, tape, params, inputs):
         self.tape = tape
         values = self.values = [float(v) for v in params]
         values += [float(v) if _is_number(v) else v for v in inputs]
         values += [None] * (tape.size - len(values))
-        # the parameters the values are for, up to which order (-2: not even the fixed steps)
-        self.at, self.done = None, -2
+        # the parameters the values are for, up to which order (-2: not even the fixed steps),
+        # and the latest result with its order (asked again where an optimizer stopped)
+        self.at, self.done, self.last = None, -2, (-1, None)
 
     def evaluate(self, params, order):
         """(f, gradient list or None, Hessian rows or None) at `params` (floats)."""
@@ -166,7 +167,9 @@ class Bound:
         params = [float(v) for v in params]
         if params != self.at:
             values[:tape.p] = params
-            self.at, self.done = params, min(self.done, -1)
+            self.at, self.done, self.last = params, min(self.done, -1), (-1, None)
+        elif self.last[0] >= order:
+            return self.last[1]
         if self.done < order:
             with np.errstate(all="ignore"):
                 if self.done == -2:  # the first evaluation: the fixed steps first
@@ -176,4 +179,6 @@ class Bound:
             self.done = order
         g = [float(values[i]) for i in tape.grads] if order >= 1 else None
         h = [[float(values[i]) for i in row] for row in tape.hess] if order >= 2 else None
-        return float(values[tape.value]), g, h
+        out = float(values[tape.value]), g, h
+        self.last = (order, out)
+        return out
