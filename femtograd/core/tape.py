@@ -11,7 +11,7 @@ steps into plain floats and arrays, with no graph, no walk and no Value node per
 The inputs are variable leaves while recording, so no rule folds an input's value into
 the record (as it may fold a constant), and a builder that would read an input as a
 number (`float(d)`, `if d > 0`) fails there instead of baking it in. A tape is read-only
-once recorded; each bound copy holds its own values, so threads bind and evaluate at once.
+once recorded; each binding holds its own values, so threads bind and evaluate at once.
 """
 
 import threading
@@ -29,8 +29,8 @@ _MISSING = object()
 
 def tape_for(key, build, at, inputs):
     """The tape of structure `key` (hashable), recorded on first use at the parameters `at`
-    from the data set `inputs` (see `Tape.record`); None when the structure cannot be recorded (an op whose
-    rules read data, or data the inputs do not hold)."""
+    from the data set `inputs` (see `Tape.record`); None when the structure cannot be
+    recorded (an op whose rules read data, or data the inputs do not hold)."""
     tape = _TAPES.get(key, _MISSING)
     if tape is _MISSING:
         tape = Tape.record(build, at, inputs)
