@@ -174,6 +174,7 @@ def main(argv=None):
 
     # 1. quantiles at 1000 probabilities of a Weibull fit at n = 1e3 (a closed form), and of a
     #    gamma fit (no closed form: the vectorized solve), beside numpy's Weibull closed form
+    sections = set(args.sections.split(","))
     x = 3.0 * rng.weibull(1.5, 1000)
     p = np.linspace(0.5, N_PROBS - 0.5, N_PROBS) / N_PROBS
     now = fg.fit_mle(fg.distributions.WeibullLogLik, x)
@@ -182,7 +183,7 @@ def main(argv=None):
     cov = now.cov.to_numpy()
     limit = lambda: weibull_quantiles(k, lam, cov, p)  # noqa: E731
     cases = {"after": lambda: now.quantile(p), "before": lambda: old.quantile(p), "limit": limit}
-    times = interleaved(cases, args.repeats)
+    times = interleaved(cases, args.repeats if "quantiles" in sections else 1)
     q_after, q_before = now.quantile(p), old.quantile(p)
     q_limit, se_limit = weibull_quantiles(k, lam, cov, p)
     rows.append(_row(f"weibull quantile, {N_PROBS} probabilities", times,
@@ -194,14 +195,14 @@ def main(argv=None):
     old_g = before.fit_mle(before.distributions.GammaLogLik, xg)
     cases = {"after": lambda: now_g.quantile(p), "before": lambda: old_g.quantile(p),
              "limit": limit}
-    times = interleaved(cases, args.repeats)
+    times = interleaved(cases, args.repeats if "quantiles" in sections else 1)
     g_after, g_before = now_g.quantile(p), old_g.quantile(p)
     rows.append(_row(f"gamma quantile (solved), {N_PROBS} probabilities; limit: weibull's",
                      times, max(rel(g_after["estimate"], g_before["estimate"]),
                                 rel(g_after["se"], g_before["se"])), None))
 
     # 2. the fixed cost: fit + SE at n = 1e3, against the hand-written floor
-    for label, name in FIXED.items():
+    for label, name in (FIXED.items() if "fixed" in sections else ()):
         family = FAMILIES[label]
         x = family.simulate(N_SMALL, np.random.default_rng(2))
         cases = {"after": fitter(fg, name, x, {}), "before": fitter(before, name, x, {}),
@@ -215,7 +216,8 @@ def main(argv=None):
                          max(rel(m1, mL), rel(s1, sL))))
 
     # 3. count families at n = 1e6: estimate + SE + log-likelihood
-    for name, (simulate, options, limit) in COUNT_CASES.items():
+    for name, (simulate, options, limit) in (COUNT_CASES.items() if "counts" in sections
+                                             else ()):
         x = simulate(np.random.default_rng(1)).astype(float)
         cases = {"after": fitter(fg, name, x, options), "before": fitter(before, name, x, options),
                  "limit": lambda x=x, limit=limit: limit(x)}
@@ -230,7 +232,7 @@ def main(argv=None):
 
     # 4. every family's fit + SE at n = 1e3, after against before (no limit: a regression check)
     every = []
-    for name in sorted(fg.distributions.REGISTRY):
+    for name in (sorted(fg.distributions.REGISTRY) if "every" in sections else ()):
         x = simulate_family(name, N_SMALL, 3)
         options = FAMILY_OPTIONS.get(name, {})
         cases = {"after": fitter(fg, name, x, options), "before": fitter(before, name, x, options)}
@@ -277,6 +279,9 @@ def _parser():
     parser.add_argument("--before", default="172672a", help="the commit to compare against")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--write", action="store_true", help="write the table to README.md")
+    parser.add_argument("--sections", default="quantiles,fixed,counts,every",
+                        help="which parts to time (comma-separated; the quantile rows are "
+                             "timed once when left out)")
     return parser
 
 

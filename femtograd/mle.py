@@ -19,13 +19,14 @@ import warnings
 import numpy as np
 
 from .core import Value
+from .core.tape import tape_for
 from .fit.common import element_names, user_stacklevel
 from .fit.covariance import check_cov_type
 from .fit.result import ConvergenceWarning, MLEFit
 from .fit.shards import in_memory_run, is_dask
 from .optim import OPTIMIZERS, GraphObjective, Tolerances, bfgs, gradient_ascent, newton
 from .fit.verdict import verdict
-from .optim.objective import ArrayGraphObjective, Counted
+from .optim.objective import ArrayGraphObjective, Counted, TapeObjective
 from .optim.options import check_option
 from .optim.result import CONVERGED
 from .optim.shards import SumObjective
@@ -107,6 +108,8 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     if spec.get("run") is not None:  # shards, or a per-row graph in blocks
         objective = SumObjective(spec["run"], names, cons, values, free=free)
         f_start = objective.evaluate(values, order=0)[0]
+    elif (objective := _taped(spec, values, free)) is not None:
+        f_start = objective.evaluate(values, order=0)[0]
     else:
         leaves = ([Value(v, name=n) for v, n in zip(values, names)] if layout is None
                   else layout.leaves(values))
@@ -156,6 +159,19 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
         warnings.warn(f"fit did not converge ({fit.status}): {fit.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())
     return fit
+
+
+def _taped(spec, values, free):
+    """The objective of a generator whose log-likelihood is a function of its statistics, on
+    the tape recorded for its structure (`core.tape`: no graph per fit); None otherwise."""
+    structure = spec["model"].structure() if spec["function"] is None else None
+    if structure is None:
+        return None
+    key, inputs, build = structure
+    tape = tape_for((key, len(values)), build, values, inputs)
+    if tape is None:
+        return None
+    return TapeObjective(tape.bind(values, inputs), spec["constraints"], values, free=free)
 
 
 def _boundary_estimate(model, fit, result, method, cov_type, options):

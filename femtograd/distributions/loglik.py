@@ -274,6 +274,33 @@ class LogLikGenerator(Family):
         once; not per-row parameters, which `__call__` takes)."""
         return self._loglik_reduced(stats, *self._param_values(params))
 
+    def structure(self):
+        """(key, inputs, build) when the log-likelihood is `loglik_from` of the statistics
+        (`statistics()` is not None): `inputs` are the statistics (numbers and data objects),
+        `build(params, inputs)` makes the log-likelihood from them, and `key` names the
+        function of the inputs that is (the class, its options and the statistics' layout):
+        every generator with that key gives it, whatever its data. None otherwise, or when
+        an option or a statistic (an array) cannot be told apart by a key. The fit records
+        one graph per key and evaluates it on each data set's inputs (`core.tape`)."""
+        stats = self.statistics()
+        if stats is None:
+            return None
+        packed = isinstance(stats, tuple)
+        inputs = stats if packed else (stats,)
+        if any(isinstance(v, (bool, np.bool_, np.ndarray, Value)) for v in inputs):
+            return None
+        kinds = tuple(float if isinstance(v, (int, float, np.integer, np.floating)) else type(v)
+                      for v in inputs)
+        key = (type(self), tuple(sorted(self.options.items())), packed, kinds)
+        try:
+            hash(key)
+        except TypeError:  # an option such as an array
+            return None
+
+        def build(params, held):
+            return self.loglik_from(tuple(held) if packed else held[0], *params)
+        return key, inputs, build
+
     def start(self):
         """A data-based starting point inside the parameter space: dict name -> float."""
         start = {k: float(v) for k, v in self._start().items()}

@@ -159,7 +159,7 @@ class MLEFit(FitBase):
         """Standard errors (Series like `params`): square roots of `cov`'s diagonal, of the
         kind `cov_type`; 0 for fixed parameters."""
         se = np.zeros(len(self.param_names))
-        se[self._free] = np.sqrt(np.diag(self._cov_free))
+        se[self._free] = np.sqrt(self._cov_free.diagonal())
         return pd.Series(se, index=self._index(), name="se")
 
     @property

@@ -172,9 +172,13 @@ class GraphObjective:
         return plans[order]
 
     # -- natural scale -----------------------------------------------------------------
+    def _point(self):
+        """The current natural-scale values, a list of floats."""
+        return [float(leaf._data) for leaf in self.leaves]
+
     @property
     def natural_values(self):
-        return np.array([float(leaf._data) for leaf in self.leaves])
+        return np.array(self._point())
 
     def set_natural(self, values):
         """Move every leaf whose value differs (an unchanged leaf keeps its cache)."""
@@ -185,7 +189,7 @@ class GraphObjective:
 
     def natural(self, x):
         """Full natural-scale parameter vector for optimizer point x (None if outside)."""
-        p = [float(leaf._data) for leaf in self.leaves]
+        p = self._point()
         for i, t, xi in zip(self.free, self._free_transforms, x):
             xi = float(xi)
             p[i] = t.to_natural(xi) if self.transform else xi
@@ -282,6 +286,30 @@ class GraphObjective:
                     return NEG_INF, None, None
                 h[a][b] = h[b][a] = v
         return f, np.array(g), np.array(h)
+
+
+class TapeObjective(GraphObjective):
+    """A log-likelihood recorded once per structure (`core.tape`) and bound to this data set:
+    a GraphObjective's surface (value, value_grad, value_grad_hess, evaluate, natural,
+    unconstrained, with_free) over plain numbers. No graph is built (`ll` and `leaves` are
+    None); the current point is a list shared with every view."""
+
+    def __init__(self, bound, constraints, values, free=None, transform=True):
+        self.ll = self.leaves = None
+        self.transforms = [transform_for(c) for c in constraints]
+        self._shared = {"bound": bound, "point": [float(v) for v in values]}
+        self._set_free(range(len(self.transforms)) if free is None else free, transform)
+
+    def _point(self):
+        return list(self._shared["point"])
+
+    def set_natural(self, values):
+        self._shared["point"] = [float(v) for v in values]
+
+    def _read(self, natural, order):
+        """(f, g, h) as in GraphObjective._read; the bound tape keeps the latest."""
+        self.set_natural(natural)
+        return self._shared["bound"].evaluate(self._shared["point"], order)
 
 
 class ArrayGraphObjective(GraphObjective):

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 import femtograd as fg
-from femtograd.core import derivatives
+from femtograd.core import derivatives, tape
 from femtograd.distributions import GammaLogLik, StudentTLogLik, WeibullLogLik
 
 
@@ -32,6 +32,7 @@ def _compare():
                  lambda g=g: fg.fit_mle(GammaLogLik, g, censored=g > np.quantile(g, 0.8)).mle]
     serial = [job() for job in jobs]
     derivatives._TEMPLATES.clear()
+    tape._TAPES.clear()
     with ThreadPoolExecutor(len(jobs)) as pool:
         threaded = list(pool.map(lambda job: job(), jobs))
     for got, want in zip(threaded, serial):
