@@ -5,7 +5,6 @@ A `Design` keeps its column names, which columns make up each term (a factor's d
 columns together) and how to build the same columns for new data.
 """
 
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -69,15 +68,26 @@ class Design:
         missing = sorted(set(map(str, self.spec.required_variables)) - set(newdata.columns))
         if missing:
             raise ValueError(f"new data lack the column(s) {missing} the formula uses")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            mm = self.spec.get_model_matrix(newdata)
-        for w in caught:  # formulaic warns and puts NaN where a factor level is new
-            if w.category.__name__ == "DataMismatchWarning":
-                raise ValueError(f"new data: {w.message}".split(". They are")[0] +
-                                 " (an unseen factor level has no coefficient)")
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        return np.asarray(mm, dtype=float)
+        self._check_levels(newdata)
+        return np.asarray(self.spec.get_model_matrix(newdata), dtype=float)
+
+    def _check_levels(self, newdata):
+        """A ValueError when a factor of `newdata` has a level the fit has not seen. formulaic
+        would only warn and encode such a row as the reference level; the levels are compared
+        here instead of catching that warning, which a warnings filter set elsewhere (another
+        thread: a Dask worker fitting beside this one) can silence."""
+        known = {e: st["categories"] for e, (_, st) in self.spec.encoder_state.items()
+                 if isinstance(st, dict) and st.get("categories") is not None}
+        if not known:
+            return
+        present = _formulaic().model_matrix(self.spec.formula, newdata,
+                                            na_action="raise").model_spec.encoder_state
+        for expr, levels in known.items():
+            extra = set(present[expr][1].get("categories", ())) - set(levels)
+            if extra:
+                raise ValueError(f"new data: factor {expr} has level(s) "
+                                 f"{sorted(map(str, extra))} not seen in the fitted data (an "
+                                 "unseen factor level has no coefficient)")
 
 
 def formula_design(rhs, data):

@@ -1,5 +1,7 @@
 """Predictions of a regression fit against a direct computation."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -128,3 +130,15 @@ def test_an_array_offset_must_be_given_again_for_new_rows(counts):
     b = fit.params["rate"]
     expected = 2.0 * np.exp(b["Intercept"] + 0.5 * b["x1"])
     assert pred["rate", "estimate"][0] == pytest.approx(expected)
+
+
+def test_an_unseen_level_is_refused_whatever_the_warnings_filters(counts):
+    # formulaic only warns about a level it has not seen (and encodes the row as the reference
+    # level); a filter that ignores warnings, as another thread may set, must not let it through
+    fit = fg.regress(PoissonLogLik, "y ~ x1 + C(g)", counts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match=r"factor C\(g\) has level\(s\) \['zzz'\] not seen"):
+            fit.predict(pd.DataFrame({"x1": [0.0, 1.0], "g": ["a", "zzz"]}))
+    seen = fit.predict(pd.DataFrame({"x1": [0.0], "g": ["b"]}))
+    assert np.isfinite(seen.to_numpy(dtype=float)).all()
