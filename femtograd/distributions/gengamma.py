@@ -89,6 +89,15 @@ class GenGammaLogLik(LogLikGenerator):
         mu = mean - sigma * (special.digamma(k) - np.log(k)) / Q
         return {"mu": mu, "sigma": sigma, "Q": Q}
 
+    def _ppf(self, q, mu, sigma, Q):
+        # u = k e^(Q·w) is gamma(k, 1), F(x) = P(k, u) for Q > 0 and Q(k, u) for Q < 0
+        if Q == 0:
+            return np.exp(mu + sigma * special.ndtri(q))
+        k = 1.0 / Q ** 2
+        u = special.gammaincinv(k, q) if Q > 0 else special.gammainccinv(k, q)
+        with np.errstate(divide="ignore"):  # u = 0 at an end of the support
+            return np.exp(mu + sigma * np.log(u / k) / Q)
+
     def _scipy(self, mu, sigma, Q):
         if Q == 0:
             return stats.lognorm(sigma, scale=np.exp(mu))
