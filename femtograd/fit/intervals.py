@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import special
 
 from ..core.lazy import stats
-from ..optim import Tolerances, newton
+from ..optim import Tolerances, newton, newton_direction
 from ..optim.transforms import transform_for
 from . import jobs
 from .common import check_level, names_index, user_stacklevel
@@ -113,14 +113,23 @@ def _profile_in_worker(refit, source, start, fixed, at, index, level):
 
 
 def _tangent(h_oo, h_oi):
-    """−H_oo⁻¹ H_oi: how the others' maximum moves with one parameter (None when H_oo is
-    singular or the result is not finite)."""
-    with np.errstate(all="ignore"):
-        try:
-            t = -np.linalg.solve(h_oo, h_oi)
-        except np.linalg.LinAlgError:
-            return None
-    return t if np.all(np.isfinite(t)) else None
+    """−H_oo⁻¹ H_oi: how the others' maximum moves with one parameter (None when H_oo is not
+    negative definite or the result is not finite)."""
+    t, bent = newton_direction(h_oi, h_oo)
+    return None if bent or not np.isfinite(t).all() else t
+
+
+def _hermite(a, b, value):
+    """The cubic through two points (v, y, dy/dv) at `value`, when it lies within one span of
+    them (an extrapolation further out is no better than the nearest point's line)."""
+    (v0, y0, d0), (v1, y1, d1) = sorted((a, b), key=lambda p: p[0])
+    h = v1 - v0
+    if not (h > 0 and v0 - h <= value <= v1 + h):
+        return None
+    s = (value - v0) / h
+    s2, s3 = s * s, s * s * s
+    return ((2 * s3 - 3 * s2 + 1) * y0 + (s3 - 2 * s2 + s) * h * d0
+            + (3 * s2 - 2 * s3) * y1 + (s3 - s2) * h * d1)
 
 
 def wald_interval(estimate, se, level=0.95, scale="natural"):
@@ -157,6 +166,7 @@ class Profiler:
         self.mle, self.ll_max = (fit.mle, fit.loglik) if at is None else at[:2]
         self._se, self._info = (None, None) if at is None else at[2:]
         self.others = [j for j in fit._free if j != index]
+        self._oo = np.ix_(self.others, self.others)  # the others' block of a Hessian
         self.objective = fit._objective.with_free(self.others, transform=True)
         self.transform = transform_for(fit.constraints[index])
         self._spaces = [transform_for(fit.constraints[j]) for j in self.others]
@@ -173,7 +183,13 @@ class Profiler:
         """(the profile log-likelihood at `value`, its first and second derivatives there).
         At the others' maximum the first is the log-likelihood's partial derivative in this
         parameter (the envelope theorem) and the second the Schur complement of the others'
-        block of the Hessian; NaN when they did not converge."""
+        block of the Hessian; NaN when they did not converge. A warm start whose Newton
+        decrement in the others is already below tolerance is taken as their maximum without a
+        Newton run; either way the last Newton step the derivatives propose is applied to the
+        value, the slope and the others through the quadratic model (what one more evaluation
+        would give, to third order). The curvature is taken where the derivatives were: off by
+        the others' last step, to first order (about 1e-9 relative at most, under the decrement
+        tolerance); it only shapes the bound's Halley steps."""
         i = self.index
         value = float(value)
         if not self.transform.contains(value):
@@ -185,43 +201,79 @@ class Profiler:
             return f, float(g[i]), float(h[i, i])
         cold = self.mle[self.others]
         warm = self.warm_start(value)
-        res = self._maximize(natural, cold if warm is None else warm)
-        if warm is not None and not res.converged:
-            again = self._maximize(natural, cold)
-            if again.converged or again.loglik > res.loglik:
-                res = again
-        if not math.isfinite(res.loglik):
-            return -math.inf, math.nan, math.nan
-        if not res.converged:
-            return res.loglik, math.nan, math.nan
-        at = self.objective.natural(res.x)
-        _, g, h = self.objective.evaluate(at, order=2)  # Newton's last evaluation, kept
+        natural[self.others] = cold if warm is None else warm
+        f, g, h = self.objective.evaluate(natural, order=2)
+        step = self._last_step(f, g, h)
+        if step is None:  # not yet the others' maximum: Newton from there
+            res = self._maximize(natural)
+            if warm is not None and not res.converged:
+                natural[self.others] = cold
+                again = self._maximize(natural)
+                if again.converged or again.loglik > res.loglik:
+                    res = again
+            if not math.isfinite(res.loglik):
+                return -math.inf, math.nan, math.nan
+            if not res.converged:
+                return res.loglik, math.nan, math.nan
+            natural = self.objective.natural(res.x)
+            f, g, h = self.objective.evaluate(natural, order=2)  # Newton's last evaluation, kept
+            step = self._last_step(f, g, h, converged=True)
         o = self.others
-        tangent = _tangent(h[np.ix_(o, o)], h[o, i])
-        self._remember(value, np.asarray(at)[self.others], tangent)
+        others = np.asarray(natural)[o] + step
+        if not self._inside(others):
+            others, step = np.asarray(natural)[o], np.zeros(len(o))
+        tangent = _tangent(h[self._oo], h[o, i])
+        self._remember(value, others, tangent)
         cross = -float(h[o, i] @ tangent) if tangent is not None else math.nan
-        return res.loglik, float(g[i]), float(h[i, i] - cross)
+        return (f + 0.5 * float(g[o] @ step), float(g[i] + h[i, o] @ step),
+                float(h[i, i] - cross))
+
+    def _last_step(self, f, g, h, converged=False):
+        """The Newton step in the others (natural scale) at a point with derivatives (g, h):
+        None when the decrement it promises is not below tolerance (and `converged` is False),
+        zeros where their block of the Hessian is not negative definite."""
+        o = self.others
+        if not (math.isfinite(f) and np.isfinite(g).all() and np.isfinite(h).all()):
+            return np.zeros(len(o)) if converged else None
+        d, modified = newton_direction(g[o], h[self._oo])
+        if modified:
+            return np.zeros(len(o)) if converged else None
+        if converged or self.tol.decrement_small(float(g[o] @ d), abs(f)):
+            return d
+        return None
 
     def warm_start(self, value):
-        """The others' estimates at `value` extrapolated from the nearest point known: a
-        profiled value or the MLE, moved along their derivative in this parameter there
-        (−H_oo⁻¹ H_oi, the implicit function theorem), or not moved when that leaves their
-        space or is not known. None when the nearest is the MLE and no derivative is known."""
-        k = bisect.bisect_left(self._values, value)
-        near = [(self._values[j], self._starts[j], self._tangents[j])
-                for j in (k - 1, k) if 0 <= j < len(self._values)]
-        near.append((float(self.mle[self.index]), self.mle[self.others], self._mle_tangent()))
-        base, start, tangent = min(near, key=lambda p: abs(p[0] - value))
+        """The others' estimates at `value` from the points known (the profiled values and the
+        MLE), each with the others' derivative in this parameter there (−H_oo⁻¹ H_oi, the
+        implicit function theorem): the cubic through the two nearest (their estimates and
+        derivatives, exact to third order between them) when `value` lies within their span
+        of them, else the nearest moved along its derivative, else the nearest unmoved, the
+        first of these inside the others' space. None when that is the MLE's, unmoved."""
+        known = self._known(value)
+        base, start, tangent = known[0]
+        if len(known) > 1 and tangent is not None and known[1][2] is not None:
+            cubic = _hermite(known[0], known[1], value)
+            if cubic is not None and self._inside(cubic):
+                return cubic
         if tangent is not None:
             moved = start + (value - base) * tangent
-            if all(space.contains(float(v)) for space, v in zip(self._spaces, moved)):
+            if self._inside(moved):
                 return moved
         return None if base == self.mle[self.index] and start is self.mle[self.others] \
             else start
 
-    def _maximize(self, natural, start):
-        natural = natural.copy()
-        natural[self.others] = start
+    def _known(self, value):
+        """The two known points nearest `value`, nearest first: (value, others, derivative)."""
+        k = bisect.bisect_left(self._values, value)
+        near = [(self._values[j], self._starts[j], self._tangents[j])
+                for j in (k - 2, k - 1, k, k + 1) if 0 <= j < len(self._values)]
+        near.append((float(self.mle[self.index]), self.mle[self.others], self._mle_tangent()))
+        return sorted(near, key=lambda p: abs(p[0] - value))[:2]
+
+    def _inside(self, others):
+        return all(space.contains(float(v)) for space, v in zip(self._spaces, others))
+
+    def _maximize(self, natural):
         self.objective.set_natural(natural)
         return newton(self.objective, self.objective.unconstrained(), self.tol)
 
@@ -229,8 +281,7 @@ class Profiler:
         """The others' derivative in this parameter at the MLE, from the observed information
         (None when it is singular or not finite)."""
         if "mle_tangent" not in self.__dict__:
-            info = np.asarray(self.fit.observed_information if self._info is None
-                              else self._info, dtype=float)
+            info = self.fit._information if self._info is None else self._info
             at = {j: k for k, j in enumerate(self.fit._free)}
             o, i = [at[j] for j in self.others], at[self.index]
             self.__dict__["mle_tangent"] = _tangent(-info[np.ix_(o, o)], -info[o, i])
