@@ -1,8 +1,9 @@
 """Confidence intervals: Wald (on each parameter's own scale by default) and profile likelihood.
 
 A profile interval holds one parameter at a value, re-optimizes the others
-(Newton on the fit's own graph, warm-started from the nearest point profiled
-before), and finds where 2·(loglik_max − profile) crosses the chi-square(1)
+(Newton on the fit's own graph, warm-started from the cubic through the nearest
+points profiled before, and not run where that start is already their maximum),
+and finds where 2·(loglik_max − profile) crosses the chi-square(1)
 quantile by Halley steps from the Wald bound: the profile's slope and curvature
 come with each point (the envelope theorem and the Schur complement of the
 Hessian at the others' maximum), so a bound takes about two profile points. With
@@ -151,9 +152,9 @@ class Profiler:
     """The profile log-likelihood of parameter `index` of a fit, on the fit's own graph.
 
     Each profile point is warm-started: the other parameters start from their
-    estimates at the nearest value profiled so far (for a grid walked outward from
-    the MLE, the previous point; the MLE itself before any), not from the MLE every
-    time. A fit keeps one profiler per parameter (`MLEFit._profiler`), so the
+    estimates at the nearest values profiled so far (the MLE among them), carried
+    to this value along the cubic through the two nearest (`warm_start`), not from
+    the MLE every time. A fit keeps one profiler per parameter (`MLEFit._profiler`), so the
     points of `profile_loglik`, profile intervals and `plot_profile` all warm-start
     one another. A warm start that does not converge is retried from the MLE.
     """
