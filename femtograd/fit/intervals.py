@@ -20,7 +20,8 @@ import pandas as pd
 from scipy import special
 
 from ..core.lazy import stats
-from ..optim import Tolerances, newton, newton_direction
+from ..optim import Tolerances, newton
+from ..optim.newton import inverse_factor
 from ..optim.transforms import transform_for
 from . import jobs
 from .common import check_level, names_index, user_stacklevel
@@ -113,11 +114,17 @@ def _profile_in_worker(refit, source, start, fixed, at, index, level):
     return found, [(w.category, str(w.message)) for w in caught]
 
 
-def _tangent(h_oo, h_oi):
-    """−H_oo⁻¹ H_oi: how the others' maximum moves with one parameter (None when H_oo is not
-    negative definite or the result is not finite)."""
-    t, bent = newton_direction(h_oi, h_oo)
-    return None if bent or not np.isfinite(t).all() else t
+def _solve_others(h_oo, *columns):
+    """(−H_oo)⁻¹·c for each column c, from one factorization (in plain floats for a few
+    parameters): the others' Newton step for their gradient, −H_oo⁻¹ H_oi (how their maximum
+    moves with the profiled parameter, the implicit function theorem) for H_oi. None when H_oo
+    is not negative definite or a result is not finite."""
+    factor = inverse_factor(-h_oo)
+    if factor is None:
+        return None
+    inverse = factor.T @ factor
+    out = [inverse @ c for c in columns]
+    return out if all(np.isfinite(v).all() for v in out) else None
 
 
 def _hermite(a, b, value):
@@ -204,9 +211,10 @@ class Profiler:
         warm = self.warm_start(value)
         natural[self.others] = cold if warm is None else warm
         f, g, h = self.objective.evaluate(natural, order=2)
-        step = self._last_step(f, g, h)
-        if step is None:  # not yet the others' maximum: Newton from there
-            res = self._maximize(natural)
+        parts = self._newton_parts(f, g, h)
+        if parts is None or not self.tol.decrement_small(float(g[self.others] @ parts[0]),
+                                                         abs(f)):
+            res = self._maximize(natural)  # not yet the others' maximum: Newton from there
             if warm is not None and not res.converged:
                 natural[self.others] = cold
                 again = self._maximize(natural)
@@ -218,30 +226,25 @@ class Profiler:
                 return res.loglik, math.nan, math.nan
             natural = self.objective.natural(res.x)
             f, g, h = self.objective.evaluate(natural, order=2)  # Newton's last evaluation, kept
-            step = self._last_step(f, g, h, converged=True)
+            parts = self._newton_parts(f, g, h)
         o = self.others
+        step, tangent = (np.zeros(len(o)), None) if parts is None else parts
         others = np.asarray(natural)[o] + step
         if not self._inside(others):
-            others, step = np.asarray(natural)[o], np.zeros(len(o))
-        tangent = _tangent(h[self._oo], h[o, i])
+            others, step = others - step, np.zeros(len(o))
         self._remember(value, others, tangent)
         cross = -float(h[o, i] @ tangent) if tangent is not None else math.nan
         return (f + 0.5 * float(g[o] @ step), float(g[i] + h[i, o] @ step),
                 float(h[i, i] - cross))
 
-    def _last_step(self, f, g, h, converged=False):
-        """The Newton step in the others (natural scale) at a point with derivatives (g, h):
-        None when the decrement it promises is not below tolerance (and `converged` is False),
-        zeros where their block of the Hessian is not negative definite."""
+    def _newton_parts(self, f, g, h):
+        """(the others' Newton step, their derivative in this parameter) on the natural scale
+        at a point with log-likelihood f and derivatives (g, h); None where f is not finite or
+        the others' block of the Hessian is not negative definite."""
+        if not math.isfinite(f):
+            return None
         o = self.others
-        if not (math.isfinite(f) and np.isfinite(g).all() and np.isfinite(h).all()):
-            return np.zeros(len(o)) if converged else None
-        d, modified = newton_direction(g[o], h[self._oo])
-        if modified:
-            return np.zeros(len(o)) if converged else None
-        if converged or self.tol.decrement_small(float(g[o] @ d), abs(f)):
-            return d
-        return None
+        return _solve_others(h[self._oo], g[o], h[o, self.index])
 
     def warm_start(self, value):
         """The others' estimates at `value` from the points known (the profiled values and the
@@ -285,7 +288,8 @@ class Profiler:
             info = self.fit._information if self._info is None else self._info
             at = {j: k for k, j in enumerate(self.fit._free)}
             o, i = [at[j] for j in self.others], at[self.index]
-            self.__dict__["mle_tangent"] = _tangent(-info[np.ix_(o, o)], -info[o, i])
+            found = _solve_others(-info[np.ix_(o, o)], -info[o, i])
+            self.__dict__["mle_tangent"] = None if found is None else found[0]
         return self.__dict__["mle_tangent"]
 
     def _remember(self, value, others, tangent):
