@@ -27,7 +27,7 @@ def closed_form(mu):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.floats(-4.0, 4.0), min_size=1, max_size=8))
+@given(st.lists(st.floats(-60.0, 60.0), min_size=1, max_size=8))
 def test_profile_points_in_any_order_are_the_closed_form(offsets):
     fit = fg.fit_mle("normal", X)
     profiler = fit._profiler(0)
@@ -44,21 +44,35 @@ def check(got, want):
     np.testing.assert_allclose(got[2], want[2], rtol=1e-8)
 
 
-def test_a_start_that_is_already_the_maximum_runs_no_newton(monkeypatch):
+def test_a_start_that_is_already_the_maximum_costs_one_evaluation(monkeypatch):
+    fit = fg.fit_mle("normal", X)
+    profiler = fit._profiler(0)
+    runs, evaluations = [], []
+    real_newton, real_evaluate = intervals.newton, profiler.objective.evaluate
+    monkeypatch.setattr(intervals, "newton", lambda *a, **k: runs.append(1) or real_newton(*a, **k))
+    monkeypatch.setattr(profiler.objective, "evaluate",
+                        lambda *a, **k: evaluations.append(1) or real_evaluate(*a, **k))
+    se = float(fit.se["mu"])
+    mu = MEAN + 2 * se
+    check(profiler.profile(mu), closed_form(mu))  # off the MLE: the line is not enough,
+    assert 1 < len(evaluations) <= 4 and runs == []  # whole Newton steps settle it
+    evaluations.clear()
+    # next to a known point (as the bound search's second point is), the cubic through it and
+    # the MLE is the maximum to Newton's tolerance: one evaluation, no step
+    mu = MEAN + 1.99 * se
+    check(profiler.profile(mu), closed_form(mu))
+    assert len(evaluations) == 1 and runs == []
+
+
+def test_a_start_far_off_falls_back_on_the_safeguarded_newton(monkeypatch):
     fit = fg.fit_mle("normal", X)
     profiler = fit._profiler(0)
     runs = []
-    real = intervals.newton
-    monkeypatch.setattr(intervals, "newton", lambda *a, **k: runs.append(1) or real(*a, **k))
-    se = float(fit.se["mu"])
-    profiler.profile(MEAN + 2 * se)  # the first point off the MLE: the line is not enough
-    assert len(runs) == 1
-    runs.clear()
-    # next to a known point (as the bound search's second point is), the cubic through it and
-    # the MLE is the maximum to Newton's tolerance
-    mu = MEAN + 1.99 * se
+    real_newton = intervals.newton
+    monkeypatch.setattr(intervals, "newton", lambda *a, **k: runs.append(1) or real_newton(*a, **k))
+    mu = MEAN + 400 * float(fit.se["mu"])  # σ̂ twentyfold the MLE's: whole steps overshoot
     check(profiler.profile(mu), closed_form(mu))
-    assert runs == []
+    assert runs == [1]
 
 
 @pytest.mark.parametrize("level", [0.5, 0.95, 0.999])
