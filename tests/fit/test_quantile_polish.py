@@ -33,6 +33,17 @@ def fitted(request):
 
 def test_the_families_without_a_closed_form_are_the_ones_solved_here():
     assert {"gamma", "beta", "gengamma", "studentt", "inversegaussian", "makeham"} <= set(SOLVED)
+    # a tangent and a normal quantile invert these (test_quantile_closed_form checks them)
+    assert REGISTRY["cauchy"].closed_quantile and REGISTRY["birnbaumsaunders"].closed_quantile
+
+
+@pytest.mark.parametrize("p", [1e-300, 1e-12, 0.2, 0.3, 0.5, 0.7, 0.8, 1 - 1e-12])
+def test_the_cauchy_quantile_keeps_every_digit_in_both_tails(p):
+    dist = REGISTRY["cauchy"](np.array([0.0]))
+    q = float(dist.ppf(p, 0.0, 2.0))
+    # F(q) = ½ + arctan(q/2)/π, from the tail p is in (arctan2 keeps the tails' digits)
+    tail = np.arctan2(1.0, -q / 2.0) / np.pi if p <= 0.5 else np.arctan2(1.0, q / 2.0) / np.pi
+    assert tail == pytest.approx(p if p <= 0.5 else 1 - p, rel=4e-16 if p != 0.5 else 0)
 
 
 def test_a_polished_quantile_is_the_full_solve_to_a_few_ulps(fitted):
