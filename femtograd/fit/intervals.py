@@ -121,6 +121,11 @@ def _solve_others(h_oo, *columns):
     parameters): the others' Newton step for their gradient, −H_oo⁻¹ H_oi (how their maximum
     moves with the profiled parameter, the implicit function theorem) for H_oi. None when H_oo
     is not negative definite or a result is not finite."""
+    if len(h_oo) == 1:  # one other parameter: a division (numpy's overhead is the cost here)
+        a = -float(h_oo[0, 0])
+        out = [float(c[0]) / a for c in columns]
+        ok = 0 < a < math.inf and all(map(math.isfinite, out))
+        return [np.array([v]) for v in out] if ok else None
     factor = inverse_factor(-h_oo)
     if factor is None:
         return None
