@@ -40,7 +40,34 @@ class MakehamLogLik(LogLikGenerator):
         shape, rate = gompertz_profile_start(rows, baseline=lam)
         return {"shape": shape, "rate": rate, "makeham": lam}
 
+    def _ppf(self, q, shape, rate, makeham):
+        return makeham_quantile(q, shape, rate, makeham)
+
     def _scipy(self, shape, rate, makeham):
         from .makeham_rv import MakehamRV  # here: scipy.stats is imported on first use
 
         return MakehamRV(shape, rate, makeham)
+
+
+def makeham_quantile(q, shape, rate, makeham):
+    """The x with H(x) = λx + (b/a)(e^(a·x) − 1) = −log(1 − q), as floats: Newton's method on H
+    from the nearer of the roots of each term alone, log1p(a·h/b)/a and h/λ. Both lie at or
+    above the root (each term is positive), and H is increasing and convex, so the steps fall
+    to the root without overshooting it; they stop at a step within 4 eps."""
+    a, b, lam = float(shape), float(rate), float(makeham)
+    q = np.asarray(q, dtype=float)
+    with np.errstate(all="ignore"):
+        h = -np.log1p(-q.ravel())
+        gompertz = np.log1p(a * h / b) / a if a != 0 else h / b
+        x = np.fmin(np.where(np.isnan(gompertz), INF, gompertz), h / lam)
+        todo = np.flatnonzero(np.isfinite(h) & (h > 0))
+        for _ in range(200):
+            if not todo.size:
+                break
+            xi, hi = x[todo], h[todo]
+            cum = lam * xi + (b * xi if a == 0 else b * np.expm1(a * xi) / a)
+            step = (cum - hi) / (lam + b * np.exp(a * xi))
+            x[todo] = xi - step
+            todo = todo[~(np.abs(step) <= 4 * np.finfo(float).eps * np.abs(xi))]
+    x = np.where(h == INF, INF, np.where(h > 0, x, 0.0))
+    return x.reshape(q.shape)[()]

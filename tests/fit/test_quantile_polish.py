@@ -114,3 +114,33 @@ def test_a_subclass_that_changes_the_cdf_does_not_inherit_the_inverse():
     assert Shifted._ppf is not GammaLogLik._ppf
     assert _off_gamma(1e-6)._ppf is not GammaLogLik._ppf  # its own, kept
     assert not Shifted.closed_quantile
+
+
+def _makeham_root(par, q):
+    """The Makeham quantile in 40-digit arithmetic: Newton on H(x) = −log(1 − q) from the
+    float answer, checked to have settled."""
+    mpmath = pytest.importorskip("mpmath")
+    from femtograd.distributions.makeham import makeham_quantile
+    mpmath.mp.dps = 40
+    a, b, lam = (mpmath.mpf(v) for v in par)
+    h = -mpmath.log1p(-mpmath.mpf(q))
+    cum = (lambda x: (lam + b) * x) if a == 0 else (lambda x: lam * x + b * mpmath.expm1(a * x) / a)
+    x = mpmath.mpf(float(makeham_quantile(q, *par)))
+    for _ in range(30):
+        x -= (cum(x) - h) / (lam + b * mpmath.exp(a * x))
+    assert abs(cum(x) - h) < mpmath.mpf(10) ** -35 * h
+    return float(x)
+
+
+# the Gompertz term dominant (λ down to 1e-300), the constant one, both, a decaying hazard, a = 0
+@pytest.mark.parametrize("par", [(1.5, 0.03, 0.5), (5.0, 1e-6, 1e-300), (0.1, 1e-3, 1e-14),
+                                 (-2.0, 5.0, 1e-3), (-0.5, 2.0, 0.3), (0.0, 1.0, 2.0),
+                                 (20.0, 1e-9, 1e-3), (1e-9, 1.0, 1.0)])
+def test_the_makeham_inverse_is_exact_to_an_ulp_or_two(par):
+    dist = REGISTRY["makeham"](np.array([1.0]))
+    p = np.array([1e-300, 1e-12, 1e-4, 0.3, 0.5, 0.9, 1 - 1e-9])
+    got = dist.ppf(p, *par)
+    want = [_makeham_root(par, q) for q in p]
+    np.testing.assert_allclose(got, want, rtol=4 * np.finfo(float).eps, atol=0)
+    assert dist.ppf(0.0, *par) == 0.0 and dist.ppf(1.0, *par) == np.inf
+    np.testing.assert_allclose(dist.scipy(*par).ppf(p), got, rtol=0)  # scipy's is the same
