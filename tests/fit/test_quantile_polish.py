@@ -12,7 +12,7 @@ import femtograd as fg
 from femtograd.distributions import REGISTRY, GammaLogLik, GenGammaLogLik
 from femtograd.fit import predict
 
-from .test_every_family import OPTIONS, TRUE, simulate
+from .test_every_family import OPTIONS, simulate
 
 SOLVED = sorted(n for n in REGISTRY if not REGISTRY[n].discrete and not REGISTRY[n].closed_quantile)
 PROBS = np.array([1e-10, 1e-4, 0.02, 0.2, 0.45, 0.5, 0.55, 0.8, 0.98, 1 - 1e-4, 1 - 1e-10])
