@@ -40,9 +40,10 @@ def centred_squares(x, w, mean):
     result, so Σ xᵢ² is at most twice it); otherwise one cache-sized block at a time (see
     `weighted_moments`)."""
     if w is None:
-        shift = x.size * mean * mean
-        ss = inner(x, x) - shift
-        if shift <= ss:
+        with np.errstate(over="ignore", invalid="ignore"):  # then blockwise
+            shift = x.size * mean * mean
+            ss = inner(x, x) - shift
+        if shift <= ss < INF:  # (Σ xᵢ² overflows before the result would)
             return ss
     ss = 0.0
     buf = np.empty(min(x.size, BLOCK))

@@ -3,6 +3,7 @@
 either way it equals the exactly rounded sum (math.fsum of exact squares) to a few ulps."""
 
 import math
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -46,3 +47,13 @@ def test_the_shortcut_equals_the_blockwise_pass_beyond_one_block():
 def test_constant_data_have_zero_spread():
     x = np.full(5000, 3.25)
     assert weighted_moments(x, None)[2] == 0.0
+
+
+def test_squares_beyond_float_range_go_blockwise_without_a_warning():
+    # Σ xᵢ² = 2e308 overflows, n·mean² = 1e308 and the centred sum (1e308) do not
+    m = math.sqrt(5e307)
+    x = np.array([0.0, 2 * m])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, mean, ss = weighted_moments(x, None)
+    assert math.isclose(ss, 1e308, rel_tol=1e-14)
