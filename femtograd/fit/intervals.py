@@ -198,9 +198,9 @@ class Profiler:
         """(the profile log-likelihood at `value`, its first and second derivatives there).
         At the others' maximum the first is the log-likelihood's partial derivative in this
         parameter (the envelope theorem) and the second the Schur complement of the others'
-        block of the Hessian; NaN when they did not converge. A warm start whose Newton
-        decrement in the others is already below tolerance is taken as their maximum without a
-        Newton run; either way the last Newton step the derivatives propose is applied to the
+        block of the Hessian; NaN when they did not converge. From the warm start the others
+        take whole Newton steps (`_full_steps`) and the safeguarded Newton only when those do
+        not bring the decrement below tolerance; either way the last Newton step is applied to the
         value, the slope and the others through the quadratic model (what one more evaluation
         would give, to third order). The curvature is taken where the derivatives were: off by
         the others' last step, to first order (about 1e-9 relative at most, under the decrement
@@ -313,7 +313,7 @@ class Profiler:
 
     def _mle_tangent(self):
         """The others' derivative in this parameter at the MLE, from the observed information
-        (None when it is singular or not finite)."""
+        (None when its block of the others is not positive definite, or it is not finite)."""
         if "mle_tangent" not in self.__dict__:
             info = self.fit._information if self._info is None else self._info
             at = {j: k for k, j in enumerate(self.fit._free)}
