@@ -90,13 +90,16 @@ class GenGammaLogLik(LogLikGenerator):
         return {"mu": mu, "sigma": sigma, "Q": Q}
 
     def _ppf(self, q, mu, sigma, Q):
-        # u = k e^(Q·w) is gamma(k, 1), F(x) = P(k, u) for Q > 0 and Q(k, u) for Q < 0
-        if Q == 0:
-            return np.exp(mu + sigma * special.ndtri(q))
-        k = 1.0 / Q ** 2
-        u = special.gammaincinv(k, q) if Q > 0 else special.gammainccinv(k, q)
+        # u = k e^(Q·w) is gamma(k, 1): F(x) = P(k, u) for Q > 0, Q(k, u) for Q < 0; Q = 0 is
+        # the lognormal
+        q, mu, sigma, Q = np.broadcast_arrays(*(np.asarray(v, dtype=float)
+                                                for v in (q, mu, sigma, Q)))
+        w = np.array(special.ndtri(q))
         with np.errstate(divide="ignore"):  # u = 0 at an end of the support
-            return np.exp(mu + sigma * np.log(u / k) / Q)
+            for side, inverse in ((Q > 0, special.gammaincinv), (Q < 0, special.gammainccinv)):
+                k = 1.0 / Q[side] ** 2
+                w[side] = np.log(inverse(k, q[side]) / k) / Q[side]
+        return np.exp(mu + sigma * w)[()]
 
     def _scipy(self, mu, sigma, Q):
         if Q == 0:

@@ -144,3 +144,21 @@ def test_the_makeham_inverse_is_exact_to_an_ulp_or_two(par):
     np.testing.assert_allclose(got, want, rtol=4 * np.finfo(float).eps, atol=0)
     assert dist.ppf(0.0, *par) == 0.0 and dist.ppf(1.0, *par) == np.inf
     np.testing.assert_allclose(dist.scipy(*par).ppf(p), got, rtol=0)  # scipy's is the same
+
+
+PER_ROW = {"gamma": ([0.5, 3.0], [1.0, 0.2]), "beta": ([0.5, 3.0], [2.0, 0.7]),
+           "studentt": ([0.0, 5.0], [1.0, 3.0], [1.5, 30.0]),
+           "gengamma": ([0.0, 1.0], [1.0, 0.5], [-0.5, 0.7]),
+           "makeham": ([0.5, 0.0], [1.0, 2.0], [0.1, 0.2])}
+
+
+@pytest.mark.parametrize("name", sorted(PER_ROW))
+def test_an_inverse_hook_takes_per_row_parameters_and_scalars_alike(name):
+    dist = REGISTRY[name](np.array([0.5]))
+    params = [np.array(v) for v in PER_ROW[name]]
+    q = np.array([1e-8, 0.7])
+    rows = dist.ppf(q, *params)
+    alone = [float(dist.ppf(float(q[i]), *(float(v[i]) for v in params))) for i in range(2)]
+    np.testing.assert_array_equal(rows, alone)
+    want = [float(dist.scipy(*(float(v[i]) for v in params)).ppf(q[i])) for i in range(2)]
+    np.testing.assert_allclose(rows, want, rtol=1e-8)
