@@ -35,7 +35,16 @@ def weighted_moments(x, w):
 
 
 def centred_squares(x, w, mean):
-    """Σ wᵢ (xᵢ − mean)², one cache-sized block at a time (see `weighted_moments`)."""
+    """Σ wᵢ (xᵢ − mean)² about the (weighted) mean of `x`. Unweighted, as Σ xᵢ² − n·mean² (one
+    dot, nothing subtracted row by row) when that cancels at most one bit (n·mean² ≤ the
+    result, so Σ xᵢ² is at most twice it); otherwise one cache-sized block at a time (see
+    `weighted_moments`)."""
+    if w is None:
+        with np.errstate(over="ignore", invalid="ignore"):  # then blockwise
+            shift = x.size * mean * mean
+            ss = inner(x, x) - shift
+        if shift <= ss < INF:  # (Σ xᵢ² overflows before the result would)
+            return ss
     ss = 0.0
     buf = np.empty(min(x.size, BLOCK))
     wd = None if w is None else np.empty_like(buf)

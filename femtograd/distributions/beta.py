@@ -1,6 +1,7 @@
 """Beta: f(x) = x^(shape1−1) (1 − x)^(shape2−1) / B(shape1, shape2), 0 < x < 1 (R's dbeta)."""
 
 import numpy as np
+from scipy import special
 
 from ..core.lazy import stats
 from ..core.ops import lgamma, log
@@ -57,6 +58,9 @@ class BetaLogLik(LogLikGenerator):
         if not common > 0:
             return {"shape1": 1.0, "shape2": 1.0}
         return {"shape1": mean * common, "shape2": (1.0 - mean) * common}
+
+    def _ppf(self, q, shape1, shape2):
+        return special.betaincinv(shape1, shape2, q)
 
     def _scipy(self, shape1, shape2):
         return stats.beta(shape1, shape2)

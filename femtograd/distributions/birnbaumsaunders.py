@@ -2,9 +2,10 @@
 (VGAM's dbisa(x, scale, shape); scipy's fatiguelife)."""
 
 import numpy as np
+from scipy import special
 
 from ..core.lazy import stats
-from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, sqrt, square
+from ..core.ops import LOG_SQRT_2PI, log, log_ndtr, sqrt, square, where
 from .base import INF
 from .loglik import LogLikGenerator
 
@@ -47,6 +48,14 @@ class BirnbaumSaundersLogLik(LogLikGenerator):
         s, r = np.dot(w, x) / w.sum(), w.sum() / np.dot(w, 1.0 / x)
         return {"shape": np.sqrt(max(2.0 * (np.sqrt(s / r) - 1.0), 1e-4)),
                 "scale": np.sqrt(s * r)}
+
+    def _quantile(self, q, shape, scale):
+        # z = Φ⁻¹(q), w = αz/2: x = β(w + √(w² + 1))², written with |w| (as β/(√(w² + 1) + |w|)²
+        # below the median) so that neither tail cancels
+        z = special.ndtri(q)
+        half = 0.5 * np.abs(z) * shape
+        t = square(sqrt(square(half) + 1.0) + half)
+        return where(z >= 0, scale * t, scale / t)
 
     def _scipy(self, shape, scale):
         return stats.fatiguelife(shape, scale=scale)

@@ -11,8 +11,9 @@ in femtograd ops, elementwise in the points and parameters:
 - optionally `_log_interval(lo, hi, *p)` (log(F(hi) − F(lo)), derived otherwise),
   `_loghazard(x, *p)` (log f − log S, derived otherwise; a closed form keeps its digits
   far in the tail), `_quantile(q, *p)` (the quantile at probabilities 0 < q < 1, where the
-  CDF inverts in closed form) and `_scipy(*p)` (the matching scipy.stats distribution, for
-  `rvs`, and for `ppf` without a closed form).
+  CDF inverts in closed form), `_ppf(q, *p)` (without a closed form: the quantile as floats from
+  a special function's inverse, such as `gammaincinv`; scipy's ppf unless a family says so) and
+  `_scipy(*p)` (the matching scipy.stats distribution, for `rvs` and the default `_ppf`).
 
 The hooks hold formulae only and are called at points inside the support. The PUBLIC
 methods (`logpdf`, `logcdf`, `logsf`, `log_mass`, `log_hazard`, and their exponentials,
@@ -93,8 +94,11 @@ class Family:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         own = vars(cls)
-        if ("_logsf" in own or "_logcdf" in own) and "_quantile" not in own:
-            cls._quantile = Family._quantile  # an inherited closed form inverts another CDF
+        if "_logsf" in own or "_logcdf" in own:  # an inherited inverse inverts another CDF
+            if "_quantile" not in own:
+                cls._quantile = Family._quantile
+            if "_ppf" not in own:
+                cls._ppf = Family._ppf
         cls.closed_quantile = cls._quantile is not Family._quantile
         if not cls.param_names:  # a template, or a wrapper stating them per instance (Truncated)
             return
@@ -161,6 +165,12 @@ class Family:
 
     def _quantile(self, q, *p):
         raise NotImplementedError(f"{type(self).__name__} has no closed-form quantile")
+
+    def _ppf(self, q, *p):
+        """The quantiles at probabilities q in [0, 1] as floats (parameters as floats), for a
+        family without a closed form: scipy's, unless the family inverts its CDF by a special
+        function (`fit.quantile` polishes them on femtograd's own CDF)."""
+        return self._scipy(*p).ppf(q)
 
     def _scipy(self, *p):
         raise NotImplementedError(f"{type(self).__name__} has no scipy counterpart")
@@ -354,11 +364,11 @@ class Family:
 
     def ppf(self, q, *params):
         """The quantile function, a float array: the smallest x with F(x) ≥ q (the closed form
-        where the family has one, else scipy's)."""
+        where the family has one, else the `_ppf` hook's)."""
         if self.closed_quantile:
             return np.asarray(self.quantile(q, *self._floats(params)).data, dtype=float)
         q = self._probabilities(q)
-        return np.asarray(self._scipy(*self._floats(params)).ppf(q), dtype=float)
+        return np.asarray(self._ppf(q, *self._floats(params)), dtype=float)
 
     def rvs(self, *params, size=None, random_state=None):
         """Draws from the distribution (scipy's generator), a float array."""

@@ -3,6 +3,8 @@
 
 import numpy as np
 
+from scipy import special
+
 from ..core.lazy import stats
 from ..core.ops import lgamma, log
 from ..core.special import gammainc, gammaincc
@@ -65,6 +67,9 @@ class GammaLogLik(LogLikGenerator):
         mean = sum_x / total
         k = gamma_shape_start(mean, sum_log / total)
         return {"shape": k, "rate": k / mean}
+
+    def _ppf(self, q, shape, rate):
+        return special.gammaincinv(shape, q) / rate
 
     def _scipy(self, shape, rate):
         return stats.gamma(shape, scale=1.0 / rate)

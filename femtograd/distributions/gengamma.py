@@ -89,6 +89,18 @@ class GenGammaLogLik(LogLikGenerator):
         mu = mean - sigma * (special.digamma(k) - np.log(k)) / Q
         return {"mu": mu, "sigma": sigma, "Q": Q}
 
+    def _ppf(self, q, mu, sigma, Q):
+        # u = k e^(Q·w) is gamma(k, 1): F(x) = P(k, u) for Q > 0, Q(k, u) for Q < 0; Q = 0 is
+        # the lognormal
+        q, mu, sigma, Q = np.broadcast_arrays(*(np.asarray(v, dtype=float)
+                                                for v in (q, mu, sigma, Q)))
+        w = np.array(special.ndtri(q))
+        with np.errstate(divide="ignore"):  # u = 0 at an end of the support
+            for side, inverse in ((Q > 0, special.gammaincinv), (Q < 0, special.gammainccinv)):
+                k = 1.0 / Q[side] ** 2
+                w[side] = np.log(inverse(k, q[side]) / k) / Q[side]
+        return np.exp(mu + sigma * w)[()]
+
     def _scipy(self, mu, sigma, Q):
         if Q == 0:
             return stats.lognorm(sigma, scale=np.exp(mu))

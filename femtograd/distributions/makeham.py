@@ -40,7 +40,36 @@ class MakehamLogLik(LogLikGenerator):
         shape, rate = gompertz_profile_start(rows, baseline=lam)
         return {"shape": shape, "rate": rate, "makeham": lam}
 
+    def _ppf(self, q, shape, rate, makeham):
+        return makeham_quantile(q, shape, rate, makeham)
+
     def _scipy(self, shape, rate, makeham):
         from .makeham_rv import MakehamRV  # here: scipy.stats is imported on first use
 
         return MakehamRV(shape, rate, makeham)
+
+
+def makeham_quantile(q, shape, rate, makeham):
+    """The x with H(x) = λx + (b/a)(e^(a·x) − 1) = −log(1 − q), as floats (the arguments
+    broadcast): Newton's method on H from the nearer of the roots of each term alone,
+    log1p(a·h/b)/a (h/b at a = 0) and h/λ. Both lie at or above the root (each term is
+    positive), and H is increasing and convex, so the steps fall to the root without
+    overshooting it; they stop at a step within 4 eps."""
+    q, a, b, lam = np.broadcast_arrays(*(np.asarray(v, dtype=float)
+                                         for v in (q, shape, rate, makeham)))
+    flat = a == 0  # a constant Gompertz hazard b: H = (λ + b)x
+    safe = np.where(flat, 1.0, a)
+    with np.errstate(all="ignore"):
+        h = -np.log1p(-q)
+        gompertz = np.where(flat, h / b, np.log1p(a * h / b) / safe)
+        x = np.array(np.fmin(np.where(np.isnan(gompertz), INF, gompertz), h / lam))
+        todo = np.flatnonzero(np.isfinite(h) & (h > 0))
+        for _ in range(200):
+            if not todo.size:
+                break
+            xi, ai, bi, li, fi = (v.flat[todo] for v in (x, a, b, lam, flat))
+            cum = li * xi + np.where(fi, bi * xi, bi * np.expm1(ai * xi) / np.where(fi, 1.0, ai))
+            step = (cum - h.flat[todo]) / (li + bi * np.exp(ai * xi))
+            x.flat[todo] = xi - step
+            todo = todo[~(np.abs(step) <= 4 * np.finfo(float).eps * np.abs(xi))]
+    return np.where(h == INF, INF, np.where(h > 0, x, 0.0))[()]

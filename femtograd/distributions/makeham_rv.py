@@ -2,7 +2,9 @@
 (sampling, quantiles, moments); a module apart so that `import femtograd` does not import scipy.stats."""
 
 import numpy as np
-from scipy import integrate, optimize, stats
+from scipy import integrate, stats
+
+from .makeham import makeham_quantile
 
 
 class MakehamRV(stats.rv_continuous):
@@ -38,19 +40,7 @@ class MakehamRV(stats.rv_continuous):
         return self._ppf(1.0 - q)
 
     def _ppf(self, q):
-        """Solve H(x) = −log(1 − q) (H increases): bracket by doubling, then Brent."""
-        target = -np.log1p(-np.asarray(q, dtype=float))
-        out = np.empty(target.shape)
-        for i, h in np.ndenumerate(target):
-            if h == np.inf:
-                out[i] = np.inf
-                continue
-            hi = 1.0
-            while self._cumhaz(hi) < h:
-                hi *= 2.0
-            out[i] = optimize.brentq(lambda x: self._cumhaz(x) - h, 0.0, hi, xtol=1e-14,
-                                     rtol=4 * np.finfo(float).eps) if h > 0 else 0.0
-        return out
+        return makeham_quantile(q, *self.params)
 
     def _munp(self, n):
         return integrate.quad(lambda x: n * x ** (n - 1) * self._sf(x), 0.0, np.inf)[0]

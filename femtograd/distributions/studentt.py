@@ -88,6 +88,10 @@ class StudentTLogLik(LogLikGenerator):
             scale = max(np.sqrt(wsum(v * (x - loc) ** 2) / total), 1e-12 * half)
         return {"location": float(loc), "scale": float(scale), "df": float(df)}
 
+    def _ppf(self, q, location, scale, df):
+        t = np.where(q > 0, special.stdtrit(df, q), -np.inf)  # stdtrit(df, 0) is +inf
+        return location + scale * t
+
     def _scipy(self, location, scale, df):
         return stats.t(df, loc=location, scale=scale)
 

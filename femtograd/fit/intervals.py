@@ -1,8 +1,9 @@
 """Confidence intervals: Wald (on each parameter's own scale by default) and profile likelihood.
 
 A profile interval holds one parameter at a value, re-optimizes the others
-(Newton on the fit's own graph, warm-started from the nearest point profiled
-before), and finds where 2·(loglik_max − profile) crosses the chi-square(1)
+(Newton on the fit's own graph, warm-started from the cubic through the nearest
+points profiled before, and not run where that start is already their maximum),
+and finds where 2·(loglik_max − profile) crosses the chi-square(1)
 quantile by Halley steps from the Wald bound: the profile's slope and curvature
 come with each point (the envelope theorem and the Schur complement of the
 Hessian at the others' maximum), so a bound takes about two profile points. With
@@ -20,6 +21,8 @@ from scipy import special
 
 from ..core.lazy import stats
 from ..optim import Tolerances, newton
+from ..optim.newton import inverse_factor
+from ..optim.stopping import ROUNDING
 from ..optim.transforms import transform_for
 from . import jobs
 from .common import check_level, names_index, user_stacklevel
@@ -30,6 +33,7 @@ SCALES = (None, "natural", "log")
 # the scale on which a parameter's Wald interval is symmetric by default: the one on which
 # the parameter is free (so the interval stays inside its space)
 OWN_SCALE = {"positive": "log", "unit": "logit", "real": "natural"}
+FULL_STEPS = 3  # whole Newton steps a profile point takes before the safeguarded Newton
 
 
 def check_interval(method, scale):
@@ -112,15 +116,35 @@ def _profile_in_worker(refit, source, start, fixed, at, index, level):
     return found, [(w.category, str(w.message)) for w in caught]
 
 
-def _tangent(h_oo, h_oi):
-    """−H_oo⁻¹ H_oi: how the others' maximum moves with one parameter (None when H_oo is
-    singular or the result is not finite)."""
-    with np.errstate(all="ignore"):
-        try:
-            t = -np.linalg.solve(h_oo, h_oi)
-        except np.linalg.LinAlgError:
-            return None
-    return t if np.all(np.isfinite(t)) else None
+def _solve_others(h_oo, *columns):
+    """(−H_oo)⁻¹·c for each column c, from one factorization (in plain floats for a few
+    parameters): the others' Newton step for their gradient, −H_oo⁻¹ H_oi (how their maximum
+    moves with the profiled parameter, the implicit function theorem) for H_oi. None when H_oo
+    is not negative definite or a result is not finite."""
+    if len(h_oo) == 1:  # one other parameter: a division (numpy's overhead is the cost here)
+        a = -float(h_oo[0, 0])
+        out = [float(c[0]) / a for c in columns]
+        ok = 0 < a < math.inf and all(map(math.isfinite, out))
+        return [np.array([v]) for v in out] if ok else None
+    factor = inverse_factor(-h_oo)
+    if factor is None:
+        return None
+    inverse = factor.T @ factor
+    out = [inverse @ c for c in columns]
+    return out if all(np.isfinite(v).all() for v in out) else None
+
+
+def _hermite(a, b, value):
+    """The cubic through two points (v, y, dy/dv) at `value`, when it lies within one span of
+    them (an extrapolation further out is no better than the nearest point's line)."""
+    (v0, y0, d0), (v1, y1, d1) = sorted((a, b), key=lambda p: p[0])
+    h = v1 - v0
+    if not (h > 0 and v0 - h <= value <= v1 + h):
+        return None
+    s = (value - v0) / h
+    s2, s3 = s * s, s * s * s
+    return ((2 * s3 - 3 * s2 + 1) * y0 + (s3 - 2 * s2 + s) * h * d0
+            + (3 * s2 - 2 * s3) * y1 + (s3 - s2) * h * d1)
 
 
 def wald_interval(estimate, se, level=0.95, scale="natural"):
@@ -142,9 +166,9 @@ class Profiler:
     """The profile log-likelihood of parameter `index` of a fit, on the fit's own graph.
 
     Each profile point is warm-started: the other parameters start from their
-    estimates at the nearest value profiled so far (for a grid walked outward from
-    the MLE, the previous point; the MLE itself before any), not from the MLE every
-    time. A fit keeps one profiler per parameter (`MLEFit._profiler`), so the
+    estimates at the nearest values profiled so far (the MLE among them), carried
+    to this value along the cubic through the two nearest (`warm_start`), not from
+    the MLE every time. A fit keeps one profiler per parameter (`MLEFit._profiler`), so the
     points of `profile_loglik`, profile intervals and `plot_profile` all warm-start
     one another. A warm start that does not converge is retried from the MLE.
     """
@@ -157,6 +181,7 @@ class Profiler:
         self.mle, self.ll_max = (fit.mle, fit.loglik) if at is None else at[:2]
         self._se, self._info = (None, None) if at is None else at[2:]
         self.others = [j for j in fit._free if j != index]
+        self._oo = np.ix_(self.others, self.others)  # the others' block of a Hessian
         self.objective = fit._objective.with_free(self.others, transform=True)
         self.transform = transform_for(fit.constraints[index])
         self._spaces = [transform_for(fit.constraints[j]) for j in self.others]
@@ -173,7 +198,13 @@ class Profiler:
         """(the profile log-likelihood at `value`, its first and second derivatives there).
         At the others' maximum the first is the log-likelihood's partial derivative in this
         parameter (the envelope theorem) and the second the Schur complement of the others'
-        block of the Hessian; NaN when they did not converge."""
+        block of the Hessian; NaN when they did not converge. From the warm start the others
+        take whole Newton steps (`_full_steps`) and the safeguarded Newton only when those do
+        not bring the decrement below tolerance; either way the last Newton step is applied to the
+        value, the slope and the others through the quadratic model (what one more evaluation
+        would give, to third order). The curvature is taken where the derivatives were: off by
+        the others' last step, to first order (about 1e-9 relative at most, under the decrement
+        tolerance); it only shapes the bound's Halley steps."""
         i = self.index
         value = float(value)
         if not self.transform.contains(value):
@@ -185,55 +216,110 @@ class Profiler:
             return f, float(g[i]), float(h[i, i])
         cold = self.mle[self.others]
         warm = self.warm_start(value)
-        res = self._maximize(natural, cold if warm is None else warm)
-        if warm is not None and not res.converged:
-            again = self._maximize(natural, cold)
-            if again.converged or again.loglik > res.loglik:
-                res = again
-        if not math.isfinite(res.loglik):
-            return -math.inf, math.nan, math.nan
-        if not res.converged:
-            return res.loglik, math.nan, math.nan
-        at = self.objective.natural(res.x)
-        _, g, h = self.objective.evaluate(at, order=2)  # Newton's last evaluation, kept
+        natural[self.others] = cold if warm is None else warm
+        natural, f, g, h, parts = self._full_steps(natural)
+        if parts is None or not self.tol.decrement_small(float(g[self.others] @ parts[0]),
+                                                         abs(f)):
+            res = self._maximize(natural)  # not yet the others' maximum: Newton from there
+            if warm is not None and not res.converged:
+                natural[self.others] = cold
+                again = self._maximize(natural)
+                if again.converged or again.loglik > res.loglik:
+                    res = again
+            if not math.isfinite(res.loglik):
+                return -math.inf, math.nan, math.nan
+            if not res.converged:
+                return res.loglik, math.nan, math.nan
+            natural = self.objective.natural(res.x)
+            f, g, h = self.objective.evaluate(natural, order=2)  # Newton's last evaluation, kept
+            parts = self._newton_parts(f, g, h)
         o = self.others
-        tangent = _tangent(h[np.ix_(o, o)], h[o, i])
-        self._remember(value, np.asarray(at)[self.others], tangent)
+        step, tangent = (np.zeros(len(o)), None) if parts is None else parts
+        others = np.asarray(natural)[o] + step
+        if not self._inside(others):
+            others, step = others - step, np.zeros(len(o))
+        self._remember(value, others, tangent)
         cross = -float(h[o, i] @ tangent) if tangent is not None else math.nan
-        return res.loglik, float(g[i]), float(h[i, i] - cross)
+        return (f + 0.5 * float(g[o] @ step), float(g[i] + h[i, o] @ step),
+                float(h[i, i] - cross))
+
+    def _full_steps(self, natural):
+        """(natural, f, g, h, Newton parts) after at most FULL_STEPS whole Newton steps in the
+        others from `natural`, each taken while their Hessian block is negative definite, the
+        decrement is not yet below tolerance, and the step stays in their space and lowers the
+        log-likelihood by no more than its rounding; what is left goes to the safeguarded
+        Newton (a warm start is most often in Newton's quadratic range, where a line search
+        and a last evaluated step cost evaluations the model saves)."""
+        o = self.others
+        f, g, h = self.objective.evaluate(natural, order=2)
+        parts = self._newton_parts(f, g, h)
+        for _ in range(FULL_STEPS):
+            if parts is None or self.tol.decrement_small(float(g[o] @ parts[0]), abs(f)):
+                break
+            trial = natural.copy()
+            trial[o] = trial[o] + parts[0]
+            if not self._inside(trial[o]):
+                break
+            ft, gt, ht = self.objective.evaluate(trial, order=2)
+            if not ft >= f - ROUNDING * abs(f):
+                break
+            natural, f, g, h = trial, ft, gt, ht
+            parts = self._newton_parts(f, g, h)
+        return natural, f, g, h, parts
+
+    def _newton_parts(self, f, g, h):
+        """(the others' Newton step, their derivative in this parameter) on the natural scale
+        at a point with log-likelihood f and derivatives (g, h); None where f is not finite or
+        the others' block of the Hessian is not negative definite."""
+        if not math.isfinite(f):
+            return None
+        o = self.others
+        return _solve_others(h[self._oo], g[o], h[o, self.index])
 
     def warm_start(self, value):
-        """The others' estimates at `value` extrapolated from the nearest point known: a
-        profiled value or the MLE, moved along their derivative in this parameter there
-        (−H_oo⁻¹ H_oi, the implicit function theorem), or not moved when that leaves their
-        space or is not known. None when the nearest is the MLE and no derivative is known."""
-        k = bisect.bisect_left(self._values, value)
-        near = [(self._values[j], self._starts[j], self._tangents[j])
-                for j in (k - 1, k) if 0 <= j < len(self._values)]
-        near.append((float(self.mle[self.index]), self.mle[self.others], self._mle_tangent()))
-        base, start, tangent = min(near, key=lambda p: abs(p[0] - value))
+        """The others' estimates at `value` from the points known (the profiled values and the
+        MLE), each with the others' derivative in this parameter there (−H_oo⁻¹ H_oi, the
+        implicit function theorem): the cubic through the two nearest (their estimates and
+        derivatives, exact to third order between them) when `value` lies within their span
+        of them, else the nearest moved along its derivative, else the nearest unmoved, the
+        first of these inside the others' space. None when that is the MLE's, unmoved."""
+        known = self._known(value)
+        base, start, tangent = known[0]
+        if len(known) > 1 and tangent is not None and known[1][2] is not None:
+            cubic = _hermite(known[0], known[1], value)
+            if cubic is not None and self._inside(cubic):
+                return cubic
         if tangent is not None:
             moved = start + (value - base) * tangent
-            if all(space.contains(float(v)) for space, v in zip(self._spaces, moved)):
+            if self._inside(moved):
                 return moved
         return None if base == self.mle[self.index] and start is self.mle[self.others] \
             else start
 
-    def _maximize(self, natural, start):
-        natural = natural.copy()
-        natural[self.others] = start
+    def _known(self, value):
+        """The two known points nearest `value`, nearest first: (value, others, derivative)."""
+        k = bisect.bisect_left(self._values, value)
+        near = [(self._values[j], self._starts[j], self._tangents[j])
+                for j in (k - 2, k - 1, k, k + 1) if 0 <= j < len(self._values)]
+        near.append((float(self.mle[self.index]), self.mle[self.others], self._mle_tangent()))
+        return sorted(near, key=lambda p: abs(p[0] - value))[:2]
+
+    def _inside(self, others):
+        return all(space.contains(float(v)) for space, v in zip(self._spaces, others))
+
+    def _maximize(self, natural):
         self.objective.set_natural(natural)
         return newton(self.objective, self.objective.unconstrained(), self.tol)
 
     def _mle_tangent(self):
         """The others' derivative in this parameter at the MLE, from the observed information
-        (None when it is singular or not finite)."""
+        (None when its block of the others is not positive definite, or it is not finite)."""
         if "mle_tangent" not in self.__dict__:
-            info = np.asarray(self.fit.observed_information if self._info is None
-                              else self._info, dtype=float)
+            info = self.fit._information if self._info is None else self._info
             at = {j: k for k, j in enumerate(self.fit._free)}
             o, i = [at[j] for j in self.others], at[self.index]
-            self.__dict__["mle_tangent"] = _tangent(-info[np.ix_(o, o)], -info[o, i])
+            found = _solve_others(-info[np.ix_(o, o)], -info[o, i])
+            self.__dict__["mle_tangent"] = None if found is None else found[0]
         return self.__dict__["mle_tangent"]
 
     def _remember(self, value, others, tangent):

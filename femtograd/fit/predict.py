@@ -22,9 +22,11 @@ A quantity is built on the scale its interval is taken on: a probability
 every digit in both tails; a positive quantity (pdf, hazard, cumhazard) as log g;
 the log density as itself. The quantile q of probability p is the family's closed form
 where it has one (`Family.quantile`: every q and its exact gradient from one graph); otherwise
-it solves F_T(q) = p (scipy's ppf as the start, refined for every p at once by bracketed Newton
-steps on femtograd's own log CDF, or log survival above the median) and its gradient comes from
-the implicit function theorem, ∂q/∂θ = −(∂F_T/∂θ)(q) / f_T(q), for every q in one graph.
+it solves F_T(q) = p on femtograd's own log CDF (log survival above the median): the family's
+near-exact inverse (`Family.ppf`: gammaincinv, betaincinv, stdtrit, ... or scipy's) polished by
+one Newton step, with the gradient from the implicit function theorem, ∂q/∂θ =
+−(∂F_T/∂θ)(q) / f_T(q), every point in one graph; a start further off is refined for every p at
+once by bracketed Newton steps.
 Discrete families have no quantile here: theirs is a step function of the parameters,
 with zero or no derivative.
 
@@ -49,6 +51,9 @@ SCALES = ("natural", "log", "logit")
 KINDS = {"probability": "logit", "positive": "log", "real": "natural"}
 ALLOWED = {"probability": SCALES, "positive": ("natural", "log"), "real": ("natural",)}
 EPS4 = 4 * np.finfo(float).eps
+# a Newton step from the start at most this relative size ends at the root: what it leaves is of
+# the order of its square (here ~1e-18 relative), below the rounding of q
+ONE_STEP = 1e-9
 
 
 # ---------------------------------------------------------------- the quantities
@@ -140,28 +145,51 @@ def quantile(fit, p, level=0.95, scale=None):
 
 
 def _solved_quantiles(fit, dist, probs):
-    """(q, ∇q) for a family without a closed-form quantile: every F_T(q) = p solved at once
-    (`_solve`), and the gradient from the implicit function theorem in one graph."""
-    with warnings.catch_warnings():  # only a start: each quantile is solved on our own CDF
+    """(q, ∇q) for a family without a closed-form quantile: its near-exact inverse (`dist.ppf`,
+    a special function's inverse or scipy's) polished by one Newton step, with the gradient,
+    from one graph over every point (`_polished`); the points that start leaves further off are
+    solved (`_solve`) and get their gradient from a graph at their root."""
+    theta = [float(v) for v in fit.mle]
+    with warnings.catch_warnings():  # only a start: each quantile is settled on our own CDF
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
-            starts = dist.ppf(probs, *np.asarray(fit.mle, dtype=float))
+            starts = dist.ppf(probs, *theta)
         except NotImplementedError:  # a user's family without scipy's: _solve brackets alone
             starts = np.full(probs.shape, np.nan)
+    q, grad, off = _polished(fit, dist, probs, starts)
+    if off.size:
+        q[off] = _solve(dist, theta, probs[off], starts[off], *dist.support)
+        grad[off] = _polished(fit, dist, probs[off], q[off])[1]
+    return q, grad
+
+
+def _polished(fit, dist, probs, starts):
+    """(q, ∇q, the points left off) from one graph over every point at `starts`: log F (log S
+    above the median) with its gradient per point, and log f. A start whose Newton step is at
+    most ONE_STEP of it takes that step and is the root; its gradient comes from the implicit
+    function theorem at the start, ∂q/∂θ = −F ∇log F / f (or +S ∇log S / f), which differs from
+    the one at the root by a relative amount of the order of the step. The other points (a
+    start beyond the support, a larger step) are returned as left off."""
     n = probs.size
-    at_mle = _leaves(fit)
-    q = _solve(dist, at_mle, probs, starts, *dist.support)
-    # implicit function theorem, from the tail each probability is in:
-    # F(q) = p gives ∂q/∂θ = −F ∇log F / f; equivalently S(q) = 1 − p gives +S ∇log S / f
+    lo, hi = dist.support
+    inside = np.isfinite(starts) & (starts > lo) & (starts < hi)
+    at_start = np.where(np.isnan(starts), 0.5 * (lo + hi) if np.isfinite(lo + hi) else
+                        (lo if np.isfinite(lo) else hi if np.isfinite(hi) else 0.0), starts)
     upper = probs > 0.5
+    target = np.where(upper, np.log1p(-probs), np.log(probs))
     leaves = _leaves(fit, n)
-    # each point's tail in one graph: log S above the median, log F below
     tail = assemble(n, leaves, 0.0, [
-        (upper, lambda idx, p: dist.logsf(at(q, idx), *p)),
-        (~upper, lambda idx, p: dist.logcdf(at(q, idx), *p))])
+        (upper, lambda idx, p: dist.logsf(at(at_start, idx), *p)),
+        (~upper, lambda idx, p: dist.logcdf(at(at_start, idx), *p))])
     log_tail, grad_tail = _values_and_grads(tail, leaves, n)
-    log_f = dist.logpdf(q, *at_mle).data
-    return q, (np.exp(log_tail - log_f) * np.where(upper, 1.0, -1.0))[:, None] * grad_tail
+    log_f = dist.logpdf(at_start, *(float(v) for v in fit.mle)).data
+    gap = np.where(upper, target - log_tail, log_tail - target)  # increasing in q
+    step = gap * np.exp(log_tail - log_f)
+    exact = inside & ((gap == 0) | (_near(gap, target) &
+                                    (np.abs(step) <= ONE_STEP * np.abs(at_start))))
+    q = np.where(gap == 0, at_start, at_start - step)
+    grad = (np.exp(log_tail - log_f) * np.where(upper, 1.0, -1.0))[:, None] * grad_tail
+    return q, grad, np.flatnonzero(~exact)
 
 
 # ---------------------------------------------------------------- the mechanism
@@ -295,11 +323,12 @@ def _solve(dist, p, probs, starts, lo, hi):
     bad = ~(np.isfinite(q) & (q >= lo) & (q <= hi))
     q[bad] = 0.5 * (lo + hi) if np.isfinite(lo) and np.isfinite(hi) else \
         (lo + 1.0 if np.isfinite(lo) else (hi - 1.0 if np.isfinite(hi) else 0.0))
-    # scipy's start is most often the root already: a Newton step within 4 eps of it ends there
-    # (when the gap is small enough for Newton to be in its quadratic range)
+    # the start (a special function's inverse) is most often within a few ulps: one Newton step
+    # from it ends at the root when it is small (Newton's error is then of the order of its
+    # square, and the gap is in Newton's quadratic range)
     g, slope = gap(q, np.arange(q.size), slope=True)
     step = g / slope
-    exact = (g == 0) | (_near(g, target) & (np.abs(step) <= EPS4 * np.abs(q)))
+    exact = (g == 0) | (_near(g, target) & (np.abs(step) <= ONE_STEP * np.abs(q)))
     q[exact] = np.where(g == 0, q, q - step)[exact]
     left, right = q.copy(), q.copy()
     rest = np.flatnonzero(~exact)

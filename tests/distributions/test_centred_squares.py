@@ -1,0 +1,59 @@
+"""The centred sum of squares behind the normal, lognormal and generalized gamma statistics:
+Σ (xᵢ − mean)² from Σ xᵢ² − n·mean² only where that cancels at most one bit, else blockwise;
+either way it equals the exactly rounded sum (math.fsum of exact squares) to a few ulps."""
+
+import math
+import warnings
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from femtograd.distributions.base import BLOCK, centred_squares, weighted_moments
+
+
+def exact_centred_squares(x):
+    """Σ (xᵢ − x̄)² in exact rational arithmetic, rounded once."""
+    xs = [Fraction(float(v)) for v in x]
+    mean = sum(xs) / len(xs)
+    return float(sum((v - mean) ** 2 for v in xs))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-1e6, 1e6), st.floats(1e-3, 1e3), st.integers(2, 300), st.integers(0, 2**32 - 1))
+def test_it_is_the_exact_centred_sum_to_a_few_ulps_whatever_the_shift(shift, spread, n, seed):
+    x = shift + spread * np.random.default_rng(seed).standard_normal(n)
+    total, mean, ss = weighted_moments(x, None)
+    assert math.isclose(ss, exact_centred_squares(x), rel_tol=1e-13)
+
+
+def test_a_large_shift_goes_blockwise_and_keeps_its_digits():
+    # mean² / variance = 1e16: Σx² − n·mean² would keep no digit at all
+    x = 1e8 + np.random.default_rng(3).standard_normal(1000)
+    _, mean, ss = weighted_moments(x, None)
+    assert math.isclose(ss, exact_centred_squares(x), rel_tol=1e-12)
+    naive = float(np.dot(x, x)) - x.size * mean * mean
+    assert not math.isclose(naive, ss, rel_tol=1e-6)  # what the shortcut would have given
+
+
+def test_the_shortcut_equals_the_blockwise_pass_beyond_one_block():
+    x = 0.5 + 2.0 * np.random.default_rng(4).standard_normal(3 * BLOCK + 17)
+    mean = float(x.sum()) / x.size
+    weighted = centred_squares(x, np.ones(x.size), mean)  # weights: always blockwise
+    assert math.isclose(centred_squares(x, None, mean), weighted, rel_tol=1e-14)
+
+
+def test_constant_data_have_zero_spread():
+    x = np.full(5000, 3.25)
+    assert weighted_moments(x, None)[2] == 0.0
+
+
+def test_squares_beyond_float_range_go_blockwise_without_a_warning():
+    # Σ xᵢ² = 2e308 overflows, n·mean² = 1e308 and the centred sum (1e308) do not
+    m = math.sqrt(5e307)
+    x = np.array([0.0, 2 * m])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, mean, ss = weighted_moments(x, None)
+    assert math.isclose(ss, 1e308, rel_tol=1e-14)
