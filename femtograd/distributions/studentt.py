@@ -65,7 +65,7 @@ class StudentTLogLik(LogLikGenerator):
         a grid whose log-likelihood there is largest, then EM steps for location and scale at
         that df; on a `start_sample` of the rows."""
         x, w = (self._stats[2].x, self._stats[2].weights) if self._reduced_only() \
-            else self._start_values()
+            else self._start_values(sample=True)
         x, w = start_sample(x, w)
         q1, med, q3 = sample_quantiles(x, w, (0.25, 0.5, 0.75))
         total = x.size if w is None else w.sum()
