@@ -338,7 +338,7 @@ def _beta_running_setup(a, b, x):
     lower = x <= special.betaincinv(a0, b0, 0.5)  # I_x(a, b) <= 1/2: a prefix
     end = np.log(x) - np.log1p(-x)
     log_beta = special.betaln(a0, b0)
-    width = 0.125 / max(1.0, a0, b0)
+    width = 0.125 / max(1.0, a0, b0)  # (`_beta_any_setup` bounds the pieces this makes)
     blocks = []
     for side, sign in ((np.flatnonzero(lower), 1.0), (np.flatnonzero(~lower)[::-1], -1.0)):
         if side.size == 0:
@@ -366,10 +366,14 @@ def _beta_running_setup(a, b, x):
 
 
 def _beta_any_setup(a, b, x):
-    """`_beta_running_setup` for one pair of shapes and increasing limits, else `_beta_setup`."""
+    """`_beta_running_setup` for one pair of shapes and increasing limits whose gaps need few
+    pieces (at most about four per limit: not for large shapes far apart limits), else
+    `_beta_setup`."""
     if x.size > 2 and a[0] == a[-1] and b[0] == b[-1] and (a == a[0]).all() \
             and (b == b[0]).all() and (np.diff(x) > 0).all():
-        return _beta_running_setup(a, b, x)
+        span = np.log(x[-1]) - np.log1p(-x[-1]) - np.log(x[0]) + np.log1p(-x[0])
+        if span * 8.0 * max(1.0, a[0], b[0]) <= 4.0 * x.size:
+            return _beta_running_setup(a, b, x)
     return _beta_setup(a, b, x)
 
 

@@ -39,15 +39,26 @@ class RowPart:
         if needs_blocks(gen, block_rows):
             self.blocks = row_pieces(gen, block_rows)
         self._kept = {}
+        self._last = None  # (natural, (loglik, gradient, Hessian)) of the last pass in blocks
 
     def evaluate(self, natural, order):
         """(loglik, gradient (p,) or None, Hessian (p, p) or None) at `natural`, up to
-        derivative `order`, over every parameter."""
+        derivative `order`, over every parameter.
+
+        In blocks, a pass rebuilds every block's graph, so it computes every order at once and
+        keeps the result: the optimizers ask for the derivatives where they last asked for the
+        value (at an accepted step), and that second pass would rebuild them all again."""
         if self.blocks is None:
             return _evaluate(self._graph(None, lambda: self.gen, natural), natural, order)
-        return add([_evaluate(self._graph(i, bind, natural) if kept
-                              else _graph(bind(), natural), natural, order)
-                    for i, (kept, bind) in enumerate(self.blocks)], order)
+        natural = tuple(float(v) for v in natural)
+        if self._last is None or self._last[0] != natural:
+            self._last = (natural, add([
+                _evaluate(self._graph(i, bind, natural) if kept else _graph(bind(), natural),
+                          natural, 2)
+                for i, (kept, bind) in enumerate(self.blocks)], 2))
+        f, g, h = self._last[1]  # copies: the caller may change what it is given
+        return f, (None if g is None or order < 1 else g.copy()), \
+            (None if h is None or order < 2 else h.copy())
 
     def _graph(self, key, bind, natural):
         """The graph kept under `key`, built at the first evaluation."""

@@ -11,12 +11,14 @@ from hypothesis import given, settings, strategies as st
 from scipy import special, stats
 
 import femtograd as fg
+import femtograd.core.special as special_module
 from femtograd.core.special import betainc_shape_derivative
 from femtograd.distributions import PoissonLogLik, StudentTLogLik, WeibullLogLik
 from femtograd.distributions.rows import KINDS
 from femtograd.distributions.starts import start_sample
 
 RNG = np.random.default_rng(20261204)
+RUNNING = special_module._beta_running_setup
 
 
 def _censored_t(n, seed=0):
@@ -118,18 +120,23 @@ def _beta_reference(a, b, x, i, j):
                               point, (i, j)))
 
 
-def _limits(n, rng):
-    """Limits spread over (0, 1) with both tails reached."""
-    return np.concatenate([rng.random(n), 10.0 ** rng.uniform(-14, -1, n // 4),
-                           1 - 10.0 ** rng.uniform(-12, -1, n // 4)])
+def _limits(n, rng, a, b):
+    """Limits spread over the beta(a, b) law's bulk and far into both its tails."""
+    p = np.concatenate([rng.random(n), 10.0 ** rng.uniform(-14, -1, n // 4),
+                        1 - 10.0 ** rng.uniform(-12, -1, n // 4)])
+    x = special.betaincinv(a, b, p)
+    return x[(x > 0) & (x < 1)]
 
 
 @pytest.mark.parametrize("a, b, n", [(2.5, 2.5, 3000), (0.05, 0.05, 3000), (0.4, 6.0, 3000),
                                      (60.0, 3.0, 3000), (500.0, 500.0, 3000),
                                      (2.5, 2.5, 40_000)])  # limits integrated in chunks
-def test_running_beta_shape_derivatives_match_mpmath(a, b, n):
+def test_running_beta_shape_derivatives_match_mpmath(a, b, n, monkeypatch):
+    running = []
+    monkeypatch.setattr(special_module, "_beta_running_setup",
+                        lambda *args: running.append(1) or RUNNING(*args))
     rng = np.random.default_rng(7)
-    x = _limits(n, rng)
+    x = _limits(n, rng, a, b)
     checked = rng.choice(x.size, 12, replace=False)
     orders = [(1, 0), (0, 1), (2, 0), (1, 1), (0, 2)]
     refs = {o: np.array([_beta_reference(a, b, x[i], *o) for i in checked]) for o in orders}
@@ -138,13 +145,21 @@ def test_running_beta_shape_derivatives_match_mpmath(a, b, n):
         # gauge: the largest derivative of the same total order at the point (one may cancel)
         scale = np.max([np.abs(r) for o, r in refs.items() if sum(o) == sum(order)], axis=0)
         np.testing.assert_array_less(np.abs(got - refs[order]), 1e-10 * scale + 1e-300)
+    assert running  # the running sum served these limits
+
+
+def test_huge_shapes_over_far_apart_limits_take_the_quadrature_per_limit():
+    x = np.array([1e-9, 0.2, 0.4999, 0.5, 0.7, 1 - 1e-6])
+    for a in (1e4, 5e7):
+        got = betainc_shape_derivative(a, a, x, 1, 0)  # no gap cut into a billion pieces
+        assert np.all(np.isfinite(got))
 
 
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2 ** 16), half=st.floats(0.1, 200.0), keep=st.floats(0.05, 0.9))
 def test_a_limits_derivative_does_not_depend_on_the_other_limits(seed, half, keep):
     rng = np.random.default_rng(seed)
-    x = _limits(400, rng)
+    x = _limits(400, rng, half, half)
     subset = rng.random(x.size) < keep
     if subset.sum() < 3:
         return
