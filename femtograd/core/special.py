@@ -163,6 +163,18 @@ class _ShapeQuadrature:
     def __init__(self, build):
         self.build = build
         self.last = None  # (key, blocks), swapped whole: no thread pairs a key with others' blocks
+        self.last_distinct = None  # (key, distinct limits, inverse), likewise
+
+    def distinct(self, x):
+        """`np.unique(x, return_inverse=True)`, kept for the last `x` of at most `chunk` limits
+        (the orders asked at one point integrate to the same limits)."""
+        if x.size > self.chunk:
+            return np.unique(x, return_inverse=True)
+        key = x.tobytes()
+        last = self.last_distinct
+        if last is None or last[0] != key:
+            last = self.last_distinct = (key, *np.unique(x, return_inverse=True))
+        return last[1], last[2]
 
     def blocks_of(self, *args):
         n = args[-1].size
@@ -193,7 +205,7 @@ def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
         args = [a[inside] for a in flat]
         inverse = None
         if all(np.ndim(s) == 0 for s in shapes) and args[-1].size > 1:
-            distinct, inverse = np.unique(args[-1], return_inverse=True)
+            distinct, inverse = quadrature.distinct(args[-1])
             args = [a[:distinct.size] for a in args[:-1]] + [distinct]
         values = np.zeros(args[-1].size)
         for rows, weighted, setup, *combine in quadrature.blocks_of(*args):
