@@ -180,15 +180,15 @@ class Rows:
                     raise ValueError(f"{who}: censoring time outside the support of "
                                      f"{family.name} ({family.support_text}): row {i} is "
                                      f"{data[i]}")
-                upper = np.where(mask, INF, data)  # for the checks only: `upper` is made when asked
+                upper = None  # inf where censored: made only where a check needs it
         self.stats_find_inf = stats_find_inf and not self.interval
-        self.lower, self._upper = lower, (None if mask is not None else upper)
+        self.lower, self._upper = lower, upper
         n = lower.size
         self.weights = check_weights(weights, n, who)
         self.truncation = None if truncation is None else \
             truncation_bounds(family, truncation, n, who)
-        self._check_support(family, extent, lower, upper, mask is not None)
-        self._classify(family, extent if mask is None else None, lower, upper)
+        self._check_support(family, extent, lower, upper, mask)
+        self._classify(family, extent if mask is None else None, lower, upper, mask)
 
     @property
     def upper(self):
@@ -220,20 +220,22 @@ class Rows:
             bad |= x == hi
         return bad
 
-    def _check_support(self, fam, extent, lower, upper, right_censored):
+    def _check_support(self, fam, extent, lower, upper, mask):
         """Exact rows inside the support (whole numbers for counts), censored rows overlapping it
         (with whole-number bounds for counts). `extent` is the data's (min, max) when the rows
-        are the data, exact or `right_censored` (their upper bounds infinite)."""
+        are the data, exact or right-censored by `mask` (`upper` None: inf where censored)."""
         who = self.who
         if extent is not None \
                 and not (self._bad_exact(fam, extent[0]) or self._bad_exact(fam, extent[1])):
-            if not fam.discrete and not (right_censored and extent[1] >= fam.support[1]):
+            if not fam.discrete and not (mask is not None and extent[1] >= fam.support[1]):
                 return  # floats inside the support, censored rows below its upper end: no masks
             if upper is lower:  # exact counts inside the support: whole numbers is all to check
                 i = _first(lower != np.round(lower))
                 if i is not None:
                     raise ValueError(f"{who}: non-integer count at row {i} ({lower[i]})")
                 return
+        if upper is None:
+            upper = np.where(mask, INF, lower)
         exact = lower == upper
         i = _first(exact & self._bad_exact(fam, lower))
         if i is not None:
@@ -291,7 +293,7 @@ class Rows:
                              f"({lower[i]}, {upper[i]})")
         return np.where(exact, lower, cl), np.where(exact, upper, cu)
 
-    def _classify(self, fam, extent, lower, upper):
+    def _classify(self, fam, extent, lower, upper, mask):
         """Sort the rows into kinds (`self.groups`, `self.kinds`), clipping censored rows to the
         truncation.
 
@@ -304,15 +306,19 @@ class Rows:
         lo, hi = fam.support
         w = self.weights
         if self.truncation is not None:
+            if upper is None:
+                upper = np.where(mask, INF, lower)
             lower, upper = self._clip(fam.discrete, extent, lower, upper)
         self.groups = dict.fromkeys(KINDS)
         self.kinds = None
         if extent is not None:
             self.groups["exact"] = Group(None, lower, None, w)
         else:
-            exact = lower == upper
+            if upper is None:  # right-censored data: each censored row is open above
+                exact, right_open = ~mask, mask | (lower >= hi)
+            else:
+                exact, right_open = lower == upper, upper >= hi
             left_open = lower <= lo
-            right_open = upper >= hi
             kinds = np.full(lower.size, len(KINDS), np.uint8)
             kinds[exact] = EXACT
             kinds[~exact & right_open & ~left_open] = KINDS.index("right")

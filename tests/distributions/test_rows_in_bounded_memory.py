@@ -69,7 +69,7 @@ def test_binding_censored_rows_takes_about_the_data_once():
     for data, held, peak, _ in (small, large):
         # the gathered exact and censored values (8 bytes a row), one byte a row of kinds
         assert held < 1.15 * data
-        assert peak < 2.5 * data
+        assert peak < 1.5 * data  # the checks make no upper-bound array
     # the start reads a sample of the rows: its memory does not grow with them
     assert large[3] - small[3] < 0.02 * (large[0] - small[0])
 
