@@ -73,17 +73,17 @@ def row_pieces(gen, block_rows=BLOCK_ROWS):
 def _bind_group(gen, kind, grp, rows, truncation):
     """The generator of `gen`'s family and options bound to the rows `rows` (a slice) of its
     group `grp` of this kind."""
-    x = grp.x[rows]
-    if kind == "right":
-        x = IntervalData(x, np.full(x.size, np.inf))
+    x, censored = grp.x[rows], None
+    if kind == "right":  # (a count's bound is inclusive, X ≥ x, as `grp.x` holds it)
+        censored = np.ones(x.size, bool)
     elif kind == "left":
         x = IntervalData(np.full(x.size, -np.inf), x)
     elif kind == "interval":
         x = IntervalData(x, grp.u[rows])
     if truncation is not None:
         truncation = tuple(b if np.ndim(b) == 0 else b[rows] for b in truncation)
-    return type(gen)(x, weights=None if grp.w is None else grp.w[rows], truncation=truncation,
-                     **gen.options)
+    return type(gen)(x, censored=censored, weights=None if grp.w is None else grp.w[rows],
+                     truncation=truncation, **gen.options)
 
 
 def bind_rows(gen, start, stop):
