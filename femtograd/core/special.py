@@ -23,6 +23,9 @@ nodes (64 per piece), vectorized over arrays. Measured against 40-digit mpmath r
 (orders 1 to 4), relative to the integral of the absolute integrand: about 1e-13 for gamma
 shapes 0.05 to 1e5 and beta shapes 0.05 to 1000, 1e-11 for beta shapes to 1e4. The nodes
 are kept for the last arguments, so the orders at one point share one set of integrals.
+For the incomplete beta at one pair of shapes and many limits (a censored Student t's rows),
+only the limit farthest out on each side takes that tail; every other limit adds the
+integral over the gap from its neighbour, a few nodes each, by a running sum.
 
 An op carries its derivative order as keywords; its derivative in a shape is the same op at
 the next order, so derivatives of any order are available and can be differentiated again.
