@@ -2,6 +2,7 @@
 
     python benchmarks/bench_scaleout.py [--tn 1e7] [--rn 1e6] [--ns 1e6,1e7,1e8]
                                         [--chunks 2] [--repeats 5] [--write]
+                                        [--sections weibull,regression,studentt]
 
 1. Weibull with 30 % right censoring at each n of --ns on a Dask LocalCluster with 2 worker
    processes: the data are generated on the workers (dask.array random, never in this
@@ -12,10 +13,11 @@
 2. `fg.regress` of a Weibull AFT (n = --rn, 3 scale coefficients) from Dask arrays generated
    on the workers against the same law in memory: fit time and time per pass
    (`fit.derivatives` at moved coefficients).
-3. Student t fitted in memory (n = --tn), uncensored (a fused pass) and 30 % censored
-   (censored rows through blocks of a per-row graph): tracemalloc peak beyond the data and
-   (data + peak) as a multiple of the data, and fit time; below 2e6 rows also with blocks
-   switched off (one graph), for comparison.
+3. Student t fitted in memory (n = --tn), uncensored (a fused pass), 30 % right-censored and
+   mixed exact / right / interval rows (exact rows in a fused pass, censored rows through
+   blocks of a per-row graph): tracemalloc peak beyond the data (x and the censoring array,
+   or IntervalData's two arrays) and (data + peak) as a multiple of the data, and fit time;
+   up to 2e6 rows also with blocks switched off (one graph), for comparison.
 """
 
 import argparse
@@ -41,36 +43,49 @@ POINTS = ([1.45, 2.05], [1.55, 1.95])  # (shape, scale) near the truth (1.5, 2.0
 AFT_BETA = [np.log(2.0), 0.3, -0.2]  # the regression's log scale: intercept, x1, x2
 
 
-def student_t_memory(n):
-    """Student t fitted in memory: uncensored (a fused pass over the rows, no per-row graph)
-    and 30 % right-censored (censored rows evaluate a per-row graph: blocks)."""
+def _student_t_cases(n):
+    """(label, x, censoring keywords, bytes of the data the caller holds) for each Student t
+    case: uncensored, 30 % right-censored, and mixed (60 % exact, 25 % right-censored, 15 % in
+    intervals of width 1, as IntervalData)."""
     rng = np.random.default_rng(0)
     x = rng.standard_t(5, n)
     cens = rng.random(n) < CENSORED
+    kind = rng.random(n)
+    lower = np.where(kind < 0.85, x, x - 0.5)
+    upper = np.where(kind < 0.6, x, np.where(kind < 0.85, np.inf, x + 0.5))
+    return [("uncensored", x, {}, x.nbytes),
+            ("30 % censored", x, {"censored": cens}, x.nbytes + cens.nbytes),
+            ("mixed exact / right / interval", fg.IntervalData(lower, upper), {},
+             lower.nbytes + upper.nbytes)]
+
+
+def student_t_memory(n):
+    """Student t fitted in memory: uncensored (a fused pass over the rows, no per-row graph),
+    30 % right-censored and mixed exact / right / interval rows (the exact rows in one fused
+    pass, the censored ones through blocks of a per-row graph)."""
     rows = []
-    for label, censored, blocks in (("uncensored", None, True), ("30 % censored", cens, False),
-                                    ("30 % censored", cens, True)):
-        if not blocks and n > 2_000_000:
-            continue  # about 600 bytes per row: gigabytes
-        data = x.nbytes + (0 if censored is None else censored.nbytes)
-        keep = shards.needs_blocks
-        if not blocks:  # switch blocks off for the comparison
-            shards.needs_blocks = lambda gen: False
-        try:
-            tracemalloc.start()
-            t0 = time.perf_counter()
-            fit = fg.fit_mle(StudentTLogLik, x, censored=censored)
-            seconds = time.perf_counter() - t0
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-        finally:
-            shards.needs_blocks = keep
-        how = "one graph" if not blocks else "blocks" if censored is not None else "fused pass"
-        rows.append((label, how, f"{peak / 1e6:.0f}",
-                     f"{peak / data:.2f}", f"{(data + peak) / data:.2f}", f"{seconds:.2f}",
-                     fit.converged))
+    for label, x, censoring, data in _student_t_cases(n):
+        for blocks in (False, True):
+            if not blocks and (label == "uncensored" or n > 2_000_000):
+                continue  # no per-row graph to compare; about 600 bytes per row: gigabytes
+            keep = shards.needs_blocks
+            if not blocks:  # switch blocks off for the comparison
+                shards.needs_blocks = lambda gen: False
+            try:
+                tracemalloc.start()
+                t0 = time.perf_counter()
+                fit = fg.fit_mle(StudentTLogLik, x, **censoring)
+                seconds = time.perf_counter() - t0
+                peak = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+            finally:
+                shards.needs_blocks = keep
+            how = "one graph" if not blocks else "blocks" if label != "uncensored" \
+                else "fused pass"
+            rows.append((label, how, f"{peak / 1e6:.0f}", f"{peak / data:.2f}",
+                         f"{(data + peak) / data:.2f}", f"{seconds:.2f}", fit.converged))
     header = [f"Student t, n = {n:.0e}", "evaluation", "peak beyond data MB", "peak / data",
-              "(data + peak) / data", "fit s", "converged"]
+              "(data + peak) / data", "fit s (under tracemalloc)", "converged"]
     return _util.markdown_table(header, rows)
 
 
@@ -239,16 +254,25 @@ def main():
     ap.add_argument("--chunks", type=int, default=2)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--write", action="store_true", help="write the tables to README.md")
+    ap.add_argument("--sections", default="weibull,regression,studentt",
+                    help="which tables to run (--write needs all three)")
     args = ap.parse_args()
+    sections = set(args.sections.split(","))
+    if args.write and sections != {"weibull", "regression", "studentt"}:
+        ap.error("--write needs every section")
     ns = [int(float(v)) for v in args.ns.split(",")]
     started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     base = "driver RSS before any data: %.0f MB now, %.0f MB peak" % _rss_mb()
-    w_table = weibull_table(ns, args.chunks, args.repeats)  # first: the driver's peak RSS
-    print(base, w_table, sep="\n\n", flush=True)
-    r_table = regression_table(int(args.rn), args.chunks, args.repeats)
-    print(r_table, flush=True)
-    t_table = student_t_memory(int(args.tn))
-    print(t_table)
+    print(base, flush=True)
+    if "weibull" in sections:
+        w_table = weibull_table(ns, args.chunks, args.repeats)  # first: the driver's peak RSS
+        print(w_table, flush=True)
+    if "regression" in sections:
+        r_table = regression_table(int(args.rn), args.chunks, args.repeats)
+        print(r_table, flush=True)
+    if "studentt" in sections:
+        t_table = student_t_memory(int(args.tn))
+        print(t_table)
     if args.write:
         command = (f"python benchmarks/bench_scaleout.py --tn {args.tn:.0e} --rn {args.rn:.0e} "
                    f"--ns {args.ns} "

@@ -1,18 +1,21 @@
-"""Rows in blocks: a bound log-likelihood cut into consecutive runs of rows.
+"""Rows in blocks: a bound log-likelihood cut into runs of rows.
 
 A log-likelihood, its gradient and its Hessian are sums over rows, so a generator bound to
-n rows equals the sum of generators bound to consecutive slices of them. Shards (in memory
-or on Dask) and the bounded-memory evaluation of per-row graphs both cut rows this way.
+n rows equals the sum of generators bound to any partition of them. Shards (in memory or on
+Dask) cut the rows into consecutive slices (`bind_rows`); the bounded-memory evaluation of
+per-row graphs (`row_pieces`) keeps the rows the sufficient statistics hold in one generator
+and cuts only the rows evaluated one by one into blocks, kind by kind.
 """
 
 import re
+from functools import partial
 
 import numpy as np
 
 from .interval import IntervalData
 from .truncated import Truncated
 
-BLOCK_ROWS = 1 << 15  # rows per block of a per-row graph
+BLOCK_ROWS = 1 << 14  # rows per block of a per-row graph
 _ROW = re.compile(r"\brow (\d+)\b")
 
 
@@ -32,20 +35,62 @@ def needs_blocks(gen, block_rows=BLOCK_ROWS):
     blocks."""
     if gen.n <= block_rows:
         return False
-    per_row = gen.truncation is not None and any(np.ndim(b) for b in gen.truncation)
-    return per_row or not gen._reduced_only()
+    return sum(grp.x.size for kind, grp in gen.rows.present()
+               if not _reduced(gen, kind)) > block_rows
+
+
+def _reduced(gen, kind):
+    """Do the sufficient statistics of `gen` hold its rows of this kind (with the truncation
+    a number for every row)?"""
+    if gen._stats is None or (gen.truncation is not None
+                              and any(np.ndim(b) for b in gen.truncation)):
+        return False
+    return kind == "exact" or (kind == "right" and gen.reduces_right)
+
+
+def row_pieces(gen, block_rows=BLOCK_ROWS):
+    """Generators whose log-likelihoods sum to `gen`'s, each bound when called: for each kind of
+    row, one generator of all its rows when the sufficient statistics hold them (an evaluation
+    costs O(1) in the rows), otherwise one per run of at most `block_rows` of its rows.
+    Returns [(kept, bind)]: `kept` is True for the statistics' generators (bound once and kept).
+
+    A piece reads views of the rows' bounds as `gen` holds them (clipped to the truncation), so
+    binding it copies no more than its rows' censoring and (per-row) truncation bounds."""
+    pieces = []
+    per_row_cut = gen.truncation is not None and any(np.ndim(b) for b in gen.truncation)
+    for kind, grp in gen.rows.present():
+        truncation = gen.truncation
+        if per_row_cut:  # this kind's bounds gathered once, sliced per block
+            truncation = tuple(grp.at(b) for b in truncation)
+        if _reduced(gen, kind):
+            pieces.append((True, partial(_bind_group, gen, kind, grp, slice(None), truncation)))
+            continue
+        for a, b in cuts(grp.x.size, -(-grp.x.size // block_rows)):
+            pieces.append((False, partial(_bind_group, gen, kind, grp, slice(a, b), truncation)))
+    return pieces
+
+
+def _bind_group(gen, kind, grp, rows, truncation):
+    """The generator of `gen`'s family and options bound to the rows `rows` (a slice) of its
+    group `grp` of this kind."""
+    x, censored = grp.x[rows], None
+    if kind == "right":  # (a count's bound is inclusive, X ≥ x, as `grp.x` holds it)
+        censored = np.ones(x.size, bool)
+    elif kind == "left":
+        x = IntervalData(np.full(x.size, -np.inf), x)
+    elif kind == "interval":
+        x = IntervalData(x, grp.u[rows])
+    if truncation is not None:
+        truncation = tuple(b if np.ndim(b) == 0 else b[rows] for b in truncation)
+    return type(gen)(x, censored=censored, weights=None if grp.w is None else grp.w[rows],
+                     truncation=truncation, **gen.options)
 
 
 def bind_rows(gen, start, stop):
     """The generator of `gen`'s family and options bound to its rows start..stop-1 (with their
-    censoring, weights and truncation)."""
+    censoring, weights and truncation): views of `gen`'s arrays where they can be."""
     rows = slice(start, stop)
-    lower, upper = gen.lower[rows], gen.upper[rows]
-    if gen.rows.interval:
-        x, censored = IntervalData(lower, upper), None
-    else:
-        censored = lower != upper
-        x, censored = lower, (censored if censored.any() else None)
+    x, censored = gen.rows.rebound(rows)
     weights = None if gen.rows.weights is None else gen.rows.weights[rows]
     truncation = gen.truncation
     if truncation is not None:

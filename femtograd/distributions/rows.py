@@ -12,6 +12,10 @@ Plain exact data (no censoring, no IntervalData), the common case, are read wher
 (per-row masks run only to name an offending row). They form one group holding the data
 themselves. With truncation (a, b), numbers or per-row arrays, every interval is first
 clipped to the bounds; errors name the first offending row.
+
+Memory: right-censored data (x with a censoring mask) keep no upper-bound array (`upper` is
+made when asked); each row's kind is one byte (`Rows.kinds`), and a group gathers its bounds
+by that code (no index arrays: a group's row indices are found when asked, `Group.idx`).
 """
 
 import numpy as np
@@ -25,21 +29,22 @@ from .truncated import truncation_bounds
 
 INF = np.inf
 KINDS = ("exact", "right", "left", "interval")
+EXACT = 0  # the exact rows' code in `Rows.kinds`
 
 
 class Group:
-    """The rows of one kind: their row indices (None: every row, in order), bound(s), weights
-    (None: each row counted once) and total weight. `x` is the lower bound (the value of an
-    exact row, the upper bound of a left-censored one), `u` an interval's upper bound; `x_open`
-    is a censored row's lower bound as an exclusive one (X > x_open): `x` itself, or x − 1
-    for counts (`counts=True`)."""
+    """The rows of one kind: which rows (`rows`: None for every row, in order, else a mask
+    or an index array), bound(s), weights (None: each row counted once) and total weight.
+    `x` is the lower bound (the value of an exact row, the upper bound of a left-censored one),
+    `u` an interval's upper bound; `x_open` is a censored row's lower bound as an exclusive one
+    (X > x_open): `x` itself, or x − 1 for counts (`counts=True`)."""
 
-    __slots__ = ("idx", "x", "u", "w", "total", "x_open")
+    __slots__ = ("rows", "x", "u", "w", "total", "x_open")
 
-    def __init__(self, idx, x, u, w, counts=False):
+    def __init__(self, rows, x, u, w, counts=False):
         if w is not None and np.all(w == 1.0):
             w = None
-        self.idx = idx
+        self.rows = rows
         self.x = x
         self.u = u
         self.w = w
@@ -52,9 +57,29 @@ class Group:
             return term * self.total
         return fsum(term) if self.w is None else dot(term, self.w)
 
+    @property
+    def idx(self):
+        """The group's row indices, in order (None: every row); found when asked, not kept."""
+        rows = self.rows
+        if isinstance(rows, KindRows):
+            return np.flatnonzero(rows.kinds == rows.code)
+        return rows
+
     def at(self, arr):
         """`arr` (a per-row array, or a number) at this group's rows."""
-        return arr if self.idx is None or np.ndim(arr) == 0 else arr[self.idx]
+        rows = self.rows
+        if rows is None or np.ndim(arr) == 0:
+            return arr
+        return arr[rows.kinds == rows.code] if isinstance(rows, KindRows) else arr[rows]
+
+
+class KindRows:
+    """The rows of one kind, read from the rows' one-byte kind codes."""
+
+    __slots__ = ("kinds", "code")
+
+    def __init__(self, kinds, code):
+        self.kinds, self.code = kinds, code
 
 
 def finite_extent(data, who, take_max=True):
@@ -130,7 +155,7 @@ class Rows:
                  who=None, stats_find_inf=False):
         who = self.who = who or type(family).__name__
         self.interval = isinstance(x, IntervalData)
-        extent = None
+        extent, mask = None, None
         if self.interval:
             if censored is not None or event is not None:
                 raise TypeError(f"{who}: give censoring either as censored= or as IntervalData, "
@@ -143,28 +168,45 @@ class Rows:
             if data.size == 0:
                 raise ValueError(f"{who}: empty data (no observations)")
             mask = censor_mask(censored, event, data.size, who)
+            if mask is not None and not mask.any():
+                mask = None  # no row censored: the exact rows' path
             stats_find_inf = stats_find_inf and mask is None and truncation is None
             extent = finite_extent(data, who, take_max=not stats_find_inf)
-            if mask is None:
-                lower = upper = data  # every row exact: one array, `upper is lower`
-            else:
+            lower = upper = data  # every row exact: one array, `upper is lower`
+            if mask is not None:
                 lo, hi = family.support
                 i = _first(mask & ((data < lo) | (data > hi)))
                 if i is not None:
                     raise ValueError(f"{who}: censoring time outside the support of "
                                      f"{family.name} ({family.support_text}): row {i} is "
                                      f"{data[i]}")
-                lower, upper = data, data.copy()
-                upper[mask] = INF
-                extent = None
+                upper = None  # inf where censored: made only where a check needs it
         self.stats_find_inf = stats_find_inf and not self.interval
-        self.lower, self.upper = lower, upper
+        self.lower, self._upper = lower, upper
         n = lower.size
         self.weights = check_weights(weights, n, who)
         self.truncation = None if truncation is None else \
             truncation_bounds(family, truncation, n, who)
-        self._check_support(family, extent)
-        self._classify(family, extent)
+        self._check_support(family, extent, lower, upper, mask)
+        self._classify(family, extent if mask is None else None, lower, upper, mask)
+
+    @property
+    def upper(self):
+        """Each row's upper bound (inf for a right-censored row); for right-censored data made
+        from the rows' kinds each time it is asked (it is not kept)."""
+        if self._upper is not None:
+            return self._upper
+        return np.where(self.kinds != EXACT, INF, self.lower)
+
+    def rebound(self, rows):
+        """(x, censored) that bind these rows (a slice) again: views of the rows' arrays, and the
+        censoring mask (None when none of them is censored)."""
+        if self.interval:
+            return IntervalData(self.lower[rows], self._upper[rows]), None
+        if self._upper is not None:
+            return self.lower[rows], None
+        censored = self.kinds[rows] != EXACT
+        return self.lower[rows], (censored if censored.any() else None)
 
     @staticmethod
     def _bad_exact(fam, x):
@@ -178,20 +220,22 @@ class Rows:
             bad |= x == hi
         return bad
 
-    def _check_support(self, fam, extent):
+    def _check_support(self, fam, extent, lower, upper, mask):
         """Exact rows inside the support (whole numbers for counts), censored rows overlapping it
-        (with whole-number bounds for counts)."""
+        (with whole-number bounds for counts). `extent` is the data's (min, max) when the rows
+        are the data, exact or right-censored by `mask` (`upper` None: inf where censored)."""
         who = self.who
-        lower, upper = self.lower, self.upper
         if extent is not None \
                 and not (self._bad_exact(fam, extent[0]) or self._bad_exact(fam, extent[1])):
-            if not fam.discrete:
-                return  # floats: no masks
+            if not fam.discrete and not (mask is not None and extent[1] >= fam.support[1]):
+                return  # floats inside the support, censored rows below its upper end: no masks
             if upper is lower:  # exact counts inside the support: whole numbers is all to check
                 i = _first(lower != np.round(lower))
                 if i is not None:
                     raise ValueError(f"{who}: non-integer count at row {i} ({lower[i]})")
                 return
+        if upper is None:
+            upper = np.where(mask, INF, lower)
         exact = lower == upper
         i = _first(exact & self._bad_exact(fam, lower))
         if i is not None:
@@ -226,9 +270,8 @@ class Rows:
             raise ValueError(f"{who}: censored row {i} has lower bound {lower[i]} at the upper "
                              f"end of the support: it has probability zero")
 
-    def _clip(self, discrete, extent):
+    def _clip(self, discrete, extent, lower, upper):
         """The bounds clipped to the truncation, refusing rows it excludes."""
-        lower, upper = self.lower, self.upper
         a, b = self.truncation
         scalar = np.ndim(a) == 0 and np.ndim(b) == 0
         if scalar and extent is not None and a <= extent[0] and extent[1] <= b \
@@ -250,44 +293,52 @@ class Rows:
                              f"({lower[i]}, {upper[i]})")
         return np.where(exact, lower, cl), np.where(exact, upper, cu)
 
-    def _classify(self, fam, extent):
-        """Sort the rows into kinds (`self.groups`), clipping censored rows to the truncation.
+    def _classify(self, fam, extent, lower, upper, mask):
+        """Sort the rows into kinds (`self.groups`, `self.kinds`), clipping censored rows to the
+        truncation.
 
         `extent` is the data's (min, max or inf) when every row is exact: then there is one group,
         holding the data themselves, and no per-row mask unless a row must be named.
+        Otherwise each row's kind is one byte of `self.kinds` (a code past the kinds for rows
+        open at both ends, known only to lie in the support: no group, no term), and each group
+        gathers its bounds by its code.
         """
         lo, hi = fam.support
         w = self.weights
-        lower, upper = self.lower, self.upper
         if self.truncation is not None:
-            lower, upper = self._clip(fam.discrete, extent)
+            if upper is None:
+                upper = np.where(mask, INF, lower)
+            lower, upper = self._clip(fam.discrete, extent, lower, upper)
         self.groups = dict.fromkeys(KINDS)
+        self.kinds = None
         if extent is not None:
             self.groups["exact"] = Group(None, lower, None, w)
         else:
-            exact = lower == upper
+            if upper is None:  # right-censored data: each censored row is open above
+                exact, right_open = ~mask, mask | (lower >= hi)
+            else:
+                exact, right_open = lower == upper, upper >= hi
             left_open = lower <= lo
-            right_open = upper >= hi
-            kinds = {
-                "exact": exact,
-                "right": ~exact & right_open & ~left_open,
-                "left": ~exact & left_open & ~right_open,
-                "interval": ~exact & ~left_open & ~right_open,
-            }
-            # rows with both ends open are known only to lie in the support: no group, no term
-            n = lower.size
-            for kind, mask in kinds.items():
-                idx = np.flatnonzero(mask)
-                if idx.size == 0:
+            kinds = np.full(lower.size, len(KINDS), np.uint8)
+            kinds[exact] = EXACT
+            kinds[~exact & right_open & ~left_open] = KINDS.index("right")
+            kinds[~exact & left_open & ~right_open] = KINDS.index("left")
+            kinds[~exact & ~left_open & ~right_open] = KINDS.index("interval")
+            del exact, left_open, right_open
+            self.kinds = kinds
+            counts = np.bincount(kinds, minlength=len(KINDS) + 1)
+            for code, kind in enumerate(KINDS):
+                if counts[code] == 0:
                     continue
-                if idx.size == n:  # every row: the group holds the arrays themselves
-                    idx, rows = None, slice(None)
+                if counts[code] == lower.size:  # every row: the group holds the arrays themselves
+                    rows, pick = None, slice(None)
                 else:
-                    rows = idx
+                    rows = KindRows(kinds, code)
+                    pick = kinds == code
                 bound = upper if kind == "left" else lower
-                self.groups[kind] = Group(idx, bound[rows],
-                                          upper[rows] if kind == "interval" else None,
-                                          None if w is None else w[rows],
+                self.groups[kind] = Group(rows, bound[pick],
+                                          upper[pick] if kind == "interval" else None,
+                                          None if w is None else w[pick],
                                           fam.discrete and kind in ("right", "interval"))
         self.counted_weight = sum(g.total for g in self.groups.values() if g is not None)
 

@@ -34,15 +34,15 @@ class StudentTLogLik(LogLikGenerator):
                 - log(scale) - 0.5 * (df + 1.0) * log1p(square(z) / df))
 
     def _logcdf_z(self, z, df):
-        """log F(z) of the standard t, F(z) = I_x(ν/2, ν/2) with x = (1 + z/√(ν+z²))/2: x moves
-        smoothly through 1/2 at z = 0, so the derivatives stay finite there (through ν/(ν+z²)
-        they were 0·inf). Each branch sees a z of its own sign, the other's stand-in ±1, so the
-        branch not taken has finite derivatives too."""
-        upper = sign(z) + 1.0  # z ≥ 0: log(1 − F(z)) = log(1 − F(−z)), without cancellation
+        """log F(z) of the standard t through the tail beyond |z|, u = F(−|z|) = I_x(ν/2, ν/2)
+        with x = (1 − |z|/√(ν+z²))/2: log u for z < 0, log(1 − u) for z ≥ 0 (no cancellation).
+        x moves smoothly through 1/2 at z = 0, so the derivatives stay finite there (through
+        ν/(ν+z²) they were 0·inf); −|z| is taken as a selection (−z or z), whose derivative on
+        each side is exact. One incomplete beta per row serves both branches."""
+        upper = sign(z) + 1.0  # z ≥ 0
         half = 0.5 * df
-        lower_tail = betainc(half, half, _cdf_x(where(upper, -1.0, z), df))
-        upper_tail = betainc(half, half, _cdf_x(-where(upper, z, 1.0), df))
-        return where(upper, log1p(-upper_tail), log(lower_tail))
+        tail = betainc(half, half, _cdf_x(where(upper, -z, z), df))
+        return where(upper, log1p(-tail), log(tail))
 
     def _logcdf(self, x, location, scale, df):
         return self._logcdf_z((x - location) / scale, df)
@@ -65,7 +65,7 @@ class StudentTLogLik(LogLikGenerator):
         a grid whose log-likelihood there is largest, then EM steps for location and scale at
         that df; on a `start_sample` of the rows."""
         x, w = (self._stats[2].x, self._stats[2].weights) if self._reduced_only() \
-            else self._start_values()
+            else self._start_values(sample=True)
         x, w = start_sample(x, w)
         q1, med, q3 = sample_quantiles(x, w, (0.25, 0.5, 0.75))
         total = x.size if w is None else w.sum()

@@ -12,7 +12,7 @@ import threading
 import numpy as np
 
 from ..core import Value
-from ..distributions.blocks import BLOCK_ROWS, bind_rows, cuts, needs_blocks
+from ..distributions.blocks import BLOCK_ROWS, needs_blocks, row_pieces
 from .objective import GraphObjective
 from .transforms import transform_for
 
@@ -24,11 +24,12 @@ _BUILD = threading.Lock()
 class RowPart:
     """One run of rows of a bound generator `gen`, evaluated at natural-scale parameters.
 
-    Rows the generator evaluates one by one, beyond `block_rows` of them, are cut into
-    blocks, each bound, built and evaluated when its turn comes and then dropped, so memory
-    holds the generator and one block (its rows and its graph; the derivative structure is
-    recorded once by the core and replayed). Otherwise the graph is built once, at the first
-    evaluation, and re-run.
+    When `gen` evaluates more than `block_rows` rows one by one, its rows are cut into pieces
+    (`row_pieces`): the rows its sufficient statistics hold stay one generator whose graph is
+    built once, and the others are cut into blocks of one kind of row, each bound, built and
+    evaluated when its turn comes and then dropped, so memory holds the rows and one block's
+    graph (the derivative structure is recorded once by the core and replayed). Otherwise the
+    graph is built once, at the first evaluation, and re-run.
     """
 
     def __init__(self, gen, block_rows=BLOCK_ROWS):
@@ -36,18 +37,35 @@ class RowPart:
         self.gen = gen
         self.blocks = None
         if needs_blocks(gen, block_rows):
-            self.blocks = cuts(gen.n, -(-gen.n // block_rows))
-        self._kept = None
+            self.blocks = row_pieces(gen, block_rows)
+        self._kept = {}
+        self._last = None  # (natural, (loglik, gradient, Hessian)) of the last pass in blocks
 
     def evaluate(self, natural, order):
         """(loglik, gradient (p,) or None, Hessian (p, p) or None) at `natural`, up to
-        derivative `order`, over every parameter."""
+        derivative `order`, over every parameter.
+
+        In blocks, a pass rebuilds every block's graph, so it computes every order at once and
+        keeps the result: the optimizers ask for the derivatives where they last asked for the
+        value (at an accepted step), and that second pass would rebuild them all again."""
         if self.blocks is None:
-            if self._kept is None:
-                self._kept = _graph(self.gen, natural)
-            return _evaluate(self._kept, natural, order)
-        return add([_evaluate(_graph(bind_rows(self.gen, a, b), natural), natural, order)
-                    for a, b in self.blocks], order)
+            return _evaluate(self._graph(None, lambda: self.gen, natural), natural, order)
+        natural = tuple(float(v) for v in natural)
+        if self._last is None or self._last[0] != natural:
+            self._last = (natural, add([
+                _evaluate(self._graph(i, bind, natural) if kept else _graph(bind(), natural),
+                          natural, 2)
+                for i, (kept, bind) in enumerate(self.blocks)], 2))
+        f, g, h = self._last[1]  # copies: the caller may change what it is given
+        return f, (None if g is None or order < 1 else g.copy()), \
+            (None if h is None or order < 2 else h.copy())
+
+    def _graph(self, key, bind, natural):
+        """The graph kept under `key`, built at the first evaluation."""
+        graph = self._kept.get(key)
+        if graph is None:
+            graph = self._kept[key] = _graph(bind(), natural)
+        return graph
 
 
 def _graph(gen, natural):
