@@ -21,6 +21,7 @@ from keyword import iskeyword
 
 import numpy as np
 
+from . import ops
 from .derivatives import _Slot, _derive, _every_node, _is_plain
 from .value import Value
 
@@ -28,6 +29,11 @@ _TAPES = {}  # key -> Tape, or None when the structure cannot be recorded
 _TAPES_LOCK = threading.Lock()
 _MAX_TAPES = 256
 _MISSING = object()
+# Arithmetic written as Python's operator in a compiled run: what these ops' forwards compute
+# first (`ops._on_floats`); they go to numpy only to redo a non-finite result, which IEEE
+# arithmetic gives the same, and never raise (division can: it stays a call).
+_INFIX = {ops.add.forward: "+", ops.subtract.forward: "-", ops.multiply.forward: "*"}
+_PREFIX = {ops.negative.forward: "-"}
 
 
 def tape_for(key, build, at, inputs):
@@ -140,13 +146,20 @@ def _recorded(i, node, position, slot_of):
 def _compiled(steps):
     """A function `run(values)` that computes `steps` in order into the list `values`: one
     straight-line statement per step, `values[i] = forward(values[a], ..., name=...)`, with a
-    keyword slot read from `values` and a recorded constant or plain keyword bound by name.
+    keyword slot read from `values` and a recorded constant or plain keyword bound by name,
+    and `values[a] + values[b]` for the arithmetic in `_INFIX` (`_PREFIX`: `-values[a]`).
     It computes what a loop over the steps would, without the loop's work per step."""
     bound, lines = {}, ["def run(v):", "    pass"]
     for i, forward, args, kw in steps:
         if forward is None:  # a recorded constant
             bound[f"c{i}"] = args._data
             lines.append(f"    v[{i}] = c{i}")
+            continue
+        if not kw and len(args) == 2 and forward in _INFIX:
+            lines.append(f"    v[{i}] = v[{args[0]}] {_INFIX[forward]} v[{args[1]}]")
+            continue
+        if not kw and len(args) == 1 and forward in _PREFIX:
+            lines.append(f"    v[{i}] = {_PREFIX[forward]}v[{args[0]}]")
             continue
         bound[f"f{i}"] = forward
         call = [f"v[{a}]" for a in args]
