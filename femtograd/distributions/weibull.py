@@ -62,7 +62,8 @@ class WeibullLogLik(LogLikGenerator):
     def _start(self):
         """The moment start on the log scale; with only exact and right-censored rows, refined
         to the exact profile MLE (the shape solving the score equation, then its scale)."""
-        if self._reduced_only():
+        reduced = self._reduced_only()
+        if reduced:
             d, exact_log, top, data = self._stats
             data.moment(0.0, 3)  # at k = 0: weighted power sums of t, no exp pass (orders 0-3,
             total = data.moment(0.0, 0)  # as the profile's passes will ask)
@@ -76,7 +77,7 @@ class WeibullLogLik(LogLikGenerator):
             mean, var = weighted_mean_var(logx, w)
             sd = math.sqrt(var)
         k = math.pi / (sd * math.sqrt(6.0)) if sd > 0 else 1.0
-        if self._reduced_only() and d > 0 and sd > 0:
+        if reduced and d > 0 and sd > 0:
             k = _profile_shape(data, d, exact_log - d * top, k)
             # the log-likelihood's first evaluation asks the moments at this k: the pass that
             # gives the scale serves it too
