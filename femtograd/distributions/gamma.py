@@ -59,7 +59,8 @@ class GammaLogLik(LogLikGenerator):
         return total * (shape * log(rate) - lgamma(shape)) + (shape - 1.0) * sum_log - rate * sum_x
 
     def _start(self):
-        if self._reduced_only():
+        exact = self._reduced_only()
+        if exact:
             total, sum_log, sum_x = self._stats
         else:
             x, w = self._start_values()
@@ -67,7 +68,7 @@ class GammaLogLik(LogLikGenerator):
             total, sum_log, sum_x = w.sum(), np.dot(w, np.log(x)), np.dot(w, x)
         mean = sum_x / total
         k = gamma_shape_start(mean, sum_log / total)
-        if self._reduced_only():  # every row exact: the profile MLE itself (see below)
+        if exact:  # every row exact: the profile MLE itself (see below)
             k = _profile_shape(float(np.log(mean) - sum_log / total), float(k))
         return {"shape": k, "rate": k / mean}
 
@@ -78,7 +79,7 @@ class GammaLogLik(LogLikGenerator):
 def _profile_shape(s, k, iterations=50):
     """The shape solving log k − ψ(k) = s = log x̄ − mean(log x), the gamma's profile score
     equation (its rate is then k / x̄), by Newton steps from `k` in plain floats (ψ′ is
-    ζ(2, k)), halving a step that leaves k > 0. The left side is convex and decreasing, so
+    ζ(2, k)); a step that would leave k ≤ 0 halves k instead. The left side is convex and decreasing, so
     the steps converge quadratically: a step below 1e-8·k lands on the root to rounding."""
     if not (s > 0 and math.isfinite(s)):
         return k

@@ -65,8 +65,9 @@ class WeibullLogLik(LogLikGenerator):
         reduced = self._reduced_only()
         if reduced:
             d, exact_log, top, data = self._stats
-            data.moment(0.0, 3)  # at k = 0: weighted power sums of t, no exp pass (orders 0-3,
-            total = data.moment(0.0, 0)  # as the profile's passes will ask)
+            # at k = 0: weighted power sums of t, no exp pass (to order 3, as the profile asks)
+            data.moment(0.0, 3)
+            total = data.moment(0.0, 0)
             mean = data.moment(0.0, 1) / total
             var = data.moment(0.0, 2) / total - mean * mean
             sd = math.sqrt(var) if var > 0 else 0.0
