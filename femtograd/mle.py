@@ -432,7 +432,9 @@ def _start_values(spec, start):
 
 
 def _check_fixed(names, cons, fixed):
-    fixed = dict(fixed or {})
+    if not fixed:
+        return {}
+    fixed = dict(fixed)
     unknown = [k for k in fixed if k not in names]
     if unknown:
         raise ValueError(f"unknown parameter name(s) {unknown} in fixed; the parameters are "

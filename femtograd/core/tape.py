@@ -7,6 +7,8 @@ the first fit of a structure builds the graph with its inputs as leaves, derives
 gradient and Hessian by the rules and records every step (`Tape.record`); every later fit
 of that structure binds its own inputs to the record (`Tape.bind`) and evaluates the
 steps into plain floats and arrays, with no graph, no walk and no Value node per step.
+Each run of steps is compiled once, when recorded, into one Python function of straight-line
+calls (`_compiled`), so an evaluation pays no interpreter loop per step.
 
 The inputs are variable leaves while recording, so no rule folds an input's value into
 the record (as it may fold a constant), and a builder that would read an input as a
@@ -15,9 +17,11 @@ once recorded; each binding holds its own values, so threads bind and evaluate a
 """
 
 import threading
+from keyword import iskeyword
 
 import numpy as np
 
+from . import ops
 from .derivatives import _Slot, _derive, _every_node, _is_plain
 from .value import Value
 
@@ -25,6 +29,11 @@ _TAPES = {}  # key -> Tape, or None when the structure cannot be recorded
 _TAPES_LOCK = threading.Lock()
 _MAX_TAPES = 256
 _MISSING = object()
+# Arithmetic written as Python's operator in a compiled run: what these ops' forwards compute
+# first (`ops._on_floats`); they go to numpy only to redo a non-finite result, which IEEE
+# arithmetic gives the same, and never raise (division can: it stays a call).
+_INFIX = {ops.add.forward: "+", ops.subtract.forward: "-", ops.multiply.forward: "*"}
+_PREFIX = {ops.negative.forward: "-"}
 
 
 def tape_for(key, build, at, inputs):
@@ -50,10 +59,10 @@ class Tape:
     `(position, None, node, None)`, its node shared by every binding. `fixed` holds the
     steps that do not depend on the parameters (computed once per binding); `moving[k]`
     those that do, for the value (k = 0), the gradient (1) and the Hessian (2), each in
-    topological order.
+    topological order; `runs` holds the same steps compiled, fixed first (`_compiled`).
     """
 
-    __slots__ = ("p", "m", "size", "fixed", "moving", "value", "grads", "hess")
+    __slots__ = ("p", "m", "size", "fixed", "moving", "runs", "value", "grads", "hess")
 
     @classmethod
     def record(cls, build, at, inputs):
@@ -93,6 +102,7 @@ class Tape:
                 moves.append(step[1] is not None and any(moves[a] for a in step[2]))
                 (tape.moving[k] if moves[i] else tape.fixed).append(step)
         tape.size = len(moves)
+        tape.runs = tuple(map(_compiled, (tape.fixed, *tape.moving)))
         tape.value = position[out]
         tape.grads = [position[g] for g in grads]
         tape.hess = [[position[h] for h in row] for row in hess]
@@ -124,6 +134,8 @@ def _recorded(i, node, position, slot_of):
     if kw:
         kw = dict(kw)
         for name, v in kw.items():
+            if not name.isidentifier() or iskeyword(name):
+                return None  # (no keyword argument in a compiled call; ops have none such)
             if not _is_plain(v):
                 if id(v) not in slot_of:
                     return None
@@ -131,18 +143,35 @@ def _recorded(i, node, position, slot_of):
     return i, op.forward, tuple([position[a] for a in node._args]), kw or None
 
 
-def _run(steps, values):
-    """Compute `steps` in order into `values` (a keyword slot reads its input there)."""
+def _compiled(steps):
+    """A function `run(values)` that computes `steps` in order into the list `values`: one
+    straight-line statement per step, `values[i] = forward(values[a], ..., name=...)`, with a
+    keyword slot read from `values` and a recorded constant or plain keyword bound by name,
+    and `values[a] + values[b]` for the arithmetic in `_INFIX` (`_PREFIX`: `-values[a]`).
+    It computes what a loop over the steps would, without the loop's work per step."""
+    bound, lines = {}, ["def run(v):", "    pass"]
     for i, forward, args, kw in steps:
-        if kw is not None:
-            kw = {name: (values[v.i] if type(v) is _Slot else v) for name, v in kw.items()}
-            values[i] = forward(*[values[a] for a in args], **kw)
-        elif forward is None:
-            values[i] = args._data  # a recorded constant
-        elif len(args) == 2:
-            values[i] = forward(values[args[0]], values[args[1]])
-        else:
-            values[i] = forward(*[values[a] for a in args])
+        if forward is None:  # a recorded constant
+            bound[f"c{i}"] = args._data
+            lines.append(f"    v[{i}] = c{i}")
+            continue
+        if not kw and len(args) == 2 and forward in _INFIX:
+            lines.append(f"    v[{i}] = v[{args[0]}] {_INFIX[forward]} v[{args[1]}]")
+            continue
+        if not kw and len(args) == 1 and forward in _PREFIX:
+            lines.append(f"    v[{i}] = {_PREFIX[forward]}v[{args[0]}]")
+            continue
+        bound[f"f{i}"] = forward
+        call = [f"v[{a}]" for a in args]
+        for name, v in (kw or {}).items():
+            if type(v) is _Slot:
+                call.append(f"{name}=v[{v.i}]")
+            else:
+                bound[f"k{i}_{name}"] = v
+                call.append(f"{name}=k{i}_{name}")
+        lines.append(f"    v[{i}] = f{i}({', '.join(call)})")
+    exec(compile("\n".join(lines), "<tape>", "exec"), bound)  # noqa: S102 (our own text)
+    return bound["run"]
 
 
 class Bound:
@@ -172,10 +201,8 @@ class Bound:
             return self.last[1]
         if self.done < order:
             with np.errstate(all="ignore"):
-                if self.done == -2:  # the first evaluation: the fixed steps first
-                    _run(tape.fixed, values)
-                for k in range(max(self.done, -1) + 1, order + 1):
-                    _run(tape.moving[k], values)
+                for k in range(self.done + 1, order + 1):  # the fixed steps first (k = -1)
+                    tape.runs[k + 1](values)
             self.done = order
         g = [float(values[i]) for i in tape.grads] if order >= 1 else None
         h = [[float(values[i]) for i in row] for row in tape.hess] if order >= 2 else None

@@ -1,7 +1,10 @@
 """Gamma: f(x) = rate^shape x^(shape−1) e^(−rate·x) / Γ(shape), x > 0
 (R's dgamma(x, shape, rate))."""
 
+import math
+
 import numpy as np
+from scipy import special
 
 from scipy import special
 
@@ -58,7 +61,8 @@ class GammaLogLik(LogLikGenerator):
         return total * (shape * log(rate) - lgamma(shape)) + (shape - 1.0) * sum_log - rate * sum_x
 
     def _start(self):
-        if self._reduced_only():
+        exact = self._reduced_only()
+        if exact:
             total, sum_log, sum_x = self._stats
         else:
             x, w = self._start_values()
@@ -66,6 +70,8 @@ class GammaLogLik(LogLikGenerator):
             total, sum_log, sum_x = w.sum(), np.dot(w, np.log(x)), np.dot(w, x)
         mean = sum_x / total
         k = gamma_shape_start(mean, sum_log / total)
+        if exact:  # every row exact: the profile MLE itself (see below)
+            k = _profile_shape(float(np.log(mean) - sum_log / total), float(k))
         return {"shape": k, "rate": k / mean}
 
     def _ppf(self, q, shape, rate):
@@ -73,3 +79,20 @@ class GammaLogLik(LogLikGenerator):
 
     def _scipy(self, shape, rate):
         return stats.gamma(shape, scale=1.0 / rate)
+
+
+def _profile_shape(s, k, iterations=50):
+    """The shape solving log k − ψ(k) = s = log x̄ − mean(log x), the gamma's profile score
+    equation (its rate is then k / x̄), by Newton steps from `k` in plain floats (ψ′ is
+    ζ(2, k)); a step that would leave k ≤ 0 halves k instead. The left side is convex and decreasing, so
+    the steps converge quadratically: a step below 1e-8·k lands on the root to rounding."""
+    if not (s > 0 and math.isfinite(s)):
+        return k
+    for _ in range(iterations):
+        new = k - (math.log(k) - special.psi(k) - s) / (1.0 / k - special.zeta(2.0, k))
+        if not new > 0:
+            new = 0.5 * k
+        if abs(new - k) < 1e-8 * k:
+            return float(new)
+        k = float(new)
+    return k

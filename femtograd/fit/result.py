@@ -158,8 +158,10 @@ class MLEFit(FitBase):
     def se(self):
         """Standard errors (Series like `params`): square roots of `cov`'s diagonal, of the
         kind `cov_type`; 0 for fixed parameters."""
-        se = np.zeros(len(self.param_names))
-        se[self._free] = np.sqrt(self._cov_free.diagonal())
+        se = np.sqrt(self._cov_free.diagonal())
+        if len(self._free) < len(self.param_names):
+            se = np.zeros(len(self.param_names))
+            se[self._free] = np.sqrt(self._cov_free.diagonal())
         return pd.Series(se, index=self._index(), name="se")
 
     @property
