@@ -6,8 +6,6 @@ import math
 import numpy as np
 from scipy import special
 
-from scipy import special
-
 from ..core.lazy import stats
 from ..core.ops import lgamma, log
 from ..core.special import gammainc, gammaincc
