@@ -45,10 +45,11 @@ class InverseGaussianLogLik(LogLikGenerator):
 
     def _reduce(self, x, w, cx, cw):
         total = total_weight(w, x)
-        if total <= 0:
+        if not np.all(total > 0):
             return None
         xbar = wsum(w, x) / total
-        spread = wsum(w, ((xbar - x) / xbar) / x)
+        xbar_ = xbar if np.ndim(xbar) == 0 else xbar[:, None]  # (one per replicate)
+        spread = wsum(w, ((xbar_ - x) / xbar_) / x)
         return total, xbar, spread, wsum(w, np.log(x))
 
     def _loglik_reduced(self, stats, mean, shape):

@@ -33,7 +33,7 @@ class LogNormalLogLik(LogLikGenerator):
         return log_ndtr((meanlog - self._cached("log", x, np.log)) / sdlog)
 
     def _reduce(self, x, w, cx, cw):
-        if total_weight(w, x) <= 0:
+        if not np.all(total_weight(w, x) > 0):
             return None
         logx = np.log(x)
         total, sum_log = total_weight(w, x), wsum(w, logx)

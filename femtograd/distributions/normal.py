@@ -30,7 +30,7 @@ class NormalLogLik(LogLikGenerator):
         return log_ndtr((x - mu) / sigma)
 
     def _reduce(self, x, w, cx, cw):
-        return weighted_moments(x, w) if total_weight(w, x) > 0 else None
+        return weighted_moments(x, w) if np.all(total_weight(w, x) > 0) else None
 
     def _loglik_reduced(self, stats, mu, sigma):
         total, mean, ss = stats

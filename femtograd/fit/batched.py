@@ -76,11 +76,20 @@ class MomentRows(ExpMomentData):
         return np.exp(k[:, None] * self.t)
 
     def load(self, data):
-        """Take each replicate's moment data (`ExpMomentData` over `rows` rows)."""
+        """Take the replicates' moment data: a list of each one's (`ExpMomentData` over `rows`
+        rows), or one `ExpMomentData` of all of them (their common rows, a weight matrix);
+        the holder's replicates beyond them repeat the first."""
         powers = self._powers
-        for b, s in enumerate(data):
-            self.t[b] = s.t
-            powers[0, b] = 1.0 if s.weights is None else s.weights
+        if isinstance(data, ExpMomentData):
+            count = len(data.weights) if data.weights is not None else 1
+            self.t[:] = data.t
+            powers[0, :count] = 1.0 if data.weights is None else data.weights
+            powers[0, count:] = powers[0, 0]
+        else:
+            for b in range(len(self.t)):
+                s = data[b if b < len(data) else 0]
+                self.t[b] = s.t
+                powers[0, b] = 1.0 if s.weights is None else s.weights
         for m in range(1, self.ORDERS):
             np.multiply(powers[m - 1], self.t, out=powers[m])
         self._k = None
@@ -119,15 +128,44 @@ class Batch:
             if isinstance(h, MomentRows) else not isinstance(s, ExpMomentData)
             for s, h in zip(items, self.held))
 
-    def _load(self, rows):
-        """Move up to `size` replicates' statistics entries in (the rest repeat the first)."""
-        rows = list(rows) + [rows[0]] * (self.size - len(rows))
-        for j, h in enumerate(self.held):
-            column = [r[j] for r in rows]
+    def columns(self, stats, count):
+        """The statistics of `count` replicates computed at once (`model.statistics` of a
+        weight matrix: numbers as arrays of length `count`, moment data as one object with
+        a weight row each) as entries this batch holds, or None when they do not fit."""
+        items = stats if isinstance(stats, tuple) else (stats,)
+        if stats is None or len(items) != len(self.held) or count > self.size:
+            return None
+        out = []
+        for s, h in zip(items, self.held):
             if isinstance(h, MomentRows):
-                h.load(column)
+                if not (isinstance(s, ExpMomentData) and s.t.size == h.t.shape[1] and
+                        (s.weights is None or s.weights.shape == (count, s.t.size))):
+                    return None
+                out.append(s)
+            elif isinstance(s, ExpMomentData) or np.ndim(s) > 1 or \
+                    np.size(s) not in (1, count):
+                return None
             else:
-                h.data = np.array(column, dtype=float)
+                out.append(np.broadcast_to(np.asarray(s, dtype=float), (count,)))
+        return out
+
+    @staticmethod
+    def rows_to_columns(rows):
+        """Replicates' statistics entries (each `holds`) as columns: an array of each number,
+        a list of each replicate's moment data."""
+        return [c if isinstance(c[0], ExpMomentData) else np.array(c, dtype=float)
+                for c in map(list, zip(*rows))]
+
+    def _load(self, columns, count):
+        """Move `count` replicates' statistics in, a column per entry (`columns`,
+        `rows_to_columns`); the batch's replicates beyond them repeat the first."""
+        for h, c in zip(self.held, columns):
+            if isinstance(h, MomentRows):
+                h.load(c)
+            else:
+                data = np.empty(self.size)
+                data[:count], data[count:] = c, c[0]
+                h.data = data
         for leaf in self.params:  # moved, even the fixed ones: the moment data behind them
             leaf.data = leaf._data.copy()  # changed, which no leaf of the graph records
 
@@ -159,12 +197,13 @@ class Batch:
         f[value_bad] = -np.inf
         return f, g, h, value_bad, bad
 
-    def refit(self, rows, tol, max_step):
-        """(passed, estimates) for up to `size` replicates' statistics entries (`holds`):
-        `passed[b]` when replicate b reached a maximum the verdict accepts on the path
-        `optim.newton` takes, and then `estimates[b]` (every parameter, natural scale)."""
-        k = len(rows)
-        self._load(rows)
+    def refit(self, columns, count, tol, max_step):
+        """(passed, estimates) for `count` ≤ `size` replicates' statistics, a column per
+        entry (`columns`, `rows_to_columns`): `passed[b]` when replicate b reached a maximum
+        the verdict accepts on the path `optim.newton` takes, and then `estimates[b]` (every
+        parameter, natural scale)."""
+        k = count
+        self._load(columns, count)
         x0 = np.array([s.to_unconstrained(float(self.natural[i]))
                        for i, s in zip(self.free, self.spaces)])
         x = np.tile(x0, (self.size, 1))

@@ -106,23 +106,36 @@ class OnGraph(Refits):
         return super().__call__(draw) if found is None else found
 
     def many(self, draws):
-        """The draws' outcomes, those whose statistics a `Batch` holds (numbers, moment data)
-        refitted all at once, a batch at a time; the rest, and any the batch does not pass,
+        """The draws' outcomes, a batch at a time refitted all at once where a `Batch` holds
+        their statistics (numbers, moment data); the rest, and any the batch does not pass,
         one by one (`__call__`)."""
         out = [None] * len(draws)
         if self._batch is None:
             self._batch = self._build_batch(min(len(draws), BATCH))
         if self._batch:
             batch, (tol, max_step) = self._batch, self._newton_options()
-            stats = [entries(self.statistics(d)) for d in draws]
-            todo = [b for b, s in enumerate(stats) if batch.holds(s)]
-            for i in range(0, len(todo), batch.size):
-                chunk = todo[i:i + batch.size]
-                passed, estimates = batch.refit([stats[b] for b in chunk], tol, max_step)
-                for b, ok, est in zip(chunk, passed, estimates):
+            for i in range(0, len(draws), batch.size):
+                todo, columns = self._columns(batch, draws[i:i + batch.size])
+                if not todo:
+                    continue
+                passed, estimates = batch.refit(columns, len(todo), tol, max_step)
+                for b, ok, est in zip(todo, passed, estimates):
                     if ok:
-                        out[b] = (True, est)
+                        out[i + b] = (True, est)
         return [self(d) if o is None else o for o, d in zip(out, draws)]
+
+    def _columns(self, batch, draws):
+        """(indices, columns): which of these draws the batch refits, and their statistics
+        as its columns. Resample weights go in as one matrix (`model.statistics` computes
+        every replicate's at once); other draws, or weights whose statistics are not all
+        defined, replicate by replicate (`Batch.holds`)."""
+        if self.reweighted:
+            columns = batch.columns(self.model.statistics(np.array(draws)), len(draws))
+            if columns is not None:
+                return list(range(len(draws))), columns
+        stats = [entries(self.statistics(d)) for d in draws]
+        todo = [b for b, st in enumerate(stats) if batch.holds(st)]
+        return todo, Batch.rows_to_columns([stats[b] for b in todo]) if todo else None
 
     def _build_batch(self, replicates):
         """A `Batch` of up to `replicates` over the model's statistics, or False: no one-graph
