@@ -1,16 +1,19 @@
 """Many replicates of a model made of sufficient statistics, refitted all at once.
 
 A replicate's statistics (`model.statistics(weights)`: counts, sums, means) are one row of
-numbers, and moment data (`ExpMomentData`, the Weibull's) one row of rows. `Batch` holds
-`size` replicates' numbers as leaves of shape (size,) and their moment data as `MomentRows`,
-the parameters as leaves of shape (size,), and the log-likelihood graph `model.loglik_from`
-built once over them: entry b is replicate b's log-likelihood. Replicates do not interact, so the gradient of
-the graph's sum is each replicate's gradient, and the gradient of each of its components' sums
-each replicate's Hessian row (`hessian_nodes`): one plan serves every replicate at once.
+numbers, and moment data (`ExpMomentData`, the Weibull's) one row of rows; resamples' weights
+as a matrix give every replicate's at once (`model.statistics(W)`: a column of numbers per
+statistic). `Batch` holds `size` replicates' numbers as leaves of shape (size,) and their
+moment data as `MomentRows`, the parameters as leaves of shape (size,), and the
+log-likelihood graph `model.loglik_from` built once over them: entry b is replicate b's
+log-likelihood. Replicates do not interact, so the gradient of the graph's sum is each
+replicate's gradient, and the gradient of each of its components' sums each replicate's
+Hessian row (`hessian_nodes`): one plan serves every replicate at once.
 
 Newton then runs on all of them together, each taking the steps `optim.newton` takes on one
 (the same direction, cap, Armijo halving, blind step and last step, in the same log/logit
-coordinates, from the same start), and each end point is judged by `fit_mle`'s verdict. A
+coordinates, from the same start), and the end points are judged by `fit_mle`'s verdict's
+rule over arrays (`verdict.interior`). A
 replicate that leaves that path (a Hessian that is not negative definite, a line search that
 finds no increase, a non-finite point, the iteration limit) or that the verdict does not pass
 without probing the log-likelihood elsewhere is handed back unfitted, for the caller to fit on
@@ -27,10 +30,9 @@ from ..core.derivatives import hessian_nodes
 from ..core.ops import sum as fsum
 from ..optim.linesearch import backtrack
 from ..optim.newton import NEGLIGIBLE
-from ..optim.result import CONVERGED
 from ..optim.stopping import ROUNDING
 from ..optim.transforms import transform_for
-from .verdict import verdict
+from .verdict import interior
 
 BATCH = 256  # replicates per graph: arrays of this length per node, whatever the number asked
 CELLS = 1 << 20  # at most this many replicate × row entries of moment data held (8 MB each)
@@ -208,7 +210,6 @@ class Batch:
                        for i, s in zip(self.free, self.spaces)])
         x = np.tile(x0, (self.size, 1))
         f, g, h, _, bad = self.evaluate(x)
-        f0 = f.copy()
         live = ~bad
         live[k:] = False
         done, blind = np.zeros(self.size, bool), np.zeros(self.size, bool)
@@ -220,18 +221,11 @@ class Batch:
                 x, f, g, h = self._iterate(run, live, done, blind, x, f, g, h, tol, max_step)
         live &= done  # still running after max_iter: not on this path
         natural = np.tile(self.natural, (k, 1))
-        passed = np.zeros(k, dtype=bool)
-        for b in np.flatnonzero(live[:k]):
-            at_end = _AtEnd(f[b], g[b], h[b])
-            try:
-                judged = verdict(at_end, self.names, self.constraints, self.free, x[b], x0,
-                                 f0[b], CONVERGED)
-            except _Probe:
-                continue
-            if judged is None:
-                passed[b] = True
-                natural[b, self.free] = [s.to_natural(float(v))
-                                         for s, v in zip(self.spaces, x[b])]
+        passed = live[:k].copy()
+        passed[passed] = interior(x[:k][passed], x0, f[:k][passed], g[:k][passed],
+                                  h[:k][passed], [self.constraints[i] for i in self.free])
+        for a, (i, space) in enumerate(zip(self.free, self.spaces)):
+            natural[passed, i] = [space.to_natural(v) for v in x[:k][passed, a].tolist()]
         return passed, natural
 
     def _iterate(self, run, live, done, blind, x, f, g, h, tol, max_step):
@@ -303,22 +297,3 @@ def _cap(d, x, max_step):
     `optim.newton.cap_step` does for one."""
     ratio = np.max(np.abs(d) / (max_step * (1.0 + np.abs(x))), axis=1)
     return np.where((ratio > 1.0)[:, None], d / ratio[:, None], d)
-
-
-class _Probe(Exception):
-    """The verdict asked for the log-likelihood away from the end point: the replicate is
-    judged on its own instead."""
-
-
-class _AtEnd:
-    """One replicate's end point as the verdict reads it: its value and derivatives there
-    (known); anything else is a `_Probe`."""
-
-    def __init__(self, f, g, h):
-        self.vgh = (float(f), g, h)
-
-    def value_grad_hess(self, x):
-        return self.vgh
-
-    def value(self, x):
-        raise _Probe
