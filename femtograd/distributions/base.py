@@ -47,14 +47,13 @@ def weighted_moments(x, w):
 
 
 def centred_squares(x, w, mean):
-    """Σ wᵢ (xᵢ − mean)², one cache-sized block at a time (see `weighted_moments`); for a
-    weight matrix, each row's about its own mean (an array)."""
-    if w is not None and w.ndim == 2:
-        d = x - mean[:, None]
-        return wsum(w, d * d)
+    """Σ wᵢ (xᵢ − mean)², one cache-sized block at a time (see `weighted_moments`)."""
     ss = 0.0
     buf = np.empty(min(x.size, BLOCK))
     wd = None if w is None else np.empty_like(buf)
+    if w is not None and w.ndim == 2:  # a weight matrix: each replicate about its own mean
+        d = x - mean[:, None]
+        return wsum(w, d * d)
     for i in range(0, x.size, BLOCK):
         block = x[i:i + BLOCK]
         d = np.subtract(block, mean, out=buf[:block.size])

@@ -90,6 +90,11 @@ class Space:
         """(p, dp/dx, d2p/dx2) at x."""
         raise NotImplementedError
 
+    def derivatives_of(self, xs):
+        """`derivatives` at each of the floats `xs`, as three arrays (the same numbers: many
+        points at once, such as a batch of bootstrap replicates)."""
+        return np.array([self.derivatives(x) for x in xs], dtype=float).reshape(-1, 3).T
+
     def __repr__(self):
         return self.name if self.name in CONSTRAINTS else f"bounded({self.lower!r}, {self.upper!r})"
 
@@ -109,6 +114,10 @@ class Real(Space):
 
     def derivatives(self, x):
         return x, 1.0, 0.0
+
+    def derivatives_of(self, xs):
+        x = np.array(xs, dtype=float)
+        return x, np.ones(x.size), np.zeros(x.size)
 
 
 class Positive(Space):
@@ -131,6 +140,10 @@ class Positive(Space):
 
     def derivatives(self, x):
         p = _exp(x)
+        return p, p, p
+
+    def derivatives_of(self, xs):
+        p = np.array(list(map(_exp, xs)), dtype=float)  # math.exp: the numbers one at a time
         return p, p, p
 
 

@@ -34,7 +34,7 @@ from ..optim.stopping import ROUNDING
 from ..optim.transforms import transform_for
 from .verdict import interior
 
-BATCH = 256  # replicates per graph: arrays of this length per node, whatever the number asked
+BATCH = 1024  # replicates per graph: arrays of this length per node, whatever the number asked
 CELLS = 1 << 20  # at most this many replicate × row entries of moment data held (8 MB each)
 _SEARCH = {k: p.default for k, p in inspect.signature(backtrack).parameters.items()
            if k in ("c1", "shrink", "max_trials")}  # the line search's own rule, one place
@@ -180,7 +180,7 @@ class Batch:
         d = np.empty((m, 3, n))  # the maps p(x), p'(x), p''(x) of each free parameter
         inside = np.ones(n, dtype=bool)
         for a, space in enumerate(self.spaces):
-            d[a] = np.array([space.derivatives(v) for v in x[:, a].tolist()]).T
+            d[a] = space.derivatives_of(x[:, a].tolist())
             inside &= space.inside(d[a, 0])
             self.leaves[a].data = d[a, 0]
         with np.errstate(all="ignore"):
@@ -225,7 +225,7 @@ class Batch:
         passed[passed] = interior(x[:k][passed], x0, f[:k][passed], g[:k][passed],
                                   h[:k][passed], [self.constraints[i] for i in self.free])
         for a, (i, space) in enumerate(zip(self.free, self.spaces)):
-            natural[passed, i] = [space.to_natural(v) for v in x[:k][passed, a].tolist()]
+            natural[passed, i] = space.derivatives_of(x[:k][passed, a].tolist())[0]
         return passed, natural
 
     def _iterate(self, run, live, done, blind, x, f, g, h, tol, max_step):

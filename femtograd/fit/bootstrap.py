@@ -47,6 +47,7 @@ from .resample import simulate_design
 KINDS = ("nonparametric", "parametric")
 METHODS = ("percentile", "basic", "bca")
 MAX_ROWS = np.iinfo(np.int64).max  # the most rows one multinomial draw can place
+BLOCK_CELLS = 1 << 18  # resamples drawn together while their counts hold at most this many
 
 
 class BootstrapWarning(UserWarning):
@@ -290,8 +291,9 @@ def _draws(fit, kind, n, rng):
     elif kind == "nonparametric":
         w = np.asarray(gen.weights, dtype=float)
         total, p = _resample_size(w), w / w.sum()
-        for _ in range(n):
-            yield rng.multinomial(total, p).astype(float)
+        block = max(1, BLOCK_CELLS // w.size)  # (rows of `size=` are the draws one at a time)
+        for start in range(0, n, block):
+            yield from rng.multinomial(total, p, size=min(block, n - start)).astype(float)
     else:
         for _ in range(n):
             yield simulate_design(fit, rng)

@@ -28,7 +28,7 @@ from ..core import Value
 from ..optim import GraphObjective, newton
 from ..optim.result import CONVERGED
 from ..optim.stopping import tolerances
-from .batched import BATCH, Batch, entries
+from .batched import BATCH, CELLS, Batch, entries
 from .common import FIT_ERRORS
 from .verdict import verdict
 
@@ -66,8 +66,6 @@ class OnGraph(Refits):
     `reweighted`, else bound generators of the same family and design; fast on one graph
     when the model's log-likelihood is its statistics' and the fit used Newton."""
 
-    chunk = BATCH
-
     def __init__(self, fit, start, reweighted=True):
         super().__init__(fit._refit, start, fit.fixed)
         self.model = fit.model
@@ -76,6 +74,12 @@ class OnGraph(Refits):
         self.free = list(fit._free)
         self._graph = None  # (objective, statistic holders, parameter leaves); False: none
         self._batch = None  # a `Batch`; False: none
+
+    @property
+    def chunk(self):
+        """Draws per `many` call that a serial run gives (progress after each call): a batch,
+        fewer for many rows (at most CELLS replicate × row entries of weights at once)."""
+        return max(1, min(BATCH, CELLS // max(1, getattr(self.model, "n", 1))))
 
     def source(self, draw):
         return self.model.reweighted(draw) if self.reweighted else draw
@@ -129,7 +133,7 @@ class OnGraph(Refits):
         as its columns. Resample weights go in as one matrix (`model.statistics` computes
         every replicate's at once); other draws, or weights whose statistics are not all
         defined, replicate by replicate (`Batch.holds`)."""
-        if self.reweighted:
+        if self.reweighted and len(draws) * len(draws[0]) <= CELLS:
             columns = batch.columns(self.model.statistics(np.array(draws)), len(draws))
             if columns is not None:
                 return list(range(len(draws))), columns
