@@ -91,8 +91,9 @@ class Space:
         raise NotImplementedError
 
     def derivatives_of(self, xs):
-        """`derivatives` at each of the floats `xs`, as three arrays (the same numbers: many
-        points at once, such as a batch of bootstrap replicates)."""
+        """`derivatives` at each of the floats `xs`, as three arrays: many points at once,
+        such as a batch of bootstrap replicates (the same numbers to rounding: numpy's exp
+        may differ from the math module's in the last bit)."""
         return np.array([self.derivatives(x) for x in xs], dtype=float).reshape(-1, 3).T
 
     def __repr__(self):
@@ -143,7 +144,9 @@ class Positive(Space):
         return p, p, p
 
     def derivatives_of(self, xs):
-        p = np.array(list(map(_exp, xs)), dtype=float)  # math.exp: the numbers one at a time
+        x = np.array(xs, dtype=float)
+        with np.errstate(over="ignore"):
+            p = np.exp(x)
         return p, p, p
 
 

@@ -260,8 +260,10 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
                         chunked=True)
     rows = [(b, value) for b, (ok, value) in enumerate(outcomes) if ok]
     failures = [(b, *value) for b, (ok, value) in enumerate(outcomes) if not ok]
-    est = pd.DataFrame([r[1] for r in rows], columns=list(fit.param_names),
-                       index=pd.Index([r[0] for r in rows], dtype=int, name="replicate"))
+    names = list(fit.param_names)
+    est = pd.DataFrame(np.array([r[1] for r in rows], dtype=float).reshape(len(rows), len(names)),
+                       columns=names, index=pd.Index(np.array([r[0] for r in rows], dtype=int),
+                                                     name="replicate"))
     failed = pd.DataFrame([f[1:] for f in failures], columns=["status", "message"],
                           index=pd.Index([f[0] for f in failures], dtype=int, name="replicate"))
     result = BootstrapResult(est, kind, n, failed, fit)
