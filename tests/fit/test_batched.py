@@ -141,7 +141,7 @@ def test_parametric_replicates_at_once_equal_one_at_a_time(name):
 
 def test_a_seeded_bootstrap_equals_a_loop_of_fits_across_several_batches():
     fit = CASES["normal weighted"]()
-    n = 300  # more than one batch
+    n = BATCH + 50  # more than one batch
     boot = fit.bootstrap(n=n, seed=21)
     expected = [fg.fit_mle(fit.model.reweighted(c), start=_start(fit)).mle
                 for c in _draws(fit, n, seed=21)]
