@@ -55,6 +55,8 @@ class BinomialLogLik(LogLikGenerator):
         k = np.floor(x)
         return log(betainc(k + 1.0, self.size - k, prob))
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         values, counts = count_table(x, w)
         return (total_weight(counts, values), wsum(counts, values),

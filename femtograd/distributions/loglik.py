@@ -40,6 +40,7 @@ class LogLikGenerator(Family):
     """Base class: bind data once, then call with parameters to get the log-likelihood graph."""
 
     reduces_right = False  # `_reduce` also absorbs the right-censored rows
+    reduces_many = False  # `_reduce` takes a weight matrix (R, n): R replicates at once
 
     def __init__(self, x, censored=None, weights=None, truncation=None, event=None, **options):
         super().__init__(**options)
@@ -258,17 +259,19 @@ class LogLikGenerator(Family):
         replicate's) without binding the rows again, equal to `reweighted(weights)`'s.
 
         `weights` may instead be a matrix (R, n), the weights of R replicates of these rows (a
-        bootstrap's resamples): each statistic is then an array of length R (moment data one
-        object holding the R rows of weights), computed for all replicates at once by the
-        same reduction, and entry b equals `statistics(weights[b])`'s to rounding. A
-        replicate whose statistics are undefined (no weight on the reduced rows) has NaN
-        there; the matrix gives None when a family has no statistics for some replicate."""
+        bootstrap's resamples): for a family whose `_reduce` takes one (`reduces_many`; else
+        None) each statistic is then an array of length R (or one number for all, moment data
+        one object holding the R rows of weights), computed for all replicates at once by the
+        same reduction; entry b equals `statistics(weights[b])`'s to rounding. The matrix
+        gives None too when some replicate has no statistics (no weight on the rows)."""
         if self.truncation is not None or not self._reduced_only():
             return None
         if weights is None:
             return self._stats
         who = f"{type(self).__name__}.statistics"
         w = (_weight_matrix if np.ndim(weights) == 2 else check_weights)(weights, self.n, who)
+        if w is not None and w.ndim == 2 and not self.reduces_many:
+            return None
         (x, xw), (c, cw) = (_reweighted(self._groups[k], w) for k in ("exact", "right"))
         if c is not None and self.reduces_right:
             return self._reduce(_NO_ROWS.x if x is None else x, xw, c, cw)

@@ -34,6 +34,8 @@ class PoissonLogLik(LogLikGenerator):
     def _logsf(self, x, rate):
         return log(gammainc(np.floor(x) + 1.0, rate))
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         values, counts = count_table(x, w)
         return (total_weight(counts, values), wsum(counts, values),

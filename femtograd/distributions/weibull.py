@@ -41,6 +41,8 @@ class WeibullLogLik(LogLikGenerator):
         z = self._cached("log", x, np.log) - log(scale)
         return log(shape) - log(scale) + (shape - 1.0) * z
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         logx = np.log(x)
         d, exact_log = total_weight(w, x), wsum(w, logx)

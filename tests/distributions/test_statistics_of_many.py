@@ -97,3 +97,17 @@ def test_count_table_of_a_weight_matrix_tallies_each_replicate():
         expected[np.searchsorted(values, v)] = t
         np.testing.assert_array_equal(row, expected)
         np.testing.assert_allclose(row @ values, w @ x, rtol=1e-14)
+
+
+def test_a_family_whose_reduction_takes_one_weight_vector_gives_none_for_a_matrix():
+    from femtograd.distributions import ExpLogLik
+
+    class OneAtATime(ExpLogLik):  # a family written before weight matrices (w.sum() is all)
+        reduces_many = False
+
+        def _reduce(self, x, w, cx, cw):
+            return (float(x.size) if w is None else float(w.sum())), float(x.sum() if w is None
+                                                                           else w @ x)
+    model = OneAtATime(X)
+    assert model.statistics(RESAMPLES) is None
+    np.testing.assert_allclose(model.statistics(RESAMPLES[2])[1], RESAMPLES[2] @ X)
