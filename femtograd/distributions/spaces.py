@@ -23,7 +23,8 @@ optimizer's per-coordinate maps (and their Jacobians) serve them unchanged:
   K − 1 `positive` increments θ_j − θ_{j−1}, so the optimizer sees θ₁ on its own scale and
   the log-increments; `Ordered.clamp_start` is the one place a start is made increasing.
 
-Plain floats: the maps run once per parameter per iteration.
+Plain floats: the maps run once per parameter per iteration (`derivatives_of` maps many
+points at once, for a batch of bootstrap replicates).
 """
 
 import math

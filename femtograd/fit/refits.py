@@ -12,7 +12,9 @@ straightforward refit, so the estimates equal it to rounding; a replicate that N
 verdict does not pass is fitted the straightforward way, whose fallbacks and messages decide.
 `many(draws)` goes further where the statistics are numbers or moment data: a batch of
 draws' statistics become leaves of shape (R,) and Newton runs on every replicate at once
-(`fit.batched`); a replicate that does not pass there takes the one-graph path above.
+(`fit.batched`), each end point judged by the verdict's rule over arrays; resample weights
+enter as one matrix, whose statistics the family computes for every replicate at once
+(`model.statistics(W)`). A replicate that does not pass there takes the one-graph path above.
 
 Both pickle to worker processes: `OnGraph` leaves its graphs behind and builds others there
 on first use.
