@@ -107,7 +107,7 @@ class Batch:
         rows = max((s.t.size for s in items if isinstance(s, ExpMomentData)), default=1)
         self.size = size = max(1, min(replicates, CELLS // rows))
         self.free = list(free)
-        self.names, self.constraints = model.param_names, model.constraints
+        self.constraints = [model.constraints[i] for i in self.free]
         self.spaces = [transform_for(model.constraints[i]) for i in self.free]
         self.natural = np.asarray(natural, dtype=float)
         self.held = [MomentRows(s.t.size, size) if isinstance(s, ExpMomentData)
@@ -205,7 +205,7 @@ class Batch:
         the verdict accepts on the path `optim.newton` takes, and then `estimates[b]` (every
         parameter, natural scale)."""
         k = count
-        self._load(columns, count)
+        self._load(columns, k)
         x0 = np.array([s.to_unconstrained(float(self.natural[i]))
                        for i, s in zip(self.free, self.spaces)])
         x = np.tile(x0, (self.size, 1))
@@ -223,7 +223,7 @@ class Batch:
         natural = np.tile(self.natural, (k, 1))
         passed = live[:k].copy()
         passed[passed] = interior(x[:k][passed], x0, f[:k][passed], g[:k][passed],
-                                  h[:k][passed], [self.constraints[i] for i in self.free])
+                                  h[:k][passed], self.constraints)
         for a, (i, space) in enumerate(zip(self.free, self.spaces)):
             natural[passed, i] = space.derivatives_of(x[:k][passed, a].tolist())[0]
         return passed, natural

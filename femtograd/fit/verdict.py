@@ -196,13 +196,13 @@ def interior(x, x0, f, g, h, constraints):
     factor, ok = _inverse_factors(-h)
     d = np.einsum("bki,bk->bi", factor, np.einsum("bij,bj->bi", factor, g))  # as `_solve`
     var = np.einsum("bki,bki->bi", factor, factor)  # the diagonal of factorᵀ·factor
-    travel0 = np.broadcast_to(np.asarray(x0, dtype=float), x.shape)
+    start = np.broadcast_to(np.asarray(x0, dtype=float), x.shape)
     ok &= np.isfinite(f)
     with np.errstate(all="ignore"):
         for i, c in enumerate(constraints):
             ok &= ~_flat_coordinate(c, var[:, i], size)
             if c == "real":
-                ok &= ~_running_off(x[:, i], travel0[:, i], var[:, i], d[:, i], size)
+                ok &= ~_running_off(x[:, i], start[:, i], var[:, i], d[:, i], size)
         ok &= _stationary(np.einsum("bi,bi->b", g, d), size)
     return ok
 
