@@ -294,8 +294,8 @@ def _draws(fit, kind, n, rng):
         w = np.asarray(gen.weights, dtype=float)
         total, p = _resample_size(w), w / w.sum()
         block = max(1, BLOCK_CELLS // w.size)  # (rows of `size=` are the draws one at a time)
-        for start in range(0, n, block):
-            yield from rng.multinomial(total, p, size=min(block, n - start)).astype(float)
+        for start in range(0, n, block):  # (whole counts: the refits take them as weights)
+            yield from rng.multinomial(total, p, size=min(block, n - start))
     else:
         for _ in range(n):
             yield simulate_design(fit, rng)

@@ -136,7 +136,8 @@ class OnGraph(Refits):
         every replicate's at once); other draws, or weights whose statistics are not all
         defined, replicate by replicate (`Batch.holds`)."""
         if self.reweighted and len(draws) * len(draws[0]) <= CELLS:
-            columns = batch.columns(self.model.statistics(np.array(draws)), len(draws))
+            w = np.array(draws, dtype=float)
+            columns = batch.columns(self.model.statistics(w), len(draws))
             if columns is not None:
                 return list(range(len(draws))), columns
         stats = [entries(self.statistics(d)) for d in draws]
