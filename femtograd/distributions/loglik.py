@@ -270,7 +270,7 @@ class LogLikGenerator(Family):
             return self._stats
         who = f"{type(self).__name__}.statistics"
         w = (_weight_matrix if np.ndim(weights) == 2 else check_weights)(weights, self.n, who)
-        if w is not None and w.ndim == 2 and not self.reduces_many:
+        if w.ndim == 2 and not self.reduces_many:
             return None
         (x, xw), (c, cw) = (_reweighted(self._groups[k], w) for k in ("exact", "right"))
         if c is not None and self.reduces_right:
