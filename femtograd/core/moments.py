@@ -36,7 +36,11 @@ class ExpMomentData:
 
     def __init__(self, t, weights=None):
         self.t = np.asarray(t, dtype=float).ravel()  # a sum over every element, whatever the shape
-        self.weights = None if weights is None else np.asarray(weights, dtype=float).ravel()
+        # (a weight matrix (R, t.size), R replicates' weights of these rows, is kept as one:
+        # `LogLikGenerator.statistics` of many replicates, read by a batch of them)
+        w = None if weights is None else np.asarray(weights, dtype=float)
+        self.weights = w if w is None or (w.ndim == 2 and w.shape[1] == self.t.size) \
+            else w.ravel()
         self._k = None
         self._sums = ()
         self._buffer = None

@@ -1,5 +1,7 @@
 """Shared helpers for the families' sufficient statistics and starts: weighted sums,
-moments and quantiles (a weight array None means every row counts once).
+moments and quantiles (a weight array None means every row counts once). The statistics'
+helpers also take a weight matrix (R, n), the weights of R replicates of the same rows (a
+bootstrap's resamples), and then give one number per replicate, an array of length R.
 """
 
 import numpy as np
@@ -11,13 +13,23 @@ INF = np.inf
 
 def total_weight(w, x):
     """Σ wᵢ over the rows of `x`: their number when `w` is None (each row counted once)."""
-    return float(x.size) if w is None else float(w.sum())
+    return float(x.size) if w is None else _number(w.sum(axis=-1))
 
 
 def wsum(w, v):
     """Σ wᵢ vᵢ, or Σ vᵢ when `w` is None (each row counted once); `inner`, a BLAS dot without
-    its threads (they stall when the machine is busy)."""
-    return float(v.sum()) if w is None else inner(w, v)
+    its threads (they stall when the machine is busy); for a weight matrix, one sum per row
+    of it (of `v`'s row too when `v` is a matrix)."""
+    if w is None:
+        return float(v.sum())
+    if w.ndim == 1:
+        return inner(w, v)
+    return np.einsum("rn,rn->r" if v.ndim == 2 else "rn,n->r", w, v)
+
+
+def _number(s):
+    """A 0-d reduction as a float; one per replicate (an array) as it is."""
+    return float(s) if s.ndim == 0 else s
 
 
 BLOCK = 1 << 16  # rows per block of a blockwise pass: 512 KiB of float64, cache-sized
@@ -48,6 +60,9 @@ def centred_squares(x, w, mean):
     ss = 0.0
     buf = np.empty(min(x.size, BLOCK))
     wd = None if w is None else np.empty_like(buf)
+    if w is not None and w.ndim == 2:  # a weight matrix: each replicate about its own mean
+        d = x - mean[:, None]
+        return wsum(w, d * d)
     for i in range(0, x.size, BLOCK):
         block = x[i:i + BLOCK]
         d = np.subtract(block, mean, out=buf[:block.size])

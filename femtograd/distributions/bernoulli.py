@@ -30,6 +30,8 @@ class BernoulliLogLik(LogLikGenerator):
     def _logsf(self, x, prob):
         return log(prob) * np.asarray(np.floor(x) < 1.0, dtype=float)
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         return total_weight(w, x), wsum(w, x)
 

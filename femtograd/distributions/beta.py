@@ -43,6 +43,8 @@ class BetaLogLik(LogLikGenerator):
             betainc(shape2, shape1, 1.0 - np.asarray(lo)),
             betainc(shape2, shape1, 1.0 - np.asarray(hi)))
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         return total_weight(w, x), wsum(w, np.log(x)), wsum(w, np.log1p(-x))
 

@@ -6,6 +6,7 @@ from scipy import special
 from ..core.lazy import stats
 from ..core.ops import log, log1p
 from ..core.special import betainc
+from .base import total_weight, wsum
 from .counts import count_table
 from .loglik import LogLikGenerator
 
@@ -54,10 +55,12 @@ class BinomialLogLik(LogLikGenerator):
         k = np.floor(x)
         return log(betainc(k + 1.0, self.size - k, prob))
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         values, counts = count_table(x, w)
-        return (float(counts.sum()), float(counts @ values),
-                float(counts @ _log_choose(self.size, values)))
+        return (total_weight(counts, values), wsum(counts, values),
+                wsum(counts, _log_choose(self.size, values)))
 
     def _loglik_reduced(self, stats, prob):
         total, successes, lchoose = stats

@@ -17,9 +17,16 @@ SPAN_FLOOR = 1 << 16
 def count_table(x, w):
     """(values, weights): the distinct counts among `x` (whole numbers >= 0, as the rows
     validated them), ascending, and the total weight of the rows at each (their number when
-    `w` is None), as float arrays; counts whose rows all weigh zero are left out."""
+    `w` is None), as float arrays; counts whose rows all weigh zero are left out. For a
+    weight matrix (R, n), R replicates' weights of the rows, the weights are a matrix
+    (R, distinct counts), every distinct count of the rows kept (a zero adds nothing)."""
     if x.size == 0:
-        return np.empty(0), np.empty(0)
+        return np.empty(0), np.empty(w.shape[:-1] + (0,) if w is not None else 0)
+    if w is not None and w.ndim == 2:
+        values, inverse = np.unique(x, return_inverse=True)
+        order = np.argsort(inverse, kind="stable")  # each count's rows together, in order
+        starts = np.searchsorted(inverse[order], np.arange(values.size))
+        return values.astype(float), np.add.reduceat(w[:, order], starts, axis=1)
     if x.max() <= SPAN_PER_ROW * x.size + SPAN_FLOOR:
         tally = np.bincount(x.astype(np.intp), weights=w)
         values = np.flatnonzero(tally > 0)

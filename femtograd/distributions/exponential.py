@@ -29,6 +29,8 @@ class ExpLogLik(LogLikGenerator):
     def _loghazard(self, x, rate):
         return log(rate) + np.zeros(np.shape(x))
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         total = wsum(w, x) + (0.0 if cx is None else wsum(cw, cx))
         return total_weight(w, x), total

@@ -51,6 +51,8 @@ class GammaLogLik(LogLikGenerator):
         return log_interval_by_halves(gammainc(shape, z_lo), gammainc(shape, z_hi),
                                       gammaincc(shape, z_lo), gammaincc(shape, z_hi))
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         return total_weight(w, x), wsum(w, np.log(x)), wsum(w, x)
 

@@ -28,6 +28,8 @@ class GeometricLogLik(LogLikGenerator):
     def _logsf(self, x, prob):
         return (np.floor(x) + 1.0) * log1p(-prob)
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         return total_weight(w, x), wsum(w, x)
 

@@ -28,6 +28,8 @@ class GumbelLogLik(LogLikGenerator):
     def _logcdf(self, x, location, scale):
         return -exp((location - x) / scale)
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         if x.size == 0:
             return None

@@ -43,12 +43,15 @@ class InverseGaussianLogLik(LogLikGenerator):
         a, b, c = self._ab(x, mean, shape)
         return log_diff_exp(log_ndtr(-a), c + log_ndtr(-b))
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         total = total_weight(w, x)
-        if total <= 0:
+        if not np.all(total > 0):
             return None
         xbar = wsum(w, x) / total
-        spread = wsum(w, ((xbar - x) / xbar) / x)
+        centre = xbar[:, None] if np.ndim(xbar) else xbar  # (a weight matrix: one per row)
+        spread = wsum(w, ((centre - x) / centre) / x)
         return total, xbar, spread, wsum(w, np.log(x))
 
     def _loglik_reduced(self, stats, mean, shape):

@@ -41,6 +41,7 @@ class LogLikGenerator(Family):
     """Base class: bind data once, then call with parameters to get the log-likelihood graph."""
 
     reduces_right = False  # `_reduce` also absorbs the right-censored rows
+    reduces_many = False  # `_reduce` takes a weight matrix (R, n): R replicates at once
 
     def __init__(self, x, censored=None, weights=None, truncation=None, event=None, **options):
         super().__init__(**options)
@@ -256,12 +257,22 @@ class LogLikGenerator(Family):
         parameters, of these rows under frequency weights `weights` (one per row; default
         their own), or None when some counted rows are not reduced or the rows are truncated.
         With `loglik_from` they give a reweighted copy's log-likelihood (a bootstrap
-        replicate's) without binding the rows again, equal to `reweighted(weights)`'s."""
+        replicate's) without binding the rows again, equal to `reweighted(weights)`'s.
+
+        `weights` may instead be a matrix (R, n), the weights of R replicates of these rows (a
+        bootstrap's resamples): for a family whose `_reduce` takes one (`reduces_many`; else
+        None) each statistic is then an array of length R (or one number for all, moment data
+        one object holding the R rows of weights), computed for all replicates at once by the
+        same reduction; entry b equals `statistics(weights[b])`'s to rounding. The matrix
+        gives None too when some replicate has no statistics (no weight on the rows)."""
         if self.truncation is not None or not self._reduced_only():
             return None
         if weights is None:
             return self._stats
-        w = check_weights(weights, self.n, f"{type(self).__name__}.statistics")
+        who = f"{type(self).__name__}.statistics"
+        w = (_weight_matrix if np.ndim(weights) == 2 else check_weights)(weights, self.n, who)
+        if w.ndim == 2 and not self.reduces_many:
+            return None
         (x, xw), (c, cw) = (_reweighted(self._groups[k], w) for k in ("exact", "right"))
         if c is not None and self.reduces_right:
             return self._reduce(_NO_ROWS.x if x is None else x, xw, c, cw)
@@ -408,8 +419,29 @@ _NO_ROWS = Group(np.zeros(0, int), np.zeros(0), None, None)
 
 def _reweighted(group, w):
     """A group's rows and its share of the weights `w` (None when each counts once, as a
-    bound group keeps them); (None, None) for an absent group."""
+    bound group keeps them), or of each row of a weight matrix; (None, None) for an absent
+    group."""
     if group is None:
         return None, None
+    if w.ndim == 2:
+        return group.x, (w if group.idx is None else w[:, group.idx])
     gw = group.at(w)
     return group.x, (None if gw is None or np.all(gw == 1.0) else gw)
+
+
+def _weight_matrix(weights, n, who):
+    """A weight matrix (R, n) as floats, its entries checked as `check_weights` checks one
+    replicate's."""
+    w = np.asarray(weights, dtype=float)
+    if w.shape[1] != n:
+        raise ValueError(f"{who}: a weight matrix needs one column per row ({n}); got shape "
+                         f"{w.shape}")
+    lo, hi = (float(w.min()), float(w.max())) if w.size else (0.0, 0.0)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"{who}: weights must be finite; replicate "
+                         f"{int(np.flatnonzero(~np.isfinite(w).all(axis=1))[0])} has "
+                         "a non-finite one")
+    if lo < 0:
+        raise ValueError(f"{who}: negative weight in replicate "
+                         f"{int(np.flatnonzero((w < 0).any(axis=1))[0])} ({lo})")
+    return w

@@ -32,8 +32,10 @@ class LogNormalLogLik(LogLikGenerator):
     def _logsf(self, x, meanlog, sdlog):
         return log_ndtr((meanlog - self._cached("log", x, np.log)) / sdlog)
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
-        if total_weight(w, x) <= 0:
+        if not np.all(total_weight(w, x) > 0):
             return None
         logx = np.log(x)
         total, sum_log = total_weight(w, x), wsum(w, logx)

@@ -29,8 +29,10 @@ class NormalLogLik(LogLikGenerator):
     def _logcdf(self, x, mu, sigma):
         return log_ndtr((x - mu) / sigma)
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
-        return weighted_moments(x, w) if total_weight(w, x) > 0 else None
+        return weighted_moments(x, w) if np.all(total_weight(w, x) > 0) else None
 
     def _loglik_reduced(self, stats, mu, sigma):
         total, mean, ss = stats

@@ -66,6 +66,8 @@ class ParetoLogLik(LogLikGenerator):
         """log(x/θ) as log1p((x − θ)/θ): x − θ is exact near θ, where x/θ would round."""
         return np.log1p((x - self.scale) / self.scale)
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         """(d, Σ_exact w r, Σ w r) with r = log(x/θ): over the exact rows (d their weight), then
         with the right-censored ones too. The log-likelihood is

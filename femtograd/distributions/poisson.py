@@ -6,7 +6,7 @@ from scipy import special
 from ..core.lazy import stats
 from ..core.ops import log
 from ..core.special import gammainc, gammaincc
-from .base import INF
+from .base import INF, total_weight, wsum
 from .counts import count_table
 from .loglik import LogLikGenerator
 
@@ -34,10 +34,12 @@ class PoissonLogLik(LogLikGenerator):
     def _logsf(self, x, rate):
         return log(gammainc(np.floor(x) + 1.0, rate))
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         values, counts = count_table(x, w)
-        return (float(counts.sum()), float(counts @ values),
-                float(counts @ special.gammaln(values + 1.0)))
+        return (total_weight(counts, values), wsum(counts, values),
+                wsum(counts, special.gammaln(values + 1.0)))
 
     def _loglik_reduced(self, stats, rate):
         total, sum_x, sum_lfact = stats

@@ -31,6 +31,8 @@ class RayleighLogLik(LogLikGenerator):
     def _logsf(self, x, scale):
         return -0.5 * square(x / scale)
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         squares = wsum(w, x * x) + (0.0 if cx is None else wsum(cw, cx * cx))
         return total_weight(w, x), wsum(w, np.log(x)), squares

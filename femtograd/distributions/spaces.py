@@ -23,7 +23,8 @@ optimizer's per-coordinate maps (and their Jacobians) serve them unchanged:
   K − 1 `positive` increments θ_j − θ_{j−1}, so the optimizer sees θ₁ on its own scale and
   the log-increments; `Ordered.clamp_start` is the one place a start is made increasing.
 
-Plain floats: the maps run once per parameter per iteration.
+Plain floats: the maps run once per parameter per iteration (`derivatives_of` maps many
+points at once, for a batch of bootstrap replicates).
 """
 
 import math
@@ -90,6 +91,12 @@ class Space:
         """(p, dp/dx, d2p/dx2) at x."""
         raise NotImplementedError
 
+    def derivatives_of(self, xs):
+        """`derivatives` at each of the floats `xs`, as three arrays: many points at once,
+        such as a batch of bootstrap replicates (the same numbers to rounding: numpy's exp
+        may differ from the math module's in the last bit)."""
+        return np.array([self.derivatives(x) for x in xs], dtype=float).reshape(-1, 3).T
+
     def __repr__(self):
         return self.name if self.name in CONSTRAINTS else f"bounded({self.lower!r}, {self.upper!r})"
 
@@ -109,6 +116,10 @@ class Real(Space):
 
     def derivatives(self, x):
         return x, 1.0, 0.0
+
+    def derivatives_of(self, xs):
+        x = np.array(xs, dtype=float)
+        return x, np.ones(x.size), np.zeros(x.size)
 
 
 class Positive(Space):
@@ -131,6 +142,12 @@ class Positive(Space):
 
     def derivatives(self, x):
         p = _exp(x)
+        return p, p, p
+
+    def derivatives_of(self, xs):
+        x = np.array(xs, dtype=float)
+        with np.errstate(over="ignore"):
+            p = np.exp(x)
         return p, p, p
 
 

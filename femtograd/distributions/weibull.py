@@ -41,13 +41,16 @@ class WeibullLogLik(LogLikGenerator):
         z = self._cached("log", x, np.log) - log(scale)
         return log(shape) - log(scale) + (shape - 1.0) * z
 
+    reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
+
     def _reduce(self, x, w, cx, cw):
         logx = np.log(x)
         d, exact_log = total_weight(w, x), wsum(w, logx)
         if cx is not None:
-            if w is not None or cw is not None:
-                w = np.concatenate([np.ones(x.size) if w is None else w,
-                                    np.ones(cx.size) if cw is None else cw])
+            if w is not None or cw is not None:  # (a weight matrix: each replicate's row)
+                lead = (cw if w is None else w).shape[:-1]
+                w = np.concatenate([np.ones(lead + (x.size,)) if w is None else w,
+                                    np.ones(lead + (cx.size,)) if cw is None else cw], axis=-1)
             logx = np.concatenate([logx, np.log(cx)])
         top = float(logx.max())
         logx -= top  # centred in place: t = log x − max log x ≤ 0

@@ -1,16 +1,19 @@
 """Many replicates of a model made of sufficient statistics, refitted all at once.
 
 A replicate's statistics (`model.statistics(weights)`: counts, sums, means) are one row of
-numbers, and moment data (`ExpMomentData`, the Weibull's) one row of rows. `Batch` holds
-`size` replicates' numbers as leaves of shape (size,) and their moment data as `MomentRows`,
-the parameters as leaves of shape (size,), and the log-likelihood graph `model.loglik_from`
-built once over them: entry b is replicate b's log-likelihood. Replicates do not interact, so the gradient of
-the graph's sum is each replicate's gradient, and the gradient of each of its components' sums
-each replicate's Hessian row (`hessian_nodes`): one plan serves every replicate at once.
+numbers, and moment data (`ExpMomentData`, the Weibull's) one row of rows; resamples' weights
+as a matrix give every replicate's at once (`model.statistics(W)`: a column of numbers per
+statistic). `Batch` holds `size` replicates' numbers as leaves of shape (size,) and their
+moment data as `MomentRows`, the parameters as leaves of shape (size,), and the
+log-likelihood graph `model.loglik_from` built once over them: entry b is replicate b's
+log-likelihood. Replicates do not interact, so the gradient of the graph's sum is each
+replicate's gradient, and the gradient of each of its components' sums each replicate's
+Hessian row (`hessian_nodes`): one plan serves every replicate at once.
 
 Newton then runs on all of them together, each taking the steps `optim.newton` takes on one
 (the same direction, cap, Armijo halving, blind step and last step, in the same log/logit
-coordinates, from the same start), and each end point is judged by `fit_mle`'s verdict. A
+coordinates, from the same start), and the end points are judged by `fit_mle`'s verdict's
+rule over arrays (`verdict.interior`). A
 replicate that leaves that path (a Hessian that is not negative definite, a line search that
 finds no increase, a non-finite point, the iteration limit) or that the verdict does not pass
 without probing the log-likelihood elsewhere is handed back unfitted, for the caller to fit on
@@ -27,12 +30,11 @@ from ..core.derivatives import hessian_nodes
 from ..core.ops import sum as fsum
 from ..optim.linesearch import backtrack
 from ..optim.newton import NEGLIGIBLE
-from ..optim.result import CONVERGED
 from ..optim.stopping import ROUNDING
 from ..optim.transforms import transform_for
-from .verdict import verdict
+from .verdict import interior
 
-BATCH = 256  # replicates per graph: arrays of this length per node, whatever the number asked
+BATCH = 1024  # replicates per graph: arrays of this length per node, whatever the number asked
 CELLS = 1 << 20  # at most this many replicate × row entries of moment data held (8 MB each)
 _SEARCH = {k: p.default for k, p in inspect.signature(backtrack).parameters.items()
            if k in ("c1", "shrink", "max_trials")}  # the line search's own rule, one place
@@ -76,11 +78,20 @@ class MomentRows(ExpMomentData):
         return np.exp(k[:, None] * self.t)
 
     def load(self, data):
-        """Take each replicate's moment data (`ExpMomentData` over `rows` rows)."""
+        """Take the replicates' moment data: a list of each one's (`ExpMomentData` over `rows`
+        rows), or one `ExpMomentData` of all of them (their common rows, a weight matrix);
+        the holder's replicates beyond them repeat the first."""
         powers = self._powers
-        for b, s in enumerate(data):
-            self.t[b] = s.t
-            powers[0, b] = 1.0 if s.weights is None else s.weights
+        if isinstance(data, ExpMomentData):
+            count = len(data.weights) if data.weights is not None else 1
+            self.t[:] = data.t
+            powers[0, :count] = 1.0 if data.weights is None else data.weights
+            powers[0, count:] = powers[0, 0]
+        else:
+            for b in range(len(self.t)):
+                s = data[b if b < len(data) else 0]
+                self.t[b] = s.t
+                powers[0, b] = 1.0 if s.weights is None else s.weights
         for m in range(1, self.ORDERS):
             np.multiply(powers[m - 1], self.t, out=powers[m])
         self._k = None
@@ -96,7 +107,7 @@ class Batch:
         rows = max((s.t.size for s in items if isinstance(s, ExpMomentData)), default=1)
         self.size = size = max(1, min(replicates, CELLS // rows))
         self.free = list(free)
-        self.names, self.constraints = model.param_names, model.constraints
+        self.constraints = [model.constraints[i] for i in self.free]
         self.spaces = [transform_for(model.constraints[i]) for i in self.free]
         self.natural = np.asarray(natural, dtype=float)
         self.held = [MomentRows(s.t.size, size) if isinstance(s, ExpMomentData)
@@ -119,15 +130,44 @@ class Batch:
             if isinstance(h, MomentRows) else not isinstance(s, ExpMomentData)
             for s, h in zip(items, self.held))
 
-    def _load(self, rows):
-        """Move up to `size` replicates' statistics entries in (the rest repeat the first)."""
-        rows = list(rows) + [rows[0]] * (self.size - len(rows))
-        for j, h in enumerate(self.held):
-            column = [r[j] for r in rows]
+    def columns(self, stats, count):
+        """The statistics of `count` replicates computed at once (`model.statistics` of a
+        weight matrix: numbers as arrays of length `count`, moment data as one object with
+        a weight row each) as entries this batch holds, or None when they do not fit."""
+        items = stats if isinstance(stats, tuple) else (stats,)
+        if stats is None or len(items) != len(self.held) or count > self.size:
+            return None
+        out = []
+        for s, h in zip(items, self.held):
             if isinstance(h, MomentRows):
-                h.load(column)
+                if not (isinstance(s, ExpMomentData) and s.t.size == h.t.shape[1] and
+                        (s.weights is None or s.weights.shape == (count, s.t.size))):
+                    return None
+                out.append(s)
+            elif isinstance(s, ExpMomentData) or np.ndim(s) > 1 or \
+                    np.size(s) not in (1, count):
+                return None
             else:
-                h.data = np.array(column, dtype=float)
+                out.append(np.broadcast_to(np.asarray(s, dtype=float), (count,)))
+        return out
+
+    @staticmethod
+    def rows_to_columns(rows):
+        """Replicates' statistics entries (each `holds`) as columns: an array of each number,
+        a list of each replicate's moment data."""
+        return [c if isinstance(c[0], ExpMomentData) else np.array(c, dtype=float)
+                for c in map(list, zip(*rows))]
+
+    def _load(self, columns, count):
+        """Move `count` replicates' statistics in, a column per entry (`columns`,
+        `rows_to_columns`); the batch's replicates beyond them repeat the first."""
+        for h, c in zip(self.held, columns):
+            if isinstance(h, MomentRows):
+                h.load(c)
+            else:
+                data = np.empty(self.size)
+                data[:count], data[count:] = c, c[0]
+                h.data = data
         for leaf in self.params:  # moved, even the fixed ones: the moment data behind them
             leaf.data = leaf._data.copy()  # changed, which no leaf of the graph records
 
@@ -140,7 +180,7 @@ class Batch:
         d = np.empty((m, 3, n))  # the maps p(x), p'(x), p''(x) of each free parameter
         inside = np.ones(n, dtype=bool)
         for a, space in enumerate(self.spaces):
-            d[a] = np.array([space.derivatives(v) for v in x[:, a].tolist()]).T
+            d[a] = space.derivatives_of(x[:, a].tolist())
             inside &= space.inside(d[a, 0])
             self.leaves[a].data = d[a, 0]
         with np.errstate(all="ignore"):
@@ -159,17 +199,17 @@ class Batch:
         f[value_bad] = -np.inf
         return f, g, h, value_bad, bad
 
-    def refit(self, rows, tol, max_step):
-        """(passed, estimates) for up to `size` replicates' statistics entries (`holds`):
-        `passed[b]` when replicate b reached a maximum the verdict accepts on the path
-        `optim.newton` takes, and then `estimates[b]` (every parameter, natural scale)."""
-        k = len(rows)
-        self._load(rows)
+    def refit(self, columns, count, tol, max_step):
+        """(passed, estimates) for `count` ≤ `size` replicates' statistics, a column per
+        entry (`columns`, `rows_to_columns`): `passed[b]` when replicate b reached a maximum
+        the verdict accepts on the path `optim.newton` takes, and then `estimates[b]` (every
+        parameter, natural scale)."""
+        k = count
+        self._load(columns, k)
         x0 = np.array([s.to_unconstrained(float(self.natural[i]))
                        for i, s in zip(self.free, self.spaces)])
         x = np.tile(x0, (self.size, 1))
         f, g, h, _, bad = self.evaluate(x)
-        f0 = f.copy()
         live = ~bad
         live[k:] = False
         done, blind = np.zeros(self.size, bool), np.zeros(self.size, bool)
@@ -181,18 +221,11 @@ class Batch:
                 x, f, g, h = self._iterate(run, live, done, blind, x, f, g, h, tol, max_step)
         live &= done  # still running after max_iter: not on this path
         natural = np.tile(self.natural, (k, 1))
-        passed = np.zeros(k, dtype=bool)
-        for b in np.flatnonzero(live[:k]):
-            at_end = _AtEnd(f[b], g[b], h[b])
-            try:
-                judged = verdict(at_end, self.names, self.constraints, self.free, x[b], x0,
-                                 f0[b], CONVERGED)
-            except _Probe:
-                continue
-            if judged is None:
-                passed[b] = True
-                natural[b, self.free] = [s.to_natural(float(v))
-                                         for s, v in zip(self.spaces, x[b])]
+        passed = live[:k].copy()
+        passed[passed] = interior(x[:k][passed], x0, f[:k][passed], g[:k][passed],
+                                  h[:k][passed], self.constraints)
+        for a, (i, space) in enumerate(zip(self.free, self.spaces)):
+            natural[passed, i] = space.derivatives_of(x[:k][passed, a].tolist())[0]
         return passed, natural
 
     def _iterate(self, run, live, done, blind, x, f, g, h, tol, max_step):
@@ -264,22 +297,3 @@ def _cap(d, x, max_step):
     `optim.newton.cap_step` does for one."""
     ratio = np.max(np.abs(d) / (max_step * (1.0 + np.abs(x))), axis=1)
     return np.where((ratio > 1.0)[:, None], d / ratio[:, None], d)
-
-
-class _Probe(Exception):
-    """The verdict asked for the log-likelihood away from the end point: the replicate is
-    judged on its own instead."""
-
-
-class _AtEnd:
-    """One replicate's end point as the verdict reads it: its value and derivatives there
-    (known); anything else is a `_Probe`."""
-
-    def __init__(self, f, g, h):
-        self.vgh = (float(f), g, h)
-
-    def value_grad_hess(self, x):
-        return self.vgh
-
-    def value(self, x):
-        raise _Probe

@@ -47,6 +47,7 @@ from .resample import simulate_design
 KINDS = ("nonparametric", "parametric")
 METHODS = ("percentile", "basic", "bca")
 MAX_ROWS = np.iinfo(np.int64).max  # the most rows one multinomial draw can place
+BLOCK_CELLS = 1 << 18  # resamples drawn together while their counts hold at most this many
 
 
 class BootstrapWarning(UserWarning):
@@ -259,8 +260,10 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
                         chunked=True)
     rows = [(b, value) for b, (ok, value) in enumerate(outcomes) if ok]
     failures = [(b, *value) for b, (ok, value) in enumerate(outcomes) if not ok]
-    est = pd.DataFrame([r[1] for r in rows], columns=list(fit.param_names),
-                       index=pd.Index([r[0] for r in rows], dtype=int, name="replicate"))
+    names = list(fit.param_names)
+    est = pd.DataFrame(np.array([r[1] for r in rows], dtype=float).reshape(len(rows), len(names)),
+                       columns=names, index=pd.Index(np.array([r[0] for r in rows], dtype=int),
+                                                     name="replicate"))
     failed = pd.DataFrame([f[1:] for f in failures], columns=["status", "message"],
                           index=pd.Index([f[0] for f in failures], dtype=int, name="replicate"))
     result = BootstrapResult(est, kind, n, failed, fit)
@@ -290,8 +293,9 @@ def _draws(fit, kind, n, rng):
     elif kind == "nonparametric":
         w = np.asarray(gen.weights, dtype=float)
         total, p = _resample_size(w), w / w.sum()
-        for _ in range(n):
-            yield rng.multinomial(total, p).astype(float)
+        block = max(1, BLOCK_CELLS // w.size)  # (rows of `size=` are the draws one at a time)
+        for start in range(0, n, block):  # (whole counts: the refits take them as weights)
+            yield from rng.multinomial(total, p, size=min(block, n - start))
     else:
         for _ in range(n):
             yield simulate_design(fit, rng)

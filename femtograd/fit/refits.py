@@ -12,7 +12,9 @@ straightforward refit, so the estimates equal it to rounding; a replicate that N
 verdict does not pass is fitted the straightforward way, whose fallbacks and messages decide.
 `many(draws)` goes further where the statistics are numbers or moment data: a batch of
 draws' statistics become leaves of shape (R,) and Newton runs on every replicate at once
-(`fit.batched`); a replicate that does not pass there takes the one-graph path above.
+(`fit.batched`), each end point judged by the verdict's rule over arrays; resample weights
+enter as one matrix, whose statistics the family computes for every replicate at once
+(`model.statistics(W)`). A replicate that does not pass there takes the one-graph path above.
 
 Both pickle to worker processes: `OnGraph` leaves its graphs behind and builds others there
 on first use.
@@ -28,7 +30,7 @@ from ..core import Value
 from ..optim import GraphObjective, newton
 from ..optim.result import CONVERGED
 from ..optim.stopping import tolerances
-from .batched import BATCH, Batch, entries
+from .batched import BATCH, CELLS, Batch, entries
 from .common import FIT_ERRORS
 from .verdict import verdict
 
@@ -66,8 +68,6 @@ class OnGraph(Refits):
     `reweighted`, else bound generators of the same family and design; fast on one graph
     when the model's log-likelihood is its statistics' and the fit used Newton."""
 
-    chunk = BATCH
-
     def __init__(self, fit, start, reweighted=True):
         super().__init__(fit._refit, start, fit.fixed)
         self.model = fit.model
@@ -76,6 +76,12 @@ class OnGraph(Refits):
         self.free = list(fit._free)
         self._graph = None  # (objective, statistic holders, parameter leaves); False: none
         self._batch = None  # a `Batch`; False: none
+
+    @property
+    def chunk(self):
+        """Draws per `many` call that a serial run gives (progress after each call): a batch,
+        fewer for many rows (at most CELLS replicate × row entries of weights at once)."""
+        return max(1, min(BATCH, CELLS // max(1, getattr(self.model, "n", 1))))
 
     def source(self, draw):
         return self.model.reweighted(draw) if self.reweighted else draw
@@ -106,23 +112,37 @@ class OnGraph(Refits):
         return super().__call__(draw) if found is None else found
 
     def many(self, draws):
-        """The draws' outcomes, those whose statistics a `Batch` holds (numbers, moment data)
-        refitted all at once, a batch at a time; the rest, and any the batch does not pass,
+        """The draws' outcomes, a batch at a time refitted all at once where a `Batch` holds
+        their statistics (numbers, moment data); the rest, and any the batch does not pass,
         one by one (`__call__`)."""
         out = [None] * len(draws)
         if self._batch is None:
             self._batch = self._build_batch(min(len(draws), BATCH))
         if self._batch:
             batch, (tol, max_step) = self._batch, self._newton_options()
-            stats = [entries(self.statistics(d)) for d in draws]
-            todo = [b for b, s in enumerate(stats) if batch.holds(s)]
-            for i in range(0, len(todo), batch.size):
-                chunk = todo[i:i + batch.size]
-                passed, estimates = batch.refit([stats[b] for b in chunk], tol, max_step)
-                for b, ok, est in zip(chunk, passed, estimates):
+            for i in range(0, len(draws), batch.size):
+                todo, columns = self._columns(batch, draws[i:i + batch.size])
+                if not todo:
+                    continue
+                passed, estimates = batch.refit(columns, len(todo), tol, max_step)
+                for b, ok, est in zip(todo, passed, estimates):
                     if ok:
-                        out[b] = (True, est)
+                        out[i + b] = (True, est)
         return [self(d) if o is None else o for o, d in zip(out, draws)]
+
+    def _columns(self, batch, draws):
+        """(indices, columns): which of these draws the batch refits, and their statistics
+        as its columns. Resample weights go in as one matrix (`model.statistics` computes
+        every replicate's at once); other draws, or weights whose statistics are not all
+        defined, replicate by replicate (`Batch.holds`)."""
+        if self.reweighted and len(draws) * len(draws[0]) <= CELLS:
+            w = np.array(draws, dtype=float)
+            columns = batch.columns(self.model.statistics(w), len(draws))
+            if columns is not None:
+                return list(range(len(draws))), columns
+        stats = [entries(self.statistics(d)) for d in draws]
+        todo = [b for b, st in enumerate(stats) if batch.holds(st)]
+        return todo, Batch.rows_to_columns([stats[b] for b in todo]) if todo else None
 
     def _build_batch(self, replicates):
         """A `Batch` of up to `replicates` over the model's statistics, or False: no one-graph

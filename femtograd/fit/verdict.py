@@ -20,6 +20,11 @@ log-likelihood itself, never from magnitudes of parameters (those are units):
 - a run that stopped without converging is probed along its ascent directions, so that
   a log-likelihood rising without end (a linear log-likelihood, a separated regression,
   every row censored) is reported as such rather than as "max_iterations".
+
+`interior` applies the same rule to many end points at once (a bootstrap's replicates), as
+far as arithmetic at the end point settles it: the predicates below (`_flat_coordinate`,
+`_running_off`, `_stationary`) take floats or arrays alike, so one fit and a batch are
+judged by the same lines.
 """
 
 import math
@@ -95,7 +100,7 @@ def _not_stationary(objective, x, x0, f, f0, g, info, factor, size, free, cons):
     "not_stationary" when a Newton step would still go up."""
     d = _solve(factor, g)
     decrement = float(np.dot(g, d))
-    if decrement <= STATIONARY * size:
+    if _stationary(decrement, size):
         return None
     found = _still_rising(objective, x, x0, f, g, info, size, free, cons)
     far = _far(x, x0, f, f0, size, cons)
@@ -158,9 +163,10 @@ def _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons):
     x0 = np.asarray(x0, dtype=float)
     cov = factor.T @ factor
     d = _solve(factor, g)
-    flat = _numerically_flat(cov, size, cons)
+    flat = [i for i, c in enumerate(cons) if _flat_coordinate(c, float(cov[i, i]), size)]
     rising = [i for i in flat if g[i] * d[i] > 0 and abs(d[i]) > STEP]
-    ran = _real_running_off(x, x0, cov, d, size, cons)
+    ran = [i for i, c in enumerate(cons) if c == "real" and _running_off(
+        float(x[i]), float(x0[i]), float(cov[i, i]), float(d[i]), size)]
     if not flat and not rising and not ran:
         return None
     if rising or ran:
@@ -175,33 +181,73 @@ def _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons):
                   free)
 
 
-def _real_running_off(x, x0, cov, d, size, cons):
-    """Real coordinates that ran off: the run moved each by at least half its final value,
+def interior(x, x0, f, g, h, constraints):
+    """For B end points of converged runs at once (x, g: (B, m) on the optimizer's scale over
+    the free parameters, whose `constraints` these are; x0: the start, (m,) or (B, m); f:
+    (B,); h: (B, m, m)), whether `verdict` finds each an interior maximum without probing
+    the log-likelihood elsewhere: finite, −H positive definite, no numerically flat
+    coordinate, no real coordinate running off, a small Newton decrement. False is no
+    verdict: that end point is judged on its own by `verdict` (which probes, and names
+    what it finds). −H's factor per end point comes from LAPACK here and from plain
+    floats in `verdict`: the two agree to rounding."""
+    x, g, h = (np.asarray(v, dtype=float) for v in (x, g, h))
+    f = np.asarray(f, dtype=float)
+    size = np.abs(f)
+    factor, ok = _inverse_factors(-h)
+    d = np.einsum("bki,bk->bi", factor, np.einsum("bij,bj->bi", factor, g))  # as `_solve`
+    var = np.einsum("bki,bki->bi", factor, factor)  # the diagonal of factorᵀ·factor
+    start = np.broadcast_to(np.asarray(x0, dtype=float), x.shape)
+    ok &= np.isfinite(f)
+    with np.errstate(all="ignore"):
+        for i, c in enumerate(constraints):
+            ok &= ~_flat_coordinate(c, var[:, i], size)
+            if c == "real":
+                ok &= ~_running_off(x[:, i], start[:, i], var[:, i], d[:, i], size)
+        ok &= _stationary(np.einsum("bi,bi->b", g, d), size)
+    return ok
+
+
+def _inverse_factors(a):
+    """(L⁻¹ of each positive definite matrix of the stack `a` (B, m, m), the identity for
+    the others; which they are)."""
+    ok = np.all(np.isfinite(a), axis=(1, 2))
+    eye = np.eye(a.shape[1])
+    safe = np.where(ok[:, None, None], a, eye)
+    try:
+        return np.linalg.inv(np.linalg.cholesky(safe)), ok
+    except np.linalg.LinAlgError:  # some are not: the factor of each on its own
+        factors = [inverse_factor(m) if good else None for m, good in zip(safe, ok)]
+        ok = np.array([fac is not None for fac in factors])
+        return np.array([eye if fac is None else fac for fac in factors]), ok
+
+
+def _stationary(decrement, size):
+    """The Newton decrement is small beside the log-likelihood's size (floats or arrays)."""
+    return decrement <= STATIONARY * size
+
+
+def _flat_coordinate(constraint, var, size):
+    """A positive or unit coordinate whose profile log-likelihood changes by less than
+    PROFILE·size when the parameter moves by a factor e (1 on its log/logit scale, the
+    others re-fitted), though −H is positive definite (`var`: its entry of (−H)⁻¹): the
+    data do not determine it. (A real parameter has no such unit-free move: its flat
+    directions show as singular information or as a run that does not converge.) Floats
+    or arrays."""
+    return (constraint != "real") & (0.5 <= PROFILE * size * var)
+
+
+def _running_off(x, x0, var, d, size):
+    """A real coordinate that ran off: the run moved it by at least half its final value,
     yet its profile log-likelihood changes by less than PROFILE·size over that distance
     and over its value, and the Newton step `d` from the end still moves it by more than
     MOVING of that distance — a location running off to ±infinity where the
     log-likelihood levels out (a truncated sample whose window the family fits best in its
     tail). (A real estimate near 0 by chance, whether the start was at the estimate or at
     0 with many rows or parameters making PROFILE·size large, is not one: there the
-    Newton step has shrunk to rounding.)"""
-    out = []
-    for i, c in enumerate(cons):
-        xi, travel, var = abs(float(x[i])), abs(float(x[i] - x0[i])), float(cov[i, i])
-        if c == "real" and 0 < 0.5 * xi <= travel and \
-                0.5 * travel * travel <= PROFILE * size * var and \
-                not abs(float(d[i])) <= MOVING * travel:
-            out.append(i)
-    return out
-
-
-def _numerically_flat(cov, size, cons):
-    """Positive and unit coordinates whose profile log-likelihood changes by less than
-    PROFILE·size when the parameter moves by a factor e (1 on its log/logit scale, the
-    others re-fitted), though −H is positive definite: the data do not determine them.
-    (A real parameter has no such unit-free move: its flat directions show as singular
-    information or as a run that does not converge.)"""
-    return [i for i, c in enumerate(cons)
-            if c != "real" and 0.5 <= PROFILE * size * float(cov[i, i])]
+    Newton step has shrunk to rounding.) Floats or arrays."""
+    half, travel = 0.5 * abs(x), abs(x - x0)
+    return (0 < half) & (half <= travel) & (0.5 * travel * travel <= PROFILE * size * var) & \
+        np.logical_not(abs(d) <= MOVING * travel)
 
 
 def _flat(objective, x, x0, f, f0, g, info, size, free, cons):

@@ -51,7 +51,7 @@ def _batched_only(refits, draws):
     rows = [refits.statistics(d) for d in draws]
     rows = [r if isinstance(r, tuple) else (r,) for r in rows]
     tol, max_step = refits._newton_options()
-    return batch.refit(rows, tol, max_step)
+    return batch.refit(batch.rows_to_columns(rows), len(rows), tol, max_step)
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -77,7 +77,8 @@ def test_the_batch_graph_gives_each_replicate_its_own_value_gradient_and_hessian
     batch = refits._build_batch(30)
     draws = _draws(fit, batch.size, seed=8)
     rows = [refits.statistics(d) for d in draws]
-    batch._load([r if isinstance(r, tuple) else (r,) for r in rows])
+    batch._load(batch.rows_to_columns([r if isinstance(r, tuple) else (r,) for r in rows]),
+                len(rows))
     p = len(fit.mle)
     x = np.array([s.to_unconstrained(float(v)) for s, v in zip(batch.spaces, fit.mle)])
     x = x[None, :] + 0.05 * np.random.default_rng(2).normal(size=(batch.size, p))
@@ -140,7 +141,7 @@ def test_parametric_replicates_at_once_equal_one_at_a_time(name):
 
 def test_a_seeded_bootstrap_equals_a_loop_of_fits_across_several_batches():
     fit = CASES["normal weighted"]()
-    n = 300  # more than one batch
+    n = BATCH + 50  # more than one batch
     boot = fit.bootstrap(n=n, seed=21)
     expected = [fg.fit_mle(fit.model.reweighted(c), start=_start(fit)).mle
                 for c in _draws(fit, n, seed=21)]
