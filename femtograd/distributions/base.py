@@ -57,12 +57,12 @@ def centred_squares(x, w, mean):
             ss = inner(x, x) - shift
         if shift <= ss < INF:  # (Σ xᵢ² overflows before the result would)
             return ss
-    ss = 0.0
-    buf = np.empty(min(x.size, BLOCK))
-    wd = None if w is None else np.empty_like(buf)
     if w is not None and w.ndim == 2:  # a weight matrix: each replicate about its own mean
         d = x - mean[:, None]
         return wsum(w, d * d)
+    ss = 0.0
+    buf = np.empty(min(x.size, BLOCK))
+    wd = None if w is None else np.empty_like(buf)
     for i in range(0, x.size, BLOCK):
         block = x[i:i + BLOCK]
         d = np.subtract(block, mean, out=buf[:block.size])
