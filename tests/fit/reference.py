@@ -51,3 +51,17 @@ def finite_difference_hessian(f, x, rel=1e-4):
             h[i, j] = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) \
                 / (4 * step[i] * step[j])
     return h
+
+
+def finite_difference_quantile_se(fit, quantiles, probs):
+    """The delta-method SEs of `quantiles(theta, probs)` at the fit's estimates, the Jacobian
+    by central differences: what an exact-gradient quantile SE is checked against."""
+    theta = np.asarray(fit.mle, dtype=float)
+    jac = np.empty((probs.size, theta.size))
+    for j in range(theta.size):
+        h = 1e-6 * max(abs(theta[j]), 1e-3)
+        up, down = theta.copy(), theta.copy()
+        up[j] += h
+        down[j] -= h
+        jac[:, j] = (quantiles(up, probs) - quantiles(down, probs)) / (2 * h)
+    return np.sqrt(np.einsum("ij,jk,ik->i", jac, fit.cov.to_numpy(), jac))

@@ -12,6 +12,7 @@ import femtograd as fg
 from femtograd.distributions import REGISTRY, GompertzLogLik, WeibullLogLik
 from femtograd.fit import predict
 
+from .reference import finite_difference_quantile_se
 from .test_every_family import OPTIONS, TRUE, simulate
 
 CLOSED = sorted(n for n in REGISTRY if REGISTRY[n].closed_quantile)
@@ -40,15 +41,8 @@ def test_a_closed_form_quantile_and_its_se_equal_the_solved_ones(name):
 @pytest.mark.parametrize("name", CLOSED)
 def test_a_closed_form_se_is_the_finite_difference_delta_method(name):
     fit = fg.fit_mle(REGISTRY[name], simulate(name, 300, 4), **OPTIONS.get(name, {}))
-    dist, theta, probs = fit.model.distribution, np.asarray(fit.mle, float), PROBS[2:-2]
-    jac = np.empty((probs.size, theta.size))
-    for j in range(theta.size):
-        h = 1e-6 * max(abs(theta[j]), 1e-3)
-        up, down = theta.copy(), theta.copy()
-        up[j] += h
-        down[j] -= h
-        jac[:, j] = (dist.ppf(probs, *up) - dist.ppf(probs, *down)) / (2 * h)
-    se = np.sqrt(np.einsum("ij,jk,ik->i", jac, fit.cov.to_numpy(), jac))
+    dist, probs = fit.model.distribution, PROBS[2:-2]
+    se = finite_difference_quantile_se(fit, lambda theta, p: dist.ppf(p, *theta), probs)
     np.testing.assert_allclose(fit.quantile(probs, scale="natural")["se"], se, rtol=1e-5)
 
 

@@ -12,6 +12,7 @@ import femtograd as fg
 from femtograd.distributions import REGISTRY, GammaLogLik, GenGammaLogLik
 from femtograd.fit import predict
 
+from .reference import finite_difference_quantile_se
 from .test_every_family import OPTIONS, simulate
 
 SOLVED = sorted(n for n in REGISTRY if not REGISTRY[n].discrete and not REGISTRY[n].closed_quantile)
@@ -57,15 +58,8 @@ def test_a_polished_quantile_is_the_full_solve_to_a_few_ulps(fitted):
 
 def test_a_polished_quantiles_se_is_the_finite_difference_delta_method(fitted):
     _, fit = fitted
-    dist, theta, probs = fit.model.distribution, np.asarray(fit.mle, dtype=float), PROBS[2:-2]
-    jac = np.empty((probs.size, theta.size))
-    for j in range(theta.size):
-        h = 1e-6 * max(abs(theta[j]), 1e-3)
-        up, down = theta.copy(), theta.copy()
-        up[j] += h
-        down[j] -= h
-        jac[:, j] = (full_solve(dist, up, probs) - full_solve(dist, down, probs)) / (2 * h)
-    se = np.sqrt(np.einsum("ij,jk,ik->i", jac, fit.cov.to_numpy(), jac))
+    dist, probs = fit.model.distribution, PROBS[2:-2]
+    se = finite_difference_quantile_se(fit, lambda theta, p: full_solve(dist, theta, p), probs)
     np.testing.assert_allclose(fit.quantile(probs, scale="natural")["se"], se, rtol=1e-5)
 
 
