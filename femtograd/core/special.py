@@ -23,9 +23,9 @@ nodes (64 per piece), vectorized over arrays. Measured against 40-digit mpmath r
 (orders 1 to 4), relative to the integral of the absolute integrand: about 1e-13 for gamma
 shapes 0.05 to 1e5 and beta shapes 0.05 to 1000, 1e-11 for beta shapes to 1e4. The nodes
 are kept for the last arguments, so the orders at one point share one set of integrals.
-For the incomplete beta at one pair of shapes and many limits (a censored Student t's rows),
-only the limit farthest out on each side takes that tail; every other limit adds the
-integral over the gap from its neighbour, a few nodes each, by a running sum.
+At one set of shapes and many limits (a censored gamma's or Student t's rows, a family's
+quantiles), only the limit farthest out on each side takes that tail; every other limit adds
+the integral over the gap from its neighbour, a few nodes each, by a running sum.
 
 An op carries its derivative order as keywords; its derivative in a shape is the same op at
 the next order, so derivatives of any order are available and can be differentiated again.
@@ -235,8 +235,8 @@ def _running_blocks(tail, end, lower, width, at_nodes):
     `lower` the prefix integrated from below: on each side the limit farthest out takes
     `tail(rows)`'s blocks, and every other limit adds, by a running sum, the integral over the
     gap from its outer neighbour, 4 Gauss–Legendre nodes per piece no wider than
-    `width(lo, hi)` (a bound keeping the log weight within 1/8 of linear over a piece: the
-    rule's error is below 1e-17 of the piece's integral). `at_nodes(y)` gives the log density
+    `width(lo, hi)` (1/8 over a bound on the log weight's slope and on the root of its
+    curvature across the gap: the rule's error is below 1e-17 of the piece's integral). `at_nodes(y)` gives the log density
     and the integrand's setup at nodes y. A limit costs a few nodes instead of a tail of its
     own, and its value does not depend on the other limits beyond rounding. None when the gaps
     need more than `_RUN_PIECES` pieces per limit (large shapes over far-apart limits)."""
@@ -309,9 +309,9 @@ def _gamma_setup(a, x):
 
 def _gamma_running_setup(a, x):
     """As `_gamma_setup` for one shape and increasing limits, by `_running_blocks`. In
-    u = log(t/a) the log weight a(u − eᵘ + 1) has slope a − t and curvature −t, so a piece no
-    wider than 1/(8 max(1, |a − t|, √t)) over the gap's t keeps its log weight within 1/8 of
-    linear. None when the gaps would need too many pieces."""
+    u = log(t/a) the log weight a(u − eᵘ + 1) has slope a − t and curvature −t, so pieces no
+    wider than 1/(8 max(1, |a − t|, √t)) over the gap's t. None when the gaps would need too
+    many pieces."""
     a0 = float(a[0])
     at_mode = float(_gamma_mode_log_density(np.float64(a0)))
     col, shift = a[:1, None], np.log(a0) - special.digamma(a0)
