@@ -220,7 +220,7 @@ def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
 
 # -- one set of shapes, many limits: a running sum over the gaps between sorted limits -------
 _RUN_NODES, _RUN_WEIGHTS = np.polynomial.legendre.leggauss(4)
-_RUN_PIECES = 5  # pieces per limit beyond which the per-limit quadrature is cheaper
+_RUN_PIECES = 16  # a gap needing more pieces takes a tail of its own (64 to 128 nodes)
 
 
 def _one_shape_increasing(shapes, x):
@@ -232,39 +232,44 @@ def _one_shape_increasing(shapes, x):
 
 def _running_blocks(tail, end, lower, width, at_nodes):
     """Blocks for one set of shapes and increasing limits `end` (in the integration variable),
-    `lower` the prefix integrated from below: on each side the limit farthest out takes
+    `lower` the prefix integrated from below. On each side the limit farthest out takes
     `tail(rows)`'s blocks, and every other limit adds, by a running sum, the integral over the
-    gap from its outer neighbour, 4 Gauss–Legendre nodes per piece no wider than
+    gap from its outer neighbour: 4 Gauss–Legendre nodes per piece no wider than
     `width(lo, hi)` (1/8 over a bound on the log weight's slope and on the root of its
-    curvature across the gap: the rule's error is below 1e-17 of the piece's integral). `at_nodes(y)` gives the log density
-    and the integrand's setup at nodes y. A limit costs a few nodes instead of a tail of its
-    own, and its value does not depend on the other limits beyond rounding. None when the gaps
-    need more than `_RUN_PIECES` pieces per limit (large shapes over far-apart limits)."""
-    sides = []
-    for side, sign in ((np.flatnonzero(lower), 1.0), (np.flatnonzero(~lower)[::-1], -1.0)):
-        if side.size:  # `side` runs from the limit farthest out towards the middle
-            lo, hi = end[side[:-1]], end[side[1:]]  # each gap, from the outer limit inwards
-            pieces = np.maximum(1.0, np.ceil(np.abs(hi - lo) / width(lo, hi)))
-            sides.append((side, sign, lo, hi, pieces))
-    if sum(p.sum() for *_, p in sides) > _RUN_PIECES * end.size:
-        return None
+    curvature across the gap: the rule's error is below 1e-17 of the piece's integral). A gap
+    needing more than `_RUN_PIECES` pieces (large shapes, far-apart limits) is not integrated:
+    the limit past it takes a tail of its own and the sum runs on from there. `at_nodes(y)`
+    gives the log density and the integrand's setup at nodes y. A limit costs a few nodes
+    instead of a tail, and its value does not depend on the other limits beyond rounding."""
     blocks = []
-    for side, sign, lo, hi, pieces in sides:
-        for _, weighted, setup in tail(side[:1]):
-            blocks.append((side, weighted, setup,
-                           lambda sums, k=side.size: np.full(k, sums.sum())))
-        if side.size == 1:
+    for side, sign in ((np.flatnonzero(lower), 1.0), (np.flatnonzero(~lower)[::-1], -1.0)):
+        if side.size == 0:
+            continue  # `side` runs from the limit farthest out towards the middle
+        lo, hi = end[side[:-1]], end[side[1:]]  # each gap, from the outer limit inwards
+        pieces = np.maximum(1.0, np.ceil(np.abs(hi - lo) / width(lo, hi)))
+        restart = np.concatenate([[True], pieces > _RUN_PIECES])  # the limits taking a tail
+        heads = np.flatnonzero(restart)
+        head = np.cumsum(restart) - 1  # each limit's tail, among the heads
+        for rows, weighted, setup in tail(side[heads]):
+            rows = np.arange(heads.size)[rows]
+            blocks.append((side, weighted, setup, lambda sums, r=rows, h=head, n=heads.size:
+                           np.bincount(r, sums, n)[h]))
+        if heads.size == side.size:
             continue
-        pieces = pieces.astype(np.intp)
+        pieces = np.where(restart[1:], 0, pieces).astype(np.intp)
         gap = np.repeat(np.arange(lo.size), pieces)
         k = np.arange(gap.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-        step = ((hi - lo) / pieces)[gap]
+        step = ((hi - lo) / np.maximum(pieces, 1))[gap]
         y = (lo[gap] + step * (k + 0.5))[:, None] + (0.5 * step)[:, None] * _RUN_NODES
         log_density, setup = at_nodes(y)
         weighted = (0.5 * np.abs(step))[:, None] * _RUN_WEIGHTS * np.exp(log_density)
         weighted *= sign  # minus on the upper side, as in the per-limit setups
-        blocks.append((side[1:], weighted, setup,
-                       lambda sums, g=gap, n=lo.size: np.cumsum(np.bincount(g, sums, n))))
+
+        def running(sums, g=gap, n=lo.size, h=heads[head]):
+            total = np.concatenate([[0.0], np.cumsum(np.bincount(g, sums, n))])
+            return total - total[h]  # the gaps from each limit's head to it
+
+        blocks.append((side, weighted, setup, running))
     return blocks
 
 
@@ -310,8 +315,7 @@ def _gamma_setup(a, x):
 def _gamma_running_setup(a, x):
     """As `_gamma_setup` for one shape and increasing limits, by `_running_blocks`. In
     u = log(t/a) the log weight a(u − eᵘ + 1) has slope a − t and curvature −t, so pieces no
-    wider than 1/(8 max(1, |a − t|, √t)) over the gap's t. None when the gaps would need too
-    many pieces."""
+    wider than 1/(8 max(1, |a − t|, √t)) over the gap's t."""
     a0 = float(a[0])
     at_mode = float(_gamma_mode_log_density(np.float64(a0)))
     col, shift = a[:1, None], np.log(a0) - special.digamma(a0)
@@ -327,9 +331,8 @@ def _gamma_running_setup(a, x):
 
 
 def _gamma_any_setup(a, x):
-    """`_gamma_running_setup` where it serves, else `_gamma_setup`."""
-    blocks = _gamma_running_setup(a, x) if _one_shape_increasing((a,), x) else None
-    return _gamma_setup(a, x) if blocks is None else blocks
+    """`_gamma_running_setup` for one shape and increasing limits, else `_gamma_setup`."""
+    return _gamma_running_setup(a, x) if _one_shape_increasing((a,), x) else _gamma_setup(a, x)
 
 
 _gamma_nodes = _ShapeQuadrature(_gamma_any_setup)
@@ -420,7 +423,7 @@ def _beta_setup(a, b, x):
 def _beta_running_setup(a, b, x):
     """As `_beta_setup` for one pair of shapes and increasing limits, by `_running_blocks`:
     in y = log(t/(1 − t)) the log weight's slope is at most max(a, b), so pieces no wider
-    than 1/(8 max(1, a, b)). None when the gaps would need too many pieces."""
+    than 1/(8 max(1, a, b))."""
     a0, b0 = float(a[0]), float(b[0])
     log_beta = special.betaln(a0, b0)
     cols = (a[:1, None], b[:1, None])
@@ -435,9 +438,9 @@ def _beta_running_setup(a, b, x):
 
 
 def _beta_any_setup(a, b, x):
-    """`_beta_running_setup` where it serves, else `_beta_setup`."""
-    blocks = _beta_running_setup(a, b, x) if _one_shape_increasing((a, b), x) else None
-    return _beta_setup(a, b, x) if blocks is None else blocks
+    """`_beta_running_setup` for one pair of shapes and increasing limits, else `_beta_setup`."""
+    return _beta_running_setup(a, b, x) if _one_shape_increasing((a, b), x) \
+        else _beta_setup(a, b, x)
 
 
 _beta_nodes = _ShapeQuadrature(_beta_any_setup)
