@@ -220,7 +220,7 @@ def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
 
 # -- one set of shapes, many limits: a running sum over the gaps between sorted limits -------
 _RUN_NODES, _RUN_WEIGHTS = np.polynomial.legendre.leggauss(4)
-_RUN_PIECES = 16  # a gap needing more pieces takes a tail of its own (64 to 128 nodes)
+_RUN_PIECES = 16  # past a gap needing more pieces, a limit takes a tail (64 to 128 nodes)
 
 
 def _one_shape_increasing(shapes, x):
