@@ -23,9 +23,9 @@ nodes (64 per piece), vectorized over arrays. Measured against 40-digit mpmath r
 (orders 1 to 4), relative to the integral of the absolute integrand: about 1e-13 for gamma
 shapes 0.05 to 1e5 and beta shapes 0.05 to 1000, 1e-11 for beta shapes to 1e4. The nodes
 are kept for the last arguments, so the orders at one point share one set of integrals.
-For the incomplete beta at one pair of shapes and many limits (a censored Student t's rows),
-only the limit farthest out on each side takes that tail; every other limit adds the
-integral over the gap from its neighbour, a few nodes each, by a running sum.
+At one set of shapes and many limits (a censored gamma's or Student t's rows, a family's
+quantiles), only the limit farthest out on each side takes that tail; every other limit adds
+the integral over the gap from its neighbour, a few nodes each, by a running sum.
 
 An op carries its derivative order as keywords; its derivative in a shape is the same op at
 the next order, so derivatives of any order are available and can be differentiated again.
@@ -218,6 +218,61 @@ def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
     return out.reshape(shape)
 
 
+# -- one set of shapes, many limits: a running sum over the gaps between sorted limits -------
+_RUN_NODES, _RUN_WEIGHTS = np.polynomial.legendre.leggauss(4)
+_RUN_PIECES = 16  # past a gap needing more pieces, a limit takes a tail (64 to 128 nodes)
+
+
+def _one_shape_increasing(shapes, x):
+    """Whether every shape array holds one value and the limits increase (`_shape_derivative`
+    passes such arguments when the shapes are numbers)."""
+    return x.size > 2 and all(s[0] == s[-1] and (s == s[0]).all() for s in shapes) \
+        and bool((np.diff(x) > 0).all())
+
+
+def _running_blocks(tail, end, lower, width, at_nodes):
+    """Blocks for one set of shapes and increasing limits `end` (in the integration variable),
+    `lower` the prefix integrated from below. On each side the limit farthest out takes
+    `tail(rows)`'s blocks, and every other limit adds, by a running sum, the integral over the
+    gap from its outer neighbour: 4 Gauss–Legendre nodes per piece no wider than
+    `width(lo, hi)` (1/8 over a bound on the log weight's slope and on the root of its
+    curvature across the gap: the rule's error is below 1e-17 of the piece's integral). A gap
+    needing more than `_RUN_PIECES` pieces (large shapes, far-apart limits) is not integrated:
+    the limit past it takes a tail of its own and the sum runs on from there. `at_nodes(y)`
+    gives the log density and the integrand's setup at nodes y. A limit costs a few nodes
+    instead of a tail, and its value does not depend on the other limits beyond rounding."""
+    blocks = []
+    for side, sign in ((np.flatnonzero(lower), 1.0), (np.flatnonzero(~lower)[::-1], -1.0)):
+        if side.size == 0:
+            continue  # `side` runs from the limit farthest out towards the middle
+        lo, hi = end[side[:-1]], end[side[1:]]  # each gap, from the outer limit inwards
+        pieces = np.maximum(1.0, np.ceil(np.abs(hi - lo) / width(lo, hi)))
+        restart = np.concatenate([[True], pieces > _RUN_PIECES])  # the limits taking a tail
+        heads = np.flatnonzero(restart)
+        head = np.cumsum(restart) - 1  # each limit's tail, among the heads
+        for rows, weighted, setup in tail(side[heads]):
+            rows = np.arange(heads.size)[rows]
+            blocks.append((side, weighted, setup, lambda sums, r=rows, h=head, n=heads.size:
+                           np.bincount(r, sums, n)[h]))
+        if heads.size == side.size:
+            continue
+        pieces = np.where(restart[1:], 0, pieces).astype(np.intp)
+        gap = np.repeat(np.arange(lo.size), pieces)
+        k = np.arange(gap.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+        step = ((hi - lo) / np.maximum(pieces, 1))[gap]
+        y = (lo[gap] + step * (k + 0.5))[:, None] + (0.5 * step)[:, None] * _RUN_NODES
+        log_density, setup = at_nodes(y)
+        weighted = (0.5 * np.abs(step))[:, None] * _RUN_WEIGHTS * np.exp(log_density)
+        weighted *= sign  # minus on the upper side, as in the per-limit setups
+
+        def running(sums, g=gap, n=lo.size, h=heads[head]):
+            total = np.concatenate([[0.0], np.cumsum(np.bincount(g, sums, n))])
+            return total - total[h]  # the gaps from each limit's head to it
+
+        blocks.append((side, weighted, setup, running))
+    return blocks
+
+
 # -- regularized incomplete gamma: P(a, x) and Q(a, x) = 1 − P(a, x) -------------------------
 def _gamma_mode_log_density(a):
     """log of aᵃe⁻ᵃ/Γ(a) (the gamma density at its mode in y = log t), by Stirling's series
@@ -235,12 +290,17 @@ def _gamma_weight(a):
             lambda u: -a * np.exp(u))
 
 
+def _gamma_end(a, x):
+    """u = log(x/a), the limit in the integration variable (x/a may underflow)."""
+    ratio = x / a
+    return np.where(ratio > 1e-300, np.log(np.maximum(ratio, 1e-300)), np.log(x) - np.log(a))
+
+
 def _gamma_setup(a, x):
     """Per block: rows, signed (minus on the upper side) weighted density at the nodes, and
     the shape column with κ₁ = log t − ψ(a) at the nodes."""
     lower = special.gammainc(a, x) <= 0.5
-    ratio = x / a
-    end = np.where(ratio > 1e-300, np.log(np.maximum(ratio, 1e-300)), np.log(x) - np.log(a))
+    end = _gamma_end(a, x)
     at_mode = _gamma_mode_log_density(a)
     sign = np.where(lower, 1.0, -1.0)
     blocks = []
@@ -252,7 +312,30 @@ def _gamma_setup(a, x):
     return blocks
 
 
-_gamma_nodes = _ShapeQuadrature(_gamma_setup)
+def _gamma_running_setup(a, x):
+    """As `_gamma_setup` for one shape and increasing limits, by `_running_blocks`. In
+    u = log(t/a) the log weight a(u − eᵘ + 1) has slope a − t and curvature −t, so pieces no
+    wider than 1/(8 max(1, |a − t|, √t)) over the gap's t."""
+    a0 = float(a[0])
+    at_mode = float(_gamma_mode_log_density(np.float64(a0)))
+    col, shift = a[:1, None], np.log(a0) - special.digamma(a0)
+
+    def width(lo, hi):
+        far = a0 * np.exp(np.maximum(lo, hi))  # the gap's largest t
+        steep = np.maximum(np.abs(a0 - far), np.abs(a0 - a0 * np.exp(np.minimum(lo, hi))))
+        return 0.125 / np.maximum(np.maximum(1.0, steep), np.sqrt(far))
+
+    return _running_blocks(lambda rows: _gamma_setup(a[rows], x[rows]), _gamma_end(a, x),
+                           x <= special.gammaincinv(a0, 0.5), width,
+                           lambda u: (at_mode + a0 * (u - np.expm1(u)), (col, u + shift)))
+
+
+def _gamma_any_setup(a, x):
+    """`_gamma_running_setup` for one shape and increasing limits, else `_gamma_setup`."""
+    return _gamma_running_setup(a, x) if _one_shape_increasing((a,), x) else _gamma_setup(a, x)
+
+
+_gamma_nodes = _ShapeQuadrature(_gamma_any_setup)
 
 
 def gammainc_shape_derivative(a, x, order):
@@ -337,59 +420,27 @@ def _beta_setup(a, b, x):
     return blocks
 
 
-_RUN_NODES, _RUN_WEIGHTS = np.polynomial.legendre.leggauss(4)
-
-
 def _beta_running_setup(a, b, x):
-    """As `_beta_setup` for one pair of shapes and increasing limits (`_shape_derivative`
-    gives these when the shapes are numbers): on each side, the limit farthest out takes
-    `_beta_setup`'s tail, and every other limit adds, by a running sum, the integral over
-    the gap from its outer neighbour: 4 Gauss–Legendre nodes per piece of the gap no wider
-    than 1/(8 max(1, a, b)) in y, where the log weight's slope is at most max(a, b), so the
-    rule's error is below 1e-17 of the piece's integral. A limit costs a few nodes instead of a
-    tail of its own, and a row's value does not depend on which other limits share the call
-    beyond rounding."""
+    """As `_beta_setup` for one pair of shapes and increasing limits, by `_running_blocks`:
+    in y = log(t/(1 − t)) the log weight's slope is at most max(a, b), so pieces no wider
+    than 1/(8 max(1, a, b))."""
     a0, b0 = float(a[0]), float(b[0])
-    lower = x <= special.betaincinv(a0, b0, 0.5)  # I_x(a, b) <= 1/2: a prefix
-    end = np.log(x) - np.log1p(-x)
     log_beta = special.betaln(a0, b0)
-    width = 0.125 / max(1.0, a0, b0)  # (`_beta_any_setup` bounds the pieces this makes)
-    blocks = []
-    for side, sign in ((np.flatnonzero(lower), 1.0), (np.flatnonzero(~lower)[::-1], -1.0)):
-        if side.size == 0:
-            continue  # `side` runs from the limit farthest out towards the middle
-        first = side[:1]
-        for _, weighted, setup in _beta_setup(a[first], b[first], x[first]):
-            blocks.append((side, weighted, setup,
-                           lambda sums, k=side.size: np.full(k, sums.sum())))
-        if side.size == 1:
-            continue
-        lo, hi = end[side[:-1]], end[side[1:]]  # each gap, from the outer limit inwards
-        pieces = np.maximum(1, np.ceil(np.abs(hi - lo) / width)).astype(np.intp)
-        gap = np.repeat(np.arange(lo.size), pieces)
-        k = np.arange(gap.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-        step = ((hi - lo) / pieces)[gap]
-        mid = lo[gap] + step * (k + 0.5)
-        y = mid[:, None] + (0.5 * step)[:, None] * _RUN_NODES
+    cols = (a[:1, None], b[:1, None])
+
+    def at_nodes(y):
         log_t, log_1mt = -_softplus(-y), -_softplus(y)
-        weighted = (0.5 * np.abs(step))[:, None] * _RUN_WEIGHTS \
-            * np.exp(a0 * log_t + b0 * log_1mt - log_beta)
-        weighted *= sign  # minus on the upper side, as in `_beta_setup`
-        blocks.append((side[1:], weighted, (a[:1, None], b[:1, None], log_t, log_1mt),
-                       lambda sums, g=gap, n=lo.size: np.cumsum(np.bincount(g, sums, n))))
-    return blocks
+        return a0 * log_t + b0 * log_1mt - log_beta, cols + (log_t, log_1mt)
+
+    return _running_blocks(lambda rows: _beta_setup(a[rows], b[rows], x[rows]),
+                           np.log(x) - np.log1p(-x), x <= special.betaincinv(a0, b0, 0.5),
+                           lambda lo, hi: 0.125 / max(1.0, a0, b0), at_nodes)
 
 
 def _beta_any_setup(a, b, x):
-    """`_beta_running_setup` for one pair of shapes and increasing limits whose gaps need few
-    pieces (at most about four per limit: not for large shapes far apart limits), else
-    `_beta_setup`."""
-    if x.size > 2 and a[0] == a[-1] and b[0] == b[-1] and (a == a[0]).all() \
-            and (b == b[0]).all() and (np.diff(x) > 0).all():
-        span = np.log(x[-1]) - np.log1p(-x[-1]) - np.log(x[0]) + np.log1p(-x[0])
-        if span * 8.0 * max(1.0, a[0], b[0]) <= 4.0 * x.size:
-            return _beta_running_setup(a, b, x)
-    return _beta_setup(a, b, x)
+    """`_beta_running_setup` for one pair of shapes and increasing limits, else `_beta_setup`."""
+    return _beta_running_setup(a, b, x) if _one_shape_increasing((a, b), x) \
+        else _beta_setup(a, b, x)
 
 
 _beta_nodes = _ShapeQuadrature(_beta_any_setup)
