@@ -8,8 +8,11 @@ right-censored row is a time at risk without an event, a left-censored row an ev
 its upper bound, an interval-censored row an event at its midpoint.
 """
 
+import math
+
 import numpy as np
 
+from ..core.quadratic import QuadraticData
 from .base import weighted_quantiles
 
 
@@ -58,3 +61,88 @@ def sample_quantiles(x, w, probs):
     if w is None:
         return [float(q) for q in np.quantile(x, probs, method="inverted_cdf")]
     return [float(q) for q in weighted_quantiles(x, w, probs)]
+
+
+START_PASSES = 30  # at most this many evaluations in `newton_ascent` (each a pass over the rows)
+DECREMENT = 1e-18  # converged below this Newton decrement relative to |loglik|: the fit's own
+#                    default rule (gtol² in optim.stopping), so a fit from there stops at once
+ROUNDING = 1e-10  # a gain below this, relative to |loglik|, is lost in the sum's rounding
+
+
+def newton_ascent(evaluate, move, point):
+    """The point where safeguarded Newton steps in plain floats from `point` stop: where the
+    Newton decrement gᵀ(−H)⁻¹g is below DECREMENT·|f| with −H positive definite, or where no
+    step raises the log-likelihood any more, or after START_PASSES evaluations.
+
+    `evaluate(point)` gives (f, g, H): the log-likelihood and its gradient and Hessian (lists of
+    floats) in local coordinates without units (a shift in scale units, the log of a scale);
+    `move(point, d)` the point a step `d` in them leads to, or None beyond the region the
+    start keeps to (it then stops where it is). Where −H is not positive definite
+    the step is the gradient over |diag H|; a step is at most 1 in any coordinate and is halved
+    until the log-likelihood rises (a step promising less than its rounding is taken if the
+    value stays level: the next decrement then decides). Every point taken raises f, so the
+    answer is never worse than `point`; when it converged, the last evaluation was there."""
+    f, g, h = evaluate(point)
+    passes = 1
+    while passes < START_PASSES and math.isfinite(f):
+        d = _solve_negative(h, g)
+        definite = d is not None
+        if not definite:
+            d = [gi / abs(h[i][i]) if abs(h[i][i]) > 0 else gi for i, gi in enumerate(g)]
+        gain, size = sum(gi * di for gi, di in zip(g, d)), abs(f)
+        if definite and gain <= DECREMENT * size or not gain > 0:
+            return point
+        longest = max(abs(di) for di in d)
+        t = 1.0 / longest if longest > 1.0 else 1.0
+        while True:
+            if passes == START_PASSES:
+                return point
+            trial = move(point, [t * di for di in d])
+            if trial is None:  # beyond where the start may go: the fit goes on from here
+                return point
+            ft, gt, ht = evaluate(trial)
+            passes += 1
+            level = t * gain <= ROUNDING * size and ft >= f - ROUNDING * size
+            if math.isfinite(ft) and all(map(math.isfinite, gt)) and (ft > f or level):
+                break
+            t *= 0.5
+        point, f, g, h = trial, ft, gt, ht
+    return point
+
+
+def _solve_negative(h, g):
+    """d with −H d = g by a Cholesky factor of −H in floats (H a small list of rows), or None
+    when −H is not positive definite."""
+    p = len(g)
+    low = [[0.0] * p for _ in range(p)]
+    for i in range(p):
+        li = low[i]
+        for j in range(i + 1):
+            lj, s = low[j], -h[i][j]
+            for k in range(j):
+                s -= li[k] * lj[k]
+            if i == j:
+                if not 0 < s < math.inf:
+                    return None
+                li[i] = math.sqrt(s)
+            else:
+                li[j] = s / lj[j]
+    y = list(g)
+    for i in range(p):
+        for k in range(i):
+            y[i] -= low[i][k] * y[k]
+        y[i] /= low[i][i]
+    for i in reversed(range(p)):
+        for k in range(i + 1, p):
+            y[i] -= low[k][i] * y[k]
+        y[i] /= low[i][i]
+    return y
+
+
+def start_data(data):
+    """The `QuadraticData` a start's Newton steps run on: the statistics' own when they hold
+    at most START_ROWS rows (so the fit's first evaluation reuses the start's last pass), else
+    one over their `start_sample`."""
+    if data.x.size <= START_ROWS:
+        return data
+    return QuadraticData(*start_sample(data.x, data.weights))
