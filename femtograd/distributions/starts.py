@@ -69,7 +69,7 @@ DECREMENT = 1e-18  # converged below this Newton decrement relative to |loglik|:
 ROUNDING = 1e-10  # a gain below this, relative to |loglik|, is lost in the sum's rounding
 
 
-def newton_ascent(evaluate, move, point):
+def newton_ascent(evaluate, move, point, spaces):
     """The point where safeguarded Newton steps in plain floats from `point` stop: where the
     Newton decrement gᵀ(−H)⁻¹g is below DECREMENT·|f| with −H positive definite, or where no
     step raises the log-likelihood any more, or after START_PASSES evaluations.
@@ -81,7 +81,11 @@ def newton_ascent(evaluate, move, point):
     the step is the gradient over |diag H|; a step is at most 1 in any coordinate and is halved
     until the log-likelihood rises (a step promising less than its rounding is taken if the
     value stays level: the next decrement then decides). Every point taken raises f, so the
-    answer is never worse than `point`; when it converged, the last evaluation was there."""
+    answer is never worse than `point`; when it converged, the last evaluation was there.
+
+    Each point is first put where the optimizer will see it (`settled` in the parameters'
+    `spaces`), so that the fit's first evaluations reuse the last pass here."""
+    point = settled(spaces, point)
     f, g, h = evaluate(point)
     passes = 1
     while passes < START_PASSES and math.isfinite(f):
@@ -100,6 +104,7 @@ def newton_ascent(evaluate, move, point):
             trial = move(point, [t * di for di in d])
             if trial is None:  # beyond where the start may go: the fit goes on from here
                 return point
+            trial = settled(spaces, trial)
             ft, gt, ht = evaluate(trial)
             passes += 1
             level = t * gain <= ROUNDING * size and ft >= f - ROUNDING * size
@@ -108,6 +113,12 @@ def newton_ascent(evaluate, move, point):
             t *= 0.5
         point, f, g, h = trial, ft, gt, ht
     return point
+
+
+def settled(spaces, point):
+    """The point as the optimizer sees it: each value through its space's unconstrained map
+    and back (a start at s becomes exp(log s), which may differ in the last bit)."""
+    return tuple(space.to_natural(space.to_unconstrained(v)) for space, v in zip(spaces, point))
 
 
 def _solve_negative(h, g):

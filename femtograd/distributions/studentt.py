@@ -89,7 +89,7 @@ class StudentTLogLik(LogLikGenerator):
         df, loc, scale = float(_DFS[i]), med, float(scales[i])
         if reduced:
             loc, scale, df = newton_ascent(_local_derivatives(start_data(self._stats[2])), _move,
-                                           (loc, scale, df))
+                                           (loc, scale, df), self._spaces)
             return {"location": loc, "scale": scale, "df": df}
         for _ in range(5):  # EM steps for location and scale at this df
             v = (df + 1.0) / (df + ((x - loc) / scale) ** 2)
