@@ -14,7 +14,7 @@ import femtograd as fg
 from femtograd.core.quadratic import QuadraticData
 from femtograd.distributions import CauchyLogLik, StudentTLogLik
 from femtograd.distributions.spaces import space_for
-from femtograd.distributions.starts import newton_ascent
+from femtograd.distributions.starts import newton_ascent, sample_quantiles
 
 REAL = (space_for("real"), space_for("real"))
 
@@ -158,3 +158,12 @@ def test_newton_ascent_climbs_a_concave_function_to_its_maximum_and_stops_where_
     assert a == pytest.approx(3.0, abs=1e-12) and b == pytest.approx(-1.0, abs=1e-3)
     # a move refused (None) stops the ascent where it is
     assert newton_ascent(evaluate, lambda p, d: None, (0.0, 2.0), REAL) == (0.0, 2.0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(x=st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=300),
+       probs=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=6), ties=st.booleans())
+def test_unweighted_sample_quantiles_are_numpys_inverted_cdf(x, probs, ties):
+    x = np.round(np.array(x), 0) if ties else np.array(x)
+    expected = [float(q) for q in np.quantile(x, probs, method="inverted_cdf")]
+    assert sample_quantiles(x, None, probs) == expected
