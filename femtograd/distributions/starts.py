@@ -1,7 +1,8 @@
 """Helpers for data-based starts of families without closed-form estimators: each row as a
 time, a weight and whether it is an event, the best point of a one-dimensional grid, and
 quantiles of an evenly strided sample of at most START_ROWS rows (a start at n = 1e6 costs no
-more than at n = 2e4).
+more than at n = 2e4), and safeguarded Newton steps in plain floats (`newton_ascent`) for a
+start that solves the likelihood equations itself, so that the fit only confirms it.
 
 Starts need only land in the basin of the maximum, so censored rows are read simply: a
 right-censored row is a time at risk without an event, a left-censored row an event at half
@@ -97,7 +98,7 @@ def newton_ascent(evaluate, move, point, spaces):
         if not definite:
             d = [gi / abs(h[i][i]) if abs(h[i][i]) > 0 else gi for i, gi in enumerate(g)]
         gain, size = sum(gi * di for gi, di in zip(g, d)), abs(f)
-        if definite and gain <= DECREMENT * size or not gain > 0:
+        if (definite and gain <= DECREMENT * size) or not gain > 0:  # (NaN: not > 0)
             return point
         longest = max(abs(di) for di in d)
         t = 1.0 / longest if longest > 1.0 else 1.0
