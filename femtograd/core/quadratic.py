@@ -53,6 +53,14 @@ class QuadraticData:
             raise ValueError(f"QuadraticData.moment: needs 0 <= p <= 2q; got p={p}, q={q}")
         return self._derived(self._get(a, c, q), p, q)
 
+    def sums(self, a, c):
+        """(Σ w log(1 + z²), M(0, 1), M(1, 1), M(0, 2), M(1, 2)) as floats, from one pass (or
+        the last one, at the same (a, c)): with M(0, 0) = Σ w, every moment of the Hessian
+        follows from them. For Newton steps in plain floats (the starts), whose last pass the
+        log-likelihood's first evaluation then reuses."""
+        sums = self._get(a, c, 2)
+        return sums["log"], sums[0, 1], sums[1, 1], sums[0, 2], sums[1, 2]
+
     def _derived(self, sums, p, q):
         if p < 2:
             return self.total if (p, q) == (0, 0) else sums[p, q]

@@ -1,5 +1,7 @@
 """Cauchy: f(x) = 1 / (π scale (1 + ((x − location)/scale)²)) (R's dcauchy)."""
 
+import math
+
 import numpy as np
 
 from ..core.lazy import stats
@@ -8,7 +10,7 @@ from ..core.quadratic import QuadraticData, log1p_square_sum
 from ..core.special import arctan2
 from .base import total_weight
 from .loglik import LogLikGenerator
-from .starts import sample_quantiles
+from .starts import newton_ascent, sample_quantiles, start_data
 
 
 class CauchyLogLik(LogLikGenerator):
@@ -47,10 +49,19 @@ class CauchyLogLik(LogLikGenerator):
         return -total * (log(scale) + LOG_PI) - log1p_square_sum(location, scale, data)
 
     def _start(self):
-        x, w = (self._stats[2].x, self._stats[2].weights) if self._reduced_only() \
-            else self._start_values()
+        """Location the median and scale the quartiles' half-distance; with every row exact,
+        then Newton steps in floats to the MLE (of a `start_sample` of the rows), so that a fit
+        from there only confirms it."""
+        reduced = self._reduced_only()
+        x, w = (self._stats[2].x, self._stats[2].weights) if reduced else self._start_values()
         q1, med, q3 = sample_quantiles(x, w, (0.25, 0.5, 0.75))
-        return {"location": med, "scale": (q3 - q1) / 2.0 if q3 > q1 else 1.0}
+        if not q3 > q1:
+            return {"location": med, "scale": 1.0}
+        start = (med, 0.5 * (q3 - q1))
+        if reduced:
+            start = newton_ascent(_local_derivatives(start_data(self._stats[2])), _move, start,
+                                  self._spaces)
+        return {"location": start[0], "scale": start[1]}
 
     def _quantile(self, q, location, scale):
         # tan(π(q − ½)), in the tails as −cot(π q) and cot(π(1 − q)): each tail's probability
@@ -63,3 +74,24 @@ class CauchyLogLik(LogLikGenerator):
 
     def _scipy(self, location, scale):
         return stats.cauchy(loc=location, scale=scale)
+
+
+def _local_derivatives(data):
+    """evaluate(point) for `newton_ascent`: at (μ, s), the log-likelihood (less n log π) and
+    its derivatives in the shift of μ in units of s and in log s, from one pass over `data`
+    (`QuadraticData.sums`; z = (x − μ)/s, r = 1/(1 + z²), S_pq = Σ w zᵖ rᵠ, T = Σ w):
+    g = (2 S11, T − 2 S01), H = [[2(S01 − 2 S02), −4 S12], [−4 S12, −4(S01 − S02)]]."""
+    total = data.total
+
+    def evaluate(point):
+        location, scale = point
+        log_sum, s01, s11, s02, s12 = data.sums(location, scale)
+        f = -total * math.log(scale) - log_sum
+        return f, [2.0 * s11, total - 2.0 * s01], [[2.0 * (s01 - 2.0 * s02), -4.0 * s12],
+                                                     [-4.0 * s12, -4.0 * (s01 - s02)]]
+    return evaluate
+
+
+def _move(point, d):
+    location, scale = point
+    return location + scale * d[0], scale * math.exp(d[1])

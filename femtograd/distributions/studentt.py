@@ -1,6 +1,8 @@
 """Student t, location-scale: f(x) = t_df((x − location)/scale) / scale
 (scipy's t(df, loc, scale))."""
 
+import math
+
 import numpy as np
 from scipy import special
 
@@ -10,7 +12,7 @@ from ..core.quadratic import QuadraticData, log1p_square_sum
 from ..core.special import betainc
 from .base import total_weight
 from .loglik import LogLikGenerator
-from .starts import sample_quantiles, start_sample
+from .starts import newton_ascent, sample_quantiles, start_data, start_sample
 
 
 class StudentTLogLik(LogLikGenerator):
@@ -62,9 +64,12 @@ class StudentTLogLik(LogLikGenerator):
 
     def _start(self):
         """Location the median and scale the quartiles' half-distance over the t's, at the df of
-        a grid whose log-likelihood there is largest, then EM steps for location and scale at
-        that df; on a `start_sample` of the rows."""
-        x, w = (self._stats[2].x, self._stats[2].weights) if self._reduced_only() \
+        a grid whose log-likelihood there is largest, on a `start_sample` of the rows. Then,
+        with every row exact, Newton steps in floats towards the MLE (so that a fit from there
+        only confirms it; they stop at df = _DF_MAX), else EM steps for location and scale at
+        that df."""
+        reduced = self._reduced_only()
+        x, w = (self._stats[2].x, self._stats[2].weights) if reduced \
             else self._start_values(sample=True)
         x, w = start_sample(x, w)
         q1, med, q3 = sample_quantiles(x, w, (0.25, 0.5, 0.75))
@@ -81,12 +86,16 @@ class StudentTLogLik(LogLikGenerator):
         lls = total * (_LOG_C - np.log(scales)) - 0.5 * (_DFS + 1.0) * wsum(
             np.log1p(np.multiply.outer(_QUARTILES ** 2 / _DFS, u)), axis=-1)
         i = int(np.argmax(np.where(np.isfinite(lls), lls, -np.inf)))
-        df, loc, scale = _DFS[i], med, scales[i]
+        df, loc, scale = float(_DFS[i]), med, float(scales[i])
+        if reduced:
+            loc, scale, df = newton_ascent(_local_derivatives(start_data(self._stats[2])), _move,
+                                           (loc, scale, df), self._spaces)
+            return {"location": loc, "scale": scale, "df": df}
         for _ in range(5):  # EM steps for location and scale at this df
             v = (df + 1.0) / (df + ((x - loc) / scale) ** 2)
             loc = wsum(v * x) / wsum(v)  # (a floor relative to the data's spread)
             scale = max(np.sqrt(wsum(v * (x - loc) ** 2) / total), 1e-12 * half)
-        return {"location": float(loc), "scale": float(scale), "df": float(df)}
+        return {"location": float(loc), "scale": float(scale), "df": df}
 
     def _ppf(self, q, location, scale, df):
         t = np.where(q > 0, special.stdtrit(df, q), -np.inf)  # stdtrit(df, 0) is +inf
@@ -99,6 +108,49 @@ class StudentTLogLik(LogLikGenerator):
 _DFS = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 100.0])  # the start's grid of df values
 _QUARTILES = special.stdtrit(_DFS, 0.75)  # the standard t's upper quartile at each
 _LOG_C = special.gammaln(0.5 * (_DFS + 1.0)) - special.gammaln(0.5 * _DFS) - 0.5 * np.log(_DFS * np.pi)
+_DF_MAX = float(_DFS[-1])  # the start's Newton steps stop there (see `_move`)
+
+
+def _local_derivatives(data):
+    """evaluate(point) for `newton_ascent`: at (μ, s, ν), the log-likelihood (less
+    n log √π) and its derivatives in the shift of μ in units of c = s√ν, in log s and in
+    log ν, from one pass over `data` at (μ, c) (`QuadraticData.sums`: z = (x − μ)/c,
+    r = 1/(1 + z²), S_pq = Σ w zᵖ rᵠ, T = Σ w, L = Σ w log(1 + z²), k = (ν + 1)/2).
+
+    In (μ, c, ν) the log-likelihood is T(log Γ(k) − log Γ(ν/2) − log c) − k L: the Cauchy's
+    kernel times k, with ν apart from it; the derivatives are taken in log c and log ν, then
+    carried to log s = log c − ½ log ν (along log ν at fixed s, log c moves by half as much),
+    where s and ν are less entangled for large ν."""
+    total = data.total
+
+    def evaluate(point):
+        location, scale, df = point
+        c = scale * math.sqrt(df)  # as the log-likelihood computes it: the same pass
+        log_sum, s01, s11, s02, s12 = data.sums(location, c)
+        k, half = 0.5 * (df + 1.0), 0.5 * df
+        f = total * (math.lgamma(k) - math.lgamma(half) - math.log(c)) - k * log_sum
+        g_a, g_c = 2.0 * k * s11, df * total - (df + 1.0) * s01
+        g_df = 0.5 * df * (total * float(special.psi(k) - special.psi(half)) - log_sum)
+        h_aa, h_ac, h_cc = 2.0 * k * (s01 - 2.0 * s02), -4.0 * k * s12, -4.0 * k * (s01 - s02)
+        h_adf, h_cdf = df * s11, df * (total - s01)
+        h_dfdf = (0.25 * df * df * total * float(special.zeta(2.0, k) - special.zeta(2.0, half))
+                  + g_df)
+        h_cdf_s = h_cdf + 0.5 * h_cc  # (log c, log ν) → (log s, log ν)
+        return f, [g_a, g_c, g_df + 0.5 * g_c], [
+            [h_aa, h_ac, h_adf + 0.5 * h_ac],
+            [h_ac, h_cc, h_cdf_s],
+            [h_adf + 0.5 * h_ac, h_cdf_s, h_dfdf + h_cdf + 0.25 * h_cc]]
+    return evaluate
+
+
+def _move(point, d):
+    """The point a local step leads to; None past df = _DF_MAX, where the log-likelihood is
+    all but flat in df (its maximum may lie at infinity): the fit takes over there."""
+    location, scale, df = point
+    df_new = df * math.exp(d[2])
+    if not df_new <= _DF_MAX:
+        return None
+    return location + scale * math.sqrt(df) * d[0], scale * math.exp(d[1]), df_new
 
 
 def _cdf_x(z, df):
