@@ -5,6 +5,7 @@ normal survival function, log_sigmoid, ...) are written on top of primitives and
 carry no calculus of their own.
 """
 
+import math
 import operator
 
 import numpy as np
@@ -209,6 +210,46 @@ digamma = primitive("digamma", special.digamma,
                     lambda g, ans, x: scaled(g, polygamma(x, n=1)), replayable=True)
 lgamma = primitive("lgamma", special.gammaln, lambda g, ans, x: scaled(g, digamma(x)),
                    replayable=True)
+def _half_ratio_terms(count=12):
+    """(power k, coefficient c) of h(a) ~ Σ c·a^(−k), from log Γ(a + t)'s Bernoulli-polynomial
+    expansion: c = (B_2j(½) − B_2j)/(2j(2j − 1)) = (2^(1−2j) − 2)·B_2j/(2j(2j − 1)), k = 2j − 1."""
+    b = special.bernoulli(2 * count)
+    return tuple((2 * j - 1, (2.0 ** (1 - 2 * j) - 2.0) * b[2 * j] / (2 * j * (2 * j - 1)))
+                 for j in range(1, count + 1))
+
+
+_HALF_RATIO_TERMS = _half_ratio_terms()
+_HALF_RATIO_SERIES = 8.0  # from here the first omitted term is below 1e-16 of h and its derivatives
+
+
+def _lgamma_half_ratio(a, *, n=0):
+    """The n-th derivative of h(a) = log Γ(a + ½) − log Γ(a) − ½ log a, which tends to 0 like
+    −1/(8a). Directly below a = 8; from there by its asymptotic series, since log Γ(a + ½) and
+    log Γ(a) grow like a·log a and their difference would lose the digits of h (a Student t's
+    constant at df = 1e10 lost all but ~5)."""
+    a = np.asarray(a, dtype=float)
+    big = a >= _HALF_RATIO_SERIES
+    with np.errstate(all="ignore"):
+        near = np.where(big, 1.0, a)
+        if n == 0:
+            direct = special.gammaln(near + 0.5) - special.gammaln(near) - 0.5 * np.log(near)
+        else:
+            direct = (special.polygamma(n - 1, near + 0.5) - special.polygamma(n - 1, near)
+                      - 0.5 * (-1.0) ** (n - 1) * math.factorial(n - 1) / near ** n)
+        far = np.where(big, a, _HALF_RATIO_SERIES)
+        series = 0.0
+        for k, c in _HALF_RATIO_TERMS:  # (`sum` here is the op)
+            series = series + c * (-1.0) ** n * math.gamma(k + n) / math.gamma(k) * far ** (-k - n)
+    return _plain(np.where(big, series, direct))
+
+
+lgamma_half_ratio = primitive(
+    "lgamma_half_ratio", _lgamma_half_ratio,
+    lambda g, ans, a, n=0: scaled(g, lgamma_half_ratio(a, n=n + 1)), replayable=True)
+lgamma_half_ratio.__doc__ = ("lgamma_half_ratio(a, n=0): the n-th derivative of log Γ(a + ½) − "
+                             "log Γ(a) − ½ log a, without cancellation for large a.")
+
+
 erf = primitive("erf", special.erf,
                 lambda g, ans, x: scaled(g, (2 / np.sqrt(np.pi)) * exp(-square(x))),
                 replayable=True)

@@ -10,8 +10,8 @@ with ∂/∂a = −(2/c) M(1, 1) and ∂/∂c = −(2/c) M(2, 1), and each momen
 moments again: ∂M(p, q)/∂a = −(p M(p − 1, q) − 2q M(p + 1, q + 1))/c and
 ∂M(p, q)/∂c = −(p M(p, q) − 2q M(p + 2, q + 1))/c. So the Hessian is exact, the units stay in
 the graph's 1/c factors (no moment overflows whatever the data's scale), and one blockwise
-pass per (a, c) computes the log-sum and the four sums every moment of the Hessian follows
-from, while a block is in cache, as `exp_moments` does for the Weibull.
+pass per (a, c) computes the log-sum and every moment of the Hessian, while a block is in
+cache, as `exp_moments` does for the Weibull.
 """
 
 import numpy as np
@@ -21,15 +21,21 @@ from .ops import inner
 from .primitive import primitive
 from .value import Value, as_array
 
+CANCELS = 2.0 ** -10  # M(2, 1) = Σw − M(0, 1) below this share of Σw: sum the moments directly
+
 
 class QuadraticData:
     """Data `x`, optional weights, and the sums at the last (a, c) they were asked for.
 
-    A pass computes, block by block, z = (x − a)/c, log(1 + z²) and r = 1/(1 + z²), and the
+    A pass computes, block by block, z = (x − a)/c, log1p(z²) and r = 1/(1 + z²), and the
     sums M(0, q) = Σ w rᵠ and M(1, q) = Σ w z rᵠ for q up to the order asked for (at least 2:
     the Hessian). Every other M(p, q) follows exactly from z² r = 1 − r:
-    M(p + 2, q) = M(p, q − 1) − M(p, q), with M(0, 0) = Σ w. Sums go through `ndarray.sum`
-    and `ops.inner` (BLAS dots on single-threaded slices: threads stall on a busy machine).
+    M(p + 2, q) = M(p, q − 1) − M(p, q), with M(0, 0) = Σ w — as differences that cancel
+    where z² is small (a Student t at large df, whose gradient in df they carry: each
+    difference loses about the bits by which M(2, 1) falls short of Σ w, and M(4, 2) twice
+    that). So when M(2, 1) is below `CANCELS`·Σ w (z² mostly below 1e-3; a t's df beyond about
+    a thousand), the pass is made again summing every M(p, q), p ≤ 2q, as it is. Sums go through
+    `ndarray.sum` and `ops.inner` (single-threaded: BLAS threads stall on a busy machine).
     Nothing the size of the data is kept besides `x` and the weights.
     """
 
@@ -62,39 +68,51 @@ class QuadraticData:
         return sums["log"], sums[0, 1], sums[1, 1], sums[0, 2], sums[1, 2]
 
     def _derived(self, sums, p, q):
+        if (p, q) in sums:
+            return sums[p, q]
         if p < 2:
-            return self.total if (p, q) == (0, 0) else sums[p, q]
+            return self.total  # M(0, 0)
         return self._derived(sums, p - 2, q - 1) - self._derived(sums, p - 2, q)
 
     def _get(self, a, c, q):
         if (a, c) != self._at or (0, q) not in self._sums:
-            self._sums, self._at = self._pass(a, c, max(q, 2)), (a, c)
+            sums = self._pass(a, c, max(q, 2), direct=False)
+            if not self.total - sums[0, 1] > CANCELS * self.total:  # Σ w z²r is mostly lost
+                sums = self._pass(a, c, max(q, 2), direct=True)
+            self._sums, self._at = sums, (a, c)
         return self._sums
 
-    def _pass(self, a, c, orders):
+    def _pass(self, a, c, orders, direct):
+        """The sums at (a, c): M(p, q) for p ≤ 1, or for every p ≤ 2q when `direct`."""
         x, w = self.x, self.weights
         size = min(x.size, BLOCK)
         if self._buffers is None or self._buffers[0].size < size:
-            self._buffers = tuple(np.empty(size) for _ in range(3))
-        sums = dict.fromkeys([(p, q) for q in range(1, orders + 1) for p in (0, 1)], 0.0)
+            self._buffers = tuple(np.empty(size) for _ in range(4))
+        top = (lambda q: 2 * q) if direct else (lambda q: 1)
+        sums = dict.fromkeys([(p, q) for q in range(1, orders + 1) for p in range(top(q) + 1)],
+                             0.0)
         sums["log"] = 0.0
         inverse = 1.0 / c
         for i in range(0, x.size, BLOCK):
             xb = x[i:i + BLOCK]
-            z, r, e = (buf[:xb.size] for buf in self._buffers)  # e: log, then w rᵠ
+            z, r, e, t = (buf[:xb.size] for buf in self._buffers)  # e: log, then w rᵠ
             np.subtract(xb, a, out=z)
             z *= inverse
             np.multiply(z, z, out=r)
-            r += 1.0
-            np.log(r, out=e)
+            np.log1p(r, out=e)  # (not log(1 + z²): the t's large df make z² below rounding)
             sums["log"] += float(e.sum()) if w is None else inner(e, w[i:i + BLOCK])
+            r += 1.0
             np.reciprocal(r, out=r)
             wr = r if w is None else np.multiply(r, w[i:i + BLOCK], out=e)
             for q in range(1, orders + 1):  # wr = w rᵠ
                 if q > 1:
                     wr = np.multiply(wr, r, out=e)
                 sums[0, q] += float(wr.sum())
-                sums[1, q] += inner(wr, z)
+                term = np.multiply(wr, z, out=t)  # w zᵖ rᵠ, each moment summed as it is
+                for p in range(1, top(q) + 1):
+                    if p > 1:
+                        term *= z
+                    sums[p, q] += float(term.sum())
         return sums
 
     def __repr__(self):

@@ -7,7 +7,7 @@ import numpy as np
 from scipy import special
 
 from ..core.lazy import stats
-from ..core.ops import LOG_PI, lgamma, log, log1p, sign, sqrt, square, where
+from ..core.ops import lgamma_half_ratio, log, log1p, sign, sqrt, square, where
 from ..core.quadratic import QuadraticData, log1p_square_sum
 from ..core.special import betainc
 from .base import total_weight
@@ -32,8 +32,7 @@ class StudentTLogLik(LogLikGenerator):
 
     def _logpdf(self, x, location, scale, df):
         z = (x - location) / scale
-        return (lgamma(0.5 * (df + 1.0)) - lgamma(0.5 * df) - 0.5 * (log(df) + LOG_PI)
-                - log(scale) - 0.5 * (df + 1.0) * log1p(square(z) / df))
+        return (_log_constant(df) - log(scale) - 0.5 * (df + 1.0) * log1p(square(z) / df))
 
     def _logcdf_z(self, z, df):
         """log F(z) of the standard t through the tail beyond |z|, u = F(−|z|) = I_x(ν/2, ν/2)
@@ -58,8 +57,7 @@ class StudentTLogLik(LogLikGenerator):
 
     def _loglik_reduced(self, stats, location, scale, df):
         total, _, data = stats
-        return (total * (lgamma(0.5 * (df + 1.0)) - lgamma(0.5 * df) - 0.5 * (log(df) + LOG_PI)
-                         - log(scale))
+        return (total * (_log_constant(df) - log(scale))
                 - 0.5 * (df + 1.0) * log1p_square_sum(location, scale * sqrt(df), data))
 
     def _start(self):
@@ -104,6 +102,16 @@ class StudentTLogLik(LogLikGenerator):
     def _scipy(self, location, scale, df):
         return stats.t(df, loc=location, scale=scale)
 
+
+def _log_constant(df):
+    """log Γ((ν+1)/2) − log Γ(ν/2) − ½ log(νπ), the density's constant, as
+    h(ν/2) − ½ log 2π with h(a) = log Γ(a + ½) − log Γ(a) − ½ log a (`lgamma_half_ratio`):
+    the two log Γ grow like ν log ν, and their difference lost all but a few digits at the
+    large df of nearly normal data, enough to give the log-likelihood false maxima there."""
+    return lgamma_half_ratio(0.5 * df) - _HALF_LOG_2PI
+
+
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
 _DFS = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 100.0])  # the start's grid of df values
 _QUARTILES = special.stdtrit(_DFS, 0.75)  # the standard t's upper quartile at each

@@ -63,13 +63,15 @@ def verdict(objective, names, constraints, free, x, x0, f0, status, basis=None):
     other coefficient, names the coefficients themselves)."""
     x = np.asarray(x, dtype=float)
     f, g, h = objective.value_grad_hess(x)
+    cons = [constraints[i] for i in free]
+    free = _Names([names[i] for i in free], basis)
     if not math.isfinite(f):  # (the optimizers never end there; a user's objective might)
+        if status == NON_FINITE:  # the derivatives overflowed where the values still rose
+            return _far_by_values(objective.value(x), x, x0, f0, free, cons)
         return None if status != CONVERGED else (
             NON_FINITE, "the log-likelihood or its derivatives are not finite where the "
                         "optimizer stopped", ())
     size = abs(f)
-    cons = [constraints[i] for i in free]
-    free = _Names([names[i] for i in free], basis)
     info = -np.asarray(h, dtype=float)
     factor = inverse_factor(info)  # (−H = L·Lᵀ) L⁻¹, or None where −H is not positive definite
     if status not in (CONVERGED, FLAT):
@@ -148,6 +150,17 @@ def _far(x, x0, f, f0, size, cons):
     v = np.zeros(len(travel))
     v[far] = travel[far]
     return v
+
+
+def _far_by_values(f, x, x0, f0, free, cons):
+    """A run whose derivatives overflowed at its end point, judged by its log-likelihood `f`
+    there alone: "boundary" when it rose while a positive or unit parameter moved a factor
+    e^FAR or more (`_far`: a Student t's df running off to infinity on nearly normal data),
+    else None (the optimizer's status stands)."""
+    far = _far(x, x0, f, f0, abs(f), cons) if math.isfinite(f) else None
+    if far is None:
+        return None
+    return _boundary(far, np.full((len(x), len(x)), np.nan), free, cons, f)
 
 
 def _solve(factor, b):

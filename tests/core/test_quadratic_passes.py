@@ -3,6 +3,8 @@ block by block in one pass per (a, c): each must equal the formula summed over f
 derivatives of `log1p_square_sum` (to third order, after the leaves move) must equal those of
 the same expression written as a plain elementwise graph, and no data scale may overflow them."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -52,9 +54,9 @@ def test_one_pass_per_point_serves_value_gradient_and_hessian_and_a_higher_order
     passes = []
     original = QuadraticData._pass
 
-    def counting(self, a, c, orders):
+    def counting(self, a, c, orders, direct):
         passes.append((a, c, orders))
-        return original(self, a, c, orders)
+        return original(self, a, c, orders, direct)
 
     monkeypatch.setattr(QuadraticData, "_pass", counting)
     data = QuadraticData(np.linspace(-2.0, 3.0, 11))
@@ -136,3 +138,15 @@ def test_derivatives_scale_with_the_units_and_nothing_overflows(units):
                                rtol=1e-10)
     np.testing.assert_allclose([[h.data * units * units for h in row] for row in hess],
                                [[h.data for h in row] for row in hess1], rtol=1e-10)
+
+
+def test_where_z_squared_is_below_rounding_the_moments_are_summed_as_they_are():
+    # the identity z²r = 1 − r would give M(2, 1) = Σ1 − Σr = 0 and M(4, 2) = 0 here
+    x = np.random.default_rng(3).normal(size=2000)
+    data = QuadraticData(x)
+    for c in (1e3, 1e9):
+        z = (x - 0.1) / c
+        r = 1.0 / (1.0 + z * z)
+        for p, q in ((2, 1), (2, 2), (3, 2), (4, 2)):
+            want = math.fsum(z ** p * r ** q)
+            assert data.moment(0.1, c, p, q) == pytest.approx(want, rel=1e-12), (c, p, q)

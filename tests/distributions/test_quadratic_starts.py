@@ -85,7 +85,8 @@ def test_a_start_at_n_1e3_takes_a_few_passes_and_the_fit_one_more(family):
     passes = []
     original = QuadraticData._pass
     try:
-        QuadraticData._pass = lambda self, a, c, q: passes.append((a, c)) or original(self, a, c, q)
+        QuadraticData._pass = lambda self, a, c, q, direct: (
+            passes.append((a, c)) or original(self, a, c, q, direct))
         gen.start()
         in_start = len(passes)
         passes.clear()
