@@ -21,6 +21,7 @@
 """
 
 import argparse
+import contextlib
 import math
 import os
 import resource
@@ -217,15 +218,25 @@ def _regression_passes(fit, repeats):
     return out
 
 
+@contextlib.contextmanager
 def _worker_environment(trim):
     """Dask's nanny environment for new workers: its default (MALLOC_TRIM_THRESHOLD_=65536,
     which on glibc turns off the allocator's adaptive mmap threshold, so that every large
-    temporary array is a fresh mmap whose pages fault in again) or that variable removed."""
+    temporary array is a fresh mmap whose pages fault in again) or that variable removed —
+    from the configuration and from this process's environment, which a nanny sets too and
+    which takes precedence for the workers started after it."""
     import dask
     env = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+    saved = os.environ.get("MALLOC_TRIM_THRESHOLD_")
     if not trim:
         env.pop("MALLOC_TRIM_THRESHOLD_", None)
-    return dask.config.set({"distributed.nanny.pre-spawn-environ": env})
+        os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    try:
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": env}):
+            yield
+    finally:
+        if saved is not None:
+            os.environ["MALLOC_TRIM_THRESHOLD_"] = saved
 
 
 def _regress_on_dask(n, chunks, repeats, trim):

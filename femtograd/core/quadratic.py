@@ -27,15 +27,16 @@ CANCELS = 2.0 ** -10  # M(2, 1) = Σw − M(0, 1) below this share of Σw: sum t
 class QuadraticData:
     """Data `x`, optional weights, and the sums at the last (a, c) they were asked for.
 
-    A pass computes, block by block, z = (x − a)/c, log1p(z²) and r = 1/(1 + z²), and the
+    A pass computes, block by block, z = (x − a)/c, log(1 + z²) and r = 1/(1 + z²), and the
     sums M(0, q) = Σ w rᵠ and M(1, q) = Σ w z rᵠ for q up to the order asked for (at least 2:
     the Hessian). Every other M(p, q) follows exactly from z² r = 1 − r:
     M(p + 2, q) = M(p, q − 1) − M(p, q), with M(0, 0) = Σ w — as differences that cancel
     where z² is small (a Student t at large df, whose gradient in df they carry: each
     difference loses about the bits by which M(2, 1) falls short of Σ w, and M(4, 2) twice
     that). So when M(2, 1) is below `CANCELS`·Σ w (z² mostly below 1e-3; a t's df beyond about
-    a thousand), the pass is made again summing every M(p, q), p ≤ 2q, as it is. Sums go through
-    `ndarray.sum` and `ops.inner` (single-threaded: BLAS threads stall on a busy machine).
+    a thousand), the pass is made again summing every M(p, q), p ≤ 2q, as it is, and the
+    log-sum by log1p (log(1 + z²) rounds z² off there). Sums go through `ndarray.sum` and
+    `ops.inner` (single-threaded: BLAS threads stall on a busy machine).
     Nothing the size of the data is kept besides `x` and the weights.
     """
 
@@ -88,9 +89,8 @@ class QuadraticData:
         size = min(x.size, BLOCK)
         if self._buffers is None or self._buffers[0].size < size:
             self._buffers = tuple(np.empty(size) for _ in range(4))
-        top = (lambda q: 2 * q) if direct else (lambda q: 1)
-        sums = dict.fromkeys([(p, q) for q in range(1, orders + 1) for p in range(top(q) + 1)],
-                             0.0)
+        sums = dict.fromkeys([(p, q) for q in range(1, orders + 1)
+                              for p in range(2 * q + 1 if direct else 2)], 0.0)
         sums["log"] = 0.0
         inverse = 1.0 / c
         for i in range(0, x.size, BLOCK):
@@ -99,20 +99,25 @@ class QuadraticData:
             np.subtract(xb, a, out=z)
             z *= inverse
             np.multiply(z, z, out=r)
-            np.log1p(r, out=e)  # (not log(1 + z²): the t's large df make z² below rounding)
+            if direct:  # z² mostly small: log1p keeps the digits log(1 + z²) would round off
+                np.log1p(r, out=e)
+                r += 1.0
+            else:
+                r += 1.0
+                np.log(r, out=e)
             sums["log"] += float(e.sum()) if w is None else inner(e, w[i:i + BLOCK])
-            r += 1.0
             np.reciprocal(r, out=r)
             wr = r if w is None else np.multiply(r, w[i:i + BLOCK], out=e)
             for q in range(1, orders + 1):  # wr = w rᵠ
                 if q > 1:
                     wr = np.multiply(wr, r, out=e)
                 sums[0, q] += float(wr.sum())
-                term = np.multiply(wr, z, out=t)  # w zᵖ rᵠ, each moment summed as it is
-                for p in range(1, top(q) + 1):
-                    if p > 1:
+                sums[1, q] += inner(wr, z)
+                if direct:
+                    term = np.multiply(wr, z, out=t)  # w zᵖ rᵠ, each moment summed as it is
+                    for p in range(2, 2 * q + 1):
                         term *= z
-                    sums[p, q] += float(term.sum())
+                        sums[p, q] += float(term.sum())
         return sums
 
     def __repr__(self):
