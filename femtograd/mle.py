@@ -190,10 +190,7 @@ def _boundary_estimate(model, fit, result, method, cov_type, options):
                       **options)
     if not out.converged:
         return None
-    run = out._optim  # the held fit's verdict is the first run's, with what was done
-    run.status, run.edge = result.status, result.edge
-    run.message = f"{result.message}; {note}"
-    return out
+    return out.report_verdict(result.status, f"{result.message}; {note}", result.edge)
 
 
 class _Refitter:

@@ -35,6 +35,13 @@ class FitBase:
         """Why the optimizer stopped, in words (naming the parameters at an edge)."""
         return self._optim.message
 
+    def report_verdict(self, status, message, edge=()):
+        """Replace this fit's verdict: the status, message and parameters at an edge another
+        run judged (a threshold family's boundary estimate is reported as the boundary the
+        free fit reached, not as the held fit's own "converged"). Returns the fit."""
+        self._optim.status, self._optim.message, self._optim.edge = status, message, tuple(edge)
+        return self
+
     @property
     def iterations(self):
         """Number of optimizer iterations taken (fallback optimizers' included)."""
