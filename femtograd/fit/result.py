@@ -97,9 +97,7 @@ class MLEFit(FitBase):
         return pd.Series(self.mle, index=self._index(), name="estimate")
 
     def _index(self):
-        index = names_index(self.param_names)
-        index.name = "parameter"
-        return index
+        return _parameter_index(self.param_names)
 
     @property
     def score(self):
@@ -123,9 +121,7 @@ class MLEFit(FitBase):
         return pd.DataFrame(self._information.copy(), index=index, columns=index.copy())
 
     def _free_index(self):
-        index = names_index(self.free_names)
-        index.name = "parameter"
-        return index
+        return _parameter_index(self.free_names)
 
     @cached_property
     def _hessian(self):
@@ -408,3 +404,10 @@ class MLEFit(FitBase):
         flag = "" if self.converged else ", NOT converged"
         return (f"<MLEFit {self._model_name()}: {est}; loglik={self.loglik:.6g}, "
                 f"nobs={self.nobs:g}{flag}>")
+
+
+def _parameter_index(names):
+    """`names` as the index of a fit's Series and tables, named "parameter"."""
+    index = names_index(names)
+    index.name = "parameter"
+    return index
