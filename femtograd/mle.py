@@ -134,10 +134,16 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     with np.errstate(all="ignore"):  # overflow at a trial point is a rejected step, not news
         result, objective = _optimize(objective, values, method, opt)
     natural = objective.natural(result.x)
+    # the verdict judges the optimizer's end point on the log/logit scale: its own x when it
+    # ran on that scale (then the evaluation it ended with serves the verdict), else the
+    # estimates mapped there
+    end = result.x if objective.transform and natural is not None else None
     if natural is None:  # cannot happen for a finite result; keep the start
         natural = values
     f, g, h = objective.evaluate(natural, order=2)  # the verdict and the SEs need −H
     objective = objective.with_free(free, transform=True)  # the fit's, for profiles and tests
+    if end is None:
+        end = objective.unconstrained(natural)
     fit = MLEFit(names=names, constraints=cons, fixed=fixed, free=free, mle=np.array(natural),
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
@@ -146,8 +152,8 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
                  refit=_Refitter(spec["function"], method, constraints, nobs, given, layout))
     counted = Counted(objective)  # the verdict's evaluations count in the result's
     with np.errstate(all="ignore"):
-        judged = verdict(counted, names, cons, free, objective.unconstrained(natural),
-                         objective.unconstrained(values), f_start, result.status)
+        judged = verdict(counted, names, cons, free, end, objective.unconstrained(values),
+                         f_start, result.status)
     result.evaluations += counted.calls
     if judged is not None:
         result.status, result.message, result.edge = judged

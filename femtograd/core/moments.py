@@ -63,10 +63,10 @@ class ExpMomentData:
     def _pass(self, k, orders):
         """[Σ wᵢ tᵢᵐ exp(k·tᵢ) for m = 0, ..., orders], block by block (no exp at k = 0)."""
         t, w = self.t, self.weights
-        if (orders + 1) * t.size <= SMALL:
-            return self._small_pass(k, orders)
         if self._buffer is None or self._buffer.size < min(t.size, BLOCK):
             self._buffer = np.empty(min(t.size, BLOCK))
+        if (orders + 1) * t.size <= SMALL:
+            return self._small_pass(k, orders)
         sums = [0.0] * (orders + 1)
         for i in range(0, t.size, BLOCK):
             tb = t[i:i + BLOCK]
@@ -96,7 +96,12 @@ class ExpMomentData:
             for m in range(1, orders + 1):
                 np.multiply(powers[m - 1], t, out=powers[m])
             self._powers = powers
-        e = np.ones(self.t.size) if k == 0 else np.exp(self.t * k)
+        e = self._buffer[:self.t.size]  # exp(k·t) into the pass's buffer (no new array)
+        if k == 0:
+            e.fill(1.0)
+        else:
+            np.multiply(self.t, k, out=e)
+            np.exp(e, out=e)
         return (powers[:orders + 1] @ e).tolist()
 
     def __repr__(self):

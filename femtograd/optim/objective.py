@@ -104,6 +104,7 @@ class GraphObjective:
         self.free = list(free)
         self.transform = transform
         self._free_transforms = [self.transforms[i] for i in self.free]
+        self._view = (tuple(self.free), transform)  # what the optimizer's scale depends on
 
     def with_free(self, free, transform=None):
         """A view of the same graph that moves only the parameters in `free`."""
@@ -251,10 +252,32 @@ class GraphObjective:
         return self._derivatives(x, 2)
 
     def _derivatives(self, x, order):
+        """(f, g, H) on the optimizer's scale at x, or (-inf, None, None). The latest is kept
+        with the natural-scale evaluation it was made from (`_read`'s result, the same
+        object while that evaluation stands): asked again at the same x by a view on the
+        same scale (the verdict at the optimizer's end point), it is given back as it is,
+        its arrays read-only, instead of applying the chain rule again."""
         p = self.natural(x)
         if p is None:
             return NEG_INF, None, None
-        f, g_all, h_all = self._read(p, order)
+        read = self._read(p, order)
+        x = np.asarray(x, dtype=float).tolist()
+        kept = self._shared.get("chained")
+        if kept is not None and kept[0] is read and kept[1] >= order and kept[2] == x and \
+                kept[3] == self._view:
+            f, g, h = kept[4]
+            return f, g, (h if order >= 2 else None)
+        out = self._chain(x, read, order)
+        for a in out[1:]:
+            if a is not None:
+                a.flags.writeable = False  # shared by every caller at this point
+        self._shared["chained"] = (read, order, x, self._view, out)
+        return out
+
+    def _chain(self, x, read, order):
+        """The natural-scale evaluation `read` = (f, g, H over every parameter) at the point
+        of the optimizer's x (a list), on the optimizer's scale over the free parameters."""
+        f, g_all, h_all = read
         if not math.isfinite(f):
             return NEG_INF, None, None
         free = self.free
@@ -388,11 +411,8 @@ class ArrayGraphObjective(GraphObjective):
         self._shared["last"] = (CLOCK.last, order, (f, g, h))
         return f, g, h
 
-    def _derivatives(self, x, order):
-        p = self.natural(x)
-        if p is None:
-            return NEG_INF, None, None
-        f, g_all, h_all = self._read(p, order)
+    def _chain(self, x, read, order):
+        f, g_all, h_all = read
         if not math.isfinite(f):
             return NEG_INF, None, None
         free = np.asarray(self.free)
@@ -401,8 +421,7 @@ class ArrayGraphObjective(GraphObjective):
             return NEG_INF, None, None
         d1 = d2 = None
         if self.transform:
-            d = np.array([t.derivatives(xi)[1:] for t, xi in
-                          zip(self._free_transforms, np.asarray(x, dtype=float).tolist())])
+            d = np.array([t.derivatives(xi)[1:] for t, xi in zip(self._free_transforms, x)])
             d1, d2 = d[:, 0], d[:, 1]
         g = gn * d1 if self.transform else gn
         if order < 2:
