@@ -55,10 +55,15 @@ class ExpMomentData:
 
     def moment(self, k, m):
         """Σ wᵢ tᵢᵐ exp(k·tᵢ), a float."""
+        return self.moments(k, m)[m]
+
+    def moments(self, k, m):
+        """[Σ wᵢ tᵢʲ exp(k·tᵢ) for j = 0, ..., m or more] from one pass, kept until `k`
+        changes (the list itself: not to be written to)."""
         if k != self._k or m >= len(self._sums):
             self._sums = self._pass(k, max(m, 2))
             self._k = k
-        return self._sums[m]
+        return self._sums
 
     def _pass(self, k, orders):
         """[Σ wᵢ tᵢᵐ exp(k·tᵢ) for m = 0, ..., orders], block by block (no exp at k = 0)."""

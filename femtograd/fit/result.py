@@ -122,12 +122,15 @@ class MLEFit(FitBase):
         return _parameter_index(self.free_names)
 
     @cached
+    def _hessian(self):
+        return np.asarray(self._hessian_at_mle, dtype=float)
+
+    @cached
     def _information(self):
         """Minus the Hessian over the free parameters (numpy; not to be written to)."""
-        hessian = np.asarray(self._hessian_at_mle, dtype=float)
         if len(self._free) == len(self.param_names):
-            return -hessian
-        return -hessian[np.ix_(self._free, self._free)]
+            return -self._hessian
+        return -self._hessian[np.ix_(self._free, self._free)]
 
     # -- covariance and standard errors (lazy) -----------------------------------------------
     @cached

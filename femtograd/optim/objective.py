@@ -284,27 +284,23 @@ class GraphObjective:
         gn = [g_all[i] for i in free]
         if not all(map(math.isfinite, gn)):
             return NEG_INF, None, None
-        m = len(free)
-        if self.transform:
-            d1, d2 = [], []
-            for t, xi in zip(self._free_transforms, x):
-                _, a, b = t.derivatives(float(xi))
-                d1.append(a)
-                d2.append(b)
-            g = [gn[a] * d1[a] for a in range(m)]
+        if self.transform:  # p = p(x): g_x = g·p′, H_x = p′ H p′ + diag(g·p″)
+            d = [t.derivatives(xi) for t, xi in zip(self._free_transforms, x)]
+            g = [gi * di[1] for gi, di in zip(gn, d)]
         else:
             g = gn
         if order < 2:
             return f, np.array(g), None
+        m = len(free)
         h = [[0.0] * m for _ in range(m)]
-        for a, i in enumerate(free):
+        for a, i in enumerate(free):  # the upper triangle, mirrored
             row = h_all[i]
             for b in range(a, m):
                 v = row[free[b]]
                 if self.transform:
-                    v *= d1[a] * d1[b]
+                    v *= d[a][1] * d[b][1]
                     if a == b:
-                        v += gn[a] * d2[a]
+                        v += gn[a] * d[a][2]
                 if not math.isfinite(v):
                     return NEG_INF, None, None
                 h[a][b] = h[b][a] = v
