@@ -72,7 +72,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {list(METHODS)}")
     check_cov_type(cov_type)
-    opt = {k: options.pop(k) for k in OPTIMIZER_OPTIONS if k in options}
+    opt = {k: options.pop(k) for k in OPTIMIZER_OPTIONS if k in options} if options else {}
     given = dict(opt)  # as the user named them (for the range checks' messages)
     if method == "gradient_ascent" and "max_iter" in opt and "iterations" not in opt:
         opt["iterations"] = opt.pop("max_iter")
