@@ -87,6 +87,8 @@ class GraphObjective:
     `with_free`, so profiling re-uses the graph built for the fit.
     """
 
+    keeps_derivatives = True  # the latest on the optimizer's scale (`_derivatives`)
+
     def __init__(self, ll, leaves, constraints, free=None, transform=True):
         if not isinstance(ll, Value) or ll.shape != ():
             raise ValueError("the log-likelihood must be a scalar Value; got "
@@ -268,10 +270,11 @@ class GraphObjective:
             f, g, h = kept[4]
             return f, g, (h if order >= 2 else None)
         out = self._chain(x, read, order)
-        for a in out[1:]:
-            if a is not None:
-                a.flags.writeable = False  # shared by every caller at this point
-        self._shared["chained"] = (read, order, x, self._view, out)
+        if self.keeps_derivatives:
+            for a in out[1:]:
+                if a is not None:
+                    a.flags.writeable = False  # shared by every caller at this point
+            self._shared["chained"] = (read, order, x, self._view, out)
         return out
 
     def _chain(self, x, read, order):
@@ -338,7 +341,10 @@ class ArrayGraphObjective(GraphObjective):
 
     The gradient is one reverse sweep into every leaf. The Hessian's row for element k is
     the sweep from the k-th element of the gradient, so its nodes (p sweeps, O(p²) numbers)
-    are built only when second derivatives are first asked for: L-BFGS never asks."""
+    are built only when second derivatives are first asked for: L-BFGS never asks. Its
+    Hessian may be large (p × p): it is not kept a second time on the optimizer's scale."""
+
+    keeps_derivatives = False
 
     def __init__(self, ll, leaves, constraints, free=None, transform=True):
         slices = _slices(leaves)
