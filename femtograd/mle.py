@@ -72,7 +72,7 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; use one of {list(METHODS)}")
     check_cov_type(cov_type)
-    opt = {k: options.pop(k) for k in OPTIMIZER_OPTIONS if k in options}
+    opt = {k: options.pop(k) for k in OPTIMIZER_OPTIONS if k in options} if options else {}
     given = dict(opt)  # as the user named them (for the range checks' messages)
     if method == "gradient_ascent" and "max_iter" in opt and "iterations" not in opt:
         opt["iterations"] = opt.pop("max_iter")
@@ -131,24 +131,29 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
                              f"{dict(zip(names, [float(start_values[n]) for n in names]))}; "
                              "give a start")
         f_start = objective.evaluate(values, order=0)[0]
+    x0 = objective.unconstrained(values)  # (the objective's scale is log/logit)
     with np.errstate(all="ignore"):  # overflow at a trial point is a rejected step, not news
-        result, objective = _optimize(objective, values, method, opt)
-    natural = objective.natural(result.x)
-    if natural is None:  # cannot happen for a finite result; keep the start
-        natural = values
-    f, g, h = objective.evaluate(natural, order=2)  # the verdict and the SEs need −H
-    objective = objective.with_free(free, transform=True)  # the fit's, for profiles and tests
+        result, optimized = _optimize(objective, x0, values, method, opt)
+        natural = optimized.natural(result.x)
+        # the verdict judges the optimizer's end point on the log/logit scale: its own x when
+        # it ran on that scale (the evaluation it ended with then serves the verdict), else
+        # the estimates mapped there
+        end = result.x if optimized.transform and natural is not None else None
+        if natural is None:  # cannot happen for a finite result; keep the start
+            natural = values
+        f, g, h = optimized.evaluate(natural, order=2)  # the verdict and the SEs need −H
+        objective = optimized.with_free(free, transform=True)  # the fit's, for profiles, tests
+        counted = Counted(objective)  # the verdict's evaluations count in the result's
+        judged = verdict(counted, names, cons, free,
+                         objective.unconstrained(natural) if end is None else end, x0, f_start,
+                         result.status)
+    result.evaluations += counted.calls
     fit = MLEFit(names=names, constraints=cons, fixed=fixed, free=free, mle=np.array(natural),
                  loglik=f, gradient=g, hessian=h, optim=result, method=method,
                  nobs=spec["nobs"], model=spec["model"], function=spec["function"],
                  data=spec["data"], objective=objective,
                  cov_type=cov_type,
                  refit=_Refitter(spec["function"], method, constraints, nobs, given, layout))
-    counted = Counted(objective)  # the verdict's evaluations count in the result's
-    with np.errstate(all="ignore"):
-        judged = verdict(counted, names, cons, free, objective.unconstrained(natural),
-                         objective.unconstrained(values), f_start, result.status)
-    result.evaluations += counted.calls
     if judged is not None:
         result.status, result.message, result.edge = judged
         shown = [f"{n}={v:.6g}" for n, v in zip(names[:SHOWN], fit.mle)]
@@ -470,7 +475,9 @@ def _finite_start(objective, values, free):
 
 
 # -- optimization with a fallback -------------------------------------------------------
-def _optimize(objective, values, method, opt):
+def _optimize(objective, x0, values, method, opt):
+    """The optimizer's result from `values` (x0 on the objective's scale), with the fallback
+    to BFGS and to shifted starts when Newton does not converge; and the objective it ran on."""
     opt = dict(opt)
     fallback = opt.pop("fallback", True)
     max_step = opt.pop("max_step", 10.0)
@@ -479,7 +486,6 @@ def _optimize(objective, values, method, opt):
         natural.set_natural(values)
         return gradient_ascent(natural, natural.unconstrained(values), **opt), natural
     tol = tolerances(opt)
-    x0 = objective.unconstrained(values)
     result = OPTIMIZERS[method](objective, x0, tol, max_step=max_step, method=method)
     if result.status == CONVERGED or not fallback:
         return result, objective

@@ -55,18 +55,23 @@ class ExpMomentData:
 
     def moment(self, k, m):
         """Σ wᵢ tᵢᵐ exp(k·tᵢ), a float."""
+        return self.moments(k, m)[m]
+
+    def moments(self, k, m):
+        """[Σ wᵢ tᵢʲ exp(k·tᵢ) for j = 0, ..., m or more] from one pass, kept until `k`
+        changes (the list itself: not to be written to)."""
         if k != self._k or m >= len(self._sums):
             self._sums = self._pass(k, max(m, 2))
             self._k = k
-        return self._sums[m]
+        return self._sums
 
     def _pass(self, k, orders):
         """[Σ wᵢ tᵢᵐ exp(k·tᵢ) for m = 0, ..., orders], block by block (no exp at k = 0)."""
         t, w = self.t, self.weights
-        if (orders + 1) * t.size <= SMALL:
-            return self._small_pass(k, orders)
         if self._buffer is None or self._buffer.size < min(t.size, BLOCK):
             self._buffer = np.empty(min(t.size, BLOCK))
+        if (orders + 1) * t.size <= SMALL:
+            return self._small_pass(k, orders)
         sums = [0.0] * (orders + 1)
         for i in range(0, t.size, BLOCK):
             tb = t[i:i + BLOCK]
@@ -96,7 +101,12 @@ class ExpMomentData:
             for m in range(1, orders + 1):
                 np.multiply(powers[m - 1], t, out=powers[m])
             self._powers = powers
-        e = np.ones(self.t.size) if k == 0 else np.exp(self.t * k)
+        e = self._buffer[:self.t.size]  # exp(k·t) into the pass's buffer (no new array)
+        if k == 0:
+            e.fill(1.0)
+        else:
+            np.multiply(self.t, k, out=e)
+            np.exp(e, out=e)
         return (powers[:orders + 1] @ e).tolist()
 
     def __repr__(self):

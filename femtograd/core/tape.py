@@ -147,9 +147,10 @@ def _compiled(steps):
     """A function `run(values)` that computes `steps` in order into the list `values`: one
     straight-line statement per step, `values[i] = forward(values[a], ..., name=...)`, with a
     keyword slot read from `values` and a recorded constant or plain keyword bound by name,
-    and `values[a] + values[b]` for the arithmetic in `_INFIX` (`_PREFIX`: `-values[a]`).
+    and `values[a] + values[b]` for the arithmetic in `_INFIX` (`_PREFIX`: `-values[a]`); a
+    numpy ufunc's scalar result is made a Python float (`_float`).
     It computes what a loop over the steps would, without the loop's work per step."""
-    bound, lines = {}, ["def run(v):", "    pass"]
+    bound, lines = {"_float": _float}, ["def run(v):", "    pass"]
     for i, forward, args, kw in steps:
         if forward is None:  # a recorded constant
             bound[f"c{i}"] = args._data
@@ -169,9 +170,17 @@ def _compiled(steps):
             else:
                 bound[f"k{i}_{name}"] = v
                 call.append(f"{name}=k{i}_{name}")
-        lines.append(f"    v[{i}] = f{i}({', '.join(call)})")
+        call = f"f{i}({', '.join(call)})"
+        lines.append(f"    v[{i}] = " + (f"_float({call})" if isinstance(forward, np.ufunc)
+                                           else call))
     exec(compile("\n".join(lines), "<tape>", "exec"), bound)  # noqa: S102 (our own text)
     return bound["run"]
+
+
+def _float(out):
+    """A numpy ufunc's scalar result as a Python float (the same number): the arithmetic the
+    later steps do on it is then Python's, not numpy's slower scalar arithmetic."""
+    return float(out) if type(out) is np.float64 else out
 
 
 class Bound:

@@ -299,10 +299,13 @@ class LogLikGenerator(Family):
             return None
         packed = isinstance(stats, tuple)
         inputs = stats if packed else (stats,)
-        if any(isinstance(v, (bool, np.bool_, np.ndarray, Value)) for v in inputs):
-            return None
-        kinds = tuple(float if isinstance(v, (int, float, np.integer, np.floating)) else type(v)
-                      for v in inputs)
+        kinds = []
+        for v in inputs:
+            if isinstance(v, (bool, np.bool_, np.ndarray, Value)):
+                return None
+            kinds.append(float if isinstance(v, (int, float, np.integer, np.floating))
+                         else type(v))
+        kinds = tuple(kinds)
         key = (type(self), tuple(sorted(self.options.items())), packed, kinds)
         try:
             hash(key)

@@ -69,10 +69,9 @@ class WeibullLogLik(LogLikGenerator):
         if reduced:
             d, exact_log, top, data = self._stats
             # at k = 0: weighted power sums of t, no exp pass (to order 3, as the profile asks)
-            data.moment(0.0, 3)
-            total = data.moment(0.0, 0)
-            mean = data.moment(0.0, 1) / total
-            var = data.moment(0.0, 2) / total - mean * mean
+            total, s1, s2 = data.moments(0.0, 3)[:3]
+            mean = s1 / total
+            var = s2 / total - mean * mean
             sd = math.sqrt(var) if var > 0 else 0.0
             mean += top
         else:
@@ -113,9 +112,8 @@ def _profile_shape(data, d, exact_log, k, iterations=50):
     """
     k, mean_exact = float(k), float(exact_log) / float(d)  # plain floats: cheaper arithmetic
     for _ in range(iterations):
-        data.moment(k, 3)  # one pass for the orders 0-3
-        s0 = data.moment(k, 0)
-        m1, m2, m3 = data.moment(k, 1) / s0, data.moment(k, 2) / s0, data.moment(k, 3) / s0
+        s0, s1, s2, s3 = data.moments(k, 3)[:4]  # one pass for the orders 0-3
+        m1, m2, m3 = s1 / s0, s2 / s0, s3 / s0
         kappa2, kappa3 = m2 - m1 * m1, m3 - m1 * (3.0 * m2 - 2.0 * m1 * m1)
         score = 1.0 / k + mean_exact - m1
         slope = -1.0 / (k * k) - kappa2

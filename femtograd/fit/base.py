@@ -10,6 +10,25 @@ import copy
 import math
 
 
+class cached:
+    """A property computed when first asked for and kept in the instance's `__dict__` under
+    its name, as `functools.cached_property` does, without the lock Python 3.11's takes on
+    every first access (a fit reads a chain of them: `se` → `_cov_free` → `_information`).
+    Two threads asking at once may both compute it; either value is the same."""
+
+    def __init__(self, fn):
+        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
 class FitBase:
     """The shared surface of a fit; see `MLEFit` and `RegressionFit`."""
 

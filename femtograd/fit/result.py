@@ -8,13 +8,13 @@ cover the free parameters only (`free_names`).
 """
 
 import math
-from functools import cached_property
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from . import gof, lifetime, plots, probability_plot
-from .base import FitBase
+from .base import FitBase, cached
 from .bootstrap import bootstrap
 from .common import names_index
 from .covariance import check_cov_type, covariance, score_contributions
@@ -90,7 +90,7 @@ class MLEFit(FitBase):
         `observed_information`."""
         return tuple(self.param_names[i] for i in self._free)
 
-    @cached_property
+    @cached
     def params(self):
         """The estimates (Series indexed by parameter name, index named "parameter"),
         fixed parameters included at their values."""
@@ -123,11 +123,11 @@ class MLEFit(FitBase):
     def _free_index(self):
         return _parameter_index(self.free_names)
 
-    @cached_property
+    @cached
     def _hessian(self):
         return np.asarray(self._hessian_at_mle, dtype=float)
 
-    @cached_property
+    @cached
     def _information(self):
         """Minus the Hessian over the free parameters (numpy; not to be written to)."""
         if len(self._free) == len(self.param_names):
@@ -135,11 +135,11 @@ class MLEFit(FitBase):
         return -self._hessian[np.ix_(self._free, self._free)]
 
     # -- covariance and standard errors (lazy) -----------------------------------------------
-    @cached_property
+    @cached
     def _cov_free(self):
         return covariance(self, self.cov_type, edge=boundary_parameters)
 
-    @cached_property
+    @cached
     def cov(self):
         """Covariance matrix of the estimates (DataFrame indexed by parameter both ways), of
         the kind `cov_type` (another kind: `with_cov(kind).cov`); fixed parameters have
@@ -150,7 +150,7 @@ class MLEFit(FitBase):
         full[np.ix_(self._free, self._free)] = self._cov_free
         return pd.DataFrame(full, index=self._index(), columns=self._index())
 
-    @cached_property
+    @cached
     def se(self):
         """Standard errors (Series like `params`): square roots of `cov`'s diagonal, of the
         kind `cov_type`; 0 for fixed parameters."""
@@ -209,7 +209,7 @@ class MLEFit(FitBase):
             self._profilers[index] = Profiler(self, index)
         return self._profilers[index]
 
-    @cached_property
+    @cached
     def _profilers(self):
         return {}
 
@@ -407,7 +407,13 @@ class MLEFit(FitBase):
 
 
 def _parameter_index(names):
-    """`names` as the index of a fit's Series and tables, named "parameter"."""
+    """`names` as the index of a fit's Series and tables, named "parameter": a new Index object
+    (its name is its own to set) over one made once per tuple of names."""
+    return _named_index(tuple(names)).view()
+
+
+@lru_cache(maxsize=256)
+def _named_index(names):
     index = names_index(names)
     index.name = "parameter"
     return index

@@ -39,10 +39,11 @@ def newton_direction(g, h):
         if a > 0:
             return np.array([float(g[0]) / a]), False
     elif n == 2:
-        a, b, c = -float(h[0, 0]), -float(h[0, 1]), -float(h[1, 1])
+        (a, b), (_, c) = np.asarray(h, dtype=float).tolist()
+        a, b, c = -a, -b, -c
         det = a * c - b * b
         if a > 0 and det > 0:
-            g0, g1 = float(g[0]), float(g[1])
+            g0, g1 = np.asarray(g, dtype=float).tolist()
             return np.array([(c * g0 - b * g1) / det, (a * g1 - b * g0) / det]), False
     a = -h
     if n <= SMALL:

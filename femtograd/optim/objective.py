@@ -87,6 +87,8 @@ class GraphObjective:
     `with_free`, so profiling re-uses the graph built for the fit.
     """
 
+    keeps_derivatives = True  # the latest on the optimizer's scale (`_derivatives`)
+
     def __init__(self, ll, leaves, constraints, free=None, transform=True):
         if not isinstance(ll, Value) or ll.shape != ():
             raise ValueError("the log-likelihood must be a scalar Value; got "
@@ -104,6 +106,7 @@ class GraphObjective:
         self.free = list(free)
         self.transform = transform
         self._free_transforms = [self.transforms[i] for i in self.free]
+        self._view = (tuple(self.free), transform)  # what the optimizer's scale depends on
 
     def with_free(self, free, transform=None):
         """A view of the same graph that moves only the parameters in `free`."""
@@ -251,37 +254,56 @@ class GraphObjective:
         return self._derivatives(x, 2)
 
     def _derivatives(self, x, order):
+        """(f, g, H) on the optimizer's scale at x, or (-inf, None, None). The latest is kept
+        with the natural-scale evaluation it was made from (`_read`'s result, the same
+        object while that evaluation stands): asked again at the same x by a view on the
+        same scale (the verdict at the optimizer's end point), it is given back as it is,
+        its arrays read-only, instead of applying the chain rule again."""
         p = self.natural(x)
         if p is None:
             return NEG_INF, None, None
-        f, g_all, h_all = self._read(p, order)
+        read = self._read(p, order)
+        x = np.asarray(x, dtype=float).tolist()
+        kept = self._shared.get("chained")
+        if kept is not None and kept[0] is read and kept[1] >= order and kept[2] == x and \
+                kept[3] == self._view:
+            f, g, h = kept[4]
+            return f, g, (h if order >= 2 else None)
+        out = self._chain(x, read, order)
+        if self.keeps_derivatives:
+            for a in out[1:]:
+                if a is not None:
+                    a.flags.writeable = False  # shared by every caller at this point
+            self._shared["chained"] = (read, order, x, self._view, out)
+        return out
+
+    def _chain(self, x, read, order):
+        """The natural-scale evaluation `read` = (f, g, H over every parameter) at the point
+        of the optimizer's x (a list), on the optimizer's scale over the free parameters."""
+        f, g_all, h_all = read
         if not math.isfinite(f):
             return NEG_INF, None, None
         free = self.free
         gn = [g_all[i] for i in free]
         if not all(map(math.isfinite, gn)):
             return NEG_INF, None, None
-        m = len(free)
-        if self.transform:
-            d1, d2 = [], []
-            for t, xi in zip(self._free_transforms, x):
-                _, a, b = t.derivatives(float(xi))
-                d1.append(a)
-                d2.append(b)
-            g = [gn[a] * d1[a] for a in range(m)]
+        if self.transform:  # p = p(x): g_x = g·p′, H_x = p′ H p′ + diag(g·p″)
+            d = [t.derivatives(xi) for t, xi in zip(self._free_transforms, x)]
+            g = [gi * di[1] for gi, di in zip(gn, d)]
         else:
             g = gn
         if order < 2:
             return f, np.array(g), None
+        m = len(free)
         h = [[0.0] * m for _ in range(m)]
-        for a, i in enumerate(free):
+        for a, i in enumerate(free):  # the upper triangle, mirrored
             row = h_all[i]
             for b in range(a, m):
                 v = row[free[b]]
                 if self.transform:
-                    v *= d1[a] * d1[b]
+                    v *= d[a][1] * d[b][1]
                     if a == b:
-                        v += gn[a] * d2[a]
+                        v += gn[a] * d[a][2]
                 if not math.isfinite(v):
                     return NEG_INF, None, None
                 h[a][b] = h[b][a] = v
@@ -319,7 +341,10 @@ class ArrayGraphObjective(GraphObjective):
 
     The gradient is one reverse sweep into every leaf. The Hessian's row for element k is
     the sweep from the k-th element of the gradient, so its nodes (p sweeps, O(p²) numbers)
-    are built only when second derivatives are first asked for: L-BFGS never asks."""
+    are built only when second derivatives are first asked for: L-BFGS never asks. Its
+    Hessian may be large (p × p): it is not kept a second time on the optimizer's scale."""
+
+    keeps_derivatives = False
 
     def __init__(self, ll, leaves, constraints, free=None, transform=True):
         slices = _slices(leaves)
@@ -388,11 +413,8 @@ class ArrayGraphObjective(GraphObjective):
         self._shared["last"] = (CLOCK.last, order, (f, g, h))
         return f, g, h
 
-    def _derivatives(self, x, order):
-        p = self.natural(x)
-        if p is None:
-            return NEG_INF, None, None
-        f, g_all, h_all = self._read(p, order)
+    def _chain(self, x, read, order):
+        f, g_all, h_all = read
         if not math.isfinite(f):
             return NEG_INF, None, None
         free = np.asarray(self.free)
@@ -401,8 +423,7 @@ class ArrayGraphObjective(GraphObjective):
             return NEG_INF, None, None
         d1 = d2 = None
         if self.transform:
-            d = np.array([t.derivatives(xi)[1:] for t, xi in
-                          zip(self._free_transforms, np.asarray(x, dtype=float).tolist())])
+            d = np.array([t.derivatives(xi)[1:] for t, xi in zip(self._free_transforms, x)])
             d1, d2 = d[:, 0], d[:, 1]
         g = gn * d1 if self.transform else gn
         if order < 2:
