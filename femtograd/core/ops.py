@@ -227,7 +227,7 @@ _HALF_RATIO_SERIES = 8.0  # from here the first omitted term is below 1e-16 of h
 def _half_ratio_series(n):
     """The coefficients of h's n-th derivative, Σ c·(−1)ⁿ·Γ(k + n)/Γ(k)·a^(−k−n), highest
     power first: with u = a⁻² it is a^(−1−n) times a polynomial in u (for Horner's rule)."""
-    return tuple(c * (-1.0) ** n * math.gamma(k + n) / math.gamma(k)
+    return tuple(float(c) * (-1.0) ** n * math.gamma(k + n) / math.gamma(k)
                  for k, c in reversed(_HALF_RATIO_TERMS))
 
 
@@ -240,11 +240,15 @@ def _half_ratio_far(a, n):
 
 
 def _half_ratio_step(a, n, log1p):
-    """The n-th derivative of h(a + 1) − h(a) = log(a + ½) − ½ log a − ½ log(a + 1)."""
+    """The n-th derivative of h(a + 1) − h(a) = log(a + ½) − ½ log a − ½ log(a + 1), but for
+    the factor `_half_ratio_step_factor(n)` (taken out of the sum over steps)."""
     if n == 0:
-        return 0.5 * (log1p(0.5 / a) + log1p(-0.5 / (a + 1.0)))
-    return ((-1.0) ** (n - 1) * math.factorial(n - 1)
-            * ((a + 0.5) ** -n - 0.5 * a ** -n - 0.5 * (a + 1.0) ** -n))
+        return log1p(0.5 / a) + log1p(-0.5 / (a + 1.0))
+    return (a + 0.5) ** -n - 0.5 * a ** -n - 0.5 * (a + 1.0) ** -n
+
+
+def _half_ratio_step_factor(n):
+    return 0.5 if n == 0 else (-1.0) ** (n - 1) * math.factorial(n - 1)
 
 
 def lgamma_half_ratio_plain(a, *, n=0):
@@ -259,19 +263,19 @@ def lgamma_half_ratio_plain(a, *, n=0):
         a = float(a)
         if not a > 0.0:
             return math.nan
-        shift = 0.0
+        steps = 0.0
         while a < _HALF_RATIO_SERIES:
-            shift -= _half_ratio_step(a, n, math.log1p)
+            steps += _half_ratio_step(a, n, math.log1p)
             a += 1.0
-        return _half_ratio_far(a, n) + shift
+        return _half_ratio_far(a, n) - _half_ratio_step_factor(n) * steps
     a = np.where(np.asarray(a, dtype=float) > 0.0, a, np.nan)
-    shift = np.zeros(a.shape)
+    steps = np.zeros(a.shape)
     with np.errstate(all="ignore"):
         for _ in range(int(_HALF_RATIO_SERIES)):
             near = a < _HALF_RATIO_SERIES
-            shift -= np.where(near, _half_ratio_step(a, n, np.log1p), 0.0)
+            steps += np.where(near, _half_ratio_step(a, n, np.log1p), 0.0)
             a = np.where(near, a + 1.0, a)
-        return _half_ratio_far(a, n) + shift
+        return _half_ratio_far(a, n) - _half_ratio_step_factor(n) * steps
 
 
 lgamma_half_ratio = primitive(

@@ -86,6 +86,9 @@ class StudentTLogLik(LogLikGenerator):
             np.log1p(np.multiply.outer(_QUARTILES ** 2 / _DFS, u)), axis=-1)
         i = int(np.argmax(np.where(np.isfinite(lls), lls, -np.inf)))
         df, loc, scale = float(_DFS[i]), med, float(scales[i])
+        if 0 < i < _DFS.size - 1 and np.all(np.isfinite(lls[i - 1:i + 2])):
+            df = _vertex(np.log(_DFS[i - 1:i + 2]), lls[i - 1:i + 2], df)
+            scale = half / float(special.stdtrit(df, 0.75))
         if reduced:
             loc, scale, df = newton_ascent(_local_derivatives(start_data(self._stats[2])), _move,
                                            (loc, scale, df), self._spaces)
@@ -118,6 +121,17 @@ _DFS = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 100.0])  # the start's grid of 
 _QUARTILES = special.stdtrit(_DFS, 0.75)  # the standard t's upper quartile at each
 _LOG_C = special.gammaln(0.5 * (_DFS + 1.0)) - special.gammaln(0.5 * _DFS) - 0.5 * np.log(_DFS * np.pi)
 _DF_MAX = float(_DFS[-1])  # the start's Newton steps stop there (see `_move`)
+
+
+def _vertex(log_dfs, lls, df):
+    """The df at the top of the parabola in log df through three grid points whose middle
+    one is highest (`df`, kept where the three are collinear)."""
+    (x0, x1, x2), (y0, y1, y2) = log_dfs.tolist(), lls.tolist()
+    below = (x1 - x0) * (y1 - y2) - (x1 - x2) * (y1 - y0)
+    if not below > 0:
+        return df
+    top = x1 - 0.5 * ((x1 - x0) ** 2 * (y1 - y2) - (x1 - x2) ** 2 * (y1 - y0)) / below
+    return math.exp(min(max(top, x0), x2))
 
 
 def _local_derivatives(data):
