@@ -75,7 +75,7 @@ NEGLIGIBLE = 1e-14  # a last step below this, relative, in every unconstrained c
 #                     taken: the fit's own rule (NEGLIGIBLE in optim.newton)
 
 
-def newton_ascent(evaluate, move, point, spaces):
+def newton_ascent(evaluate, move, point, spaces, last_step=True):
     """The point where safeguarded Newton steps in plain floats from `point` stop: where the
     Newton decrement gᵀ(−H)⁻¹g is below DECREMENT·|f| with −H positive definite, or where no
     step raises the log-likelihood any more, or after START_PASSES evaluations.
@@ -87,10 +87,12 @@ def newton_ascent(evaluate, move, point, spaces):
     the step is the gradient over |diag H|; a step is at most 1 in any coordinate and is halved
     until the log-likelihood rises (a step promising less than its rounding is taken if the
     value stays level: the next decrement then decides). Every point taken raises f, so the
-    answer is never worse than `point`; when it converged, the last evaluation was there.
+    answer is never worse than `point`; when it converged, the last evaluation was there, and
+    with `last_step` one more Newton step was taken there (`_last_step`).
 
     Each point is first put where the optimizer will see it (`settled` in the parameters'
-    `spaces`), so that the fit's first evaluations reuse the last pass here."""
+    `spaces`), so that the fit's first evaluations reuse the last pass here (when the steps
+    run on the fit's own rows: without them, `last_step` would only cost a pass)."""
     point = settled(spaces, point)
     f, g, h = evaluate(point)
     passes = 1
@@ -102,7 +104,7 @@ def newton_ascent(evaluate, move, point, spaces):
         gain, size = sum(gi * di for gi, di in zip(g, d)), abs(f)
         if definite and gain <= DECREMENT * size:
             return _last_step(evaluate, move, spaces, point, f, d, size) \
-                if passes < START_PASSES else point
+                if last_step and passes < START_PASSES else point
         if not gain > 0:  # (NaN: not > 0)
             return point
         longest = max(abs(di) for di in d)

@@ -90,8 +90,9 @@ class StudentTLogLik(LogLikGenerator):
             df = _vertex(np.log(_DFS[i - 1:i + 2]), lls[i - 1:i + 2], df)
             scale = half / float(special.stdtrit(df, 0.75))
         if reduced:
-            loc, scale, df = newton_ascent(_local_derivatives(start_data(self._stats[2])), _move,
-                                           (loc, scale, df), self._spaces)
+            data = start_data(self._stats[2])
+            loc, scale, df = newton_ascent(_local_derivatives(data), _move, (loc, scale, df),
+                                           self._spaces, last_step=data is self._stats[2])
             return {"location": loc, "scale": scale, "df": df}
         for _ in range(5):  # EM steps for location and scale at this df
             v = (df + 1.0) / (df + ((x - loc) / scale) ** 2)
