@@ -38,9 +38,8 @@ class QuadraticData:
     log-sum by log1p (log(1 + z²) rounds z² off there). The kind of the last pass is tried
     first (a fit walking df → ∞ needs the direct one at every point); the choice is made by
     M(0, 1), which both kinds sum alike, so the sums at a point never depend on the points
-    before. Sums go through `ndarray.sum` and
-    `ops.inner` (single-threaded: BLAS threads stall on a busy machine).
-    Nothing the size of the data is kept besides `x` and the weights.
+    before. Sums go through `ndarray.sum` and `ops.inner` (single-threaded: BLAS threads stall
+    on a busy machine). Nothing the size of the data is kept besides `x` and the weights.
     """
 
     __slots__ = ("x", "weights", "total", "_at", "_sums", "_buffers", "_direct")
