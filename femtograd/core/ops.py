@@ -5,6 +5,7 @@ normal survival function, log_sigmoid, ...) are written on top of primitives and
 carry no calculus of their own.
 """
 
+import functools
 import math
 import operator
 
@@ -222,29 +223,63 @@ _HALF_RATIO_TERMS = _half_ratio_terms()
 _HALF_RATIO_SERIES = 8.0  # from here the first omitted term is below 1e-16 of h and its derivatives
 
 
-def _lgamma_half_ratio(a, *, n=0):
+@functools.lru_cache(maxsize=None)
+def _half_ratio_series(n):
+    """The coefficients of h's n-th derivative, Σ c·(−1)ⁿ·Γ(k + n)/Γ(k)·a^(−k−n), highest
+    power first: with u = a⁻² it is a^(−1−n) times a polynomial in u (for Horner's rule)."""
+    return tuple(float(c) * (-1.0) ** n * math.gamma(k + n) / math.gamma(k)
+                 for k, c in reversed(_HALF_RATIO_TERMS))
+
+
+def _half_ratio_far(a, n):
+    """h's n-th derivative by its asymptotic series, for a ≥ 8 (floats or arrays)."""
+    u, poly = 1.0 / (a * a), 0.0
+    for c in _half_ratio_series(n):
+        poly = poly * u + c
+    return poly * a ** (-1 - n)
+
+
+def _half_ratio_step(a, n, log1p):
+    """The n-th derivative of h(a + 1) − h(a) = log(a + ½) − ½ log a − ½ log(a + 1), but for
+    the factor `_half_ratio_step_factor(n)` (taken out of the sum over steps)."""
+    if n == 0:
+        return log1p(0.5 / a) + log1p(-0.5 / (a + 1.0))
+    return (a + 0.5) ** -n - 0.5 * a ** -n - 0.5 * (a + 1.0) ** -n
+
+
+def _half_ratio_step_factor(n):
+    return 0.5 if n == 0 else (-1.0) ** (n - 1) * math.factorial(n - 1)
+
+
+def lgamma_half_ratio_plain(a, *, n=0):
     """The n-th derivative of h(a) = log Γ(a + ½) − log Γ(a) − ½ log a, which tends to 0 like
-    −1/(8a). Directly below a = 8; from there by its asymptotic series, since log Γ(a + ½) and
-    log Γ(a) grow like a·log a and their difference would lose the digits of h (a Student t's
-    constant at df = 1e10 lost all but ~5)."""
-    a = np.asarray(a, dtype=float)
-    big = a >= _HALF_RATIO_SERIES
+    −1/(8a). From a = 8 by its asymptotic series, since log Γ(a + ½) and log Γ(a) grow like
+    a·log a and their difference would lose the digits of h (a Student t's constant at
+    df = 1e10 lost all but ~5); below, carried there by h(a) = h(a + 1) − (log(a + ½) −
+    ½ log a − ½ log(a + 1)) in at most 8 steps. A number is computed in `math` (the Student
+    t's constant and its start's Newton steps call it at every evaluation), an array in numpy
+    by the same formulae. The op `lgamma_half_ratio`'s forward, for plain floats and arrays."""
+    if type(a) is float or np.ndim(a) == 0:
+        a = float(a)
+        if not a > 0.0:
+            return math.nan
+        steps = 0.0
+        while a < _HALF_RATIO_SERIES:
+            steps += _half_ratio_step(a, n, math.log1p)
+            a += 1.0
+        return _half_ratio_far(a, n) - _half_ratio_step_factor(n) * steps
+    a = np.where(np.asarray(a, dtype=float) > 0.0, a, np.nan)
+    steps = np.zeros(a.shape)
     with np.errstate(all="ignore"):
-        near = np.where(big, 1.0, a)
-        if n == 0:
-            direct = special.gammaln(near + 0.5) - special.gammaln(near) - 0.5 * np.log(near)
-        else:
-            direct = (special.polygamma(n - 1, near + 0.5) - special.polygamma(n - 1, near)
-                      - 0.5 * (-1.0) ** (n - 1) * math.factorial(n - 1) / near ** n)
-        far = np.where(big, a, _HALF_RATIO_SERIES)
-        series = 0.0
-        for k, c in _HALF_RATIO_TERMS:  # (`sum` here is the op)
-            series = series + c * (-1.0) ** n * math.gamma(k + n) / math.gamma(k) * far ** (-k - n)
-    return _plain(np.where(big, series, direct))
+        for _ in range(int(_HALF_RATIO_SERIES)):
+            near = a < _HALF_RATIO_SERIES
+            steps += np.where(near, _half_ratio_step(a, n, np.log1p), 0.0)
+            a = np.where(near, a + 1.0, a)
+        return _half_ratio_far(a, n) - _half_ratio_step_factor(n) * steps
 
 
 lgamma_half_ratio = primitive(
-    "lgamma_half_ratio", _lgamma_half_ratio,
+    "lgamma_half_ratio", lgamma_half_ratio_plain,
     lambda g, ans, a, n=0: scaled(g, lgamma_half_ratio(a, n=n + 1)), replayable=True)
 lgamma_half_ratio.__doc__ = ("lgamma_half_ratio(a, n=0): the n-th derivative of log Γ(a + ½) − "
                              "log Γ(a) − ½ log a, without cancellation for large a.")

@@ -35,12 +35,14 @@ class QuadraticData:
     difference loses about the bits by which M(2, 1) falls short of Σ w, and M(4, 2) twice
     that). So when M(2, 1) is below `CANCELS`·Σ w (z² mostly below 1e-3; a t's df beyond about
     a thousand), the pass is made again summing every M(p, q), p ≤ 2q, as it is, and the
-    log-sum by log1p (log(1 + z²) rounds z² off there). Sums go through `ndarray.sum` and
-    `ops.inner` (single-threaded: BLAS threads stall on a busy machine).
-    Nothing the size of the data is kept besides `x` and the weights.
+    log-sum by log1p (log(1 + z²) rounds z² off there). The kind of the last pass is tried
+    first (a fit walking df → ∞ needs the direct one at every point); the choice is made by
+    M(0, 1), which both kinds sum alike, so the sums at a point never depend on the points
+    before. Sums go through `ndarray.sum` and `ops.inner` (single-threaded: BLAS threads stall
+    on a busy machine). Nothing the size of the data is kept besides `x` and the weights.
     """
 
-    __slots__ = ("x", "weights", "total", "_at", "_sums", "_buffers")
+    __slots__ = ("x", "weights", "total", "_at", "_sums", "_buffers", "_direct")
 
     def __init__(self, x, weights=None):
         self.x = np.asarray(x, dtype=float).ravel()
@@ -49,6 +51,7 @@ class QuadraticData:
         self._at = None
         self._sums = {}
         self._buffers = None
+        self._direct = False
 
     def log_sum(self, a, c):
         """Σ wᵢ log(1 + zᵢ²), a float."""
@@ -56,9 +59,13 @@ class QuadraticData:
 
     def moment(self, a, c, p, q):
         """M(p, q) = Σ wᵢ zᵢᵖ / (1 + zᵢ²)^q for whole 0 ≤ p ≤ 2q, a float."""
+        if (a, c) == self._at:  # the graph's moment nodes read the last pass's table
+            m = self._sums.get((p, q))
+            if m is not None:
+                return m
         if not 0 <= p <= 2 * q:
             raise ValueError(f"QuadraticData.moment: needs 0 <= p <= 2q; got p={p}, q={q}")
-        return self._derived(self._get(a, c, q), p, q)
+        return self._get(a, c, q)[p, q]
 
     def sums(self, a, c):
         """(Σ w log(1 + z²), M(0, 1), M(1, 1), M(0, 2), M(1, 2)) as floats, from one pass (or
@@ -68,34 +75,44 @@ class QuadraticData:
         sums = self._get(a, c, 2)
         return sums["log"], sums[0, 1], sums[1, 1], sums[0, 2], sums[1, 2]
 
-    def _derived(self, sums, p, q):
-        if (p, q) in sums:
-            return sums[p, q]
-        if p < 2:
-            return self.total  # M(0, 0)
-        return self._derived(sums, p - 2, q - 1) - self._derived(sums, p - 2, q)
-
     def _get(self, a, c, q):
+        """The table of every M(p, q′), q′ ≤ max(q, 2), and the log-sum at (a, c): one pass."""
         if (a, c) != self._at or (0, q) not in self._sums:
-            sums = self._pass(a, c, max(q, 2), direct=False)
-            if not self.total - sums[0, 1] > CANCELS * self.total:  # Σ w z²r is mostly lost
-                sums = self._pass(a, c, max(q, 2), direct=True)
-            self._sums, self._at = sums, (a, c)
+            orders, direct = max(q, 2), self._direct  # (the last point's kind, likely again)
+            sums = self._pass(a, c, orders, direct)
+            cancels = not self.total - sums[0, 1] > CANCELS * self.total  # Σ w z²r mostly lost
+            if cancels != direct:  # (M(0, 1) is the same sum in either kind of pass)
+                direct = cancels
+                sums = self._pass(a, c, orders, direct)
+            self._sums, self._at, self._direct = self._completed(sums, orders), (a, c), direct
         return self._sums
+
+    def _completed(self, sums, orders):
+        """`sums` with M(0, 0) = Σ w and every M(p, q), p ≤ 2q ≤ 2·orders, a pass did not sum, by
+        M(p, q) = M(p − 2, q − 1) − M(p − 2, q), in increasing p and q."""
+        sums[0, 0] = self.total
+        for q in range(1, orders + 1):
+            for p in range(2, 2 * q + 1):
+                if (p, q) not in sums:
+                    sums[p, q] = sums[p - 2, q - 1] - sums[p - 2, q]
+        return sums
 
     def _pass(self, a, c, orders, direct):
         """The sums at (a, c): M(p, q) for p ≤ 1, or for every p ≤ 2q when `direct`."""
         x, w = self.x, self.weights
-        size = min(x.size, BLOCK)
+        n = x.size
+        size = min(n, BLOCK)
         if self._buffers is None or self._buffers[0].size < size:
             self._buffers = tuple(np.empty(size) for _ in range(4))
-        sums = dict.fromkeys([(p, q) for q in range(1, orders + 1)
-                              for p in range(2 * q + 1 if direct else 2)], 0.0)
-        sums["log"] = 0.0
+        sums = {(p, q): 0.0 for q in range(1, orders + 1) for p in range(2 * q + 1 if direct else 2)}
+        log_sum = 0.0
         inverse = 1.0 / c
-        for i in range(0, x.size, BLOCK):
+        z, r, e, t = self._buffers
+        for i in range(0, n, BLOCK):
             xb = x[i:i + BLOCK]
-            z, r, e, t = (buf[:xb.size] for buf in self._buffers)  # e: log, then w rᵠ
+            if xb.size != z.size:
+                z, r, e, t = (buf[:xb.size] for buf in self._buffers)  # e: log, then w rᵠ
+            wb = None if w is None else w[i:i + BLOCK]
             np.subtract(xb, a, out=z)
             z *= inverse
             np.multiply(z, z, out=r)
@@ -105,9 +122,9 @@ class QuadraticData:
             else:
                 r += 1.0
                 np.log(r, out=e)
-            sums["log"] += float(e.sum()) if w is None else inner(e, w[i:i + BLOCK])
+            log_sum += float(e.sum()) if wb is None else inner(e, wb)
             np.reciprocal(r, out=r)
-            wr = r if w is None else np.multiply(r, w[i:i + BLOCK], out=e)
+            wr = r if wb is None else np.multiply(r, wb, out=e)
             for q in range(1, orders + 1):  # wr = w rᵠ
                 if q > 1:
                     wr = np.multiply(wr, r, out=e)
@@ -118,6 +135,7 @@ class QuadraticData:
                     for p in range(2, 2 * q + 1):
                         term *= z
                         sums[p, q] += float(term.sum())
+        sums["log"] = log_sum
         return sums
 
     def __repr__(self):

@@ -59,8 +59,9 @@ class CauchyLogLik(LogLikGenerator):
             return {"location": med, "scale": 1.0}
         start = (med, 0.5 * (q3 - q1))
         if reduced:
-            start = newton_ascent(_local_derivatives(start_data(self._stats[2])), _move, start,
-                                  self._spaces)
+            data = start_data(self._stats[2])
+            start = newton_ascent(_local_derivatives(data), _move, start, self._spaces,
+                                  last_step=data is self._stats[2])
         return {"location": start[0], "scale": start[1]}
 
     def _quantile(self, q, location, scale):

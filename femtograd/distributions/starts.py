@@ -71,9 +71,11 @@ START_PASSES = 30  # at most this many evaluations in `newton_ascent` (each a pa
 DECREMENT = 1e-18  # converged below this Newton decrement relative to |loglik|: the fit's own
 #                    default rule (gtol² in optim.stopping), so a fit from there stops at once
 ROUNDING = 1e-10  # a gain below this, relative to |loglik|, is lost in the sum's rounding
+NEGLIGIBLE = 1e-14  # a last step below this, relative, in every unconstrained coordinate is not
+#                     taken: the fit's own rule (NEGLIGIBLE in optim.newton)
 
 
-def newton_ascent(evaluate, move, point, spaces):
+def newton_ascent(evaluate, move, point, spaces, last_step=True):
     """The point where safeguarded Newton steps in plain floats from `point` stop: where the
     Newton decrement gᵀ(−H)⁻¹g is below DECREMENT·|f| with −H positive definite, or where no
     step raises the log-likelihood any more, or after START_PASSES evaluations.
@@ -85,10 +87,12 @@ def newton_ascent(evaluate, move, point, spaces):
     the step is the gradient over |diag H|; a step is at most 1 in any coordinate and is halved
     until the log-likelihood rises (a step promising less than its rounding is taken if the
     value stays level: the next decrement then decides). Every point taken raises f, so the
-    answer is never worse than `point`; when it converged, the last evaluation was there.
+    answer is never worse than `point`; when it converged, the last evaluation was there, and
+    with `last_step` one more Newton step was taken there (`_last_step`).
 
     Each point is first put where the optimizer will see it (`settled` in the parameters'
-    `spaces`), so that the fit's first evaluations reuse the last pass here."""
+    `spaces`), so that the fit's first evaluations reuse the last pass here (when the steps
+    run on the fit's own rows: without them, `last_step` would only cost a pass)."""
     point = settled(spaces, point)
     f, g, h = evaluate(point)
     passes = 1
@@ -98,7 +102,10 @@ def newton_ascent(evaluate, move, point, spaces):
         if not definite:
             d = [gi / abs(h[i][i]) if abs(h[i][i]) > 0 else gi for i, gi in enumerate(g)]
         gain, size = sum(gi * di for gi, di in zip(g, d)), abs(f)
-        if (definite and gain <= DECREMENT * size) or not gain > 0:  # (NaN: not > 0)
+        if definite and gain <= DECREMENT * size:
+            return _last_step(evaluate, move, spaces, point, f, d, size) \
+                if last_step and passes < START_PASSES else point
+        if not gain > 0:  # (NaN: not > 0)
             return point
         longest = max(abs(di) for di in d)
         t = 1.0 / longest if longest > 1.0 else 1.0
@@ -119,10 +126,34 @@ def newton_ascent(evaluate, move, point, spaces):
     return point
 
 
+def _last_step(evaluate, move, spaces, point, f, d, size):
+    """Converged: the point one more Newton step `d` leads to (it squares the remaining
+    error), so that the fit, whose first evaluation reuses this pass, takes no last step of its
+    own (an evaluation of the whole graph); `point` when the step moves no coordinate, in the
+    optimizer's unconstrained ones, beyond NEGLIGIBLE of it (the fit would not take it either),
+    leaves the start's region or lowers the log-likelihood beyond rounding."""
+    trial = move(point, d)
+    if trial is None:
+        return point
+    trial = settled(spaces, trial)
+    if all(abs(b - a) <= NEGLIGIBLE * abs(a) for a, b in zip(unconstrained(spaces, point),
+                                                             unconstrained(spaces, trial))):
+        return point
+    ft, gt, _ = evaluate(trial)
+    if math.isfinite(ft) and all(map(math.isfinite, gt)) and ft >= f - ROUNDING * size:
+        return trial
+    return point
+
+
+def unconstrained(spaces, point):
+    """The point in the optimizer's coordinates: each value through its space's map."""
+    return [space.to_unconstrained(v) for space, v in zip(spaces, point)]
+
+
 def settled(spaces, point):
     """The point as the optimizer sees it: each value through its space's unconstrained map
     and back (a start at s becomes exp(log s), which may differ in the last bit)."""
-    return tuple(space.to_natural(space.to_unconstrained(v)) for space, v in zip(spaces, point))
+    return tuple(space.to_natural(u) for space, u in zip(spaces, unconstrained(spaces, point)))
 
 
 def _solve_negative(h, g):

@@ -8,6 +8,7 @@ from scipy import special
 
 from ..core.lazy import stats
 from ..core.ops import lgamma_half_ratio, log, log1p, sign, sqrt, square, where
+from ..core.ops import lgamma_half_ratio_plain as half_ratio
 from ..core.quadratic import QuadraticData, log1p_square_sum
 from ..core.special import betainc
 from .base import total_weight
@@ -85,9 +86,13 @@ class StudentTLogLik(LogLikGenerator):
             np.log1p(np.multiply.outer(_QUARTILES ** 2 / _DFS, u)), axis=-1)
         i = int(np.argmax(np.where(np.isfinite(lls), lls, -np.inf)))
         df, loc, scale = float(_DFS[i]), med, float(scales[i])
+        if 0 < i < _DFS.size - 1 and np.all(np.isfinite(lls[i - 1:i + 2])):
+            df = _vertex(np.log(_DFS[i - 1:i + 2]), lls[i - 1:i + 2], df)
+            scale = half / float(special.stdtrit(df, 0.75))
         if reduced:
-            loc, scale, df = newton_ascent(_local_derivatives(start_data(self._stats[2])), _move,
-                                           (loc, scale, df), self._spaces)
+            data = start_data(self._stats[2])
+            loc, scale, df = newton_ascent(_local_derivatives(data), _move, (loc, scale, df),
+                                           self._spaces, last_step=data is self._stats[2])
             return {"location": loc, "scale": scale, "df": df}
         for _ in range(5):  # EM steps for location and scale at this df
             v = (df + 1.0) / (df + ((x - loc) / scale) ** 2)
@@ -119,6 +124,17 @@ _LOG_C = special.gammaln(0.5 * (_DFS + 1.0)) - special.gammaln(0.5 * _DFS) - 0.5
 _DF_MAX = float(_DFS[-1])  # the start's Newton steps stop there (see `_move`)
 
 
+def _vertex(log_dfs, lls, df):
+    """The df at the top of the parabola in log df through three grid points whose middle
+    one is highest (`df`, kept where the three are collinear)."""
+    (x0, x1, x2), (y0, y1, y2) = log_dfs.tolist(), lls.tolist()
+    below = (x1 - x0) * (y1 - y2) - (x1 - x2) * (y1 - y0)
+    if not below > 0:
+        return df
+    top = x1 - 0.5 * ((x1 - x0) ** 2 * (y1 - y2) - (x1 - x2) ** 2 * (y1 - y0)) / below
+    return math.exp(min(max(top, x0), x2))
+
+
 def _local_derivatives(data):
     """evaluate(point) for `newton_ascent`: at (μ, s, ν), the log-likelihood (less
     n log √π) and its derivatives in the shift of μ in units of c = s√ν, in log s and in
@@ -126,7 +142,9 @@ def _local_derivatives(data):
     r = 1/(1 + z²), S_pq = Σ w zᵖ rᵠ, T = Σ w, L = Σ w log(1 + z²), k = (ν + 1)/2).
 
     In (μ, c, ν) the log-likelihood is T(log Γ(k) − log Γ(ν/2) − log c) − k L: the Cauchy's
-    kernel times k, with ν apart from it; the derivatives are taken in log c and log ν, then
+    kernel times k, with ν apart from it (log Γ(k) − log Γ(ν/2) = h(ν/2) + ½ log(ν/2), h the
+    `lgamma_half_ratio`, and its derivatives ψ(k) − ψ(ν/2) = h′ + 1/ν and
+    ψ′(k) − ψ′(ν/2) = h″ − 2/ν²); the derivatives are taken in log c and log ν, then
     carried to log s = log c − ½ log ν (along log ν at fixed s, log c moves by half as much),
     where s and ν are less entangled for large ν."""
     total = data.total
@@ -136,13 +154,12 @@ def _local_derivatives(data):
         c = scale * math.sqrt(df)  # as the log-likelihood computes it: the same pass
         log_sum, s01, s11, s02, s12 = data.sums(location, c)
         k, half = 0.5 * (df + 1.0), 0.5 * df
-        f = total * (math.lgamma(k) - math.lgamma(half) - math.log(c)) - k * log_sum
+        f = total * (half_ratio(half) + 0.5 * math.log(half) - math.log(c)) - k * log_sum
         g_a, g_c = 2.0 * k * s11, df * total - (df + 1.0) * s01
-        g_df = 0.5 * df * (total * float(special.psi(k) - special.psi(half)) - log_sum)
+        g_df = 0.5 * df * (total * (half_ratio(half, n=1) + 1.0 / df) - log_sum)
         h_aa, h_ac, h_cc = 2.0 * k * (s01 - 2.0 * s02), -4.0 * k * s12, -4.0 * k * (s01 - s02)
         h_adf, h_cdf = df * s11, df * (total - s01)
-        h_dfdf = (0.25 * df * df * total * float(special.zeta(2.0, k) - special.zeta(2.0, half))
-                  + g_df)
+        h_dfdf = 0.25 * df * df * total * (half_ratio(half, n=2) - 2.0 / (df * df)) + g_df
         h_cdf_s = h_cdf + 0.5 * h_cc  # (log c, log ν) → (log s, log ν)
         return f, [g_a, g_c, g_df + 0.5 * g_c], [
             [h_aa, h_ac, h_adf + 0.5 * h_ac],
