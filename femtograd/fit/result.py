@@ -45,6 +45,9 @@ class MLEFit(FitBase):
         Parameters held at given values (not estimated; zero variance, not in `df`).
     mle : numpy.ndarray
         The estimates as a plain array, in the order of `param_names`.
+    bse : numpy.ndarray
+        The standard errors as a plain array (read-only), in the same order; `se` is the
+        Series.
     loglik : float
         The maximized log-likelihood.
     nobs : float
@@ -60,7 +63,7 @@ class MLEFit(FitBase):
         through `with_cov(kind)`.
     """
 
-    _COV_CACHE = FitBase._COV_CACHE + ("_profilers",)  # profiles start from the SEs
+    _COV_CACHE = FitBase._COV_CACHE + ("bse", "_profilers")  # profiles start from the SEs
 
     def __init__(self, names, constraints, fixed, free, mle, loglik, gradient, hessian, optim,
                  method, nobs, model, function, data, objective, cov_type="observed",
@@ -151,14 +154,20 @@ class MLEFit(FitBase):
         return pd.DataFrame(full, index=self._index(), columns=self._index())
 
     @cached
+    def bse(self):
+        """Standard errors as a plain array in the order of `param_names`, as `mle` is to
+        `params` (read-only; 0 for fixed parameters): `se` without building a Series, for
+        code that fits many times."""
+        se = np.zeros(len(self.param_names))
+        se[self._free] = np.sqrt(self._cov_free.diagonal())
+        se.flags.writeable = False
+        return se
+
+    @cached
     def se(self):
         """Standard errors (Series like `params`): square roots of `cov`'s diagonal, of the
-        kind `cov_type`; 0 for fixed parameters."""
-        se = np.sqrt(self._cov_free.diagonal())
-        if len(self._free) < len(self.param_names):
-            se = np.zeros(len(self.param_names))
-            se[self._free] = np.sqrt(self._cov_free.diagonal())
-        return pd.Series(se, index=self._index(), name="se")
+        kind `cov_type`; 0 for fixed parameters. `bse` holds the same numbers as an array."""
+        return pd.Series(self.bse, index=self._index(), name="se", copy=True)
 
     @property
     def _row_scores(self):

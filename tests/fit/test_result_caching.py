@@ -27,3 +27,16 @@ def test_each_series_has_its_own_parameter_index():
     a.se.index.name = "renamed"
     assert b.se.index.name == "parameter" and a.params.index.name == "parameter"
     assert b.cov.index.name == "parameter" and b.cov.columns.name == "parameter"
+
+
+def test_bse_is_se_as_a_read_only_array_with_fixed_parameters_at_zero():
+    fit = fg.fit_mle("weibull", X)
+    assert isinstance(fit.bse, np.ndarray) and fit.bse.tolist() == fit.se.tolist()
+    assert not fit.bse.flags.writeable
+    se = fit.se
+    se.iloc[0] = -1.0  # the Series is the user's copy: bse and later views keep the numbers
+    assert fit.bse[0] > 0
+    sandwich = fit.with_cov("sandwich")
+    assert sandwich.bse.tolist() == sandwich.se.tolist() != fit.bse.tolist()
+    held = fg.fit_mle("weibull", X, fixed={"shape": 1.3})
+    assert held.bse[0] == 0.0 and held.bse[1] == held.se["scale"] > 0
