@@ -42,7 +42,6 @@ import pandas as pd
 from scipy import special
 
 from ..core import Value, grad_nodes, log, log1mexp
-from ..distributions.family import assemble, at
 from .common import fitted_model
 from .intervals import check_level
 
@@ -164,24 +163,27 @@ def _solved_quantiles(fit, dist, probs):
 
 
 def _polished(fit, dist, probs, starts):
-    """(q, ∇q, the points left off) from one graph over every point at `starts`: log F (log S
-    above the median) with its gradient per point, and log f. A start whose Newton step is at
-    most ONE_STEP of it takes that step and is the root; its gradient comes from the implicit
-    function theorem at the start, ∂q/∂θ = −F ∇log F / f (or +S ∇log S / f), which differs from
-    the one at the root by a relative amount of the order of the step. The other points (a
-    start beyond the support, a larger step) are returned as left off."""
-    n = probs.size
+    """(q, ∇q, the points left off) from a graph per side at `starts`: log F (log S above the
+    median) over that side's points, with leaves of their number (each point's gradient its
+    own), and log f. A start whose Newton step is at most ONE_STEP of it takes that step and is
+    the root; its gradient comes from the implicit function theorem at the start, ∂q/∂θ =
+    −F ∇log F / f (or +S ∇log S / f), which differs from the one at the root by a relative
+    amount of the order of the step. The other points (a start beyond the support, a larger
+    step) are returned as left off."""
     lo, hi = dist.support
     inside = np.isfinite(starts) & (starts > lo) & (starts < hi)
     at_start = np.where(np.isnan(starts), 0.5 * (lo + hi) if np.isfinite(lo + hi) else
                         (lo if np.isfinite(lo) else hi if np.isfinite(hi) else 0.0), starts)
     upper = probs > 0.5
     target = np.where(upper, np.log1p(-probs), np.log(probs))
-    leaves = _leaves(fit, n)
-    tail = assemble(n, leaves, 0.0, [
-        (upper, lambda idx, p: dist.logsf(at(at_start, idx), *p)),
-        (~upper, lambda idx, p: dist.logcdf(at(at_start, idx), *p))])
-    log_tail, grad_tail = _values_and_grads(tail, leaves, n)
+    log_tail = np.empty(probs.size)
+    grad_tail = np.empty((probs.size, len(fit.param_names)))
+    for side, log_of in ((upper, dist.logsf), (~upper, dist.logcdf)):
+        if side.any():  # both sides of the points, or the side all of them lie on
+            points = at_start if side.all() else at_start[side]
+            leaves = _leaves(fit, points.size)
+            log_tail[side], grad_tail[side] = _values_and_grads(
+                log_of(points, *leaves), leaves, points.size)
     log_f = dist.logpdf(at_start, *(float(v) for v in fit.mle)).data
     gap = np.where(upper, target - log_tail, log_tail - target)  # increasing in q
     step = gap * np.exp(log_tail - log_f)
