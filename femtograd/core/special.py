@@ -38,7 +38,7 @@ from math import comb
 import numpy as np
 from scipy import special
 
-from .ops import _plain, digamma, exp, lgamma, log, log1p, polygamma, scaled, square
+from .ops import _plain, _polygamma, digamma, exp, lgamma, log, log1p, polygamma, scaled, square
 from .primitive import primitive
 
 arctan = primitive("arctan", np.arctan, lambda g, ans, x: g / (1.0 + square(x)), replayable=True)
@@ -349,14 +349,31 @@ def gammainc_shape_derivative(a, x, order):
         lambda a, x: (x == 0) | np.isinf(x))
 
 
-def _gamma_density_derivative(a, x, order):
-    """∂ᵐ/∂aᵐ of the gamma density at x, in Value ops (the derivative of the op in x)."""
-    logx = log(x)
-    dens = exp((a - 1.0) * logx - x - lgamma(a))
+def _gamma_density_forward(a, x, order=0):
+    """∂ᵐ/∂aᵐ of the gamma density at x, f·Yₘ(κ₁, …, κₘ), as numpy data."""
+    logx = np.log(x)
+    dens = np.exp((a - 1.0) * logx - x - special.gammaln(a))
     if order == 0:
-        return dens
-    kappa = [logx - digamma(a)] + [-polygamma(a, n=j) for j in range(1, order)]
-    return dens * _bell(kappa, order)
+        return _plain(dens)
+    kappa = [logx - special.digamma(a)] + [-_polygamma(a, n=j) for j in range(1, order)]
+    return _plain(dens * _bell(kappa, order))
+
+
+def _gamma_density_vjp_x(g, ans, a, x, order=0):
+    """∂/∂x (f·Yₘ) = f′/f · f·Yₘ + f · m·Yₘ₋₁ / x, as ∂Yₘ/∂κ₁ = m·Yₘ₋₁ and ∂κ₁/∂x = 1/x."""
+    slope = ((a - 1.0) / x - 1.0) * ans
+    if order:
+        slope = slope + order * _gamma_density_derivative(a, x, order=order - 1) / x
+    return scaled(g, slope)
+
+
+_gamma_density_derivative = primitive(
+    "gamma_density", _gamma_density_forward,
+    lambda g, ans, a, x, order=0: scaled(g, _gamma_density_derivative(a, x, order=order + 1)),
+    _gamma_density_vjp_x, replayable=True)
+_gamma_density_derivative.__doc__ = """gamma_density(a, x, order=m): ∂ᵐ/∂aᵐ of the gamma density
+at x, one node (the derivative of the incomplete gamma ops in x); its derivative in a is the next
+order, in x the density's slope."""
 
 
 def _make_gamma(name, f, sign):
@@ -369,7 +386,7 @@ def _make_gamma(name, f, sign):
         return scaled(g, op(a, x, order=order + 1))
 
     def vjp_x(g, ans, a, x, order=0):
-        dens = _gamma_density_derivative(a, x, order)
+        dens = _gamma_density_derivative(a, x, order=order)
         return scaled(g, dens if sign > 0 else -dens)
 
     op = primitive(name, forward, vjp_a, vjp_x, replayable=True)
