@@ -186,11 +186,12 @@ def _polished(fit, dist, probs, starts):
                 log_of(points, *leaves), leaves, points.size)
     log_f = dist.logpdf(at_start, *(float(v) for v in fit.mle)).data
     gap = np.where(upper, target - log_tail, log_tail - target)  # increasing in q
-    step = gap * np.exp(log_tail - log_f)
+    tail_over_f = np.exp(log_tail - log_f)
+    step = gap * tail_over_f
     exact = inside & ((gap == 0) | (_near(gap, target) &
                                     (np.abs(step) <= ONE_STEP * np.abs(at_start))))
     q = np.where(gap == 0, at_start, at_start - step)
-    grad = (np.exp(log_tail - log_f) * np.where(upper, 1.0, -1.0))[:, None] * grad_tail
+    grad = np.where(upper, tail_over_f, -tail_over_f)[:, None] * grad_tail
     return q, grad, np.flatnonzero(~exact)
 
 
