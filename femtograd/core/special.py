@@ -457,12 +457,13 @@ def gammaincinv(a, p):
             new = x - step
             moved = np.isfinite(new) & (new > 0)
             settled = moved & (np.abs(step) <= _SETTLED * x)
-            out[todo[settled]] = new[settled]
-            keep = ~settled
-            x = np.where(moved, new, 0.5 * x)[keep]
-            todo, pp, upper, tail = todo[keep], pp[keep], upper[keep], tail[keep]
-            if not one_shape:
-                aa, log_gamma = aa[keep], log_gamma[keep]
+            x = np.where(moved, new, 0.5 * x)
+            if settled.any():  # (none after the first step, most after the second)
+                out[todo[settled]] = new[settled]
+                keep = ~settled
+                x, todo, pp, upper, tail = x[keep], todo[keep], pp[keep], upper[keep], tail[keep]
+                if not one_shape:
+                    aa, log_gamma = aa[keep], log_gamma[keep]
     rest = ~(out > np.finfo(float).tiny) & ~(np.isnan(a) | np.isnan(p))
     if rest.any():
         out[rest] = special.gammaincinv(a[rest], p[rest])
@@ -476,18 +477,16 @@ def _gammaincinv_start(a, p, upper, log_gamma):
     three fixed-point steps from the root of its leading term instead."""
     cube = 1.0 - 1.0 / (9.0 * a) + special.ndtri(p) / (3.0 * np.sqrt(a))
     x = a * cube * cube * cube
-    rows = np.flatnonzero(~upper)
+    rows = np.flatnonzero(~upper & ((x < 0.4 * (a + 1.0)) | ~(cube > 0)))
     if not rows.size:
         return x
-    ai = a if np.ndim(a) == 0 else a[rows]
-    root = np.exp((np.log(p[rows]) + (log_gamma if np.ndim(a) == 0 else log_gamma[rows])
-                   + np.log(ai)) / ai)
+    ai, log_gamma = (a, log_gamma) if np.ndim(a) == 0 else (a[rows], log_gamma[rows])
+    root = np.exp((np.log(p[rows]) + log_gamma + np.log(ai)) / ai)
     small = root
     for _ in range(3):
         series = 1.0 + small / (ai + 1.0) * (1.0 + small / (ai + 2.0) * (1.0 + small / (ai + 3.0)))
         small = root * np.exp((small - np.log(series)) / ai)
-    near = (small < 0.4 * (ai + 1.0)) | ~(cube[rows] > 0)
-    x[rows[near]] = small[near]
+    x[rows] = small
     return x
 
 
