@@ -414,14 +414,15 @@ def gammaincc(a, x):
 
 # -- the inverse of P(a, x) in floats, every point at once ----------------------------------
 _INVERSE_STEPS = 3
-_SETTLED = 1e-6  # a step this small (relative) leaves an error of the order of its 4th power
+_SETTLED = 1e-6  # a step and residual this small (relative) leave ~ their 4th power
 
 
 def gammaincinv(a, p):
     """The x with P(a, x) = p (Q(a, x) = 1 − p above the median), as floats, broadcast over
     `a` and `p`: up to three fourth-order steps from a start (`_gammaincinv_start`), each one
     evaluation of P or Q and of the log density for every point not yet settled; a point is
-    settled by a step below 1e-6 of x (what remains is of the order of its fourth power).
+    settled by a step below 1e-6 of x taken where P or Q was within 1e-6 of its target
+    (relative; what remains is of the order of their fourth powers).
     scipy's `gammaincinv` (its own iterations from Temme's and DiDonato and Morris's starts)
     takes the rest: the few points no step settles, roots that underflow, p outside (0, 1),
     bad shapes, and shapes below 1, where P and Q cost up to 1.2 µs a point and scipy needs
@@ -458,7 +459,9 @@ def gammaincinv(a, p):
             step = ratio * (1.0 + ratio * (0.5 * h1 + ratio * (h1 * h1 / 3.0 + bend / (6.0 * x))))
             new = x - step
             moved = np.isfinite(new) & (new > 0)
-            settled = moved & (np.abs(step) <= _SETTLED * x)
+            # settled: a small step from a small residual (one alone is not enough where
+            # scipy's P and Q are off by more than rounding, as at shapes beyond 1e7)
+            settled = moved & (np.abs(step) <= _SETTLED * x) & (np.abs(excess) <= _SETTLED * tail)
             x = np.where(moved, new, 0.5 * x)
             if settled.any():  # (none after the first step, most after the second)
                 out[todo[settled]] = new[settled]
@@ -469,7 +472,7 @@ def gammaincinv(a, p):
     rest = ~(out > np.finfo(float).tiny) & ~(np.isnan(a) | np.isnan(p))
     if rest.any():
         out[rest] = special.gammaincinv(a[rest], p[rest])
-    return out.reshape(shape)
+    return out.reshape(shape)[()]  # a number for numbers, as scipy's
 
 
 def _gammaincinv_start(a, p, upper, log_gamma):
