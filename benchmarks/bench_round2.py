@@ -221,6 +221,26 @@ def main(argv=None):
                          rel(g_after["se"], g_before["se"])),
                      max(rel(g_after["estimate"], q_limit), rel(g_after["se"], se_limit))))
 
+    # 1b. every continuous family whose quantile is solved (no closed form): after against before
+    solved = []
+    for name in (sorted(fg.distributions.REGISTRY) if "quantiles" in sections else ()):
+        family = fg.distributions.REGISTRY[name]
+        if family.discrete or family.closed_quantile:
+            continue
+        x = simulate_family(name, N_SMALL, 3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fits = {"after": fg.fit_mle(name, x), "before": before.fit_mle(name, x)}
+            cases = {k: (lambda f=f: f.quantile(p)) for k, f in fits.items()}
+            for fn in cases.values():
+                fn()
+            times = interleaved(cases, args.repeats)
+            q1, q0 = cases["after"](), cases["before"]()
+        (a, am), (b, bm) = summary(times["after"]), summary(times["before"])
+        solved.append([name, f"{ms(a)} ({ms(am)})", f"{ms(b)} ({ms(bm)})",
+                       f"{b / a:.2f} / {bm / am:.2f}",
+                       f"{max(rel(q1['estimate'], q0['estimate']), rel(q1['se'], q0['se'])):.1e}"])
+
     # 2. the fixed cost: fit + SE at n = 1e3, against the hand-written floor
     for label, name in (FIXED.items() if "fixed" in sections else ()):
         family = FAMILIES[label]
@@ -276,6 +296,11 @@ def main(argv=None):
             f"{args.repeats} repeats per case ({args.repeats * FIXED_REPEATS} for the fits at "
             "n = 1e3), interleaved; times min (median) in ms; ratios min / median.\n\n"
             + markdown_table(header, rows)
+            + (f"\n\nEvery family whose quantile is solved, `fit.quantile` at {N_PROBS} "
+               f"probabilities ({args.repeats} repeats; the fit to data simulated as in "
+               "tests/fit/test_every_family.py):\n\n"
+               + markdown_table(["family", "after ms", "before ms", "before / after",
+                                 "after vs before (max rel)"], solved) if solved else "")
             + f"\n\nEvery family, fit + SE at n = 1e3 ({args.repeats * EVERY_REPEATS} repeats, "
             "data simulated as in tests/fit/test_every_family.py):\n\n"
             + markdown_table(["family", "after ms", "before ms", "before / after",

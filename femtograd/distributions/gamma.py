@@ -8,7 +8,7 @@ from scipy import special
 
 from ..core.lazy import stats
 from ..core.ops import lgamma, log
-from ..core.special import gammainc, gammaincc
+from ..core.special import gammainc, gammaincc, gammaincinv
 from .base import INF, log_interval_by_halves, total_weight, wsum
 from .loglik import LogLikGenerator
 
@@ -75,7 +75,7 @@ class GammaLogLik(LogLikGenerator):
         return {"shape": k, "rate": k / mean}
 
     def _ppf(self, q, shape, rate):
-        return special.gammaincinv(shape, q) / rate
+        return gammaincinv(shape, q) / rate
 
     def _scipy(self, shape, rate):
         return stats.gamma(shape, scale=1.0 / rate)

@@ -93,8 +93,9 @@ def test_starts_off_by_the_hook_end_at_the_root_with_their_gradient(offset):
     off, exact = fg.fit_mle(_off_gamma(offset), x), fg.fit_mle(GammaLogLik, x)
     with np.errstate(all="ignore"):
         a, b = off.quantile(PROBS), exact.quantile(PROBS)
-    # (a start solved by brackets ends within a few ulps of the polished one)
-    np.testing.assert_allclose(a["estimate"], b["estimate"], rtol=16 * np.finfo(float).eps)
+    # (a start solved by brackets ends within the rounding of the polished one: P's own
+    # rounding, which the lower tail magnifies by 1/shape, here 1.8)
+    np.testing.assert_allclose(a["estimate"], b["estimate"], rtol=64 * np.finfo(float).eps)
     np.testing.assert_allclose(a["se"], b["se"], rtol=1e-8)
     np.testing.assert_allclose(a["estimate"], stats.gamma(off.mle[0], scale=1 / off.mle[1])
                                .ppf(PROBS), rtol=1e-12)
