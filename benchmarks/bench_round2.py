@@ -166,7 +166,7 @@ def gamma_quantiles(k, rate, cov, p, h=1e-6):
 def fitter(pkg, name, x, options):
     def run():
         fit = pkg.fit_mle(pkg.distributions.REGISTRY[name], x, **options)
-        return fit.mle, fit.se.to_numpy(), fit.loglik
+        return fit.mle, (fit.bse if hasattr(fit, "bse") else fit.se.to_numpy()), fit.loglik
     return run
 
 
