@@ -180,15 +180,17 @@ class Batch:
         d = np.empty((m, 3, n))  # the maps p(x), p'(x), p''(x) of each free parameter
         inside = np.ones(n, dtype=bool)
         for a, space in enumerate(self.spaces):
-            d[a] = space.derivatives_of(x[:, a].tolist())
+            d[a] = space.derivatives_of(x[:, a])
             inside &= space.inside(d[a, 0])
             self.leaves[a].data = d[a, 0]
+        f, gn, hn = np.empty(n), np.empty((n, m)), np.empty((n, m, m))
         with np.errstate(all="ignore"):
             self.plan.run()
-            f = np.broadcast_to(self.ll._data, (n,)).copy()
-            gn = np.stack([np.broadcast_to(g._data, (n,)) for g in self.grads], axis=1)
-            hn = np.stack([np.stack([np.broadcast_to(h._data, (n,)) for h in row], axis=1)
-                           for row in self.hess], axis=1)
+            f[:] = self.ll._data  # (a node that does not depend on the replicate broadcasts)
+            for a, node in enumerate(self.grads):
+                gn[:, a] = node._data
+                for c, entry in enumerate(self.hess[a]):
+                    hn[:, a, c] = entry._data
             d1, d2 = d[:, 1].T, d[:, 2].T
             g = gn * d1
             h = hn * d1[:, :, None] * d1[:, None, :]
@@ -225,7 +227,7 @@ class Batch:
         passed[passed] = interior(x[:k][passed], x0, f[:k][passed], g[:k][passed],
                                   h[:k][passed], self.constraints)
         for a, (i, space) in enumerate(zip(self.free, self.spaces)):
-            natural[passed, i] = space.derivatives_of(x[:k][passed, a].tolist())[0]
+            natural[passed, i] = space.derivatives_of(x[:k][passed, a])[0]
         return passed, natural
 
     def _iterate(self, run, live, done, blind, x, f, g, h, tol, max_step):

@@ -251,11 +251,10 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
     refits = Refits(fit._refit, start, fit.fixed) if gen is None \
         else OnGraph(fit, start, reweighted=kind == "nonparametric")
-    draws = _draws(fit, kind, n, np.random.default_rng(seed))
     # serially as many per task as the refits take at once (progress after each task); in
     # processes, chunks of them
     size = refits.chunk if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
-    tasks = ((refits, chunk) for chunk in jobs.chunks(draws, size))
+    tasks = ((refits, chunk) for chunk in _chunks(fit, kind, n, np.random.default_rng(seed), size))
     outcomes = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
                         chunked=True)
     rows = [(b, value) for b, (ok, value) in enumerate(outcomes) if ok]
@@ -279,6 +278,14 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     return result
 
 
+def _chunks(fit, kind, n, rng, size):
+    """The n resamples (`_draws`) in consecutive chunks of `size`, each a list of draws or,
+    for a nonparametric replicate of a model, a matrix of counts whose rows are the draws."""
+    if fit.model is not None and kind == "nonparametric":
+        return _count_blocks(np.asarray(fit.model.weights, dtype=float), n, rng, size)
+    return jobs.chunks(_draws(fit, kind, n, rng), size)
+
+
 def _draws(fit, kind, n, rng):
     """The n resamples, drawn one after another from `rng` in this process (so that n_jobs
     does not change them), lazily: the rows of a plain function's data, a nonparametric
@@ -292,13 +299,26 @@ def _draws(fit, kind, n, rng):
             yield data[rng.integers(0, len(data), len(data))]
     elif kind == "nonparametric":
         w = np.asarray(gen.weights, dtype=float)
-        total, p = _resample_size(w), w / w.sum()
-        block = max(1, BLOCK_CELLS // w.size)  # (rows of `size=` are the draws one at a time)
-        for start in range(0, n, block):  # (whole counts: the refits take them as weights)
-            yield from rng.multinomial(total, p, size=min(block, n - start))
+        for block in _count_blocks(w, n, rng, max(1, BLOCK_CELLS // w.size)):
+            yield from block
     else:
         for _ in range(n):
             yield simulate_design(fit, rng)
+
+
+def _count_blocks(w, n, rng, size):
+    """n nonparametric resamples of rows of weights `w` as float matrices of up to `size`
+    rows, one resample's multinomial counts a row (whole counts: the refits take them as
+    weights). They are drawn at most BLOCK_CELLS counts at a time (numpy's `size=` draws its
+    rows as one call per replicate would), each piece cast into its matrix while it is in
+    cache: no copy of the integer counts beyond it."""
+    total, p = _resample_size(w), w / w.sum()
+    step = max(1, BLOCK_CELLS // w.size)
+    for start in range(0, n, size):
+        out = np.empty((min(size, n - start), w.size))
+        for i in range(0, len(out), step):
+            out[i:i + step] = rng.multinomial(total, p, size=min(step, len(out) - i))
+        yield out
 
 
 def _refit_chunk(refits, draws):

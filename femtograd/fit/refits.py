@@ -136,7 +136,7 @@ class OnGraph(Refits):
         every replicate's at once); other draws, or weights whose statistics are not all
         defined, replicate by replicate (`Batch.holds`)."""
         if self.reweighted and len(draws) * len(draws[0]) <= CELLS:
-            w = np.array(draws, dtype=float)
+            w = np.asarray(draws, dtype=float)  # (a matrix of counts as it is)
             columns = batch.columns(self.model.statistics(w), len(draws))
             if columns is not None:
                 return list(range(len(draws))), columns
