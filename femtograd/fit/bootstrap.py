@@ -263,8 +263,10 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     est = pd.DataFrame(np.array([r[1] for r in rows], dtype=float).reshape(len(rows), len(names)),
                        columns=names, index=pd.Index(np.array([r[0] for r in rows], dtype=int),
                                                      name="replicate"))
-    failed = pd.DataFrame([f[1:] for f in failures], columns=["status", "message"],
-                          index=pd.Index([f[0] for f in failures], dtype=int, name="replicate"))
+    reasons = np.array([f[1:] for f in failures], dtype=object).reshape(len(failures), 2)
+    failed = pd.DataFrame(reasons, columns=["status", "message"],
+                          index=pd.Index(np.array([f[0] for f in failures], dtype=int),
+                                         name="replicate"))
     result = BootstrapResult(est, kind, n, failed, fit)
     if result.failed:
         summary = result.failure_summary()

@@ -145,11 +145,13 @@ class OnGraph(Refits):
         return todo, Batch.rows_to_columns([stats[b] for b in todo]) if todo else None
 
     def _build_batch(self, replicates):
-        """A `Batch` of up to `replicates` over the model's statistics, or False: no one-graph
-        path, or statistics a batch cannot hold."""
-        if not self.fast or entries(self.model.statistics()) is None:
+        """A `Batch` of up to `replicates` over the model's statistics, or False: not Newton,
+        no statistics, or statistics a batch cannot hold (the one-graph path is built only
+        when a replicate needs it)."""
+        stats = self._newton_statistics()
+        if entries(stats) is None:
             return False
-        return Batch(self.model, self.model.statistics(), self.natural, self.free, replicates)
+        return Batch(self.model, stats, self.natural, self.free, replicates)
 
     def _newton_options(self):
         """(tolerances, max_step) as fit_mle's Newton takes them from the fit's options."""
@@ -158,13 +160,18 @@ class OnGraph(Refits):
         max_step = opts.pop("max_step", 10.0)
         return tolerances(opts), max_step
 
+    def _newton_statistics(self):
+        """The model's statistics when its refits can run on a graph of them (the fit used
+        Newton, the model has statistics), else None."""
+        statistics = getattr(self.model, "statistics", None)
+        if getattr(self.refit, "method", None) != "newton" or statistics is None:
+            return None
+        return statistics()
+
     def _build(self):
         """The graph at the estimates with the statistics as leaves, or False when this fit has
         no such fast path (not Newton, no statistics, or a statistic no leaf can hold)."""
-        statistics = getattr(self.model, "statistics", None)
-        if getattr(self.refit, "method", None) != "newton" or statistics is None:
-            return False
-        stats = statistics()
+        stats = self._newton_statistics()
         if stats is None:
             return False
         held = tuple(_hold(s) for s in (stats if isinstance(stats, tuple) else (stats,)))
