@@ -22,6 +22,7 @@ its own (where `newton`'s fallbacks and the verdict's probes decide).
 
 import inspect
 import numbers
+from functools import reduce
 
 import numpy as np
 
@@ -197,7 +198,7 @@ class Batch:
             idx = np.arange(m)
             h[:, idx, idx] += gn * d2
         value_bad = ~inside | ~np.isfinite(f)
-        bad = value_bad | ~np.all(np.isfinite(g), axis=1) | ~np.all(np.isfinite(h), axis=(1, 2))
+        bad = value_bad | ~_rows_all(np.isfinite(g)) | ~_rows_all(np.isfinite(h.reshape(n, -1)))
         f[value_bad] = -np.inf
         return f, g, h, value_bad, bad
 
@@ -239,7 +240,7 @@ class Batch:
         run = run & definite
         gain = np.einsum("bi,bi->b", g, d)
         small = run & (gain <= tol.gtol * tol.gtol * size)
-        negligible = small & np.all(np.abs(d) <= NEGLIGIBLE * np.abs(x), axis=1)
+        negligible = small & _rows_all(np.abs(d) <= NEGLIGIBLE * np.abs(x))
         done |= negligible
         last = small & ~negligible        # converged: the last step too, if it does not fall
         rest = run & ~small
@@ -263,8 +264,8 @@ class Batch:
             armijo = search & pending & ~value_bad & (ft >= f + _SEARCH["c1"] * t * gain)
             live &= ~(armijo & (bad | ~(ft > f)))  # no increase, or derivatives lost there
             moved = level | (armijo & live)
-            x_new[moved], f_new[moved], g_new[moved], h_new[moved] = \
-                xt[moved], ft[moved], gt[moved], ht[moved]
+            for new, at in ((x_new, xt), (f_new, ft), (g_new, gt), (h_new, ht)):
+                np.copyto(new, at, where=moved.reshape(-1, *(1,) * (at.ndim - 1)))
             done |= once & pending & (last | ~level)   # a blind step refused: converged
             blind |= blind_try & level
             pending &= ~(once | armijo)
@@ -297,5 +298,17 @@ def _directions(g, h):
 def _cap(d, x, max_step):
     """Each row of d shortened so that no coordinate moves more than max_step·(1 + |x|), as
     `optim.newton.cap_step` does for one."""
-    ratio = np.max(np.abs(d) / (max_step * (1.0 + np.abs(x))), axis=1)
+    ratio = _rows_max(np.abs(d) / (max_step * (1.0 + np.abs(x))))
     return np.where((ratio > 1.0)[:, None], d / ratio[:, None], d)
+
+
+def _rows_all(c):
+    """c.all(axis=1) for a (B, m) array of a few columns, folded column by column: numpy
+    reduces a short last axis about ten times slower."""
+    return reduce(np.logical_and, c.T)
+
+
+def _rows_max(a):
+    """a.max(axis=1) (NaN propagates) for a (B, m) array of a few columns, folded (as
+    `_rows_all`)."""
+    return reduce(np.maximum, a.T)
