@@ -257,12 +257,12 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     tasks = ((refits, chunk) for chunk in _chunks(fit, kind, n, np.random.default_rng(seed), size))
     outcomes = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
                         chunked=True)
-    rows = [(b, value) for b, (ok, value) in enumerate(outcomes) if ok]
-    failures = [(b, *value) for b, (ok, value) in enumerate(outcomes) if not ok]
+    good, values = zip(*outcomes)
+    ok = np.flatnonzero(good)
+    failures = [(b, *values[b]) for b in np.flatnonzero(~np.array(good)).tolist()]
     names = list(fit.param_names)
-    est = pd.DataFrame(np.array([r[1] for r in rows], dtype=float).reshape(len(rows), len(names)),
-                       columns=names, index=pd.Index(np.array([r[0] for r in rows], dtype=int),
-                                                     name="replicate"))
+    est = pd.DataFrame(np.array([values[b] for b in ok.tolist()], dtype=float).reshape(
+        len(ok), len(names)), columns=names, index=pd.Index(ok, name="replicate"))
     reasons = np.array([f[1:] for f in failures], dtype=object).reshape(len(failures), 2)
     failed = pd.DataFrame(reasons, columns=["status", "message"],
                           index=pd.Index(np.array([f[0] for f in failures], dtype=int),

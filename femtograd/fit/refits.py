@@ -125,10 +125,12 @@ class OnGraph(Refits):
                 if not todo:
                     continue
                 passed, estimates = batch.refit(columns, len(todo), tol, max_step)
-                for b, ok, est in zip(todo, passed, estimates):
-                    if ok:
+                for b, ok, est in zip(todo, passed.tolist(), estimates.tolist()):
+                    if ok:  # (lists of floats: cheaper than a thousand row views)
                         out[i + b] = (True, est)
-        return [self(d) if o is None else o for o, d in zip(out, draws)]
+        for b in [b for b, o in enumerate(out) if o is None]:
+            out[b] = self(draws[b])
+        return out
 
     def _columns(self, batch, draws):
         """(indices, columns): which of these draws the batch refits, and their statistics
