@@ -33,6 +33,7 @@ exception (a `TypeError` in the user's log-likelihood, say) is a bug and propaga
 import inspect
 import warnings
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -257,12 +258,13 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     tasks = ((refits, chunk) for chunk in _chunks(fit, kind, n, np.random.default_rng(seed), size))
     outcomes = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
                         chunked=True)
-    good, values = zip(*outcomes)
-    ok = np.flatnonzero(good)
-    failures = [(b, *values[b]) for b in np.flatnonzero(~np.array(good)).tolist()]
+    ok = [b for b, (good, _) in enumerate(outcomes) if good]
+    failures = [(b, *value) for b, (good, value) in enumerate(outcomes) if not good]
     names = list(fit.param_names)
-    est = pd.DataFrame(np.array([values[b] for b in ok.tolist()], dtype=float).reshape(
-        len(ok), len(names)), columns=names, index=pd.Index(ok, name="replicate"))
+    values = chain.from_iterable(outcomes[b][1] for b in ok)  # (one array, no row objects)
+    est = pd.DataFrame(np.fromiter(values, float, len(ok) * len(names)).reshape(
+        len(ok), len(names)), columns=names, index=pd.Index(np.array(ok, dtype=np.int64),
+                                                            name="replicate"))
     reasons = np.array([f[1:] for f in failures], dtype=object).reshape(len(failures), 2)
     failed = pd.DataFrame(reasons, columns=["status", "message"],
                           index=pd.Index(np.array([f[0] for f in failures], dtype=int),
