@@ -33,8 +33,8 @@ exception (a `TypeError` in the user's log-likelihood, say) is a bug and propaga
 import inspect
 import warnings
 from collections import Counter
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -255,7 +255,8 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     # serially as many per task as the refits take at once (progress after each task); in
     # processes, chunks of them
     size = refits.chunk if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
-    tasks = ((refits, chunk) for chunk in _chunks(fit, kind, n, np.random.default_rng(seed), size))
+    chunks = _chunks(fit, kind, n, np.random.default_rng(seed), size)
+    tasks = ((refits, chunk) for chunk in chunks)
     outcomes = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
                         chunked=True)
     ok = [b for b, (good, _) in enumerate(outcomes) if good]

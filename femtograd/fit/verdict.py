@@ -201,8 +201,8 @@ def interior(x, x0, f, g, h, constraints):
     the log-likelihood elsewhere: finite, −H positive definite, no numerically flat
     coordinate, no real coordinate running off, a small Newton decrement. False is no
     verdict: that end point is judged on its own by `verdict` (which probes, and names
-    what it finds). −H's factor per end point comes from LAPACK here and from plain
-    floats in `verdict`: the two agree to rounding."""
+    what it finds). −H's factor per end point is the one `verdict` computes for it
+    (`_inverse_factors`: the same arithmetic up to SMALL parameters, LAPACK beyond)."""
     x, g, h = (np.asarray(v, dtype=float) for v in (x, g, h))
     f = np.asarray(f, dtype=float)
     size = np.abs(f)
