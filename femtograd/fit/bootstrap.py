@@ -34,7 +34,6 @@ import inspect
 import warnings
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -257,15 +256,15 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     size = refits.chunk if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
     chunks = _chunks(fit, kind, n, np.random.default_rng(seed), size)
     tasks = ((refits, chunk) for chunk in chunks)
-    outcomes = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
-                        chunked=True)
-    ok = [b for b, (good, _) in enumerate(outcomes) if good]
-    failures = [(b, *value) for b, (good, value) in enumerate(outcomes) if not good]
+    gathered = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
+                        chunked="kept")
     names = list(fit.param_names)
-    values = chain.from_iterable(outcomes[b][1] for b in ok)  # (one array, no row objects)
-    est = pd.DataFrame(np.fromiter(values, float, len(ok) * len(names)).reshape(
-        len(ok), len(names)), columns=names, index=pd.Index(np.array(ok, dtype=np.int64),
-                                                            name="replicate"))
+    starts = np.cumsum([0] + [len(g) for g in gathered])  # each chunk's first replicate
+    ok = np.concatenate([g.ok + s for g, s in zip(gathered, starts)])
+    est = pd.DataFrame(np.concatenate([np.asarray(g.estimates, dtype=float).reshape(
+        len(g.ok), len(names)) for g in gathered]), columns=names,
+        index=pd.Index(ok, name="replicate"))
+    failures = [(b + s, *why) for g, s in zip(gathered, starts.tolist()) for b, *why in g.failures]
     reasons = np.array([f[1:] for f in failures], dtype=object).reshape(len(failures), 2)
     failed = pd.DataFrame(reasons, columns=["status", "message"],
                           index=pd.Index(np.array([f[0] for f in failures], dtype=int),
@@ -327,5 +326,5 @@ def _count_blocks(w, n, rng, size):
 
 
 def _refit_chunk(refits, draws):
-    """The outcomes of a chunk of replicates, one task."""
-    return refits.many(draws)
+    """The outcomes of a chunk of replicates, gathered (`Outcomes`): one task."""
+    return refits.gathered(draws)

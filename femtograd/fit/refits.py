@@ -23,6 +23,7 @@ on first use.
 import copy
 import numbers
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,6 +34,37 @@ from ..optim.stopping import tolerances
 from .batched import BATCH, CELLS, Batch, entries
 from .common import FIT_ERRORS
 from .verdict import verdict
+
+
+@dataclass
+class Outcomes:
+    """The outcomes of a chunk of draws, gathered: `ok`, the indices (in the chunk) of the
+    draws refitted, with their `estimates` (a row each, every parameter: an array, or a list
+    of rows), and `failures`, (index, status, message) of the others. One object per chunk,
+    not a tuple per draw: a thousand replicates are gathered in a few array operations."""
+
+    ok: np.ndarray
+    estimates: object
+    failures: list
+
+    def __len__(self):
+        return len(self.ok) + len(self.failures)
+
+    @classmethod
+    def of(cls, outcomes):
+        """From [(True, estimates) or (False, (status, message))], one per draw."""
+        ok = [b for b, (good, _) in enumerate(outcomes) if good]
+        return cls(np.array(ok, dtype=np.int64), [outcomes[b][1] for b in ok],
+                   [(b, *value) for b, (good, value) in enumerate(outcomes) if not good])
+
+    def as_list(self):
+        """[(True, estimates) or (False, (status, message))], one per draw."""
+        out = [None] * len(self)
+        for b, row in zip(self.ok.tolist(), self.estimates):
+            out[b] = (True, row)
+        for b, *reason in self.failures:
+            out[b] = (False, tuple(reason))
+        return out
 
 
 class Refits:
@@ -52,6 +84,10 @@ class Refits:
     def many(self, draws):
         """[outcome(draw) for draw in draws]."""
         return [self(draw) for draw in draws]
+
+    def gathered(self, draws):
+        """The draws' outcomes as one `Outcomes`."""
+        return Outcomes.of(self.many(draws))
 
     def __call__(self, draw):
         with warnings.catch_warnings():
@@ -112,10 +148,15 @@ class OnGraph(Refits):
         return super().__call__(draw) if found is None else found
 
     def many(self, draws):
-        """The draws' outcomes, a batch at a time refitted all at once where a `Batch` holds
-        their statistics (numbers, moment data); the rest, and any the batch does not pass,
-        one by one (`__call__`)."""
-        out = [None] * len(draws)
+        """[outcome(draw) for draw in draws] (`gathered`)."""
+        return self.gathered(draws).as_list()
+
+    def gathered(self, draws):
+        """The draws' outcomes as one `Outcomes`: a batch at a time refitted all at once
+        where a `Batch` holds their statistics (numbers, moment data); the rest, and any the
+        batch does not pass, one by one (`__call__`)."""
+        passed = np.zeros(len(draws), dtype=bool)
+        estimates = np.empty((len(draws), len(self.natural)))
         if self._batch is None:
             self._batch = self._build_batch(min(len(draws), BATCH))
         if self._batch:
@@ -124,13 +165,18 @@ class OnGraph(Refits):
                 todo, columns = self._columns(batch, draws[i:i + batch.size])
                 if not todo:
                     continue
-                passed, estimates = batch.refit(columns, len(todo), tol, max_step)
-                for b, ok, est in zip(todo, passed.tolist(), estimates.tolist()):
-                    if ok:  # (lists of floats: cheaper than a thousand row views)
-                        out[i + b] = (True, est)
-        for b in [b for b, o in enumerate(out) if o is None]:
-            out[b] = self(draws[b])
-        return out
+                ok, found = batch.refit(columns, len(todo), tol, max_step)
+                at = i + np.asarray(todo)[ok]
+                passed[at], estimates[at] = True, found[ok]
+        failures = []
+        for b in np.flatnonzero(~passed).tolist():
+            good, value = self(draws[b])
+            if good:
+                passed[b], estimates[b] = True, value
+            else:
+                failures.append((b, *value))
+        ok = np.flatnonzero(passed)
+        return Outcomes(ok, estimates[ok], failures)
 
     def _columns(self, batch, draws):
         """(indices, columns): which of these draws the batch refits, and their statistics
