@@ -2,6 +2,8 @@
 cache-sized piece at a time: the same resamples, in the same order, as the draws one at a
 time. The batched Newton's row-wise folds equal numpy's reductions."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,8 +11,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import femtograd as fg
-from femtograd.fit import batched
+from femtograd.fit import batched, jobs
 from femtograd.fit import bootstrap as boot
+from femtograd.fit.refits import OnGraph, Outcomes, Refits
 from femtograd.fit.result import ConvergenceWarning
 
 
@@ -82,3 +85,35 @@ def test_rowwise_folds_equal_numpys_reductions(a):
     c = a > 0
     np.testing.assert_array_equal(batched._rows_all(c), np.all(c, axis=1))
 
+
+
+def test_gathered_outcomes_are_each_draws_own_outcome_in_order():
+    from femtograd.distributions import REGISTRY
+    rng = np.random.default_rng(1)
+    x = rng.negative_binomial(20, 20 / 23, 40).astype(float)
+    fit = fg.fit_mle(REGISTRY["negbinomial"], x)
+    draws = np.random.default_rng(1).multinomial(x.size, np.full(x.size, 1 / x.size), size=25)
+    refits = OnGraph(fit, {k: float(v) for k, v in fit.params.items()})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gathered = refits.gathered(draws.astype(float))
+        one_by_one = [Refits.__call__(refits, d) for d in draws.astype(float)]
+    assert len(gathered) == 25 and 0 < len(gathered.failures) < 25
+    assert gathered.ok.tolist() == [b for b, (ok, _) in enumerate(one_by_one) if ok]
+    for (ok, value), (ok_one, value_one) in zip(gathered.as_list(), one_by_one):
+        assert ok == ok_one
+        if ok:
+            np.testing.assert_allclose(value, value_one, rtol=1e-10)
+        else:
+            assert value[0] == value_one[0] == "boundary"
+    assert Outcomes.of(one_by_one).failures == [(b, *v) for b, (ok, v) in enumerate(one_by_one)
+                                               if not ok]
+
+
+def test_kept_chunks_come_back_as_they_are_and_progress_counts_their_items():
+    seen = []
+    chunks = jobs.run(lambda k: Outcomes(np.arange(k), np.zeros((k, 1)), []),
+                      ((k,) for k in (3, 4, 2)), progress=lambda done, total: seen.append(done),
+                      total=9, chunked="kept")
+    assert [len(c) for c in chunks] == [3, 4, 2] and all(isinstance(c, Outcomes) for c in chunks)
+    assert seen == [0, 3, 7, 9]
