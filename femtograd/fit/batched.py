@@ -178,12 +178,12 @@ class Batch:
         `value_bad` marks a point outside the space or with a non-finite log-likelihood, `bad`
         also one whose derivatives are not finite."""
         m, n = len(self.free), self.size
-        d = np.empty((m, 3, n))  # the maps p(x), p'(x), p''(x) of each free parameter
-        inside = np.ones(n, dtype=bool)
+        d1, d2 = np.empty((n, m)), np.empty((n, m))  # each map's p'(x) and p''(x)
+        inside = True
         for a, space in enumerate(self.spaces):
-            d[a] = space.derivatives_of(x[:, a])
-            inside &= space.inside(d[a, 0])
-            self.leaves[a].data = d[a, 0]
+            p, d1[:, a], d2[:, a] = space.derivatives_of(x[:, a])
+            inside = inside & space.inside(p)
+            self.leaves[a].data = p
         f, gn, hn = np.empty(n), np.empty((n, m)), np.empty((n, m, m))
         with np.errstate(all="ignore"):
             self.plan.run()
@@ -192,7 +192,6 @@ class Batch:
                 gn[:, a] = node._data
                 for c, entry in enumerate(self.hess[a]):
                     hn[:, a, c] = entry._data
-            d1, d2 = d[:, 1].T, d[:, 2].T
             g = gn * d1
             h = hn * d1[:, :, None] * d1[:, None, :]
             idx = np.arange(m)
