@@ -251,21 +251,24 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
     refits = Refits(fit._refit, start, fit.fixed) if gen is None \
         else OnGraph(fit, start, reweighted=kind == "nonparametric")
-    draws = _draws(fit, kind, n, np.random.default_rng(seed))
     # serially as many per task as the refits take at once (progress after each task); in
     # processes, chunks of them
     size = refits.chunk if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
-    tasks = ((refits, chunk) for chunk in jobs.chunks(draws, size))
-    outcomes = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
-                        chunked=True)
-    rows = [(b, value) for b, (ok, value) in enumerate(outcomes) if ok]
-    failures = [(b, *value) for b, (ok, value) in enumerate(outcomes) if not ok]
+    chunks = _chunks(fit, kind, n, np.random.default_rng(seed), size)
+    tasks = ((refits, chunk) for chunk in chunks)
+    gathered = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
+                        chunked="kept")
     names = list(fit.param_names)
-    est = pd.DataFrame(np.array([r[1] for r in rows], dtype=float).reshape(len(rows), len(names)),
-                       columns=names, index=pd.Index(np.array([r[0] for r in rows], dtype=int),
-                                                     name="replicate"))
-    failed = pd.DataFrame([f[1:] for f in failures], columns=["status", "message"],
-                          index=pd.Index([f[0] for f in failures], dtype=int, name="replicate"))
+    starts = np.cumsum([0] + [len(g) for g in gathered])  # each chunk's first replicate
+    ok = np.concatenate([g.ok + s for g, s in zip(gathered, starts)])
+    est = pd.DataFrame(np.concatenate([np.asarray(g.estimates, dtype=float).reshape(
+        len(g.ok), len(names)) for g in gathered]), columns=names,
+        index=pd.Index(ok, name="replicate"))
+    failures = [(b + s, *why) for g, s in zip(gathered, starts.tolist()) for b, *why in g.failures]
+    reasons = np.array([f[1:] for f in failures], dtype=object).reshape(len(failures), 2)
+    failed = pd.DataFrame(reasons, columns=["status", "message"],
+                          index=pd.Index(np.array([f[0] for f in failures], dtype=int),
+                                         name="replicate"))
     result = BootstrapResult(est, kind, n, failed, fit)
     if result.failed:
         summary = result.failure_summary()
@@ -277,6 +280,14 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
                                  f"{b}: {status}: {message}", result)
         warnings.warn(summary, BootstrapWarning, stacklevel=user_stacklevel())
     return result
+
+
+def _chunks(fit, kind, n, rng, size):
+    """The n resamples (`_draws`) in consecutive chunks of `size`, each a list of draws or,
+    for a nonparametric replicate of a model, a matrix of counts whose rows are the draws."""
+    if fit.model is not None and kind == "nonparametric":
+        return _count_blocks(np.asarray(fit.model.weights, dtype=float), n, rng, size)
+    return jobs.chunks(_draws(fit, kind, n, rng), size)
 
 
 def _draws(fit, kind, n, rng):
@@ -292,15 +303,28 @@ def _draws(fit, kind, n, rng):
             yield data[rng.integers(0, len(data), len(data))]
     elif kind == "nonparametric":
         w = np.asarray(gen.weights, dtype=float)
-        total, p = _resample_size(w), w / w.sum()
-        block = max(1, BLOCK_CELLS // w.size)  # (rows of `size=` are the draws one at a time)
-        for start in range(0, n, block):  # (whole counts: the refits take them as weights)
-            yield from rng.multinomial(total, p, size=min(block, n - start))
+        for block in _count_blocks(w, n, rng, max(1, BLOCK_CELLS // w.size)):
+            yield from block
     else:
         for _ in range(n):
             yield simulate_design(fit, rng)
 
 
+def _count_blocks(w, n, rng, size):
+    """n nonparametric resamples of rows of weights `w` as float matrices of up to `size`
+    rows, one resample's multinomial counts a row (whole counts: the refits take them as
+    weights). They are drawn at most BLOCK_CELLS counts at a time (numpy's `size=` draws its
+    rows as one call per replicate would), each piece cast into its matrix while it is in
+    cache: no copy of the integer counts beyond it."""
+    total, p = _resample_size(w), w / w.sum()
+    step = max(1, BLOCK_CELLS // w.size)
+    for start in range(0, n, size):
+        out = np.empty((min(size, n - start), w.size))
+        for i in range(0, len(out), step):
+            out[i:i + step] = rng.multinomial(total, p, size=min(step, len(out) - i))
+        yield out
+
+
 def _refit_chunk(refits, draws):
-    """The outcomes of a chunk of replicates, one task."""
-    return refits.many(draws)
+    """The outcomes of a chunk of replicates, gathered (`Outcomes`): one task."""
+    return refits.gathered(draws)

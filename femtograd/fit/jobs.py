@@ -88,21 +88,24 @@ def run(task, jobs, n_jobs=1, progress=None, label="fits", total=None, chunked=F
     `jobs` may be a lazy iterable (`total`: how many items it stands for, when it has no
     length): at most 2·n_jobs tasks are in flight, so large arguments are made as they are
     needed. `chunked=True`: each task returns a list (a chunk of items), the lists are
-    joined and progress counts items."""
+    joined and progress counts items; `chunked="kept"`: each returns a sized chunk of items
+    in any form, the chunks are returned as they are and progress counts their items."""
     n_jobs = check_n_jobs(n_jobs)
     if total is None:
         jobs = list(jobs)
         total = len(jobs)
     report = reporter(progress, total, label)
     report(0)
-    results = []
+    results, done = [], 0
 
     def take(result):
-        if chunked:
+        nonlocal done
+        if chunked is True:
             results.extend(result)
         else:
             results.append(result)
-        report(len(results))
+        done = done + len(result) if chunked == "kept" else len(results)
+        report(done)
 
     jobs = iter(jobs)
     first = next(jobs, None)

@@ -15,6 +15,8 @@ draws' statistics become leaves of shape (R,) and Newton runs on every replicate
 (`fit.batched`), each end point judged by the verdict's rule over arrays; resample weights
 enter as one matrix, whose statistics the family computes for every replicate at once
 (`model.statistics(W)`). A replicate that does not pass there takes the one-graph path above.
+`gathered(draws)` gives the same outcomes as one `Outcomes` (indices, an array of estimates,
+the failures), which is how the bootstrap collects them: no tuple per replicate.
 
 Both pickle to worker processes: `OnGraph` leaves its graphs behind and builds others there
 on first use.
@@ -23,6 +25,7 @@ on first use.
 import copy
 import numbers
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,6 +36,37 @@ from ..optim.stopping import tolerances
 from .batched import BATCH, CELLS, Batch, entries
 from .common import FIT_ERRORS
 from .verdict import verdict
+
+
+@dataclass
+class Outcomes:
+    """The outcomes of a chunk of draws, gathered: `ok`, the indices (in the chunk) of the
+    draws refitted, with their `estimates` (a row each, every parameter: an array, or a list
+    of rows), and `failures`, (index, status, message) of the others. One object per chunk,
+    not a tuple per draw: a thousand replicates are gathered in a few array operations."""
+
+    ok: np.ndarray
+    estimates: object
+    failures: list
+
+    def __len__(self):
+        return len(self.ok) + len(self.failures)
+
+    @classmethod
+    def of(cls, outcomes):
+        """From [(True, estimates) or (False, (status, message))], one per draw."""
+        ok = [b for b, (good, _) in enumerate(outcomes) if good]
+        return cls(np.array(ok, dtype=np.int64), [outcomes[b][1] for b in ok],
+                   [(b, *value) for b, (good, value) in enumerate(outcomes) if not good])
+
+    def as_list(self):
+        """[(True, estimates) or (False, (status, message))], one per draw."""
+        out = [None] * len(self)
+        for b, row in zip(self.ok.tolist(), self.estimates):
+            out[b] = (True, row)
+        for b, *reason in self.failures:
+            out[b] = (False, tuple(reason))
+        return out
 
 
 class Refits:
@@ -52,6 +86,10 @@ class Refits:
     def many(self, draws):
         """[outcome(draw) for draw in draws]."""
         return [self(draw) for draw in draws]
+
+    def gathered(self, draws):
+        """The draws' outcomes as one `Outcomes`."""
+        return Outcomes.of(self.many(draws))
 
     def __call__(self, draw):
         with warnings.catch_warnings():
@@ -112,10 +150,15 @@ class OnGraph(Refits):
         return super().__call__(draw) if found is None else found
 
     def many(self, draws):
-        """The draws' outcomes, a batch at a time refitted all at once where a `Batch` holds
-        their statistics (numbers, moment data); the rest, and any the batch does not pass,
-        one by one (`__call__`)."""
-        out = [None] * len(draws)
+        """[outcome(draw) for draw in draws] (`gathered`)."""
+        return self.gathered(draws).as_list()
+
+    def gathered(self, draws):
+        """The draws' outcomes as one `Outcomes`: a batch at a time refitted all at once
+        where a `Batch` holds their statistics (numbers, moment data); the rest, and any the
+        batch does not pass, one by one (`__call__`)."""
+        passed = np.zeros(len(draws), dtype=bool)
+        estimates = np.empty((len(draws), len(self.natural)))
         if self._batch is None:
             self._batch = self._build_batch(min(len(draws), BATCH))
         if self._batch:
@@ -124,11 +167,18 @@ class OnGraph(Refits):
                 todo, columns = self._columns(batch, draws[i:i + batch.size])
                 if not todo:
                     continue
-                passed, estimates = batch.refit(columns, len(todo), tol, max_step)
-                for b, ok, est in zip(todo, passed, estimates):
-                    if ok:
-                        out[i + b] = (True, est)
-        return [self(d) if o is None else o for o, d in zip(out, draws)]
+                ok, found = batch.refit(columns, len(todo), tol, max_step)
+                at = i + np.asarray(todo)[ok]
+                passed[at], estimates[at] = True, found[ok]
+        failures = []
+        for b in np.flatnonzero(~passed).tolist():
+            good, value = self(draws[b])
+            if good:
+                passed[b], estimates[b] = True, value
+            else:
+                failures.append((b, *value))
+        ok = np.flatnonzero(passed)
+        return Outcomes(ok, estimates[ok], failures)
 
     def _columns(self, batch, draws):
         """(indices, columns): which of these draws the batch refits, and their statistics
@@ -136,7 +186,7 @@ class OnGraph(Refits):
         every replicate's at once); other draws, or weights whose statistics are not all
         defined, replicate by replicate (`Batch.holds`)."""
         if self.reweighted and len(draws) * len(draws[0]) <= CELLS:
-            w = np.array(draws, dtype=float)
+            w = np.asarray(draws, dtype=float)  # (a matrix of counts as it is)
             columns = batch.columns(self.model.statistics(w), len(draws))
             if columns is not None:
                 return list(range(len(draws))), columns
@@ -145,11 +195,13 @@ class OnGraph(Refits):
         return todo, Batch.rows_to_columns([stats[b] for b in todo]) if todo else None
 
     def _build_batch(self, replicates):
-        """A `Batch` of up to `replicates` over the model's statistics, or False: no one-graph
-        path, or statistics a batch cannot hold."""
-        if not self.fast or entries(self.model.statistics()) is None:
+        """A `Batch` of up to `replicates` over the model's statistics, or False: not Newton,
+        no statistics, or statistics a batch cannot hold (the one-graph path is built only
+        when a replicate needs it)."""
+        stats = self._newton_statistics()
+        if entries(stats) is None:
             return False
-        return Batch(self.model, self.model.statistics(), self.natural, self.free, replicates)
+        return Batch(self.model, stats, self.natural, self.free, replicates)
 
     def _newton_options(self):
         """(tolerances, max_step) as fit_mle's Newton takes them from the fit's options."""
@@ -158,13 +210,18 @@ class OnGraph(Refits):
         max_step = opts.pop("max_step", 10.0)
         return tolerances(opts), max_step
 
+    def _newton_statistics(self):
+        """The model's statistics when its refits can run on a graph of them (the fit used
+        Newton, the model has statistics), else None."""
+        statistics = getattr(self.model, "statistics", None)
+        if getattr(self.refit, "method", None) != "newton" or statistics is None:
+            return None
+        return statistics()
+
     def _build(self):
         """The graph at the estimates with the statistics as leaves, or False when this fit has
         no such fast path (not Newton, no statistics, or a statistic no leaf can hold)."""
-        statistics = getattr(self.model, "statistics", None)
-        if getattr(self.refit, "method", None) != "newton" or statistics is None:
-            return False
-        stats = statistics()
+        stats = self._newton_statistics()
         if stats is None:
             return False
         held = tuple(_hold(s) for s in (stats if isinstance(stats, tuple) else (stats,)))

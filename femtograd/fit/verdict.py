@@ -31,7 +31,7 @@ import math
 
 import numpy as np
 
-from ..optim.newton import inverse_factor, newton_direction
+from ..optim.newton import SMALL, inverse_factor, newton_direction
 from ..optim.result import BOUNDARY, CONVERGED, FLAT, NON_FINITE, NOT_STATIONARY
 from ..optim.stopping import ROUNDING
 from ..distributions.spaces import Space
@@ -201,8 +201,8 @@ def interior(x, x0, f, g, h, constraints):
     the log-likelihood elsewhere: finite, −H positive definite, no numerically flat
     coordinate, no real coordinate running off, a small Newton decrement. False is no
     verdict: that end point is judged on its own by `verdict` (which probes, and names
-    what it finds). −H's factor per end point comes from LAPACK here and from plain
-    floats in `verdict`: the two agree to rounding."""
+    what it finds). −H's factor per end point is the one `verdict` computes for it
+    (`_inverse_factors`: the same arithmetic up to SMALL parameters, LAPACK beyond)."""
     x, g, h = (np.asarray(v, dtype=float) for v in (x, g, h))
     f = np.asarray(f, dtype=float)
     size = np.abs(f)
@@ -222,16 +222,42 @@ def interior(x, x0, f, g, h, constraints):
 
 def _inverse_factors(a):
     """(L⁻¹ of each positive definite matrix of the stack `a` (B, m, m), the identity for
-    the others; which they are)."""
-    ok = np.all(np.isfinite(a), axis=(1, 2))
-    eye = np.eye(a.shape[1])
-    safe = np.where(ok[:, None, None], a, eye)
-    try:
-        return np.linalg.inv(np.linalg.cholesky(safe)), ok
-    except np.linalg.LinAlgError:  # some are not: the factor of each on its own
-        factors = [inverse_factor(m) if good else None for m, good in zip(safe, ok)]
-        ok = np.array([fac is not None for fac in factors])
-        return np.array([eye if fac is None else fac for fac in factors]), ok
+    the others; which they are). Up to SMALL rows by `inverse_factor`'s own arithmetic, each
+    step over the whole stack (the same numbers it gives each matrix; LAPACK's per-matrix
+    calls cost more than the arithmetic of such small ones), by LAPACK beyond."""
+    count, m, _ = a.shape
+    eye = np.eye(m)
+    ok = np.isfinite(a).reshape(count, -1).all(axis=1)
+    if m > SMALL:
+        safe = np.where(ok[:, None, None], a, eye)
+        try:
+            return np.linalg.inv(np.linalg.cholesky(safe)), ok
+        except np.linalg.LinAlgError:  # some are not: the factor of each on its own
+            factors = [inverse_factor(x) if good else None for x, good in zip(safe, ok)]
+            ok = np.array([fac is not None for fac in factors])
+            return np.array([eye if fac is None else fac for fac in factors]), ok
+    low, inv = np.zeros((m, m, count)), np.zeros((m, m, count))  # entry (i, j) of each
+    with np.errstate(all="ignore"):
+        for i in range(m):
+            for j in range(i + 1):
+                s = a[:, i, j].copy()
+                for k in range(j):
+                    s -= low[i, k] * low[j, k]
+                if i == j:
+                    ok &= (s > 0) & (s < np.inf)
+                    low[i, i] = np.sqrt(s)
+                else:
+                    low[i, j] = s / low[j, j]
+        for j in range(m):  # L⁻¹ by forward substitution, column by column
+            inv[j, j] = 1.0 / low[j, j]
+            for i in range(j + 1, m):
+                s = np.zeros(count)
+                for k in range(j, i):
+                    s -= low[i, k] * inv[k, j]
+                inv[i, j] = s / low[i, i]
+    factors = np.moveaxis(inv, 2, 0)
+    factors[~ok] = eye
+    return factors, ok
 
 
 def _stationary(decrement, size):
