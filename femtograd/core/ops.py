@@ -198,10 +198,41 @@ sqrt = primitive("sqrt", np.sqrt, lambda g, ans, x: g / (2.0 * ans), replayable=
 square = primitive("square", np.square, lambda g, ans, x: scaled(g, 2.0 * x), replayable=True)
 def _polygamma(x, *, n):
     """scipy's polygamma by its own formula, ψ(x) for n = 0 and (−1)^(n+1)·n!·ζ(n+1, x) beyond,
-    without its array wrapper (most of its cost on a number): the same digits."""
+    without its array wrapper (most of its cost on a number): the same digits. The trigamma of
+    an array goes by `_trigamma_array` (scipy's ζ(2, x) costs 25x its digamma)."""
     if n == 0:
         return _plain(special.psi(x))
+    if n == 1 and np.ndim(x) == 1 and np.size(x) >= _TRIGAMMA_ARRAY:
+        return _trigamma_array(x)
     return _plain((-1.0) ** (n + 1) * special.gamma(n + 1.0) * special.zeta(n + 1, x))
+
+
+_TRIGAMMA_ARRAY = 512  # from about this many points `_trigamma_array` beats scipy's ζ(2, x)
+# ψ′(x) ~ 1/x + 1/(2x²) + Σₖ B₂ₖ/x^(2k+1): Bernoulli numbers B₂ … B₁₆, in Horner's order
+_TRIGAMMA_SERIES = (-3617 / 510, 7 / 6, -691 / 2730, 5 / 66, -1 / 30, 1 / 42, -1 / 30, 1 / 6)
+
+
+def _trigamma_array(x):
+    """ψ′(x) for a 1-d array of x > 0: the recurrence ψ′(x) = ψ′(x + 1) + 1/x² carries each
+    point to x ≥ 10, where the asymptotic series through B₁₆ is exact to ~5e-17 relative (the
+    first term left out); points ≤ 0 or not finite keep scipy's ζ(2, x)."""
+    x = np.asarray(x, dtype=float)
+    good = (x > 0) & (x < np.inf)
+    y = np.where(good, x, 10.0)
+    steps = np.maximum(np.ceil(10.0 - y), 0.0)
+    shift = np.zeros_like(y)
+    with np.errstate(over="ignore", divide="ignore"):  # ψ′ → ∞ as x → 0, → 0 as x → ∞
+        for k in range(int(steps.max(initial=0.0))):
+            shift += np.where(k < steps, 1.0, 0.0) / np.square(y + k)
+        y = y + steps
+        inv2 = 1.0 / np.square(y)
+    series = np.full_like(y, _TRIGAMMA_SERIES[0])
+    for b in _TRIGAMMA_SERIES[1:]:
+        series = series * inv2 + b
+    out = shift + (1.0 + (0.5 + series / y) / y) / y
+    if not good.all():
+        out[~good] = special.zeta(2, x[~good])
+    return out
 
 
 polygamma = primitive("polygamma", _polygamma,
