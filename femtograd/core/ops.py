@@ -512,12 +512,21 @@ def inner(x, y):
     tens of ms when the machine is busy), and a BLAS dot is ~3x faster than `np.einsum`. The
     slices are the rows of a (k, DOT_SLICE) view of each array, all dotted by one stacked
     `matmul` (a loop of k `np.dot` calls cost as much again as the arithmetic at 1e6 rows)."""
-    n = x.size
-    if n <= DOT_SLICE:
-        return float(np.dot(x, y))
-    m = n - n % DOT_SLICE
-    rows = np.matmul(x[:m].reshape(-1, 1, DOT_SLICE), y[:m].reshape(-1, DOT_SLICE, 1))
-    return float(rows.sum()) + float(np.dot(x[m:], y[m:]))
+    return float(np.dot(x, y) if x.size <= DOT_SLICE else inner_rows(x, y))
+
+
+def inner_rows(x, y):
+    """Σᵢ x[..., i] yᵢ for an array `x` whose last axis matches the 1-d `y` (a bootstrap's weight
+    matrix times a per-row quantity): `inner`'s thread-free stacked dots, row by row (2x
+    faster than `np.einsum` on one thread, and no threaded matrix-vector product)."""
+    n = y.size
+    m = n - n % DOT_SLICE if n > DOT_SLICE else n
+    lead = x.shape[:-1]
+    out = np.matmul(x[..., :m].reshape(*lead, -1, 1, min(n, DOT_SLICE)),
+                    y[:m].reshape(-1, min(n, DOT_SLICE), 1)).sum(axis=(-3, -2, -1))
+    if m < n:
+        out = out + np.matmul(x[..., m:, None].swapaxes(-1, -2), y[m:, None])[..., 0, 0]
+    return out
 
 
 DOT_SLICE = 10000  # OpenBLAS threads a dot of more elements

@@ -6,7 +6,7 @@ bootstrap's resamples), and then give one number per replicate, an array of leng
 
 import numpy as np
 
-from ..core.ops import inner, log, sign, where
+from ..core.ops import inner, inner_rows, log, sign, where
 
 INF = np.inf
 
@@ -24,7 +24,7 @@ def wsum(w, v):
         return float(v.sum())
     if w.ndim == 1:
         return inner(w, v)
-    return np.einsum("rn,rn->r" if v.ndim == 2 else "rn,n->r", w, v)
+    return np.einsum("rn,rn->r", w, v) if v.ndim == 2 else inner_rows(w, v)
 
 
 def _number(s):
