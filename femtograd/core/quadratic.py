@@ -14,6 +14,8 @@ pass per (a, c) computes the log-sum and every moment of the Hessian, while a bl
 cache, as `exp_moments` does for the Weibull.
 """
 
+import functools
+
 import numpy as np
 
 from .moments import BLOCK
@@ -76,6 +78,12 @@ class QuadraticData:
         sums = self._get(a, c, 2)
         return sums["log"], sums[0, 1], sums[1, 1], sums[0, 2], sums[1, 2]
 
+    def table(self, a, c, orders):
+        """Every M(p, q), p ≤ 2q, q ≤ orders, keyed (p, q), and the log-sum, keyed "log", from
+        one pass (or the last one, at the same (a, c)): for steps in plain floats that need
+        higher derivatives than `sums` gives. Read it, do not change it."""
+        return self._get(a, c, orders)
+
     def _get(self, a, c, q):
         """The table of every M(p, q′), q′ ≤ max(q, 2), and the log-sum at (a, c): one pass."""
         if (a, c) != self._at or (0, q) not in self._sums:
@@ -92,10 +100,9 @@ class QuadraticData:
         """`sums` with M(0, 0) = Σ w and every M(p, q), p ≤ 2q ≤ 2·orders, a pass did not sum, by
         M(p, q) = M(p − 2, q − 1) − M(p − 2, q), in increasing p and q."""
         sums[0, 0] = self.total
-        for q in range(1, orders + 1):
-            for p in range(2, 2 * q + 1):
-                if (p, q) not in sums:
-                    sums[p, q] = sums[p - 2, q - 1] - sums[p - 2, q]
+        for key, above, below in _derived(orders):
+            if key not in sums:
+                sums[key] = sums[above] - sums[below]
         return sums
 
     def _pass(self, a, c, orders, direct):
@@ -107,7 +114,7 @@ class QuadraticData:
         at n = 1e3 their overhead is most of a pass."""
         x, w, n = self.x, self.weights, self.x.size
         z, wz, term, stack = self._buffers_for(min(n, BLOCK), orders)
-        sums, moments = np.zeros(orders + 1), np.zeros(orders)  # Σ w log, M(0, q); M(1, q)
+        sums, moments = [], []  # each block's (Σ w log, M(0, q)…) and (M(1, q)…)
         higher = dict.fromkeys(((p, q) for q in range(1, orders + 1)
                                 for p in range(2, 2 * q + 1)), 0.0) if direct else None
         inverse = 1.0 / c
@@ -129,13 +136,13 @@ class QuadraticData:
             for q in range(2, orders + 1):
                 np.multiply(rows[q - 1], r, out=rows[q])
             if w is None:
-                sums += rows.sum(axis=1)
+                sums.append(rows.sum(axis=1))
                 z_w = zb
             else:
                 wb = w[i:i + BLOCK]
-                sums += _products(rows, wb)
+                sums.append(_products(rows, wb))
                 z_w = np.multiply(zb, wb, out=wz[:size])
-            moments += _products(rows[1:], z_w)
+            moments.append(_products(rows[1:], z_w))
             if direct:  # every M(p, q) summed as it is: w zᵖ against rᵠ
                 power = np.multiply(z_w, zb, out=term[:size])
                 for p in range(2, 2 * orders + 1):
@@ -143,12 +150,9 @@ class QuadraticData:
                         power *= zb
                     for q in range((p + 1) // 2, orders + 1):
                         higher[p, q] += inner(rows[q], power)
-        log_sum, *zeroth = sums.tolist()
-        table = {(0, q): m for q, m in enumerate(zeroth, 1)}
-        table.update({(1, q): m for q, m in enumerate(moments.tolist(), 1)})
+        table = dict(zip(_summed(orders), _added(sums) + _added(moments)))
         if direct:
             table.update({key: float(m) for key, m in higher.items()})
-        table["log"] = log_sum
         return table
 
     def _buffers_for(self, size, orders):
@@ -162,6 +166,25 @@ class QuadraticData:
 
     def __repr__(self):
         return f"QuadraticData(n={self.x.size})"
+
+
+def _added(blocks):
+    """The blocks' arrays of sums added, as a list of floats."""
+    return (blocks[0] if len(blocks) == 1 else np.add.reduce(blocks)).tolist()
+
+
+@functools.lru_cache(maxsize=None)
+def _summed(orders):
+    """The keys of what a pass sums, in the order `_pass` lists them."""
+    return ("log",) + tuple((p, q) for p in (0, 1) for q in range(1, orders + 1))
+
+
+@functools.lru_cache(maxsize=None)
+def _derived(orders):
+    """((p, q), (p − 2, q − 1), (p − 2, q)) for every 2 ≤ p ≤ 2q, q ≤ orders, in the order
+    `QuadraticData._completed` fills them."""
+    return tuple(((p, q), (p - 2, q - 1), (p - 2, q))
+                 for q in range(1, orders + 1) for p in range(2, 2 * q + 1))
 
 
 GEMV_ONE_THREAD = 9216  # OpenBLAS runs a matrix-vector product of up to this many elements on
