@@ -174,7 +174,7 @@ def unconstrained(spaces, point):
 def settled(spaces, point):
     """The point as the optimizer sees it: each value through its space's unconstrained map
     and back (a start at s becomes exp(log s), which may differ in the last bit)."""
-    return tuple(space.to_natural(u) for space, u in zip(spaces, unconstrained(spaces, point)))
+    return tuple([space.to_natural(space.to_unconstrained(v)) for space, v in zip(spaces, point)])
 
 
 def _factor_negative(h):
