@@ -40,9 +40,9 @@ class QuadraticData:
     log-sum by log1p (log(1 + z²) rounds z² off there). The kind of the last pass is tried
     first (a fit walking df → ∞ needs the direct one at every point); the choice is made by
     M(0, 1), which both kinds sum alike, so the sums at a point never depend on the points
-    before. Sums are dot products (`ops.inner` beyond `DOT_SLICE` rows: BLAS threads stall on a
-    busy machine). Nothing the size of the data is kept besides `x`, the weights and a block's
-    buffers.
+    before. Unweighted sums of terms of one sign are numpy's pairwise sums; the others are BLAS
+    products, on one thread (`_products`, `ops.inner`: BLAS threads stall on a busy machine).
+    Nothing the size of the data is kept besides `x`, the weights and a block's buffers.
     """
 
     __slots__ = ("x", "weights", "total", "_at", "_sums", "_buffers", "_direct")
