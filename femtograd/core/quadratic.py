@@ -14,6 +14,8 @@ pass per (a, c) computes the log-sum and every moment of the Hessian, while a bl
 cache, as `exp_moments` does for the Weibull.
 """
 
+import functools
+
 import numpy as np
 
 from .moments import BLOCK
@@ -38,8 +40,9 @@ class QuadraticData:
     log-sum by log1p (log(1 + z²) rounds z² off there). The kind of the last pass is tried
     first (a fit walking df → ∞ needs the direct one at every point); the choice is made by
     M(0, 1), which both kinds sum alike, so the sums at a point never depend on the points
-    before. Sums go through `ndarray.sum` and `ops.inner` (single-threaded: BLAS threads stall
-    on a busy machine). Nothing the size of the data is kept besides `x` and the weights.
+    before. Unweighted sums of terms of one sign are numpy's pairwise sums; the others are BLAS
+    products, on one thread (`_products`, `ops.inner`: BLAS threads stall on a busy machine).
+    Nothing the size of the data is kept besides `x`, the weights and a block's buffers.
     """
 
     __slots__ = ("x", "weights", "total", "_at", "_sums", "_buffers", "_direct")
@@ -75,6 +78,12 @@ class QuadraticData:
         sums = self._get(a, c, 2)
         return sums["log"], sums[0, 1], sums[1, 1], sums[0, 2], sums[1, 2]
 
+    def table(self, a, c, orders):
+        """Every M(p, q), p ≤ 2q, q ≤ orders, keyed (p, q), and the log-sum, keyed "log", from
+        one pass (or the last one, at the same (a, c)): for steps in plain floats that need
+        higher derivatives than `sums` gives. Read it, do not change it."""
+        return self._get(a, c, orders)
+
     def _get(self, a, c, q):
         """The table of every M(p, q′), q′ ≤ max(q, 2), and the log-sum at (a, c): one pass."""
         if (a, c) != self._at or (0, q) not in self._sums:
@@ -91,55 +100,102 @@ class QuadraticData:
         """`sums` with M(0, 0) = Σ w and every M(p, q), p ≤ 2q ≤ 2·orders, a pass did not sum, by
         M(p, q) = M(p − 2, q − 1) − M(p − 2, q), in increasing p and q."""
         sums[0, 0] = self.total
-        for q in range(1, orders + 1):
-            for p in range(2, 2 * q + 1):
-                if (p, q) not in sums:
-                    sums[p, q] = sums[p - 2, q - 1] - sums[p - 2, q]
+        for key, above, below in _derived(orders):
+            if key not in sums:
+                sums[key] = sums[above] - sums[below]
         return sums
 
     def _pass(self, a, c, orders, direct):
-        """The sums at (a, c): M(p, q) for p ≤ 1, or for every p ≤ 2q when `direct`."""
-        x, w = self.x, self.weights
-        n = x.size
-        size = min(n, BLOCK)
-        if self._buffers is None or self._buffers[0].size < size:
-            self._buffers = tuple(np.empty(size) for _ in range(4))
-        sums = {(p, q): 0.0 for q in range(1, orders + 1) for p in range(2 * q + 1 if direct else 2)}
-        log_sum = 0.0
+        """The sums at (a, c): M(p, q) for p ≤ 1, or for every p ≤ 2q when `direct`.
+
+        A block's log(1 + z²), r, r², … are the rows of one stack, summed in one call: along
+        the rows (numpy's pairwise sum) without weights, else as one product with them; the
+        M(1, q) (terms of both signs) are its product with w z. Fewer, larger numpy calls:
+        at n = 1e3 their overhead is most of a pass."""
+        x, w, n = self.x, self.weights, self.x.size
+        z, wz, term, stack = self._buffers_for(min(n, BLOCK), orders)
+        sums, moments = [], []  # each block's (Σ w log, M(0, q)…) and (M(1, q)…)
+        higher = dict.fromkeys(((p, q) for q in range(1, orders + 1)
+                                for p in range(2, 2 * q + 1)), 0.0) if direct else None
         inverse = 1.0 / c
-        z, r, e, t = self._buffers
         for i in range(0, n, BLOCK):
             xb = x[i:i + BLOCK]
-            if xb.size != z.size:
-                z, r, e, t = (buf[:xb.size] for buf in self._buffers)  # e: log, then w rᵠ
-            wb = None if w is None else w[i:i + BLOCK]
-            np.subtract(xb, a, out=z)
-            z *= inverse
-            np.multiply(z, z, out=r)
+            size = xb.size
+            zb, rows = z[:size], stack[:orders + 1, :size]  # rows: log(1 + z²), r, …, rᵒʳᵈᵉʳˢ
+            r = rows[1]
+            np.subtract(xb, a, out=zb)
+            zb *= inverse
+            np.multiply(zb, zb, out=r)
             if direct:  # z² mostly small: log1p keeps the digits log(1 + z²) would round off
-                np.log1p(r, out=e)
+                np.log1p(r, out=rows[0])
                 r += 1.0
             else:
                 r += 1.0
-                np.log(r, out=e)
-            log_sum += float(e.sum()) if wb is None else inner(e, wb)
-            np.reciprocal(r, out=r)
-            wr = r if wb is None else np.multiply(r, wb, out=e)
-            for q in range(1, orders + 1):  # wr = w rᵠ
-                if q > 1:
-                    wr = np.multiply(wr, r, out=e)
-                sums[0, q] += float(wr.sum())
-                sums[1, q] += inner(wr, z)
-                if direct:
-                    term = np.multiply(wr, z, out=t)  # w zᵖ rᵠ, each moment summed as it is
-                    for p in range(2, 2 * q + 1):
-                        term *= z
-                        sums[p, q] += float(term.sum())
-        sums["log"] = log_sum
-        return sums
+                np.log(r, out=rows[0])
+            np.divide(1.0, r, out=r)  # (as 1/(1 + z²) rounds; faster than np.reciprocal)
+            for q in range(2, orders + 1):
+                np.multiply(rows[q - 1], r, out=rows[q])
+            if w is None:
+                sums.append(rows.sum(axis=1))
+                z_w = zb
+            else:
+                wb = w[i:i + BLOCK]
+                sums.append(_products(rows, wb))
+                z_w = np.multiply(zb, wb, out=wz[:size])
+            moments.append(_products(rows[1:], z_w))
+            if direct:  # every M(p, q) summed as it is: w zᵖ against rᵠ
+                power = np.multiply(z_w, zb, out=term[:size])
+                for p in range(2, 2 * orders + 1):
+                    if p > 2:
+                        power *= zb
+                    for q in range((p + 1) // 2, orders + 1):
+                        higher[p, q] += inner(rows[q], power)
+        table = dict(zip(_summed(orders), _added(sums) + _added(moments)))
+        if direct:
+            table.update({key: float(m) for key, m in higher.items()})
+        return table
+
+    def _buffers_for(self, size, orders):
+        """Kept arrays for a block of `size` rows: z, w z, w zᵖ and a stack of orders + 1 rows."""
+        kept = self._buffers
+        if kept is None or kept[0].size < size or kept[3].shape[0] < orders + 1:
+            size, rows = max(size, 0 if kept is None else kept[0].size), max(orders, 2) + 1
+            kept = self._buffers = (np.empty(size), np.empty(size), np.empty(size),
+                                    np.empty((rows, size)))
+        return kept
 
     def __repr__(self):
         return f"QuadraticData(n={self.x.size})"
+
+
+def _added(blocks):
+    """The blocks' arrays of sums added, as a list of floats."""
+    return (blocks[0] if len(blocks) == 1 else np.add.reduce(blocks)).tolist()
+
+
+@functools.lru_cache(maxsize=None)
+def _summed(orders):
+    """The keys of what a pass sums, in the order `_pass` lists them."""
+    return ("log",) + tuple((p, q) for p in (0, 1) for q in range(1, orders + 1))
+
+
+@functools.lru_cache(maxsize=None)
+def _derived(orders):
+    """((p, q), (p − 2, q − 1), (p − 2, q)) for every 2 ≤ p ≤ 2q, q ≤ orders, in the order
+    `QuadraticData._completed` fills them."""
+    return tuple(((p, q), (p - 2, q - 1), (p - 2, q))
+                 for q in range(1, orders + 1) for p in range(2, 2 * q + 1))
+
+
+GEMV_ONE_THREAD = 9216  # OpenBLAS runs a matrix-vector product of up to this many elements on
+#                         one thread (2304 × its GEMM_MULTITHREAD_THRESHOLD of 4)
+
+
+def _products(rows, v):
+    """rows @ v as an array: one BLAS call while it runs on one thread, else row by row."""
+    if rows.size <= GEMV_ONE_THREAD:
+        return np.dot(rows, v)
+    return np.array([inner(row, v) for row in rows])
 
 
 def _grad_a_moment(g, ans, a, c, data, p, q):

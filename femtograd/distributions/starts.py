@@ -10,6 +10,7 @@ its upper bound, an interval-censored row an event at its midpoint.
 """
 
 import math
+import operator
 
 import numpy as np
 
@@ -80,34 +81,42 @@ def newton_ascent(evaluate, move, point, spaces, last_step=True):
     Newton decrement gᵀ(−H)⁻¹g is below DECREMENT·|f| with −H positive definite, or where no
     step raises the log-likelihood any more, or after START_PASSES evaluations.
 
-    `evaluate(point)` gives (f, g, H): the log-likelihood and its gradient and Hessian (lists of
-    floats) in local coordinates without units (a shift in scale units, the log of a scale);
-    `move(point, d)` the point a step `d` in them leads to, or None beyond the region the
-    start keeps to (it then stops where it is). Where −H is not positive definite
-    the step is the gradient over |diag H|; a step is at most 1 in any coordinate and is halved
-    until the log-likelihood rises (a step promising less than its rounding is taken if the
-    value stays level: the next decrement then decides). Every point taken raises f, so the
-    answer is never worse than `point`; when it converged, the last evaluation was there, and
-    with `last_step` one more Newton step was taken there (`_last_step`).
+    `evaluate(point)` gives (f, g, H) or (f, g, H, T): the log-likelihood and its gradient and
+    Hessian (lists of floats), and optionally its third derivatives (T[i] the derivatives of
+    the Hessian in coordinate i, flattened row by row: T[i][j·p + k] = ∂³f/∂i∂j∂k), in local
+    coordinates without units (a shift in scale units, the log of a scale); `move(point, d)`
+    the point a step `d` in them leads to, or None beyond the region the start keeps to (it
+    then stops where it is). With T the step is Chebyshev's, d + ½(−H)⁻¹T[d, d] for the Newton
+    step d (the root of the gradient's second-order expansion, to that order: the error is
+    cubed at each step, not squared), unless that correction exceeds half of d. Where −H is not
+    positive definite the step is the gradient over |diag H|; a step is at most 1 in any
+    coordinate and is halved until the log-likelihood rises (a step promising less than its
+    rounding is taken if the value stays level: the next decrement then decides). Every point
+    taken raises f, so the answer is never worse than `point`; when it converged, the last
+    evaluation was there, and with `last_step` one more step was taken there (`_last_step`).
 
     Each point is first put where the optimizer will see it (`settled` in the parameters'
     `spaces`), so that the fit's first evaluations reuse the last pass here (when the steps
     run on the fit's own rows: without them, `last_step` would only cost a pass)."""
     point = settled(spaces, point)
-    f, g, h = evaluate(point)
+    f, g, h, *third = evaluate(point)
     passes = 1
     while passes < START_PASSES and math.isfinite(f):
-        d = _solve_negative(h, g)
-        definite = d is not None
-        if not definite:
+        low = _factor_negative(h)
+        definite = low is not None
+        if definite:
+            d = _solve(low, g)
+        else:
             d = [gi / abs(h[i][i]) if abs(h[i][i]) > 0 else gi for i, gi in enumerate(g)]
-        gain, size = sum(gi * di for gi, di in zip(g, d)), abs(f)
+        gain, size = sum(map(operator.mul, g, d)), abs(f)
         if definite and gain <= DECREMENT * size:
             return _last_step(evaluate, move, spaces, point, f, d, size) \
                 if last_step and passes < START_PASSES else point
         if not gain > 0:  # (NaN: not > 0)
             return point
-        longest = max(abs(di) for di in d)
+        if definite and third:
+            d = _chebyshev(low, d, third[0])
+        longest = max(map(abs, d))
         t = 1.0 / longest if longest > 1.0 else 1.0
         while True:
             if passes == START_PASSES:
@@ -116,14 +125,26 @@ def newton_ascent(evaluate, move, point, spaces, last_step=True):
             if trial is None:  # beyond where the start may go: the fit goes on from here
                 return point
             trial = settled(spaces, trial)
-            ft, gt, ht = evaluate(trial)
+            ft, gt, ht, *third_t = evaluate(trial)
             passes += 1
             level = t * gain <= ROUNDING * size and ft >= f - ROUNDING * size
             if math.isfinite(ft) and all(map(math.isfinite, gt)) and (ft > f or level):
                 break
             t *= 0.5
-        point, f, g, h = trial, ft, gt, ht
+        point, f, g, h, third = trial, ft, gt, ht, third_t
     return point
+
+
+def _chebyshev(low, d, third):
+    """The Newton step `d` (−H d = g, `low` the Cholesky factor of −H) with Chebyshev's
+    correction ½(−H)⁻¹T[d, d] added, or `d` when the correction is not finite or is more than
+    half of it (far from the maximum, where the expansion it comes from does not hold)."""
+    pairs = [dj * dk for dj in d for dk in d]
+    bend = [sum(map(operator.mul, ti, pairs)) for ti in third]  # T[d, d]
+    correction = _solve(low, bend)  # twice the correction
+    if not max(map(abs, correction)) <= max(map(abs, d)):
+        return d
+    return [di + 0.5 * ci for di, ci in zip(d, correction)]
 
 
 def _last_step(evaluate, move, spaces, point, f, d, size):
@@ -139,7 +160,7 @@ def _last_step(evaluate, move, spaces, point, f, d, size):
     if all(abs(b - a) <= NEGLIGIBLE * abs(a) for a, b in zip(unconstrained(spaces, point),
                                                              unconstrained(spaces, trial))):
         return point
-    ft, gt, _ = evaluate(trial)
+    ft, gt, *_ = evaluate(trial)
     if math.isfinite(ft) and all(map(math.isfinite, gt)) and ft >= f - ROUNDING * size:
         return trial
     return point
@@ -153,13 +174,13 @@ def unconstrained(spaces, point):
 def settled(spaces, point):
     """The point as the optimizer sees it: each value through its space's unconstrained map
     and back (a start at s becomes exp(log s), which may differ in the last bit)."""
-    return tuple(space.to_natural(u) for space, u in zip(spaces, unconstrained(spaces, point)))
+    return tuple([space.to_natural(space.to_unconstrained(v)) for space, v in zip(spaces, point)])
 
 
-def _solve_negative(h, g):
-    """d with −H d = g by a Cholesky factor of −H in floats (H a small list of rows), or None
-    when −H is not positive definite."""
-    p = len(g)
+def _factor_negative(h):
+    """The lower Cholesky factor of −H in floats (H a small list of rows), or None when −H is
+    not positive definite."""
+    p = len(h)
     low = [[0.0] * p for _ in range(p)]
     for i in range(p):
         li = low[i]
@@ -173,6 +194,12 @@ def _solve_negative(h, g):
                 li[i] = math.sqrt(s)
             else:
                 li[j] = s / lj[j]
+    return low
+
+
+def _solve(low, g):
+    """d with L Lᵀ d = g, for the factor L = `low`."""
+    p = len(g)
     y = list(g)
     for i in range(p):
         for k in range(i):
