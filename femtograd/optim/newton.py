@@ -277,10 +277,13 @@ def _last_step(objective, x, f, g, h, d, iterations, method, history, size):
     """Converged: take the (tiny) last Newton step too, which squares the remaining error at
     the cost of one evaluation; it is kept unless it lowers the log-likelihood beyond
     rounding (then x is evaluated again, so that the objective is left where it stopped).
-    A step below NEGLIGIBLE·|x| in every coordinate is not taken: the derivatives' own rounding
-    (sums over many rows) moves a maximum that much, and the evaluation would cost as much as
-    an iteration."""
-    if all(abs(di) <= NEGLIGIBLE * abs(xi) for di, xi in zip(d.tolist(), x.tolist())):
+    A step below NEGLIGIBLE·|x| in every coordinate, or whose decrement g·d is below
+    NEGLIGIBLE²·|f| (a coordinate near 0, such as a location or the log of a scale near 1,
+    has no |x| to be relative to; in the information's metric the step is then ~1e-14·√|f|
+    standard errors), is not taken: the derivatives' own rounding (sums over many rows) moves
+    a maximum that much, and the evaluation would cost as much as an iteration."""
+    if float(np.dot(g, d)) <= NEGLIGIBLE * NEGLIGIBLE * size or \
+            all(abs(di) <= NEGLIGIBLE * abs(xi) for di, xi in zip(d.tolist(), x.tolist())):
         return OptimResult(x, f, g, iterations, CONVERGED, "Newton decrement below tolerance",
                            method, objective.calls, history)
     ft, gt, _ = objective.value_grad_hess(x + d)

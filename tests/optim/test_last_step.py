@@ -62,3 +62,15 @@ def test_a_step_promising_less_than_rounding_is_taken_on_the_derivatives_word():
     r = newton_(quadratic(centre, [2.0, 5.0]), x0)
     assert r.converged and r.evaluations == 2  # the start, and the step's end
     np.testing.assert_allclose(r.x, centre, rtol=1e-15, atol=0)
+
+
+def test_at_a_maximum_at_zero_a_step_of_rounding_size_is_skipped_by_its_decrement():
+    # |x| is ~0 there (a location at 0, the log of a scale of 1): the decrement, not |x|,
+    # says the step is at the derivatives' rounding (g·d = 2.5e-29 < NEGLIGIBLE²·|f| = 1e-25)
+    x0 = np.array([3e-15, -2e-15])
+    r = newton_(quadratic([0.0, 0.0], [2.0, 5.0]), x0)
+    assert r.converged and r.evaluations == 1
+    np.testing.assert_array_equal(r.x, x0)
+    r = newton_(quadratic([0.0, 0.0], [2.0, 5.0]), x0 * 1e3)  # g·d = 2.5e-23: taken
+    assert r.converged and r.evaluations == 2
+    np.testing.assert_allclose(r.x, [0.0, 0.0], rtol=0, atol=1e-25)
