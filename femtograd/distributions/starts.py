@@ -72,8 +72,9 @@ START_PASSES = 30  # at most this many evaluations in `newton_ascent` (each a pa
 DECREMENT = 1e-18  # converged below this Newton decrement relative to |loglik|: the fit's own
 #                    default rule (gtol² in optim.stopping), so a fit from there stops at once
 ROUNDING = 1e-10  # a gain below this, relative to |loglik|, is lost in the sum's rounding
-NEGLIGIBLE = 1e-14  # a last step below this, relative, in every unconstrained coordinate is not
-#                     taken: the fit's own rule (NEGLIGIBLE in optim.newton)
+NEGLIGIBLE = 1e-14  # a last step below this, relative, in every unconstrained coordinate, or
+#                     with a decrement below its square times |f|, is not taken: the fit's own
+#                     rule (NEGLIGIBLE in optim.newton)
 
 
 def newton_ascent(evaluate, move, point, spaces, last_step=True):
@@ -110,7 +111,7 @@ def newton_ascent(evaluate, move, point, spaces, last_step=True):
             d = [gi / abs(h[i][i]) if abs(h[i][i]) > 0 else gi for i, gi in enumerate(g)]
         gain, size = sum(map(operator.mul, g, d)), abs(f)
         if definite and gain <= DECREMENT * size:
-            return _last_step(evaluate, move, spaces, point, f, d, size) \
+            return _last_step(evaluate, move, spaces, point, f, d, gain, size) \
                 if last_step and passes < START_PASSES else point
         if not gain > 0:  # (NaN: not > 0)
             return point
@@ -147,12 +148,15 @@ def _chebyshev(low, d, third):
     return [di + 0.5 * ci for di, ci in zip(d, correction)]
 
 
-def _last_step(evaluate, move, spaces, point, f, d, size):
+def _last_step(evaluate, move, spaces, point, f, d, gain, size):
     """Converged: the point one more Newton step `d` leads to (it squares the remaining
     error), so that the fit, whose first evaluation reuses this pass, takes no last step of its
     own (an evaluation of the whole graph); `point` when the step moves no coordinate, in the
-    optimizer's unconstrained ones, beyond NEGLIGIBLE of it (the fit would not take it either),
+    optimizer's unconstrained ones, beyond NEGLIGIBLE of it, or its decrement `gain` (the same
+    in any coordinates) is below NEGLIGIBLE²·|f| (the fit would not take it either), or it
     leaves the start's region or lowers the log-likelihood beyond rounding."""
+    if gain <= NEGLIGIBLE * NEGLIGIBLE * size:
+        return point
     trial = move(point, d)
     if trial is None:
         return point
