@@ -200,10 +200,10 @@ class Bound:
         self.at, self.done, self.last = None, -2, (-1, None)
 
     def evaluate(self, params, order):
-        """(f, gradient list or None, Hessian rows or None) at `params` (floats)."""
+        """(f, gradient list or None, Hessian rows or None) at `params` (a list of floats)."""
         tape, values = self.tape, self.values
-        params = [float(v) for v in params]
-        if params != self.at:
+        if params != self.at:  # (floats compare equal to the numbers they were made from)
+            params = [float(v) for v in params]
             values[:tape.p] = params
             self.at, self.done, self.last = params, min(self.done, -1), (-1, None)
         elif self.last[0] >= order:

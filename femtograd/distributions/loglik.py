@@ -30,7 +30,7 @@ from ..core.value import Value, as_value
 from .base import total_weight
 from .family import Family
 from .interval import IntervalData, first_index as _first, read_only as _read_only
-from .rows import KINDS, Group, Rows, check_weights, refuse_non_finite
+from .rows import Group, Rows, check_weights, refuse_non_finite
 from .starts import START_ROWS
 from .truncated import Truncated
 
@@ -392,9 +392,11 @@ class LogLikGenerator(Family):
         """True when the sufficient statistics hold every row that counts (the exact rows, and
         the right-censored ones for a family that reduces them) and those rows carry weight:
         a start can come from the statistics, with no further pass over the data."""
-        covered = ("exact", "right") if self.reduces_right else ("exact",)
-        return (self._stats is not None and self._counted_weight > 0
-                and all(self._groups[k] is None for k in KINDS if k not in covered))
+        rows = self.rows
+        groups = rows.groups
+        return (self._stats is not None and rows.counted_weight > 0
+                and groups["left"] is None and groups["interval"] is None
+                and (self.reduces_right or groups["right"] is None))
 
     def _start_values(self, sample=False):
         """Representative values and weights for a start: exact rows, plus each censored row's

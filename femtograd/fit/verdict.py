@@ -78,8 +78,9 @@ def verdict(objective, names, constraints, free, x, x0, f0, status, basis=None):
         return _stopped_early(objective, x, x0, f, f0, g, info, factor, size, free, cons, status)
     if factor is None or status == FLAT:
         return _flat(objective, x, x0, f, f0, g, info, size, free, cons)
-    return (_flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons)
-            or _not_stationary(objective, x, x0, f, f0, g, info, factor, size, free, cons))
+    d = _solve(factor, g)  # the Newton step, which both judgements below read
+    return (_flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons, d)
+            or _not_stationary(objective, x, x0, f, f0, g, info, factor, size, free, cons, d))
 
 
 def _stopped_early(objective, x, x0, f, f0, g, info, factor, size, free, cons, status):
@@ -96,11 +97,10 @@ def _stopped_early(objective, x, x0, f, f0, g, info, factor, size, free, cons, s
     return found
 
 
-def _not_stationary(objective, x, x0, f, f0, g, info, factor, size, free, cons):
+def _not_stationary(objective, x, x0, f, f0, g, info, factor, size, free, cons, d):
     """None when the Newton decrement is small beside the log-likelihood; else "boundary"
     when the run rose to where it rises without end or to a plateau it cannot leave, and
-    "not_stationary" when a Newton step would still go up."""
-    d = _solve(factor, g)
+    "not_stationary" when a Newton step would still go up (`d`: the Newton step, `_solve`)."""
     decrement = float(np.dot(g, d))
     if _stationary(decrement, size):
         return None
@@ -169,13 +169,13 @@ def _solve(factor, b):
     return factor.T @ (factor @ b)
 
 
-def _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons):
+def _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons, d=None):
     """None when every coordinate is determined; else "boundary" for the numerically flat
-    coordinates the Newton step still pushes on (toward where it pushes) or that ran off
-    from the start, "flat" otherwise."""
+    coordinates the Newton step `d` (default `_solve(factor, g)`) still pushes on (toward
+    where it pushes) or that ran off from the start, "flat" otherwise."""
     x0 = np.asarray(x0, dtype=float)
     cov = factor.T @ factor
-    d = _solve(factor, g)
+    d = _solve(factor, g) if d is None else d
     flat = [i for i, c in enumerate(cons) if _flat_coordinate(c, float(cov[i, i]), size)]
     rising = [i for i in flat if g[i] * d[i] > 0 and abs(d[i]) > STEP]
     ran = [i for i, c in enumerate(cons) if c == "real" and _running_off(
