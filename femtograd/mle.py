@@ -74,19 +74,8 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
     check_cov_type(cov_type)
     opt = {k: options.pop(k) for k in OPTIMIZER_OPTIONS if k in options} if options else {}
     given = dict(opt)  # as the user named them (for the range checks' messages)
-    if method == "gradient_ascent" and "max_iter" in opt and "iterations" not in opt:
-        opt["iterations"] = opt.pop("max_iter")
-    allowed = ASCENT_OPTIONS if method == "gradient_ascent" else NEWTON_OPTIONS
-    unused = sorted(k for k in opt if k not in allowed)
-    if unused:
-        raise TypeError(f"option(s) {unused} do not apply to method={method!r}; its options are "
-                        f"{list(allowed)}")
-    for k, v in given.items():  # range-checked before any work (the optimizers check again)
-        if k == "fallback":
-            if not isinstance(v, (bool, np.bool_)):
-                raise TypeError(f"fallback must be True or False; got {v!r}")
-        else:
-            check_option(k, v)
+    if opt:
+        _check_options(opt, given, method)
     spec = _model_spec(generator_or_function, data, dict(censored=censored, event=event,
                                                          weights=weights, truncation=truncation),
                        constraints, nobs, options, shards)
@@ -164,6 +153,24 @@ def fit_mle(generator_or_function, data=None, *, censored=None, event=None, weig
         warnings.warn(f"fit did not converge ({fit.status}): {fit.message}",
                       ConvergenceWarning, stacklevel=user_stacklevel())
     return fit
+
+
+def _check_options(opt, given, method):
+    """The optimizer options `given` checked for `method` and range-checked before any work
+    (the optimizers check again); gradient ascent's max_iter becomes its iterations in `opt`."""
+    if method == "gradient_ascent" and "max_iter" in opt and "iterations" not in opt:
+        opt["iterations"] = opt.pop("max_iter")
+    allowed = ASCENT_OPTIONS if method == "gradient_ascent" else NEWTON_OPTIONS
+    unused = sorted(k for k in opt if k not in allowed)
+    if unused:
+        raise TypeError(f"option(s) {unused} do not apply to method={method!r}; its options are "
+                        f"{list(allowed)}")
+    for k, v in given.items():
+        if k == "fallback":
+            if not isinstance(v, (bool, np.bool_)):
+                raise TypeError(f"fallback must be True or False; got {v!r}")
+        else:
+            check_option(k, v)
 
 
 def _taped(spec, values, free):
@@ -244,7 +251,7 @@ def _model_spec(model, data, rows, constraints, nobs, options, shards=None):
     sum over shards or blocks), start, nobs. `rows` holds censored, event, weights and
     truncation (None when not given)."""
     given = {k: v for k, v in rows.items() if v is not None}
-    if is_dask(data) or any(is_dask(v) for v in given.values()):
+    if is_dask(data) or given and any(is_dask(v) for v in given.values()):
         if not _is_generator_class(model):
             raise TypeError("Dask data need a generator class (fit_mle(WeibullLogLik, x)); a "
                             "plain function or a bound generator holds its data here")

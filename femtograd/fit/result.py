@@ -158,8 +158,10 @@ class MLEFit(FitBase):
         """Standard errors as a plain array in the order of `param_names`, as `mle` is to
         `params` (read-only; 0 for fixed parameters): `se` without building a Series, for
         code that fits many times."""
-        se = np.zeros(len(self.param_names))
-        se[self._free] = np.sqrt(self._cov_free.diagonal())
+        se = np.sqrt(self._cov_free.diagonal())
+        if len(se) < len(self.param_names):  # fixed parameters among them: 0 there
+            se, free = np.zeros(len(self.param_names)), se
+            se[self._free] = free
         se.flags.writeable = False
         return se
 

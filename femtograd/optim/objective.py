@@ -283,15 +283,17 @@ class GraphObjective:
         f, g_all, h_all = read
         if not math.isfinite(f):
             return NEG_INF, None, None
-        free = self.free
-        gn = [g_all[i] for i in free]
-        if not all(map(math.isfinite, gn)):
-            return NEG_INF, None, None
-        if self.transform:  # p = p(x): g_x = g·p′, H_x = p′ H p′ + diag(g·p″)
-            d = [t.derivatives(xi) for t, xi in zip(self._free_transforms, x)]
-            g = [gi * di[1] for gi, di in zip(gn, d)]
-        else:
-            g = gn
+        free, transform = self.free, self.transform
+        gn, g, d = [], [], []  # natural-scale gradient, optimizer's, each p's (p, p′, p″)
+        for i, t, xi in zip(free, self._free_transforms, x):  # one pass: no list per step
+            gi = g_all[i]
+            if not math.isfinite(gi):
+                return NEG_INF, None, None
+            gn.append(gi)
+            if transform:  # p = p(x): g_x = g·p′, H_x = p′ H p′ + diag(g·p″)
+                d.append(t.derivatives(xi))
+                gi *= d[-1][1]
+            g.append(gi)
         if order < 2:
             return f, np.array(g), None
         m = len(free)
