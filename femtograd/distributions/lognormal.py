@@ -1,5 +1,7 @@
 """Log-normal: log X is normal with mean meanlog and sd sdlog, x > 0 (R's dlnorm)."""
 
+import math
+
 import numpy as np
 from scipy import special
 
@@ -53,7 +55,7 @@ class LogNormalLogLik(LogLikGenerator):
         else:
             x, w = self._start_values()
             total, mean, ss = weighted_moments(np.log(np.maximum(x, 1e-300)), w)
-        return {"meanlog": mean, "sdlog": np.sqrt(ss / total) if ss > 0 else 1.0}
+        return {"meanlog": mean, "sdlog": math.sqrt(ss / total) if ss > 0 else 1.0}
 
     def _quantile(self, q, meanlog, sdlog):
         return exp(meanlog + sdlog * special.ndtri(q))

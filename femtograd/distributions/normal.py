@@ -1,5 +1,7 @@
 """Normal: f(x) = exp(−(x − mu)² / (2 sigma²)) / (sigma √(2π)) (R's dnorm(x, mean, sd))."""
 
+import math
+
 import numpy as np
 from scipy import special
 
@@ -44,7 +46,7 @@ class NormalLogLik(LogLikGenerator):
             total, mean, ss = self._stats
         else:
             total, mean, ss = weighted_moments(*self._start_values())
-        sd = np.sqrt(ss / total) if ss > 0 else max(abs(mean), 1.0)
+        sd = math.sqrt(ss / total) if ss > 0 else max(abs(mean), 1.0)
         return {"mu": mean, "sigma": sd}
 
     def _quantile(self, q, mu, sigma):

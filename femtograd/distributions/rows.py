@@ -18,6 +18,8 @@ made when asked); each row's kind is one byte (`Rows.kinds`), and a group gather
 by that code (no index arrays: a group's row indices are found when asked, `Group.idx`).
 """
 
+import math
+
 import numpy as np
 
 from ..core.ops import dot
@@ -88,7 +90,7 @@ def finite_extent(data, who, take_max=True):
     row run only when one is there."""
     lo = float(data.min())  # NaN propagates through min and max
     hi = float(data.max()) if take_max else INF
-    if not (np.isfinite(lo) and (np.isfinite(hi) or not take_max)):
+    if not (math.isfinite(lo) and (math.isfinite(hi) or not take_max)):
         refuse_non_finite(data, who)
     return lo, hi
 
