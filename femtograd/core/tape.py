@@ -202,7 +202,7 @@ class Bound:
     def evaluate(self, params, order):
         """(f, gradient list or None, Hessian rows or None) at `params` (a list of floats)."""
         tape, values = self.tape, self.values
-        if params != self.at:  # (floats compare equal to the numbers they were made from)
+        if params != self.at:  # compared before converting: a read-back converts nothing
             params = [float(v) for v in params]
             values[:tape.p] = params
             self.at, self.done, self.last = params, min(self.done, -1), (-1, None)
