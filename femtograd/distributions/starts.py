@@ -14,6 +14,7 @@ import operator
 
 import numpy as np
 
+from ..core.cholesky import cholesky_rows, cholesky_solve
 from ..core.quadratic import QuadraticData
 from .base import weighted_quantiles
 
@@ -103,10 +104,10 @@ def newton_ascent(evaluate, move, point, spaces, last_step=True):
     f, g, h, *third = evaluate(point)
     passes = 1
     while passes < START_PASSES and math.isfinite(f):
-        low = _factor_negative(h)
+        low = cholesky_rows([[-v for v in row] for row in h])  # of −H
         definite = low is not None
         if definite:
-            d = _solve(low, g)
+            d = cholesky_solve(low, g)
         else:
             d = [gi / abs(h[i][i]) if abs(h[i][i]) > 0 else gi for i, gi in enumerate(g)]
         gain, size = sum(map(operator.mul, g, d)), abs(f)
@@ -142,7 +143,7 @@ def _chebyshev(low, d, third):
     half of it (far from the maximum, where the expansion it comes from does not hold)."""
     pairs = [dj * dk for dj in d for dk in d]
     bend = [sum(map(operator.mul, ti, pairs)) for ti in third]  # T[d, d]
-    correction = _solve(low, bend)  # twice the correction
+    correction = cholesky_solve(low, bend)  # twice the correction
     if not max(map(abs, correction)) <= max(map(abs, d)):
         return d
     return [di + 0.5 * ci for di, ci in zip(d, correction)]
@@ -179,41 +180,6 @@ def settled(spaces, point):
     """The point as the optimizer sees it: each value through its space's unconstrained map
     and back (a start at s becomes exp(log s), which may differ in the last bit)."""
     return tuple([space.to_natural(space.to_unconstrained(v)) for space, v in zip(spaces, point)])
-
-
-def _factor_negative(h):
-    """The lower Cholesky factor of −H in floats (H a small list of rows), or None when −H is
-    not positive definite."""
-    p = len(h)
-    low = [[0.0] * p for _ in range(p)]
-    for i in range(p):
-        li = low[i]
-        for j in range(i + 1):
-            lj, s = low[j], -h[i][j]
-            for k in range(j):
-                s -= li[k] * lj[k]
-            if i == j:
-                if not 0 < s < math.inf:
-                    return None
-                li[i] = math.sqrt(s)
-            else:
-                li[j] = s / lj[j]
-    return low
-
-
-def _solve(low, g):
-    """d with L Lᵀ d = g, for the factor L = `low`."""
-    p = len(g)
-    y = list(g)
-    for i in range(p):
-        for k in range(i):
-            y[i] -= low[i][k] * y[k]
-        y[i] /= low[i][i]
-    for i in reversed(range(p)):
-        for k in range(i + 1, p):
-            y[i] -= low[k][i] * y[k]
-        y[i] /= low[i][i]
-    return y
 
 
 def start_data(data):

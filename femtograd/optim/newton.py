@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from ..core.cholesky import cholesky_rows, cholesky_solve
 from .linesearch import backtrack
 from .objective import Counted
 from .options import check_option
@@ -47,9 +48,9 @@ def newton_direction(g, h):
             return np.array([(c * g0 - b * g1) / det, (a * g1 - b * g0) / det]), False
     a = -h
     if n <= SMALL:
-        low = _cholesky(a)
+        low = cholesky_rows(a.tolist())
         if low is not None:
-            return np.array(_cholesky_solve(low, [float(v) for v in g])), False
+            return np.array(cholesky_solve(low, [float(v) for v in g])), False
     else:
         try:
             c = np.linalg.cholesky(a)
@@ -75,7 +76,7 @@ def inverse_factor(a):
             return np.linalg.inv(np.linalg.cholesky(a))
         except np.linalg.LinAlgError:
             return None
-    low = _cholesky(np.asarray(a, dtype=float))
+    low = cholesky_rows(np.asarray(a, dtype=float).tolist())
     if low is None:
         return None
     inv = [[0.0] * p for _ in range(p)]  # L⁻¹ by forward substitution, column by column
@@ -87,45 +88,6 @@ def inverse_factor(a):
                 s -= low[i][k] * inv[k][j]
             inv[i][j] = s / low[i][i]
     return np.array(inv)
-
-
-def _cholesky(a):
-    """The Cholesky factor of a small `a` as rows of floats (lower triangle), or None when `a`
-    is not positive definite (or not finite)."""
-    rows = a.tolist()
-    p = len(rows)
-    low = [[0.0] * p for _ in range(p)]
-    for i in range(p):
-        li = low[i]
-        for j in range(i + 1):
-            lj = low[j]
-            s = rows[i][j]
-            for k in range(j):
-                s -= li[k] * lj[k]
-            if i == j:
-                if not (s > 0 and s < math.inf):
-                    return None
-                li[i] = math.sqrt(s)
-            else:
-                li[j] = s / lj[j]
-    return low
-
-
-def _cholesky_solve(low, b):
-    """x with L·Lᵀ·x = b, in floats: forward substitution, then back."""
-    p = len(b)
-    y = list(b)
-    for i in range(p):
-        s = y[i]
-        for k in range(i):
-            s -= low[i][k] * y[k]
-        y[i] = s / low[i][i]
-    for i in reversed(range(p)):
-        s = y[i]
-        for k in range(i + 1, p):
-            s -= low[k][i] * y[k]
-        y[i] = s / low[i][i]
-    return y
 
 
 def unit_scales(a):
