@@ -229,8 +229,9 @@ class GraphObjective:
             f = float(self.ll._data)
             g = [float(n._data) for n in self.grads] if order >= 1 else None
             h = [[float(n._data) for n in row] for row in self.hess] if order >= 2 else None
-        self._shared["last"] = (CLOCK.last, order, (f, g, h))
-        return f, g, h
+        out = (f, g, h)  # the object kept is the one returned: `_derivatives` knows it again
+        self._shared["last"] = (CLOCK.last, order, out)
+        return out
 
     def evaluate(self, natural, order=2):
         """Log-likelihood, gradient (p,) and Hessian (p, p) over ALL parameters, natural scale."""
@@ -412,8 +413,9 @@ class ArrayGraphObjective(GraphObjective):
         f = float(self.ll._data)
         g = _flat(self.grads) if order >= 1 else None
         h = np.array([_flat(row) for row in self.hess]) if order >= 2 else None
-        self._shared["last"] = (CLOCK.last, order, (f, g, h))
-        return f, g, h
+        out = (f, g, h)
+        self._shared["last"] = (CLOCK.last, order, out)
+        return out
 
     def _chain(self, x, read, order):
         f, g_all, h_all = read

@@ -59,8 +59,9 @@ def test_kept_derivatives_equal_a_fresh_objectives(kind, steps):
             np.testing.assert_array_equal(a, b)
 
 
-def test_asked_again_at_the_same_point_gives_the_same_read_only_arrays():
-    objective = tape_objective()
+@pytest.mark.parametrize("kind", [tape_objective, graph_objective])
+def test_asked_again_at_the_same_point_gives_the_same_read_only_arrays(kind):
+    objective = kind()
     x = objective.unconstrained(START)
     f, g, h = objective.value_grad_hess(x)
     view = objective.with_free([0, 1], transform=True)  # as fit_mle's verdict asks
