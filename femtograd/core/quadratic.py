@@ -150,7 +150,7 @@ class QuadraticData:
                         power *= zb
                     for q in range((p + 1) // 2, orders + 1):
                         higher[p, q] += inner(rows[q], power)
-        table = dict(zip(_summed(orders), _added(sums) + _added(moments)))
+        table = dict(zip(_summed(orders), _added(sums, orders + 1) + _added(moments, orders)))
         if direct:
             table.update({key: float(m) for key, m in higher.items()})
         return table
@@ -168,8 +168,10 @@ class QuadraticData:
         return f"QuadraticData(n={self.x.size})"
 
 
-def _added(blocks):
-    """The blocks' arrays of sums added, as a list of floats."""
+def _added(blocks, count):
+    """The blocks' arrays of `count` sums added, as a list of floats (zeros without rows)."""
+    if not blocks:
+        return [0.0] * count
     return (blocks[0] if len(blocks) == 1 else np.add.reduce(blocks)).tolist()
 
 

@@ -202,6 +202,8 @@ class Bound:
     def evaluate(self, params, order):
         """(f, gradient list or None, Hessian rows or None) at `params` (a list of floats)."""
         tape, values = self.tape, self.values
+        if type(params) is not list:  # (an array would compare element by element)
+            params = list(params)
         if params != self.at:  # compared before converting: a read-back converts nothing
             params = [float(v) for v in params]
             values[:tape.p] = params
