@@ -28,7 +28,9 @@ class ExpMomentData:
     is stored besides `t` and the weights, except for small data (the rows wᵢ·tᵢᵐ of every
     order asked for at most SMALL elements): there the rows are kept, and a pass is one exp
     and one matrix-vector product
-    (numpy's per-call overhead, not the arithmetic, is most of a small pass's cost).
+    (numpy's per-call overhead, not the arithmetic, is most of a small pass's cost). One
+    object serves one thread at a time: its last sums and its buffer are shared state (a
+    worker process or a Dask partition binds its own rows, so its own object).
     """
 
     __slots__ = ("t", "weights", "_k", "_sums", "_buffer", "_powers")

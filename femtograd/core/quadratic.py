@@ -42,7 +42,8 @@ class QuadraticData:
     M(0, 1), which both kinds sum alike, so the sums at a point never depend on the points
     before. Unweighted sums of terms of one sign are numpy's pairwise sums; the others are BLAS
     products, on one thread (`_products`, `ops.inner`: BLAS threads stall on a busy machine).
-    Nothing the size of the data is kept besides `x`, the weights and a block's buffers.
+    Nothing the size of the data is kept besides `x`, the weights and a block's buffers; like
+    `ExpMomentData`, one object serves one thread at a time (its last sums and buffers).
     """
 
     __slots__ = ("x", "weights", "total", "_at", "_sums", "_buffers", "_direct")
