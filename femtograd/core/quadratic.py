@@ -19,7 +19,7 @@ import functools
 import numpy as np
 
 from .moments import BLOCK
-from .ops import inner
+from .ops import inner, inner_rows
 from .primitive import primitive
 from .value import Value, as_array
 
@@ -195,10 +195,10 @@ GEMV_ONE_THREAD = 9216  # OpenBLAS runs a matrix-vector product of up to this ma
 
 
 def _products(rows, v):
-    """rows @ v as an array: one BLAS call while it runs on one thread, else row by row."""
+    """rows @ v as an array: one BLAS call while it runs on one thread, else `inner_rows`."""
     if rows.size <= GEMV_ONE_THREAD:
         return np.dot(rows, v)
-    return np.array([inner(row, v) for row in rows])
+    return inner_rows(rows, v)
 
 
 def _grad_a_moment(g, ans, a, c, data, p, q):

@@ -287,24 +287,19 @@ def _chunks(fit, kind, n, rng, size):
     for a nonparametric replicate of a model, a matrix of counts whose rows are the draws."""
     if fit.model is not None and kind == "nonparametric":
         return _count_blocks(np.asarray(fit.model.weights, dtype=float), n, rng, size)
-    return jobs.chunks(_draws(fit, kind, n, rng), size)
+    return jobs.chunks(_draws(fit, n, rng), size)
 
 
-def _draws(fit, kind, n, rng):
+def _draws(fit, n, rng):
     """The n resamples, drawn one after another from `rng` in this process (so that n_jobs
-    does not change them), lazily: the rows of a plain function's data, a nonparametric
-    replicate's multinomial counts, or a parametric replicate's bound generator. Drawing is
-    not allowed to fail: a design it cannot handle (e.g. simulating interval-censored rows)
-    is the caller's error, raised at once."""
-    gen = fit.model
-    if gen is None:
+    does not change them), lazily: the rows of a plain function's data, or a parametric
+    replicate's bound generator (a model's nonparametric counts come in blocks,
+    `_count_blocks`). Drawing is not allowed to fail: a design it cannot handle (e.g.
+    simulating interval-censored rows) is the caller's error, raised at once."""
+    if fit.model is None:
         data = _function_rows(fit)
         for _ in range(n):
             yield data[rng.integers(0, len(data), len(data))]
-    elif kind == "nonparametric":
-        w = np.asarray(gen.weights, dtype=float)
-        for block in _count_blocks(w, n, rng, max(1, BLOCK_CELLS // w.size)):
-            yield from block
     else:
         for _ in range(n):
             yield simulate_design(fit, rng)

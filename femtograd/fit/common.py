@@ -31,10 +31,11 @@ def user_stacklevel():
     return level
 
 
-def names_index(names):
-    """A pandas Index of parameter names: a new Index object (its name is its own to set)
-    over data built once per tuple of names (building it is most of a small Series' cost)."""
-    return _index_of(tuple(names)).view()
+def names_index(names, name=None):
+    """A pandas Index of parameter names, named `name`: a new Index object (its name is its
+    own to set) over one built once per tuple of names and name (building it is most of a
+    small Series' cost)."""
+    return _index_of(tuple(names), name).view()
 
 
 def element_names(name, shape):
@@ -46,8 +47,8 @@ def element_names(name, shape):
 
 
 @lru_cache(maxsize=256)
-def _index_of(names):
-    return pd.Index(list(names))
+def _index_of(names, name):
+    return pd.Index(list(names), name=name)
 
 
 def check_level(level):

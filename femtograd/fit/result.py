@@ -8,7 +8,6 @@ cover the free parameters only (`free_names`).
 """
 
 import math
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -418,13 +417,6 @@ class MLEFit(FitBase):
 
 
 def _parameter_index(names):
-    """`names` as the index of a fit's Series and tables, named "parameter": a new Index object
-    (its name is its own to set) over one made once per tuple of names."""
-    return _named_index(tuple(names)).view()
-
-
-@lru_cache(maxsize=256)
-def _named_index(names):
-    index = names_index(names)
-    index.name = "parameter"
-    return index
+    """`names` as the index of a fit's Series and tables, named "parameter" (a new Index object:
+    its name is its own to set)."""
+    return names_index(names, "parameter")
