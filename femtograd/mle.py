@@ -31,7 +31,7 @@ from .optim.options import check_option
 from .optim.result import CONVERGED
 from .optim.shards import SumObjective
 from .optim.stopping import tolerances
-from .distributions import NAMES
+from .distributions import ALIASES, NAMES
 from .distributions.spaces import space_for as transform_for
 
 METHODS = tuple(OPTIMIZERS)
@@ -236,11 +236,13 @@ def _is_bound_generator(obj):
 
 
 def resolve(dist):
-    """The generator class a name ("weibull", "weibull3", any case; `distributions.NAMES`)
-    stands for; anything that is not a string is returned as it is."""
+    """The generator class a name ("weibull", "weibull3", any case; `distributions.NAMES`, or
+    one of its `ALIASES`: "exponential", scipy's "expon", ...) stands for; anything that is not
+    a string is returned as it is."""
     if not isinstance(dist, str):
         return dist
     key = dist.strip().lower()
+    key = ALIASES.get(key, key)
     if key not in NAMES:
         raise ValueError(f"unknown distribution {dist!r}; known: {', '.join(sorted(NAMES))}")
     return NAMES[key]

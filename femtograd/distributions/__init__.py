@@ -64,6 +64,9 @@ THRESHOLD_FAMILIES = (Weibull3LogLik, LogNormal3LogLik, Gamma3LogLik, LogLogisti
 REGISTRY = {cls.name: cls for cls in GENERATORS}
 NAMES = dict(REGISTRY)
 NAMES.update((cls.name, cls) for cls in THRESHOLD_FAMILIES)
+# other spellings of names (the long forms, scipy's), accepted wherever a name is; not listed
+ALIASES = {"exponential": "exp", "expon": "exp", "gaussian": "normal", "norm": "normal",
+           "lognorm": "lognormal", "t": "studentt", "invgauss": "inversegaussian"}
 
 COMBINATORS = {  # how each is used from Python (they take families, so they have no name)
     "Mixture": "Mixture([WeibullLogLik, WeibullLogLik]): weights on the simplex, components "
@@ -75,6 +78,6 @@ COMBINATORS = {  # how each is used from Python (they take families, so they hav
 }
 
 __all__ = ["LogLikGenerator", "Family", "Truncated", "bounded", "ordered", "IntervalData",
-           "REGISTRY", "GENERATORS", "NEW_FAMILIES", "THRESHOLD_FAMILIES", "NAMES",
+           "REGISTRY", "GENERATORS", "NEW_FAMILIES", "THRESHOLD_FAMILIES", "NAMES", "ALIASES",
            "Mixture", "Cure", "ZeroInflated", "Hurdle", "CompetingRisks", "COMBINATORS"] + \
     [cls.__name__ for cls in GENERATORS + THRESHOLD_FAMILIES]
