@@ -14,7 +14,7 @@ from femtograd.distributions.studentt import _vertex
 
 
 @pytest.mark.parametrize("family", [CauchyLogLik, StudentTLogLik])
-@pytest.mark.parametrize("location, scale", [(3.0, 2.0), (-50.0, 0.01)])
+@pytest.mark.parametrize("location, scale", [(3.0, 2.0), (-50.0, 0.01), (0.0, 1.0)])
 def test_the_fit_from_the_start_takes_no_pass_of_its_own(family, location, scale, monkeypatch):
     passes = []
     original = QuadraticData._pass
