@@ -239,7 +239,8 @@ class Batch:
         run = run & definite
         gain = np.einsum("bi,bi->b", g, d)
         small = run & (gain <= tol.gtol * tol.gtol * size)
-        negligible = small & _rows_all(np.abs(d) <= NEGLIGIBLE * np.abs(x))
+        negligible = small & ((gain <= NEGLIGIBLE * NEGLIGIBLE * size)  # optim.newton's rule
+                              | _rows_all(np.abs(d) <= NEGLIGIBLE * np.abs(x)))
         done |= negligible
         last = small & ~negligible        # converged: the last step too, if it does not fall
         rest = run & ~small
