@@ -25,6 +25,7 @@ from ..optim.newton import inverse_factor
 from ..optim.stopping import ROUNDING
 from ..optim.transforms import transform_for
 from . import jobs
+from .base import cached
 from .common import check_level, names_index, user_stacklevel
 
 METHODS = ("wald", "profile")
@@ -301,7 +302,7 @@ class Profiler:
         k = bisect.bisect_left(self._values, value)
         near = [(self._values[j], self._starts[j], self._tangents[j])
                 for j in (k - 2, k - 1, k, k + 1) if 0 <= j < len(self._values)]
-        near.append((float(self.mle[self.index]), self.mle[self.others], self._mle_tangent()))
+        near.append((float(self.mle[self.index]), self.mle[self.others], self._mle_tangent))
         return sorted(near, key=lambda p: abs(p[0] - value))[:2]
 
     def _inside(self, others):
@@ -311,16 +312,15 @@ class Profiler:
         self.objective.set_natural(natural)
         return newton(self.objective, self.objective.unconstrained(), self.tol)
 
+    @cached
     def _mle_tangent(self):
         """The others' derivative in this parameter at the MLE, from the observed information
         (None when its block of the others is not positive definite, or it is not finite)."""
-        if "mle_tangent" not in self.__dict__:
-            info = self.fit._information if self._info is None else self._info
-            at = {j: k for k, j in enumerate(self.fit._free)}
-            o, i = [at[j] for j in self.others], at[self.index]
-            found = _solve_others(-info[np.ix_(o, o)], -info[o, i])
-            self.__dict__["mle_tangent"] = None if found is None else found[0]
-        return self.__dict__["mle_tangent"]
+        info = self.fit._information if self._info is None else self._info
+        at = {j: k for k, j in enumerate(self.fit._free)}
+        o, i = [at[j] for j in self.others], at[self.index]
+        found = _solve_others(-info[np.ix_(o, o)], -info[o, i])
+        return None if found is None else found[0]
 
     def _remember(self, value, others, tangent):
         k = bisect.bisect_left(self._values, value)

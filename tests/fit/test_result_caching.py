@@ -33,6 +33,8 @@ def test_bse_is_se_as_a_read_only_array_with_fixed_parameters_at_zero():
     fit = fg.fit_mle("weibull", X)
     assert isinstance(fit.bse, np.ndarray) and fit.bse.tolist() == fit.se.tolist()
     assert not fit.bse.flags.writeable
+    np.testing.assert_allclose(fit.bse, np.sqrt(np.diag(np.linalg.inv(
+        fit.observed_information.to_numpy()))), rtol=1e-12)
     se = fit.se
     se.iloc[0] = -1.0  # the Series is the user's copy: bse and later views keep the numbers
     assert fit.bse[0] > 0
