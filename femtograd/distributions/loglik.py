@@ -29,7 +29,7 @@ from ..core.ops import sum as fsum
 from ..core.value import Value, as_value
 from .base import total_weight
 from .family import Family
-from .interval import IntervalData, first_index as _first, read_only as _read_only
+from .interval import first_index as _first, read_only as _read_only
 from .rows import Group, Rows, check_weights, refuse_non_finite
 from .starts import START_ROWS
 from .truncated import Truncated
@@ -131,7 +131,7 @@ class LogLikGenerator(Family):
     @property
     def censored(self):
         """Boolean mask of the rows that are not exact observations."""
-        return self._lower != self._upper
+        return self.rows.censored
 
     @property
     def distribution(self):
@@ -146,8 +146,9 @@ class LogLikGenerator(Family):
             options = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
             return f"{type(self).__name__}.family({options})"
         extra = []
-        if self.censored.any():
-            extra.append(f"censored={int(self.censored.sum())}")
+        censored = int(self.censored.sum())
+        if censored:
+            extra.append(f"censored={censored}")
         if self.truncation is not None:
             a, b = self.truncation
             extra.append("truncation=per row" if np.ndim(a) or np.ndim(b)
@@ -244,11 +245,7 @@ class LogLikGenerator(Family):
 
     def reweighted(self, w):
         """The same data, censoring and truncation with frequency weights `w`."""
-        if self.rows.interval:
-            x, censored = IntervalData(self._lower, self._upper), None
-        else:
-            censored = self._lower != self._upper
-            x, censored = self._lower, (censored if censored.any() else None)
+        x, censored = self.rows.rebound()
         return type(self)(x, censored=censored, weights=w, truncation=self.truncation,
                           **self.options)
 

@@ -200,9 +200,17 @@ class Rows:
             return self._upper
         return np.where(self.kinds != EXACT, INF, self.lower)
 
-    def rebound(self, rows):
-        """(x, censored) that bind these rows (a slice) again: views of the rows' arrays, and the
-        censoring mask (None when none of them is censored)."""
+    @property
+    def censored(self):
+        """Boolean mask of the rows that are not exact observations (read from the kinds for
+        right-censored data, whose upper bounds are not kept)."""
+        if self._upper is None:
+            return self.kinds != EXACT
+        return self.lower != self._upper
+
+    def rebound(self, rows=slice(None)):
+        """(x, censored) that bind these rows (a slice; default all) again: views of the rows'
+        arrays, and the censoring mask (None when none of them is censored)."""
         if self.interval:
             return IntervalData(self.lower[rows], self._upper[rows]), None
         if self._upper is not None:

@@ -107,3 +107,26 @@ def test_a_generator_and_its_rows_form_no_cycle_so_their_arrays_free_at_once():
     finally:
         if enabled:
             gc.enable()
+
+
+@pytest.mark.parametrize("design", ["exact", "right", "interval"])
+def test_censored_mask_and_reweighted_copy_keep_every_kind_of_row(design):
+    rng = np.random.default_rng(21)
+    x = rng.weibull(1.5, 12) * 2 + 0.2
+    if design == "exact":
+        data, kw = x, {}
+    elif design == "right":
+        data, kw = x, {"censored": rng.uniform(size=12) < 0.4}
+    else:  # exact, right, left, interval and open-at-both-ends rows
+        lower = np.where(np.arange(12) % 5 == 2, 0.0, x)
+        upper = np.choose(np.arange(12) % 5, [x, x + 1.0, x + 0.5, np.inf, x])
+        lower[11], upper[11] = 0.0, np.inf
+        data, kw = fg.IntervalData(lower, upper), {}
+    gen = WeibullLogLik(data, truncation=(0.1, None), **kw)
+    assert np.array_equal(gen.censored, gen.lower != gen.upper)
+    w = rng.uniform(0.5, 2.0, size=12)
+    again = gen.reweighted(w)
+    assert np.array_equal(again.lower, gen.lower) and np.array_equal(again.upper, gen.upper)
+    assert np.array_equal(again.censored, gen.censored)
+    direct = WeibullLogLik(data, weights=w, truncation=(0.1, None), **kw)
+    assert float(again(1.3, 2.0).data) == pytest.approx(float(direct(1.3, 2.0).data), rel=1e-14)
