@@ -267,7 +267,7 @@ class LogLikGenerator(Family):
         if weights is None:
             return self._stats
         who = f"{type(self).__name__}.statistics"
-        w = (_weight_matrix if np.ndim(weights) == 2 else check_weights)(weights, self.n, who)
+        w = check_weights(weights, self.n, who, many=np.ndim(weights) == 2)
         if w.ndim == 2 and not self.reduces_many:
             return None
         (x, xw), (c, cw) = (_reweighted(self._groups[k], w) for k in ("exact", "right"))
@@ -429,21 +429,3 @@ def _reweighted(group, w):
         return group.x, (w if group.idx is None else w[:, group.idx])
     gw = group.at(w)
     return group.x, (None if gw is None or np.all(gw == 1.0) else gw)
-
-
-def _weight_matrix(weights, n, who):
-    """A weight matrix (R, n) as floats, its entries checked as `check_weights` checks one
-    replicate's."""
-    w = np.asarray(weights, dtype=float)
-    if w.shape[1] != n:
-        raise ValueError(f"{who}: a weight matrix needs one column per row ({n}); got shape "
-                         f"{w.shape}")
-    lo, hi = (float(w.min()), float(w.max())) if w.size else (0.0, 0.0)
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        raise ValueError(f"{who}: weights must be finite; replicate "
-                         f"{int(np.flatnonzero(~np.isfinite(w).all(axis=1))[0])} has "
-                         "a non-finite one")
-    if lo < 0:
-        raise ValueError(f"{who}: negative weight in replicate "
-                         f"{int(np.flatnonzero((w < 0).any(axis=1))[0])} ({lo})")
-    return w

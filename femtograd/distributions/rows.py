@@ -127,21 +127,38 @@ def censor_mask(censored, event, n, who):
     return None
 
 
-def check_weights(weights, n, who):
-    """The weights as a float array, or None (each row counted once)."""
+def check_weights(weights, n, who, many=False):
+    """The weights as a float array, or None (each row counted once). With `many`, a matrix
+    (R, n): the weights of R replicates of the rows (a bootstrap's resamples), each checked
+    as one replicate's are."""
     if weights is None:
         return None
-    w = as_column(weights, f"{who} weights")
-    if w.size != n:
-        raise ValueError(f"{who}: weights have length {w.size} but the data have {n} rows")
-    lo, hi = float(w.min()), float(w.max())
+    if many:
+        w = np.asarray(weights, dtype=float)
+        if w.ndim != 2 or w.shape[1] != n:
+            raise ValueError(f"{who}: a weight matrix needs one column per row ({n}); got "
+                             f"shape {w.shape}")
+    else:
+        w = as_column(weights, f"{who} weights")
+        if w.size != n:
+            raise ValueError(f"{who}: weights have length {w.size} but the data have {n} rows")
+    lo, hi = (float(w.min()), float(w.max())) if w.size else (0.0, 0.0)
     if not (np.isfinite(lo) and np.isfinite(hi)):
-        i = _first(~np.isfinite(w))
-        raise ValueError(f"{who}: weights must be finite; row {i} is {w[i]}")
+        where, v = _first_entry(~np.isfinite(w), w)
+        raise ValueError(f"{who}: weights must be finite; {where} is {v}")
     if lo < 0:
-        i = _first(w < 0)
-        raise ValueError(f"{who}: negative weight at row {i} ({w[i]})")
+        where, v = _first_entry(w < 0, w)
+        raise ValueError(f"{who}: negative weight {'at' if w.ndim == 1 else 'in'} {where} ({v})")
     return w
+
+
+def _first_entry(mask, w):
+    """("row i" or "replicate r, row i", the weight there) for the first True of `mask`."""
+    if w.ndim == 1:
+        i = _first(mask)
+        return f"row {i}", w[i]
+    r, i = np.argwhere(mask)[0]
+    return f"replicate {r}, row {i}", w[r, i]
 
 
 class Rows:

@@ -111,3 +111,14 @@ def test_a_family_whose_reduction_takes_one_weight_vector_gives_none_for_a_matri
     model = OneAtATime(X)
     assert model.statistics(RESAMPLES) is None
     np.testing.assert_allclose(model.statistics(RESAMPLES[2])[1], RESAMPLES[2] @ X)
+
+
+def test_a_bad_weight_of_the_matrix_is_named_by_replicate_and_row():
+    model = _model("gamma", "plain")
+    bad = RESAMPLES.copy()
+    bad[2, 9] = -0.5
+    with pytest.raises(ValueError, match=r"negative weight in replicate 2, row 9 \(-0.5\)"):
+        model.statistics(bad)
+    bad[2, 9], bad[6, 3] = 1.0, np.inf
+    with pytest.raises(ValueError, match=r"weights must be finite; replicate 6, row 3 is inf"):
+        model.statistics(bad)
