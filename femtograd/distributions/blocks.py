@@ -13,6 +13,7 @@ from functools import partial
 import numpy as np
 
 from .interval import IntervalData
+from .rows import truncated_per_row, truncation_at
 from .truncated import Truncated
 
 BLOCK_ROWS = 1 << 14  # rows per block of a per-row graph
@@ -42,8 +43,7 @@ def needs_blocks(gen, block_rows=BLOCK_ROWS):
 def _reduced(gen, kind):
     """Do the sufficient statistics of `gen` hold its rows of this kind (with the truncation
     a number for every row)?"""
-    if gen._stats is None or (gen.truncation is not None
-                              and any(np.ndim(b) for b in gen.truncation)):
+    if gen._stats is None or truncated_per_row(gen.truncation):
         return False
     return kind == "exact" or (kind == "right" and gen.reduces_right)
 
@@ -57,10 +57,9 @@ def row_pieces(gen, block_rows=BLOCK_ROWS):
     A piece reads views of the rows' bounds as `gen` holds them (clipped to the truncation), so
     binding it copies no more than its rows' censoring and (per-row) truncation bounds."""
     pieces = []
-    per_row_cut = gen.truncation is not None and any(np.ndim(b) for b in gen.truncation)
     for kind, grp in gen.rows.present():
         truncation = gen.truncation
-        if per_row_cut:  # this kind's bounds gathered once, sliced per block
+        if truncated_per_row(truncation):  # this kind's bounds gathered once, sliced per block
             truncation = tuple(grp.at(b) for b in truncation)
         if _reduced(gen, kind):
             pieces.append((True, partial(_bind_group, gen, kind, grp, slice(None), truncation)))
@@ -80,10 +79,8 @@ def _bind_group(gen, kind, grp, rows, truncation):
         x = IntervalData(np.full(x.size, -np.inf), x)
     elif kind == "interval":
         x = IntervalData(x, grp.u[rows])
-    if truncation is not None:
-        truncation = tuple(b if np.ndim(b) == 0 else b[rows] for b in truncation)
     return type(gen)(x, censored=censored, weights=None if grp.w is None else grp.w[rows],
-                     truncation=truncation, **gen.options)
+                     truncation=truncation_at(truncation, rows), **gen.options)
 
 
 def bind_rows(gen, start, stop):
@@ -92,11 +89,8 @@ def bind_rows(gen, start, stop):
     rows = slice(start, stop)
     x, censored = gen.rows.rebound(rows)
     weights = None if gen.rows.weights is None else gen.rows.weights[rows]
-    truncation = gen.truncation
-    if truncation is not None:
-        truncation = tuple(b if np.ndim(b) == 0 else b[rows] for b in truncation)
-    return type(gen)(x, censored=censored, weights=weights, truncation=truncation,
-                     **gen.options)
+    return type(gen)(x, censored=censored, weights=weights,
+                     truncation=truncation_at(gen.truncation, rows), **gen.options)
 
 
 def global_rows(message, offset):
@@ -128,7 +122,7 @@ class RowsElsewhere:
         """The family the rows were drawn from (truncated when they were)."""
         if self.truncation is None:
             return self.family
-        if any(np.ndim(b) for b in self.truncation):
+        if truncated_per_row(self.truncation):
             raise ValueError(f"this fit's truncation is per row and lies in {self.where}; "
                              "give Truncated(fit.model.family, a, b) the bounds you mean")
         return Truncated(self.family, *self.truncation)

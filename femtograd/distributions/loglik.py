@@ -30,7 +30,7 @@ from ..core.value import Value, as_value
 from .base import total_weight
 from .family import Family
 from .interval import first_index as _first, read_only as _read_only
-from .rows import Group, Rows, check_weights, refuse_non_finite
+from .rows import Group, Rows, check_weights, refuse_non_finite, truncated_per_row
 from .starts import START_ROWS
 from .truncated import Truncated
 
@@ -150,8 +150,7 @@ class LogLikGenerator(Family):
         if censored:
             extra.append(f"censored={censored}")
         if self.truncation is not None:
-            a, b = self.truncation
-            extra.append("truncation=per row" if np.ndim(a) or np.ndim(b)
+            extra.append("truncation=per row" if truncated_per_row(self.truncation)
                          else f"truncation={self.truncation}")
         return f"{type(self).__name__}(n={self.n}{''.join(', ' + e for e in extra)})"
 
@@ -197,7 +196,7 @@ class LogLikGenerator(Family):
                 terms.append(grp.wsum(self._term(kind, grp, p)))
         if self.truncation is not None and self._counted_weight > 0:
             a, b = self.truncation
-            if np.ndim(a) == 0 and np.ndim(b) == 0:
+            if not truncated_per_row(self.truncation):
                 terms.append(-self._counted_weight * self.log_mass(a, b, *p))
             else:
                 terms.extend(-grp.wsum(self.log_mass(grp.at(a), grp.at(b), *p))

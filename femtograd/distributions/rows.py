@@ -152,6 +152,18 @@ def check_weights(weights, n, who, many=False):
     return w
 
 
+def truncated_per_row(truncation):
+    """Is the truncation ((a, b) or None) per row: a bound with one value per row?"""
+    return truncation is not None and any(np.ndim(b) for b in truncation)
+
+
+def truncation_at(truncation, rows):
+    """The truncation (a, b) of the rows `rows` (a slice): per-row bounds taken there."""
+    if not truncated_per_row(truncation):
+        return truncation
+    return tuple(b if np.ndim(b) == 0 else b[rows] for b in truncation)
+
+
 def _first_entry(mask, w):
     """("row i" or "replicate r, row i", the weight there) for the first True of `mask`."""
     if w.ndim == 1:
@@ -300,9 +312,8 @@ class Rows:
     def _clip(self, discrete, extent, lower, upper):
         """The bounds clipped to the truncation, refusing rows it excludes."""
         a, b = self.truncation
-        scalar = np.ndim(a) == 0 and np.ndim(b) == 0
-        if scalar and extent is not None and a <= extent[0] and extent[1] <= b \
-                and not (discrete and extent[0] == a):
+        if not truncated_per_row(self.truncation) and extent is not None \
+                and a <= extent[0] and extent[1] <= b and not (discrete and extent[0] == a):
             return lower, upper
         exact = lower == upper
         x = lower
