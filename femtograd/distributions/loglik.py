@@ -31,7 +31,7 @@ from .base import total_weight
 from .family import Family
 from .interval import first_index as _first, read_only as _read_only
 from .rows import Group, Rows, check_weights, refuse_non_finite, truncated_per_row
-from .starts import START_ROWS
+from .starts import sample_step
 from .truncated import Truncated
 
 INF = np.inf
@@ -400,7 +400,7 @@ class LogLikGenerator(Family):
         them (every k-th, gathered without a copy of every row)."""
         groups = self.rows.present()
         total = sum(grp.x.size for _, grp in groups)
-        step = -(-total // START_ROWS) if sample else 1
+        step = sample_step(total) if sample else 1
         xs, ws, offset = [], [], 0
         for kind, grp in groups:
             rows = slice(-offset % step, None, step)  # every step-th of the rows so far

@@ -50,10 +50,15 @@ def best_on_grid(f, grid):
 START_ROWS = 20000  # a start needs no more rows than this: it only has to land in the basin
 
 
+def sample_step(n):
+    """The smallest step k such that every k-th of n rows leaves at most START_ROWS rows."""
+    return -(-n // START_ROWS)
+
+
 def start_sample(x, w):
     """Every k-th row of `x` (and of the weights `w`, None when every row counts once), with k
-    the smallest step that leaves at most START_ROWS rows."""
-    step = -(-x.size // START_ROWS)
+    the `sample_step` of its rows."""
+    step = sample_step(x.size)
     return (x, w) if step == 1 else (x[::step], None if w is None else w[::step])
 
 
