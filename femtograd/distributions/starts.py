@@ -16,6 +16,7 @@ import numpy as np
 
 from ..core.cholesky import cholesky_rows, cholesky_solve
 from ..core.quadratic import QuadraticData
+from ..core.tolerances import DECREMENT, NEGLIGIBLE, ROUNDING
 from .base import weighted_quantiles
 
 
@@ -75,12 +76,8 @@ def sample_quantiles(x, w, probs):
 
 
 START_PASSES = 30  # at most this many evaluations in `newton_ascent` (each a pass over the rows)
-DECREMENT = 1e-18  # converged below this Newton decrement relative to |loglik|: the fit's own
-#                    default rule (gtol² in optim.stopping), so a fit from there stops at once
-ROUNDING = 1e-10  # a gain below this, relative to |loglik|, is lost in the sum's rounding
-NEGLIGIBLE = 1e-14  # a last step below this, relative, in every unconstrained coordinate, or
-#                     with a decrement below its square times |f|, is not taken: the fit's own
-#                     rule (NEGLIGIBLE in optim.newton)
+# DECREMENT, ROUNDING and NEGLIGIBLE (core.tolerances): the fit's own default rules, so that
+# a fit from where the steps stop stops at once
 
 
 def newton_ascent(evaluate, move, point, spaces, last_step=True):

@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from ..core.cholesky import cholesky_rows, cholesky_solve
+from ..core.tolerances import NEGLIGIBLE
 from .linesearch import backtrack
 from .objective import Counted
 from .options import check_option
@@ -28,8 +29,6 @@ from .result import (CONVERGED, FLAT, FLAT_MESSAGE, NON_FINITE, OptimResult, no_
 from .stopping import DEFAULT, ROUNDING, max_abs
 
 SMALL = 4  # up to this many parameters, the Cholesky factor in plain floats
-NEGLIGIBLE = 1e-14  # a last step moving no coordinate by more than this, relative, is not
-#                    taken: it is at the rounding of the derivatives that propose it
 
 
 def newton_direction(g, h):

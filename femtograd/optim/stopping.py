@@ -19,10 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.tolerances import GTOL, ROUNDING
 from .options import check_option
-
-ROUNDING = 1e-10
-"""A gain below ROUNDING·scale is lost in the rounding of the log-likelihood's sum."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class Tolerances:
     cannot change afterwards, so one instance serves any number of runs.
     """
 
-    gtol: float = 1e-9
+    gtol: float = GTOL
     xtol: float = 1e-10
     ftol: float = 1e-13
     max_iter: int = 200
