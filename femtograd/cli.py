@@ -92,7 +92,7 @@ def _separator(text, sep):
 def _frame(args):
     """The CSV as a DataFrame, every named column checked, a text censoring code turned to
     0/1 and rows with a missing value dropped if asked."""
-    return read_frame(args.file, args.sep, _named_columns(args), args.censored_value,
+    return read_frame(args.file, args.sep, named_columns(args), args.censored_value,
                       args.censored_column, args.event_column, args.dropna)
 
 
@@ -122,14 +122,25 @@ def read_frame(path, sep, named, censored_value, censored_column, event_column, 
     return df
 
 
-def _named_columns(args):
-    """(role, column) for every column the options name."""
-    named = [("column", args.column), ("censored column", args.censored_column),
-             ("event column", args.event_column), ("weights column", args.weights_column)]
-    named += [("entry column", args.entry_column)]
-    named += [("by column", b) for b in _list(args.by)]
-    named += [("interval column", c) for c in _list(args.interval_columns)]
+COLUMN_OPTIONS = ("column", "censored_column", "event_column", "weights_column",
+                  "entry_column", "cluster_column")  # each names one column
+LIST_OPTIONS = ("by", "interval_columns")  # each names columns, comma-separated
+
+
+def named_columns(args):
+    """(role, column) for every column the subcommand's options (`args`) name, a role such as
+    "weights column" read from its option."""
+    named = [(option.replace("_", " "), getattr(args, option, None))
+             for option in COLUMN_OPTIONS]
+    named += [("by column" if option == "by" else "interval column", name)
+              for option in LIST_OPTIONS for name in _list(getattr(args, option, None))]
     return [(role, name) for role, name in named if name is not None]
+
+
+def check_level(level):
+    """A CommandError unless `level` (--level) lies strictly between 0 and 1."""
+    if not 0 < level < 1:
+        raise CommandError(f"--level must be between 0 and 1; got {level}")
 
 
 def _list(text):
@@ -225,8 +236,7 @@ def _fit(args):
     from .fit.summary import rows_text
     from .mle import fit_mle
     generator = resolve(args.dist)
-    if not 0 < args.level < 1:
-        raise CommandError(f"--level must be between 0 and 1; got {args.level}")
+    check_level(args.level)
     _check_data_options(args)
     if args.jobs != 1 and not args.by:
         raise CommandError("--jobs works with --by (one task per group)")

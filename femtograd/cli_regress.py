@@ -17,8 +17,8 @@ verdict; exit status 0 when the fit converged, 1 when it did not.
 import json
 import warnings
 
-from .cli import (NOT_CONVERGED, CommandError, json_number, model_options, read_frame,
-                  write_table)
+from .cli import (NOT_CONVERGED, CommandError, check_level, json_number, model_options,
+                  named_columns, read_frame, write_table)
 
 COV_TYPES = ("observed", "opg", "sandwich", "cluster")
 
@@ -58,17 +58,17 @@ def run(args):
     from .mle import resolve
     from .regression import regress
     generator = resolve(args.dist)
-    if not 0 < args.level < 1:
-        raise CommandError(f"--level must be between 0 and 1; got {args.level}")
+    check_level(args.level)
+    params = _params(args.param)
     if (args.cov_type == "cluster") != (args.cluster_column is not None):
         raise CommandError("--cov-type cluster and --cluster-column go together")
-    df = read_frame(args.file, args.sep, _named_columns(args), args.censored_value,
+    df = read_frame(args.file, args.sep, named_columns(args), args.censored_value,
                     args.censored_column, args.event_column, dropna=False)
     truncation = None if args.entry_column is None else (args.entry_column, float("inf"))
     with warnings.catch_warnings(record=True) as caught:  # printed as lines of the output
         warnings.simplefilter("always")
         try:
-            fit = regress(generator, args.formula, df, params=_params(args.param),
+            fit = regress(generator, args.formula, df, params=params,
                           censored=args.censored_column, event=args.event_column,
                           weights=args.weights_column, truncation=truncation,
                           cluster=args.cluster_column, cov_type=args.cov_type,
@@ -82,20 +82,13 @@ def run(args):
         table.insert(0, "distribution", args.dist)
         write_table(table.assign(cov_type=fit.cov_type, level=args.level), args.output)
     if args.json:
-        print(json.dumps({**_record(args, fit, summary), "warnings": said}, indent=2,
+        print(json.dumps({**_record(args, params, fit, summary), "warnings": said}, indent=2,
                          default=json_number))
     else:
         print(summary)
         for text in said:
             print(f"warning: {text}")
     return 0 if fit.converged else NOT_CONVERGED
-
-
-def _named_columns(args):
-    named = [("censored column", args.censored_column), ("event column", args.event_column),
-             ("weights column", args.weights_column), ("entry column", args.entry_column),
-             ("cluster column", args.cluster_column)]
-    return [(role, name) for role, name in named if name is not None]
 
 
 def _params(pairs):
@@ -109,14 +102,15 @@ def _params(pairs):
     return out
 
 
-def _record(args, fit, summary):
-    """The fit as plain data: one entry per coefficient, and the fit's numbers and verdict."""
+def _record(args, params, fit, summary):
+    """The fit as plain data (`params` the parsed --param): one entry per coefficient, and the
+    fit's numbers and verdict."""
     lower, upper = summary.table.columns[-2:]
     coefficients = [{"parameter": p, "term": t, "estimate": row["estimate"], "se": row["se"],
                      "z": row["z"], "p": row["p"], "lower": row[lower], "upper": row[upper]}
                     for (p, t), row in summary.table.iterrows()]
     return {"file": args.file, "distribution": args.dist, "formula": args.formula,
-            "params": _params(args.param), "links": {p: fit.links[p].name for p in fit.param_names},
+            "params": params, "links": {p: fit.links[p].name for p in fit.param_names},
             "coefficients": coefficients, "level": args.level, "cov_type": fit.cov_type,
             "loglik": fit.loglik, "aic": fit.aic, "bic": fit.bic, "nobs": fit.nobs,
             "df": int(fit.df), "converged": bool(fit.converged), "status": fit.status,
