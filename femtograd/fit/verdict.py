@@ -31,6 +31,7 @@ import math
 
 import numpy as np
 
+from ..core.cholesky import inverse_factors
 from ..optim.newton import SMALL, inverse_factor, newton_direction
 from ..optim.result import BOUNDARY, CONVERGED, FLAT, NON_FINITE, NOT_STATIONARY
 from ..optim.stopping import ROUNDING
@@ -236,26 +237,8 @@ def _inverse_factors(a):
             factors = [inverse_factor(x) if good else None for x, good in zip(safe, ok)]
             ok = np.array([fac is not None for fac in factors])
             return np.array([eye if fac is None else fac for fac in factors]), ok
-    low, inv = np.zeros((m, m, count)), np.zeros((m, m, count))  # entry (i, j) of each
-    with np.errstate(all="ignore"):
-        for i in range(m):
-            for j in range(i + 1):
-                s = a[:, i, j].copy()
-                for k in range(j):
-                    s -= low[i, k] * low[j, k]
-                if i == j:
-                    ok &= (s > 0) & (s < np.inf)
-                    low[i, i] = np.sqrt(s)
-                else:
-                    low[i, j] = s / low[j, j]
-        for j in range(m):  # L⁻¹ by forward substitution, column by column
-            inv[j, j] = 1.0 / low[j, j]
-            for i in range(j + 1, m):
-                s = np.zeros(count)
-                for k in range(j, i):
-                    s -= low[i, k] * inv[k, j]
-                inv[i, j] = s / low[i, i]
-    factors = np.moveaxis(inv, 2, 0)
+    factors, definite = inverse_factors(a)
+    ok &= definite
     factors[~ok] = eye
     return factors, ok
 

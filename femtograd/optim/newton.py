@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ..core.cholesky import cholesky_rows, cholesky_solve
+from ..core.cholesky import cholesky_rows, cholesky_solve, inverse_rows
 from ..core.tolerances import NEGLIGIBLE
 from .linesearch import backtrack
 from .objective import Counted
@@ -76,17 +76,7 @@ def inverse_factor(a):
         except np.linalg.LinAlgError:
             return None
     low = cholesky_rows(np.asarray(a, dtype=float).tolist())
-    if low is None:
-        return None
-    inv = [[0.0] * p for _ in range(p)]  # L⁻¹ by forward substitution, column by column
-    for j in range(p):
-        inv[j][j] = 1.0 / low[j][j]
-        for i in range(j + 1, p):
-            s = 0.0
-            for k in range(j, i):
-                s -= low[i][k] * inv[k][j]
-            inv[i][j] = s / low[i][i]
-    return np.array(inv)
+    return None if low is None else np.array(inverse_rows(low))
 
 
 def unit_scales(a):
