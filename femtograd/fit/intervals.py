@@ -21,7 +21,7 @@ from scipy import special
 
 from ..core.lazy import stats
 from ..optim import Tolerances, newton
-from ..optim.newton import inverse_factor
+from ..optim.newton import newton_direction
 from ..optim.stopping import ROUNDING
 from ..optim.transforms import transform_for
 from . import jobs
@@ -118,21 +118,18 @@ def _profile_in_worker(refit, source, start, fixed, at, index, level):
 
 
 def _solve_others(h_oo, *columns):
-    """(−H_oo)⁻¹·c for each column c, from one factorization (in plain floats for a few
-    parameters): the others' Newton step for their gradient, −H_oo⁻¹ H_oi (how their maximum
-    moves with the profiled parameter, the implicit function theorem) for H_oi. None when H_oo
-    is not negative definite or a result is not finite."""
-    if len(h_oo) == 1:  # one other parameter: a division (numpy's overhead is the cost here)
-        a = -float(h_oo[0, 0])
-        out = [float(c[0]) / a for c in columns]
-        ok = 0 < a < math.inf and all(map(math.isfinite, out))
-        return [np.array([v]) for v in out] if ok else None
-    factor = inverse_factor(-h_oo)
-    if factor is None:
-        return None
-    inverse = factor.T @ factor
-    out = [inverse @ c for c in columns]
-    return out if all(np.isfinite(v).all() for v in out) else None
+    """(−H_oo)⁻¹·c for each column c, by Newton's own solve (`newton_direction`: closed forms
+    and plain floats for a few parameters): the others' Newton step for their gradient,
+    −H_oo⁻¹ H_oi (how their maximum moves with the profiled parameter, the implicit function
+    theorem) for H_oi. None when H_oo is not negative definite (Newton would modify it) or a
+    result is not finite."""
+    out = []
+    for c in columns:
+        d, modified = newton_direction(c, h_oo)
+        if modified or not all(map(math.isfinite, d.tolist())):
+            return None
+        out.append(d)
+    return out
 
 
 def _hermite(a, b, value):

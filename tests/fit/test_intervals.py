@@ -141,3 +141,17 @@ def test_delta_method_level_outside_zero_one_is_a_value_error(exp_data):
         d.confint(1.5)
     with pytest.raises(ValueError, match="got 0"):
         fit.delta_method(lambda rate: 1 / rate, level=0)
+
+
+@pytest.mark.parametrize("m", [1, 2, 3, 6])
+def test_the_profiles_solve_for_the_others_is_the_linear_solve_or_none(m):
+    from femtograd.fit.intervals import _solve_others
+    rng = np.random.default_rng(m)
+    a = rng.normal(size=(m, m))
+    h_oo = -(a @ a.T + 0.1 * np.eye(m))  # negative definite
+    g, h_oi = rng.normal(size=m), rng.normal(size=m)
+    step, tangent = _solve_others(h_oo, g, h_oi)
+    np.testing.assert_allclose(step, np.linalg.solve(-h_oo, g), rtol=1e-9)
+    np.testing.assert_allclose(tangent, np.linalg.solve(-h_oo, h_oi), rtol=1e-9)
+    assert _solve_others(-h_oo, g, h_oi) is None  # positive definite: no maximum in the others
+    assert _solve_others(h_oo, g, np.full(m, np.nan)) is None
