@@ -14,6 +14,14 @@ The inputs are variable leaves while recording, so no rule folds an input's valu
 the record (as it may fold a constant), and a builder that would read an input as a
 number (`float(d)`, `if d > 0`) fails there instead of baking it in. A tape is read-only
 once recorded; each binding holds its own values, so threads bind and evaluate at once.
+
+The tapes are kept in one cache per process (`tape_for`), on purpose: what a fit of a
+structure saves is the recording and compiling that an earlier fit of it did, so the cache
+must outlive every fit, generator and graph (none of which is shared between two data sets
+of a structure). It cannot go stale: a tape is a function of its key alone (the family's
+class itself, its options and the statistics' layout; no value of any data set), and is never
+changed once recorded. It cannot race: inserting and clearing hold a lock, and threads that
+find a structure unrecorded at once each record the same steps, so either record serves.
 """
 
 import threading
