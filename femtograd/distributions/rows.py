@@ -152,6 +152,15 @@ def check_weights(weights, n, who, many=False):
     return w
 
 
+def _first_entry(mask, w):
+    """("row i" or "replicate r, row i", the weight there) for the first True of `mask`."""
+    if w.ndim == 1:
+        i = _first(mask)
+        return f"row {i}", w[i]
+    r, i = np.argwhere(mask)[0]
+    return f"replicate {r}, row {i}", w[r, i]
+
+
 def truncated_per_row(truncation):
     """Is the truncation ((a, b) or None) per row: a bound with one value per row?"""
     return truncation is not None and any(np.ndim(b) for b in truncation)
@@ -162,15 +171,6 @@ def truncation_at(truncation, rows):
     if not truncated_per_row(truncation):
         return truncation
     return tuple(b if np.ndim(b) == 0 else b[rows] for b in truncation)
-
-
-def _first_entry(mask, w):
-    """("row i" or "replicate r, row i", the weight there) for the first True of `mask`."""
-    if w.ndim == 1:
-        i = _first(mask)
-        return f"row {i}", w[i]
-    r, i = np.argwhere(mask)[0]
-    return f"replicate {r}, row {i}", w[r, i]
 
 
 class Rows:
