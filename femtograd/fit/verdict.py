@@ -223,9 +223,10 @@ def interior(x, x0, f, g, h, constraints):
 
 def _inverse_factors(a):
     """(L⁻¹ of each positive definite matrix of the stack `a` (B, m, m), the identity for
-    the others; which they are). Up to SMALL rows by `inverse_factor`'s own arithmetic, each
-    step over the whole stack (the same numbers it gives each matrix; LAPACK's per-matrix
-    calls cost more than the arithmetic of such small ones), by LAPACK beyond."""
+    the others; which they are). Up to SMALL rows by `core.cholesky.inverse_factors`, the
+    arithmetic `inverse_factor` does, each step over the whole stack (the same numbers it
+    gives each matrix; LAPACK's per-matrix calls cost more than the arithmetic of such small
+    ones), by LAPACK beyond."""
     count, m, _ = a.shape
     eye = np.eye(m)
     ok = np.isfinite(a).reshape(count, -1).all(axis=1)
