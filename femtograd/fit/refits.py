@@ -83,6 +83,10 @@ class Refits:
         """What `refit` fits for this draw."""
         return draw
 
+    def fitted(self, draw):
+        """The fit of the draw (a fit object with `converged`, `status`, `message`, `mle`)."""
+        return self.refit(self.source(draw), start=self.start, fixed=self.fixed)
+
     def many(self, draws):
         """[outcome(draw) for draw in draws]."""
         return [self(draw) for draw in draws]
@@ -95,7 +99,7 @@ class Refits:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # each refit's own warnings: failures are recorded
             try:
-                again = self.refit(self.source(draw), start=self.start, fixed=self.fixed)
+                again = self.fitted(draw)
             except FIT_ERRORS as err:
                 return False, (type(err).__name__, str(err))
         return (True, again.mle) if again.converged else (False, (again.status, again.message))

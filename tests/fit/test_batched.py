@@ -13,6 +13,7 @@ import femtograd as fg
 from femtograd.core import ExpMomentData, Value
 from femtograd.distributions import ExpLogLik, GammaLogLik, NormalLogLik, WeibullLogLik
 from femtograd.fit.batched import BATCH, CELLS, MomentRows
+from femtograd.fit.draws import resample_counts
 from femtograd.fit.refits import OnGraph
 from femtograd.fit.resample import simulate_design
 from femtograd.optim import GraphObjective
@@ -40,9 +41,9 @@ def _start(fit):
 
 
 def _draws(fit, count, seed):
-    w = np.asarray(fit.model.weights, dtype=float)
-    rng = np.random.default_rng(seed)
-    return [rng.multinomial(round(w.sum()), w / w.sum()).astype(float) for _ in range(count)]
+    """The resamples `fit.bootstrap(seed=)` draws, a list of count rows."""
+    return list(next(resample_counts(fit.model.weights, count, np.random.default_rng(seed),
+                                     count)))
 
 
 def _batched_only(refits, draws):
