@@ -26,9 +26,8 @@ from functools import reduce
 
 import numpy as np
 
-from ..core import ExpMomentData, Plan, Value, grad_nodes
-from ..core.derivatives import hessian_nodes
-from ..core.ops import sum as fsum
+from ..core import ExpMomentData
+from ..core.tape import tape_for
 from ..optim.linesearch import backtrack
 from ..optim.newton import NEGLIGIBLE
 from ..optim.stopping import ROUNDING
@@ -99,29 +98,39 @@ class MomentRows(ExpMomentData):
 
 
 class Batch:
-    """Up to `replicates` replicates of `model` on one graph (fewer where moment data would
-    hold more than CELLS entries): statistics rows moved in, Newton from the estimates
-    `natural` (every parameter, natural scale) over the parameters `free`."""
+    """Up to `replicates` replicates of `model` on the tape of its structure (fewer where
+    moment data would hold more than CELLS entries): statistics rows moved in, Newton from
+    the estimates `natural` (every parameter, natural scale) over the parameters `free`.
+    `Batch.of` makes one, or None when the model's log-likelihood has no tape."""
 
-    def __init__(self, model, stats, natural, free, replicates=BATCH):
-        items = entries(stats)
-        rows = max((s.t.size for s in items if isinstance(s, ExpMomentData)), default=1)
+    @classmethod
+    def of(cls, model, natural, free, replicates=BATCH):
+        """A batch of `model`'s replicates, or None: no structure (`model.structure`), a
+        statistic a batch cannot hold, or a log-likelihood no tape records."""
+        structure = model.structure()
+        if structure is None or entries(model.statistics()) is None:
+            return None
+        key, inputs, build = structure
+        natural = [float(v) for v in natural]
+        tape = tape_for((key, len(natural)), build, natural, inputs)
+        return None if tape is None else cls(tape, model, inputs, natural, free, replicates)
+
+    def __init__(self, tape, model, inputs, natural, free, replicates):
+        rows = max((s.t.size for s in inputs if isinstance(s, ExpMomentData)), default=1)
         self.size = size = max(1, min(replicates, CELLS // rows))
+        self.tape = tape
         self.free = list(free)
         self.constraints = [model.constraints[i] for i in self.free]
         self.spaces = [transform_for(model.constraints[i]) for i in self.free]
         self.natural = np.asarray(natural, dtype=float)
         self.held = [MomentRows(s.t.size, size) if isinstance(s, ExpMomentData)
-                     else Value(np.full(size, float(s))) for s in items]
-        self.params = [Value(np.full(size, v)) for v in self.natural]
-        self.leaves = [self.params[i] for i in self.free]
-        with np.errstate(all="ignore"):
-            held = tuple(self.held) if isinstance(stats, tuple) else self.held[0]
-            ll = model.loglik_from(held, *self.params)
-            grads = grad_nodes(fsum(ll), self.leaves)
-            hess = hessian_nodes(grads, self.leaves)
-        self.ll, self.grads, self.hess = ll, grads, hess
-        self.plan = Plan([ll, *grads, *(h for row in hess for h in row)])
+                     else np.full(size, float(s)) for s in inputs]
+        # the tape's positions: the parameters (the fixed ones held at their values), the
+        # statistics, then each step's result (`core.tape.Tape`)
+        self.values = [np.full(size, v) for v in self.natural] + self.held
+        self.values += [None] * (tape.size - len(self.values))
+        self.grads = [tape.grads[i] for i in self.free]
+        self.hess = [[tape.hess[i][c] for c in self.free] for i in self.free]
 
     def holds(self, items):
         """Whether a replicate's statistics' entries fit this batch's holders: as many, each
@@ -161,16 +170,15 @@ class Batch:
 
     def _load(self, columns, count):
         """Move `count` replicates' statistics in, a column per entry (`columns`,
-        `rows_to_columns`); the batch's replicates beyond them repeat the first."""
+        `rows_to_columns`), and compute the tape's steps that depend on them alone; the
+        batch's replicates beyond them repeat the first."""
         for h, c in zip(self.held, columns):
             if isinstance(h, MomentRows):
                 h.load(c)
             else:
-                data = np.empty(self.size)
-                data[:count], data[count:] = c, c[0]
-                h.data = data
-        for leaf in self.params:  # moved, even the fixed ones: the moment data behind them
-            leaf.data = leaf._data.copy()  # changed, which no leaf of the graph records
+                h[:count], h[count:] = c, c[0]
+        with np.errstate(all="ignore"):
+            self.tape.runs[0](self.values)
 
     def evaluate(self, x):
         """(f, g, H, value_bad, bad) at optimizer points x (size, m): the log-likelihoods,
@@ -179,19 +187,20 @@ class Batch:
         also one whose derivatives are not finite."""
         m, n = len(self.free), self.size
         d1, d2 = np.empty((n, m)), np.empty((n, m))  # each map's p'(x) and p''(x)
-        inside = True
-        for a, space in enumerate(self.spaces):
+        inside, values, runs = True, self.values, self.tape.runs
+        for a, (i, space) in enumerate(zip(self.free, self.spaces)):
             p, d1[:, a], d2[:, a] = space.derivatives_of(x[:, a])
             inside = inside & space.inside(p)
-            self.leaves[a].data = p
+            values[i] = p
         f, gn, hn = np.empty(n), np.empty((n, m)), np.empty((n, m, m))
         with np.errstate(all="ignore"):
-            self.plan.run()
-            f[:] = self.ll._data  # (a node that does not depend on the replicate broadcasts)
-            for a, node in enumerate(self.grads):
-                gn[:, a] = node._data
+            for run in runs[1:]:  # the value's steps, the gradient's, the Hessian's
+                run(values)
+            f[:] = values[self.tape.value]  # (a step that does not depend on the replicate
+            for a, i in enumerate(self.grads):  # broadcasts)
+                gn[:, a] = values[i]
                 for c, entry in enumerate(self.hess[a]):
-                    hn[:, a, c] = entry._data
+                    hn[:, a, c] = values[entry]
             g = gn * d1
             h = hn * d1[:, :, None] * d1[:, None, :]
             idx = np.arange(m)

@@ -74,14 +74,17 @@ def _indexed(w, total):
     step, span = max(1, BLOCK_CELLS // total), min(total, BLOCK_CELLS)
     offsets = np.arange(0, step * rows, rows)[:, None]
 
+    def counted(rng, m, drawn):
+        index = draw(rng, (m, drawn))
+        index += offsets[:m]
+        return np.bincount(index.ravel(), minlength=m * rows)
+
     def fill(out, rng):
         for i in range(0, len(out), step):
             m = min(step, len(out) - i)
-            counts = 0
-            for j in range(0, total, span):
-                index = draw(rng, (m, min(span, total - j)))
-                index += offsets[:m]
-                counts = counts + np.bincount(index.ravel(), minlength=m * rows)
+            counts = counted(rng, m, span)
+            for j in range(span, total, span):
+                counts += counted(rng, m, min(span, total - j))
             out[i:i + m] = counts.reshape(m, rows)
     return fill
 

@@ -202,10 +202,9 @@ class OnGraph(Refits):
         """A `Batch` of up to `replicates` over the model's statistics, or False: not Newton,
         no statistics, or statistics a batch cannot hold (the one-graph path is built only
         when a replicate needs it)."""
-        stats = self._newton_statistics()
-        if entries(stats) is None:
+        if self._newton_statistics() is None:
             return False
-        return Batch(self.model, stats, self.natural, self.free, replicates)
+        return Batch.of(self.model, self.natural, self.free, replicates) or False
 
     def _newton_options(self):
         """(tolerances, max_step) as fit_mle's Newton takes them from the fit's options."""
