@@ -181,10 +181,10 @@ class Batch:
             self.tape.runs[0](self.values)
 
     def evaluate(self, x):
-        """(f, g, H, value_bad, bad) at optimizer points x (size, m): the log-likelihoods,
-        gradients and Hessians on the optimizer's scale (as `GraphObjective` forms them), where
-        `value_bad` marks a point outside the space or with a non-finite log-likelihood, `bad`
-        also one whose derivatives are not finite."""
+        """(f, g, H, value_bad, bad) at optimizer points x (size, m), or one point (1, m) for
+        every replicate: the log-likelihoods, gradients and Hessians on the optimizer's scale
+        (as `GraphObjective` forms them), where `value_bad` marks a point outside the space or
+        with a non-finite log-likelihood, `bad` also one whose derivatives are not finite."""
         m, n = len(self.free), self.size
         d1, d2 = np.empty((n, m)), np.empty((n, m))  # each map's p'(x) and p''(x)
         inside, values, runs = True, self.values, self.tape.runs
@@ -220,7 +220,7 @@ class Batch:
         x0 = np.array([s.to_unconstrained(float(self.natural[i]))
                        for i, s in zip(self.free, self.spaces)])
         x = np.tile(x0, (self.size, 1))
-        f, g, h, _, bad = self.evaluate(x)
+        f, g, h, _, bad = self.evaluate(x0[None, :])  # (the parameters' own steps just once)
         live = ~bad
         live[k:] = False
         done, blind = np.zeros(self.size, bool), np.zeros(self.size, bool)
@@ -253,7 +253,7 @@ class Batch:
         done |= negligible
         last = small & ~negligible        # converged: the last step too, if it does not fall
         rest = run & ~small
-        d = np.where(rest[:, None], _cap(d, x, max_step), d)
+        d = _cap(d, x, max_step, rest)
         gain = np.einsum("bi,bi->b", g, d)
         stalled = rest & (gain <= ROUNDING * size)
         done |= stalled & blind            # a second step below rounding: converged there
@@ -304,11 +304,12 @@ def _directions(g, h):
     return np.linalg.solve(safe, g[:, :, None])[:, :, 0], definite
 
 
-def _cap(d, x, max_step):
-    """Each row of d shortened so that no coordinate moves more than max_step·(1 + |x|), as
-    `optim.newton.cap_step` does for one."""
+def _cap(d, x, max_step, rows):
+    """d with each of its `rows` shortened so that no coordinate moves more than
+    max_step·(1 + |x|), as `optim.newton.cap_step` does for one."""
     ratio = _rows_max(np.abs(d) / (max_step * (1.0 + np.abs(x))))
-    return np.where((ratio > 1.0)[:, None], d / ratio[:, None], d)
+    over = rows & (ratio > 1.0)
+    return np.where(over[:, None], d / ratio[:, None], d) if over.any() else d
 
 
 def _rows_all(c):

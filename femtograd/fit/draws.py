@@ -3,8 +3,8 @@
 A resample draws N = round(Σw) rows with replacement, row i with probability pᵢ = wᵢ / Σw, so
 its counts are Multinomial(N, p). Two ways give that law, chosen by cost (`resample_counts`):
 
-- index draws: N row indices per resample, counted by one `np.bincount` over a block of
-  resamples (each offset by its row in the block). Uniform indices (`rng.integers`) when all
+- index draws: N row indices per resample, counted by one `np.add.at` into a block of
+  resamples' rows (each resample's indices offset by its row). Uniform indices (`rng.integers`) when all
   weights are equal; else Walker's alias table from one uniform a draw (its integer part the
   cell, its fraction the coin). About 5 ns (equal weights) or 10 ns (alias) a draw: O(N)
   per resample.
@@ -67,25 +67,23 @@ def _multinomial(w, total):
 
 def _indexed(w, total):
     """fill(out, rng): each row of `out` the counts of `total` row indices drawn with
-    probabilities ∝ w, counted a block of at most BLOCK_CELLS indices at a time (a resample
-    of more indices than that in pieces)."""
+    probabilities ∝ w, added into it (`np.add.at`, each resample's indices offset by its row)
+    a block of at most BLOCK_CELLS indices at a time (a resample of more indices than that in
+    pieces)."""
     rows = w.size
     draw = _uniform(rows) if np.all(w == w[0]) else _alias(w)
     step, span = max(1, BLOCK_CELLS // total), min(total, BLOCK_CELLS)
     offsets = np.arange(0, step * rows, rows)[:, None]
 
-    def counted(rng, m, drawn):
-        index = draw(rng, (m, drawn))
-        index += offsets[:m]
-        return np.bincount(index.ravel(), minlength=m * rows)
-
     def fill(out, rng):
         for i in range(0, len(out), step):
             m = min(step, len(out) - i)
-            counts = counted(rng, m, span)
-            for j in range(span, total, span):
-                counts += counted(rng, m, min(span, total - j))
-            out[i:i + m] = counts.reshape(m, rows)
+            counts = out[i:i + m].reshape(-1)  # (a view: the rows of `out` are contiguous)
+            counts.fill(0.0)
+            for j in range(0, total, span):
+                index = draw(rng, (m, min(span, total - j)))
+                index += offsets[:m]
+                np.add.at(counts, index.ravel(), 1.0)
     return fill
 
 
