@@ -192,19 +192,16 @@ class Batch:
             p, d1[:, a], d2[:, a] = space.derivatives_of(x[:, a])
             inside = inside & space.inside(p)
             values[i] = p
-        f, gn, hn = np.empty(n), np.empty((n, m)), np.empty((n, m, m))
+        f, g, h = np.empty(n), np.empty((n, m)), np.empty((n, m, m))
         with np.errstate(all="ignore"):
             for run in runs[1:]:  # the value's steps, the gradient's, the Hessian's
                 run(values)
             f[:] = values[self.tape.value]  # (a step that does not depend on the replicate
             for a, i in enumerate(self.grads):  # broadcasts)
-                gn[:, a] = values[i]
                 for c, entry in enumerate(self.hess[a]):
-                    hn[:, a, c] = values[entry]
-            g = gn * d1
-            h = hn * d1[:, :, None] * d1[:, None, :]
-            idx = np.arange(m)
-            h[:, idx, idx] += gn * d2
+                    h[:, a, c] = values[entry] * d1[:, a] * d1[:, c]
+                h[:, a, a] += values[i] * d2[:, a]
+                g[:, a] = values[i] * d1[:, a]
         value_bad = ~inside | ~np.isfinite(f)
         bad = value_bad | ~_rows_all(np.isfinite(g)) | ~_rows_all(np.isfinite(h.reshape(n, -1)))
         f[value_bad] = -np.inf
@@ -246,15 +243,19 @@ class Batch:
         d, definite = _directions(g, h)
         live &= definite | ~run
         run = run & definite
-        gain = np.einsum("bi,bi->b", g, d)
+        gain = _rows_dot(g, d)
         small = run & (gain <= tol.gtol * tol.gtol * size)
-        negligible = small & ((gain <= NEGLIGIBLE * NEGLIGIBLE * size)  # optim.newton's rule
-                              | _rows_all(np.abs(d) <= NEGLIGIBLE * np.abs(x)))
-        done |= negligible
-        last = small & ~negligible        # converged: the last step too, if it does not fall
+        if small.any():
+            negligible = small & ((gain <= NEGLIGIBLE * NEGLIGIBLE * size)  # optim.newton's
+                                  | _rows_all(np.abs(d) <= NEGLIGIBLE * np.abs(x)))  # rule
+            done |= negligible
+            last = small & ~negligible    # converged: the last step too, if it does not fall
+        else:
+            last = small
         rest = run & ~small
-        d = _cap(d, x, max_step, rest)
-        gain = np.einsum("bi,bi->b", g, d)
+        capped = _cap(d, x, max_step, rest)
+        if capped is not d:
+            d, gain = capped, _rows_dot(g, capped)
         stalled = rest & (gain <= ROUNDING * size)
         done |= stalled & blind            # a second step below rounding: converged there
         blind_try = stalled & ~blind       # below rounding: the derivatives there decide
@@ -264,10 +265,10 @@ class Batch:
         pending = once | search
         t = np.ones(self.size)
         x_new, f_new, g_new, h_new = x.copy(), f.copy(), g.copy(), h.copy()
-        for _ in range(_SEARCH["max_trials"]):
+        for trial in range(_SEARCH["max_trials"]):
             if not pending.any():
                 break
-            xt = x + t[:, None] * d
+            xt = x + d if trial == 0 else x + t[:, None] * d  # (t is 1 at the first trial)
             ft, gt, ht, value_bad, bad = self.evaluate(xt)
             level = once & pending & ~bad & (ft >= f - ROUNDING * size)
             armijo = search & pending & ~value_bad & (ft >= f + _SEARCH["c1"] * t * gain)
@@ -294,8 +295,9 @@ def _directions(g, h):
     if m == 2:
         a, b, c = -h[:, 0, 0], -h[:, 0, 1], -h[:, 1, 1]
         det = a * c - b * b
-        d = np.stack([(c * g[:, 0] - b * g[:, 1]) / det, (a * g[:, 1] - b * g[:, 0]) / det],
-                     axis=1)
+        d = np.empty((n, 2))
+        d[:, 0] = (c * g[:, 0] - b * g[:, 1]) / det
+        d[:, 1] = (a * g[:, 1] - b * g[:, 0]) / det
         return d, (a > 0) & (det > 0)
     definite = np.all(np.isfinite(h), axis=(1, 2))
     safe = np.where(definite[:, None, None], -h, np.eye(m))
@@ -310,6 +312,12 @@ def _cap(d, x, max_step, rows):
     ratio = _rows_max(np.abs(d) / (max_step * (1.0 + np.abs(x))))
     over = rows & (ratio > 1.0)
     return np.where(over[:, None], d / ratio[:, None], d) if over.any() else d
+
+
+def _rows_dot(a, b):
+    """Each row's a·b for (B, m) arrays of a few columns, folded column by column (as
+    `_rows_all`)."""
+    return reduce(np.add, (a * b).T)
 
 
 def _rows_all(c):
