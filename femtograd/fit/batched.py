@@ -4,7 +4,7 @@ A replicate's statistics (`model.statistics(weights)`: counts, sums, means) are 
 numbers, and moment data (`ExpMomentData`, the Weibull's) one row of rows; resamples' weights
 as a matrix give every replicate's at once (`model.statistics(W)`: a column of numbers per
 statistic). `Batch` holds `size` replicates' numbers as leaves of shape (size,) and their
-moment data as `MomentRows`, the parameters as leaves of shape (size,), and the
+moment data as `ExpMomentRows`, the parameters as leaves of shape (size,), and the
 log-likelihood graph `model.loglik_from` built once over them: entry b is replicate b's
 log-likelihood. Replicates do not interact, so the gradient of the graph's sum is each
 replicate's gradient, and the gradient of each of its components' sums each replicate's
@@ -27,6 +27,7 @@ from functools import reduce
 import numpy as np
 
 from ..core import ExpMomentData
+from ..core.moments import ExpMomentRows
 from ..core.tape import tape_for
 from ..optim.linesearch import backtrack
 from ..optim.newton import NEGLIGIBLE
@@ -49,52 +50,6 @@ def entries(stats):
 
 def _holdable(s):
     return isinstance(s, ExpMomentData) or (isinstance(s, numbers.Real) and not isinstance(s, bool))
-
-
-class MomentRows(ExpMomentData):
-    """Moment data of many replicates, each its own `t` and weights over `rows` rows and one
-    `k`, so that `exp_moments(k, rows)` is the vector of Σᵢ w_bi t_biᵐ exp(k_b·t_bi). One
-    pass of exp over the rows serves the orders 0, 1, 2 at one k (value, gradient and
-    Hessian), each a row-wise product with the rows w_bi·t_biᵐ kept since they were loaded."""
-
-    ORDERS = 3
-
-    def __init__(self, rows, replicates):  # (the base's scalar-k caches are not used)
-        self.t, self.weights, self._k, self._sums = np.zeros((replicates, rows)), None, None, ()
-        self.k_shape = (replicates,)
-        self._powers = np.empty((self.ORDERS, replicates, rows))
-
-    def moment(self, k, m):
-        k = np.asarray(k, dtype=float)
-        if m >= self.ORDERS:  # beyond the Hessian: the rows of that order, made for it
-            return np.einsum("bn,bn->b", self._powers[0] * self.t ** m, self._exp(k))
-        if self._k is None or not np.array_equal(k, self._k):
-            e = self._exp(k)
-            self._sums = [np.einsum("bn,bn->b", p, e) for p in self._powers]
-            self._k = k.copy()
-        return self._sums[m]
-
-    def _exp(self, k):
-        return np.exp(k[:, None] * self.t)
-
-    def load(self, data):
-        """Take the replicates' moment data: a list of each one's (`ExpMomentData` over `rows`
-        rows), or one `ExpMomentData` of all of them (their common rows, a weight matrix);
-        the holder's replicates beyond them repeat the first."""
-        powers = self._powers
-        if isinstance(data, ExpMomentData):
-            count = len(data.weights) if data.weights is not None else 1
-            self.t[:] = data.t
-            powers[0, :count] = 1.0 if data.weights is None else data.weights
-            powers[0, count:] = powers[0, 0]
-        else:
-            for b in range(len(self.t)):
-                s = data[b if b < len(data) else 0]
-                self.t[b] = s.t
-                powers[0, b] = 1.0 if s.weights is None else s.weights
-        for m in range(1, self.ORDERS):
-            np.multiply(powers[m - 1], self.t, out=powers[m])
-        self._k = None
 
 
 class Batch:
@@ -123,7 +78,7 @@ class Batch:
         self.constraints = [model.constraints[i] for i in self.free]
         self.spaces = [transform_for(model.constraints[i]) for i in self.free]
         self.natural = np.asarray(natural, dtype=float)
-        self.held = [MomentRows(s.t.size, size) if isinstance(s, ExpMomentData)
+        self.held = [ExpMomentRows(s.t.size, size) if isinstance(s, ExpMomentData)
                      else np.full(size, float(s)) for s in inputs]
         # the tape's positions: the parameters (the fixed ones held at their values), the
         # statistics, then each step's result (`core.tape.Tape`)
@@ -137,7 +92,7 @@ class Batch:
         of the same kind, moment data over as many rows."""
         return items is not None and len(items) == len(self.held) and all(
             isinstance(s, ExpMomentData) and s.t.size == h.t.shape[1]
-            if isinstance(h, MomentRows) else not isinstance(s, ExpMomentData)
+            if isinstance(h, ExpMomentRows) else not isinstance(s, ExpMomentData)
             for s, h in zip(items, self.held))
 
     def columns(self, stats, count):
@@ -149,7 +104,7 @@ class Batch:
             return None
         out = []
         for s, h in zip(items, self.held):
-            if isinstance(h, MomentRows):
+            if isinstance(h, ExpMomentRows):
                 if not (isinstance(s, ExpMomentData) and s.t.size == h.t.shape[1] and
                         (s.weights is None or s.weights.shape == (count, s.t.size))):
                     return None
@@ -173,7 +128,7 @@ class Batch:
         `rows_to_columns`), and compute the tape's steps that depend on them alone; the
         batch's replicates beyond them repeat the first."""
         for h, c in zip(self.held, columns):
-            if isinstance(h, MomentRows):
+            if isinstance(h, ExpMomentRows):
                 h.load(c)
             else:
                 h[:count], h[count:] = c, c[0]
