@@ -3,12 +3,14 @@
 A replicate's statistics (`model.statistics(weights)`: counts, sums, means) are one row of
 numbers, and moment data (`ExpMomentData`, the Weibull's) one row of rows; resamples' weights
 as a matrix give every replicate's at once (`model.statistics(W)`: a column of numbers per
-statistic). `Batch` holds `size` replicates' numbers as leaves of shape (size,) and their
-moment data as `ExpMomentRows`, the parameters as leaves of shape (size,), and the
-log-likelihood graph `model.loglik_from` built once over them: entry b is replicate b's
-log-likelihood. Replicates do not interact, so the gradient of the graph's sum is each
-replicate's gradient, and the gradient of each of its components' sums each replicate's
-Hessian row (`hessian_nodes`): one plan serves every replicate at once.
+statistic). `Batch` holds `size` replicates' numbers as arrays of shape (size,) and their
+moment data as `ExpMomentRows`, and evaluates the tape of the model's structure (`core.tape`:
+the log-likelihood of the statistics with its gradient and Hessian in the parameters,
+recorded once per structure, as `fit_mle` records it) on them, the parameters arrays of
+shape (size,) too: every step is elementwise in the replicates (a function of scalar
+parameters and statistics), so entry b of each result is replicate b's log-likelihood,
+gradient or Hessian entry. No graph is built per bootstrap; the steps that depend only on the
+statistics run once per batch.
 
 Newton then runs on all of them together, each taking the steps `optim.newton` takes on one
 (the same direction, cap, Armijo halving, blind step and last step, in the same log/logit
