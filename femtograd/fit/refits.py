@@ -15,8 +15,9 @@ draws' statistics become arrays of shape (R,), the tape of the model's structure
 them and Newton on every replicate at once (`fit.batched`), each end point judged by the
 verdict's rule over arrays; resample weights enter as one matrix, whose statistics the
 family computes for every replicate at once (`model.statistics(W)`). A replicate that does
-not pass there takes the one-graph path above. `gathered(draws)` gives the same outcomes as one `Outcomes` (indices, an array of estimates,
-the failures), which is how the bootstrap collects them: no tuple per replicate.
+not pass there takes the one-graph path above. `gathered(draws)` gives the same outcomes as
+one `Outcomes` (indices, an array of estimates, the failures), which is how the bootstrap
+collects them: no tuple per replicate.
 
 Both pickle to worker processes: `OnGraph` leaves its graphs behind and builds others there
 on first use.
