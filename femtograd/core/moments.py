@@ -155,3 +155,56 @@ def exp_moments(k, t, weights=None, order=0):
         want = f"a k of shape {data.k_shape}" if data.k_shape else "a scalar k"
         raise ValueError(f"exp_moments needs {want}; got shape {k.shape}")
     return _exp_moment(k, data=data, order=order)
+
+
+class ExpMomentRows(ExpMomentData):
+    """Moment data of many replicates at once (a bootstrap's batch, `fit.batched`), each its
+    own `t` and weights over `rows` rows and its own k, so that `exp_moments(k, data)` with k
+    of shape (replicates,) is the vector of Σᵢ w_bi t_biᵐ exp(k_b·t_bi). `load` moves the
+    replicates' data in. One pass of exp over the rows serves the orders 0, 1, 2 at one k
+    (value, gradient and Hessian), each a row-wise product with the rows w_bi·t_biᵐ kept
+    since they were loaded (the rows are few: a batch holds a bounded number of entries)."""
+
+    ORDERS = 3
+
+    def __init__(self, rows, replicates):  # (the base's block buffer is not used)
+        self.t, self.weights, self._k, self._sums = np.zeros((replicates, rows)), None, None, ()
+        self.k_shape = (replicates,)
+        self._powers = np.empty((self.ORDERS, replicates, rows))
+
+    def moment(self, k, m):
+        """Σᵢ w_bi t_biᵐ exp(k_b·t_bi) for each replicate b, an array (k an array of one per
+        replicate, or of one for all)."""
+        k = np.asarray(k, dtype=float)
+        if m >= self.ORDERS:  # beyond the Hessian: the rows of that order, made for it
+            return np.einsum("bn,bn->b", self._powers[0] * self.t ** m, self._exp(k))
+        if self._k is None or not np.array_equal(k, self._k):
+            e = self._exp(k)
+            self._sums = [np.einsum("bn,bn->b", p, e) for p in self._powers]
+            self._k = k.copy()
+        return self._sums[m]
+
+    def _exp(self, k):
+        return np.exp(k[:, None] * self.t)
+
+    def load(self, data):
+        """Take the replicates' moment data: a list of each one's (`ExpMomentData` over `rows`
+        rows), or one `ExpMomentData` of all of them (their common rows, a weight matrix);
+        the holder's replicates beyond them repeat the first."""
+        powers = self._powers
+        if isinstance(data, ExpMomentData):
+            count = len(data.weights) if data.weights is not None else 1
+            self.t[:] = data.t
+            powers[0, :count] = 1.0 if data.weights is None else data.weights
+            powers[0, count:] = powers[0, 0]
+        else:
+            for b in range(len(self.t)):
+                s = data[b if b < len(data) else 0]
+                self.t[b] = s.t
+                powers[0, b] = 1.0 if s.weights is None else s.weights
+        for m in range(1, self.ORDERS):
+            np.multiply(powers[m - 1], self.t, out=powers[m])
+        self._k = None
+
+    def __repr__(self):
+        return f"ExpMomentRows(replicates={self.t.shape[0]}, n={self.t.shape[1]})"

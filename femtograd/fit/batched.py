@@ -3,12 +3,14 @@
 A replicate's statistics (`model.statistics(weights)`: counts, sums, means) are one row of
 numbers, and moment data (`ExpMomentData`, the Weibull's) one row of rows; resamples' weights
 as a matrix give every replicate's at once (`model.statistics(W)`: a column of numbers per
-statistic). `Batch` holds `size` replicates' numbers as leaves of shape (size,) and their
-moment data as `MomentRows`, the parameters as leaves of shape (size,), and the
-log-likelihood graph `model.loglik_from` built once over them: entry b is replicate b's
-log-likelihood. Replicates do not interact, so the gradient of the graph's sum is each
-replicate's gradient, and the gradient of each of its components' sums each replicate's
-Hessian row (`hessian_nodes`): one plan serves every replicate at once.
+statistic). `Batch` holds `size` replicates' numbers as arrays of shape (size,) and their
+moment data as `ExpMomentRows`, and evaluates the tape of the model's structure (`core.tape`:
+the log-likelihood of the statistics with its gradient and Hessian in the parameters,
+recorded once per structure, as `fit_mle` records it) on them, the parameters arrays of
+shape (size,) too: every step is elementwise in the replicates (a function of scalar
+parameters and statistics), so entry b of each result is replicate b's log-likelihood,
+gradient or Hessian entry. No graph is built per bootstrap; the steps that depend only on the
+statistics run once per batch.
 
 Newton then runs on all of them together, each taking the steps `optim.newton` takes on one
 (the same direction, cap, Armijo halving, blind step and last step, in the same log/logit
@@ -26,9 +28,9 @@ from functools import reduce
 
 import numpy as np
 
-from ..core import ExpMomentData, Plan, Value, grad_nodes
-from ..core.derivatives import hessian_nodes
-from ..core.ops import sum as fsum
+from ..core import ExpMomentData
+from ..core.moments import ExpMomentRows
+from ..core.tape import tape_for
 from ..optim.linesearch import backtrack
 from ..optim.newton import NEGLIGIBLE
 from ..optim.stopping import ROUNDING
@@ -52,83 +54,47 @@ def _holdable(s):
     return isinstance(s, ExpMomentData) or (isinstance(s, numbers.Real) and not isinstance(s, bool))
 
 
-class MomentRows(ExpMomentData):
-    """Moment data of many replicates, each its own `t` and weights over `rows` rows and one
-    `k`, so that `exp_moments(k, rows)` is the vector of Σᵢ w_bi t_biᵐ exp(k_b·t_bi). One
-    pass of exp over the rows serves the orders 0, 1, 2 at one k (value, gradient and
-    Hessian), each a row-wise product with the rows w_bi·t_biᵐ kept since they were loaded."""
-
-    ORDERS = 3
-
-    def __init__(self, rows, replicates):  # (the base's scalar-k caches are not used)
-        self.t, self.weights, self._k, self._sums = np.zeros((replicates, rows)), None, None, ()
-        self.k_shape = (replicates,)
-        self._powers = np.empty((self.ORDERS, replicates, rows))
-
-    def moment(self, k, m):
-        k = np.asarray(k, dtype=float)
-        if m >= self.ORDERS:  # beyond the Hessian: the rows of that order, made for it
-            return np.einsum("bn,bn->b", self._powers[0] * self.t ** m, self._exp(k))
-        if self._k is None or not np.array_equal(k, self._k):
-            e = self._exp(k)
-            self._sums = [np.einsum("bn,bn->b", p, e) for p in self._powers]
-            self._k = k.copy()
-        return self._sums[m]
-
-    def _exp(self, k):
-        return np.exp(k[:, None] * self.t)
-
-    def load(self, data):
-        """Take the replicates' moment data: a list of each one's (`ExpMomentData` over `rows`
-        rows), or one `ExpMomentData` of all of them (their common rows, a weight matrix);
-        the holder's replicates beyond them repeat the first."""
-        powers = self._powers
-        if isinstance(data, ExpMomentData):
-            count = len(data.weights) if data.weights is not None else 1
-            self.t[:] = data.t
-            powers[0, :count] = 1.0 if data.weights is None else data.weights
-            powers[0, count:] = powers[0, 0]
-        else:
-            for b in range(len(self.t)):
-                s = data[b if b < len(data) else 0]
-                self.t[b] = s.t
-                powers[0, b] = 1.0 if s.weights is None else s.weights
-        for m in range(1, self.ORDERS):
-            np.multiply(powers[m - 1], self.t, out=powers[m])
-        self._k = None
-
-
 class Batch:
-    """Up to `replicates` replicates of `model` on one graph (fewer where moment data would
-    hold more than CELLS entries): statistics rows moved in, Newton from the estimates
-    `natural` (every parameter, natural scale) over the parameters `free`."""
+    """Up to `replicates` replicates of `model` on the tape of its structure (fewer where
+    moment data would hold more than CELLS entries): statistics rows moved in, Newton from
+    the estimates `natural` (every parameter, natural scale) over the parameters `free`.
+    `Batch.of` makes one, or None when the model's log-likelihood has no tape."""
 
-    def __init__(self, model, stats, natural, free, replicates=BATCH):
-        items = entries(stats)
-        rows = max((s.t.size for s in items if isinstance(s, ExpMomentData)), default=1)
+    @classmethod
+    def of(cls, model, natural, free, replicates=BATCH):
+        """A batch of `model`'s replicates, or None: no structure (`model.structure`), a
+        statistic a batch cannot hold, or a log-likelihood no tape records."""
+        structure = model.structure()
+        if structure is None or entries(model.statistics()) is None:
+            return None
+        key, inputs, build = structure
+        natural = [float(v) for v in natural]
+        tape = tape_for((key, len(natural)), build, natural, inputs)
+        return None if tape is None else cls(tape, model, inputs, natural, free, replicates)
+
+    def __init__(self, tape, model, inputs, natural, free, replicates):
+        rows = max((s.t.size for s in inputs if isinstance(s, ExpMomentData)), default=1)
         self.size = size = max(1, min(replicates, CELLS // rows))
+        self.tape = tape
         self.free = list(free)
         self.constraints = [model.constraints[i] for i in self.free]
         self.spaces = [transform_for(model.constraints[i]) for i in self.free]
         self.natural = np.asarray(natural, dtype=float)
-        self.held = [MomentRows(s.t.size, size) if isinstance(s, ExpMomentData)
-                     else Value(np.full(size, float(s))) for s in items]
-        self.params = [Value(np.full(size, v)) for v in self.natural]
-        self.leaves = [self.params[i] for i in self.free]
-        with np.errstate(all="ignore"):
-            held = tuple(self.held) if isinstance(stats, tuple) else self.held[0]
-            ll = model.loglik_from(held, *self.params)
-            grads = grad_nodes(fsum(ll), self.leaves)
-            hess = hessian_nodes(grads, self.leaves)
-        self.ll, self.grads, self.hess = ll, grads, hess
-        self.plan = Plan([ll, *grads, *(h for row in hess for h in row)])
+        self.held = [ExpMomentRows(s.t.size, size) if isinstance(s, ExpMomentData)
+                     else np.full(size, float(s)) for s in inputs]
+        # the tape's positions: the parameters (the fixed ones held at their values), the
+        # statistics, then each step's result (`core.tape.Tape`)
+        self.values = [np.full(size, v) for v in self.natural] + self.held
+        self.values += [None] * (tape.size - len(self.values))
+        self.grads = [tape.grads[i] for i in self.free]
+        self.hess = [[tape.hess[i][c] for c in self.free] for i in self.free]
 
     def holds(self, items):
         """Whether a replicate's statistics' entries fit this batch's holders: as many, each
         of the same kind, moment data over as many rows."""
         return items is not None and len(items) == len(self.held) and all(
             isinstance(s, ExpMomentData) and s.t.size == h.t.shape[1]
-            if isinstance(h, MomentRows) else not isinstance(s, ExpMomentData)
+            if isinstance(h, ExpMomentRows) else not isinstance(s, ExpMomentData)
             for s, h in zip(items, self.held))
 
     def columns(self, stats, count):
@@ -140,7 +106,7 @@ class Batch:
             return None
         out = []
         for s, h in zip(items, self.held):
-            if isinstance(h, MomentRows):
+            if isinstance(h, ExpMomentRows):
                 if not (isinstance(s, ExpMomentData) and s.t.size == h.t.shape[1] and
                         (s.weights is None or s.weights.shape == (count, s.t.size))):
                     return None
@@ -161,41 +127,38 @@ class Batch:
 
     def _load(self, columns, count):
         """Move `count` replicates' statistics in, a column per entry (`columns`,
-        `rows_to_columns`); the batch's replicates beyond them repeat the first."""
+        `rows_to_columns`), and compute the tape's steps that depend on them alone; the
+        batch's replicates beyond them repeat the first."""
         for h, c in zip(self.held, columns):
-            if isinstance(h, MomentRows):
+            if isinstance(h, ExpMomentRows):
                 h.load(c)
             else:
-                data = np.empty(self.size)
-                data[:count], data[count:] = c, c[0]
-                h.data = data
-        for leaf in self.params:  # moved, even the fixed ones: the moment data behind them
-            leaf.data = leaf._data.copy()  # changed, which no leaf of the graph records
+                h[:count], h[count:] = c, c[0]
+        with np.errstate(all="ignore"):
+            self.tape.runs[0](self.values)
 
     def evaluate(self, x):
-        """(f, g, H, value_bad, bad) at optimizer points x (size, m): the log-likelihoods,
-        gradients and Hessians on the optimizer's scale (as `GraphObjective` forms them), where
-        `value_bad` marks a point outside the space or with a non-finite log-likelihood, `bad`
-        also one whose derivatives are not finite."""
+        """(f, g, H, value_bad, bad) at optimizer points x (size, m), or one point (1, m) for
+        every replicate: the log-likelihoods, gradients and Hessians on the optimizer's scale
+        (as `GraphObjective` forms them), where `value_bad` marks a point outside the space or
+        with a non-finite log-likelihood, `bad` also one whose derivatives are not finite."""
         m, n = len(self.free), self.size
         d1, d2 = np.empty((n, m)), np.empty((n, m))  # each map's p'(x) and p''(x)
-        inside = True
-        for a, space in enumerate(self.spaces):
+        inside, values, runs = True, self.values, self.tape.runs
+        for a, (i, space) in enumerate(zip(self.free, self.spaces)):
             p, d1[:, a], d2[:, a] = space.derivatives_of(x[:, a])
             inside = inside & space.inside(p)
-            self.leaves[a].data = p
-        f, gn, hn = np.empty(n), np.empty((n, m)), np.empty((n, m, m))
+            values[i] = p
+        f, g, h = np.empty(n), np.empty((n, m)), np.empty((n, m, m))
         with np.errstate(all="ignore"):
-            self.plan.run()
-            f[:] = self.ll._data  # (a node that does not depend on the replicate broadcasts)
-            for a, node in enumerate(self.grads):
-                gn[:, a] = node._data
+            for run in runs[1:]:  # the value's steps, the gradient's, the Hessian's
+                run(values)
+            f[:] = values[self.tape.value]  # (a step that does not depend on the replicate
+            for a, i in enumerate(self.grads):  # broadcasts)
                 for c, entry in enumerate(self.hess[a]):
-                    hn[:, a, c] = entry._data
-            g = gn * d1
-            h = hn * d1[:, :, None] * d1[:, None, :]
-            idx = np.arange(m)
-            h[:, idx, idx] += gn * d2
+                    h[:, a, c] = values[entry] * d1[:, a] * d1[:, c]
+                h[:, a, a] += values[i] * d2[:, a]
+                g[:, a] = values[i] * d1[:, a]
         value_bad = ~inside | ~np.isfinite(f)
         bad = value_bad | ~_rows_all(np.isfinite(g)) | ~_rows_all(np.isfinite(h.reshape(n, -1)))
         f[value_bad] = -np.inf
@@ -211,7 +174,7 @@ class Batch:
         x0 = np.array([s.to_unconstrained(float(self.natural[i]))
                        for i, s in zip(self.free, self.spaces)])
         x = np.tile(x0, (self.size, 1))
-        f, g, h, _, bad = self.evaluate(x)
+        f, g, h, _, bad = self.evaluate(x0[None, :])  # (the parameters' own steps just once)
         live = ~bad
         live[k:] = False
         done, blind = np.zeros(self.size, bool), np.zeros(self.size, bool)
@@ -237,15 +200,19 @@ class Batch:
         d, definite = _directions(g, h)
         live &= definite | ~run
         run = run & definite
-        gain = np.einsum("bi,bi->b", g, d)
+        gain = _rows_dot(g, d)
         small = run & (gain <= tol.gtol * tol.gtol * size)
-        negligible = small & ((gain <= NEGLIGIBLE * NEGLIGIBLE * size)  # optim.newton's rule
-                              | _rows_all(np.abs(d) <= NEGLIGIBLE * np.abs(x)))
-        done |= negligible
-        last = small & ~negligible        # converged: the last step too, if it does not fall
+        if small.any():
+            negligible = small & ((gain <= NEGLIGIBLE * NEGLIGIBLE * size)  # optim.newton's
+                                  | _rows_all(np.abs(d) <= NEGLIGIBLE * np.abs(x)))  # rule
+            done |= negligible
+            last = small & ~negligible    # converged: the last step too, if it does not fall
+        else:
+            last = small
         rest = run & ~small
-        d = np.where(rest[:, None], _cap(d, x, max_step), d)
-        gain = np.einsum("bi,bi->b", g, d)
+        capped = _cap(d, x, max_step, rest)
+        if capped is not d:
+            d, gain = capped, _rows_dot(g, capped)
         stalled = rest & (gain <= ROUNDING * size)
         done |= stalled & blind            # a second step below rounding: converged there
         blind_try = stalled & ~blind       # below rounding: the derivatives there decide
@@ -255,10 +222,10 @@ class Batch:
         pending = once | search
         t = np.ones(self.size)
         x_new, f_new, g_new, h_new = x.copy(), f.copy(), g.copy(), h.copy()
-        for _ in range(_SEARCH["max_trials"]):
+        for trial in range(_SEARCH["max_trials"]):
             if not pending.any():
                 break
-            xt = x + t[:, None] * d
+            xt = x + d if trial == 0 else x + t[:, None] * d  # (t is 1 at the first trial)
             ft, gt, ht, value_bad, bad = self.evaluate(xt)
             level = once & pending & ~bad & (ft >= f - ROUNDING * size)
             armijo = search & pending & ~value_bad & (ft >= f + _SEARCH["c1"] * t * gain)
@@ -285,8 +252,9 @@ def _directions(g, h):
     if m == 2:
         a, b, c = -h[:, 0, 0], -h[:, 0, 1], -h[:, 1, 1]
         det = a * c - b * b
-        d = np.stack([(c * g[:, 0] - b * g[:, 1]) / det, (a * g[:, 1] - b * g[:, 0]) / det],
-                     axis=1)
+        d = np.empty((n, 2))
+        d[:, 0] = (c * g[:, 0] - b * g[:, 1]) / det
+        d[:, 1] = (a * g[:, 1] - b * g[:, 0]) / det
         return d, (a > 0) & (det > 0)
     definite = np.all(np.isfinite(h), axis=(1, 2))
     safe = np.where(definite[:, None, None], -h, np.eye(m))
@@ -295,11 +263,18 @@ def _directions(g, h):
     return np.linalg.solve(safe, g[:, :, None])[:, :, 0], definite
 
 
-def _cap(d, x, max_step):
-    """Each row of d shortened so that no coordinate moves more than max_step·(1 + |x|), as
-    `optim.newton.cap_step` does for one."""
+def _cap(d, x, max_step, rows):
+    """d with each of its `rows` shortened so that no coordinate moves more than
+    max_step·(1 + |x|), as `optim.newton.cap_step` does for one."""
     ratio = _rows_max(np.abs(d) / (max_step * (1.0 + np.abs(x))))
-    return np.where((ratio > 1.0)[:, None], d / ratio[:, None], d)
+    over = rows & (ratio > 1.0)
+    return np.where(over[:, None], d / ratio[:, None], d) if over.any() else d
+
+
+def _rows_dot(a, b):
+    """Each row's a·b for (B, m) arrays of a few columns, folded column by column (as
+    `_rows_all`)."""
+    return reduce(np.add, (a * b).T)
 
 
 def _rows_all(c):

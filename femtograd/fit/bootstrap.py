@@ -1,7 +1,7 @@
 """Bootstrap: refit on resampled data and read intervals off the percentiles.
 
 Nonparametric: each replicate draws N = nobs rows with replacement, expressed as
-multinomial counts used as frequency weights (`gen.reweighted`), so censoring,
+counts used as frequency weights (`gen.reweighted`; `femtograd.fit.draws`), so censoring,
 intervals and truncation travel with their rows. Parametric: each replicate is data of
 the same design drawn from the fitted model, its censoring reproduced
 (`femtograd.fit.resample`). Every refit starts at the original MLE and keeps the
@@ -41,13 +41,12 @@ import pandas as pd
 from . import jobs
 from ..core.lazy import stats
 from .common import check_level, fitted_model, user_stacklevel
+from .draws import resample_counts
 from .refits import OnGraph, Refits
 from .resample import simulate_design
 
 KINDS = ("nonparametric", "parametric")
 METHODS = ("percentile", "basic", "bca")
-MAX_ROWS = np.iinfo(np.int64).max  # the most rows one multinomial draw can place
-BLOCK_CELLS = 1 << 18  # resamples drawn together while their counts hold at most this many
 
 
 class BootstrapWarning(UserWarning):
@@ -188,22 +187,6 @@ class BootstrapResult:
                           frame)
 
 
-def _resample_size(w):
-    """How many rows a resample draws: round(Σw). A resample of no rows or of copies of one
-    row says nothing about the spread of the estimates (it would report SE 0), and beyond
-    int64 no draw can be made: both are refused."""
-    total = float(w.sum())
-    if not total < MAX_ROWS:
-        raise ValueError(f"the weights sum to {total:.6g}: a resample of that many rows cannot "
-                         f"be drawn (at most {MAX_ROWS}); no nonparametric bootstrap")
-    if round(total) < 2 or np.count_nonzero(w) < 2:
-        raise ValueError(f"a resample would hold {round(total)} row(s) drawn from "
-                         f"{np.count_nonzero(w)} row(s) of positive weight (the weights sum to "
-                         f"{total:.6g}): replicates need at least 2 rows from at least 2 "
-                         "distinct rows, or every one repeats the same data (SE 0 from nothing)")
-    return round(total)
-
-
 def _function_rows(fit):
     """A plain function's data as an array whose first axis is resampled: refused when that
     axis is not the observations (nobs says otherwise) or holds fewer than 2 rows."""
@@ -237,13 +220,7 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
               n_jobs=1):
     if kind not in KINDS:
         raise ValueError(f"unknown bootstrap kind {kind!r}; use one of {list(KINDS)}")
-    if int(n) != n or n < 2:
-        raise ValueError(f"n must be an integer of at least 2; got {n}")
-    if not 0 <= max_failed <= 1:
-        raise ValueError(f"max_failed is a fraction of the replicates, between 0 and 1; "
-                         f"got {max_failed}")
-    n, n_jobs = int(n), jobs.check_n_jobs(n_jobs)
-    jobs.reporter(progress, n, "bootstrap")  # a bad progress= is refused before any work
+    n, n_jobs = check_run(n, max_failed, progress, n_jobs)
     gen = fit.model
     if gen is None and kind == "parametric":
         fitted_model(fit, "a parametric bootstrap (it simulates from the model)",
@@ -255,10 +232,30 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     # processes, chunks of them
     size = refits.chunk if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
     chunks = _chunks(fit, kind, n, np.random.default_rng(seed), size)
+    return replicates(refits, chunks, fit, kind, n, list(fit.param_names), max_failed,
+                      progress, n_jobs)
+
+
+def check_run(n, max_failed, progress, n_jobs):
+    """(n, n_jobs) as integers, after refusing a bad n, max_failed, progress or n_jobs before
+    any work."""
+    if int(n) != n or n < 2:
+        raise ValueError(f"n must be an integer of at least 2; got {n}")
+    if not 0 <= max_failed <= 1:
+        raise ValueError(f"max_failed is a fraction of the replicates, between 0 and 1; "
+                         f"got {max_failed}")
+    n, n_jobs = int(n), jobs.check_n_jobs(n_jobs)
+    jobs.reporter(progress, n, "bootstrap")
+    return n, n_jobs
+
+
+def replicates(refits, chunks, fit, kind, n, names, max_failed, progress, n_jobs):
+    """The `BootstrapResult` of refitting n draws, given in consecutive `chunks`, with
+    `refits` (`refits.gathered`, a task per chunk, in `n_jobs` processes), the estimates'
+    columns `names`; failures warned about, or raised when too many (module docstring)."""
     tasks = ((refits, chunk) for chunk in chunks)
     gathered = jobs.run(_refit_chunk, tasks, n_jobs, progress, "bootstrap", total=n,
                         chunked="kept")
-    names = list(fit.param_names)
     starts = np.cumsum([0] + [len(g) for g in gathered])  # each chunk's first replicate
     ok = np.concatenate([g.ok + s for g, s in zip(gathered, starts)])
     est = pd.DataFrame(np.concatenate([np.asarray(g.estimates, dtype=float).reshape(
@@ -284,9 +281,10 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
 
 def _chunks(fit, kind, n, rng, size):
     """The n resamples (`_draws`) in consecutive chunks of `size`, each a list of draws or,
-    for a nonparametric replicate of a model, a matrix of counts whose rows are the draws."""
+    for a nonparametric replicate of a model, a matrix of counts whose rows are the draws
+    (`draws.resample_counts`)."""
     if fit.model is not None and kind == "nonparametric":
-        return _count_blocks(np.asarray(fit.model.weights, dtype=float), n, rng, size)
+        return resample_counts(fit.model.weights, n, rng, size)
     return jobs.chunks(_draws(fit, n, rng), size)
 
 
@@ -294,7 +292,7 @@ def _draws(fit, n, rng):
     """The n resamples, drawn one after another from `rng` in this process (so that n_jobs
     does not change them), lazily: the rows of a plain function's data, or a parametric
     replicate's bound generator (a model's nonparametric counts come in blocks,
-    `_count_blocks`). Drawing is not allowed to fail: a design it cannot handle (e.g.
+    `draws.resample_counts`). Drawing is not allowed to fail: a design it cannot handle (e.g.
     simulating interval-censored rows) is the caller's error, raised at once."""
     if fit.model is None:
         data = _function_rows(fit)
@@ -303,21 +301,6 @@ def _draws(fit, n, rng):
     else:
         for _ in range(n):
             yield simulate_design(fit, rng)
-
-
-def _count_blocks(w, n, rng, size):
-    """n nonparametric resamples of rows of weights `w` as float matrices of up to `size`
-    rows, one resample's multinomial counts a row (whole counts: the refits take them as
-    weights). They are drawn at most BLOCK_CELLS counts at a time (numpy's `size=` draws its
-    rows as one call per replicate would), each piece cast into its matrix while it is in
-    cache: no copy of the integer counts beyond it."""
-    total, p = _resample_size(w), w / w.sum()
-    step = max(1, BLOCK_CELLS // w.size)
-    for start in range(0, n, size):
-        out = np.empty((min(size, n - start), w.size))
-        for i in range(0, len(out), step):
-            out[i:i + step] = rng.multinomial(total, p, size=min(step, len(out) - i))
-        yield out
 
 
 def _refit_chunk(refits, draws):

@@ -11,12 +11,13 @@ same verdict as `fit_mle`. It takes the same steps on the same numbers as the
 straightforward refit, so the estimates equal it to rounding; a replicate that Newton or the
 verdict does not pass is fitted the straightforward way, whose fallbacks and messages decide.
 `many(draws)` goes further where the statistics are numbers or moment data: a batch of
-draws' statistics become leaves of shape (R,) and Newton runs on every replicate at once
-(`fit.batched`), each end point judged by the verdict's rule over arrays; resample weights
-enter as one matrix, whose statistics the family computes for every replicate at once
-(`model.statistics(W)`). A replicate that does not pass there takes the one-graph path above.
-`gathered(draws)` gives the same outcomes as one `Outcomes` (indices, an array of estimates,
-the failures), which is how the bootstrap collects them: no tuple per replicate.
+draws' statistics become arrays of shape (R,), the tape of the model's structure runs on
+them and Newton on every replicate at once (`fit.batched`), each end point judged by the
+verdict's rule over arrays; resample weights enter as one matrix, whose statistics the
+family computes for every replicate at once (`model.statistics(W)`). A replicate that does
+not pass there takes the one-graph path above. `gathered(draws)` gives the same outcomes as
+one `Outcomes` (indices, an array of estimates, the failures), which is how the bootstrap
+collects them: no tuple per replicate.
 
 Both pickle to worker processes: `OnGraph` leaves its graphs behind and builds others there
 on first use.
@@ -83,6 +84,10 @@ class Refits:
         """What `refit` fits for this draw."""
         return draw
 
+    def fitted(self, draw):
+        """The fit of the draw (a fit object with `converged`, `status`, `message`, `mle`)."""
+        return self.refit(self.source(draw), start=self.start, fixed=self.fixed)
+
     def many(self, draws):
         """[outcome(draw) for draw in draws]."""
         return [self(draw) for draw in draws]
@@ -95,7 +100,7 @@ class Refits:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # each refit's own warnings: failures are recorded
             try:
-                again = self.refit(self.source(draw), start=self.start, fixed=self.fixed)
+                again = self.fitted(draw)
             except FIT_ERRORS as err:
                 return False, (type(err).__name__, str(err))
         return (True, again.mle) if again.converged else (False, (again.status, again.message))
@@ -198,10 +203,9 @@ class OnGraph(Refits):
         """A `Batch` of up to `replicates` over the model's statistics, or False: not Newton,
         no statistics, or statistics a batch cannot hold (the one-graph path is built only
         when a replicate needs it)."""
-        stats = self._newton_statistics()
-        if entries(stats) is None:
+        if self._newton_statistics() is None:
             return False
-        return Batch(self.model, stats, self.natural, self.free, replicates)
+        return Batch.of(self.model, self.natural, self.free, replicates) or False
 
     def _newton_options(self):
         """(tolerances, max_step) as fit_mle's Newton takes them from the fit's options."""

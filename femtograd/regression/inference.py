@@ -9,14 +9,13 @@ import math
 import warnings
 
 import numpy as np
-import pandas as pd
 
 from ..core import Value, grad_nodes
 from ..core.lazy import optimize, stats
-from ..fit import jobs
-from ..fit.bootstrap import BootstrapError, BootstrapResult, BootstrapWarning
-from ..fit.common import FIT_ERRORS, user_stacklevel
+from ..fit.bootstrap import check_run, replicates
 from ..fit.delta import DeltaMethod
+from ..fit.draws import resample_counts
+from ..fit.refits import Refits
 
 
 def delta_method(fit, fn, level):
@@ -74,50 +73,22 @@ def profile_interval(fit, key, level):
 
 
 def bootstrap(fit, n, seed, max_failed, progress=None, n_jobs=1):
-    """Nonparametric bootstrap: rows resampled with their covariates (multinomial counts as
-    frequency weights), each replicate refitted from the MLE. The resamples are drawn here,
-    one after another, so `n_jobs` worker processes refit the same replicates as one."""
-    if int(n) != n or n < 2:
-        raise ValueError(f"n must be an integer of at least 2; got {n}")
-    if not 0 <= max_failed <= 1:
-        raise ValueError(f"max_failed is a fraction of the replicates, between 0 and 1; "
-                         f"got {max_failed}")
-    n, n_jobs = int(n), jobs.check_n_jobs(n_jobs)
-    jobs.reporter(progress, n, "bootstrap")  # a bad progress= is refused before any work
-    rng = np.random.default_rng(seed)
+    """Nonparametric bootstrap: rows resampled with their covariates (counts as frequency
+    weights, drawn as `fit.bootstrap` draws them: `femtograd.fit.draws`), each replicate
+    refitted from the MLE. The resamples are drawn here, one after another, so `n_jobs`
+    worker processes refit the same replicates as one."""
+    n, n_jobs = check_run(n, max_failed, progress, n_jobs)
     w = np.ones(fit.n) if fit.weights is None else fit.weights
-    total, p = int(round(w.sum())), w / w.sum()
-    draws = (rng.multinomial(total, p).astype(float) for _ in range(n))
     size = 1 if n_jobs == 1 else max(1, min(16, n // (8 * n_jobs)))
-    tasks = ((fit._refit, _start(fit), chunk) for chunk in jobs.chunks(draws, size))
-    outcomes = jobs.run(_refit_replicates, tasks, n_jobs, progress, "bootstrap", total=n,
-                        chunked=True)
-    rows = [m for ok, m in outcomes if ok]
-    used = [b for b, (ok, _) in enumerate(outcomes) if ok]
-    failures = [(b, *why) for b, (ok, why) in enumerate(outcomes) if not ok]
-    est = pd.DataFrame(rows, columns=fit.index, index=pd.Index(used, dtype=int, name="replicate"))
-    failed = pd.DataFrame([f[1:] for f in failures], columns=["status", "message"],
-                          index=pd.Index([f[0] for f in failures], dtype=int, name="replicate"))
-    result = BootstrapResult(est, "nonparametric", n, failed, fit)
-    if result.failed:
-        summary = result.failure_summary()
-        if result.succeeded < 2 or result.failed > max_failed * n:
-            raise BootstrapError(f"{summary}: too many to trust (max_failed={max_failed:g})",
-                                 result)
-        warnings.warn(summary, BootstrapWarning, stacklevel=user_stacklevel())
-    return result
+    chunks = resample_counts(w, n, np.random.default_rng(seed), size)
+    refits = WeightRefits(fit._refit, _start(fit), fit.fixed)
+    return replicates(refits, chunks, fit, "nonparametric", n, fit.index, max_failed,
+                      progress, n_jobs)
 
 
-def _refit_replicates(refit, start, draws):
-    """(True, coefficients) or (False, (status, message)) for each replicate's row counts."""
-    out = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # each refit's own warnings: failures are recorded
-        for counts in draws:
-            try:
-                got = refit(weights=counts, start=start)
-            except FIT_ERRORS as err:
-                out.append((False, (type(err).__name__, str(err))))
-                continue
-            out.append((True, got.mle) if got.converged else (False, (got.status, got.message)))
-    return out
+class WeightRefits(Refits):
+    """A regression's refits of resample counts: the same `regress` call with the counts as
+    its weights, from the MLE."""
+
+    def fitted(self, counts):
+        return self.refit(weights=counts, start=self.start, fixed=self.fixed)

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import femtograd as fg
-from femtograd.core import ExpMomentData, Value
+from femtograd.core import Value
 from femtograd.distributions import ExpLogLik, GammaLogLik, NormalLogLik, WeibullLogLik
-from femtograd.fit.batched import BATCH, CELLS, MomentRows
+from femtograd.fit.batched import BATCH, CELLS
+from femtograd.fit.draws import resample_counts
 from femtograd.fit.refits import OnGraph
 from femtograd.fit.resample import simulate_design
 from femtograd.optim import GraphObjective
@@ -40,9 +41,9 @@ def _start(fit):
 
 
 def _draws(fit, count, seed):
-    w = np.asarray(fit.model.weights, dtype=float)
-    rng = np.random.default_rng(seed)
-    return [rng.multinomial(round(w.sum()), w / w.sum()).astype(float) for _ in range(count)]
+    """The resamples `fit.bootstrap(seed=)` draws, a list of count rows."""
+    return list(next(resample_counts(fit.model.weights, count, np.random.default_rng(seed),
+                                     count)))
 
 
 def _batched_only(refits, draws):
@@ -162,28 +163,6 @@ def test_moment_data_bound_the_batch_and_many_rows_take_several_batches():
         again = fg.fit_mle(fit.model.reweighted(draws[b]), start=_start(fit))
         assert at_once[b][0] and again.converged
         np.testing.assert_allclose(at_once[b][1], again.mle, rtol=1e-12)
-
-
-def test_moment_rows_are_each_replicates_weighted_exponential_moments_and_derivatives():
-    rng = np.random.default_rng(3)
-    t = -rng.random((5, 40))
-    w = rng.integers(0, 4, (5, 40)).astype(float)
-    rows = MomentRows(40, 5)
-    rows.load([ExpMomentData(tb, wb) for tb, wb in zip(t[:4], w[:4])]
-              + [ExpMomentData(t[4])])  # the last replicate counts every row once
-    w[4] = 1.0
-    k = Value(rng.random(5) + 0.5)
-    m = fg.exp_moments(k, rows)
-    e = np.exp(k.data[:, None] * t)
-    np.testing.assert_allclose(m.data, (w * e).sum(axis=1), rtol=1e-14)
-    grad, = fg.core.grad_nodes(fg.core.ops.sum(m), [k])
-    np.testing.assert_allclose(grad.data, (w * t * e).sum(axis=1), rtol=1e-14)
-    hess, = fg.core.grad_nodes(fg.core.ops.sum(grad), [k])
-    np.testing.assert_allclose(hess.data, (w * t * t * e).sum(axis=1), rtol=1e-14)
-    third, = fg.core.grad_nodes(fg.core.ops.sum(hess), [k])  # beyond the orders kept
-    np.testing.assert_allclose(third.data, (w * t ** 3 * e).sum(axis=1), rtol=1e-14)
-    with pytest.raises(ValueError, match=r"a k of shape \(5,\); got shape \(\)"):
-        fg.exp_moments(Value(1.0), rows)
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,4 +1,4 @@
-"""Bootstrap: nonparametric (multinomial counts as weights) and parametric (simulate)."""
+"""Bootstrap: nonparametric (resample counts as weights) and parametric (simulate)."""
 
 import warnings
 
@@ -43,7 +43,7 @@ def test_bootstrap_with_a_seed_is_reproducible(exp_data):
 def test_bootstrap_of_right_censored_data_keeps_the_censoring(censored_weibull, kind):
     t, censored = censored_weibull
     fit = fg.fit_mle(WeibullLogLik, t, censored=censored)
-    boot = fit.bootstrap(n=60, kind=kind, seed=3)
+    boot = fit.bootstrap(n=200, kind=kind, seed=3)
     assert boot.failed == 0 and boot.kind == kind
     assert boot.se["shape"] == pytest.approx(fit.se["shape"], rel=0.4)
     ci = boot.confint()

@@ -13,23 +13,22 @@ from hypothesis.extra import numpy as hnp
 import femtograd as fg
 from femtograd.fit import batched, jobs
 from femtograd.fit import bootstrap as boot
+from femtograd.fit import draws
 from femtograd.fit.refits import OnGraph, Outcomes, Refits
 from femtograd.fit.result import ConvergenceWarning
 
 
 @pytest.mark.parametrize("size", [1, 5, 200, 1000])
-def test_count_chunks_are_the_draws_one_at_a_time_in_order(size):
+def test_count_chunks_are_the_draws_of_one_block_in_order(size):
     rng = np.random.default_rng(8)
-    weights = rng.integers(1, 5, 1500).astype(float)  # a piece holds BLOCK_CELLS // 1500 rows
+    weights = rng.integers(1, 5, 1500).astype(float)  # a block holds BLOCK_CELLS // N draws
     fit = fg.fit_mle("exp", rng.exponential(2.0, weights.size), weights=weights)
-    n = 2 * (boot.BLOCK_CELLS // weights.size) + 3
+    n = 2 * (draws.BLOCK_CELLS // round(weights.sum())) + 3
     chunks = list(boot._chunks(fit, "nonparametric", n, np.random.default_rng(3), size))
     assert all(isinstance(c, np.ndarray) and c.dtype == float for c in chunks)
     assert [len(c) for c in chunks] == [min(size, n - i) for i in range(0, n, size)]
-    one = np.random.default_rng(3)
-    p = weights / weights.sum()
-    expected = [one.multinomial(round(weights.sum()), p) for _ in range(n)]
-    np.testing.assert_array_equal(np.concatenate(chunks), np.array(expected, dtype=float))
+    expected = next(draws.resample_counts(weights, n, np.random.default_rng(3), n))
+    np.testing.assert_array_equal(np.concatenate(chunks), expected)
 
 
 def test_other_draws_come_in_lists_of_size():
@@ -44,7 +43,7 @@ def test_a_bootstrap_refitted_from_count_chunks_equals_the_refits_one_at_a_time(
     x = rng.gamma(2.5, 1 / 1.5, 300)
     fit = fg.fit_mle("gamma", x)
     result = fit.bootstrap(40, seed=6)
-    counts = np.random.default_rng(6).multinomial(x.size, np.full(x.size, 1 / x.size), size=40)
+    counts = next(draws.resample_counts(np.ones(x.size), 40, np.random.default_rng(6), 40))
     expected = [fg.fit_mle("gamma", x, weights=c.astype(float), start=dict(fit.params)).mle
                 for c in counts]
     np.testing.assert_allclose(result.estimates.to_numpy(), np.array(expected), rtol=1e-10)
@@ -66,7 +65,7 @@ def test_replicates_the_batch_does_not_pass_are_failures_with_their_reasons_in_o
     assert failed.index.dtype == np.int64 and failed.index.name == "replicate"
     assert (failed["status"] == "boundary").all() and failed["message"].map(type).eq(str).all()
     assert sorted([*failed.index, *result.estimates.index]) == list(range(40))
-    counts = np.random.default_rng(1).multinomial(x.size, np.full(x.size, 1 / x.size), size=40)
+    counts = next(draws.resample_counts(np.ones(x.size), 40, np.random.default_rng(1), 40))
     for b in failed.index:  # each one fails on its own too
         with pytest.warns(ConvergenceWarning):
             alone = fg.fit_mle(REGISTRY["negbinomial"], x, weights=counts[b].astype(float),

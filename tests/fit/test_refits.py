@@ -17,6 +17,7 @@ from femtograd.distributions import (
     PoissonLogLik,
     WeibullLogLik,
 )
+from femtograd.fit.draws import resample_counts
 from femtograd.fit.refits import OnGraph, Refits
 from femtograd.fit.resample import simulate_design
 
@@ -134,11 +135,9 @@ def test_a_parametric_replicate_on_one_graph_equals_fitting_the_simulated_data(n
 def test_a_bootstrap_equals_a_loop_of_fits_on_the_same_draws(name):
     fit = CASES[name]()
     boot = fit.bootstrap(n=25, seed=11)
-    rng = np.random.default_rng(11)
     w = np.asarray(fit.model.weights, dtype=float)
     expected = []
-    for _ in range(25):
-        counts = rng.multinomial(round(w.sum()), w / w.sum()).astype(float)
+    for counts in next(resample_counts(w, 25, np.random.default_rng(11), 25)):
         again = fg.fit_mle(fit.model.reweighted(counts), start=_start(fit), fixed=fit.fixed)
         expected.append(again.mle)
     assert boot.failed == 0

@@ -7,6 +7,7 @@ import pytest
 
 import femtograd as fg
 from femtograd.distributions import WeibullLogLik
+from femtograd.fit.draws import resample_counts
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +36,8 @@ def test_worker_processes_refit_the_same_replicates(fit):
 
 def test_each_replicate_is_the_weighted_refit_of_its_counts(fit, frame):
     boot = fit.bootstrap(3, seed=9)
-    rng = np.random.default_rng(9)
-    w = fit.weights
-    for b in range(3):
-        counts = rng.multinomial(int(w.sum()), w / w.sum()).astype(float)
+    drawn = next(resample_counts(fit.weights, 3, np.random.default_rng(9), 3))
+    for b, counts in enumerate(drawn):
         refit = fg.regress(WeibullLogLik, "t ~ x", frame, event="dead",
                            weights=counts)
         np.testing.assert_allclose(boot.estimates.iloc[b].to_numpy(), refit.mle, rtol=1e-7)
