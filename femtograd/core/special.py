@@ -235,44 +235,53 @@ def _one_shape_increasing(shapes, x):
 
 def _running_blocks(tail, end, lower, width, at_nodes):
     """Blocks for one set of shapes and increasing limits `end` (in the integration variable),
-    `lower` the prefix integrated from below. On each side the limit farthest out takes
-    `tail(rows)`'s blocks, and every other limit adds, by a running sum, the integral over the
-    gap from its outer neighbour: 4 Gauss–Legendre nodes per piece no wider than
-    `width(lo, hi)` (1/8 over a bound on the log weight's slope and on the root of its
+    `lower` the prefix integrated from below. The limits form one chain, the lower side upwards
+    and then the upper side downwards, each side starting at its limit farthest out, which takes
+    `tail(rows)`'s blocks; every other limit adds, by a running sum along the chain, the
+    integral over the gap from its neighbour before it (signed by the gap's direction: minus on
+    the upper side, as in the per-limit setups): 4 Gauss–Legendre nodes per piece no wider
+    than `width(lo, hi)` (1/8 over a bound on the log weight's slope and on the root of its
     curvature across the gap: the rule's error is below 1e-17 of the piece's integral). A gap
     needing more than `_RUN_PIECES` pieces (large shapes, far-apart limits) is not integrated:
-    the limit past it takes a tail of its own and the sum runs on from there. `at_nodes(y)`
-    gives the log density and the integrand's setup at nodes y. A limit costs a few nodes
-    instead of a tail, and its value does not depend on the other limits beyond rounding."""
+    the limit past it takes a tail of its own and the sum runs on from there. All tails are one
+    call of `tail`, all gaps one block of nodes. `at_nodes(y)` gives the log density and the
+    integrand's setup at nodes y. A limit costs a few nodes instead of a tail, and its value
+    does not depend on the other limits beyond rounding."""
+    chain = np.concatenate([np.flatnonzero(lower), np.flatnonzero(~lower)[::-1]])
+    lo, hi = end[chain[:-1]], end[chain[1:]]  # each gap, from the limit before it in the chain
+    pieces = np.maximum(1.0, np.ceil(np.abs(hi - lo) / width(lo, hi)))
+    restart = np.concatenate([[True], pieces > _RUN_PIECES])  # the limits taking a tail
+    turn = np.count_nonzero(lower)
+    restart[turn % chain.size] = True  # the upper side starts afresh at its farthest limit
+    heads = np.flatnonzero(restart)
+    head = np.cumsum(restart) - 1  # each limit's tail, among the heads
     blocks = []
-    for side, sign in ((np.flatnonzero(lower), 1.0), (np.flatnonzero(~lower)[::-1], -1.0)):
-        if side.size == 0:
-            continue  # `side` runs from the limit farthest out towards the middle
-        lo, hi = end[side[:-1]], end[side[1:]]  # each gap, from the outer limit inwards
-        pieces = np.maximum(1.0, np.ceil(np.abs(hi - lo) / width(lo, hi)))
-        restart = np.concatenate([[True], pieces > _RUN_PIECES])  # the limits taking a tail
-        heads = np.flatnonzero(restart)
-        head = np.cumsum(restart) - 1  # each limit's tail, among the heads
-        for rows, weighted, setup in tail(side[heads]):
-            rows = np.arange(heads.size)[rows]
-            blocks.append((side, weighted, setup, lambda sums, r=rows, h=head, n=heads.size:
-                           np.bincount(r, sums, n)[h]))
-        if heads.size == side.size:
-            continue
-        pieces = np.where(restart[1:], 0, pieces).astype(np.intp)
+    for rows, weighted, setup in tail(chain[heads]):
+        rows = np.arange(heads.size)[rows]
+        blocks.append((chain, weighted, setup, lambda sums, r=rows, h=head, n=heads.size:
+                       np.bincount(r, sums, n)[h]))
+    if heads.size == chain.size:
+        return blocks
+    pieces = np.where(restart[1:], 0, pieces).astype(np.intp)
+    if (pieces <= 1).all():  # (the common case: a piece per gap, the gaps that count)
+        gap = np.flatnonzero(pieces)
+        step = hi[gap] - lo[gap]
+        y = (lo[gap] + 0.5 * step)[:, None] + (0.5 * step)[:, None] * _RUN_NODES
+    else:
         gap = np.repeat(np.arange(lo.size), pieces)
         k = np.arange(gap.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
         step = ((hi - lo) / np.maximum(pieces, 1))[gap]
         y = (lo[gap] + step * (k + 0.5))[:, None] + (0.5 * step)[:, None] * _RUN_NODES
-        log_density, setup = at_nodes(y)
-        weighted = (0.5 * np.abs(step))[:, None] * _RUN_WEIGHTS * np.exp(log_density)
-        weighted *= sign  # minus on the upper side, as in the per-limit setups
+    log_density, setup = at_nodes(y)
+    weighted = (0.5 * step)[:, None] * _RUN_WEIGHTS * np.exp(log_density)
 
-        def running(sums, g=gap, n=lo.size, h=heads[head]):
-            total = np.concatenate([[0.0], np.cumsum(np.bincount(g, sums, n))])
-            return total - total[h]  # the gaps from each limit's head to it
+    def running(sums, g=gap, n=lo.size, h=heads[head], sides=(slice(0, turn - 1), slice(turn, None))
+                if 0 < turn < chain.size else (slice(None),)):
+        per_gap = np.bincount(g, sums, n)  # each side summed on its own (small beside large)
+        total = np.concatenate([c for side in sides for c in ([0.0], np.cumsum(per_gap[side]))])
+        return total - total[h]  # the gaps from each limit's head to it
 
-        blocks.append((side, weighted, setup, running))
+    blocks.append((chain, weighted, setup, running))
     return blocks
 
 
@@ -493,6 +502,31 @@ def _gammaincinv_start(a, p, upper, log_gamma):
         small = root * np.exp((small - np.log(series)) / ai)
     x[rows] = small
     return x
+
+
+def _inverse_gammainc_forward(a, p):
+    """gammaincinv over one shape array holding one value (a fitted shape per point) as the
+    float shape, so that its functions are taken once."""
+    if np.ndim(a) and a.size and a.flat[0] == a.flat[-1] and (a == a.flat[0]).all():
+        a = float(a.flat[0])
+    return _plain(gammaincinv(a, p))
+
+
+def _inverse_gammainc_vjp_a(g, ans, a, p):
+    """∂x/∂a = −(∂P/∂a)(a, x) / f(a, x) at the root x (implicit function theorem)."""
+    return scaled(g, -_gammainc(a, ans, order=1) / _gamma_density_derivative(a, ans))
+
+
+_inverse_gammainc = primitive(
+    "inverse_gammainc", _inverse_gammainc_forward, _inverse_gammainc_vjp_a,
+    lambda g, ans, a, p: scaled(g, 1.0 / _gamma_density_derivative(a, ans)), replayable=True)
+
+
+def inverse_gammainc(a, p):
+    """The x with P(a, x) = p as an op (the gamma quantile at rate 1): its value `gammaincinv`,
+    its derivative in p the reciprocal density 1/f(a, x), in a −∂P/∂a / f at the root, so that
+    a quantile and its exact gradient come from one graph without solving."""
+    return _inverse_gammainc(a, p)
 
 
 # -- regularized incomplete beta I_x(a, b) ---------------------------------------------------

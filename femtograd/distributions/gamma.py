@@ -8,7 +8,7 @@ from scipy import special
 
 from ..core.lazy import stats
 from ..core.ops import lgamma, log
-from ..core.special import gammainc, gammaincc, gammaincinv
+from ..core.special import gammainc, gammaincc, inverse_gammainc
 from .base import INF, log_interval_by_halves, total_weight, wsum
 from .loglik import LogLikGenerator
 
@@ -74,8 +74,8 @@ class GammaLogLik(LogLikGenerator):
             k = _profile_shape(float(np.log(mean) - sum_log / total), float(k))
         return {"shape": k, "rate": k / mean}
 
-    def _ppf(self, q, shape, rate):
-        return gammaincinv(shape, q) / rate
+    def _quantile(self, q, shape, rate):
+        return inverse_gammainc(shape, q) / rate
 
     def _scipy(self, shape, rate):
         return stats.gamma(shape, scale=1.0 / rate)
