@@ -137,7 +137,7 @@ def quantile(fit, p, level=0.95, scale=None):
         else:
             q, grad = _solved_quantiles(fit, dist, probs)
         if scale == "log":
-            rows = _rows(q, "log", np.log(q), grad / q[:, None], cov, level, se_grad=grad)
+            rows = _rows(q, "log", np.log(q), grad / q[:, None], cov, level)
         else:
             rows = _rows(q, "natural", q, grad, cov, level)
     return _frame(rows, probs, "p", scale)
@@ -250,8 +250,8 @@ def _values_and_grads(node, leaves, n):
     values = np.broadcast_to(np.asarray(node.data, dtype=float), (n,)).copy()
     grads = np.zeros((n, len(leaves)))
     if node.is_variable:  # a node of constants has gradient zero
-        seed = Value.constant(np.ones(n))
-        for j, g in enumerate(grad_nodes(node, leaves, seed=seed)):
+        # (the seed 1 stands for its broadcast: the gradient of the sum over the points)
+        for j, g in enumerate(grad_nodes(node, leaves)):
             grads[:, j] = np.broadcast_to(np.asarray(g.data, dtype=float), (n,))
     grads[~np.isfinite(values)] = 0.0
     return values, grads
@@ -271,18 +271,22 @@ def _rows_from_logs(values, grads, kind, scale, cov, level):
     if scale == "natural":
         return _rows(g, "natural", g, grad, cov, level)
     if scale == "log":
-        return _rows(g, "log", log_g, grad_log, cov, level, se_grad=grad)
+        return _rows(g, "log", log_g, grad_log, cov, level)
     log_c, grad_c = values[1], grads[1]
     return _rows(g, "logit", log_g - log_c, grad_log - grad_c, cov, level, se_grad=grad)
 
 
 def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
-    """Columns (estimate, se, lower, upper): se from `se_grad` (the estimate's gradient, `grad`
-    if None), and centre ± z·se(centre) on `scale` (`grad` is the centre's), transformed back;
-    a centre known exactly (zero gradient) is its own interval."""
+    """Columns (estimate, se, lower, upper): centre ± z·se(centre) on `scale` (`grad` is the
+    centre's), transformed back, and the estimate's se: on the log scale the estimate times
+    the centre's (the delta method through exp), else from `se_grad` (the estimate's gradient,
+    `grad` if None); a centre known exactly (zero gradient) is its own interval."""
     z = special.ndtri(0.5 + level / 2)
     se_centre = _se(grad, cov)
-    se = se_centre if se_grad is None else _se(se_grad, cov)
+    if scale == "log":  # (0 where the centre is exact, as at an estimate of 0 or inf)
+        se = np.where(se_centre == 0, 0.0, estimate * se_centre)
+    else:
+        se = se_centre if se_grad is None else _se(se_grad, cov)
     half = np.where(np.any(grad != 0, axis=1), z * se_centre, 0.0)
     lower, upper = centre - half, centre + half
     if scale == "log":
