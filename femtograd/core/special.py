@@ -460,9 +460,8 @@ def gammaincinv(a, p):
     with np.errstate(all="ignore"):
         x = _gammaincinv_start(aa, pp, upper, log_gamma)
         excess = _gammainc_excess(aa, x, upper, tail)
-        for _ in range(_INVERSE_STEPS):
-            if todo.size * 16 < n:  # a few left: scipy's, below the cost of another step
-                break
+        done = np.zeros(todo.size, dtype=bool)  # (settled points ride along: no compaction)
+        for _ in range(_INVERSE_STEPS if todo.size * 16 >= n else 0):
             # the root of P's cubic Taylor polynomial at x, by series reversion: with r = excess
             # over the density f, h₁ = f′/f = (a − 1)/x − 1 and h₂ = f″/f = h₁² − (a − 1)/x²,
             # the step r + h₁r²/2 + (h₁²/2 − h₂/6) r³ (Householder's, fourth order)
@@ -475,15 +474,12 @@ def gammaincinv(a, p):
             # settled: a small step from a small residual (one alone is not enough where
             # scipy's P and Q are off by more than rounding, as at shapes beyond 1e7)
             settled = moved & (np.abs(step) <= _SETTLED * x) & (np.abs(excess) <= _SETTLED * tail)
+            settled &= ~done
             if settled.any():  # (none after the first step, most after the second)
                 out[todo[settled]] = new[settled]
-                keep = ~settled
-                x, new, step, excess, h1 = x[keep], new[keep], step[keep], excess[keep], h1[keep]
-                moved, todo, pp, upper, tail = moved[keep], todo[keep], pp[keep], upper[keep], tail[keep]
-                if not one_shape:
-                    aa, log_gamma = aa[keep], log_gamma[keep]
-                if not todo.size:
-                    break
+                done |= settled
+                if (todo.size - np.count_nonzero(done)) * 16 < n:
+                    break  # a few left: scipy's, below the cost of another step
             # the step's scale: the log density's slope and the root of its curvature (and of
             # the log's) over the interval, bounded at its lower end
             low = np.minimum(x, new)
@@ -491,7 +487,7 @@ def gammaincinv(a, p):
                                <= _CARRIED) & (aa < _CARRIED_SHAPES)
             excess = excess - _density_integral(aa, log_gamma, x, step, carried)
             x = np.where(moved, new, 0.5 * x)
-            fresh = np.flatnonzero(~carried)
+            fresh = np.flatnonzero(~carried & ~done)
             if fresh.size:
                 excess[fresh] = _gammainc_excess(aa if one_shape else aa[fresh], x[fresh],
                                                  upper[fresh], tail[fresh])
