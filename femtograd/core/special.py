@@ -199,26 +199,40 @@ class _ShapeQuadrature:
 
 def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
     """Broadcast and flatten the arguments, integrate the valid elements (over distinct
-    limits when the shapes are scalars), nan for invalid arguments and 0 where `zero`."""
+    limits when the shapes hold one value each: numbers, or a fitted value per point), nan
+    for invalid arguments and 0 where `zero`."""
     arrays = np.broadcast_arrays(*(np.asarray(s, dtype=float) for s in shapes),
                                  np.asarray(x, dtype=float))
     shape = arrays[0].shape
     flat = [a.ravel() for a in arrays]
     ok = valid(*flat)
     inside = ok & ~zero(*flat)
+    if not inside.any():
+        return np.where(ok, 0.0, np.nan).reshape(shape)
+    everywhere = inside.all()
+    args = flat if everywhere else [a[inside] for a in flat]
+    inverse = None
+    if args[-1].size > 1 and all(_one_valued(a) for a in args[:-1]):
+        distinct, inverse = quadrature.distinct(args[-1])
+        args = [a[:distinct.size] for a in args[:-1]] + [distinct]
+    values = np.zeros(args[-1].size)
+    for rows, weighted, setup, *combine in quadrature.blocks_of(*args):
+        terms = integrand(*setup)
+        sums = np.einsum("ij,ij->i", weighted, terms) if terms.shape == weighted.shape else \
+            (weighted * terms).sum(axis=1)  # (einsum: half the time of the product's sum)
+        values[rows] += combine[0](sums) if combine else sums
+    if inverse is not None:
+        values = values[inverse]
+    if everywhere:
+        return values.reshape(shape)
     out = np.where(ok, 0.0, np.nan)
-    if inside.any():
-        args = [a[inside] for a in flat]
-        inverse = None
-        if all(np.ndim(s) == 0 for s in shapes) and args[-1].size > 1:
-            distinct, inverse = quadrature.distinct(args[-1])
-            args = [a[:distinct.size] for a in args[:-1]] + [distinct]
-        values = np.zeros(args[-1].size)
-        for rows, weighted, setup, *combine in quadrature.blocks_of(*args):
-            sums = (weighted * integrand(*setup)).sum(axis=1)
-            values[rows] += combine[0](sums) if combine else sums
-        out[inside] = values if inverse is None else values[inverse]
+    out[inside] = values
     return out.reshape(shape)
+
+
+def _one_valued(values):
+    """Does a flat array hold one value throughout?"""
+    return values[0] == values[-1] and bool((values == values[0]).all())
 
 
 # -- one set of shapes, many limits: a running sum over the gaps between sorted limits -------
