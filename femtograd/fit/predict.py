@@ -49,6 +49,7 @@ SCALES = ("natural", "log", "logit")
 # what each quantity is: "probability" (in [0, 1]), "positive" or "real"; its default scale
 KINDS = {"probability": "logit", "positive": "log", "real": "natural"}
 ALLOWED = {"probability": SCALES, "positive": ("natural", "log"), "real": ("natural",)}
+COLUMNS = pd.Index(["estimate", "se", "lower", "upper"])
 EPS4 = 4 * np.finfo(float).eps
 # a Newton step from the start at most this relative size ends at the root: what it leaves is of
 # the order of its square (here ~1e-18 relative), below the rounding of q
@@ -301,9 +302,10 @@ def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
 
 def _frame(rows, points, label, scale):
     """The table; `attrs["scale"]` records the scale its intervals were taken on."""
-    columns = ["estimate", "se", "lower", "upper"]  # one float block: no per-column assembly
-    frame = pd.DataFrame(np.column_stack([rows[c] for c in columns]),
-                         columns=columns, index=pd.Index(points, name=label))
+    # one float block: no per-column assembly; the columns a copy of an Index made once (a
+    # fifth of the time of making it; a copy, as a frame's columns can be renamed in place)
+    frame = pd.DataFrame(np.column_stack([rows[c] for c in COLUMNS]),
+                         columns=COLUMNS.copy(), index=pd.Index(points, name=label))
     frame.attrs["scale"] = scale
     return frame
 
