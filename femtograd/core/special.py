@@ -564,13 +564,32 @@ def _inverse_gammainc_forward(a, p):
     return _plain(gammaincinv(a, p))
 
 
-def _inverse_gammainc_vjp_a(g, ans, a, p):
-    """∂x/∂a = −(∂P/∂a)(a, x) / f(a, x) at the root x (implicit function theorem)."""
-    return scaled(g, -_gammainc(a, ans, order=1) / _gamma_density_derivative(a, ans))
+def _shape_slope_forward(a, x):
+    """−(∂P/∂a)(a, x) / f(a, x), as numpy data."""
+    log_density = (a - 1.0) * np.log(x) - x - special.gammaln(a)
+    return _plain(-gammainc_shape_derivative(a, x, 1) * np.exp(-log_density))
 
+
+def _shape_slope_vjp_a(g, ans, a, x):
+    """∂/∂a of −D/f (D = ∂P/∂a, f the density): (−∂D/∂a − slope · ∂f/∂a) / f."""
+    return scaled(g, (-_gammainc(a, x, order=2) - ans * _gamma_density_derivative(a, x, order=1))
+                  / _gamma_density_derivative(a, x))
+
+
+def _shape_slope_vjp_x(g, ans, a, x):
+    """∂/∂x of −D/f: ∂D/∂x = ∂f/∂a and ∂f/∂x = f · ((a − 1)/x − 1)."""
+    return scaled(g, -_gamma_density_derivative(a, x, order=1) / _gamma_density_derivative(a, x)
+                  - ans * ((a - 1.0) / x - 1.0))
+
+
+_shape_slope = primitive("inverse_gammainc_shape_slope", _shape_slope_forward,
+                         _shape_slope_vjp_a, _shape_slope_vjp_x, replayable=True)
+_shape_slope.__doc__ = """∂x/∂a of the root x of P(a, x) = p, −(∂P/∂a)(a, x) / f(a, x) at x
+(implicit function theorem), one node; its derivatives in a and x are the next order's."""
 
 _inverse_gammainc = primitive(
-    "inverse_gammainc", _inverse_gammainc_forward, _inverse_gammainc_vjp_a,
+    "inverse_gammainc", _inverse_gammainc_forward,
+    lambda g, ans, a, p: scaled(g, _shape_slope(a, ans)),
     lambda g, ans, a, p: scaled(g, 1.0 / _gamma_density_derivative(a, ans)), replayable=True)
 
 
