@@ -29,6 +29,11 @@ the integral over the gap from its neighbour, a few nodes each, by a running sum
 
 An op carries its derivative order as keywords; its derivative in a shape is the same op at
 the next order, so derivatives of any order are available and can be differentiated again.
+
+The inverse of P in its limit is an op too (`inverse_gammainc`, the gamma quantile): its
+value is femtograd's float inverse `gammaincinv`, its derivatives the implicit function
+theorem's at the root (1/f in p, −(∂P/∂a)/f in the shape, itself an op whose derivatives are
+the next order's), so a quantile needs no solve in the graph.
 """
 
 import operator

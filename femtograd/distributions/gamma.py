@@ -27,6 +27,8 @@ class GammaLogLik(LogLikGenerator):
 
     Exact rows reduce to (Σw, Σw log x, Σw x). Censored rows use the regularized incomplete
     gamma function; its derivatives in the shape are exact (see `femtograd.core.special`).
+    The quantile is its inverse as an op (`inverse_gammainc`), so that quantiles and their
+    exact gradients come from one graph, as for a family with an elementary inverse.
     """
 
     name = "gamma"

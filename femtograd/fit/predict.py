@@ -21,7 +21,8 @@ A quantity is built on the scale its interval is taken on: a probability
 (cdf, sf, a discrete hazard) as log g and log(1 − g), so that its logit carries
 every digit in both tails; a positive quantity (pdf, hazard, cumhazard) as log g;
 the log density as itself. The quantile q of probability p is the family's closed form
-where it has one (`Family.quantile`: every q and its exact gradient from one graph); otherwise
+where it has one (`Family.quantile`: every q and its exact gradient from one graph; elementary
+functions, or an op inverting a special function, as the gamma's `inverse_gammainc`); otherwise
 it solves F_T(q) = p on femtograd's own log CDF (log survival above the median): the family's
 near-exact inverse (`Family.ppf`: gammaincinv, betaincinv, stdtrit, ... or scipy's) polished by
 one Newton step, with the gradient from the implicit function theorem, ∂q/∂θ =
