@@ -138,8 +138,9 @@ def quantile(fit, p, level=0.95, scale=None):
             q, grad = _values_and_grads(dist.quantile(probs, *leaves), leaves, probs.size)
         else:
             q, grad = _solved_quantiles(fit, dist, probs)
-        if scale == "log":
-            rows = _rows(q, "log", np.log(q), grad / q[:, None], cov, level)
+        if scale == "log":  # (a quantile that underflows to 0: 0 ± 0, the rounding of both)
+            rows = _rows(q, "log", np.log(q), np.where(q[:, None] > 0, grad / q[:, None], 0.0),
+                         cov, level)
         else:
             rows = _rows(q, "natural", q, grad, cov, level)
     return _frame(rows, probs, "p", scale)

@@ -126,3 +126,16 @@ def test_the_ppf_is_the_float_inverse_over_the_rate():
                                                           np.inf])
     np.testing.assert_allclose(dist.ppf(p, 2.5, 0.4), special.gammaincinv(2.5, p) / 0.4,
                                rtol=1e-13)
+
+
+def test_a_quantile_that_underflows_is_zero_with_its_rounding_as_interval():
+    # shape 0.02: the 1e-300 quantile is about 1e-15000, 0 in floats (the solve it replaced
+    # raised "did not converge"); its SE and interval round to 0 as well, on either scale
+    fit = fg.fit_mle(GammaLogLik, np.random.default_rng(3).gamma(0.02, 2.0, 500) + 1e-300)
+    p = np.array([1e-300, 1e-5, 0.5])
+    for scale in ("log", "natural"):
+        got = fit.quantile(p, scale=scale)
+        np.testing.assert_array_equal(got.iloc[0], [0.0, 0.0, 0.0, 0.0])
+        assert np.isfinite(got.to_numpy()).all()
+    assert (fit.quantile(p).iloc[1:] > 0).all().all()  # the log scale's intervals
+    assert special.gammaincinv(float(fit.mle.iloc[0]), 1e-300) == 0.0
