@@ -138,4 +138,4 @@ def test_a_quantile_that_underflows_is_zero_with_its_rounding_as_interval():
         np.testing.assert_array_equal(got.iloc[0], [0.0, 0.0, 0.0, 0.0])
         assert np.isfinite(got.to_numpy()).all()
     assert (fit.quantile(p).iloc[1:] > 0).all().all()  # the log scale's intervals
-    assert special.gammaincinv(float(fit.mle.iloc[0]), 1e-300) == 0.0
+    assert special.gammaincinv(float(fit.mle[0]), 1e-300) == 0.0
