@@ -248,8 +248,7 @@ _RUN_PIECES = 16  # past a gap needing more pieces, a limit takes a tail (64 to 
 def _one_shape_increasing(shapes, x):
     """Whether every shape array holds one value and the limits increase (`_shape_derivative`
     passes such arguments when the shapes are numbers)."""
-    return x.size > 2 and all(s[0] == s[-1] and (s == s[0]).all() for s in shapes) \
-        and bool((np.diff(x) > 0).all())
+    return x.size > 2 and all(_one_valued(s) for s in shapes) and bool((np.diff(x) > 0).all())
 
 
 def _running_blocks(tail, end, lower, width, at_nodes):
@@ -294,9 +293,12 @@ def _running_blocks(tail, end, lower, width, at_nodes):
     log_density, setup = at_nodes(y)
     weighted = (0.5 * step)[:, None] * _RUN_WEIGHTS * np.exp(log_density)
 
-    def running(sums, g=gap, n=lo.size, h=heads[head], sides=(slice(0, turn - 1), slice(turn, None))
-                if 0 < turn < chain.size else (slice(None),)):
-        per_gap = np.bincount(g, sums, n)  # each side summed on its own (small beside large)
+    # each side's gaps summed on their own (an upper tail's small sums beside the lower
+    # side's large one would lose their digits)
+    sides = (slice(0, turn - 1), slice(turn, None)) if 0 < turn < chain.size else (slice(None),)
+
+    def running(sums, g=gap, n=lo.size, h=heads[head]):
+        per_gap = np.bincount(g, sums, n)
         total = np.concatenate([c for side in sides for c in ([0.0], np.cumsum(per_gap[side]))])
         return total - total[h]  # the gaps from each limit's head to it
 
@@ -564,7 +566,7 @@ def _gammaincinv_start(a, p, upper, log_gamma):
 def _inverse_gammainc_forward(a, p):
     """gammaincinv over one shape array holding one value (a fitted shape per point) as the
     float shape, so that its functions are taken once."""
-    if np.ndim(a) and a.size and a.flat[0] == a.flat[-1] and (a == a.flat[0]).all():
+    if np.ndim(a) and a.size and _one_valued(a.ravel()):
         a = float(a.flat[0])
     return _plain(gammaincinv(a, p))
 
