@@ -97,14 +97,15 @@ _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
 _SPAN = 54.0  # nats below the largest value of the weight where the integration stops
 
 
-def _reach(h, dh, ref, direction, span):
+def _reach(h, dh, ref, direction, span, above=None):
     """Distances d ≥ 0 with h(ref) − h(ref + direction·d) ≈ span (never less than span − 1).
 
     h is concave and decreases away from `ref` in `direction`, so the drop is convex and
-    increasing in d: bracket by quadrupling, then Newton steps from above.
+    increasing in d: bracket by quadrupling (from `above(ref, direction, span)` where the
+    weight gives such a bound, else from 1), then Newton steps from above.
     """
     h_ref = h(ref)
-    d = np.ones_like(ref)
+    d = np.ones_like(ref) if above is None else above(ref, direction, span)
     for _ in range(60):
         short = h_ref - h(ref + direction * d) < span
         if not short.any():
@@ -135,21 +136,22 @@ def _side_nodes(weight, params, mode, end, lower, span):
     """Quadrature of exp(h) over (−∞, end] (where `lower`) or [end, ∞), h concave with maximum
     at `mode`, cut where exp(h) has fallen e^−span below its maximum on that side.
 
-    `weight(*params)` gives h, h′ and h″ for (subsets of) the parameter arrays. Returns blocks
+    `weight(*params)` gives h, h′ and h″ for (subsets of) the parameter arrays, and optionally
+    a distance at which h has surely fallen by the span (`_reach`'s start). Returns blocks
     (rows, nodes, weights): every row's piece from the side's maximum towards its far end,
     then, for the rows whose side also holds the mode, the piece from the mode to the limit.
     """
     ref = np.where(lower, np.minimum(end, mode), np.maximum(end, mode))  # the side's maximum
     away = np.where(lower, -1.0, 1.0)
-    h, dh, d2h = weight(*params)
-    length = _reach(h, dh, ref, away, span)
+    h, dh, d2h, *above = weight(*params)
+    length = _reach(h, dh, ref, away, span, *above)
     scale = 1.0 / np.maximum(1.0, np.maximum(np.abs(dh(ref)), np.sqrt(np.abs(d2h(ref)))))
     blocks = [(slice(None),) + _graded(ref, length, scale, away)]
     rows = np.flatnonzero(end != ref)
     if rows.size:  # the limit lies past the mode: integrate back from the mode to the limit
         towards = -away[rows]
-        h, dh, _ = weight(*(p[rows] for p in params))
-        limit = _reach(h, dh, ref[rows], towards, span)
+        h, dh, _, *above = weight(*(p[rows] for p in params))
+        limit = _reach(h, dh, ref[rows], towards, span, *above)
         between = np.minimum(np.abs(end[rows] - ref[rows]), limit)
         blocks.append((rows,) + _graded(ref[rows], between, scale[rows], towards))
     return blocks
@@ -157,7 +159,7 @@ def _side_nodes(weight, params, mode, end, lower, span):
 
 def _column(values, rows):
     """values[rows] as a column, or as one entry when all are equal (scalar shapes)."""
-    if values[0] == values[-1] and (values == values[0]).all():
+    if _one_valued(values):
         return values[:1, None]
     return values[rows][:, None]
 
@@ -320,9 +322,22 @@ def _gamma_mode_log_density(a):
 
 
 def _gamma_weight(a):
-    """log(tᵃe⁻ᵗ) in u = log(t/a), less its value at the mode u = 0, and two derivatives."""
+    """log(tᵃe⁻ᵗ) in u = log(t/a), less its value at the mode u = 0, two derivatives, and
+    distances at which it has surely fallen by a span s (`_above`)."""
     return (lambda u: a * (u - np.expm1(u)), lambda u: -a * np.expm1(u),
-            lambda u: -a * np.exp(u))
+            lambda u: -a * np.exp(u), lambda u, direction, span: _above(a, u, direction, span))
+
+
+def _above(a, u, direction, span):
+    """Distances d from u past which the gamma's log weight has fallen by `span`, so that
+    `_reach` starts from above: downwards the drop a(d − eᵘ(1 − e⁻ᵈ)) exceeds a(d − eᵘ);
+    upwards a(eᵘ(eᵈ − 1) − d) exceeds a((eᵘ − 1)d + eᵘd²/2) (a quadratic's root, close for
+    large shapes) and, from u ≥ 0, is past it at log(1 + (s + 1)e⁻ᵘ) + 1 (close for small
+    ones), s = span/a; the smaller of the two (a start short of the span is bracketed on)."""
+    s, grow = span / a, np.exp(u)
+    quadratic = (np.sqrt((grow - 1.0) ** 2 + 2.0 * grow * s) - (grow - 1.0)) / grow
+    exponential = np.log1p((s + 1.0) / grow) + 1.0
+    return np.where(direction < 0, s + grow, np.minimum(quadratic, exponential))
 
 
 def _gamma_end(a, x):
