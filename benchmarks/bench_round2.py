@@ -207,7 +207,7 @@ def main(argv=None):
              "limit": limit}
     times = interleaved(cases, args.repeats if "quantiles" in sections else 1)
     g_after, g_before = now_g.quantile(p), old_g.quantile(p)
-    rows.append(_row(f"gamma quantile (solved), {N_PROBS} probabilities; limit: weibull's",
+    rows.append(_row(f"gamma quantile (an inverse op), {N_PROBS} probabilities; limit: weibull's",
                      times, max(rel(g_after["estimate"], g_before["estimate"]),
                                 rel(g_after["se"], g_before["se"])), None))
     kg, rg = now_g.mle
@@ -215,7 +215,7 @@ def main(argv=None):
     cases["limit"] = lambda: gamma_quantiles(kg, rg, cov_g, p)
     times = interleaved(cases, args.repeats)
     q_limit, se_limit = gamma_quantiles(kg, rg, cov_g, p)
-    rows.append(_row(f"gamma quantile (solved), {N_PROBS} probabilities; limit: scipy's "
+    rows.append(_row(f"gamma quantile (an inverse op), {N_PROBS} probabilities; limit: scipy's "
                      "gammaincinv, SEs by differences", times,
                      max(rel(g_after["estimate"], g_before["estimate"]),
                          rel(g_after["se"], g_before["se"])),

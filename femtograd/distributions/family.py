@@ -11,8 +11,10 @@ in femtograd ops, elementwise in the points and parameters:
 - optionally `_log_interval(lo, hi, *p)` (log(F(hi) − F(lo)), derived otherwise),
   `_loghazard(x, *p)` (log f − log S, derived otherwise; a closed form keeps its digits
   far in the tail), `_quantile(q, *p)` (the quantile at probabilities 0 < q < 1, where the
-  CDF inverts in closed form), `_ppf(q, *p)` (without a closed form: the quantile as floats from
-  a special function's inverse, such as `gammaincinv`; scipy's ppf unless a family says so) and
+  CDF inverts in closed form: elementary functions, or an op that inverts a special function
+  with exact derivatives, as the gamma's `inverse_gammainc`), `_ppf(q, *p)` (without a closed
+  form: the quantile as floats from a special function's inverse, such as `betaincinv`;
+  scipy's ppf unless a family says so) and
   `_scipy(*p)` (the matching scipy.stats distribution, for `rvs` and the default `_ppf`).
 
 The hooks hold formulae only and are called at points inside the support. The PUBLIC

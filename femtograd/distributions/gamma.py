@@ -8,7 +8,7 @@ from scipy import special
 
 from ..core.lazy import stats
 from ..core.ops import lgamma, log
-from ..core.special import gammainc, gammaincc, gammaincinv
+from ..core.special import gammainc, gammaincc, inverse_gammainc
 from .base import INF, log_interval_by_halves, total_weight, wsum
 from .loglik import LogLikGenerator
 
@@ -27,6 +27,8 @@ class GammaLogLik(LogLikGenerator):
 
     Exact rows reduce to (Σw, Σw log x, Σw x). Censored rows use the regularized incomplete
     gamma function; its derivatives in the shape are exact (see `femtograd.core.special`).
+    The quantile is its inverse as an op (`inverse_gammainc`), so that quantiles and their
+    exact gradients come from one graph, as for a family with an elementary inverse.
     """
 
     name = "gamma"
@@ -74,8 +76,8 @@ class GammaLogLik(LogLikGenerator):
             k = _profile_shape(float(np.log(mean) - sum_log / total), float(k))
         return {"shape": k, "rate": k / mean}
 
-    def _ppf(self, q, shape, rate):
-        return gammaincinv(shape, q) / rate
+    def _quantile(self, q, shape, rate):
+        return inverse_gammainc(shape, q) / rate
 
     def _scipy(self, shape, rate):
         return stats.gamma(shape, scale=1.0 / rate)

@@ -21,7 +21,8 @@ A quantity is built on the scale its interval is taken on: a probability
 (cdf, sf, a discrete hazard) as log g and log(1 − g), so that its logit carries
 every digit in both tails; a positive quantity (pdf, hazard, cumhazard) as log g;
 the log density as itself. The quantile q of probability p is the family's closed form
-where it has one (`Family.quantile`: every q and its exact gradient from one graph); otherwise
+where it has one (`Family.quantile`: every q and its exact gradient from one graph; elementary
+functions, or an op inverting a special function, as the gamma's `inverse_gammainc`); otherwise
 it solves F_T(q) = p on femtograd's own log CDF (log survival above the median): the family's
 near-exact inverse (`Family.ppf`: gammaincinv, betaincinv, stdtrit, ... or scipy's) polished by
 one Newton step, with the gradient from the implicit function theorem, ∂q/∂θ =
@@ -49,6 +50,7 @@ SCALES = ("natural", "log", "logit")
 # what each quantity is: "probability" (in [0, 1]), "positive" or "real"; its default scale
 KINDS = {"probability": "logit", "positive": "log", "real": "natural"}
 ALLOWED = {"probability": SCALES, "positive": ("natural", "log"), "real": ("natural",)}
+COLUMNS = pd.Index(["estimate", "se", "lower", "upper"])
 EPS4 = 4 * np.finfo(float).eps
 # a Newton step from the start at most this relative size ends at the root: what it leaves is of
 # the order of its square (here ~1e-18 relative), below the rounding of q
@@ -136,8 +138,9 @@ def quantile(fit, p, level=0.95, scale=None):
             q, grad = _values_and_grads(dist.quantile(probs, *leaves), leaves, probs.size)
         else:
             q, grad = _solved_quantiles(fit, dist, probs)
-        if scale == "log":
-            rows = _rows(q, "log", np.log(q), grad / q[:, None], cov, level, se_grad=grad)
+        if scale == "log":  # (a quantile that underflows to 0: 0 ± 0, the rounding of both)
+            rows = _rows(q, "log", np.log(q), np.where(q[:, None] > 0, grad / q[:, None], 0.0),
+                         cov, level)
         else:
             rows = _rows(q, "natural", q, grad, cov, level)
     return _frame(rows, probs, "p", scale)
@@ -250,8 +253,8 @@ def _values_and_grads(node, leaves, n):
     values = np.broadcast_to(np.asarray(node.data, dtype=float), (n,)).copy()
     grads = np.zeros((n, len(leaves)))
     if node.is_variable:  # a node of constants has gradient zero
-        seed = Value.constant(np.ones(n))
-        for j, g in enumerate(grad_nodes(node, leaves, seed=seed)):
+        # (the seed 1 stands for its broadcast: the gradient of the sum over the points)
+        for j, g in enumerate(grad_nodes(node, leaves)):
             grads[:, j] = np.broadcast_to(np.asarray(g.data, dtype=float), (n,))
     grads[~np.isfinite(values)] = 0.0
     return values, grads
@@ -271,19 +274,26 @@ def _rows_from_logs(values, grads, kind, scale, cov, level):
     if scale == "natural":
         return _rows(g, "natural", g, grad, cov, level)
     if scale == "log":
-        return _rows(g, "log", log_g, grad_log, cov, level, se_grad=grad)
+        return _rows(g, "log", log_g, grad_log, cov, level)
     log_c, grad_c = values[1], grads[1]
     return _rows(g, "logit", log_g - log_c, grad_log - grad_c, cov, level, se_grad=grad)
 
 
 def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
-    """Columns (estimate, se, lower, upper): se from `se_grad` (the estimate's gradient, `grad`
-    if None), and centre ± z·se(centre) on `scale` (`grad` is the centre's), transformed back;
-    a centre known exactly (zero gradient) is its own interval."""
+    """Columns (estimate, se, lower, upper): centre ± z·se(centre) on `scale` (`grad` is the
+    centre's), transformed back, and the estimate's se: on the log scale the estimate times
+    the centre's (the delta method through exp), else from `se_grad` (the estimate's gradient,
+    `grad` if None); a centre known exactly (zero gradient) is its own interval."""
     z = special.ndtri(0.5 + level / 2)
     se_centre = _se(grad, cov)
-    se = se_centre if se_grad is None else _se(se_grad, cov)
-    half = np.where(np.any(grad != 0, axis=1), z * se_centre, 0.0)
+    if scale == "log":  # (0 where the centre is exact, as at an estimate of 0 or inf)
+        se = np.where(se_centre == 0, 0.0, estimate * se_centre)
+    else:
+        se = se_centre if se_grad is None else _se(se_grad, cov)
+    moves = grad[:, 0] != 0  # column by column: a quarter of the time of np.any(axis=1)
+    for j in range(1, grad.shape[1]):
+        moves |= grad[:, j] != 0
+    half = np.where(moves, z * se_centre, 0.0)
     lower, upper = centre - half, centre + half
     if scale == "log":
         lower, upper = np.exp(lower), np.exp(upper)
@@ -294,9 +304,10 @@ def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
 
 def _frame(rows, points, label, scale):
     """The table; `attrs["scale"]` records the scale its intervals were taken on."""
-    columns = ["estimate", "se", "lower", "upper"]  # one float block: no per-column assembly
-    frame = pd.DataFrame(np.column_stack([rows[c] for c in columns]),
-                         columns=columns, index=pd.Index(points, name=label))
+    # one float block: no per-column assembly; the columns a copy of an Index made once (a
+    # fifth of the time of making it; a copy, as a frame's columns can be renamed in place)
+    frame = pd.DataFrame(np.column_stack([rows[c] for c in COLUMNS]),
+                         columns=COLUMNS.copy(), index=pd.Index(points, name=label))
     frame.attrs["scale"] = scale
     return frame
 
