@@ -12,8 +12,12 @@ INF = np.inf
 
 
 def total_weight(w, x):
-    """Σ wᵢ over the rows of `x`: their number when `w` is None (each row counted once)."""
-    return float(x.size) if w is None else _number(w.sum(axis=-1))
+    """Σ wᵢ over the rows of `x`: their number when `w` is None (each row counted once); for a
+    weight matrix, one per replicate by `inner_rows` (a third of the time of `w.sum(axis=1)`,
+    whose pairwise sums along short rows are slow)."""
+    if w is None:
+        return float(x.size)
+    return float(w.sum()) if w.ndim == 1 else inner_rows(w, np.ones(w.shape[-1]))
 
 
 def wsum(w, v):
@@ -25,11 +29,6 @@ def wsum(w, v):
     if w.ndim == 1:
         return inner(w, v)
     return np.einsum("rn,rn->r", w, v) if v.ndim == 2 else inner_rows(w, v)
-
-
-def _number(s):
-    """A 0-d reduction as a float; one per replicate (an array) as it is."""
-    return float(s) if s.ndim == 0 else s
 
 
 BLOCK = 1 << 16  # rows per block of a blockwise pass: 512 KiB of float64, cache-sized

@@ -31,9 +31,8 @@ import numpy as np
 from ..core import ExpMomentData
 from ..core.moments import ExpMomentRows
 from ..core.tape import tape_for
+from ..core.tolerances import NEGLIGIBLE, ROUNDING
 from ..optim.linesearch import backtrack
-from ..optim.newton import NEGLIGIBLE
-from ..optim.stopping import ROUNDING
 from ..optim.transforms import transform_for
 from .verdict import interior
 
