@@ -1,9 +1,10 @@
 """Issue 17, refits: a 1000-replicate nonparametric bootstrap and profile intervals at n = 1e3,
 femtograd against hand-written numpy peers, in one run (interleaved repeats, min and median).
 
-The bootstrap peer draws the same resamples as `fit.bootstrap(seed=)` (row indices from
-`np.random.default_rng(seed)`, all replicates' in one call, counted by `np.bincount`) and refits each with the
-weighted closed form (exponential, normal) or Newton on the profile score warm-started at the
+The bootstrap peer draws the same resamples as `fit.bootstrap(seed=)`, and draws them as it
+does (row indices from `np.random.default_rng(seed)`, a block of replicates at a time, added
+into the count matrix by `np.add.at`: the draw costs every contender the same) and refits each
+with the weighted closed form (exponential, normal) or Newton on the profile score warm-started at the
 estimate (Weibull shape, gamma shape); its estimates are compared with femtograd's. The profile
 peer finds both ends of each parameter's likelihood-ratio interval by `brentq` on a profile
 log-likelihood written by hand (closed-form inner maximum where there is one, else Newton).

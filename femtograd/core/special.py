@@ -580,8 +580,9 @@ def _gammaincinv_start(a, p, upper, log_gamma):
 
 def _inverse_gammainc_forward(a, p):
     """gammaincinv over one shape array holding one value (a fitted shape per point) as the
-    float shape, so that its functions are taken once."""
-    if np.ndim(a) and a.size and _one_valued(a.ravel()):
+    float shape, so that its functions are taken once (when `p` alone then gives the result
+    its shape: a scalar `p` broadcast against the shapes must not shrink the result)."""
+    if np.ndim(a) and a.size and np.shape(p) == np.shape(a) and _one_valued(a.ravel()):
         a = float(a.flat[0])
     return _plain(gammaincinv(a, p))
 

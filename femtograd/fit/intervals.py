@@ -122,7 +122,10 @@ def _solve_others(h_oo, *columns):
     and plain floats for a few parameters): the others' Newton step for their gradient,
     −H_oo⁻¹ H_oi (how their maximum moves with the profiled parameter, the implicit function
     theorem) for H_oi. None when H_oo is not negative definite (Newton would modify it) or a
-    result is not finite."""
+    result is not finite (an infinite curvature included, which the closed forms would take
+    as definite)."""
+    if not np.isfinite(h_oo).all():
+        return None
     out = []
     for c in columns:
         d, modified = newton_direction(c, h_oo)

@@ -82,6 +82,16 @@ def test_per_point_shapes_and_one_shape_in_an_array_agree_with_scalars():
                                   [gammaincinv(s, q) for s, q in zip(shapes, p)])
 
 
+def test_one_shape_in_an_array_against_one_probability_keeps_the_arrays_shape():
+    a = Value(np.full(3, 2.5))
+    q = inverse_gammainc(a, 0.3)
+    assert np.shape(q.data) == (3,)
+    np.testing.assert_array_equal(q.data, np.full(3, gammaincinv(2.5, 0.3)))
+    assert fg.sum(q).data == pytest.approx(3 * gammaincinv(2.5, 0.3), rel=1e-15)
+    d_a = grad_nodes(fg.sum(q), [a])[0].data  # each entry its own slope, not the sum of three
+    np.testing.assert_allclose(d_a, np.full(3, mp_slopes(2.5, 0.3)[1]), rtol=1e-12)
+
+
 PROBS = np.array([1e-12, 1e-6, 0.001, 0.05, 0.3, 0.5, 0.7, 0.95, 0.999, 1 - 1e-6, 1 - 1e-12])
 
 

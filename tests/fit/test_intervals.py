@@ -155,3 +155,5 @@ def test_the_profiles_solve_for_the_others_is_the_linear_solve_or_none(m):
     np.testing.assert_allclose(tangent, np.linalg.solve(-h_oo, h_oi), rtol=1e-9)
     assert _solve_others(-h_oo, g, h_oi) is None  # positive definite: no maximum in the others
     assert _solve_others(h_oo, g, np.full(m, np.nan)) is None
+    h_oo[0, 0] = -np.inf  # infinite curvature: no step can be read off it
+    assert _solve_others(h_oo, g, h_oi) is None
