@@ -121,7 +121,7 @@ def logistic_loglik(b0, b1, data):
 def test_a_perfectly_separated_logistic_regression_has_no_maximum():
     x = np.array([-2, -1, -0.5, 0.5, 1, 2])
     y = (x > 0).astype(float)
-    fit = quiet_fit(logistic_loglik, (x, y), start={"b0": 0.0, "b1": 0.0})
+    fit = quiet_fit(logistic_loglik, (x, y), start={"b0": 0.0, "b1": 0.0}, nobs=len(y))
     assert not fit.converged and fit.status == "boundary"
     assert "b1 → +∞" in fit.message
 
@@ -130,7 +130,7 @@ def test_an_overlapping_logistic_regression_converges_to_the_glm_fit():
     # the same function with overlapping classes: statsmodels' Logit gives these
     x = np.array([-2, -1, -0.5, 0.5, 1, 2, -0.2, 0.3])
     y = np.array([0, 0, 1, 1, 1, 1, 0, 0], dtype=float)
-    fit = quiet_fit(logistic_loglik, (x, y), start={"b0": 0.0, "b1": 0.0})
+    fit = quiet_fit(logistic_loglik, (x, y), start={"b0": 0.0, "b1": 0.0}, nobs=len(y))
     assert fit.converged
     p = 1 / (1 + np.exp(-(fit.mle[0] + fit.mle[1] * x)))
     np.testing.assert_allclose([np.sum(y - p), np.sum((y - p) * x)], 0, atol=1e-10)
@@ -264,7 +264,7 @@ def test_no_maximum_is_never_converged(name, values, kind):
 def test_separated_classes_are_never_converged(negatives, positives, cut):
     x = np.array([cut - v for v in negatives] + [cut + v for v in positives])
     y = np.array([0.0] * len(negatives) + [1.0] * len(positives))
-    fit = quiet_fit(logistic_loglik, (x, y), start={"b0": 0.0, "b1": 0.0})
+    fit = quiet_fit(logistic_loglik, (x, y), start={"b0": 0.0, "b1": 0.0}, nobs=len(y))
     assert not fit.converged and fit.status == "boundary"
     assert "still increases as b" in fit.message and fit.params["b1"] > 0
 
