@@ -408,8 +408,17 @@ def gammainc_shape_derivative(a, x, order):
         lambda a, x: (x == 0) | np.isinf(x))
 
 
+def _one_shape(a, x):
+    """A shape array holding one value as that number, when `x` alone gives the result its shape
+    (a fitted shape per point): the shape's functions are then taken once, not per point."""
+    if np.ndim(a) and a.size and np.shape(x) == np.shape(a) and _one_valued(a.ravel()):
+        return float(a.flat[0])
+    return a
+
+
 def _gamma_density_forward(a, x, order=0):
     """∂ᵐ/∂aᵐ of the gamma density at x, f·Yₘ(κ₁, …, κₘ), as numpy data."""
+    a = _one_shape(a, x)
     logx = np.log(x)
     dens = np.exp((a - 1.0) * logx - x - special.gammaln(a))
     if order == 0:
@@ -591,13 +600,12 @@ def _inverse_gammainc_forward(a, p):
     """gammaincinv over one shape array holding one value (a fitted shape per point) as the
     float shape, so that its functions are taken once (when `p` alone then gives the result
     its shape: a scalar `p` broadcast against the shapes must not shrink the result)."""
-    if np.ndim(a) and a.size and np.shape(p) == np.shape(a) and _one_valued(a.ravel()):
-        a = float(a.flat[0])
-    return _plain(gammaincinv(a, p))
+    return _plain(gammaincinv(_one_shape(a, p), p))
 
 
 def _shape_slope_forward(a, x):
     """−(∂P/∂a)(a, x) / f(a, x), as numpy data."""
+    a = _one_shape(a, x)
     log_density = (a - 1.0) * np.log(x) - x - special.gammaln(a)
     return _plain(-gammainc_shape_derivative(a, x, 1) * np.exp(-log_density))
 
