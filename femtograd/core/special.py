@@ -334,17 +334,17 @@ def _above(a, u, direction, span):
     upwards a(eᵘ(eᵈ − 1) − d) exceeds a((eᵘ − 1)d + eᵘd²/2) (a quadratic's root, close for
     large shapes) and, from u ≥ 0, is past it at log(1 + (s + 1)e⁻ᵘ) + 1 (close for small
     ones), s = span/a; the smaller of the two (a start short of the span is bracketed on).
-    Each is then brought down by two steps of the fixed point of drop = span + 1/2, d = s + eᵘ(1 −
-    e⁻ᵈ) downwards and d = log(1 + (s + d)e⁻ᵘ) upwards: both maps increase in d, so a step
-    from above stays above, and they contract by eᵘ⁻ᵈ and 1/(eᵘ + s + d), so that for shapes
-    up to ~50 the start is within a nat of the span and Newton takes no step (a few µs a
-    step, for the one or two limits a running sum's tails take)."""
+    Each is then brought down by four steps of the fixed point of drop = span + 1/2, d = s +
+    eᵘ(1 − e⁻ᵈ) downwards and d = log(1 + (s + d)e⁻ᵘ) upwards: both maps increase in d, so a
+    step from above stays above, and they contract by eᵘ⁻ᵈ and 1/(eᵘ + s + d), so that for
+    shapes up to 80 the start is within a nat past the span and Newton takes no step (its
+    checks cost more than these steps, for the one or two limits a running sum's tails take)."""
     s, grow = span / a, np.exp(u)
     quadratic = (np.sqrt((grow - 1.0) ** 2 + 2.0 * grow * s) - (grow - 1.0)) / grow
     up = np.minimum(quadratic, np.log1p((s + 1.0) / grow) + 1.0)
     down = s + grow
     s = (span + 0.5) / a  # aiming half a nat past the span: rounding leaves no start short
-    for _ in range(2):
+    for _ in range(4):
         up, down = np.log1p((s + up) / grow), s - grow * np.expm1(-down)
     return np.where(direction < 0, down, up)
 
