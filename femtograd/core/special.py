@@ -267,11 +267,11 @@ def _running_blocks(tail, end, lower, width, at_nodes):
     call of `tail`, all gaps one block of nodes. `at_nodes(y)` gives the log density and the
     integrand's setup at nodes y. A limit costs a few nodes instead of a tail, and its value
     does not depend on the other limits beyond rounding."""
-    chain = np.concatenate([np.flatnonzero(lower), np.flatnonzero(~lower)[::-1]])
+    turn, n = np.count_nonzero(lower), lower.size  # (`lower` is a prefix)
+    chain = np.concatenate([np.arange(turn), np.arange(n - 1, turn - 1, -1)])
     lo, hi = end[chain[:-1]], end[chain[1:]]  # each gap, from the limit before it in the chain
     pieces = np.maximum(1.0, np.ceil(np.abs(hi - lo) / width(lo, hi)))
     restart = np.concatenate([[True], pieces > _RUN_PIECES])  # the limits taking a tail
-    turn = np.count_nonzero(lower)
     restart[turn % chain.size] = True  # the upper side starts afresh at its farthest limit
     heads = np.flatnonzero(restart)
     head = np.cumsum(restart) - 1  # each limit's tail, among the heads
@@ -333,11 +333,20 @@ def _above(a, u, direction, span):
     `_reach` starts from above: downwards the drop a(d − eᵘ(1 − e⁻ᵈ)) exceeds a(d − eᵘ);
     upwards a(eᵘ(eᵈ − 1) − d) exceeds a((eᵘ − 1)d + eᵘd²/2) (a quadratic's root, close for
     large shapes) and, from u ≥ 0, is past it at log(1 + (s + 1)e⁻ᵘ) + 1 (close for small
-    ones), s = span/a; the smaller of the two (a start short of the span is bracketed on)."""
+    ones), s = span/a; the smaller of the two (a start short of the span is bracketed on).
+    Each is then brought down by four steps of the fixed point of drop = span + 1/2, d = s +
+    eᵘ(1 − e⁻ᵈ) downwards and d = log(1 + (s + d)e⁻ᵘ) upwards: both maps increase in d, so a
+    step from above stays above, and they contract by eᵘ⁻ᵈ and 1/(eᵘ + s + d), so that for
+    shapes up to 80 the start is within a nat past the span and Newton takes no step (its
+    checks cost more than these steps, for the one or two limits a running sum's tails take)."""
     s, grow = span / a, np.exp(u)
     quadratic = (np.sqrt((grow - 1.0) ** 2 + 2.0 * grow * s) - (grow - 1.0)) / grow
-    exponential = np.log1p((s + 1.0) / grow) + 1.0
-    return np.where(direction < 0, s + grow, np.minimum(quadratic, exponential))
+    up = np.minimum(quadratic, np.log1p((s + 1.0) / grow) + 1.0)
+    down = s + grow
+    s = (span + 0.5) / a  # aiming half a nat past the span: rounding leaves no start short
+    for _ in range(4):
+        up, down = np.log1p((s + up) / grow), s - grow * np.expm1(-down)
+    return np.where(direction < 0, down, up)
 
 
 def _gamma_end(a, x):
@@ -367,15 +376,14 @@ def _gamma_running_setup(a, x):
     u = log(t/a) the log weight a(u − eᵘ + 1) has slope a − t and curvature −t, so pieces no
     wider than 1/(8 max(1, |a − t|, √t)) over the gap's t."""
     a0 = float(a[0])
-    at_mode = float(_gamma_mode_log_density(np.float64(a0)))
+    at_mode = float(_gamma_mode_log_density(a0))
     col, shift = a[:1, None], np.log(a0) - special.digamma(a0)
 
-    def width(lo, hi):
-        far = a0 * np.exp(np.maximum(lo, hi))  # the gap's largest t
-        steep = np.maximum(np.abs(a0 - far), np.abs(a0 - a0 * np.exp(np.minimum(lo, hi))))
-        return 0.125 / np.maximum(np.maximum(1.0, steep), np.sqrt(far))
+    def width(lo, hi):  # (t − a over the gap is widest at its ends: the larger of the two)
+        near, far = a0 * np.exp(np.minimum(lo, hi)), a0 * np.exp(np.maximum(lo, hi))
+        return 0.125 / np.maximum(np.maximum(1.0, np.maximum(a0 - near, far - a0)), np.sqrt(far))
 
-    return _running_blocks(lambda rows: _gamma_setup(a[rows], x[rows]), _gamma_end(a, x),
+    return _running_blocks(lambda rows: _gamma_setup(a[rows], x[rows]), _gamma_end(a0, x),
                            x <= special.gammaincinv(a0, 0.5), width,
                            lambda u: (at_mode + a0 * (u - np.expm1(u)), (col, u + shift)))
 
@@ -399,8 +407,17 @@ def gammainc_shape_derivative(a, x, order):
         lambda a, x: (x == 0) | np.isinf(x))
 
 
+def _one_shape(a, x):
+    """A shape array holding one value as that number, when `x` alone gives the result its shape
+    (a fitted shape per point): the shape's functions are then taken once, not per point."""
+    if np.ndim(a) and a.size and np.shape(x) == np.shape(a) and _one_valued(a.ravel()):
+        return float(a.flat[0])
+    return a
+
+
 def _gamma_density_forward(a, x, order=0):
     """∂ᵐ/∂aᵐ of the gamma density at x, f·Yₘ(κ₁, …, κₘ), as numpy data."""
+    a = _one_shape(a, x)
     logx = np.log(x)
     dens = np.exp((a - 1.0) * logx - x - special.gammaln(a))
     if order == 0:
@@ -481,14 +498,20 @@ def gammaincinv(a, p):
     bad shapes, and shapes below 1, where P and Q cost up to 1.2 µs a point and scipy needs
     fewer of them. Ours is exact to the rounding of P or Q (tests against mpmath)."""
     one_shape = np.ndim(a) == 0
-    a, p = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(p, dtype=float))
-    shape = a.shape
-    a, p = a.ravel(), p.ravel()
-    n = a.size
+    p = np.asarray(p, dtype=float)
+    if one_shape:  # its functions once, as numbers (the points are then the only arrays)
+        a, shape = float(a), p.shape
+        p = p.ravel()
+        usable = (p > 0) & (p < 1) & (1.0 <= a < np.inf)
+    else:
+        a, p = np.broadcast_arrays(np.asarray(a, dtype=float), p)
+        shape = a.shape
+        a, p = a.ravel(), p.ravel()
+        usable = (p > 0) & (p < 1) & (a >= 1) & (a < np.inf)
+    n = p.size
     out = np.full(n, np.nan)
-    todo = np.flatnonzero((p > 0) & (p < 1) & (a >= 1) & (a < np.inf))
-    # one shape: its functions once, as numbers (the points are then the only arrays)
-    aa = float(a[0]) if one_shape and todo.size else a[todo]
+    todo = np.flatnonzero(usable)
+    aa = a if one_shape else a[todo]
     pp = p[todo]
     upper = pp > 0.5
     tail = np.where(upper, 1.0 - pp, pp)  # exact for p ≥ 0.5
@@ -529,7 +552,7 @@ def gammaincinv(a, p):
                                                  upper[fresh], tail[fresh])
     rest = ~(out > np.finfo(float).tiny) & ~(np.isnan(a) | np.isnan(p))
     if rest.any():
-        out[rest] = special.gammaincinv(a[rest], p[rest])
+        out[rest] = special.gammaincinv(a if one_shape else a[rest], p[rest])
     return out.reshape(shape)[()]  # a number for numbers, as scipy's
 
 
@@ -582,13 +605,12 @@ def _inverse_gammainc_forward(a, p):
     """gammaincinv over one shape array holding one value (a fitted shape per point) as the
     float shape, so that its functions are taken once (when `p` alone then gives the result
     its shape: a scalar `p` broadcast against the shapes must not shrink the result)."""
-    if np.ndim(a) and a.size and np.shape(p) == np.shape(a) and _one_valued(a.ravel()):
-        a = float(a.flat[0])
-    return _plain(gammaincinv(a, p))
+    return _plain(gammaincinv(_one_shape(a, p), p))
 
 
 def _shape_slope_forward(a, x):
     """−(∂P/∂a)(a, x) / f(a, x), as numpy data."""
+    a = _one_shape(a, x)
     log_density = (a - 1.0) * np.log(x) - x - special.gammaln(a)
     return _plain(-gammainc_shape_derivative(a, x, 1) * np.exp(-log_density))
 

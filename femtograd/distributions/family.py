@@ -29,6 +29,7 @@ For a discrete family, F(x) = P(X ≤ x), S(x) = P(X > x), `log_mass(a, b)` is
 log P(a < X ≤ b) and the hazard is the discrete one, P(X = x | X ≥ x).
 """
 
+import math
 import operator
 from functools import reduce
 
@@ -235,7 +236,7 @@ class Family:
             raise ValueError(f"{type(self).__name__}.{what}: the points (shape {arr.shape}) "
                              "and the parameters (shapes "
                              f"{[v.shape for v in p]}) do not broadcast") from None
-        n = int(np.prod(shape)) if shape else 1
+        n = math.prod(shape)  # (a tenth of np.prod's time on a tuple; 1 for ())
         return np.broadcast_to(arr, (n,)).astype(float), shape
 
     def _args(self, p):
