@@ -39,11 +39,16 @@ class ExpLogLik(LogLikGenerator):
         d, total = stats
         return d * log(rate) - total * rate
 
+    def _maximum_from(self, stats):
+        d, total = stats  # the MLE d / Σwx, numbers or arrays
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (np.divide(d, total),)
+
     def _start(self):
         if self._reduced_only():
-            d, total = self._stats
-            if d > 0 and total > 0:
-                return {"rate": d / total}
+            rate, = self._maximum_from(self._stats)
+            if 0 < rate < INF:
+                return {"rate": float(rate)}
         x, w = self._start_values()
         m = np.dot(w, x) / w.sum()
         return {"rate": 1.0 / m if m > 0 else 1.0}

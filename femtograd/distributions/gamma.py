@@ -1,24 +1,23 @@
 """Gamma: f(x) = rate^shape x^(shape−1) e^(−rate·x) / Γ(shape), x > 0
 (R's dgamma(x, shape, rate))."""
 
-import math
-
 import numpy as np
 from scipy import special
 
 from ..core.lazy import stats
-from ..core.ops import lgamma, log
+from ..core.ops import lgamma, log, trigamma
 from ..core.special import gammainc, gammaincc, inverse_gammainc
 from .base import INF, log_interval_by_halves, total_weight, wsum
 from .loglik import LogLikGenerator
 
 
 def gamma_shape_start(mean, mean_log):
-    """Minka's closed-form approximation to the gamma shape MLE from log(mean) − mean(log x)."""
-    s = np.log(mean) - mean_log
-    if not np.isfinite(s) or s <= 0:
-        return 1.0
-    return (3.0 - s + np.sqrt((s - 3.0) ** 2 + 24.0 * s)) / (12.0 * s)
+    """Minka's closed-form approximation to the gamma shape MLE from log(mean) − mean(log x)
+    (numbers or arrays; 1 where that difference is not positive and finite)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.log(mean) - mean_log
+        k = (3.0 - s + np.sqrt((s - 3.0) ** 2 + 24.0 * s)) / (12.0 * s)
+    return np.where(np.isfinite(s) & (s > 0), k, 1.0)
 
 
 class GammaLogLik(LogLikGenerator):
@@ -62,18 +61,21 @@ class GammaLogLik(LogLikGenerator):
         total, sum_log, sum_x = stats
         return total * (shape * log(rate) - lgamma(shape)) + (shape - 1.0) * sum_log - rate * sum_x
 
+    def _maximum_from(self, stats):
+        total, sum_log, sum_x = stats  # the profile MLE of the shape (below), then rate k / x̄
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean, mean_log = np.divide(sum_x, total), np.divide(sum_log, total)
+            k = _profile_shape(np.log(mean) - mean_log, gamma_shape_start(mean, mean_log))
+            return k, k / mean
+
     def _start(self):
-        exact = self._reduced_only()
-        if exact:
-            total, sum_log, sum_x = self._stats
-        else:
-            x, w = self._start_values()
-            x = np.maximum(x, 1e-300)
-            total, sum_log, sum_x = w.sum(), np.dot(w, np.log(x)), np.dot(w, x)
-        mean = sum_x / total
-        k = gamma_shape_start(mean, sum_log / total)
-        if exact:  # every row exact: the profile MLE itself (see below)
-            k = _profile_shape(float(np.log(mean) - sum_log / total), float(k))
+        if self._reduced_only():  # every row exact: the MLE itself
+            k, rate = self._maximum_from(self._stats)
+            return {"shape": float(k), "rate": float(rate)}
+        x, w = self._start_values()
+        x = np.maximum(x, 1e-300)
+        mean = np.dot(w, x) / w.sum()
+        k = float(gamma_shape_start(mean, np.dot(w, np.log(x)) / w.sum()))
         return {"shape": k, "rate": k / mean}
 
     def _quantile(self, q, shape, rate):
@@ -85,16 +87,20 @@ class GammaLogLik(LogLikGenerator):
 
 def _profile_shape(s, k, iterations=50):
     """The shape solving log k − ψ(k) = s = log x̄ − mean(log x), the gamma's profile score
-    equation (its rate is then k / x̄), by Newton steps from `k` in plain floats (ψ′ is
-    ζ(2, k)); a step that would leave k ≤ 0 halves k instead. The left side is convex and decreasing, so
-    the steps converge quadratically: a step below 1e-8·k lands on the root to rounding."""
-    if not (s > 0 and math.isfinite(s)):
-        return k
+    equation (its rate is then k / x̄), by Newton steps from `k` (numbers or arrays; ψ′ is
+    `trigamma`); a step that would leave k ≤ 0 halves k instead. The left side is convex and
+    decreasing, so the steps converge quadratically: a step below 1e-8·k lands on the root to
+    rounding, and that entry stays there. Where s is not positive and finite, k as it is."""
+    shape = np.shape(s)
+    s = np.ravel(np.asarray(s, dtype=float))
+    k = np.array(np.broadcast_to(k, shape), dtype=float).ravel()
+    todo = (s > 0) & np.isfinite(s)
     for _ in range(iterations):
-        new = k - (math.log(k) - special.psi(k) - s) / (1.0 / k - special.zeta(2.0, k))
-        if not new > 0:
-            new = 0.5 * k
-        if abs(new - k) < 1e-8 * k:
-            return float(new)
-        k = float(new)
-    return k
+        if not todo.any():
+            break
+        at = k[todo]
+        new = at - (np.log(at) - special.psi(at) - s[todo]) / (1.0 / at - trigamma(at).data)
+        new = np.where(new > 0, new, 0.5 * at)
+        k[todo] = new
+        todo[todo] = np.abs(new - at) >= 1e-8 * at
+    return k.reshape(shape) if shape else float(k[0])

@@ -1,7 +1,5 @@
 """Normal: f(x) = exp(−(x − mu)² / (2 sigma²)) / (sigma √(2π)) (R's dnorm(x, mean, sd))."""
 
-import math
-
 import numpy as np
 from scipy import special
 
@@ -41,13 +39,16 @@ class NormalLogLik(LogLikGenerator):
         return (-0.5 * (ss + total * square(mean - mu)) / square(sigma)
                 - total * log(sigma) - total * LOG_SQRT_2PI)
 
+    def _maximum_from(self, stats):
+        total, mean, ss = stats  # the MLE: the weighted mean and √(ss / Σw)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return mean, np.sqrt(np.divide(ss, total))
+
     def _start(self):
-        if self._reduced_only():
-            total, mean, ss = self._stats
-        else:
-            total, mean, ss = weighted_moments(*self._start_values())
-        sd = math.sqrt(ss / total) if ss > 0 else max(abs(mean), 1.0)
-        return {"mu": mean, "sigma": sd}
+        moments = self._stats if self._reduced_only() else weighted_moments(
+            *self._start_values())
+        mean, sd = self._maximum_from(moments)
+        return {"mu": mean, "sigma": sd if sd > 0 else max(abs(mean), 1.0)}
 
     def _quantile(self, q, mu, sigma):
         return mu + sigma * special.ndtri(q)

@@ -86,6 +86,11 @@ class Batch:
         self.values = [np.full(size, v) for v in self.natural] + self.held
         self.values += [None] * (tape.size - len(self.values))
         self.grads = [tape.grads[i] for i in self.free]
+        # each replicate starts at the family's own maximum of its statistics where it has one
+        # (`model.maximum_from`) and every parameter is free, else at the estimates
+        every = len(self.free) == len(self.natural)
+        self.maximum = model.maximum_from if every else None
+        self.packed = isinstance(model.statistics(), tuple)
         self.hess = [[tape.hess[i][c] for c in self.free] for i in self.free]
 
     def holds(self, items):
@@ -172,8 +177,10 @@ class Batch:
         self._load(columns, k)
         x0 = np.array([s.to_unconstrained(float(self.natural[i]))
                        for i, s in zip(self.free, self.spaces)])
-        x = np.tile(x0, (self.size, 1))
-        f, g, h, _, bad = self.evaluate(x0[None, :])  # (the parameters' own steps just once)
+        x = self._starts(columns, k, x0)
+        # (at the estimates for all: the parameters' own steps just once)
+        f, g, h, _, bad = self.evaluate(x0[None, :] if x is None else x)
+        x = np.tile(x0, (self.size, 1)) if x is None else x
         live = ~bad
         live[k:] = False
         done, blind = np.zeros(self.size, bool), np.zeros(self.size, bool)
@@ -191,6 +198,26 @@ class Batch:
         for a, (i, space) in enumerate(zip(self.free, self.spaces)):
             natural[passed, i] = space.derivatives_of(x[:k][passed, a])[0]
         return passed, natural
+
+    def _starts(self, columns, count, x0):
+        """Each replicate's start on the optimizer's scale (size, m): the family's maximum of
+        its statistics (`model.maximum_from`) where that lies inside the space, else the
+        estimates `x0`; None when the family has no such maximum (every start at `x0`). From
+        there Newton has only to confirm it, and the verdict still judges the end point."""
+        found = None if self.maximum is None else self.maximum(
+            tuple(columns) if self.packed else columns[0])
+        if found is None:
+            return None
+        x = np.tile(x0, (self.size, 1))
+        good = np.ones(count, dtype=bool)
+        with np.errstate(all="ignore"):
+            at = [np.broadcast_to(np.asarray(p, dtype=float), (count,)) for p in found]
+            for p, space in zip(at, self.spaces):
+                good &= space.inside(p)
+            for a, (p, space) in enumerate(zip(at, self.spaces)):
+                x[:count][good, a] = space.to_unconstrained_of(p[good])
+        x[count:] = x[0]
+        return x
 
     def _iterate(self, run, live, done, blind, x, f, g, h, tol, max_step):
         """One Newton iteration of the replicates `run` (updating `live`, `done`, `blind`):

@@ -108,10 +108,12 @@ def test_a_replicate_that_fails_is_handed_back_and_fails_as_one_at_a_time():
         np.testing.assert_allclose(a[1], b[1], rtol=1e-12)
 
 
-def test_a_replicate_whose_newton_leaves_the_path_is_handed_back_to_one_at_a_time():
+def test_a_replicate_whose_newton_leaves_the_path_is_handed_back_to_one_at_a_time(monkeypatch):
     # five copies of one row: the sum of squares is rounding (6e-32) and sigma runs down to
-    # 1e-16, by capped and halved steps the batch does not take; one at a time decides
+    # 1e-16 from the estimates, by capped and halved steps the batch does not take; one at a
+    # time decides. (From the family's own maximum, below, there is no path to leave.)
     fit = CASES["normal"]()
+    monkeypatch.setattr(type(fit.model), "maximum_from", lambda self, stats: None)
     refits = OnGraph(fit, _start(fit))
     one = np.zeros(X.size)
     one[0] = 5.0
@@ -122,6 +124,20 @@ def test_a_replicate_whose_newton_leaves_the_path_is_handed_back_to_one_at_a_tim
     alone = fg.fit_mle(fit.model.reweighted(one), start=_start(fit))
     assert at_once[0][0] == alone.converged
     np.testing.assert_allclose(at_once[0][1], alone.mle, rtol=1e-12)
+
+
+def test_a_replicate_started_at_the_familys_maximum_ends_where_one_at_a_time_does():
+    # the same five copies, started at the normal's own maximum (`maximum_from`): the batch
+    # passes it, with the outcome the one-at-a-time path reaches from the estimates
+    fit = CASES["normal"]()
+    one = np.zeros(X.size)
+    one[0] = 5.0
+    draws = [one] + _draws(fit, 3, seed=1)
+    passed, found = _batched_only(OnGraph(fit, _start(fit)), draws)
+    assert passed.all()
+    alone = fg.fit_mle(fit.model.reweighted(one), start=_start(fit))
+    assert alone.converged
+    np.testing.assert_allclose(found[0], alone.mle, rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", ["exp censored weighted", "normal", "weibull censored weighted",
