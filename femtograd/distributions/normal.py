@@ -32,7 +32,8 @@ class NormalLogLik(LogLikGenerator):
     reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
 
     def _reduce(self, x, w, cx, cw):
-        return weighted_moments(x, w) if np.all(total_weight(w, x) > 0) else None
+        total = total_weight(w, x)
+        return weighted_moments(x, w, total) if np.all(total > 0) else None
 
     def _loglik_reduced(self, stats, mu, sigma):
         total, mean, ss = stats
