@@ -208,14 +208,12 @@ class Batch:
             tuple(columns) if self.packed else columns[0])
         if found is None:
             return None
-        x = np.tile(x0, (self.size, 1))
-        good = np.ones(count, dtype=bool)
+        x = np.empty((self.size, len(x0)))
         with np.errstate(all="ignore"):
-            at = [np.broadcast_to(np.asarray(p, dtype=float), (count,)) for p in found]
-            for p, space in zip(at, self.spaces):
-                good &= space.inside(p)
-            for a, (p, space) in enumerate(zip(at, self.spaces)):
-                x[:count][good, a] = space.to_unconstrained_of(p[good])
+            good = reduce(np.logical_and, (s.inside(p) for p, s in zip(found, self.spaces)))
+            for a, (i, p, space) in enumerate(zip(self.free, found, self.spaces)):
+                inside = np.where(good, p, self.natural[i])  # (each map sees its own space)
+                x[:count, a] = np.where(good, space.to_unconstrained_of(inside), x0[a])
         x[count:] = x[0]
         return x
 
@@ -236,6 +234,8 @@ class Batch:
         else:
             last = small
         rest = run & ~small
+        if not (last.any() or rest.any()):  # every one converged where it stands
+            return x, f, g, h
         capped = _cap(d, x, max_step, rest)
         if capped is not d:
             d, gain = capped, _rows_dot(g, capped)
