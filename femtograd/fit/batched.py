@@ -193,8 +193,8 @@ class Batch:
         live &= done  # still running after max_iter: not on this path
         natural = np.tile(self.natural, (k, 1))
         passed = live[:k].copy()
-        passed[passed] = interior(x[:k][passed], x0, f[:k][passed], g[:k][passed],
-                                  h[:k][passed], self.constraints)
+        at = slice(k) if passed.all() else np.flatnonzero(passed)  # (a view when all did)
+        passed[at] = interior(x[at], x0, f[at], g[at], h[at], self.constraints)
         for a, (i, space) in enumerate(zip(self.free, self.spaces)):
             natural[passed, i] = space.derivatives_of(x[:k][passed, a])[0]
         return passed, natural
