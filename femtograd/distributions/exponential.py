@@ -45,10 +45,10 @@ class ExpLogLik(LogLikGenerator):
             return (np.divide(d, total),)
 
     def _start(self):
-        if self._reduced_only():
-            rate, = self._maximum_from(self._stats)
-            if 0 < rate < INF:
-                return {"rate": float(rate)}
+        if self._reduced_only():  # the maximum, as `_maximum_from` gives it for many
+            d, total = self._stats
+            if d > 0 and total > 0:
+                return {"rate": d / total}
         x, w = self._start_values()
         m = np.dot(w, x) / w.sum()
         return {"rate": 1.0 / m if m > 0 else 1.0}

@@ -1,5 +1,7 @@
 """Normal: f(x) = exp(−(x − mu)² / (2 sigma²)) / (sigma √(2π)) (R's dnorm(x, mean, sd))."""
 
+import math
+
 import numpy as np
 from scipy import special
 
@@ -45,11 +47,13 @@ class NormalLogLik(LogLikGenerator):
         with np.errstate(divide="ignore", invalid="ignore"):
             return mean, np.sqrt(np.divide(ss, total))
 
-    def _start(self):
-        moments = self._stats if self._reduced_only() else weighted_moments(
-            *self._start_values())
-        mean, sd = self._maximum_from(moments)
-        return {"mu": mean, "sigma": sd if sd > 0 else max(abs(mean), 1.0)}
+    def _start(self):  # (every row exact: the maximum, as `_maximum_from` gives it for many)
+        if self._reduced_only():
+            total, mean, ss = self._stats
+        else:
+            total, mean, ss = weighted_moments(*self._start_values())
+        sd = math.sqrt(ss / total) if ss > 0 else max(abs(mean), 1.0)
+        return {"mu": mean, "sigma": sd}
 
     def _quantile(self, q, mu, sigma):
         return mu + sigma * special.ndtri(q)
