@@ -37,8 +37,9 @@ BLOCK = 1 << 16  # rows per block of a blockwise pass: 512 KiB of float64, cache
 def weighted_moments(x, w, total=None):
     """Total weight, weighted mean and centred sum of squares (two-pass, so accurate).
 
-    `w` None counts each row once; `total`, Σw, when the caller has it. The second pass centres one cache-sized block at a time:
-    no temporary the size of the data, and each block is squared while it is in cache.
+    `w` None counts each row once; `total`, Σw, when the caller has it. The second pass
+    centres one cache-sized block at a time: no temporary the size of the data, and each
+    block is squared while it is in cache.
     """
     total = total_weight(w, x) if total is None else total
     mean = wsum(w, x) / total
