@@ -14,8 +14,11 @@ statistics run once per batch.
 
 Newton then runs on all of them together, each taking the steps `optim.newton` takes on one
 (the same direction, cap, Armijo halving, blind step and last step, in the same log/logit
-coordinates, from the same start), and the end points are judged by `fit_mle`'s verdict's
-rule over arrays (`verdict.interior`). A
+coordinates), and the end points are judged by `fit_mle`'s verdict's rule over arrays
+(`verdict.interior`, against the estimates the one-at-a-time refit starts from). Each
+replicate starts at its family's own maximum of its statistics where the family solves it
+(`model.maximum_from`: the exponential, normal and gamma) and every parameter is free, so
+that Newton only confirms it; else at the estimates, as the one-at-a-time refit does. A
 replicate that leaves that path (a Hessian that is not negative definite, a line search that
 finds no increase, a non-finite point, the iteration limit) or that the verdict does not pass
 without probing the log-likelihood elsewhere is handed back unfitted, for the caller to fit on
@@ -86,12 +89,12 @@ class Batch:
         self.values = [np.full(size, v) for v in self.natural] + self.held
         self.values += [None] * (tape.size - len(self.values))
         self.grads = [tape.grads[i] for i in self.free]
+        self.hess = [[tape.hess[i][c] for c in self.free] for i in self.free]
         # each replicate starts at the family's own maximum of its statistics where it has one
         # (`model.maximum_from`) and every parameter is free, else at the estimates
         every = len(self.free) == len(self.natural)
         self.maximum = model.maximum_from if every else None
         self.packed = isinstance(model.statistics(), tuple)
-        self.hess = [[tape.hess[i][c] for c in self.free] for i in self.free]
 
     def holds(self, items):
         """Whether a replicate's statistics' entries fit this batch's holders: as many, each
