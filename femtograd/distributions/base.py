@@ -34,31 +34,33 @@ def wsum(w, v):
 BLOCK = 1 << 16  # rows per block of a blockwise pass: 512 KiB of float64, cache-sized
 
 
-def weighted_moments(x, w):
+def weighted_moments(x, w, total=None):
     """Total weight, weighted mean and centred sum of squares (two-pass, so accurate).
 
-    `w` None counts each row once. The second pass centres one cache-sized block at a time:
-    no temporary the size of the data, and each block is squared while it is in cache.
+    `w` None counts each row once; `total`, Σw, when the caller has it. The second pass
+    centres one cache-sized block at a time: no temporary the size of the data, and each
+    block is squared while it is in cache.
     """
-    total = total_weight(w, x)
+    total = total_weight(w, x) if total is None else total
     mean = wsum(w, x) / total
-    return total, mean, centred_squares(x, w, mean)
+    return total, mean, centred_squares(x, w, mean, total)
 
 
-def centred_squares(x, w, mean):
+def centred_squares(x, w, mean, total=None):
     """Σ wᵢ (xᵢ − mean)² about the (weighted) mean of `x`. Unweighted, as Σ xᵢ² − n·mean² (one
     dot, nothing subtracted row by row) when that cancels at most one bit (n·mean² ≤ the
     result, so Σ xᵢ² is at most twice it); otherwise one cache-sized block at a time (see
-    `weighted_moments`)."""
+    `weighted_moments`). For a weight matrix, each replicate about its own mean
+    (`_centred_squares_of_many`; `total`, the replicates' Σw, when the caller has it)."""
     if w is None:
         with np.errstate(over="ignore", invalid="ignore"):  # then blockwise
             shift = x.size * mean * mean
             ss = inner(x, x) - shift
         if shift <= ss < INF:  # (Σ xᵢ² overflows before the result would)
             return ss
-    if w is not None and w.ndim == 2:  # a weight matrix: each replicate about its own mean
-        d = x - mean[:, None]
-        return wsum(w, d * d)
+    if w is not None and w.ndim == 2:
+        return _centred_squares_of_many(x, w, mean, total_weight(w, x) if total is None
+                                        else total)
     ss = 0.0
     buf = np.empty(min(x.size, BLOCK))
     wd = None if w is None else np.empty_like(buf)
@@ -66,6 +68,25 @@ def centred_squares(x, w, mean):
         block = x[i:i + BLOCK]
         d = np.subtract(block, mean, out=buf[:block.size])
         ss += inner(d, d if w is None else np.multiply(w[i:i + BLOCK], d, out=wd[:d.size]))
+    return ss
+
+
+def _centred_squares_of_many(x, w, mean, total):
+    """Σᵢ w_ri (xᵢ − mean_r)² for each row r of a weight matrix, from two products about one
+    centre c for all of them (the data's mean): with S₁ = Σ w (x − c), S₂ = Σ w (x − c)² and
+    t = mean − c, the sum is S₂ − t (2 S₁ − t Σw), an identity, so no (R, n) temporary. Where
+    t² Σw exceeds the result (more than one bit cancelled: weights far from the data's
+    centre) those rows are summed about their own means."""
+    c = float(np.mean(x)) if x.size else 0.0
+    d = x - c
+    s1, s2 = wsum(w, d), wsum(w, d * d)
+    t = mean - c
+    with np.errstate(invalid="ignore", over="ignore"):
+        ss = s2 - t * (2.0 * s1 - t * total)
+        redo = ~(t * t * total <= ss)
+    if redo.any():
+        e = x - mean[redo, None]
+        ss[redo] = wsum(w[redo], e * e)
     return ss
 
 

@@ -39,8 +39,13 @@ class ExpLogLik(LogLikGenerator):
         d, total = stats
         return d * log(rate) - total * rate
 
+    def _maximum_from(self, stats):
+        d, total = stats  # the MLE d / Σwx, numbers or arrays
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (np.divide(d, total),)
+
     def _start(self):
-        if self._reduced_only():
+        if self._reduced_only():  # the maximum, as `_maximum_from` gives it for many
             d, total = self._stats
             if d > 0 and total > 0:
                 return {"rate": d / total}

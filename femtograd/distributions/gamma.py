@@ -7,17 +7,23 @@ import numpy as np
 from scipy import special
 
 from ..core.lazy import stats
-from ..core.ops import lgamma, log
+from ..core.ops import lgamma, log, trigamma
 from ..core.special import gammainc, gammaincc, inverse_gammainc
 from .base import INF, log_interval_by_halves, total_weight, wsum
 from .loglik import LogLikGenerator
 
 
 def gamma_shape_start(mean, mean_log):
-    """Minka's closed-form approximation to the gamma shape MLE from log(mean) − mean(log x)."""
+    """Minka's closed-form approximation to the gamma shape MLE from log(mean) − mean(log x)
+    (numbers or arrays; 1 where that difference is not positive and finite)."""
     s = np.log(mean) - mean_log
-    if not np.isfinite(s) or s <= 0:
-        return 1.0
+    if np.ndim(s) == 0:
+        return _minka(s) if np.isfinite(s) and s > 0 else 1.0
+    ok = np.isfinite(s) & (s > 0)
+    return np.where(ok, _minka(np.where(ok, s, 1.0)), 1.0)
+
+
+def _minka(s):
     return (3.0 - s + np.sqrt((s - 3.0) ** 2 + 24.0 * s)) / (12.0 * s)
 
 
@@ -62,18 +68,18 @@ class GammaLogLik(LogLikGenerator):
         total, sum_log, sum_x = stats
         return total * (shape * log(rate) - lgamma(shape)) + (shape - 1.0) * sum_log - rate * sum_x
 
+    def _maximum_from(self, stats):
+        with np.errstate(divide="ignore", invalid="ignore"):  # (no weight: NaN)
+            return _maximum(*(np.asarray(v, dtype=float) for v in stats))
+
     def _start(self):
-        exact = self._reduced_only()
-        if exact:
-            total, sum_log, sum_x = self._stats
-        else:
-            x, w = self._start_values()
-            x = np.maximum(x, 1e-300)
-            total, sum_log, sum_x = w.sum(), np.dot(w, np.log(x)), np.dot(w, x)
-        mean = sum_x / total
-        k = gamma_shape_start(mean, sum_log / total)
-        if exact:  # every row exact: the profile MLE itself (see below)
-            k = _profile_shape(float(np.log(mean) - sum_log / total), float(k))
+        if self._reduced_only():  # every row exact: the MLE itself (weight and values > 0)
+            k, rate = _maximum(*self._stats)
+            return {"shape": float(k), "rate": float(rate)}
+        x, w = self._start_values()
+        x = np.maximum(x, 1e-300)
+        mean = np.dot(w, x) / w.sum()
+        k = float(gamma_shape_start(mean, np.dot(w, np.log(x)) / w.sum()))
         return {"shape": k, "rate": k / mean}
 
     def _quantile(self, q, shape, rate):
@@ -83,18 +89,53 @@ class GammaLogLik(LogLikGenerator):
         return stats.gamma(shape, scale=1.0 / rate)
 
 
+def _maximum(total, sum_log, sum_x):
+    """(shape, rate) maximizing the exact rows' log-likelihood: the profile shape (below) and
+    rate k / x̄ (numbers or arrays)."""
+    mean, mean_log = sum_x / total, sum_log / total
+    k = _profile_shape(np.log(mean) - mean_log, gamma_shape_start(mean, mean_log))
+    return k, k / mean
+
+
 def _profile_shape(s, k, iterations=50):
     """The shape solving log k − ψ(k) = s = log x̄ − mean(log x), the gamma's profile score
-    equation (its rate is then k / x̄), by Newton steps from `k` in plain floats (ψ′ is
-    ζ(2, k)); a step that would leave k ≤ 0 halves k instead. The left side is convex and decreasing, so
-    the steps converge quadratically: a step below 1e-8·k lands on the root to rounding."""
+    equation (its rate is then k / x̄), by Newton steps from `k` (`_shape_step`); a step that
+    would leave k ≤ 0 halves k instead. The left side is convex and decreasing, so the steps
+    converge quadratically: a step below 1e-8·k lands on the root to rounding. Where s is not
+    positive and finite, k as it is. Numbers, or arrays (each entry stops where it lands)."""
+    if np.ndim(s) or np.ndim(k):
+        return _profile_shapes(s, k, iterations)
     if not (s > 0 and math.isfinite(s)):
-        return k
+        return float(k)
+    k = float(k)
     for _ in range(iterations):
-        new = k - (math.log(k) - special.psi(k) - s) / (1.0 / k - special.zeta(2.0, k))
+        new = _shape_step(k, s, math.log(k), special.zeta(2.0, k))
         if not new > 0:
             new = 0.5 * k
         if abs(new - k) < 1e-8 * k:
             return float(new)
         k = float(new)
     return k
+
+
+def _profile_shapes(s, k, iterations):
+    """`_profile_shape` of arrays: the same steps over the entries still moving (ψ′ by
+    `trigamma`, a recurrence and series over many points)."""
+    shape = np.broadcast_shapes(np.shape(s), np.shape(k))
+    s = np.broadcast_to(np.asarray(s, dtype=float), shape).ravel()
+    k = np.array(np.broadcast_to(k, shape), dtype=float).ravel()
+    todo = (s > 0) & np.isfinite(s)
+    for _ in range(iterations):
+        if not todo.any():
+            break
+        at = k[todo]
+        new = _shape_step(at, s[todo], np.log(at), trigamma(at).data)
+        new = np.where(new > 0, new, 0.5 * at)
+        k[todo] = new
+        todo[todo] = np.abs(new - at) >= 1e-8 * at
+    return k.reshape(shape)
+
+
+def _shape_step(k, s, log_k, trigamma_k):
+    """k after one Newton step on log k − ψ(k) = s."""
+    return k - (log_k - special.psi(k) - s) / (1.0 / k - trigamma_k)

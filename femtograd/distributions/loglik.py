@@ -282,6 +282,15 @@ class LogLikGenerator(Family):
         once; not per-row parameters, which `__call__` takes)."""
         return self._loglik_reduced(stats, *self._param_values(params))
 
+    def maximum_from(self, stats):
+        """The maximum of `loglik_from(stats, ·)` over every parameter, where the family finds
+        it from the statistics alone (a closed form, or a solve of its own): a tuple with one
+        entry per parameter, numbers or arrays of R replicates as the statistics are, NaN or a
+        point outside the parameter space where there is none (no weight, no spread). None
+        when the family does not solve it: a caller then starts its search elsewhere (a
+        bootstrap's batch starts each replicate here, and otherwise at the estimates)."""
+        return self._maximum_from(stats)
+
     def structure(self):
         """(key, inputs, build) when the log-likelihood is `loglik_from` of the statistics
         (`statistics()` is not None): `inputs` are the statistics (numbers and data objects),
@@ -365,6 +374,10 @@ class LogLikGenerator(Family):
 
     def _loglik_reduced(self, stats, *p):
         raise NotImplementedError
+
+    def _maximum_from(self, stats):
+        """The maximum from the statistics (`maximum_from`), or None: the family has none."""
+        return None
 
     def _start(self):
         raise NotImplementedError

@@ -37,12 +37,13 @@ class LogNormalLogLik(LogLikGenerator):
     reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
 
     def _reduce(self, x, w, cx, cw):
-        if not np.all(total_weight(w, x) > 0):
+        total = total_weight(w, x)
+        if not np.all(total > 0):
             return None
         logx = np.log(x)
-        total, sum_log = total_weight(w, x), wsum(w, logx)
+        sum_log = wsum(w, logx)
         mean = sum_log / total  # as `weighted_moments`, without a second pass for the sum
-        return total, mean, centred_squares(logx, w, mean), sum_log
+        return total, mean, centred_squares(logx, w, mean, total), sum_log
 
     def _loglik_reduced(self, stats, meanlog, sdlog):
         total, mean, ss, sum_log = stats

@@ -34,14 +34,20 @@ class NormalLogLik(LogLikGenerator):
     reduces_many = True  # `_reduce` takes a weight matrix too (`statistics`)
 
     def _reduce(self, x, w, cx, cw):
-        return weighted_moments(x, w) if np.all(total_weight(w, x) > 0) else None
+        total = total_weight(w, x)
+        return weighted_moments(x, w, total) if np.all(total > 0) else None
 
     def _loglik_reduced(self, stats, mu, sigma):
         total, mean, ss = stats
         return (-0.5 * (ss + total * square(mean - mu)) / square(sigma)
                 - total * log(sigma) - total * LOG_SQRT_2PI)
 
-    def _start(self):
+    def _maximum_from(self, stats):
+        total, mean, ss = stats  # the MLE: the weighted mean and √(ss / Σw)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return mean, np.sqrt(np.divide(ss, total))
+
+    def _start(self):  # (every row exact: the maximum, as `_maximum_from` gives it for many)
         if self._reduced_only():
             total, mean, ss = self._stats
         else:

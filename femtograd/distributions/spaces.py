@@ -91,6 +91,11 @@ class Space:
         """(p, dp/dx, d2p/dx2) at x."""
         raise NotImplementedError
 
+    def to_unconstrained_of(self, ps):
+        """`to_unconstrained` of each point of the array `ps` inside the space, as an array
+        (many starts at once, for a batch of bootstrap replicates)."""
+        return np.array([self.to_unconstrained(float(p)) for p in np.ravel(ps)], dtype=float)
+
     def derivatives_of(self, xs):
         """`derivatives` at each of the floats `xs`, as three arrays: many points at once,
         such as a batch of bootstrap replicates (the same numbers to rounding: numpy's exp
@@ -110,6 +115,9 @@ class Real(Space):
 
     def to_unconstrained(self, p):
         return p
+
+    def to_unconstrained_of(self, ps):
+        return np.array(ps, dtype=float)
 
     def to_natural(self, x):
         return x
@@ -137,6 +145,9 @@ class Positive(Space):
     def to_unconstrained(self, p):
         return math.log(p)
 
+    def to_unconstrained_of(self, ps):
+        return np.log(ps)
+
     def to_natural(self, x):
         return _exp(x)
 
@@ -163,6 +174,9 @@ class Unit(Space):
 
     def to_unconstrained(self, p):
         return math.log(p) - math.log1p(-p)
+
+    def to_unconstrained_of(self, ps):
+        return np.log(ps) - np.log1p(-ps)
 
     def to_natural(self, x):
         return _logistic(x)

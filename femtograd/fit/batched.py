@@ -14,8 +14,11 @@ statistics run once per batch.
 
 Newton then runs on all of them together, each taking the steps `optim.newton` takes on one
 (the same direction, cap, Armijo halving, blind step and last step, in the same log/logit
-coordinates, from the same start), and the end points are judged by `fit_mle`'s verdict's
-rule over arrays (`verdict.interior`). A
+coordinates), and the end points are judged by `fit_mle`'s verdict's rule over arrays
+(`verdict.interior`, against the estimates the one-at-a-time refit starts from). Each
+replicate starts at its family's own maximum of its statistics where the family solves it
+(`model.maximum_from`: the exponential, normal and gamma) and every parameter is free, so
+that Newton only confirms it; else at the estimates, as the one-at-a-time refit does. A
 replicate that leaves that path (a Hessian that is not negative definite, a line search that
 finds no increase, a non-finite point, the iteration limit) or that the verdict does not pass
 without probing the log-likelihood elsewhere is handed back unfitted, for the caller to fit on
@@ -87,6 +90,11 @@ class Batch:
         self.values += [None] * (tape.size - len(self.values))
         self.grads = [tape.grads[i] for i in self.free]
         self.hess = [[tape.hess[i][c] for c in self.free] for i in self.free]
+        # each replicate starts at the family's own maximum of its statistics where it has one
+        # (`model.maximum_from`) and every parameter is free, else at the estimates
+        every = len(self.free) == len(self.natural)
+        self.maximum = model.maximum_from if every else None
+        self.packed = isinstance(model.statistics(), tuple)
 
     def holds(self, items):
         """Whether a replicate's statistics' entries fit this batch's holders: as many, each
@@ -172,8 +180,10 @@ class Batch:
         self._load(columns, k)
         x0 = np.array([s.to_unconstrained(float(self.natural[i]))
                        for i, s in zip(self.free, self.spaces)])
-        x = np.tile(x0, (self.size, 1))
-        f, g, h, _, bad = self.evaluate(x0[None, :])  # (the parameters' own steps just once)
+        x = self._starts(columns, k, x0)
+        # (at the estimates for all: the parameters' own steps just once)
+        f, g, h, _, bad = self.evaluate(x0[None, :] if x is None else x)
+        x = np.tile(x0, (self.size, 1)) if x is None else x
         live = ~bad
         live[k:] = False
         done, blind = np.zeros(self.size, bool), np.zeros(self.size, bool)
@@ -186,11 +196,29 @@ class Batch:
         live &= done  # still running after max_iter: not on this path
         natural = np.tile(self.natural, (k, 1))
         passed = live[:k].copy()
-        passed[passed] = interior(x[:k][passed], x0, f[:k][passed], g[:k][passed],
-                                  h[:k][passed], self.constraints)
+        at = slice(k) if passed.all() else np.flatnonzero(passed)  # (a view when all did)
+        passed[at] = interior(x[at], x0, f[at], g[at], h[at], self.constraints)
         for a, (i, space) in enumerate(zip(self.free, self.spaces)):
             natural[passed, i] = space.derivatives_of(x[:k][passed, a])[0]
         return passed, natural
+
+    def _starts(self, columns, count, x0):
+        """Each replicate's start on the optimizer's scale (size, m): the family's maximum of
+        its statistics (`model.maximum_from`) where that lies inside the space, else the
+        estimates `x0`; None when the family has no such maximum (every start at `x0`). From
+        there Newton has only to confirm it, and the verdict still judges the end point."""
+        found = None if self.maximum is None else self.maximum(
+            tuple(columns) if self.packed else columns[0])
+        if found is None:
+            return None
+        x = np.empty((self.size, len(x0)))
+        with np.errstate(all="ignore"):
+            good = reduce(np.logical_and, (s.inside(p) for p, s in zip(found, self.spaces)))
+            for a, (i, p, space) in enumerate(zip(self.free, found, self.spaces)):
+                inside = np.where(good, p, self.natural[i])  # (each map sees its own space)
+                x[:count, a] = np.where(good, space.to_unconstrained_of(inside), x0[a])
+        x[count:] = x[0]
+        return x
 
     def _iterate(self, run, live, done, blind, x, f, g, h, tol, max_step):
         """One Newton iteration of the replicates `run` (updating `live`, `done`, `blind`):
@@ -209,6 +237,8 @@ class Batch:
         else:
             last = small
         rest = run & ~small
+        if not (last.any() or rest.any()):  # every one converged where it stands
+            return x, f, g, h
         capped = _cap(d, x, max_step, rest)
         if capped is not d:
             d, gain = capped, _rows_dot(g, capped)

@@ -33,7 +33,7 @@ exception (a `TypeError` in the user's log-likelihood, say) is a bug and propaga
 import inspect
 import warnings
 from collections import Counter
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -61,15 +61,36 @@ class BootstrapError(RuntimeError):
         self.result = result
 
 
-@dataclass
 class BootstrapResult:
-    estimates: pd.DataFrame   # one row per successful replicate, indexed by replicate number
-    kind: str
-    n: int                    # replicates drawn
-    failures: pd.DataFrame    # one row per failed replicate: columns status, message
-    fit: object
-    point: pd.Series = None   # the estimates at the data (None: fit.params)
-    gradient: np.ndarray = None   # (columns, parameters): ∇ of each column (None: identity)
+    """The replicates' estimates and failures, with the statistics read off them. Its frames
+    (`estimates`, `failures`) are built on first use from the arrays the refits gathered:
+    a bootstrap that is only summarized, or passed on, builds none it does not read."""
+
+    def __init__(self, values, replicates, names, failures, kind, n, fit, point=None,
+                 gradient=None):
+        self._values = values          # (succeeded, columns): the estimates, a row each
+        self._replicates = replicates  # their replicate numbers (int64)
+        self._names = list(names)      # the columns: parameters, or a derived quantity
+        self._failures = failures      # [(replicate, status, message)], in order
+        self.kind = kind
+        self.n = n                     # replicates drawn
+        self.fit = fit
+        self.point = point             # the estimates at the data (None: fit.params)
+        self.gradient = gradient       # (columns, parameters): ∇ of each column (None: identity)
+
+    @cached_property
+    def estimates(self):
+        """One row per successful replicate, indexed by replicate number: DataFrame."""
+        return pd.DataFrame(self._values, columns=self._names,
+                            index=pd.Index(self._replicates, name="replicate"))
+
+    @cached_property
+    def failures(self):
+        """One row per failed replicate, columns status and message: DataFrame."""
+        reasons = np.array([f[1:] for f in self._failures], dtype=object).reshape(-1, 2)
+        return pd.DataFrame(reasons, columns=["status", "message"],
+                            index=pd.Index(np.array([f[0] for f in self._failures], dtype=int),
+                                           name="replicate"))
 
     @property
     def estimate(self):
@@ -79,12 +100,12 @@ class BootstrapResult:
     @property
     def failed(self):
         """Number of replicates whose refit raised or did not converge (left out)."""
-        return len(self.failures)
+        return len(self._failures)
 
     @property
     def succeeded(self):
         """Number of replicates the statistics are computed from."""
-        return len(self.estimates)
+        return len(self._replicates)
 
     @property
     def se(self):
@@ -148,7 +169,7 @@ class BootstrapResult:
         intervals (its BCa gradient by central differences at the MLE)."""
         names = list(self.fit.param_names)
         call = _caller(fn, names)
-        values = np.array([call(row) for row in self.estimates.to_numpy()], dtype=float)
+        values = np.array([call(row) for row in self._values], dtype=float)
         label = name or getattr(fn, "__name__", "value")
         label = "value" if label == "<lambda>" else label
         mle = np.asarray(self.fit.mle, dtype=float)
@@ -159,14 +180,14 @@ class BootstrapResult:
             up[i] += h
             down[i] -= h
             grad[i] = (call(up) - call(down)) / (2 * h)
-        return BootstrapResult(pd.DataFrame({label: values}, index=self.estimates.index),
-                               self.kind, self.n, self.failures, self.fit,
+        return BootstrapResult(values[:, None], self._replicates, [label], self._failures,
+                               self.kind, self.n, self.fit,
                                point=pd.Series({label: float(call(mle))}),
                                gradient=grad[None, :])
 
     def failure_summary(self):
         """The failures in a sentence: how many of how many, and why (most common first)."""
-        counts = Counter(self.failures["status"])
+        counts = Counter(status for _, status, _ in self._failures)
         reasons = ", ".join(f"{k} {s}" for s, k in counts.most_common())
         return (f"{self.failed} of {self.n} bootstrap replicates failed ({reasons}); "
                 f"the estimates, SE and intervals use the {self.succeeded} that succeeded")
@@ -258,15 +279,10 @@ def replicates(refits, chunks, fit, kind, n, names, max_failed, progress, n_jobs
                         chunked="kept")
     starts = np.cumsum([0] + [len(g) for g in gathered])  # each chunk's first replicate
     ok = np.concatenate([g.ok + s for g, s in zip(gathered, starts)])
-    est = pd.DataFrame(np.concatenate([np.asarray(g.estimates, dtype=float).reshape(
-        len(g.ok), len(names)) for g in gathered]), columns=names,
-        index=pd.Index(ok, name="replicate"))
+    values = np.concatenate([np.asarray(g.estimates, dtype=float).reshape(len(g.ok), len(names))
+                             for g in gathered])
     failures = [(b + s, *why) for g, s in zip(gathered, starts.tolist()) for b, *why in g.failures]
-    reasons = np.array([f[1:] for f in failures], dtype=object).reshape(len(failures), 2)
-    failed = pd.DataFrame(reasons, columns=["status", "message"],
-                          index=pd.Index(np.array([f[0] for f in failures], dtype=int),
-                                         name="replicate"))
-    result = BootstrapResult(est, kind, n, failed, fit)
+    result = BootstrapResult(values, ok, names, failures, kind, n, fit)
     if result.failed:
         summary = result.failure_summary()
         if result.succeeded < 2 or result.failed > max_failed * n:

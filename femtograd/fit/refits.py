@@ -12,8 +12,9 @@ straightforward refit, so the estimates equal it to rounding; a replicate that N
 verdict does not pass is fitted the straightforward way, whose fallbacks and messages decide.
 `many(draws)` goes further where the statistics are numbers or moment data: a batch of
 draws' statistics become arrays of shape (R,), the tape of the model's structure runs on
-them and Newton on every replicate at once (`fit.batched`), each end point judged by the
-verdict's rule over arrays; resample weights enter as one matrix, whose statistics the
+them and Newton on every replicate at once (`fit.batched`; from the family's own maximum of
+each replicate's statistics where it has one), each end point judged by the verdict's rule
+over arrays; resample weights enter as one matrix, whose statistics the
 family computes for every replicate at once (`model.statistics(W)`). A replicate that does
 not pass there takes the one-graph path above. `gathered(draws)` gives the same outcomes as
 one `Outcomes` (indices, an array of estimates, the failures), which is how the bootstrap

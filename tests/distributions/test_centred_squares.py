@@ -57,3 +57,45 @@ def test_squares_beyond_float_range_go_blockwise_without_a_warning():
         warnings.simplefilter("error")
         _, mean, ss = weighted_moments(x, None)
     assert math.isclose(ss, 1e308, rel_tol=1e-14)
+
+
+def exact_weighted_centred_squares(x, w):
+    """Σ wᵢ (xᵢ − x̄_w)² in exact rational arithmetic, rounded once."""
+    xs, ws = [Fraction(float(v)) for v in x], [Fraction(float(v)) for v in w]
+    mean = sum(a * b for a, b in zip(ws, xs)) / sum(ws)
+    return float(sum(b * (a - mean) ** 2 for a, b in zip(xs, ws)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-1e6, 1e6), st.floats(1e-3, 1e3), st.integers(2, 60), st.integers(0, 2**32 - 1))
+def test_a_weight_matrix_gives_each_replicates_exact_centred_sum(shift, spread, n, seed):
+    # each row of W its own replicate: resample counts, and rows whose weight sits on a few
+    # far values (their mean far from the data's: the rows summed about their own means)
+    rng = np.random.default_rng(seed)
+    x = shift + spread * rng.standard_normal(n)
+    w = rng.multinomial(n, np.full(n, 1 / n), size=6).astype(float)
+    w[4] = 0.0
+    w[4, np.argsort(x)[-2:]] = [1.0, 3.0]  # the two largest values only
+    w[5] = rng.random(n)
+    total, mean, ss = weighted_moments(x, w)
+    assert ss.shape == (6,)
+    for b in range(6):
+        # about the rounded mean (off by δ ≈ ε·|mean|) any two-pass sum is off by Σw·δ², as
+        # the one-replicate path is
+        slack = 4 * total[b] * (2.3e-16 * abs(mean[b])) ** 2
+        exact = exact_weighted_centred_squares(x, w[b])
+        assert abs(ss[b] - exact) <= 1e-12 * exact + slack
+        assert math.isclose(mean[b], float(w[b] @ x) / float(w[b].sum()), rel_tol=1e-14,
+                            abs_tol=1e-300)
+
+
+def test_a_weight_matrix_far_from_the_data_centre_keeps_its_digits():
+    # one replicate's weight on rows around 1e8, the others' on rows around 0: about the data's
+    # mean (5e7) the far one would cancel every digit; it is summed about its own mean
+    x = np.concatenate([np.random.default_rng(5).standard_normal(50),
+                        1e8 + np.random.default_rng(6).standard_normal(50)])
+    w = np.zeros((2, 100))
+    w[0, :50], w[1, 50:] = 1.0, 2.0
+    _, _, ss = weighted_moments(x, w)
+    assert math.isclose(ss[0], exact_weighted_centred_squares(x[:50], w[0, :50]), rel_tol=1e-12)
+    assert math.isclose(ss[1], exact_weighted_centred_squares(x[50:], w[1, 50:]), rel_tol=1e-12)

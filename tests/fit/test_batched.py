@@ -108,10 +108,12 @@ def test_a_replicate_that_fails_is_handed_back_and_fails_as_one_at_a_time():
         np.testing.assert_allclose(a[1], b[1], rtol=1e-12)
 
 
-def test_a_replicate_whose_newton_leaves_the_path_is_handed_back_to_one_at_a_time():
+def test_a_replicate_whose_newton_leaves_the_path_is_handed_back_to_one_at_a_time(monkeypatch):
     # five copies of one row: the sum of squares is rounding (6e-32) and sigma runs down to
-    # 1e-16, by capped and halved steps the batch does not take; one at a time decides
+    # 1e-16 from the estimates, by capped and halved steps the batch does not take; one at a
+    # time decides. (From the family's own maximum, below, there is no path to leave.)
     fit = CASES["normal"]()
+    monkeypatch.setattr(type(fit.model), "maximum_from", lambda self, stats: None)
     refits = OnGraph(fit, _start(fit))
     one = np.zeros(X.size)
     one[0] = 5.0
@@ -122,6 +124,20 @@ def test_a_replicate_whose_newton_leaves_the_path_is_handed_back_to_one_at_a_tim
     alone = fg.fit_mle(fit.model.reweighted(one), start=_start(fit))
     assert at_once[0][0] == alone.converged
     np.testing.assert_allclose(at_once[0][1], alone.mle, rtol=1e-12)
+
+
+def test_a_replicate_started_at_the_familys_maximum_ends_where_one_at_a_time_does():
+    # the same five copies, started at the normal's own maximum (`maximum_from`): the batch
+    # passes it, with the outcome the one-at-a-time path reaches from the estimates
+    fit = CASES["normal"]()
+    one = np.zeros(X.size)
+    one[0] = 5.0
+    draws = [one] + _draws(fit, 3, seed=1)
+    passed, found = _batched_only(OnGraph(fit, _start(fit)), draws)
+    assert passed.all()
+    alone = fg.fit_mle(fit.model.reweighted(one), start=_start(fit))
+    assert alone.converged
+    np.testing.assert_allclose(found[0], alone.mle, rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", ["exp censored weighted", "normal", "weibull censored weighted",
@@ -212,3 +228,32 @@ def test_normal_replicates_at_once_are_the_weighted_mean_and_sd(counts):
     assert ok
     np.testing.assert_allclose(mu, mean, rtol=1e-12, atol=1e-12 * np.abs(y).max())
     np.testing.assert_allclose(sigma, np.sqrt(w @ (y - mean) ** 2 / w.sum()), rtol=1e-12)
+
+
+def test_a_replicate_whose_family_maximum_lies_outside_starts_at_the_estimates_and_fails_alone():
+    # only censored rows: the exponential's maximum d / Σwx is a rate of 0, outside the space;
+    # that replicate starts at the estimates, leaves the batch and fails as one at a time does
+    fit = CASES["exp censored weighted"]()
+    draws = _draws(fit, 5, seed=8)
+    draws.insert(1, np.where(CENSORED, 1.0, 0.0))
+    passed, found = _batched_only(OnGraph(fit, _start(fit)), draws)
+    assert passed.tolist() == [True, False, True, True, True, True]
+    at_once = OnGraph(fit, _start(fit)).many(draws)
+    one_by_one = [OnGraph(fit, _start(fit))(d) for d in draws]
+    assert at_once[1] == one_by_one[1] and at_once[1][0] is False
+    for a, b in zip(at_once[:1] + at_once[2:], one_by_one[:1] + one_by_one[2:]):
+        np.testing.assert_allclose(a[1], b[1], rtol=1e-12)
+
+
+def test_with_a_parameter_fixed_the_replicates_start_at_the_estimates():
+    # the family's maximum is over every parameter: with sigma held it is not the refit's
+    fit = fg.fit_mle("normal", X, fixed={"sigma": 1.2})
+    refits = OnGraph(fit, _start(fit))
+    batch = refits._build_batch(8)
+    assert batch.maximum is None
+    draws = _draws(fit, 8, seed=9)
+    at_once = refits.many(draws)
+    for d, (good, est) in zip(draws, at_once):
+        alone = fg.fit_mle(fit.model.reweighted(d), start=_start(fit), fixed={"sigma": 1.2})
+        assert good and alone.converged
+        np.testing.assert_allclose(est, alone.mle, rtol=1e-12)

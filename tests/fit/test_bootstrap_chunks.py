@@ -116,3 +116,18 @@ def test_kept_chunks_come_back_as_they_are_and_progress_counts_their_items():
                       total=9, chunked="kept")
     assert [len(c) for c in chunks] == [3, 4, 2] and all(isinstance(c, Outcomes) for c in chunks)
     assert seen == [0, 3, 7, 9]
+
+
+def test_the_result_builds_its_frames_once_on_first_use_and_they_match_its_counts():
+    rng = np.random.default_rng(9)
+    fit = fg.fit_mle("normal", rng.normal(1.0, 2.0, 200))
+    result = fit.bootstrap(30, seed=2)
+    assert "estimates" not in vars(result) and "failures" not in vars(result)  # none yet
+    assert result.succeeded == 30 and result.failed == 0
+    assert repr(result).endswith("30 used, 0 failed>") and "estimates" not in vars(result)
+    est = result.estimates
+    assert est is result.estimates and list(est.columns) == ["mu", "sigma"]
+    assert est.index.name == "replicate" and est.index.tolist() == list(range(30))
+    derived = result.apply(lambda mu, sigma: mu / sigma, name="ratio")
+    np.testing.assert_allclose(derived.estimates["ratio"], est["mu"] / est["sigma"], rtol=1e-15)
+    assert derived.estimates.index.equals(est.index) and derived.failures.empty
