@@ -73,9 +73,11 @@ class GammaLogLik(LogLikGenerator):
             return _maximum(*(np.asarray(v, dtype=float) for v in stats))
 
     def _start(self):
-        if self._reduced_only():  # every row exact: the MLE itself (weight and values > 0)
-            k, rate = _maximum(*self._stats)
-            return {"shape": float(k), "rate": float(rate)}
+        if self._reduced_only():  # every row exact: the MLE itself, where there is one
+            with np.errstate(divide="ignore", invalid="ignore"):
+                k, rate = _maximum(*self._stats)
+            if np.isfinite(k) and np.isfinite(rate):
+                return {"shape": float(k), "rate": float(rate)}
         x, w = self._start_values()
         x = np.maximum(x, 1e-300)
         mean = np.dot(w, x) / w.sum()
@@ -91,10 +93,13 @@ class GammaLogLik(LogLikGenerator):
 
 def _maximum(total, sum_log, sum_x):
     """(shape, rate) maximizing the exact rows' log-likelihood: the profile shape (below) and
-    rate k / x̄ (numbers or arrays)."""
+    rate k / x̄ (numbers or arrays); NaN where the rows have no spread (log x̄ − mean(log x) not
+    positive: one value, or none): no maximum there."""
     mean, mean_log = sum_x / total, sum_log / total
-    k = _profile_shape(np.log(mean) - mean_log, gamma_shape_start(mean, mean_log))
-    return k, k / mean
+    s = np.log(mean) - mean_log
+    k = _profile_shape(s, gamma_shape_start(mean, mean_log))
+    k = np.where((s > 0) & np.isfinite(s), k, np.nan)
+    return (float(k), float(k / mean)) if k.ndim == 0 else (k, k / mean)
 
 
 def _profile_shape(s, k, iterations=50):

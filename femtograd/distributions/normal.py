@@ -47,7 +47,8 @@ class NormalLogLik(LogLikGenerator):
         with np.errstate(divide="ignore", invalid="ignore"):
             return mean, np.sqrt(np.divide(ss, total))
 
-    def _start(self):  # (every row exact: the maximum, as `_maximum_from` gives it for many)
+    def _start(self):  # (every row exact: the maximum, as `_maximum_from` gives it for many,
+        # where there is one; rows of one value start at a σ of their scale instead)
         if self._reduced_only():
             total, mean, ss = self._stats
         else:

@@ -58,8 +58,10 @@ def _holdable(s):
 
 class Batch:
     """Up to `replicates` replicates of `model` on the tape of its structure (fewer where
-    moment data would hold more than CELLS entries): statistics rows moved in, Newton from
-    the estimates `natural` (every parameter, natural scale) over the parameters `free`.
+    moment data would hold more than CELLS entries): statistics rows moved in, Newton over
+    the parameters `free` from each replicate's own maximum where the family solves it from the
+    statistics (`model.maximum_from`), else from the estimates `natural` (every parameter,
+    natural scale), against which the verdict judges the end points as one refit's would.
     `Batch.of` makes one, or None when the model's log-likelihood has no tape."""
 
     @classmethod

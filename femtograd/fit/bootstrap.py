@@ -4,7 +4,8 @@ Nonparametric: each replicate draws N = nobs rows with replacement, expressed as
 counts used as frequency weights (`gen.reweighted`; `femtograd.fit.draws`), so censoring,
 intervals and truncation travel with their rows. Parametric: each replicate is data of
 the same design drawn from the fitted model, its censoring reproduced
-(`femtograd.fit.resample`). Every refit starts at the original MLE and keeps the
+(`femtograd.fit.resample`). Every refit starts at the original MLE (or, in a batch,
+at the replicate's own maximum where the family solves it from the statistics) and keeps the
 original fixed values; for a model made of sufficient statistics the replicates are refitted
 all at once, a batch of them on one graph (`femtograd.fit.refits`, `femtograd.fit.batched`).
 The resamples are drawn one after another in this process, so `n_jobs` worker processes refit

@@ -13,10 +13,13 @@ verdict does not pass is fitted the straightforward way, whose fallbacks and mes
 `many(draws)` goes further where the statistics are numbers or moment data: a batch of
 draws' statistics become arrays of shape (R,), the tape of the model's structure runs on
 them and Newton on every replicate at once (`fit.batched`; from the family's own maximum of
-each replicate's statistics where it has one), each end point judged by the verdict's rule
-over arrays; resample weights enter as one matrix, whose statistics the
-family computes for every replicate at once (`model.statistics(W)`). A replicate that does
-not pass there takes the one-graph path above. `gathered(draws)` gives the same outcomes as
+each replicate's statistics where it has one: the same maximum to rounding where Newton from
+the estimates reaches it, and under options that stop that Newton early, such as a small
+`max_iter`, a replicate whose own maximum the batch confirms passes where the straightforward
+refit would stop), each end point judged by the verdict's rule over arrays; resample
+weights enter as one matrix, whose statistics the family computes for every replicate at
+once (`model.statistics(W)`). A replicate that does not pass there takes the one-graph path
+above. `gathered(draws)` gives the same outcomes as
 one `Outcomes` (indices, an array of estimates, the failures), which is how the bootstrap
 collects them: no tuple per replicate.
 

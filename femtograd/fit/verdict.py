@@ -197,7 +197,9 @@ def _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons, d=None):
 
 def interior(x, x0, f, g, h, constraints):
     """For B end points of converged runs at once (x, g: (B, m) on the optimizer's scale over
-    the free parameters, whose `constraints` these are; x0: the start, (m,) or (B, m); f:
+    the free parameters, whose `constraints` these are; x0: the point a
+    refit's verdict measures "running off" from (the start of one refit; the estimates for a
+    batch whose replicates start elsewhere), (m,) or (B, m); f:
     (B,); h: (B, m, m)), whether `verdict` finds each an interior maximum without probing
     the log-likelihood elsewhere: finite, −H positive definite, no numerically flat
     coordinate, no real coordinate running off, a small Newton decrement. False is no

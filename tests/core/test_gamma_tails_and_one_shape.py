@@ -81,7 +81,6 @@ def test_a_shape_per_point_holding_one_value_gives_the_scalar_shapes_gradient(a)
     (g_points,) = grad_nodes(per_point, [shapes])
     (g_scalar,) = grad_nodes(together, [scalar])
     np.testing.assert_allclose(np.sum(g_points.data), float(g_scalar.data), rtol=1e-13)
-    # and the second derivative, through the slope op's own derivatives
     # and the second derivatives, through the slope op's own derivatives (their sum cancels:
     # compared on the scale of its terms)
     (h_points,) = grad_nodes(g_points, [shapes])

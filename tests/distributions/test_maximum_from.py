@@ -68,6 +68,12 @@ def test_no_weight_or_no_spread_gives_no_maximum_inside_the_space():
     model = REGISTRY["normal"](DATA["normal"])
     mu, sigma = model.maximum_from(model.statistics(one_row))
     assert mu == pytest.approx(DATA["normal"][4], rel=1e-15) and sigma < 1e-12
+    gamma = REGISTRY["gamma"](DATA["gamma"])
+    w = np.zeros((2, 300))
+    w[0, 4], w[1] = 5.0, 1.0  # five copies of one value; every row once
+    shape, rate = gamma.maximum_from(gamma.statistics(w))
+    assert not np.isfinite(shape[0]) and not np.isfinite(rate[0])  # no spread: no maximum
+    assert np.isfinite(shape[1]) and np.isfinite(rate[1])
 
 
 def test_a_family_that_does_not_solve_its_maximum_says_none():

@@ -45,3 +45,25 @@ def test_a_bad_weight_is_named_by_its_row(bad, message):
     with pytest.raises(ValueError, match=message.replace("at row 3", "in replicate 1, row 3")
                        .replace("; row 3", "; replicate 1, row 3")):
         check_weights(np.stack([np.ones(6), w]), 6, "t", many=True)
+
+
+NEGATIVE_NAN = -np.float64(np.nan)  # the sign bit set
+PAYLOAD_NAN = np.array([0x7FF0000000000001], dtype=np.uint64).view(np.float64)[0]
+
+
+@pytest.mark.parametrize("w, ok", [
+    (np.array([1.0, NEGATIVE_NAN]), False), (np.array([1.0, PAYLOAD_NAN]), False),
+    (np.arange(12.0)[::3], True), (np.array([1.0, -1.0, 2.0, 3.0])[::2], True),
+    (np.asfortranarray(np.arange(6.0).reshape(2, 3)), True),
+    (np.array([1.0, -1.0], dtype=">f8"), False), (np.array([1.0, 2.0], dtype=">f8"), True),
+    (np.array([1.0, 2.0], dtype=np.float32), True), (np.array([1, -2], dtype=np.int64), False)],
+    ids=["negative nan", "nan payload", "strided", "strided past a negative", "fortran matrix",
+         "big-endian negative", "big-endian", "float32", "integers"])
+def test_it_reads_any_layout_and_dtype_as_their_values(w, ok):
+    many = w.ndim == 2
+    n = w.shape[-1]
+    if ok:
+        np.testing.assert_array_equal(check_weights(w, n, "t", many=many), w)
+    else:
+        with pytest.raises(ValueError, match="negative weight|weights must be finite"):
+            check_weights(w, n, "t", many=many)

@@ -127,15 +127,16 @@ def test_a_replicate_whose_newton_leaves_the_path_is_handed_back_to_one_at_a_tim
 
 
 def test_a_replicate_started_at_the_familys_maximum_ends_where_one_at_a_time_does():
-    # the same five copies, started at the normal's own maximum (`maximum_from`): the batch
-    # passes it, with the outcome the one-at-a-time path reaches from the estimates
+    # two distinct rows, far from the data's estimates: a maximum by construction, which the
+    # batch starts at (the normal's own `maximum_from`) and passes, with the outcome the
+    # one-at-a-time path reaches from the estimates
     fit = CASES["normal"]()
-    one = np.zeros(X.size)
-    one[0] = 5.0
-    draws = [one] + _draws(fit, 3, seed=1)
+    two = np.zeros(X.size)
+    two[np.argmin(X)], two[np.argmax(X)] = 3.0, 2.0
+    draws = [two] + _draws(fit, 3, seed=1)
     passed, found = _batched_only(OnGraph(fit, _start(fit)), draws)
     assert passed.all()
-    alone = fg.fit_mle(fit.model.reweighted(one), start=_start(fit))
+    alone = fg.fit_mle(fit.model.reweighted(two), start=_start(fit))
     assert alone.converged
     np.testing.assert_allclose(found[0], alone.mle, rtol=1e-12)
 
