@@ -74,10 +74,9 @@ class GammaLogLik(LogLikGenerator):
 
     def _start(self):
         if self._reduced_only():  # every row exact: the MLE itself, where there is one
-            with np.errstate(divide="ignore", invalid="ignore"):
-                k, rate = _maximum(*self._stats)
-            if np.isfinite(k) and np.isfinite(rate):
-                return {"shape": float(k), "rate": float(rate)}
+            k, rate = _maximum(*self._stats)
+            if math.isfinite(rate):
+                return {"shape": k, "rate": rate}
         x, w = self._start_values()
         x = np.maximum(x, 1e-300)
         mean = np.dot(w, x) / w.sum()
@@ -96,10 +95,16 @@ def _maximum(total, sum_log, sum_x):
     rate k / x̄ (numbers or arrays); NaN where the rows have no spread (log x̄ − mean(log x) not
     positive: one value, or none): no maximum there."""
     mean, mean_log = sum_x / total, sum_log / total
+    if isinstance(mean, float) and isinstance(mean_log, float):  # one data set: plain floats
+        s = math.log(mean) - mean_log if mean > 0 else math.nan
+        if not (s > 0 and math.isfinite(s)):
+            return math.nan, math.nan
+        k = _profile_shape(s, float(_minka(s)))
+        return k, k / mean
     s = np.log(mean) - mean_log
     k = _profile_shape(s, gamma_shape_start(mean, mean_log))
     k = np.where((s > 0) & np.isfinite(s), k, np.nan)
-    return (float(k), float(k / mean)) if k.ndim == 0 else (k, k / mean)
+    return k, k / mean
 
 
 def _profile_shape(s, k, iterations=50):
@@ -108,7 +113,7 @@ def _profile_shape(s, k, iterations=50):
     would leave k ≤ 0 halves k instead. The left side is convex and decreasing, so the steps
     converge quadratically: a step below 1e-8·k lands on the root to rounding. Where s is not
     positive and finite, k as it is. Numbers, or arrays (each entry stops where it lands)."""
-    if np.ndim(s) or np.ndim(k):
+    if not (isinstance(s, float) and isinstance(k, float)):  # (numpy's float64 is one)
         return _profile_shapes(s, k, iterations)
     if not (s > 0 and math.isfinite(s)):
         return float(k)
