@@ -292,3 +292,15 @@ def test_many_coefficients_started_at_zero_end_at_an_interior_maximum():
     fit = fg.fit_mle(loglik, (X, y), start={"intercept": 0.0, "beta": np.zeros(p)}, nobs=n)
     assert fit.converged, fit.message
     assert np.max(np.abs(fit.score.to_numpy())) < 1e-6
+
+
+@pytest.mark.parametrize("value", [2.0, 1e-3, 1e3])
+def test_identical_gamma_rows_run_off_to_infinite_shape_and_rate_and_say_so(value):
+    # the gamma concentrates on the one value as shape and rate grow together; at shape 1e11
+    # its log-likelihood's terms are 1e12 times their sum, and the noise of their rounding
+    # rose along both senses of the flat direction: the message named "→ 0" for both
+    fit = quiet_fit("gamma", np.full(5, value))
+    assert fit.status == "boundary" and not fit.converged
+    assert "shape → ∞" in fit.message and "rate → ∞" in fit.message, fit.message
+    assert fit.params["shape"] > 1e6 and fit.params["shape"] / fit.params["rate"] == \
+        pytest.approx(value, rel=1e-4)  # (the mean, to what an end point so far out keeps)
