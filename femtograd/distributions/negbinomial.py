@@ -8,7 +8,7 @@ from ..core.lazy import stats
 from ..core.ops import lgamma, log, log1p
 from ..core.ops import sum as fsum
 from ..core.special import betainc
-from .base import INF, weighted_mean_var
+from .base import INF, total_weight, weighted_mean_var, wsum
 from .counts import count_table
 from .loglik import LogLikGenerator
 
@@ -54,7 +54,7 @@ class NegBinomialLogLik(LogLikGenerator):
         counts relative to their mean, which stays finite for counts beyond 1e154; over the
         distinct counts when the statistics hold every row."""
         x, w = self._stats[3:] if self._reduced_only() else self._start_values()
-        mean, _ = weighted_mean_var(x, w)
+        mean = wsum(w, x) / total_weight(w, x)  # (the variance of such counts would overflow)
         if mean <= 0:
             return {"size": 1.0, "prob": 0.5}
         _, rel_var = weighted_mean_var(x / mean, w)
