@@ -261,15 +261,6 @@ def _flat_coordinate(constraint, var, size):
     return (constraint != "real") & (0.5 <= PROFILE * size * var)
 
 
-def _rises_near(objective, x, f, v, size):
-    """Whether the log-likelihood rises beyond rounding from x at 1, 10 or 100 times v."""
-    for t in (1.0, 10.0, 100.0):
-        ft = objective.value(x + t * v)
-        if math.isfinite(ft) and ft > f + ROUNDING * size:
-            return True
-    return False
-
-
 def _running_off(x, x0, var, d, size):
     """A real coordinate that ran off: the run moved it by at least half its final value,
     yet its profile log-likelihood changes by less than PROFILE·size over that distance
@@ -285,12 +276,15 @@ def _running_off(x, x0, var, d, size):
 
 
 def _flat(objective, x, x0, f, f0, g, info, size, free, cons):
-    """A singular information: rising along a flat direction or along the way the run
-    went, or having risen along a flat direction to a plateau, is a boundary; level
-    everywhere is flat. A direction counts only when the log-likelihood rises along one
-    sense of it and not the other: rising both ways is the noise of values whose terms are
-    far larger than their sum (a gamma of identical rows at shape 1e11), and would name
-    whichever sense was tried first."""
+    """A singular information: having run off far while rising (`_far`), rising along a flat
+    direction or along the way the run went, or having risen along a flat direction to a
+    plateau, is a boundary; level everywhere is flat. A run that went far is judged by its
+    travel first: out there the log-likelihood's terms can be far larger than their sum (a
+    gamma of identical rows at shape 1e11), and the rounding of their values, not a rise,
+    would decide which way a flat direction seems to climb."""
+    far = _far(x, x0, f, f0, size, cons)
+    if far is not None:
+        return _boundary(far, info, free, cons, f)
     directions = []
     if np.all(np.isfinite(info)):
         lam, vec = np.linalg.eigh(_scaled(info))
@@ -301,15 +295,14 @@ def _flat(objective, x, x0, f, f0, g, info, size, free, cons):
     if f > f0 + ROUNDING * size and np.any(travel != 0):
         directions.insert(0, travel)  # the run rose from the start and ends on a plateau
     for v in directions:
-        up, down = (_rises_near(objective, x, f, sign * v, size) for sign in (1.0, -1.0))
-        if up != down:
-            return _boundary(v if up else -v, info, free, cons, f)
+        for sign in (1.0, -1.0):
+            for t in (1.0, 10.0, 100.0):
+                ft = objective.value(x + sign * t * v)
+                if math.isfinite(ft) and ft > f + ROUNDING * size:
+                    return _boundary(sign * v, info, free, cons, f)
     found = _still_rising(objective, x, x0, f, g, info, size, free, cons)
     if found is not None:
         return found
-    far = _far(x, x0, f, f0, size, cons)
-    if far is not None:
-        return _boundary(far, info, free, cons, f)
     rose = bool(directions) and directions[0] is travel
     flat = directions[1:] if rose else directions
     involved = sorted({i for v in flat for i in _involved(v, info, free)}) or \
