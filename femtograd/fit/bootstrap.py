@@ -250,10 +250,7 @@ def bootstrap(fit, n=200, kind="nonparametric", seed=None, max_failed=0.5, progr
     start = {k: float(v) for k, v in fit.params.items() if k not in fit.fixed}
     refits = Refits(fit._refit, start, fit.fixed) if gen is None \
         else OnGraph(fit, start, reweighted=kind == "nonparametric")
-    # serially as many per task as the refits take at once (progress after each task); in
-    # processes, chunks of them
-    size = refits.chunk if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
-    chunks = _chunks(fit, kind, n, np.random.default_rng(seed), size)
+    chunks = _chunks(fit, kind, n, np.random.default_rng(seed), task_size(refits, n, n_jobs))
     return replicates(refits, chunks, fit, kind, n, list(fit.param_names), max_failed,
                       progress, n_jobs)
 
@@ -269,6 +266,12 @@ def check_run(n, max_failed, progress, n_jobs):
     n, n_jobs = int(n), jobs.check_n_jobs(n_jobs)
     jobs.reporter(progress, n, "bootstrap")
     return n, n_jobs
+
+
+def task_size(refits, n, n_jobs):
+    """Draws per task: serially as many as the refits take at once (progress after each
+    task); in processes, chunks of them (a few tasks per worker)."""
+    return refits.chunk if n_jobs == 1 else max(1, min(64, n // (8 * n_jobs)))
 
 
 def replicates(refits, chunks, fit, kind, n, names, max_failed, progress, n_jobs):

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..core import Value, grad_nodes
 from ..core.lazy import optimize, stats
-from ..fit.bootstrap import check_run, replicates
+from ..fit.bootstrap import check_run, replicates, task_size
 from ..fit.delta import DeltaMethod
 from ..fit.draws import resample_counts
 from ..fit.refits import Refits
@@ -79,9 +79,8 @@ def bootstrap(fit, n, seed, max_failed, progress=None, n_jobs=1):
     worker processes refit the same replicates as one."""
     n, n_jobs = check_run(n, max_failed, progress, n_jobs)
     w = np.ones(fit.n) if fit.weights is None else fit.weights
-    size = 1 if n_jobs == 1 else max(1, min(16, n // (8 * n_jobs)))
-    chunks = resample_counts(w, n, np.random.default_rng(seed), size)
     refits = WeightRefits(fit._refit, _start(fit), fit.fixed)
+    chunks = resample_counts(w, n, np.random.default_rng(seed), task_size(refits, n, n_jobs))
     return replicates(refits, chunks, fit, "nonparametric", n, fit.index, max_failed,
                       progress, n_jobs)
 
