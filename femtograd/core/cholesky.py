@@ -5,12 +5,16 @@ Up to a few rows numpy's per-call overhead is most of the cost, so Newton's dire
 verdict's factor and the starts' float Newton steps factor their 2 × 2 to 4 × 4 matrices
 here, as lists of rows. The arithmetic is written once, entry by entry: an entry may be a
 float or an array holding that entry of every matrix of a stack (a batch's end points), so a
-stacked factor is, to the last bit, the one each matrix gets alone.
+stacked factor is, to the last bit, the one each matrix gets alone. `inverse_factor` (one
+matrix) and `stacked_inverse_factors` (a stack) choose between this arithmetic, up to SMALL
+rows, and LAPACK beyond: the one place that choice is made for Newton and the verdict.
 """
 
 import math
 
 import numpy as np
+
+SMALL = 4  # up to this many rows, factors in plain floats (numpy's per-call cost dominates)
 
 
 def cholesky_rows(rows):
@@ -96,3 +100,40 @@ def cholesky_solve(low, b):
             s -= low[k][i] * y[k]
         y[i] = s / low[i][i]
     return y
+
+
+def inverse_factor(a):
+    """L⁻¹ for the Cholesky factor L of a positive definite `a` (a = L·Lᵀ), or None when `a` is
+    not positive definite (or not finite): then a⁻¹·b = L⁻ᵀ(L⁻¹·b) and a⁻¹ = L⁻ᵀ·L⁻¹. Up to SMALL
+    rows in plain floats (numpy's per-call overhead is most of the cost there)."""
+    p = len(a)
+    if p > SMALL:
+        try:
+            return np.linalg.inv(np.linalg.cholesky(a))
+        except np.linalg.LinAlgError:
+            return None
+    low = cholesky_rows(np.asarray(a, dtype=float).tolist())
+    return None if low is None else np.array(inverse_rows(low))
+
+
+def stacked_inverse_factors(a):
+    """(L⁻¹ of each positive definite matrix of the stack `a` (B, m, m), the identity for
+    the others; which they are). Up to SMALL rows by `inverse_factors`, the
+    arithmetic `inverse_factor` does, each step over the whole stack (the same numbers it
+    gives each matrix; LAPACK's per-matrix calls cost more than the arithmetic of such small
+    ones), by LAPACK beyond."""
+    count, m, _ = a.shape
+    eye = np.eye(m)
+    ok = np.isfinite(a).reshape(count, -1).all(axis=1)
+    if m > SMALL:
+        safe = np.where(ok[:, None, None], a, eye)
+        try:
+            return np.linalg.inv(np.linalg.cholesky(safe)), ok
+        except np.linalg.LinAlgError:  # some are not: the factor of each on its own
+            factors = [inverse_factor(x) if good else None for x, good in zip(safe, ok)]
+            ok = np.array([fac is not None for fac in factors])
+            return np.array([eye if fac is None else fac for fac in factors]), ok
+    factors, definite = inverse_factors(a)
+    ok &= definite
+    factors[~ok] = eye
+    return factors, ok

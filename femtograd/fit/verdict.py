@@ -31,8 +31,8 @@ import math
 
 import numpy as np
 
-from ..core.cholesky import inverse_factors
-from ..optim.newton import SMALL, inverse_factor, newton_direction
+from ..core.cholesky import inverse_factor, stacked_inverse_factors
+from ..optim.newton import newton_direction
 from ..optim.result import BOUNDARY, CONVERGED, FLAT, NON_FINITE, NOT_STATIONARY
 from ..optim.stopping import ROUNDING
 from ..distributions.spaces import Space
@@ -205,11 +205,12 @@ def interior(x, x0, f, g, h, constraints):
     coordinate, no real coordinate running off, a small Newton decrement. False is no
     verdict: that end point is judged on its own by `verdict` (which probes, and names
     what it finds). −H's factor per end point is the one `verdict` computes for it
-    (`_inverse_factors`: the same arithmetic up to SMALL parameters, LAPACK beyond)."""
+    (`core.cholesky.stacked_inverse_factors`: the same arithmetic up to SMALL parameters,
+    LAPACK beyond)."""
     x, g, h = (np.asarray(v, dtype=float) for v in (x, g, h))
     f = np.asarray(f, dtype=float)
     size = np.abs(f)
-    factor, ok = _inverse_factors(-h)
+    factor, ok = stacked_inverse_factors(-h)
     d = np.einsum("bki,bk->bi", factor, np.einsum("bij,bj->bi", factor, g))  # as `_solve`
     var = np.einsum("bki,bki->bi", factor, factor)  # the diagonal of factorᵀ·factor
     start = np.broadcast_to(np.asarray(x0, dtype=float), x.shape)
@@ -221,29 +222,6 @@ def interior(x, x0, f, g, h, constraints):
                 ok &= ~_running_off(x[:, i], start[:, i], var[:, i], d[:, i], size)
         ok &= _stationary(np.einsum("bi,bi->b", g, d), size)
     return ok
-
-
-def _inverse_factors(a):
-    """(L⁻¹ of each positive definite matrix of the stack `a` (B, m, m), the identity for
-    the others; which they are). Up to SMALL rows by `core.cholesky.inverse_factors`, the
-    arithmetic `inverse_factor` does, each step over the whole stack (the same numbers it
-    gives each matrix; LAPACK's per-matrix calls cost more than the arithmetic of such small
-    ones), by LAPACK beyond."""
-    count, m, _ = a.shape
-    eye = np.eye(m)
-    ok = np.isfinite(a).reshape(count, -1).all(axis=1)
-    if m > SMALL:
-        safe = np.where(ok[:, None, None], a, eye)
-        try:
-            return np.linalg.inv(np.linalg.cholesky(safe)), ok
-        except np.linalg.LinAlgError:  # some are not: the factor of each on its own
-            factors = [inverse_factor(x) if good else None for x, good in zip(safe, ok)]
-            ok = np.array([fac is not None for fac in factors])
-            return np.array([eye if fac is None else fac for fac in factors]), ok
-    factors, definite = inverse_factors(a)
-    ok &= definite
-    factors[~ok] = eye
-    return factors, ok
 
 
 def _stationary(decrement, size):

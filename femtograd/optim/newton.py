@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ..core.cholesky import cholesky_rows, cholesky_solve, inverse_rows
+from ..core.cholesky import SMALL, cholesky_rows, cholesky_solve
 from ..core.tolerances import NEGLIGIBLE
 from .linesearch import backtrack
 from .objective import Counted
@@ -27,9 +27,6 @@ from .options import check_option
 from .result import (CONVERGED, FLAT, FLAT_MESSAGE, NON_FINITE, OptimResult, no_ascent,
                      non_finite_start, out_of_iterations)
 from .stopping import DEFAULT, ROUNDING, max_abs
-
-SMALL = 4  # up to this many parameters, the Cholesky factor in plain floats
-
 
 def newton_direction(g, h):
     """(direction, modified): solve −H d = g, modifying −H when it is not positive definite."""
@@ -63,20 +60,6 @@ def newton_direction(g, h):
         return np.array(g, dtype=float), True
     lam = np.maximum(np.abs(lam), floor)
     return (v @ ((v.T @ (g / sc)) / lam)) / sc, True
-
-
-def inverse_factor(a):
-    """L⁻¹ for the Cholesky factor L of a positive definite `a` (a = L·Lᵀ), or None when `a` is
-    not positive definite (or not finite): then a⁻¹·b = L⁻ᵀ(L⁻¹·b) and a⁻¹ = L⁻ᵀ·L⁻¹. Up to SMALL
-    rows in plain floats (numpy's per-call overhead is most of the cost there)."""
-    p = len(a)
-    if p > SMALL:
-        try:
-            return np.linalg.inv(np.linalg.cholesky(a))
-        except np.linalg.LinAlgError:
-            return None
-    low = cholesky_rows(np.asarray(a, dtype=float).tolist())
-    return None if low is None else np.array(inverse_rows(low))
 
 
 def unit_scales(a):

@@ -1,12 +1,12 @@
-"""The verdict's rule over arrays factors −H of every end point at once (`_inverse_factors`):
-for the small matrices of a batch by `inverse_factor`'s own arithmetic over the stack, so each
-factor is the one that end point gets alone, to the last bit."""
+"""The verdict's rule over arrays factors −H of every end point at once
+(`core.cholesky.stacked_inverse_factors`): for the small matrices of a batch by
+`inverse_factor`'s own arithmetic over the stack, so each factor is the one that end point gets
+alone, to the last bit."""
 
 import numpy as np
 import pytest
 
-from femtograd.fit.verdict import _inverse_factors
-from femtograd.optim.newton import SMALL, inverse_factor
+from femtograd.core.cholesky import SMALL, inverse_factor, stacked_inverse_factors
 
 
 def _stack(m, seed):
@@ -22,7 +22,7 @@ def _stack(m, seed):
 @pytest.mark.parametrize("m", [1, 2, 3, 4, 6])
 def test_the_stacked_inverse_factors_are_each_matrixs_own(m):
     a = _stack(m, m)
-    factors, ok = _inverse_factors(a)
+    factors, ok = stacked_inverse_factors(a)
     for b in range(len(a)):
         one = inverse_factor(a[b]) if np.isfinite(a[b]).all() else None
         assert ok[b] == (one is not None)

@@ -13,7 +13,7 @@ from femtograd.core.tape import tape_for
 from femtograd.distributions import ExpLogLik, NormalLogLik
 from femtograd.distributions.rows import KINDS
 from femtograd.fit.verdict import _Names, _flat_coordinates, _not_stationary, _solve, verdict
-from femtograd.optim.newton import inverse_factor
+from femtograd.core.cholesky import inverse_factor
 from femtograd.optim.objective import TapeObjective
 from femtograd.optim.transforms import transform_for
 

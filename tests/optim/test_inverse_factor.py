@@ -1,5 +1,5 @@
 """The one factorization Newton's direction and every solve of the verdict share
-(optim/newton.py `inverse_factor`): L⁻¹ of the Cholesky factor of the information, in plain
+(core/cholesky.py `inverse_factor`): L⁻¹ of the Cholesky factor of the information, in plain
 floats up to a few parameters, equal to numpy's, and None exactly where numpy's Cholesky fails."""
 
 import numpy as np
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from femtograd.fit.verdict import _solve
 from femtograd.optim import newton_direction
-from femtograd.optim.newton import inverse_factor
+from femtograd.core.cholesky import inverse_factor
 
 
 @given(st.integers(1, 6), st.integers(0, 2**32 - 1), st.integers(-300, 300))
