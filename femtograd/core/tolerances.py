@@ -15,3 +15,15 @@ ROUNDING = 1e-10
 NEGLIGIBLE = 1e-14
 """A last step moving no coordinate by more than this, relative (or whose decrement is below
 NEGLIGIBLE²·|loglik|), is not taken: it is at the rounding of the derivatives that propose it."""
+
+
+def negligible_decrement(gain, size):
+    """Is a last Newton step's decrement `gain` below NEGLIGIBLE²·|loglik| (`size`)? Then it
+    is not taken (floats, or arrays of replicates)."""
+    return gain <= NEGLIGIBLE * NEGLIGIBLE * size
+
+
+def negligible_move(steps, at):
+    """Does a last step move no coordinate `at` by more than NEGLIGIBLE of it (`steps`, the
+    moves, in the optimizer's unconstrained coordinates)? Then it is not taken."""
+    return all(abs(s) <= NEGLIGIBLE * abs(a) for s, a in zip(steps, at))

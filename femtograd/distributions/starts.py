@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core.cholesky import cholesky_rows, cholesky_solve
 from ..core.quadratic import QuadraticData
-from ..core.tolerances import DECREMENT, NEGLIGIBLE, ROUNDING
+from ..core.tolerances import DECREMENT, ROUNDING, negligible_decrement, negligible_move
 from .base import weighted_quantiles
 
 
@@ -158,14 +158,14 @@ def _last_step(evaluate, move, spaces, point, f, d, gain, size):
     optimizer's unconstrained ones, beyond NEGLIGIBLE of it, or its decrement `gain` (the same
     in any coordinates) is below NEGLIGIBLE²·|f| (the fit would not take it either), or it
     leaves the start's region or lowers the log-likelihood beyond rounding."""
-    if gain <= NEGLIGIBLE * NEGLIGIBLE * size:
+    if negligible_decrement(gain, size):
         return point
     trial = move(point, d)
     if trial is None:
         return point
     trial = settled(spaces, trial)
-    if all(abs(b - a) <= NEGLIGIBLE * abs(a) for a, b in zip(unconstrained(spaces, point),
-                                                             unconstrained(spaces, trial))):
+    at = unconstrained(spaces, point)
+    if negligible_move([b - a for a, b in zip(at, unconstrained(spaces, trial))], at):
         return point
     ft, gt, *_ = evaluate(trial)
     if math.isfinite(ft) and all(map(math.isfinite, gt)) and ft >= f - ROUNDING * size:

@@ -34,7 +34,7 @@ import numpy as np
 from ..core import ExpMomentData
 from ..core.moments import ExpMomentRows
 from ..core.tape import tape_for
-from ..core.tolerances import NEGLIGIBLE, ROUNDING
+from ..core.tolerances import NEGLIGIBLE, ROUNDING, negligible_decrement
 from ..optim.linesearch import backtrack
 from ..optim.transforms import transform_for
 from .verdict import interior
@@ -232,7 +232,7 @@ class Batch:
         gain = _rows_dot(g, d)
         small = run & (gain <= tol.gtol * tol.gtol * size)
         if small.any():
-            negligible = small & ((gain <= NEGLIGIBLE * NEGLIGIBLE * size)  # optim.newton's
+            negligible = small & (negligible_decrement(gain, size)  # optim.newton's
                                   | _rows_all(np.abs(d) <= NEGLIGIBLE * np.abs(x)))  # rule
             done |= negligible
             last = small & ~negligible    # converged: the last step too, if it does not fall

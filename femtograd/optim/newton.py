@@ -20,7 +20,7 @@ import math
 import numpy as np
 
 from ..core.cholesky import SMALL, cholesky_rows, cholesky_solve
-from ..core.tolerances import NEGLIGIBLE
+from ..core.tolerances import negligible_decrement, negligible_move
 from .linesearch import backtrack
 from .objective import Counted
 from .options import check_option
@@ -216,8 +216,7 @@ def _last_step(objective, x, f, g, h, d, iterations, method, history, size):
     has no |x| to be relative to; in the information's metric the step is then ~1e-14·√|f|
     standard errors), is not taken: the derivatives' own rounding (sums over many rows) moves
     a maximum that much, and the evaluation would cost as much as an iteration."""
-    if float(np.dot(g, d)) <= NEGLIGIBLE * NEGLIGIBLE * size or \
-            all(abs(di) <= NEGLIGIBLE * abs(xi) for di, xi in zip(d.tolist(), x.tolist())):
+    if negligible_decrement(float(np.dot(g, d)), size) or negligible_move(d.tolist(), x.tolist()):
         return OptimResult(x, f, g, iterations, CONVERGED, "Newton decrement below tolerance",
                            method, objective.calls, history)
     ft, gt, _ = objective.value_grad_hess(x + d)

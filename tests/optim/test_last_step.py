@@ -13,6 +13,7 @@ from femtograd.optim import FunctionObjective
 
 newton_module = importlib.import_module("femtograd.optim.newton")  # (the package's `newton`
 newton_ = newton_module.newton                                    # is the function)
+tolerances = importlib.import_module("femtograd.core.tolerances")  # (its negligible-step rules)
 
 
 def quadratic(centre, curvature):
@@ -45,7 +46,7 @@ def test_a_last_step_beyond_a_few_ulps_is_taken_and_squares_the_error():
 def test_skipping_a_negligible_last_step_changes_no_estimate_beyond_rounding(family, monkeypatch):
     x = 3.0 * np.random.default_rng(7).weibull(1.5, 1000)
     skipped = fg.fit_mle(family, x)
-    monkeypatch.setattr(newton_module, "NEGLIGIBLE", 0.0)  # every last step taken, as before
+    monkeypatch.setattr(tolerances, "NEGLIGIBLE", 0.0)  # every last step taken, as before
     taken = fg.fit_mle(family, x)
     assert skipped.converged and taken.converged
     np.testing.assert_allclose(skipped.mle, taken.mle, rtol=2e-14)
