@@ -415,11 +415,16 @@ def _one_shape(a, x):
     return a
 
 
+def _gamma_log_density(a, x, logx):
+    """log f(a, x) of the unit-rate gamma density, given log x."""
+    return (a - 1.0) * logx - x - special.gammaln(a)
+
+
 def _gamma_density_forward(a, x, order=0):
     """∂ᵐ/∂aᵐ of the gamma density at x, f·Yₘ(κ₁, …, κₘ), as numpy data."""
     a = _one_shape(a, x)
     logx = np.log(x)
-    dens = np.exp((a - 1.0) * logx - x - special.gammaln(a))
+    dens = np.exp(_gamma_log_density(a, x, logx))
     if order == 0:
         return _plain(dens)
     kappa = [logx - special.digamma(a)] + [-_polygamma(a, n=j) for j in range(1, order)]
@@ -611,7 +616,7 @@ def _inverse_gammainc_forward(a, p):
 def _shape_slope_forward(a, x):
     """−(∂P/∂a)(a, x) / f(a, x), as numpy data."""
     a = _one_shape(a, x)
-    log_density = (a - 1.0) * np.log(x) - x - special.gammaln(a)
+    log_density = _gamma_log_density(a, x, np.log(x))
     return _plain(-gammainc_shape_derivative(a, x, 1) * np.exp(-log_density))
 
 

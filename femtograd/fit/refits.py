@@ -19,9 +19,8 @@ the estimates reaches it, and under options that stop that Newton early, such as
 refit would stop), each end point judged by the verdict's rule over arrays; resample
 weights enter as one matrix, whose statistics the family computes for every replicate at
 once (`model.statistics(W)`). A replicate that does not pass there takes the one-graph path
-above. `gathered(draws)` gives the same outcomes as
-one `Outcomes` (indices, an array of estimates, the failures), which is how the bootstrap
-collects them: no tuple per replicate.
+above. `gathered(draws)` gives the same outcomes as one `Outcomes` (indices, an array of
+estimates, the failures), which is how the bootstrap collects them: no tuple per replicate.
 
 Both pickle to worker processes: `OnGraph` leaves its graphs behind and builds others there
 on first use.
