@@ -13,13 +13,29 @@ from .base import INF, log_interval_by_halves, total_weight, wsum
 from .loglik import LogLikGenerator
 
 
+# log x̄ − mean(log x) at most this many ulps of 1 + |log x̄| is the rounding of its two terms:
+# no spread that a maximum could be found from (identical rows give 0 or a few ulps)
+SPREAD_ULPS = 64
+
+
+def spread(mean, mean_log):
+    """s = log x̄ − mean(log x) ≥ 0, the gamma's profile statistic (numbers or arrays); NaN
+    where it is not finite or not above the rounding of its terms (`SPREAD_ULPS`): rows with
+    one value, or values too close together for a shape to be found from them."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_mean = np.log(mean)
+        s = log_mean - mean_log
+        noise = SPREAD_ULPS * np.finfo(float).eps * (1.0 + np.abs(log_mean))
+        return np.where(np.isfinite(s) & (s > noise), s, np.nan)[()]
+
+
 def gamma_shape_start(mean, mean_log):
     """Minka's closed-form approximation to the gamma shape MLE from log(mean) − mean(log x)
-    (numbers or arrays; 1 where that difference is not positive and finite)."""
-    s = np.log(mean) - mean_log
+    (numbers or arrays; 1 where there is no spread, `spread`)."""
+    s = spread(mean, mean_log)
+    ok = np.isfinite(s)
     if np.ndim(s) == 0:
-        return _minka(s) if np.isfinite(s) and s > 0 else 1.0
-    ok = np.isfinite(s) & (s > 0)
+        return float(_minka(s)) if ok else 1.0
     return np.where(ok, _minka(np.where(ok, s, 1.0)), 1.0)
 
 
@@ -95,15 +111,14 @@ def _maximum(total, sum_log, sum_x):
     rate k / x̄ (numbers or arrays); NaN where the rows have no spread (log x̄ − mean(log x) not
     positive: one value, or none): no maximum there."""
     mean, mean_log = sum_x / total, sum_log / total
+    s = spread(mean, mean_log)
     if isinstance(mean, float) and isinstance(mean_log, float):  # one data set: plain floats
-        s = math.log(mean) - mean_log if mean > 0 else math.nan
-        if not (s > 0 and math.isfinite(s)):
+        if math.isnan(s):
             return math.nan, math.nan
-        k = _profile_shape(s, float(_minka(s)))
+        k = _profile_shape(float(s), float(_minka(s)))
         return k, k / mean
-    s = np.log(mean) - mean_log
-    k = _profile_shape(s, gamma_shape_start(mean, mean_log))
-    k = np.where((s > 0) & np.isfinite(s), k, np.nan)
+    k = _profile_shape(s, np.where(np.isfinite(s), _minka(s), 1.0))
+    k = np.where(np.isfinite(s), k, np.nan)
     return k, k / mean
 
 

@@ -6,7 +6,8 @@ optimizer's (log/logit) scale with the exact Hessian and judges from the
 log-likelihood itself, never from magnitudes of parameters (those are units):
 
 - the Newton decrement gᵀ(−H)⁻¹g must be small beside the log-likelihood's size,
-  with −H positive definite; else the end is "not_stationary" or has a flat direction;
+  with −H positive definite and not singular to rounding (`_inflated`); else the end is
+  "not_stationary" or has a flat direction;
 - no positive or unit parameter may be flat: moving it by a factor e, with the others
   re-fitted, must change the log-likelihood by more than PROFILE of its size (a genuine
   but poorly determined maximum, such as a Weibull scale of 6e21 from 10 failures among
@@ -77,7 +78,8 @@ def verdict(objective, names, constraints, free, x, x0, f0, status, basis=None):
     factor = inverse_factor(info)  # (−H = L·Lᵀ) L⁻¹, or None where −H is not positive definite
     if status not in (CONVERGED, FLAT):
         return _stopped_early(objective, x, x0, f, f0, g, info, factor, size, free, cons, status)
-    if factor is None or status == FLAT:
+    if factor is None or status == FLAT or \
+            np.any(_inflated(np.einsum("ki,ki->i", factor, factor), np.diag(info))):
         return _flat(objective, x, x0, f, f0, g, info, size, free, cons)
     d = _solve(factor, g)  # the Newton step, which both judgements below read
     return (_flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons, d)
@@ -216,12 +218,22 @@ def interior(x, x0, f, g, h, constraints):
     start = np.broadcast_to(np.asarray(x0, dtype=float), x.shape)
     ok &= np.isfinite(f)
     with np.errstate(all="ignore"):
+        ok &= ~np.any(_inflated(var, -np.diagonal(h, axis1=1, axis2=2)), axis=1)
         for i, c in enumerate(constraints):
             ok &= ~_flat_coordinate(c, var[:, i], size)
             if c == "real":
                 ok &= ~_running_off(x[:, i], start[:, i], var[:, i], d[:, i], size)
         ok &= _stationary(np.einsum("bi,bi->b", g, d), size)
     return ok
+
+
+def _inflated(var, curvature):
+    """A coordinate whose variance (its entry of (−H)⁻¹) is 1/SINGULAR times or more the
+    inverse of its own curvature (its entry of −H): −H, though positive definite, is singular
+    to rounding along a direction through it, and the sign of its curvature there is the
+    rounding of −H's entries, no evidence of a maximum (a gamma of identical rows at shape
+    1e15, whose log-likelihood's terms are 1e16 times their sum). Floats or arrays."""
+    return var * curvature >= 1.0 / SINGULAR
 
 
 def _stationary(decrement, size):

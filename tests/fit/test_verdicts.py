@@ -294,13 +294,16 @@ def test_many_coefficients_started_at_zero_end_at_an_interior_maximum():
     assert np.max(np.abs(fit.score.to_numpy())) < 1e-6
 
 
-@pytest.mark.parametrize("value", np.logspace(-4, 4, 9).tolist() + [2.0])
-def test_identical_gamma_rows_run_off_to_infinite_shape_and_rate_and_say_so(value):
+@pytest.mark.parametrize("n", [2, 3, 5, 10])
+@pytest.mark.parametrize("value", np.logspace(-4, 4, 17).tolist() + [2.0, 3.727593720314938])
+def test_identical_gamma_rows_run_off_to_infinite_shape_and_rate_and_say_so(value, n):
     # the gamma concentrates on the one value as shape and rate grow together; at shape 1e11
     # its log-likelihood's terms are 1e12 times their sum, and the rounding of their values
     # made a flat direction seem to climb either way: the message named "→ 0" for both. The
-    # run's own travel (a factor e^25 in both, rising) says where it went
-    fit = quiet_fit("gamma", np.full(5, value))
+    # run's own travel (a factor e^25 in both, rising) says where it went. A spread of a few
+    # ulps (the rounding of log x̄ − mean(log x)) once started the run at a "maximum" of
+    # shape 1e15, with no travel to read, where two fits of 576 said "converged"
+    fit = quiet_fit("gamma", np.full(n, value))
     assert fit.status == "boundary" and not fit.converged
     assert "shape → ∞" in fit.message and "rate → ∞" in fit.message, fit.message
     assert fit.params["shape"] > 1e6 and fit.params["shape"] / fit.params["rate"] == \
