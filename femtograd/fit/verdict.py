@@ -44,6 +44,7 @@ STEP = 1e-3         # a Newton step beyond STEP on a flat log/logit coordinate: 
 SINGULAR = 1e-12    # scaled-information eigenvalue below which a direction counts as flat
 INVOLVED = 0.3      # a parameter is named when its share of a direction is at least this
 MOVING = 1e-6       # a Newton step beyond MOVING·travel on a real coordinate: still moving
+DROP = 1e-8         # where a maximum falls by DROP·size (100× rounding) beyond a far end: not an edge
 FAR = 10.0          # a run that stops still climbing after moving a positive or unit parameter
 #                     by e^FAR (on its log/logit scale) from the start has run off to an edge
 
@@ -82,7 +83,7 @@ def verdict(objective, names, constraints, free, x, x0, f0, status, basis=None):
             np.any(_inflated(np.einsum("ki,ki->i", factor, factor), np.diag(info))):
         return _flat(objective, x, x0, f, f0, g, info, size, free, cons)
     d = _solve(factor, g)  # the Newton step, which both judgements below read
-    return (_flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons, d)
+    return (_flat_coordinates(objective, x, x0, f, f0, g, factor, info, size, free, cons, d)
             or _not_stationary(objective, x, x0, f, f0, g, info, factor, size, free, cons, d))
 
 
@@ -94,7 +95,7 @@ def _stopped_early(objective, x, x0, f, f0, g, info, factor, size, free, cons, s
         far = _far(x, x0, f, f0, size, cons)
         return found if far is None else _boundary(far, info, free, cons, f)
     if found is None and factor is not None:
-        found = _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons)
+        found = _flat_coordinates(objective, x, x0, f, f0, g, factor, info, size, free, cons)
     if found is None or found[0] != BOUNDARY:
         found = _plateau(x, x0, f, f0, info, factor, size, free, cons)
     return found
@@ -155,6 +156,19 @@ def _far(x, x0, f, f0, size, cons):
     return v
 
 
+def _falls_beyond(objective, x, f, v, info, size):
+    """Does the log-likelihood fall beyond `x` along `v` as a maximum's does? Its quadratic
+    model there (curvature vᵀ(−H)v) falls by DROP·size at some distance; a maximum falls about
+    that much, a supremum at an edge or at infinity rises or stays level (or leaves the
+    space: a non-finite value)."""
+    u = np.asarray(v, dtype=float) / float(np.max(np.abs(v)))
+    curvature = float(u @ info @ u)
+    if not curvature > 0:
+        return False
+    ft = objective.value(x + math.sqrt(2.0 * DROP * size / curvature) * u)
+    return math.isfinite(ft) and ft < f - 0.5 * DROP * size
+
+
 def _far_by_values(f, x, x0, f0, free, cons):
     """A run whose derivatives overflowed at its end point, judged by its log-likelihood `f`
     there alone: "boundary" when it rose while a positive or unit parameter moved a factor
@@ -172,10 +186,14 @@ def _solve(factor, b):
     return factor.T @ (factor @ b)
 
 
-def _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons, d=None):
+def _flat_coordinates(objective, x, x0, f, f0, g, factor, info, size, free, cons, d=None):
     """None when every coordinate is determined; else "boundary" for the numerically flat
     coordinates the Newton step `d` (default `_solve(factor, g)`) still pushes on (toward
-    where it pushes) or that ran off from the start, "flat" otherwise."""
+    where it pushes) or that ran off from the start, when one of them is flat on its own (its
+    curvature alone) or the log-likelihood does not fall beyond as a maximum's does
+    (`_falls_beyond`); "flat" otherwise: coefficients of two nearly collinear covariates, 900
+    per-SD units out with SEs of 400, ran far too and are flat together, each well curved
+    alone, and fall beyond: a maximum the data barely determine, not a run to infinity."""
     x0 = np.asarray(x0, dtype=float)
     cov = factor.T @ factor
     d = _solve(factor, g) if d is None else d
@@ -191,7 +209,9 @@ def _flat_coordinates(x, x0, f, f0, g, factor, info, size, free, cons, d=None):
         v[ran] = x[ran] - x0[ran]
         return _boundary(v, info, free, cons, f)
     far = _far(x, x0, f, f0, size, cons)
-    if far is not None:
+    if far is not None and (any(far[i] != 0 and _flat_coordinate(cons[i], 1.0 / info[i, i], size)
+                                for i in flat)
+                            or not _falls_beyond(objective, x, f, far, info, size)):
         return _boundary(far, info, free, cons, f)
     return _level(sorted({j for i in flat for j in _involved(np.eye(len(x))[i], info, free)}),
                   free)
@@ -306,7 +326,8 @@ def _level(involved, free):
     who = ", ".join(free[i] for i in involved)
     return (FLAT, f"the log-likelihood is flat (level) along {who}: the data do not "
                   f"determine {'it' if len(involved) == 1 else 'them'} (zero total weight, "
-                  "rows that carry no information, or a parameter that does not enter)",
+                  "rows that carry no information, a parameter that does not enter, or "
+                  "parameters the data barely tell apart, as nearly collinear covariates)",
             tuple(free[i] for i in involved))
 
 

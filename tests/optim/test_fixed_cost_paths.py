@@ -111,7 +111,7 @@ def test_the_verdict_judges_with_one_newton_step_as_each_judgement_would_alone()
         factor = inverse_factor(info)
         size = abs(f)
         named = _Names(list(names), None)
-        alone = (_flat_coordinates(x, best, f, f, g, factor, info, size, named, list(cons))
+        alone = (_flat_coordinates(ob, x, best, f, f, g, factor, info, size, named, list(cons))
                  or _not_stationary(ob, x, best, f, f, g, info, factor, size, named,
                                     list(cons), _solve(factor, g)))
         assert verdict(ob, names, cons, free, x, best, f, "converged") == alone

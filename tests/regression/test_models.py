@@ -175,3 +175,29 @@ def test_a_group_with_no_events_puts_its_rate_at_the_boundary():
     assert fit.status == "boundary"
     y[g == "c"] = 1.0
     assert fg.regress(PoissonLogLik, "y ~ C(g)", pd.DataFrame({"y": y, "g": g})).converged
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_nearly_collinear_covariates_are_a_maximum_poorly_determined_not_a_boundary(seed):
+    # x2 = x1 + 1e-4 noise: the log-likelihood is strictly concave with a finite maximum
+    # (Newton below finds it), its coefficients ±900 per SD with SEs of about 400. The run
+    # travels there from 0, and each coefficient alone is flat by the verdict's rule, which
+    # then read the travel as a run to infinity ("x1 → +∞"); going as far again falls, so
+    # it is a maximum the data barely determine: "flat", and never "boundary"
+    from femtograd.fit.result import ConvergenceWarning
+    rng = np.random.default_rng(seed)
+    x1 = rng.normal(size=500)
+    x2 = x1 + 1e-4 * rng.normal(size=500)
+    y = rng.exponential(np.exp(0.5 + 0.3 * x1))
+    X = np.column_stack([np.ones(500), x1, x2])
+    beta = np.zeros(3)
+    for _ in range(60):  # Newton on Σ η − e^η y, strictly concave
+        w = np.exp(X @ beta) * y
+        beta += np.linalg.solve((X.T * w) @ X, X.T @ (1 - w))
+    with pytest.warns(ConvergenceWarning, match="flat"):
+        fit = fg.regress(ExpLogLik, "y ~ x1 + x2", pd.DataFrame({"y": y, "x1": x1, "x2": x2}))
+    assert fit.status == "flat" and "rate:x1" in fit.message and "rate:x2" in fit.message
+    assert fit.loglik == pytest.approx(np.sum(X @ beta - np.exp(X @ beta) * y), rel=1e-12)
+    np.testing.assert_allclose(fit.params.to_numpy(), beta, rtol=1e-5)
+    x2 = x1 + 1e-2 * rng.normal(size=500)  # a hundred times the spread: determined
+    assert fg.regress(ExpLogLik, "y ~ x1 + x2", pd.DataFrame({"y": y, "x1": x1, "x2": x2})).converged
