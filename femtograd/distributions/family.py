@@ -365,6 +365,15 @@ class Family:
                 ((q > 0) & (q < 1), lambda idx, p: self._quantile(at(q, idx), *p))])
         return self._evaluate("quantile", q, params, body)
 
+    def quantile_inside(self, q, *params):
+        """F⁻¹(q) in femtograd ops, as `quantile`, for a caller that has checked its input:
+        probabilities `q` a float array strictly inside (0, 1) and parameters inside their spaces
+        (Values or numbers, scalars or of q's shape; a fit's own MLE is). Nothing is checked or
+        masked: the closed form over every point, one graph without the support masks and the
+        parameter checks over per-point arrays that `quantile` pays for arbitrary input (the
+        same value and derivatives there). NotImplementedError without a closed form."""
+        return self._quantile(q, *self._args([as_value(v) for v in params]))
+
     def ppf(self, q, *params):
         """The quantile function, a float array: the smallest x with F(x) ≥ q (the closed form
         where the family has one, else the `_ppf` hook's)."""

@@ -133,14 +133,14 @@ def quantile(fit, p, level=0.95, scale=None):
                          f"p[{bad[0]}] is {probs[bad[0]]}")
     cov = fit.cov.to_numpy()
     with np.errstate(all="ignore"):
-        if dist.closed_quantile:  # every point and its exact gradient from one graph
+        if dist.closed_quantile:  # every point and its exact gradient from one graph: the
+            # probabilities are checked and the parameters the fit's own, so no masks or checks
             leaves = _leaves(fit, probs.size)
-            q, grad = _values_and_grads(dist.quantile(probs, *leaves), leaves, probs.size)
+            q, grad = _values_and_grads(dist.quantile_inside(probs, *leaves), leaves, probs.size)
         else:
             q, grad = _solved_quantiles(fit, dist, probs)
         if scale == "log":  # (a quantile that underflows to 0: 0 ± 0, the rounding of both)
-            rows = _rows(q, "log", np.log(q), np.where(q[:, None] > 0, grad / q[:, None], 0.0),
-                         cov, level)
+            rows = _rows(q, "log", np.log(q), np.where(q > 0, grad.T / q, 0.0).T, cov, level)
         else:
             rows = _rows(q, "natural", q, grad, cov, level)
     return _frame(rows, probs, "p", scale)
@@ -248,22 +248,27 @@ def _leaves(fit, n=None):
 
 def _values_and_grads(node, leaves, n):
     """The values (n,) of a node over the points and each point's gradient wrt its parameters
-    (n, k), from one reverse pass: zeros for a point known exactly, and for an infinite value
-    (log 0 at the end of a support, where the quantity is 0 whatever the parameters)."""
-    values = np.broadcast_to(np.asarray(node.data, dtype=float), (n,)).copy()
-    grads = np.zeros((n, len(leaves)))
+    (n, k; stored a parameter at a time), from one reverse pass: zeros for a point known
+    exactly, and for an infinite value (log 0 at the end of a support, where the quantity is
+    0 whatever the parameters)."""
+    values = np.asarray(node.data, dtype=float)
+    if values.shape != (n,):
+        values = np.broadcast_to(values, (n,)).copy()
+    grads = np.zeros((len(leaves), n))
     if node.is_variable:  # a node of constants has gradient zero
         # (the seed 1 stands for its broadcast: the gradient of the sum over the points)
-        for j, g in enumerate(grad_nodes(node, leaves)):
-            grads[:, j] = np.broadcast_to(np.asarray(g.data, dtype=float), (n,))
-    grads[~np.isfinite(values)] = 0.0
-    return values, grads
+        for row, g in zip(grads, grad_nodes(node, leaves)):
+            row[:] = g.data
+    if not np.isfinite(values).all():
+        grads[:, ~np.isfinite(values)] = 0.0
+    return values, grads.T
 
 
 def _se(grad, cov):
     """Each row's delta-method standard error sqrt(∇gᵀ · cov · ∇g) (NaN for a negative one)."""
-    var = np.einsum("ij,ij->i", grad @ cov, grad)  # a row-wise dot: half the time of .sum(1)
-    return np.where(var >= 0, np.sqrt(np.abs(var)), np.nan)
+    var = np.einsum("in,in->n", cov @ grad.T, grad.T)  # a parameter at a time, as stored
+    var += 0.0  # (−0 from negative covariances at a zero gradient is 0)
+    return np.sqrt(var, out=var)
 
 
 def _rows_from_logs(values, grads, kind, scale, cov, level):
@@ -280,34 +285,42 @@ def _rows_from_logs(values, grads, kind, scale, cov, level):
 
 
 def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
-    """Columns (estimate, se, lower, upper): centre ± z·se(centre) on `scale` (`grad` is the
-    centre's), transformed back, and the estimate's se: on the log scale the estimate times
-    the centre's (the delta method through exp), else from `se_grad` (the estimate's gradient,
-    `grad` if None); a centre known exactly (zero gradient) is its own interval."""
+    """The table's columns (estimate, se, lower, upper) as one block (4, n): centre ± z·se(centre)
+    on `scale` (`grad` is the centre's), transformed back, and the estimate's se: on the log
+    scale the estimate times the centre's (the delta method through exp), else from `se_grad`
+    (the estimate's gradient, `grad` if None); a centre known exactly (zero gradient) is its own
+    interval."""
     z = special.ndtri(0.5 + level / 2)
+    block = np.empty((4, estimate.size))
+    estimate_, se, lower, upper = block
+    estimate_[:] = estimate
     se_centre = _se(grad, cov)
     if scale == "log":  # (0 where the centre is exact, as at an estimate of 0 or inf)
-        se = np.where(se_centre == 0, 0.0, estimate * se_centre)
+        np.multiply(estimate, se_centre, out=se)
+        se[se_centre == 0] = 0.0
     else:
-        se = se_centre if se_grad is None else _se(se_grad, cov)
-    moves = grad[:, 0] != 0  # column by column: a quarter of the time of np.any(axis=1)
-    for j in range(1, grad.shape[1]):
-        moves |= grad[:, j] != 0
-    half = np.where(moves, z * se_centre, 0.0)
-    lower, upper = centre - half, centre + half
+        se[:] = se_centre if se_grad is None else _se(se_grad, cov)
+    half = z * se_centre
+    if not np.isfinite(cov).all():  # else a zero gradient's se is 0, and so is its half-width
+        moves = np.any(grad != 0, axis=1)
+        half[~moves] = 0.0
+    np.subtract(centre, half, out=lower)
+    np.add(centre, half, out=upper)
     if scale == "log":
-        lower, upper = np.exp(lower), np.exp(upper)
+        np.exp(block[2:], out=block[2:])
     elif scale == "logit":
-        lower, upper = special.expit(lower), special.expit(upper)
-    return {"estimate": estimate, "se": se, "lower": lower, "upper": upper}
+        special.expit(block[2:], out=block[2:])
+    return block
 
 
-def _frame(rows, points, label, scale):
-    """The table; `attrs["scale"]` records the scale its intervals were taken on."""
-    # one float block: no per-column assembly; the columns a copy of an Index made once (a
-    # fifth of the time of making it; a copy, as a frame's columns can be renamed in place)
-    frame = pd.DataFrame(np.column_stack([rows[c] for c in COLUMNS]),
-                         columns=COLUMNS.copy(), index=pd.Index(points, name=label))
+def _frame(block, points, label, scale):
+    """The table from its columns' block (4, n); `attrs["scale"]` records the scale its intervals
+    were taken on."""
+    # the block transposed is the frame's own layout (no copy); the columns a copy of an Index
+    # made once (a fifth of the time of making it; a copy, as a frame's columns can be renamed
+    # in place)
+    frame = pd.DataFrame(block.T, columns=COLUMNS.copy(), index=pd.Index(points, name=label),
+                         copy=False)
     frame.attrs["scale"] = scale
     return frame
 
