@@ -282,7 +282,7 @@ def _rows_from_logs(values, grads, kind, scale, cov, level):
     """A probability or positive quantity g from log g (and log(1 − g) for a probability)."""
     log_g, grad_log = values[0], grads[0]
     g = np.exp(log_g)
-    grad = np.where(np.isfinite(log_g)[:, None], g[:, None] * grad_log, 0.0)
+    grad = np.where(np.isfinite(log_g), g * grad_log.T, 0.0).T
     if scale == "natural":
         return _rows(g, "natural", g, grad, cov, level)
     if scale == "log":

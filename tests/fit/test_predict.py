@@ -284,6 +284,21 @@ def test_points_beyond_the_support_are_known_exactly():
     assert fit.cumhazard(-1.0)["estimate"].tolist() == [0.0]
 
 
+def test_points_known_exactly_keep_their_interval_when_the_covariance_is_not_finite():
+    # under-dispersed counts: the negative binomial size runs off to infinity, the covariance
+    # is NaN; a point beyond the support is still its own interval (0 · NaN is not its spread)
+    x = np.array([2, 3, 2, 4, 3, 2, 3, 3, 4, 2], dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = fg.fit_mle(REGISTRY["negbinomial"], x)
+        assert fit.cov.isna().all().all()
+        out = fit.cdf([-1.0, 3.0, 1e9])
+    assert out["estimate"].iloc[[0, 2]].tolist() == [0.0, 1.0]
+    assert out["lower"].iloc[[0, 2]].tolist() == [0.0, 1.0]
+    assert out["upper"].iloc[[0, 2]].tolist() == [0.0, 1.0]
+    assert out[["se", "lower", "upper"]].iloc[1].isna().all()  # an unknown spread stays unknown
+
+
 def test_the_covariance_of_a_with_cov_view_carries_over():
     fit = bearings()
     sandwich = fit.with_cov("sandwich")
