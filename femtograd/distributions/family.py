@@ -23,7 +23,9 @@ methods (`logpdf`, `logcdf`, `logsf`, `log_mass`, `log_hazard`, and their expone
 (−inf or 0) as a constant. Their parameters may be numbers, scalar Values, or per-row
 arrays/Values of shape (n,); the points broadcast against them. They return a Value
 (scalar when the points and every parameter are), so that derivatives flow to the
-parameters; other layers call these, never the hooks.
+parameters; other layers call these, never the hooks. `quantile_inside` is `quantile` for a
+caller that has checked its input (probabilities inside (0, 1), parameters in their spaces):
+the closed form alone, without the masks and checks that arbitrary input needs.
 
 For a discrete family, F(x) = P(X ≤ x), S(x) = P(X > x), `log_mass(a, b)` is
 log P(a < X ≤ b) and the hazard is the discrete one, P(X = x | X ≥ x).

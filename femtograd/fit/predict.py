@@ -21,8 +21,10 @@ A quantity is built on the scale its interval is taken on: a probability
 (cdf, sf, a discrete hazard) as log g and log(1 − g), so that its logit carries
 every digit in both tails; a positive quantity (pdf, hazard, cumhazard) as log g;
 the log density as itself. The quantile q of probability p is the family's closed form
-where it has one (`Family.quantile`: every q and its exact gradient from one graph; elementary
-functions, or an op inverting a special function, as the gamma's `inverse_gammainc`); otherwise
+where it has one (`Family.quantile_inside`, as the probabilities are checked and the parameters
+are the fit's own: every q and its exact gradient from one graph without support masks or
+parameter checks; elementary functions, or an op inverting a special function, as the gamma's
+`inverse_gammainc`); otherwise
 it solves F_T(q) = p on femtograd's own log CDF (log survival above the median): the family's
 near-exact inverse (`Family.ppf`: gammaincinv, betaincinv, stdtrit, ... or scipy's) polished by
 one Newton step, with the gradient from the implicit function theorem, ∂q/∂θ =
@@ -33,7 +35,10 @@ with zero or no derivative.
 
 Intervals are Wald intervals on a scale that keeps them in range, transformed
 back: logit for probabilities, log for positive quantities (and quantiles of a
-family on x ≥ 0), natural otherwise; `scale=` overrides.
+family on x ≥ 0), natural otherwise; `scale=` overrides. Gradients are kept a parameter
+at a time ((n, k) arrays stored as (k, n)) and the table's four columns are written into one
+(4, n) block, the frame's own layout, so that the rows take a few whole-array passes and the
+frame no copy.
 """
 
 import warnings
