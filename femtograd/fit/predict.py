@@ -312,7 +312,7 @@ def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
         np.copyto(se, 0.0, where=se_centre == 0)
     else:
         se[:] = se_centre if se_grad is None else _se(se_grad, cov)
-    half = z * se_centre
+    half = np.multiply(se_centre, z, out=se_centre)  # (se_centre is not used again)
     if not np.isfinite(cov).all():  # else a zero gradient's se is 0, and so is its half-width
         moves = np.any(grad != 0, axis=1)
         half[~moves] = 0.0
