@@ -109,6 +109,7 @@ def predict(fit, what, x, level=0.95, scale=None):
     kind = discrete_kind if dist.discrete else continuous_kind
     scale = _check(level, scale, kind, what)
     points = _points(x, "x", what)
+    _refuse_nan(points, "x", what)
     cov = fit.cov.to_numpy()
     with np.errstate(all="ignore"):
         leaves = _leaves(fit, points.size)
@@ -133,7 +134,8 @@ def quantile(fit, p, level=0.95, scale=None):
     scale = _check(level, scale, kind, "quantile")
     probs = _points(p, "p", "quantile")
     inside = (probs > 0) & (probs < 1)
-    if not inside.all():
+    if not inside.all():  # (NaN is not inside: its own message first)
+        _refuse_nan(probs, "p", "quantile")
         bad = np.flatnonzero(~inside)
         raise ValueError(f"quantile: probabilities must be strictly between 0 and 1; "
                          f"p[{bad[0]}] is {probs[bad[0]]}")
@@ -232,7 +234,7 @@ def _check(level, scale, kind, what):
 
 
 def _points(x, label, what):
-    """`x` (a number or a 1-d array-like) as a float array; NaN is refused."""
+    """`x` (a number or a 1-d array-like) as a float array (NaN is `_refuse_nan`'s)."""
     try:
         arr = np.asarray(x, dtype=float)
     except (TypeError, ValueError):
@@ -240,11 +242,14 @@ def _points(x, label, what):
                         f"got {x!r}") from None
     if arr.ndim > 1:
         raise ValueError(f"{what}: {label} must be a number or a 1-d array; got shape {arr.shape}")
-    arr = np.atleast_1d(arr)
+    return np.atleast_1d(arr)
+
+
+def _refuse_nan(arr, label, what):
+    """A ValueError naming the first NaN of `arr`, if it holds one."""
     nan = np.isnan(arr)
     if nan.any():
         raise ValueError(f"{what}: {label} contains NaN at position {np.flatnonzero(nan)[0]}")
-    return arr
 
 
 def _leaves(fit, n=None):

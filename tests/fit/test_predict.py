@@ -352,6 +352,8 @@ def test_bad_points_levels_and_scales_are_refused():
         fit.sf("soon")
     with pytest.raises(ValueError, match=r"strictly between 0 and 1; p\[1\] is 1.0"):
         fit.quantile([0.5, 1.0])
+    with pytest.raises(ValueError, match=r"p contains NaN at position 2"):  # before the range
+        fit.quantile([0.5, 1.0, np.nan])
 
 
 def test_a_scalar_point_gives_a_one_row_frame_and_a_series_keeps_its_values():
