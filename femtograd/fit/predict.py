@@ -283,8 +283,8 @@ def _values_and_grads(node, leaves, n):
 
 def _se(grad, cov):
     """Each row's delta-method standard error sqrt(∇gᵀ · cov · ∇g) (NaN for a negative one)."""
-    var = np.einsum("in,in->n", cov @ grad.T, grad.T)  # a parameter at a time, as stored
-    var += 0.0  # (−0 from negative covariances at a zero gradient is 0)
+    # a parameter at a time, as stored (einsum's sums start from +0: a zero gradient gives +0)
+    var = np.einsum("in,in->n", cov @ grad.T, grad.T)
     return np.sqrt(var, out=var)
 
 
