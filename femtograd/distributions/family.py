@@ -204,8 +204,9 @@ class Family:
             d = np.asarray(d, dtype=float)
             self._check_param_shape(name, d.shape)
             flat = np.atleast_1d(d)
-            i = _first(~space.inside(flat))
-            if i is not None:
+            inside = space.inside(flat)
+            if not inside.all():
+                i = _first(~inside)
                 where = f" at index {i}" if d.ndim else ""
                 raise ValueError(f"{cls}: parameter {name} must be {space.message}; "
                                  f"got {flat[i]}{where}")
@@ -228,10 +229,10 @@ class Family:
         if arr.ndim > 1:
             raise ValueError(f"{type(self).__name__}.{what}: the points must be a number or "
                              f"one-dimensional; got shape {arr.shape}")
-        i = _first(np.isnan(np.atleast_1d(arr)))
-        if i is not None:
+        nan = np.isnan(np.atleast_1d(arr))
+        if nan.any():
             raise ValueError(f"{type(self).__name__}.{what}: the points contain NaN at "
-                             f"position {i}")
+                             f"position {_first(nan)}")
         try:
             shape = np.broadcast_shapes(arr.shape, *(v.shape for v in p))
         except ValueError:
