@@ -23,7 +23,9 @@ methods (`logpdf`, `logcdf`, `logsf`, `log_mass`, `log_hazard`, and their expone
 (−inf or 0) as a constant. Their parameters may be numbers, scalar Values, or per-row
 arrays/Values of shape (n,); the points broadcast against them. They return a Value
 (scalar when the points and every parameter are), so that derivatives flow to the
-parameters; other layers call these, never the hooks.
+parameters; other layers call these, never the hooks. `quantile_inside` is `quantile` for a
+caller that has checked its input (probabilities inside (0, 1), parameters in their spaces):
+the closed form alone, without the masks and checks that arbitrary input needs.
 
 For a discrete family, F(x) = P(X ≤ x), S(x) = P(X > x), `log_mass(a, b)` is
 log P(a < X ≤ b) and the hazard is the discrete one, P(X = x | X ≥ x).
@@ -202,8 +204,9 @@ class Family:
             d = np.asarray(d, dtype=float)
             self._check_param_shape(name, d.shape)
             flat = np.atleast_1d(d)
-            i = _first(~space.inside(flat))
-            if i is not None:
+            inside = space.inside(flat)
+            if not inside.all():
+                i = _first(~inside)
                 where = f" at index {i}" if d.ndim else ""
                 raise ValueError(f"{cls}: parameter {name} must be {space.message}; "
                                  f"got {flat[i]}{where}")
@@ -226,10 +229,10 @@ class Family:
         if arr.ndim > 1:
             raise ValueError(f"{type(self).__name__}.{what}: the points must be a number or "
                              f"one-dimensional; got shape {arr.shape}")
-        i = _first(np.isnan(np.atleast_1d(arr)))
-        if i is not None:
+        nan = np.isnan(np.atleast_1d(arr))
+        if nan.any():
             raise ValueError(f"{type(self).__name__}.{what}: the points contain NaN at "
-                             f"position {i}")
+                             f"position {_first(nan)}")
         try:
             shape = np.broadcast_shapes(arr.shape, *(v.shape for v in p))
         except ValueError:
@@ -364,6 +367,15 @@ class Family:
             return assemble(q.size, args, np.where(q <= 0, lo, hi), [
                 ((q > 0) & (q < 1), lambda idx, p: self._quantile(at(q, idx), *p))])
         return self._evaluate("quantile", q, params, body)
+
+    def quantile_inside(self, q, *params):
+        """F⁻¹(q) in femtograd ops, as `quantile`, for a caller that has checked its input:
+        probabilities `q` a float array strictly inside (0, 1) and parameters inside their spaces
+        (Values or numbers, scalars or of q's shape; a fit's own MLE is). Nothing is checked or
+        masked: the closed form over every point, one graph without the support masks and the
+        parameter checks over per-point arrays that `quantile` pays for arbitrary input (the
+        same value and derivatives there). NotImplementedError without a closed form."""
+        return self._quantile(q, *self._args([as_value(v) for v in params]))
 
     def ppf(self, q, *params):
         """The quantile function, a float array: the smallest x with F(x) ≥ q (the closed form

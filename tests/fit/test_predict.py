@@ -284,6 +284,21 @@ def test_points_beyond_the_support_are_known_exactly():
     assert fit.cumhazard(-1.0)["estimate"].tolist() == [0.0]
 
 
+def test_points_known_exactly_keep_their_interval_when_the_covariance_is_not_finite():
+    # under-dispersed counts: the negative binomial size runs off to infinity, the covariance
+    # is NaN; a point beyond the support is still its own interval (0 · NaN is not its spread)
+    x = np.array([2, 3, 2, 4, 3, 2, 3, 3, 4, 2], dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = fg.fit_mle(REGISTRY["negbinomial"], x)
+        assert fit.cov.isna().all().all()
+        out = fit.cdf([-1.0, 3.0, 1e9])
+    assert out["estimate"].iloc[[0, 2]].tolist() == [0.0, 1.0]
+    assert out["lower"].iloc[[0, 2]].tolist() == [0.0, 1.0]
+    assert out["upper"].iloc[[0, 2]].tolist() == [0.0, 1.0]
+    assert out[["se", "lower", "upper"]].iloc[1].isna().all()  # an unknown spread stays unknown
+
+
 def test_the_covariance_of_a_with_cov_view_carries_over():
     fit = bearings()
     sandwich = fit.with_cov("sandwich")
@@ -337,6 +352,8 @@ def test_bad_points_levels_and_scales_are_refused():
         fit.sf("soon")
     with pytest.raises(ValueError, match=r"strictly between 0 and 1; p\[1\] is 1.0"):
         fit.quantile([0.5, 1.0])
+    with pytest.raises(ValueError, match=r"p contains NaN at position 2"):  # before the range
+        fit.quantile([0.5, 1.0, np.nan])
 
 
 def test_a_scalar_point_gives_a_one_row_frame_and_a_series_keeps_its_values():
