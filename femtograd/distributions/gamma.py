@@ -15,7 +15,7 @@ from .loglik import LogLikGenerator
 
 # log x̄ − mean(log x) at most this many ulps of 1 + |log x̄| is the rounding of its two terms:
 # no spread that a maximum could be found from (identical rows give 0 or a few ulps)
-SPREAD_ULPS = 64
+SPREAD_ULPS = 8
 
 
 def spread(mean, mean_log):

@@ -44,7 +44,7 @@ STEP = 1e-3         # a Newton step beyond STEP on a flat log/logit coordinate: 
 SINGULAR = 1e-12    # scaled-information eigenvalue below which a direction counts as flat
 INVOLVED = 0.3      # a parameter is named when its share of a direction is at least this
 MOVING = 1e-6       # a Newton step beyond MOVING·travel on a real coordinate: still moving
-DROP = 1e-8         # where a maximum falls by DROP·size (100× rounding) beyond a far end: not an edge
+FALL = 0.25         # a maximum falls by ½ one SE beyond; by less than FALL: not a maximum there
 FAR = 10.0          # a run that stops still climbing after moving a positive or unit parameter
 #                     by e^FAR (on its log/logit scale) from the start has run off to an edge
 
@@ -156,17 +156,18 @@ def _far(x, x0, f, f0, size, cons):
     return v
 
 
-def _falls_beyond(objective, x, f, v, info, size):
-    """Does the log-likelihood fall beyond `x` along `v` as a maximum's does? Its quadratic
-    model there (curvature vᵀ(−H)v) falls by DROP·size at some distance; a maximum falls about
-    that much, a supremum at an edge or at infinity rises or stays level (or leaves the
-    space: a non-finite value)."""
+def _falls_beyond(objective, x, f, v, info):
+    """Does the log-likelihood fall beyond `x` along `v` as a maximum's does? One standard
+    error on (1/√(vᵀ(−H)v) along v), its quadratic model falls by ½: a maximum falls by at
+    least FALL of that, a supremum at an edge or at infinity rises or stays level (or leaves
+    the space: a non-finite value). The fall is in the log-likelihood's own units, far above
+    the rounding of terms that can be 1e9 times their sum where a run went far."""
     u = np.asarray(v, dtype=float) / float(np.max(np.abs(v)))
     curvature = float(u @ info @ u)
     if not curvature > 0:
         return False
-    ft = objective.value(x + math.sqrt(2.0 * DROP * size / curvature) * u)
-    return math.isfinite(ft) and ft < f - 0.5 * DROP * size
+    ft = objective.value(x + u / math.sqrt(curvature))
+    return math.isfinite(ft) and ft < f - FALL
 
 
 def _far_by_values(f, x, x0, f0, free, cons):
@@ -211,7 +212,7 @@ def _flat_coordinates(objective, x, x0, f, f0, g, factor, info, size, free, cons
     far = _far(x, x0, f, f0, size, cons)
     if far is not None and (any(far[i] != 0 and _flat_coordinate(cons[i], 1.0 / info[i, i], size)
                                 for i in flat)
-                            or not _falls_beyond(objective, x, f, far, info, size)):
+                            or not _falls_beyond(objective, x, f, far, info)):
         return _boundary(far, info, free, cons, f)
     return _level(sorted({j for i in flat for j in _involved(np.eye(len(x))[i], info, free)}),
                   free)
