@@ -5,8 +5,9 @@ import numpy as np
 from scipy import special
 
 from ..core.lazy import stats
-from ..core.ops import lgamma, log, log1p
+from ..core.ops import log, log1p
 from ..core.ops import sum as fsum
+from ..core.rising import lgamma_rising
 from ..core.special import betainc
 from .base import INF, total_weight, weighted_mean_var, wsum
 from .counts import count_table
@@ -30,7 +31,7 @@ class NegBinomialLogLik(LogLikGenerator):
 
     def _logpdf(self, x, size, prob):
         lfact = self._cached("lfact", x, lambda v: special.gammaln(v + 1.0))
-        return lgamma(x + size) - lgamma(size) - lfact + size * log(prob) + x * log1p(-prob)
+        return lgamma_rising(size, x) - lfact + size * log(prob) + x * log1p(-prob)
 
     def _logcdf(self, x, size, prob):
         return log(betainc(size, np.floor(x) + 1.0, prob))
@@ -45,9 +46,8 @@ class NegBinomialLogLik(LogLikGenerator):
 
     def _loglik_reduced(self, stats, size, prob):
         total, sum_x, sum_lfact, values, counts = stats
-        distinct = fsum(lgamma(values + size) * counts) if values.size else 0.0
-        return (distinct - total * lgamma(size) - sum_lfact + total * size * log(prob)
-                + sum_x * log1p(-prob))
+        distinct = fsum(lgamma_rising(size, values) * counts) if values.size else 0.0
+        return distinct - sum_lfact + total * size * log(prob) + sum_x * log1p(-prob)
 
     def _start(self):
         """Moments: size = mean² / (var − mean), taken as 1 / (var/mean² − 1/mean) from the

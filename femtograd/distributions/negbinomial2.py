@@ -5,8 +5,9 @@ import numpy as np
 from scipy import special
 
 from ..core.lazy import stats
-from ..core.ops import lgamma, log
+from ..core.ops import log, log1p
 from ..core.ops import sum as fsum
+from ..core.rising import lgamma_rising
 from ..core.special import betainc
 from .base import INF, weighted_mean_var
 from .counts import count_table
@@ -31,14 +32,14 @@ class NegBinomial2LogLik(LogLikGenerator):
     discrete = True
 
     def _log_probs(self, mu, size):
-        """(log p, log(1 − p)) with p = size/(size + mu), the success probability."""
-        log_total = log(size + mu)
-        return log(size) - log_total, log(mu) - log_total
+        """(log p, log(1 − p)) with p = size/(size + mu), the success probability, as
+        −log1p(mu/size) and −log1p(size/mu): neither cancels (at size → ∞, size·log p → −mu)."""
+        return -log1p(mu / size), -log1p(size / mu)
 
     def _logpdf(self, x, mu, size):
         lfact = self._cached("lfact", x, lambda v: special.gammaln(v + 1.0))
         log_p, log_q = self._log_probs(mu, size)
-        return lgamma(x + size) - lgamma(size) - lfact + size * log_p + x * log_q
+        return lgamma_rising(size, x) - lfact + size * log_p + x * log_q
 
     def _logcdf(self, x, mu, size):
         return log(betainc(size, np.floor(x) + 1.0, size / (size + mu)))
@@ -53,10 +54,9 @@ class NegBinomial2LogLik(LogLikGenerator):
 
     def _loglik_reduced(self, stats, mu, size):
         total, sum_x, sum_lfact, values, counts = stats
-        distinct = fsum(lgamma(values + size) * counts) if values.size else 0.0
+        distinct = fsum(lgamma_rising(size, values) * counts) if values.size else 0.0
         log_p, log_q = self._log_probs(mu, size)
-        return (distinct - total * lgamma(size) - sum_lfact + total * size * log_p
-                + sum_x * log_q)
+        return distinct - sum_lfact + total * size * log_p + sum_x * log_q
 
     def _start(self):
         """The sample mean, and size from the excess of the variance over the mean (over the

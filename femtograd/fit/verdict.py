@@ -206,7 +206,8 @@ def _flat_coordinates(objective, x, x0, f, f0, g, factor, info, size, free, cons
         return None
     if rising or ran:
         v = np.zeros(len(x))
-        v[rising] = d[rising]
+        if rising:  # the Newton step over every flat coordinate: the way it still climbs (a
+            v[flat] = d[flat]  # negative binomial's size → ∞ with prob → 1, not one of them)
         v[ran] = x[ran] - x0[ran]
         return _boundary(v, info, free, cons, f)
     far = _far(x, x0, f, f0, size, cons)
