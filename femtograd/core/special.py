@@ -101,12 +101,12 @@ def _reach(h, dh, ref, direction, span, above=None):
     """Distances d ≥ 0 with h(ref) − h(ref + direction·d) ≈ span (never less than span − 1).
 
     h is concave and decreases away from `ref` in `direction`, so the drop is convex and
-    increasing in d: bracket by quadrupling (from `above(ref, direction, span)` where the
-    weight gives such a bound, else from 1), then Newton steps from above.
+    increasing in d: from `above(ref, direction, span)` where the weight gives such a bound,
+    else from 1 bracketed by quadrupling, Newton steps from above.
     """
     h_ref = h(ref)
     d = np.ones_like(ref) if above is None else above(ref, direction, span)
-    for _ in range(60):
+    for _ in range(0 if above else 60):
         short = h_ref - h(ref + direction * d) < span
         if not short.any():
             break
@@ -254,19 +254,20 @@ def _one_shape_increasing(shapes, x):
 
 
 def _running_blocks(tail, end, lower, width, at_nodes):
-    """Blocks for one set of shapes and increasing limits `end` (in the integration variable),
-    `lower` the prefix integrated from below. The limits form one chain, the lower side upwards
-    and then the upper side downwards, each side starting at its limit farthest out, which takes
-    `tail(rows)`'s blocks; every other limit adds, by a running sum along the chain, the
-    integral over the gap from its neighbour before it (signed by the gap's direction: minus on
-    the upper side, as in the per-limit setups): 4 Gauss–Legendre nodes per piece no wider
-    than `width(lo, hi)` (1/8 over a bound on the log weight's slope and on the root of its
-    curvature across the gap: the rule's error is below 1e-17 of the piece's integral). A gap
-    needing more than `_RUN_PIECES` pieces (large shapes, far-apart limits) is not integrated:
-    the limit past it takes a tail of its own and the sum runs on from there. All tails are one
-    call of `tail`, all gaps one block of nodes. `at_nodes(y)` gives the log density and the
-    integrand's setup at nodes y. A limit costs a few nodes instead of a tail, and its value
-    does not depend on the other limits beyond rounding."""
+    """The block for one set of shapes and increasing limits `end` (in the integration
+    variable), `lower` the prefix integrated from below. The limits form one chain, the lower
+    side upwards and then the upper side downwards, each side starting at its limit farthest
+    out, which takes a tail, `tail(rows)`'s nodes and weights (as `_side_nodes`); every other
+    limit adds, by a running sum along the chain, the integral over the gap from its neighbour
+    before it (signed by the gap's direction: minus on the upper side, as are the upper tails):
+    4 Gauss–Legendre nodes per piece no wider than `width(lo, hi)` (1/8 over a bound on the log
+    weight's slope and on the root of its curvature across the gap: the rule's error is below
+    1e-17 of the piece's integral). A gap needing more than `_RUN_PIECES` pieces (large shapes,
+    far-apart limits) is not integrated: the limit past it takes a tail of its own and the sum
+    runs on from there. Tails and gaps are one block of nodes, their 64-node rows cut into rows
+    of 4; `at_nodes(y)` gives the log density and the integrand's setup at nodes y. A limit
+    costs a few nodes instead of a tail, and its value does not depend on the other limits
+    beyond rounding."""
     turn, n = np.count_nonzero(lower), lower.size  # (`lower` is a prefix)
     chain = np.concatenate([np.arange(turn), np.arange(n - 1, turn - 1, -1)])
     lo, hi = end[chain[:-1]], end[chain[1:]]  # each gap, from the limit before it in the chain
@@ -274,14 +275,6 @@ def _running_blocks(tail, end, lower, width, at_nodes):
     restart = np.concatenate([[True], pieces > _RUN_PIECES])  # the limits taking a tail
     restart[turn % chain.size] = True  # the upper side starts afresh at its farthest limit
     heads = np.flatnonzero(restart)
-    head = np.cumsum(restart) - 1  # each limit's tail, among the heads
-    blocks = []
-    for rows, weighted, setup in tail(chain[heads]):
-        rows = np.arange(heads.size)[rows]
-        blocks.append((chain, weighted, setup, lambda sums, r=rows, h=head, n=heads.size:
-                       np.bincount(r, sums, n)[h]))
-    if heads.size == chain.size:
-        return blocks
     pieces = np.where(restart[1:], 0, pieces).astype(np.intp)
     if (pieces <= 1).all():  # (the common case: a piece per gap, the gaps that count)
         gap = np.flatnonzero(pieces)
@@ -292,20 +285,33 @@ def _running_blocks(tail, end, lower, width, at_nodes):
         k = np.arange(gap.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
         step = ((hi - lo) / np.maximum(pieces, 1))[gap]
         y = (lo[gap] + step * (k + 0.5))[:, None] + (0.5 * step)[:, None] * _RUN_NODES
-    log_density, setup = at_nodes(y)
-    weighted = (0.5 * step)[:, None] * _RUN_WEIGHTS * np.exp(log_density)
+    # every row of nodes adds to one limit of the chain: a gap's to the limit after it, a
+    # tail's to its head
+    nodes, weights, into = [y], [(0.5 * step)[:, None] * _RUN_WEIGHTS], [gap + 1]
+    cut = _NODES.size // _RUN_NODES.size
+    for rows, y, w in tail(chain[heads]):
+        at = heads[rows]
+        w = np.where(lower[chain[at]], 1.0, -1.0)[:, None] * w
+        nodes.append(y.reshape(-1, _RUN_NODES.size))
+        weights.append(w.reshape(-1, _RUN_NODES.size))
+        into.append(np.repeat(at, cut))
+    log_density, setup = at_nodes(np.concatenate(nodes))
+    weighted = np.concatenate(weights) * np.exp(log_density)
+    into = np.concatenate(into)
+    # each side summed on its own (an upper tail's small sums beside the lower side's large one
+    # would lose their digits): a limit's value is its side's sum to it less the sum before its
+    # head
+    up = np.arange(n) >= turn
+    after = np.arange(1, n + 1) + up
+    before = heads[np.cumsum(restart) - 1] + up
 
-    # each side's gaps summed on their own (an upper tail's small sums beside the lower
-    # side's large one would lose their digits)
-    sides = (slice(0, turn - 1), slice(turn, None)) if 0 < turn < chain.size else (slice(None),)
+    def running(sums):
+        per_limit = np.bincount(into, sums, n)
+        total = np.concatenate([[0.0], np.cumsum(per_limit[:turn]), [0.0],
+                                np.cumsum(per_limit[turn:])])
+        return total[after] - total[before]
 
-    def running(sums, g=gap, n=lo.size, h=heads[head]):
-        per_gap = np.bincount(g, sums, n)
-        total = np.concatenate([c for side in sides for c in ([0.0], np.cumsum(per_gap[side]))])
-        return total - total[h]  # the gaps from each limit's head to it
-
-    blocks.append((chain, weighted, setup, running))
-    return blocks
+    return [(chain, weighted, setup, running)]
 
 
 # -- regularized incomplete gamma: P(a, x) and Q(a, x) = 1 − P(a, x) -------------------------
@@ -352,6 +358,8 @@ def _above(a, u, direction, span):
 def _gamma_end(a, x):
     """u = log(x/a), the limit in the integration variable (x/a may underflow)."""
     ratio = x / a
+    if np.min(ratio) > 1e-300:
+        return np.log(ratio)
     return np.where(ratio > 1e-300, np.log(np.maximum(ratio, 1e-300)), np.log(x) - np.log(a))
 
 
@@ -383,8 +391,10 @@ def _gamma_running_setup(a, x):
         near, far = a0 * np.exp(np.minimum(lo, hi)), a0 * np.exp(np.maximum(lo, hi))
         return 0.125 / np.maximum(np.maximum(1.0, np.maximum(a0 - near, far - a0)), np.sqrt(far))
 
-    return _running_blocks(lambda rows: _gamma_setup(a[rows], x[rows]), _gamma_end(a0, x),
-                           x <= special.gammaincinv(a0, 0.5), width,
+    end, lower = _gamma_end(a0, x), x <= special.gammaincinv(a0, 0.5)
+    return _running_blocks(lambda rows: _side_nodes(_gamma_weight, (a[rows],), np.zeros(rows.size),
+                                                    end[rows], lower[rows], _SPAN),
+                           end, lower, width,
                            lambda u: (at_mode + a0 * (u - np.expm1(u)), (col, u + shift)))
 
 
@@ -692,9 +702,12 @@ def _beta_running_setup(a, b, x):
         log_t, log_1mt = -_softplus(-y), -_softplus(y)
         return a0 * log_t + b0 * log_1mt - log_beta, cols + (log_t, log_1mt)
 
-    return _running_blocks(lambda rows: _beta_setup(a[rows], b[rows], x[rows]),
-                           np.log(x) - np.log1p(-x), x <= special.betaincinv(a0, b0, 0.5),
-                           lambda lo, hi: 0.125 / max(1.0, a0, b0), at_nodes)
+    end, lower = np.log(x) - np.log1p(-x), x <= special.betaincinv(a0, b0, 0.5)
+    mode = np.log(a0) - np.log(b0)
+    return _running_blocks(lambda rows: _side_nodes(_beta_weight, (a[rows], b[rows]),
+                                                    np.full(rows.size, mode), end[rows],
+                                                    lower[rows], _SPAN),
+                           end, lower, lambda lo, hi: 0.125 / max(1.0, a0, b0), at_nodes)
 
 
 def _beta_any_setup(a, b, x):
