@@ -166,12 +166,13 @@ def _column(values, rows):
 
 class _ShapeQuadrature:
     """The nodes of the last shape-derivative integrals, reused by every order; arguments
-    longer than `chunk` are integrated in chunks and not kept (memory stays bounded)."""
+    longer than `chunk` are integrated in chunks and not kept (memory stays bounded). `build`
+    sets up any arguments, `running` one set of shapes and more than two increasing limits."""
 
     chunk = 20000
 
-    def __init__(self, build):
-        self.build = build
+    def __init__(self, build, running):
+        self.build, self.running = build, running
         self.last = None  # (key, blocks), swapped whole: no thread pairs a key with others' blocks
         self.last_distinct = None  # (key, distinct limits, inverse), likewise
 
@@ -189,19 +190,22 @@ class _ShapeQuadrature:
             last = self.last_distinct = (key, *np.unique(x, return_inverse=True))
         return last[1], last[2]
 
-    def blocks_of(self, *args):
+    def blocks_of(self, *args, running=False):
         n = args[-1].size
         if n > self.chunk:
             for start in range(0, n, self.chunk):
                 part = slice(start, start + self.chunk)
-                for rows, weighted, setup, *combine in self.build(*(a[part] for a in args)):
+                for rows, weighted, setup, *combine in self.setup(running, *(a[part] for a in args)):
                     yield (np.arange(n)[part][rows], weighted, setup, *combine)
             return
-        key = tuple((a.shape, a.tobytes()) for a in args)
+        key = (running,) + tuple((a.shape, a.tobytes()) for a in args)
         last = self.last
         if last is None or last[0] != key:
-            last = self.last = (key, self.build(*args))
+            last = self.last = (key, self.setup(running, *args))
         yield from last[1]
+
+    def setup(self, running, *args):
+        return (self.running if running and args[-1].size > 2 else self.build)(*args)
 
 
 def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
@@ -219,11 +223,12 @@ def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
     everywhere = inside.all()
     args = flat if everywhere else [a[inside] for a in flat]
     inverse = None
-    if args[-1].size > 1 and all(_one_valued(a) for a in args[:-1]):
+    running = args[-1].size > 1 and all(_one_valued(a) for a in args[:-1])
+    if running:  # (one set of shapes: a running sum over the increasing distinct limits)
         distinct, inverse = quadrature.distinct(args[-1])
         args = [a[:distinct.size] for a in args[:-1]] + [distinct]
     values = np.zeros(args[-1].size)
-    for rows, weighted, setup, *combine in quadrature.blocks_of(*args):
+    for rows, weighted, setup, *combine in quadrature.blocks_of(*args, running=running):
         terms = integrand(*setup)
         sums = np.einsum("ij,ij->i", weighted, terms) if terms.shape == weighted.shape else \
             (weighted * terms).sum(axis=1)  # (einsum: half the time of the product's sum)
@@ -247,22 +252,17 @@ _RUN_NODES, _RUN_WEIGHTS = np.polynomial.legendre.leggauss(4)
 _RUN_PIECES = 16  # past a gap needing more pieces, a limit takes a tail (64 to 128 nodes)
 
 
-def _one_shape_increasing(shapes, x):
-    """Whether every shape array holds one value and the limits increase (`_shape_derivative`
-    passes such arguments when the shapes are numbers)."""
-    return x.size > 2 and all(_one_valued(s) for s in shapes) and bool((np.diff(x) > 0).all())
-
-
-def _running_blocks(tail, end, lower, width, at_nodes):
+def _running_blocks(tail, end, lower, scale, at_nodes):
     """The block for one set of shapes and increasing limits `end` (in the integration
     variable), `lower` the prefix integrated from below. The limits form one chain, the lower
     side upwards and then the upper side downwards, each side starting at its limit farthest
     out, which takes a tail, `tail(rows)`'s nodes and weights (as `_side_nodes`); every other
     limit adds, by a running sum along the chain, the integral over the gap from its neighbour
     before it (signed by the gap's direction: minus on the upper side, as are the upper tails):
-    4 Gauss–Legendre nodes per piece no wider than `width(lo, hi)` (1/8 over a bound on the log
-    weight's slope and on the root of its curvature across the gap: the rule's error is below
-    1e-17 of the piece's integral). A gap needing more than `_RUN_PIECES` pieces (large shapes,
+    4 Gauss–Legendre nodes per piece no wider than 1/8 over the larger of the `scale`s at the
+    gap's limits, bounds on the log weight's slope and on the root of its curvature that hold
+    across the gap (the rule's error is then below 1e-17 of the piece's integral; `scale` is
+    one per limit, or one number). A gap needing more than `_RUN_PIECES` pieces (large shapes,
     far-apart limits) is not integrated: the limit past it takes a tail of its own and the sum
     runs on from there. Tails and gaps are one block of nodes, their 64-node rows cut into rows
     of 4; `at_nodes(y)` gives the log density and the integrand's setup at nodes y. A limit
@@ -271,23 +271,29 @@ def _running_blocks(tail, end, lower, width, at_nodes):
     turn, n = np.count_nonzero(lower), lower.size  # (`lower` is a prefix)
     chain = np.concatenate([np.arange(turn), np.arange(n - 1, turn - 1, -1)])
     lo, hi = end[chain[:-1]], end[chain[1:]]  # each gap, from the limit before it in the chain
-    pieces = np.maximum(1.0, np.ceil(np.abs(hi - lo) / width(lo, hi)))
+    if np.ndim(scale):
+        scale = scale[chain]
+        scale = np.maximum(scale[:-1], scale[1:])
+    pieces = np.ceil(np.abs(hi - lo) * (8.0 * scale))  # (none for limits equal in y)
     restart = np.concatenate([[True], pieces > _RUN_PIECES])  # the limits taking a tail
     restart[turn % chain.size] = True  # the upper side starts afresh at its farthest limit
     heads = np.flatnonzero(restart)
-    pieces = np.where(restart[1:], 0, pieces).astype(np.intp)
-    if (pieces <= 1).all():  # (the common case: a piece per gap, the gaps that count)
-        gap = np.flatnonzero(pieces)
-        step = hi[gap] - lo[gap]
-        y = (lo[gap] + 0.5 * step)[:, None] + (0.5 * step)[:, None] * _RUN_NODES
-    else:
-        gap = np.repeat(np.arange(lo.size), pieces)
-        k = np.arange(gap.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-        step = ((hi - lo) / np.maximum(pieces, 1))[gap]
-        y = (lo[gap] + step * (k + 0.5))[:, None] + (0.5 * step)[:, None] * _RUN_NODES
+    pieces[restart[1:]] = 0
+    one = np.flatnonzero(pieces == 1)  # (most gaps)
+    gap, step = one, hi[one] - lo[one]
+    middle = lo[one] + 0.5 * step
+    many = np.flatnonzero(pieces > 1)
+    if many.size:  # piece k of m over a gap: its middle at lo + (k + 1/2)(hi − lo)/m
+        count = pieces[many].astype(np.intp)
+        part = np.repeat(many, count)
+        k = np.arange(part.size) - np.repeat(np.cumsum(count) - count, count)
+        piece = np.repeat((hi[many] - lo[many]) / count, count)
+        gap, step = np.concatenate([gap, part]), np.concatenate([step, piece])
+        middle = np.concatenate([middle, lo[part] + piece * (k + 0.5)])
     # every row of nodes adds to one limit of the chain: a gap's to the limit after it, a
     # tail's to its head
-    nodes, weights, into = [y], [(0.5 * step)[:, None] * _RUN_WEIGHTS], [gap + 1]
+    half = (0.5 * step)[:, None]
+    nodes, weights, into = [middle[:, None] + half * _RUN_NODES], [half * _RUN_WEIGHTS], [gap + 1]
     cut = _NODES.size // _RUN_NODES.size
     for rows, y, w in tail(chain[heads]):
         at = heads[rows]
@@ -381,29 +387,20 @@ def _gamma_setup(a, x):
 
 def _gamma_running_setup(a, x):
     """As `_gamma_setup` for one shape and increasing limits, by `_running_blocks`. In
-    u = log(t/a) the log weight a(u − eᵘ + 1) has slope a − t and curvature −t, so pieces no
-    wider than 1/(8 max(1, |a − t|, √t)) over the gap's t."""
+    u = log(t/a) the log weight a(u − eᵘ + 1) has slope a − t and curvature −t: the scale
+    max(1, |a − t|, √t) at each limit t = x bounds them across a gap with the one at its
+    other limit (|a − t| is convex in t, √t increasing)."""
     a0 = float(a[0])
     at_mode = float(_gamma_mode_log_density(a0))
     col, shift = a[:1, None], np.log(a0) - special.digamma(a0)
-
-    def width(lo, hi):  # (t − a over the gap is widest at its ends: the larger of the two)
-        near, far = a0 * np.exp(np.minimum(lo, hi)), a0 * np.exp(np.maximum(lo, hi))
-        return 0.125 / np.maximum(np.maximum(1.0, np.maximum(a0 - near, far - a0)), np.sqrt(far))
-
     end, lower = _gamma_end(a0, x), x <= special.gammaincinv(a0, 0.5)
     return _running_blocks(lambda rows: _side_nodes(_gamma_weight, (a[rows],), np.zeros(rows.size),
                                                     end[rows], lower[rows], _SPAN),
-                           end, lower, width,
+                           end, lower, np.maximum(np.maximum(1.0, np.abs(x - a0)), np.sqrt(x)),
                            lambda u: (at_mode + a0 * (u - np.expm1(u)), (col, u + shift)))
 
 
-def _gamma_any_setup(a, x):
-    """`_gamma_running_setup` for one shape and increasing limits, else `_gamma_setup`."""
-    return _gamma_running_setup(a, x) if _one_shape_increasing((a,), x) else _gamma_setup(a, x)
-
-
-_gamma_nodes = _ShapeQuadrature(_gamma_any_setup)
+_gamma_nodes = _ShapeQuadrature(_gamma_setup, _gamma_running_setup)
 
 
 def gammainc_shape_derivative(a, x, order):
@@ -707,16 +704,10 @@ def _beta_running_setup(a, b, x):
     return _running_blocks(lambda rows: _side_nodes(_beta_weight, (a[rows], b[rows]),
                                                     np.full(rows.size, mode), end[rows],
                                                     lower[rows], _SPAN),
-                           end, lower, lambda lo, hi: 0.125 / max(1.0, a0, b0), at_nodes)
+                           end, lower, max(1.0, a0, b0), at_nodes)
 
 
-def _beta_any_setup(a, b, x):
-    """`_beta_running_setup` for one pair of shapes and increasing limits, else `_beta_setup`."""
-    return _beta_running_setup(a, b, x) if _one_shape_increasing((a, b), x) \
-        else _beta_setup(a, b, x)
-
-
-_beta_nodes = _ShapeQuadrature(_beta_any_setup)
+_beta_nodes = _ShapeQuadrature(_beta_setup, _beta_running_setup)
 
 
 def _beta_kappa(log_t, log_1mt, psi, p, q):
