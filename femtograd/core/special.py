@@ -532,7 +532,7 @@ def gammaincinv(a, p):
         x = _gammaincinv_start(aa, pp, upper, log_gamma)
         excess = _gammainc_excess(aa, x, upper, tail)
         done = np.zeros(todo.size, dtype=bool)  # (settled points ride along: no compaction)
-        for _ in range(_INVERSE_STEPS if todo.size * 16 >= n else 0):
+        for taken in range(_INVERSE_STEPS if todo.size * 16 >= n else 0):
             # the root of P's cubic Taylor polynomial at x, by series reversion: with r = excess
             # over the density f, h₁ = f′/f = (a − 1)/x − 1 and h₂ = f″/f = h₁² − (a − 1)/x²,
             # the step r + h₁r²/2 + (h₁²/2 − h₂/6) r³ (Householder's, fourth order)
@@ -543,10 +543,12 @@ def gammaincinv(a, p):
             new = x - step
             moved = np.isfinite(new) & (new > 0)
             # settled: a small step from a small residual (one alone is not enough where
-            # scipy's P and Q are off by more than rounding, as at shapes beyond 1e7)
-            settled = moved & (np.abs(step) <= _SETTLED * x) & (np.abs(excess) <= _SETTLED * tail)
-            settled &= ~done
-            if settled.any():  # (none after the first step, most after the second)
+            # scipy's P and Q are off by more than rounding, as at shapes beyond 1e7); not
+            # looked for at the first step, whose residual is the start's (a point settled
+            # there settles at the next)
+            settled = taken and moved & (np.abs(step) <= _SETTLED * x) \
+                & (np.abs(excess) <= _SETTLED * tail) & ~done
+            if taken and settled.any():  # (most after the second step)
                 out[todo[settled]] = new[settled]
                 done |= settled
                 if (todo.size - np.count_nonzero(done)) * 16 < n:
