@@ -36,6 +36,7 @@ theorem's at the root (1/f in p, −(∂P/∂a)/f in the shape, itself an op who
 the next order's), so a quantile needs no solve in the graph.
 """
 
+import math
 import operator
 from functools import reduce
 from math import comb
@@ -97,7 +98,39 @@ _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
 _SPAN = 54.0  # nats below the largest value of the weight where the integration stops
 
 
-def _reach(h, dh, ref, direction, span, above=None):
+def _softplus(y):
+    return np.logaddexp(0.0, y)
+
+
+class _Arrays:
+    """The functions a tail's search takes, on arrays."""
+    exp, expm1, log1p, sqrt, abs = np.exp, np.expm1, np.log1p, np.sqrt, np.abs
+    minimum, maximum, where, expit, softplus = np.minimum, np.maximum, np.where, special.expit, _softplus
+
+    def any(v):
+        return v.any()
+
+
+class _Floats:
+    """The same on plain floats by `math`: the row or two of a running sum's tails, where a
+    numpy call on a short array costs ten times the arithmetic."""
+    exp, expm1, log1p, sqrt, abs, minimum, maximum, any = (
+        math.exp, math.expm1, math.log1p, math.sqrt, abs, min, max, bool)
+
+    def where(c, x, y):
+        return x if c else y
+
+    def expit(y):
+        return 1.0 / (1.0 + math.exp(-y)) if y >= 0 else math.exp(y) / (1.0 + math.exp(y))
+
+    def softplus(y):
+        return max(y, 0.0) + math.log1p(math.exp(-abs(y)))
+
+
+_FEW = 2  # rows up to which a tail's search runs on floats
+
+
+def _reach(h, dh, ref, direction, span, above=None, xp=_Arrays):
     """Distances d ≥ 0 with h(ref) − h(ref + direction·d) ≈ span (never less than span − 1).
 
     h is concave and decreases away from `ref` in `direction`, so the drop is convex and
@@ -105,20 +138,36 @@ def _reach(h, dh, ref, direction, span, above=None):
     else from 1 bracketed by quadrupling, Newton steps from above.
     """
     h_ref = h(ref)
-    d = np.ones_like(ref) if above is None else above(ref, direction, span)
+    d = 1.0 + 0.0 * ref if above is None else above(ref, direction, span)
     for _ in range(0 if above else 60):
         short = h_ref - h(ref + direction * d) < span
-        if not short.any():
+        if not xp.any(short):
             break
-        d = np.where(short, 4.0 * d, d)
+        d = xp.where(short, 4.0 * d, d)
     for _ in range(100):
         excess = h_ref - h(ref + direction * d) - span
         far = excess > 1.0
-        if not far.any():
+        if not xp.any(far):
             break
         slope = -direction * dh(ref + direction * d)
-        d = np.where(far, d - excess / np.where(far, slope, 1.0), d)
+        d = xp.where(far, d - excess / xp.where(far, slope, 1.0), d)
     return d
+
+
+def _reach_and_scale(weight, params, ref, direction, span, xp=_Arrays):
+    """`_reach`, and the weight's scale at `ref`: 1 over the largest of 1, |h′| and √|h″|."""
+    h, dh, d2h, *above = weight(*params, xp=xp)
+    length = _reach(h, dh, ref, direction, span, *above, xp=xp)
+    return length, 1.0 / xp.maximum(1.0, xp.maximum(xp.abs(dh(ref)), xp.sqrt(xp.abs(d2h(ref)))))
+
+
+def _reaches(weight, params, ref, direction, span):
+    """`_reach_and_scale` over arrays, row by row on floats for a few rows."""
+    if ref.size > _FEW:
+        return _reach_and_scale(weight, params, ref, direction, span)
+    rows = zip(zip(*(p.tolist() for p in params)), ref.tolist(), direction.tolist())
+    found = [_reach_and_scale(weight, row, r, d, span, _Floats) for row, r, d in rows]
+    return np.array(found).reshape(-1, 2).T
 
 
 def _graded(ref, length, scale, direction):
@@ -136,22 +185,20 @@ def _side_nodes(weight, params, mode, end, lower, span):
     """Quadrature of exp(h) over (−∞, end] (where `lower`) or [end, ∞), h concave with maximum
     at `mode`, cut where exp(h) has fallen e^−span below its maximum on that side.
 
-    `weight(*params)` gives h, h′ and h″ for (subsets of) the parameter arrays, and optionally
-    a distance at which h has surely fallen by the span (`_reach`'s start). Returns blocks
+    `weight(*params, xp)` gives h, h′ and h″ for (subsets of) the parameter arrays, and
+    optionally a distance at which h has surely fallen by the span (`_reach`'s start), in
+    `xp`'s functions (`_Arrays`, or `_Floats` for the rows of a few). Returns blocks
     (rows, nodes, weights): every row's piece from the side's maximum towards its far end,
     then, for the rows whose side also holds the mode, the piece from the mode to the limit.
     """
     ref = np.where(lower, np.minimum(end, mode), np.maximum(end, mode))  # the side's maximum
     away = np.where(lower, -1.0, 1.0)
-    h, dh, d2h, *above = weight(*params)
-    length = _reach(h, dh, ref, away, span, *above)
-    scale = 1.0 / np.maximum(1.0, np.maximum(np.abs(dh(ref)), np.sqrt(np.abs(d2h(ref)))))
+    length, scale = _reaches(weight, params, ref, away, span)
     blocks = [(slice(None),) + _graded(ref, length, scale, away)]
     rows = np.flatnonzero(end != ref)
     if rows.size:  # the limit lies past the mode: integrate back from the mode to the limit
         towards = -away[rows]
-        h, dh, _, *above = weight(*(p[rows] for p in params))
-        limit = _reach(h, dh, ref[rows], towards, span, *above)
+        limit, _ = _reaches(weight, [p[rows] for p in params], ref[rows], towards, span)
         between = np.minimum(np.abs(end[rows] - ref[rows]), limit)
         blocks.append((rows,) + _graded(ref[rows], between, scale[rows], towards))
     return blocks
@@ -335,14 +382,14 @@ def _gamma_mode_log_density(a):
     return series if np.all(large) else np.where(large, series, a * np.log(a) - a - special.gammaln(a))
 
 
-def _gamma_weight(a):
+def _gamma_weight(a, xp=_Arrays):
     """log(tᵃe⁻ᵗ) in u = log(t/a), less its value at the mode u = 0, two derivatives, and
     distances at which it has surely fallen by a span s (`_above`)."""
-    return (lambda u: a * (u - np.expm1(u)), lambda u: -a * np.expm1(u),
-            lambda u: -a * np.exp(u), lambda u, direction, span: _above(a, u, direction, span))
+    return (lambda u: a * (u - xp.expm1(u)), lambda u: -a * xp.expm1(u),
+            lambda u: -a * xp.exp(u), lambda u, direction, span: _above(a, u, direction, span, xp))
 
 
-def _above(a, u, direction, span):
+def _above(a, u, direction, span, xp=_Arrays):
     """Distances d from u past which the gamma's log weight has fallen by `span`, so that
     `_reach` starts from above: downwards the drop a(d − eᵘ(1 − e⁻ᵈ)) exceeds a(d − eᵘ);
     upwards a(eᵘ(eᵈ − 1) − d) exceeds a((eᵘ − 1)d + eᵘd²/2) (a quadratic's root, close for
@@ -353,14 +400,14 @@ def _above(a, u, direction, span):
     step from above stays above, and they contract by eᵘ⁻ᵈ and 1/(eᵘ + s + d), so that for
     shapes up to 80 the start is within a nat past the span and Newton takes no step (its
     checks cost more than these steps, for the one or two limits a running sum's tails take)."""
-    s, grow = span / a, np.exp(u)
-    quadratic = (np.sqrt((grow - 1.0) ** 2 + 2.0 * grow * s) - (grow - 1.0)) / grow
-    up = np.minimum(quadratic, np.log1p((s + 1.0) / grow) + 1.0)
+    s, grow = span / a, xp.exp(u)
+    quadratic = (xp.sqrt((grow - 1.0) ** 2 + 2.0 * grow * s) - (grow - 1.0)) / grow
+    up = xp.minimum(quadratic, xp.log1p((s + 1.0) / grow) + 1.0)
     down = s + grow
     s = (span + 0.5) / a  # aiming half a nat past the span: rounding leaves no start short
     for _ in range(4):
-        up, down = np.log1p((s + up) / grow), s - grow * np.expm1(-down)
-    return np.where(direction < 0, down, up)
+        up, down = xp.log1p((s + up) / grow), s - grow * xp.expm1(-down)
+    return xp.where(direction < 0, down, up)
 
 
 def _gamma_end(a, x):
@@ -662,15 +709,11 @@ def inverse_gammainc(a, p):
 
 
 # -- regularized incomplete beta I_x(a, b) ---------------------------------------------------
-def _softplus(y):
-    return np.logaddexp(0.0, y)
-
-
-def _beta_weight(a, b):
+def _beta_weight(a, b, xp=_Arrays):
     """log(tᵃ(1 − t)ᵇ) in y = log(t/(1 − t)) and two derivatives."""
-    return (lambda y: -a * _softplus(-y) - b * _softplus(y),
-            lambda y: a * special.expit(-y) - b * special.expit(y),
-            lambda y: -(a + b) * special.expit(y) * special.expit(-y))
+    return (lambda y: -a * xp.softplus(-y) - b * xp.softplus(y),
+            lambda y: a * xp.expit(-y) - b * xp.expit(y),
+            lambda y: -(a + b) * xp.expit(y) * xp.expit(-y))
 
 
 def _beta_setup(a, b, x):
