@@ -634,12 +634,11 @@ def _gammainc_excess(a, x, upper, tail):
 
 def _density_integral(a, log_gamma, x, step, rows):
     """∫ f over [x − step, x] for the `rows` (a mask; 0 elsewhere), by 4 Gauss–Legendre
-    nodes; a and log Γ(a) numbers or one per point."""
-    if np.ndim(a):
-        a, log_gamma = a[:, None], log_gamma[:, None]
+    nodes (a row of nodes each: a broadcast over 4 per point loops per point); a and log Γ(a)
+    numbers or one per point."""
     half = np.where(rows, 0.5 * step, 0.0)
-    t = (x - half)[:, None] + half[:, None] * _RUN_NODES
-    return half * (np.exp((a - 1.0) * np.log(t) - t - log_gamma) @ _RUN_WEIGHTS)
+    t = (x - half) + _RUN_NODES[:, None] * half
+    return half * (_RUN_WEIGHTS @ np.exp((a - 1.0) * np.log(t) - t - log_gamma))
 
 
 def _gammaincinv_start(a, p, upper, log_gamma):
