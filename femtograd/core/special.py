@@ -259,8 +259,9 @@ def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
     """Broadcast and flatten the arguments, integrate the valid elements (over distinct
     limits when the shapes hold one value each: numbers, or a fitted value per point), nan
     for invalid arguments and 0 where `zero`."""
-    arrays = np.broadcast_arrays(*(np.asarray(s, dtype=float) for s in shapes),
-                                 np.asarray(x, dtype=float))
+    shapes = [np.asarray(s, dtype=float) for s in shapes]
+    numbers = all(s.ndim == 0 for s in shapes)  # (one value each, without looking)
+    arrays = np.broadcast_arrays(*shapes, np.asarray(x, dtype=float))
     shape = arrays[0].shape
     flat = [a.ravel() for a in arrays]
     ok = valid(*flat)
@@ -270,7 +271,7 @@ def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
     everywhere = inside.all()
     args = flat if everywhere else [a[inside] for a in flat]
     inverse = None
-    running = args[-1].size > 1 and all(_one_valued(a) for a in args[:-1])
+    running = args[-1].size > 1 and (numbers or all(_one_valued(a) for a in args[:-1]))
     if running:  # (one set of shapes: a running sum over the increasing distinct limits)
         distinct, inverse = quadrature.distinct(args[-1])
         args = [a[:distinct.size] for a in args[:-1]] + [distinct]
@@ -326,23 +327,26 @@ def _running_blocks(tail, end, lower, scale, at_nodes):
     restart[turn % chain.size] = True  # the upper side starts afresh at its farthest limit
     heads = np.flatnonzero(restart)
     pieces[restart[1:]] = 0
-    one = np.flatnonzero(pieces == 1)  # (most gaps)
-    gap, step = one, hi[one] - lo[one]
-    middle = lo[one] + 0.5 * step
-    many = np.flatnonzero(pieces > 1)
-    if many.size:  # piece k of m over a gap: its middle at lo + (k + 1/2)(hi − lo)/m
-        count = pieces[many].astype(np.intp)
-        part = np.repeat(many, count)
-        k = np.arange(part.size) - np.repeat(np.cumsum(count) - count, count)
-        piece = np.repeat((hi[many] - lo[many]) / count, count)
-        gap, step = np.concatenate([gap, part]), np.concatenate([step, piece])
-        middle = np.concatenate([middle, lo[part] + piece * (k + 0.5)])
     # every row of nodes adds to one limit of the chain: a gap's to the limit after it, a
     # tail's to its head; the rows are laid out as columns (a broadcast over 4 nodes per row
     # costs numpy a loop per row: three times the time)
-    half = 0.5 * step
-    nodes = [middle + _RUN_NODES[:, None] * half]
-    weights, into = [_RUN_WEIGHTS[:, None] * half], [gap + 1]
+    nodes, weights, into = [], [], []
+
+    def add(gap, start, step):  # pieces from `start`, of `step` each, into the gaps' limits
+        half = 0.5 * step
+        nodes.append(start + half + _RUN_NODES[:, None] * half)
+        weights.append(_RUN_WEIGHTS[:, None] * half)
+        into.append(gap + 1)
+
+    one = np.flatnonzero(pieces == 1)  # (most gaps)
+    add(one, lo[one], hi[one] - lo[one])
+    many = np.flatnonzero(pieces > 1)
+    if many.size:  # piece k of m over a gap starts at lo + k(hi − lo)/m
+        count = pieces[many].astype(np.intp)
+        gap = np.repeat(many, count)
+        k = np.arange(gap.size) - np.repeat(np.cumsum(count) - count, count)
+        step = np.repeat((hi[many] - lo[many]) / count, count)
+        add(gap, lo[gap] + step * k, step)
     cut = _NODES.size // _RUN_NODES.size
     for rows, y, w in tail(chain[heads]):
         at = heads[rows]
@@ -354,17 +358,19 @@ def _running_blocks(tail, end, lower, scale, at_nodes):
     weighted = np.concatenate(weights, axis=1).T * np.exp(log_density)
     into = np.concatenate(into)
     # each side summed on its own (an upper tail's small sums beside the lower side's large one
-    # would lose their digits): a limit's value is its side's sum to it less the sum before its
-    # head
-    up = np.arange(n) >= turn
-    after = np.arange(1, n + 1) + up
-    before = heads[np.cumsum(restart) - 1] + up
+    # would lose their digits): a limit's value is its side's sum to it, less the sum before
+    # its head for the heads inside a side
+    inner = before = heads[:0]
+    if heads.size > 1 + (0 < turn < n):
+        head = heads[np.cumsum(restart) - 1]
+        inner = np.flatnonzero((head != 0) & (head != turn))
+        before = head[inner] - 1
 
     def running(sums):
         per_limit = np.bincount(into, sums, n)
-        total = np.concatenate([[0.0], np.cumsum(per_limit[:turn]), [0.0],
-                                np.cumsum(per_limit[turn:])])
-        return total[after] - total[before]
+        total = np.concatenate([np.cumsum(per_limit[:turn]), np.cumsum(per_limit[turn:])])
+        total[inner] -= total[before]
+        return total
 
     return [(chain, weighted, setup, running)]
 
