@@ -95,6 +95,7 @@ def _bell2(kappa, i, j):
 
 # -- fixed-node quadrature of a log-concave weight over one side of a limit ----------------
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
+_HALF_NODES, _HALF_WEIGHTS = 0.5 * (1.0 + _NODES), 0.5 * _WEIGHTS  # (on [0, 1])
 _SPAN = 54.0  # nats below the largest value of the weight where the integration stops
 
 
@@ -174,10 +175,9 @@ def _graded(ref, length, scale, direction):
     """Gauss–Legendre nodes and weights over distances [0, length] from `ref`, graded as
     distance = scale·(eᵗ − 1): even near `ref` (scale), geometric far from it."""
     span = np.log1p(length / scale)
-    tau = (0.5 * span)[:, None] * (1.0 + _NODES)
-    grow = np.exp(tau)
+    grow = np.exp(span[:, None] * _HALF_NODES)
     nodes = ref[:, None] + (direction * scale)[:, None] * (grow - 1.0)
-    weights = (0.5 * span * scale)[:, None] * _WEIGHTS * grow
+    weights = (span * scale)[:, None] * (_HALF_WEIGHTS * grow)
     return nodes, weights
 
 
@@ -360,7 +360,7 @@ def _running_blocks(tail, end, lower, scale, at_nodes):
     # each side summed on its own (an upper tail's small sums beside the lower side's large one
     # would lose their digits): a limit's value is its side's sum to it, less the sum before
     # its head for the heads inside a side
-    inner = before = heads[:0]
+    inner = before = heads[:0]  # (none in the common chain)
     if heads.size > 1 + (0 < turn < n):
         head = heads[np.cumsum(restart) - 1]
         inner = np.flatnonzero((head != 0) & (head != turn))
@@ -369,7 +369,8 @@ def _running_blocks(tail, end, lower, scale, at_nodes):
     def running(sums):
         per_limit = np.bincount(into, sums, n)
         total = np.concatenate([np.cumsum(per_limit[:turn]), np.cumsum(per_limit[turn:])])
-        total[inner] -= total[before]
+        if inner.size:
+            total[inner] -= total[before]
         return total
 
     return [(chain, weighted, setup, running)]
