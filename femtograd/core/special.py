@@ -16,16 +16,18 @@ each element integrates over the side holding less probability (no cancellation 
 The integrals are taken in the variable in which the weight is log-concave and free of
 endpoint singularities (y = log t for the gamma, y = log(t/(1 − t)) for the beta), between
 the limit and the point where the weight has fallen e⁻⁵⁴ below its largest value on that side
-(found by Newton's method), by Gauss–Legendre quadrature on a grid graded away from that
-largest value (distance σ·(e^τ − 1), σ the weight's local scale), so that peaked weights
-(large shapes) and long exponential tails (small shapes) are both resolved by the same fixed
-nodes (64 per piece), vectorized over arrays. Measured against 40-digit mpmath references
+(found by Newton's method from a bound above it where the weight gives one; in plain floats
+for the row or two of a running sum's tails), by Gauss–Legendre quadrature on a grid graded
+away from that largest value (distance σ·(e^τ − 1), σ the weight's local scale), so that
+peaked weights (large shapes) and long exponential tails (small shapes) are both resolved by
+the same fixed nodes (64 per piece), vectorized over arrays. Measured against 40-digit mpmath references
 (orders 1 to 4), relative to the integral of the absolute integrand: about 1e-13 for gamma
 shapes 0.05 to 1e5 and beta shapes 0.05 to 1000, 1e-11 for beta shapes to 1e4. The nodes
 are kept for the last arguments, so the orders at one point share one set of integrals.
 At one set of shapes and many limits (a censored gamma's or Student t's rows, a family's
 quantiles), only the limit farthest out on each side takes that tail; every other limit adds
-the integral over the gap from its neighbour, a few nodes each, by a running sum.
+the integral over the gap from its neighbour, a few nodes each, by a running sum (tails and
+gaps one block of nodes, evaluated once).
 
 An op carries its derivative order as keywords; its derivative in a shape is the same op at
 the next order, so derivatives of any order are available and can be differentiated again.
