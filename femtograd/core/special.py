@@ -20,10 +20,11 @@ the limit and the point where the weight has fallen e⁻⁵⁴ below its largest
 for the row or two of a running sum's tails), by Gauss–Legendre quadrature on a grid graded
 away from that largest value (distance σ·(e^τ − 1), σ the weight's local scale), so that
 peaked weights (large shapes) and long exponential tails (small shapes) are both resolved by
-the same fixed nodes (64 per piece), vectorized over arrays. Measured against 40-digit mpmath references
-(orders 1 to 4), relative to the integral of the absolute integrand: about 1e-13 for gamma
-shapes 0.05 to 1e5 and beta shapes 0.05 to 1000, 1e-11 for beta shapes to 1e4. The nodes
-are kept for the last arguments, so the orders at one point share one set of integrals.
+the same fixed nodes (64 per piece), vectorized over arrays. Measured against 40-digit
+mpmath references (orders 1 to 4), relative to the integral of the absolute integrand: about
+1e-13 for gamma shapes 0.05 to 1e5 and beta shapes 0.05 to 1000, 1e-11 for beta shapes to
+1e4. The nodes are kept for the last arguments, so the orders at one point share one set of
+integrals.
 At one set of shapes and many limits (a censored gamma's or Student t's rows, a family's
 quantiles), only the limit farthest out on each side takes that tail; every other limit adds
 the integral over the gap from its neighbour, a few nodes each, by a running sum (tails and
@@ -403,7 +404,7 @@ def _above(a, u, direction, span, xp=_Arrays):
     `_reach` starts from above: downwards the drop a(d − eᵘ(1 − e⁻ᵈ)) exceeds a(d − eᵘ);
     upwards a(eᵘ(eᵈ − 1) − d) exceeds a((eᵘ − 1)d + eᵘd²/2) (a quadratic's root, close for
     large shapes) and, from u ≥ 0, is past it at log(1 + (s + 1)e⁻ᵘ) + 1 (close for small
-    ones), s = span/a; the smaller of the two (a start short of the span is bracketed on).
+    ones), s = span/a; the smaller of the two (both bounds from above: `_reach` brackets none).
     Each is then brought down by four steps of the fixed point of drop = span + 1/2, d = s +
     eᵘ(1 − e⁻ᵈ) downwards and d = log(1 + (s + d)e⁻ᵘ) upwards: both maps increase in d, so a
     step from above stays above, and they contract by eᵘ⁻ᵈ and 1/(eᵘ + s + d), so that for
