@@ -304,21 +304,21 @@ _RUN_PIECES = 16  # past a gap needing more pieces, a limit takes a tail (64 to 
 
 
 def _running_blocks(tail, end, lower, scale, at_nodes):
-    """The block for one set of shapes and increasing limits `end` (in the integration
+    """The blocks for one set of shapes and increasing limits `end` (in the integration
     variable), `lower` the prefix integrated from below. The limits form one chain, the lower
     side upwards and then the upper side downwards, each side starting at its limit farthest
-    out, which takes a tail, `tail(rows)`'s nodes and weights (as `_side_nodes`); every other
-    limit adds, by a running sum along the chain, the integral over the gap from its neighbour
-    before it (signed by the gap's direction: minus on the upper side, as are the upper tails):
+    out, which takes a tail, `tail(rows)`'s blocks (the per-limit setup's: alone, such a limit
+    has the same value to the last bit); every other limit adds, by a running sum along the
+    chain, the integral over the gap from its neighbour before it (signed by the gap's
+    direction: minus on the upper side, as in the per-limit setups):
     4 Gauss–Legendre nodes per piece no wider than 1/8 over the larger of the `scale`s at the
     gap's limits, bounds on the log weight's slope and on the root of its curvature that hold
     across the gap (the rule's error is then below 1e-17 of the piece's integral; `scale` is
     one per limit, or one number). A gap needing more than `_RUN_PIECES` pieces (large shapes,
     far-apart limits) is not integrated: the limit past it takes a tail of its own and the sum
-    runs on from there. Tails and gaps are one block of nodes, their 64-node rows cut into rows
-    of 4; `at_nodes(y)` gives the log density and the integrand's setup at nodes y. A limit
-    costs a few nodes instead of a tail, and its value does not depend on the other limits
-    beyond rounding."""
+    runs on from there. All gaps are one block of nodes; `at_nodes(y)` gives the log density
+    and the integrand's setup at nodes y. A limit costs a few nodes instead of a tail, and its
+    value does not depend on the other limits beyond rounding."""
     turn, n = np.count_nonzero(lower), lower.size  # (`lower` is a prefix)
     chain = np.concatenate([np.arange(turn), np.arange(n - 1, turn - 1, -1)])
     lo, hi = end[chain[:-1]], end[chain[1:]]  # each gap, from the limit before it in the chain
@@ -330,9 +330,8 @@ def _running_blocks(tail, end, lower, scale, at_nodes):
     restart[turn % chain.size] = True  # the upper side starts afresh at its farthest limit
     heads = np.flatnonzero(restart)
     pieces[restart[1:]] = 0
-    # every row of nodes adds to one limit of the chain: a gap's to the limit after it, a
-    # tail's to its head; the rows are laid out as columns (a broadcast over 4 nodes per row
-    # costs numpy a loop per row: three times the time)
+    # every row of nodes adds to the limit after its gap in the chain; the rows are laid out
+    # as columns (a broadcast over 4 nodes per row costs numpy a loop per row: 3x the time)
     nodes, weights, into = [], [], []
 
     def add(gap, start, step):  # pieces from `start`, of `step` each, into the gaps' limits
@@ -350,24 +349,16 @@ def _running_blocks(tail, end, lower, scale, at_nodes):
         k = np.arange(gap.size) - np.repeat(np.cumsum(count) - count, count)
         step = np.repeat((hi[many] - lo[many]) / count, count)
         add(gap, lo[gap] + step * k, step)
-    cut = _NODES.size // _RUN_NODES.size
-    for rows, y, w in tail(chain[heads]):
-        at = heads[rows]
-        w = np.where(lower[chain[at]], 1.0, -1.0)[:, None] * w
-        nodes.append(y.reshape(-1, _RUN_NODES.size).T)
-        weights.append(w.reshape(-1, _RUN_NODES.size).T)
-        into.append(np.repeat(at, cut))
     log_density, setup = at_nodes(np.concatenate(nodes, axis=1).T)
     weighted = np.concatenate(weights, axis=1).T * np.exp(log_density)
     into = np.concatenate(into)
     # each side summed on its own (an upper tail's small sums beside the lower side's large one
     # would lose their digits): a limit's value is its side's sum to it, less the sum before
-    # its head for the heads inside a side
-    inner = before = heads[:0]  # (none in the common chain)
-    if heads.size > 1 + (0 < turn < n):
-        head = heads[np.cumsum(restart) - 1]
-        inner = np.flatnonzero((head != 0) & (head != turn))
-        before = head[inner] - 1
+    # its head for the heads inside a side, and its head's tail
+    head = np.cumsum(restart) - 1  # each limit's head, among the heads
+    inner = np.flatnonzero((heads[head] != 0) & (heads[head] != turn)) \
+        if heads.size > 1 + (0 < turn < n) else heads[:0]  # (none in the common chain)
+    before = heads[head[inner]] - 1
 
     def running(sums):
         per_limit = np.bincount(into, sums, n)
@@ -376,7 +367,11 @@ def _running_blocks(tail, end, lower, scale, at_nodes):
             total[inner] -= total[before]
         return total
 
-    return [(chain, weighted, setup, running)]
+    blocks = [(chain, weighted, setup, running)]
+    for rows, weighted, setup in tail(chain[heads]):
+        rows = np.arange(heads.size)[rows]
+        blocks.append((chain, weighted, setup, lambda sums, r=rows: np.bincount(r, sums, heads.size)[head]))
+    return blocks
 
 
 # -- regularized incomplete gamma: P(a, x) and Q(a, x) = 1 − P(a, x) -------------------------
@@ -452,10 +447,9 @@ def _gamma_running_setup(a, x):
     a0 = float(a[0])
     at_mode = float(_gamma_mode_log_density(a0))
     col, shift = a[:1, None], np.log(a0) - special.digamma(a0)
-    end, lower = _gamma_end(a0, x), x <= special.gammaincinv(a0, 0.5)
-    return _running_blocks(lambda rows: _side_nodes(_gamma_weight, (a[rows],), np.zeros(rows.size),
-                                                    end[rows], lower[rows], _SPAN),
-                           end, lower, np.maximum(np.maximum(1.0, np.abs(x - a0)), np.sqrt(x)),
+    scale = np.maximum(np.maximum(1.0, np.abs(x - a0)), np.sqrt(x))
+    return _running_blocks(lambda rows: _gamma_setup(a[rows], x[rows]), _gamma_end(a0, x),
+                           x <= special.gammaincinv(a0, 0.5), scale,
                            lambda u: (at_mode + a0 * (u - np.expm1(u)), (col, u + shift)))
 
 
@@ -755,12 +749,9 @@ def _beta_running_setup(a, b, x):
         log_t, log_1mt = -_softplus(-y), -_softplus(y)
         return a0 * log_t + b0 * log_1mt - log_beta, cols + (log_t, log_1mt)
 
-    end, lower = np.log(x) - np.log1p(-x), x <= special.betaincinv(a0, b0, 0.5)
-    mode = np.log(a0) - np.log(b0)
-    return _running_blocks(lambda rows: _side_nodes(_beta_weight, (a[rows], b[rows]),
-                                                    np.full(rows.size, mode), end[rows],
-                                                    lower[rows], _SPAN),
-                           end, lower, max(1.0, a0, b0), at_nodes)
+    return _running_blocks(lambda rows: _beta_setup(a[rows], b[rows], x[rows]),
+                           np.log(x) - np.log1p(-x), x <= special.betaincinv(a0, b0, 0.5),
+                           max(1.0, a0, b0), at_nodes)
 
 
 _beta_nodes = _ShapeQuadrature(_beta_setup, _beta_running_setup)
