@@ -27,8 +27,7 @@ mpmath references (orders 1 to 4), relative to the integral of the absolute inte
 integrals.
 At one set of shapes and many limits (a censored gamma's or Student t's rows, a family's
 quantiles), only the limit farthest out on each side takes that tail; every other limit adds
-the integral over the gap from its neighbour, a few nodes each, by a running sum (tails and
-gaps one block of nodes, evaluated once).
+the integral over the gap from its neighbour, a few nodes each, by a running sum.
 
 An op carries its derivative order as keywords; its derivative in a shape is the same op at
 the next order, so derivatives of any order are available and can be differentiated again.
