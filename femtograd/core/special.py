@@ -17,7 +17,7 @@ The integrals are taken in the variable in which the weight is log-concave and f
 endpoint singularities (y = log t for the gamma, y = log(t/(1 − t)) for the beta), between
 the limit and the point where the weight has fallen e⁻⁵⁴ below its largest value on that side
 (found by Newton's method from a bound above it where the weight gives one; in plain floats
-for the row or two of a running sum's tails), by Gauss–Legendre quadrature on a grid graded
+for a few rows, as a running sum's tails), by Gauss–Legendre quadrature on a grid graded
 away from that largest value (distance σ·(e^τ − 1), σ the weight's local scale), so that
 peaked weights (large shapes) and long exponential tails (small shapes) are both resolved by
 the same fixed nodes (64 per piece), vectorized over arrays. Measured against 40-digit
@@ -115,10 +115,16 @@ class _Arrays:
 
 
 class _Floats:
-    """The same on plain floats by `math`: the row or two of a running sum's tails, where a
-    numpy call on a short array costs ten times the arithmetic."""
-    exp, expm1, log1p, sqrt, abs, minimum, maximum, any = (
-        math.exp, math.expm1, math.log1p, math.sqrt, abs, min, max, bool)
+    """The same on plain floats by `math`: the few rows of a running sum's tails, where a
+    numpy call on a short array costs ten times the arithmetic. An exponential past the
+    largest float is infinite, as numpy's (math raises)."""
+    log1p, sqrt, abs, minimum, maximum, any = math.log1p, math.sqrt, abs, min, max, bool
+
+    def exp(y):
+        return math.inf if y > _LARGEST_LOG else math.exp(y)
+
+    def expm1(y):
+        return math.inf if y > _LARGEST_LOG else math.expm1(y)
 
     def where(c, x, y):
         return x if c else y
@@ -130,7 +136,10 @@ class _Floats:
         return max(y, 0.0) + math.log1p(math.exp(-abs(y)))
 
 
-_FEW = 2  # rows up to which a tail's search runs on floats
+# rows up to which a tail's search runs on floats: a running sum's heads and a few points
+# alone take the same arithmetic (a limit alone has its value among many to the last bit)
+_FEW = 16
+_LARGEST_LOG = math.log(np.finfo(float).max)
 
 
 def _reach(h, dh, ref, direction, span, above=None, xp=_Arrays):
@@ -165,10 +174,12 @@ def _reach_and_scale(weight, params, ref, direction, span, xp=_Arrays):
 
 
 def _reaches(weight, params, ref, direction, span):
-    """`_reach_and_scale` over arrays, row by row on floats for a few rows."""
-    if ref.size > _FEW:
+    """`_reach_and_scale` over arrays, row by row on floats for a few rows (whose limits lie
+    within e^±700 of the mode: no quotient by an exponential that underflows)."""
+    refs = ref.tolist() if ref.size <= _FEW else None
+    if refs is None or max(map(abs, refs), default=0.0) >= 700.0:
         return _reach_and_scale(weight, params, ref, direction, span)
-    rows = zip(zip(*(p.tolist() for p in params)), ref.tolist(), direction.tolist())
+    rows = zip(zip(*(p.tolist() for p in params)), refs, direction.tolist())
     found = [_reach_and_scale(weight, row, r, d, span, _Floats) for row, r, d in rows]
     return np.array(found).reshape(-1, 2).T
 
@@ -405,7 +416,7 @@ def _above(a, u, direction, span, xp=_Arrays):
     shapes up to 80 the start is within a nat past the span and Newton takes no step (its
     checks cost more than these steps, for the one or two limits a running sum's tails take)."""
     s, grow = span / a, xp.exp(u)
-    quadratic = (xp.sqrt((grow - 1.0) ** 2 + 2.0 * grow * s) - (grow - 1.0)) / grow
+    quadratic = (xp.sqrt((grow - 1.0) * (grow - 1.0) + 2.0 * grow * s) - (grow - 1.0)) / grow
     up = xp.minimum(quadratic, xp.log1p((s + 1.0) / grow) + 1.0)
     down = s + grow
     s = (span + 0.5) / a  # aiming half a nat past the span: rounding leaves no start short

@@ -94,3 +94,34 @@ def test_limits_whose_ratio_to_the_shape_underflows_keep_their_log():
     for a, x in ((1e10, np.array([1e-310, 1e-300, 2.0])), (2.0, np.array([1e-300, 0.5, 9.0]))):
         ref = [float(mp.log(mp.mpf(float(xi)) / mp.mpf(a))) for xi in x]
         np.testing.assert_allclose(special_module._gamma_end(a, x), ref, rtol=4e-16, atol=0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(np.log(1e-3), np.log(1e5)), st.floats(-40.0, 40.0), st.sampled_from([1.0, -1.0]),
+       st.booleans())
+def test_the_tails_search_in_floats_is_the_arrays_one(log_a, u, direction, beta):
+    """A few rows search in plain floats (`math`): the same distances and scales as the
+    arrays' search to rounding (shapes to 1e5, limits to e^±40 of the mode: beyond, the
+    weight's own rounding exceeds the span's nats either way)."""
+    a = float(np.exp(log_a))
+    weight, params = (special_module._beta_weight, (np.array([a]), np.array([2.5]))) if beta \
+        else (special_module._gamma_weight, (np.array([a]),))
+    ref, away = np.array([u]), np.array([direction])
+    floats = special_module._reaches(weight, params, ref, away, special_module._SPAN)
+    with np.errstate(all="ignore"):
+        arrays = special_module._reach_and_scale(weight, params, ref, away, special_module._SPAN)
+    np.testing.assert_allclose(np.ravel(floats), np.ravel(arrays), rtol=1e-10)
+
+
+@pytest.mark.parametrize("a", [1e-3, 1.0, 1e5, 1e8])
+@pytest.mark.parametrize("x", [1e-320, 1e-300, 1e-5, 1e300, 1e308])
+def test_a_point_alone_far_out_takes_the_quadrature_without_overflow(a, x, monkeypatch):
+    """Alone, a point searches its tail in floats: no exception where an exponential
+    overflows (infinite, as numpy's) or the limit lies beyond e^±700 of the mode (the arrays'
+    search takes it), and the arrays' values."""
+    with np.errstate(all="ignore"):
+        alone = gammainc_shape_derivative(a, np.array([x]), 1)
+        monkeypatch.setattr(special_module, "_FEW", 0)  # the arrays' search
+        arrays = gammainc_shape_derivative(a, np.array([x]), 1)
+    np.testing.assert_array_equal(np.isnan(alone), np.isnan(arrays))
+    np.testing.assert_allclose(alone, arrays, rtol=1e-12, atol=1e-300)
