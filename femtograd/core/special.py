@@ -227,7 +227,7 @@ def _column(values, rows):
 class _ShapeQuadrature:
     """The nodes of the last shape-derivative integrals, reused by every order; arguments
     longer than `chunk` are integrated in chunks and not kept (memory stays bounded). `build`
-    sets up any arguments, `running` one set of shapes and more than two increasing limits."""
+    sets up any arguments, `running` one set of shapes and increasing limits."""
 
     chunk = 20000
 
@@ -265,7 +265,7 @@ class _ShapeQuadrature:
         yield from last[1]
 
     def setup(self, running, *args):
-        return (self.running if running and args[-1].size > 2 else self.build)(*args)
+        return (self.running if running else self.build)(*args)
 
 
 def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
@@ -317,18 +317,19 @@ def _running_blocks(tail, end, lower, scale, at_nodes):
     """The blocks for one set of shapes and increasing limits `end` (in the integration
     variable), `lower` the prefix integrated from below. The limits form one chain, the lower
     side upwards and then the upper side downwards, each side starting at its limit farthest
-    out, which takes a tail, `tail(rows)`'s blocks (the per-limit setup's: alone, such a limit
-    has the same value to the last bit); every other limit adds, by a running sum along the
-    chain, the integral over the gap from its neighbour before it (signed by the gap's
-    direction: minus on the upper side, as in the per-limit setups):
+    out, which takes a tail, `tail(rows)`'s nodes and weights (as `_side_nodes`); every other
+    limit adds, by a running sum along the chain, the integral over the gap from its neighbour
+    before it (signed by the gap's direction: minus on the upper side, as are the upper tails):
     4 Gauss–Legendre nodes per piece no wider than 1/8 over the larger of the `scale`s at the
     gap's limits, bounds on the log weight's slope and on the root of its curvature that hold
     across the gap (the rule's error is then below 1e-17 of the piece's integral; `scale` is
     one per limit, or one number). A gap needing more than `_RUN_PIECES` pieces (large shapes,
     far-apart limits) is not integrated: the limit past it takes a tail of its own and the sum
-    runs on from there. All gaps are one block of nodes; `at_nodes(y)` gives the log density
-    and the integrand's setup at nodes y. A limit costs a few nodes instead of a tail, and its
-    value does not depend on the other limits beyond rounding."""
+    runs on from there. `at_nodes(y)` gives the log density and the integrand's setup at nodes
+    y, once for all tails and gaps; the gaps are one block, the tails' pieces of 64 nodes the
+    others. A limit costs a few nodes instead of a tail, and its value does not depend on the
+    other limits beyond rounding; a limit alone (a chain of one) has its value among many to
+    the last bit when it is a head."""
     turn, n = np.count_nonzero(lower), lower.size  # (`lower` is a prefix)
     chain = np.concatenate([np.arange(turn), np.arange(n - 1, turn - 1, -1)])
     lo, hi = end[chain[:-1]], end[chain[1:]]  # each gap, from the limit before it in the chain
@@ -359,9 +360,22 @@ def _running_blocks(tail, end, lower, scale, at_nodes):
         k = np.arange(gap.size) - np.repeat(np.cumsum(count) - count, count)
         step = np.repeat((hi[many] - lo[many]) / count, count)
         add(gap, lo[gap] + step * k, step)
-    log_density, setup = at_nodes(np.concatenate(nodes, axis=1).T)
-    weighted = np.concatenate(weights, axis=1).T * np.exp(log_density)
+    gaps = np.concatenate(nodes, axis=1)
+    weights = np.concatenate(weights, axis=1).T
     into = np.concatenate(into)
+    # the tails' nodes first (a tail's elements in the same places, alone or among many:
+    # numpy's vectorized exp rounds by an element's place), then the gaps', one evaluation
+    tails = [(np.arange(heads.size)[rows], y, np.where(lower[chain[heads[rows]]], 1.0, -1.0)[:, None] * w)
+             for rows, y, w in tail(chain[heads])]  # (rows among the heads, nodes, signed weights)
+    cut = sum(y.size for _, y, _ in tails)
+    flat = np.concatenate([y.ravel() for _, y, _ in tails] + [gaps.ravel()])
+    log_density, setup = at_nodes(flat)
+    density = np.exp(log_density)
+
+    def part(values, start, stop, shape):
+        return values[start:stop].reshape(shape) if np.shape(values) == flat.shape else values
+
+    weighted = weights * part(density, cut, None, gaps.shape).T
     # each side summed on its own (an upper tail's small sums beside the lower side's large one
     # would lose their digits): a limit's value is its side's sum to it, less the sum before
     # its head for the heads inside a side, and its head's tail
@@ -377,10 +391,14 @@ def _running_blocks(tail, end, lower, scale, at_nodes):
             total[inner] -= total[before]
         return total
 
-    blocks = [(chain, weighted, setup, running)]
-    for rows, weighted, setup in tail(chain[heads]):
-        rows = np.arange(heads.size)[rows]
-        blocks.append((chain, weighted, setup, lambda sums, r=rows: np.bincount(r, sums, heads.size)[head]))
+    blocks = [(chain, weighted, tuple(part(v, cut, None, gaps.shape).T for v in setup), running)]
+    start = 0
+    for rows, y, w in tails:
+        stop = start + y.size
+        blocks.append((chain, w * part(density, start, stop, y.shape),
+                       tuple(part(v, start, stop, y.shape) for v in setup),
+                       lambda sums, r=rows: np.bincount(r, sums, heads.size)[head]))
+        start = stop
     return blocks
 
 
@@ -458,8 +476,10 @@ def _gamma_running_setup(a, x):
     at_mode = float(_gamma_mode_log_density(a0))
     col, shift = a[:1, None], np.log(a0) - special.digamma(a0)
     scale = np.maximum(np.maximum(1.0, np.abs(x - a0)), np.sqrt(x))
-    return _running_blocks(lambda rows: _gamma_setup(a[rows], x[rows]), _gamma_end(a0, x),
-                           x <= special.gammaincinv(a0, 0.5), scale,
+    end, lower = _gamma_end(a0, x), x <= special.gammaincinv(a0, 0.5)
+    return _running_blocks(lambda rows: _side_nodes(_gamma_weight, (a[rows],), np.zeros(rows.size),
+                                                    end[rows], lower[rows], _SPAN),
+                           end, lower, scale,
                            lambda u: (at_mode + a0 * (u - np.expm1(u)), (col, u + shift)))
 
 
@@ -759,9 +779,12 @@ def _beta_running_setup(a, b, x):
         log_t, log_1mt = -_softplus(-y), -_softplus(y)
         return a0 * log_t + b0 * log_1mt - log_beta, cols + (log_t, log_1mt)
 
-    return _running_blocks(lambda rows: _beta_setup(a[rows], b[rows], x[rows]),
-                           np.log(x) - np.log1p(-x), x <= special.betaincinv(a0, b0, 0.5),
-                           max(1.0, a0, b0), at_nodes)
+    end, lower = np.log(x) - np.log1p(-x), x <= special.betaincinv(a0, b0, 0.5)
+    mode = np.log(a0) - np.log(b0)
+    return _running_blocks(lambda rows: _side_nodes(_beta_weight, (a[rows], b[rows]),
+                                                    np.full(rows.size, mode), end[rows],
+                                                    lower[rows], _SPAN),
+                           end, lower, max(1.0, a0, b0), at_nodes)
 
 
 _beta_nodes = _ShapeQuadrature(_beta_setup, _beta_running_setup)
