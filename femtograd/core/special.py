@@ -16,13 +16,15 @@ each element integrates over the side holding less probability (no cancellation 
 The integrals are taken in the variable in which the weight is log-concave and free of
 endpoint singularities (y = log t for the gamma, y = log(t/(1 − t)) for the beta), between
 the limit and the point where the weight has fallen e⁻⁵⁴ below its largest value on that side
-(found by Newton's method), by Gauss–Legendre quadrature on a grid graded away from that
-largest value (distance σ·(e^τ − 1), σ the weight's local scale), so that peaked weights
-(large shapes) and long exponential tails (small shapes) are both resolved by the same fixed
-nodes (64 per piece), vectorized over arrays. Measured against 40-digit mpmath references
-(orders 1 to 4), relative to the integral of the absolute integrand: about 1e-13 for gamma
-shapes 0.05 to 1e5 and beta shapes 0.05 to 1000, 1e-11 for beta shapes to 1e4. The nodes
-are kept for the last arguments, so the orders at one point share one set of integrals.
+(found by Newton's method from a bound above it where the weight gives one; in plain floats
+for a few rows, as a running sum's tails), by Gauss–Legendre quadrature on a grid graded
+away from that largest value (distance σ·(e^τ − 1), σ the weight's local scale), so that
+peaked weights (large shapes) and long exponential tails (small shapes) are both resolved by
+the same fixed nodes (64 per piece), vectorized over arrays. Measured against 40-digit
+mpmath references (orders 1 to 4), relative to the integral of the absolute integrand: about
+1e-13 for gamma shapes 0.05 to 1e5 and beta shapes 0.05 to 1000, 1e-11 for beta shapes to
+1e4. The nodes are kept for the last arguments, so the orders at one point share one set of
+integrals.
 At one set of shapes and many limits (a censored gamma's or Student t's rows, a family's
 quantiles), only the limit farthest out on each side takes that tail; every other limit adds
 the integral over the gap from its neighbour, a few nodes each, by a running sum.
@@ -36,6 +38,7 @@ theorem's at the root (1/f in p, −(∂P/∂a)/f in the shape, itself an op who
 the next order's), so a quantile needs no solve in the graph.
 """
 
+import math
 import operator
 from functools import reduce
 from math import comb
@@ -94,41 +97,100 @@ def _bell2(kappa, i, j):
 
 # -- fixed-node quadrature of a log-concave weight over one side of a limit ----------------
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
+_HALF_NODES, _HALF_WEIGHTS = 0.5 * (1.0 + _NODES), 0.5 * _WEIGHTS  # (on [0, 1])
 _SPAN = 54.0  # nats below the largest value of the weight where the integration stops
 
 
-def _reach(h, dh, ref, direction, span, above=None):
+def _softplus(y):
+    return np.logaddexp(0.0, y)
+
+
+class _Arrays:
+    """The functions a tail's search takes, on arrays."""
+    exp, expm1, log1p, sqrt, abs = np.exp, np.expm1, np.log1p, np.sqrt, np.abs
+    minimum, maximum, where, expit, softplus = np.minimum, np.maximum, np.where, special.expit, _softplus
+
+    def any(v):
+        return v.any()
+
+
+class _Floats:
+    """The same on plain floats by `math`: the few rows of a running sum's tails, where a
+    numpy call on a short array costs ten times the arithmetic. An exponential past the
+    largest float is infinite, as numpy's (math raises)."""
+    log1p, sqrt, abs, minimum, maximum, any = math.log1p, math.sqrt, abs, min, max, bool
+
+    def exp(y):
+        return math.inf if y > _LARGEST_LOG else math.exp(y)
+
+    def expm1(y):
+        return math.inf if y > _LARGEST_LOG else math.expm1(y)
+
+    def where(c, x, y):
+        return x if c else y
+
+    def expit(y):
+        return 1.0 / (1.0 + math.exp(-y)) if y >= 0 else math.exp(y) / (1.0 + math.exp(y))
+
+    def softplus(y):
+        return max(y, 0.0) + math.log1p(math.exp(-abs(y)))
+
+
+# rows up to which a tail's search runs on floats: a running sum's heads and a few points
+# alone take the same arithmetic (a limit alone has its value among many to the last bit)
+_FEW = 16
+_LARGEST_LOG = math.log(np.finfo(float).max)
+
+
+def _reach(h, dh, ref, direction, span, above=None, xp=_Arrays):
     """Distances d ≥ 0 with h(ref) − h(ref + direction·d) ≈ span (never less than span − 1).
 
     h is concave and decreases away from `ref` in `direction`, so the drop is convex and
-    increasing in d: bracket by quadrupling (from `above(ref, direction, span)` where the
-    weight gives such a bound, else from 1), then Newton steps from above.
+    increasing in d: from `above(ref, direction, span)` where the weight gives such a bound,
+    else from 1 bracketed by quadrupling, Newton steps from above.
     """
     h_ref = h(ref)
-    d = np.ones_like(ref) if above is None else above(ref, direction, span)
-    for _ in range(60):
+    d = 1.0 + 0.0 * ref if above is None else above(ref, direction, span)
+    for _ in range(0 if above else 60):
         short = h_ref - h(ref + direction * d) < span
-        if not short.any():
+        if not xp.any(short):
             break
-        d = np.where(short, 4.0 * d, d)
+        d = xp.where(short, 4.0 * d, d)
     for _ in range(100):
         excess = h_ref - h(ref + direction * d) - span
         far = excess > 1.0
-        if not far.any():
+        if not xp.any(far):
             break
         slope = -direction * dh(ref + direction * d)
-        d = np.where(far, d - excess / np.where(far, slope, 1.0), d)
+        d = xp.where(far, d - excess / xp.where(far, slope, 1.0), d)
     return d
+
+
+def _reach_and_scale(weight, params, ref, direction, span, xp=_Arrays):
+    """`_reach`, and the weight's scale at `ref`: 1 over the largest of 1, |h′| and √|h″|."""
+    h, dh, d2h, *above = weight(*params, xp=xp)
+    length = _reach(h, dh, ref, direction, span, *above, xp=xp)
+    return length, 1.0 / xp.maximum(1.0, xp.maximum(xp.abs(dh(ref)), xp.sqrt(xp.abs(d2h(ref)))))
+
+
+def _reaches(weight, params, ref, direction, span):
+    """`_reach_and_scale` over arrays, row by row on floats for a few rows (whose limits lie
+    within e^±700 of the mode: no quotient by an exponential that underflows)."""
+    refs = ref.tolist() if ref.size <= _FEW else None
+    if refs is None or max(map(abs, refs), default=0.0) >= 700.0:
+        return _reach_and_scale(weight, params, ref, direction, span)
+    rows = zip(zip(*(p.tolist() for p in params)), refs, direction.tolist())
+    found = [_reach_and_scale(weight, row, r, d, span, _Floats) for row, r, d in rows]
+    return np.array(found).reshape(-1, 2).T
 
 
 def _graded(ref, length, scale, direction):
     """Gauss–Legendre nodes and weights over distances [0, length] from `ref`, graded as
     distance = scale·(eᵗ − 1): even near `ref` (scale), geometric far from it."""
     span = np.log1p(length / scale)
-    tau = (0.5 * span)[:, None] * (1.0 + _NODES)
-    grow = np.exp(tau)
+    grow = np.exp(span[:, None] * _HALF_NODES)
     nodes = ref[:, None] + (direction * scale)[:, None] * (grow - 1.0)
-    weights = (0.5 * span * scale)[:, None] * _WEIGHTS * grow
+    weights = (span * scale)[:, None] * (_HALF_WEIGHTS * grow)
     return nodes, weights
 
 
@@ -136,22 +198,20 @@ def _side_nodes(weight, params, mode, end, lower, span):
     """Quadrature of exp(h) over (−∞, end] (where `lower`) or [end, ∞), h concave with maximum
     at `mode`, cut where exp(h) has fallen e^−span below its maximum on that side.
 
-    `weight(*params)` gives h, h′ and h″ for (subsets of) the parameter arrays, and optionally
-    a distance at which h has surely fallen by the span (`_reach`'s start). Returns blocks
+    `weight(*params, xp)` gives h, h′ and h″ for (subsets of) the parameter arrays, and
+    optionally a distance at which h has surely fallen by the span (`_reach`'s start), in
+    `xp`'s functions (`_Arrays`, or `_Floats` for the rows of a few). Returns blocks
     (rows, nodes, weights): every row's piece from the side's maximum towards its far end,
     then, for the rows whose side also holds the mode, the piece from the mode to the limit.
     """
     ref = np.where(lower, np.minimum(end, mode), np.maximum(end, mode))  # the side's maximum
     away = np.where(lower, -1.0, 1.0)
-    h, dh, d2h, *above = weight(*params)
-    length = _reach(h, dh, ref, away, span, *above)
-    scale = 1.0 / np.maximum(1.0, np.maximum(np.abs(dh(ref)), np.sqrt(np.abs(d2h(ref)))))
+    length, scale = _reaches(weight, params, ref, away, span)
     blocks = [(slice(None),) + _graded(ref, length, scale, away)]
     rows = np.flatnonzero(end != ref)
     if rows.size:  # the limit lies past the mode: integrate back from the mode to the limit
         towards = -away[rows]
-        h, dh, _, *above = weight(*(p[rows] for p in params))
-        limit = _reach(h, dh, ref[rows], towards, span, *above)
+        limit, _ = _reaches(weight, [p[rows] for p in params], ref[rows], towards, span)
         between = np.minimum(np.abs(end[rows] - ref[rows]), limit)
         blocks.append((rows,) + _graded(ref[rows], between, scale[rows], towards))
     return blocks
@@ -166,12 +226,13 @@ def _column(values, rows):
 
 class _ShapeQuadrature:
     """The nodes of the last shape-derivative integrals, reused by every order; arguments
-    longer than `chunk` are integrated in chunks and not kept (memory stays bounded)."""
+    longer than `chunk` are integrated in chunks and not kept (memory stays bounded). `build`
+    sets up any arguments, `running` one set of shapes and increasing limits."""
 
     chunk = 20000
 
-    def __init__(self, build):
-        self.build = build
+    def __init__(self, build, running):
+        self.build, self.running = build, running
         self.last = None  # (key, blocks), swapped whole: no thread pairs a key with others' blocks
         self.last_distinct = None  # (key, distinct limits, inverse), likewise
 
@@ -189,27 +250,31 @@ class _ShapeQuadrature:
             last = self.last_distinct = (key, *np.unique(x, return_inverse=True))
         return last[1], last[2]
 
-    def blocks_of(self, *args):
+    def blocks_of(self, *args, running=False):
         n = args[-1].size
         if n > self.chunk:
             for start in range(0, n, self.chunk):
                 part = slice(start, start + self.chunk)
-                for rows, weighted, setup, *combine in self.build(*(a[part] for a in args)):
+                for rows, weighted, setup, *combine in self.setup(running, *(a[part] for a in args)):
                     yield (np.arange(n)[part][rows], weighted, setup, *combine)
             return
-        key = tuple((a.shape, a.tobytes()) for a in args)
+        key = (running,) + tuple((a.shape, a.tobytes()) for a in args)
         last = self.last
         if last is None or last[0] != key:
-            last = self.last = (key, self.build(*args))
+            last = self.last = (key, self.setup(running, *args))
         yield from last[1]
+
+    def setup(self, running, *args):
+        return (self.running if running else self.build)(*args)
 
 
 def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
     """Broadcast and flatten the arguments, integrate the valid elements (over distinct
     limits when the shapes hold one value each: numbers, or a fitted value per point), nan
     for invalid arguments and 0 where `zero`."""
-    arrays = np.broadcast_arrays(*(np.asarray(s, dtype=float) for s in shapes),
-                                 np.asarray(x, dtype=float))
+    shapes = [np.asarray(s, dtype=float) for s in shapes]
+    numbers = all(s.ndim == 0 for s in shapes)  # (one value each, without looking)
+    arrays = np.broadcast_arrays(*shapes, np.asarray(x, dtype=float))
     shape = arrays[0].shape
     flat = [a.ravel() for a in arrays]
     ok = valid(*flat)
@@ -219,11 +284,12 @@ def _shape_derivative(quadrature, integrand, shapes, x, valid, zero):
     everywhere = inside.all()
     args = flat if everywhere else [a[inside] for a in flat]
     inverse = None
-    if args[-1].size > 1 and all(_one_valued(a) for a in args[:-1]):
+    running = args[-1].size > 1 and (numbers or all(_one_valued(a) for a in args[:-1]))
+    if running:  # (one set of shapes: a running sum over the increasing distinct limits)
         distinct, inverse = quadrature.distinct(args[-1])
         args = [a[:distinct.size] for a in args[:-1]] + [distinct]
     values = np.zeros(args[-1].size)
-    for rows, weighted, setup, *combine in quadrature.blocks_of(*args):
+    for rows, weighted, setup, *combine in quadrature.blocks_of(*args, running=running):
         terms = integrand(*setup)
         sums = np.einsum("ij,ij->i", weighted, terms) if terms.shape == weighted.shape else \
             (weighted * terms).sum(axis=1)  # (einsum: half the time of the product's sum)
@@ -247,64 +313,92 @@ _RUN_NODES, _RUN_WEIGHTS = np.polynomial.legendre.leggauss(4)
 _RUN_PIECES = 16  # past a gap needing more pieces, a limit takes a tail (64 to 128 nodes)
 
 
-def _one_shape_increasing(shapes, x):
-    """Whether every shape array holds one value and the limits increase (`_shape_derivative`
-    passes such arguments when the shapes are numbers)."""
-    return x.size > 2 and all(_one_valued(s) for s in shapes) and bool((np.diff(x) > 0).all())
-
-
-def _running_blocks(tail, end, lower, width, at_nodes):
-    """Blocks for one set of shapes and increasing limits `end` (in the integration variable),
-    `lower` the prefix integrated from below. The limits form one chain, the lower side upwards
-    and then the upper side downwards, each side starting at its limit farthest out, which takes
-    `tail(rows)`'s blocks; every other limit adds, by a running sum along the chain, the
-    integral over the gap from its neighbour before it (signed by the gap's direction: minus on
-    the upper side, as in the per-limit setups): 4 Gauss–Legendre nodes per piece no wider
-    than `width(lo, hi)` (1/8 over a bound on the log weight's slope and on the root of its
-    curvature across the gap: the rule's error is below 1e-17 of the piece's integral). A gap
-    needing more than `_RUN_PIECES` pieces (large shapes, far-apart limits) is not integrated:
-    the limit past it takes a tail of its own and the sum runs on from there. All tails are one
-    call of `tail`, all gaps one block of nodes. `at_nodes(y)` gives the log density and the
-    integrand's setup at nodes y. A limit costs a few nodes instead of a tail, and its value
-    does not depend on the other limits beyond rounding."""
+def _running_blocks(tail, end, lower, scale, at_nodes):
+    """The blocks for one set of shapes and increasing limits `end` (in the integration
+    variable), `lower` the prefix integrated from below. The limits form one chain, the lower
+    side upwards and then the upper side downwards, each side starting at its limit farthest
+    out, which takes a tail, `tail(rows)`'s nodes and weights (as `_side_nodes`); every other
+    limit adds, by a running sum along the chain, the integral over the gap from its neighbour
+    before it (signed by the gap's direction: minus on the upper side, as are the upper tails):
+    4 Gauss–Legendre nodes per piece no wider than 1/8 over the larger of the `scale`s at the
+    gap's limits, bounds on the log weight's slope and on the root of its curvature that hold
+    across the gap (the rule's error is then below 1e-17 of the piece's integral; `scale` is
+    one per limit, or one number). A gap needing more than `_RUN_PIECES` pieces (large shapes,
+    far-apart limits) is not integrated: the limit past it takes a tail of its own and the sum
+    runs on from there. `at_nodes(y)` gives the log density and the integrand's setup at nodes
+    y, once for all tails and gaps; the gaps are one block, the tails' pieces of 64 nodes the
+    others. A limit costs a few nodes instead of a tail, and its value does not depend on the
+    other limits beyond rounding; a limit alone (a chain of one) has its value among many to
+    the last bit when it is a head."""
     turn, n = np.count_nonzero(lower), lower.size  # (`lower` is a prefix)
     chain = np.concatenate([np.arange(turn), np.arange(n - 1, turn - 1, -1)])
     lo, hi = end[chain[:-1]], end[chain[1:]]  # each gap, from the limit before it in the chain
-    pieces = np.maximum(1.0, np.ceil(np.abs(hi - lo) / width(lo, hi)))
+    if np.ndim(scale):
+        scale = scale[chain]
+        scale = np.maximum(scale[:-1], scale[1:])
+    pieces = np.ceil(np.abs(hi - lo) * (8.0 * scale))  # (none for limits equal in y)
     restart = np.concatenate([[True], pieces > _RUN_PIECES])  # the limits taking a tail
     restart[turn % chain.size] = True  # the upper side starts afresh at its farthest limit
     heads = np.flatnonzero(restart)
-    head = np.cumsum(restart) - 1  # each limit's tail, among the heads
-    blocks = []
-    for rows, weighted, setup in tail(chain[heads]):
-        rows = np.arange(heads.size)[rows]
-        blocks.append((chain, weighted, setup, lambda sums, r=rows, h=head, n=heads.size:
-                       np.bincount(r, sums, n)[h]))
-    if heads.size == chain.size:
-        return blocks
-    pieces = np.where(restart[1:], 0, pieces).astype(np.intp)
-    if (pieces <= 1).all():  # (the common case: a piece per gap, the gaps that count)
-        gap = np.flatnonzero(pieces)
-        step = hi[gap] - lo[gap]
-        y = (lo[gap] + 0.5 * step)[:, None] + (0.5 * step)[:, None] * _RUN_NODES
-    else:
-        gap = np.repeat(np.arange(lo.size), pieces)
-        k = np.arange(gap.size) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-        step = ((hi - lo) / np.maximum(pieces, 1))[gap]
-        y = (lo[gap] + step * (k + 0.5))[:, None] + (0.5 * step)[:, None] * _RUN_NODES
-    log_density, setup = at_nodes(y)
-    weighted = (0.5 * step)[:, None] * _RUN_WEIGHTS * np.exp(log_density)
+    pieces[restart[1:]] = 0
+    # every row of nodes adds to the limit after its gap in the chain; the rows are laid out
+    # as columns (a broadcast over 4 nodes per row costs numpy a loop per row: 3x the time)
+    nodes, weights, into = [], [], []
 
-    # each side's gaps summed on their own (an upper tail's small sums beside the lower
-    # side's large one would lose their digits)
-    sides = (slice(0, turn - 1), slice(turn, None)) if 0 < turn < chain.size else (slice(None),)
+    def add(gap, start, step):  # pieces from `start`, of `step` each, into the gaps' limits
+        half = 0.5 * step
+        nodes.append(start + half + _RUN_NODES[:, None] * half)
+        weights.append(_RUN_WEIGHTS[:, None] * half)
+        into.append(gap + 1)
 
-    def running(sums, g=gap, n=lo.size, h=heads[head]):
-        per_gap = np.bincount(g, sums, n)
-        total = np.concatenate([c for side in sides for c in ([0.0], np.cumsum(per_gap[side]))])
-        return total - total[h]  # the gaps from each limit's head to it
+    one = np.flatnonzero(pieces == 1)  # (most gaps)
+    add(one, lo[one], hi[one] - lo[one])
+    many = np.flatnonzero(pieces > 1)
+    if many.size:  # piece k of m over a gap starts at lo + k(hi − lo)/m
+        count = pieces[many].astype(np.intp)
+        gap = np.repeat(many, count)
+        k = np.arange(gap.size) - np.repeat(np.cumsum(count) - count, count)
+        step = np.repeat((hi[many] - lo[many]) / count, count)
+        add(gap, lo[gap] + step * k, step)
+    gaps = np.concatenate(nodes, axis=1)
+    weights = np.concatenate(weights, axis=1).T
+    into = np.concatenate(into)
+    # the tails' nodes first (a tail's elements in the same places, alone or among many:
+    # numpy's vectorized exp rounds by an element's place), then the gaps', one evaluation
+    tails = [(np.arange(heads.size)[rows], y, np.where(lower[chain[heads[rows]]], 1.0, -1.0)[:, None] * w)
+             for rows, y, w in tail(chain[heads])]  # (rows among the heads, nodes, signed weights)
+    cut = sum(y.size for _, y, _ in tails)
+    flat = np.concatenate([y.ravel() for _, y, _ in tails] + [gaps.ravel()])
+    log_density, setup = at_nodes(flat)
+    density = np.exp(log_density)
 
-    blocks.append((chain, weighted, setup, running))
+    def part(values, start, stop, shape):
+        return values[start:stop].reshape(shape) if np.shape(values) == flat.shape else values
+
+    weighted = weights * part(density, cut, None, gaps.shape).T
+    # each side summed on its own (an upper tail's small sums beside the lower side's large one
+    # would lose their digits): a limit's value is its side's sum to it, less the sum before
+    # its head for the heads inside a side, and its head's tail
+    head = np.cumsum(restart) - 1  # each limit's head, among the heads
+    inner = np.flatnonzero((heads[head] != 0) & (heads[head] != turn)) \
+        if heads.size > 1 + (0 < turn < n) else heads[:0]  # (none in the common chain)
+    before = heads[head[inner]] - 1
+
+    def running(sums):
+        per_limit = np.bincount(into, sums, n)
+        total = np.concatenate([np.cumsum(per_limit[:turn]), np.cumsum(per_limit[turn:])])
+        if inner.size:
+            total[inner] -= total[before]
+        return total
+
+    blocks = [(chain, weighted, tuple(part(v, cut, None, gaps.shape).T for v in setup), running)]
+    start = 0
+    for rows, y, w in tails:
+        stop = start + y.size
+        blocks.append((chain, w * part(density, start, stop, y.shape),
+                       tuple(part(v, start, stop, y.shape) for v in setup),
+                       lambda sums, r=rows: np.bincount(r, sums, heads.size)[head]))
+        start = stop
     return blocks
 
 
@@ -321,37 +415,39 @@ def _gamma_mode_log_density(a):
     return series if np.all(large) else np.where(large, series, a * np.log(a) - a - special.gammaln(a))
 
 
-def _gamma_weight(a):
+def _gamma_weight(a, xp=_Arrays):
     """log(tᵃe⁻ᵗ) in u = log(t/a), less its value at the mode u = 0, two derivatives, and
     distances at which it has surely fallen by a span s (`_above`)."""
-    return (lambda u: a * (u - np.expm1(u)), lambda u: -a * np.expm1(u),
-            lambda u: -a * np.exp(u), lambda u, direction, span: _above(a, u, direction, span))
+    return (lambda u: a * (u - xp.expm1(u)), lambda u: -a * xp.expm1(u),
+            lambda u: -a * xp.exp(u), lambda u, direction, span: _above(a, u, direction, span, xp))
 
 
-def _above(a, u, direction, span):
+def _above(a, u, direction, span, xp=_Arrays):
     """Distances d from u past which the gamma's log weight has fallen by `span`, so that
     `_reach` starts from above: downwards the drop a(d − eᵘ(1 − e⁻ᵈ)) exceeds a(d − eᵘ);
     upwards a(eᵘ(eᵈ − 1) − d) exceeds a((eᵘ − 1)d + eᵘd²/2) (a quadratic's root, close for
     large shapes) and, from u ≥ 0, is past it at log(1 + (s + 1)e⁻ᵘ) + 1 (close for small
-    ones), s = span/a; the smaller of the two (a start short of the span is bracketed on).
+    ones), s = span/a; the smaller of the two (both bounds from above: `_reach` brackets none).
     Each is then brought down by four steps of the fixed point of drop = span + 1/2, d = s +
     eᵘ(1 − e⁻ᵈ) downwards and d = log(1 + (s + d)e⁻ᵘ) upwards: both maps increase in d, so a
     step from above stays above, and they contract by eᵘ⁻ᵈ and 1/(eᵘ + s + d), so that for
     shapes up to 80 the start is within a nat past the span and Newton takes no step (its
     checks cost more than these steps, for the one or two limits a running sum's tails take)."""
-    s, grow = span / a, np.exp(u)
-    quadratic = (np.sqrt((grow - 1.0) ** 2 + 2.0 * grow * s) - (grow - 1.0)) / grow
-    up = np.minimum(quadratic, np.log1p((s + 1.0) / grow) + 1.0)
+    s, grow = span / a, xp.exp(u)
+    quadratic = (xp.sqrt((grow - 1.0) * (grow - 1.0) + 2.0 * grow * s) - (grow - 1.0)) / grow
+    up = xp.minimum(quadratic, xp.log1p((s + 1.0) / grow) + 1.0)
     down = s + grow
     s = (span + 0.5) / a  # aiming half a nat past the span: rounding leaves no start short
     for _ in range(4):
-        up, down = np.log1p((s + up) / grow), s - grow * np.expm1(-down)
-    return np.where(direction < 0, down, up)
+        up, down = xp.log1p((s + up) / grow), s - grow * xp.expm1(-down)
+    return xp.where(direction < 0, down, up)
 
 
 def _gamma_end(a, x):
     """u = log(x/a), the limit in the integration variable (x/a may underflow)."""
     ratio = x / a
+    if np.min(ratio) > 1e-300:
+        return np.log(ratio)
     return np.where(ratio > 1e-300, np.log(np.maximum(ratio, 1e-300)), np.log(x) - np.log(a))
 
 
@@ -373,27 +469,21 @@ def _gamma_setup(a, x):
 
 def _gamma_running_setup(a, x):
     """As `_gamma_setup` for one shape and increasing limits, by `_running_blocks`. In
-    u = log(t/a) the log weight a(u − eᵘ + 1) has slope a − t and curvature −t, so pieces no
-    wider than 1/(8 max(1, |a − t|, √t)) over the gap's t."""
+    u = log(t/a) the log weight a(u − eᵘ + 1) has slope a − t and curvature −t: the scale
+    max(1, |a − t|, √t) at each limit t = x bounds them across a gap with the one at its
+    other limit (|a − t| is convex in t, √t increasing)."""
     a0 = float(a[0])
     at_mode = float(_gamma_mode_log_density(a0))
     col, shift = a[:1, None], np.log(a0) - special.digamma(a0)
-
-    def width(lo, hi):  # (t − a over the gap is widest at its ends: the larger of the two)
-        near, far = a0 * np.exp(np.minimum(lo, hi)), a0 * np.exp(np.maximum(lo, hi))
-        return 0.125 / np.maximum(np.maximum(1.0, np.maximum(a0 - near, far - a0)), np.sqrt(far))
-
-    return _running_blocks(lambda rows: _gamma_setup(a[rows], x[rows]), _gamma_end(a0, x),
-                           x <= special.gammaincinv(a0, 0.5), width,
+    scale = np.maximum(np.maximum(1.0, np.abs(x - a0)), np.sqrt(x))
+    end, lower = _gamma_end(a0, x), x <= special.gammaincinv(a0, 0.5)
+    return _running_blocks(lambda rows: _side_nodes(_gamma_weight, (a[rows],), np.zeros(rows.size),
+                                                    end[rows], lower[rows], _SPAN),
+                           end, lower, scale,
                            lambda u: (at_mode + a0 * (u - np.expm1(u)), (col, u + shift)))
 
 
-def _gamma_any_setup(a, x):
-    """`_gamma_running_setup` for one shape and increasing limits, else `_gamma_setup`."""
-    return _gamma_running_setup(a, x) if _one_shape_increasing((a,), x) else _gamma_setup(a, x)
-
-
-_gamma_nodes = _ShapeQuadrature(_gamma_any_setup)
+_gamma_nodes = _ShapeQuadrature(_gamma_setup, _gamma_running_setup)
 
 
 def gammainc_shape_derivative(a, x, order):
@@ -525,7 +615,7 @@ def gammaincinv(a, p):
         x = _gammaincinv_start(aa, pp, upper, log_gamma)
         excess = _gammainc_excess(aa, x, upper, tail)
         done = np.zeros(todo.size, dtype=bool)  # (settled points ride along: no compaction)
-        for _ in range(_INVERSE_STEPS if todo.size * 16 >= n else 0):
+        for taken in range(_INVERSE_STEPS if todo.size * 16 >= n else 0):
             # the root of P's cubic Taylor polynomial at x, by series reversion: with r = excess
             # over the density f, h₁ = f′/f = (a − 1)/x − 1 and h₂ = f″/f = h₁² − (a − 1)/x²,
             # the step r + h₁r²/2 + (h₁²/2 − h₂/6) r³ (Householder's, fourth order)
@@ -536,10 +626,12 @@ def gammaincinv(a, p):
             new = x - step
             moved = np.isfinite(new) & (new > 0)
             # settled: a small step from a small residual (one alone is not enough where
-            # scipy's P and Q are off by more than rounding, as at shapes beyond 1e7)
-            settled = moved & (np.abs(step) <= _SETTLED * x) & (np.abs(excess) <= _SETTLED * tail)
-            settled &= ~done
-            if settled.any():  # (none after the first step, most after the second)
+            # scipy's P and Q are off by more than rounding, as at shapes beyond 1e7); not
+            # looked for at the first step, whose residual is the start's (a point settled
+            # there settles at the next)
+            settled = taken and moved & (np.abs(step) <= _SETTLED * x) \
+                & (np.abs(excess) <= _SETTLED * tail) & ~done
+            if taken and settled.any():  # (most after the second step)
                 out[todo[settled]] = new[settled]
                 done |= settled
                 if (todo.size - np.count_nonzero(done)) * 16 < n:
@@ -576,12 +668,11 @@ def _gammainc_excess(a, x, upper, tail):
 
 def _density_integral(a, log_gamma, x, step, rows):
     """∫ f over [x − step, x] for the `rows` (a mask; 0 elsewhere), by 4 Gauss–Legendre
-    nodes; a and log Γ(a) numbers or one per point."""
-    if np.ndim(a):
-        a, log_gamma = a[:, None], log_gamma[:, None]
+    nodes (a row of nodes each: a broadcast over 4 per point loops per point); a and log Γ(a)
+    numbers or one per point."""
     half = np.where(rows, 0.5 * step, 0.0)
-    t = (x - half)[:, None] + half[:, None] * _RUN_NODES
-    return half * (np.exp((a - 1.0) * np.log(t) - t - log_gamma) @ _RUN_WEIGHTS)
+    t = (x - half) + _RUN_NODES[:, None] * half
+    return half * (_RUN_WEIGHTS @ np.exp((a - 1.0) * np.log(t) - t - log_gamma))
 
 
 def _gammaincinv_start(a, p, upper, log_gamma):
@@ -651,15 +742,11 @@ def inverse_gammainc(a, p):
 
 
 # -- regularized incomplete beta I_x(a, b) ---------------------------------------------------
-def _softplus(y):
-    return np.logaddexp(0.0, y)
-
-
-def _beta_weight(a, b):
+def _beta_weight(a, b, xp=_Arrays):
     """log(tᵃ(1 − t)ᵇ) in y = log(t/(1 − t)) and two derivatives."""
-    return (lambda y: -a * _softplus(-y) - b * _softplus(y),
-            lambda y: a * special.expit(-y) - b * special.expit(y),
-            lambda y: -(a + b) * special.expit(y) * special.expit(-y))
+    return (lambda y: -a * xp.softplus(-y) - b * xp.softplus(y),
+            lambda y: a * xp.expit(-y) - b * xp.expit(y),
+            lambda y: -(a + b) * xp.expit(y) * xp.expit(-y))
 
 
 def _beta_setup(a, b, x):
@@ -692,18 +779,15 @@ def _beta_running_setup(a, b, x):
         log_t, log_1mt = -_softplus(-y), -_softplus(y)
         return a0 * log_t + b0 * log_1mt - log_beta, cols + (log_t, log_1mt)
 
-    return _running_blocks(lambda rows: _beta_setup(a[rows], b[rows], x[rows]),
-                           np.log(x) - np.log1p(-x), x <= special.betaincinv(a0, b0, 0.5),
-                           lambda lo, hi: 0.125 / max(1.0, a0, b0), at_nodes)
+    end, lower = np.log(x) - np.log1p(-x), x <= special.betaincinv(a0, b0, 0.5)
+    mode = np.log(a0) - np.log(b0)
+    return _running_blocks(lambda rows: _side_nodes(_beta_weight, (a[rows], b[rows]),
+                                                    np.full(rows.size, mode), end[rows],
+                                                    lower[rows], _SPAN),
+                           end, lower, max(1.0, a0, b0), at_nodes)
 
 
-def _beta_any_setup(a, b, x):
-    """`_beta_running_setup` for one pair of shapes and increasing limits, else `_beta_setup`."""
-    return _beta_running_setup(a, b, x) if _one_shape_increasing((a, b), x) \
-        else _beta_setup(a, b, x)
-
-
-_beta_nodes = _ShapeQuadrature(_beta_any_setup)
+_beta_nodes = _ShapeQuadrature(_beta_setup, _beta_running_setup)
 
 
 def _beta_kappa(log_t, log_1mt, psi, p, q):

@@ -49,7 +49,7 @@ def _limits(kind, a, rng):
 def counted(monkeypatch):
     """How often the running sum served."""
     served = []
-    monkeypatch.setattr(special_module, "_gamma_running_setup",
+    monkeypatch.setattr(special_module._gamma_nodes, "running",
                         lambda *args: served.append(1) or RUNNING(*args))
     return served
 
@@ -120,7 +120,7 @@ def test_censored_gamma_fit_and_quantile_errors_match_the_quadrature_per_limit(c
     counted.clear()
     special_module._gamma_nodes.last = None  # no kept nodes from the running sum
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(special_module, "_one_shape_increasing", lambda *args: False)
+        patch.setattr(special_module._gamma_nodes, "running", special_module._gamma_setup)
         per_limit = fg.fit_mle("gamma", y, censored=cens)
         q_per_limit = per_limit.quantile(p)
     np.testing.assert_allclose(fit.params.to_numpy(), per_limit.params.to_numpy(), rtol=1e-12)

@@ -133,7 +133,7 @@ def _limits(n, rng, a, b):
                                      (2.5, 2.5, 40_000)])  # limits integrated in chunks
 def test_running_beta_shape_derivatives_match_mpmath(a, b, n, monkeypatch):
     running = []
-    monkeypatch.setattr(special_module, "_beta_running_setup",
+    monkeypatch.setattr(special_module._beta_nodes, "running",
                         lambda *args: running.append(1) or RUNNING(*args))
     rng = np.random.default_rng(7)
     x = _limits(n, rng, a, b)
