@@ -99,3 +99,36 @@ def test_a_weight_matrix_far_from_the_data_centre_keeps_its_digits():
     _, _, ss = weighted_moments(x, w)
     assert math.isclose(ss[0], exact_weighted_centred_squares(x[:50], w[0, :50]), rel_tol=1e-12)
     assert math.isclose(ss[1], exact_weighted_centred_squares(x[50:], w[1, 50:]), rel_tol=1e-12)
+
+
+def test_rows_of_one_value_have_no_spread_whatever_ulp_their_mean_is_off_by():
+    # 5 · log 2 / 5 is not log 2 to the last bit: the centred sum of squares was 5e-32, and a
+    # bootstrap accepted 40 of 300 lognormal replicates of one value at sdlog = 1e-16
+    rng = np.random.default_rng(0)
+    for value in [math.log(2.0), 0.1, 1e-200, 1e150, -7.3]:  # (ulp² finite)
+        for n in (2, 3, 5, 33, 1000):
+            x = np.full(n, value)
+            w = rng.integers(1, 5, n).astype(float)
+            assert centred_squares(x, None, float(np.mean(x))) == 0.0
+            assert weighted_moments(x, w)[2] == 0.0
+            W = rng.integers(0, 3, (6, n)).astype(float)
+            W[:, 0] += 1.0  # (every replicate has weight)
+            total = W.sum(1)
+            np.testing.assert_array_equal(centred_squares(x, W, W @ x / total, total), 0.0)
+
+
+def test_a_spread_above_the_rounding_of_the_mean_is_kept():
+    x = np.array([1.0, 1.0 + 2**-40])  # a real spread, far above the mean's rounding
+    assert centred_squares(x, None, float(np.mean(x))) == exact_centred_squares(x)
+
+
+def test_a_bootstrap_accepts_no_replicate_of_one_value():
+    import femtograd as fg
+    x = np.array([2.0, 2.0, 2.0, 2.0, 2.0 * (1 + 1e-12)])
+    for family in ("normal", "lognormal"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            boot = fg.fit_mle(family, x).bootstrap(n=300, seed=1)
+        sigma = boot.estimates.iloc[:, 1]
+        assert (sigma > 1e-14).all()  # a replicate of the 2.0s alone has no maximum: failed
+        assert boot.failed > 60  # ((4/5)^5 of 300 draw only the 2.0s)
