@@ -50,6 +50,7 @@ def weighted_moments(x, w, total=None):
 # rounding of the mean itself: rows of one value, whose computed mean is off by a few ulps (23
 # seen for 1000 weighted rows; a sum's rounding grows with its length)
 ROUNDING_ULPS = 8.0
+_EPS = float(np.finfo(float).eps)
 
 
 def centred_squares(x, w, mean, total=None):
@@ -61,8 +62,9 @@ def centred_squares(x, w, mean, total=None):
     if total is None:
         total = x.size if w is None else total_weight(w, x)
     ss = _centred_squares(x, w, mean, total)
-    floor = total * x.size * np.square(ROUNDING_ULPS * np.finfo(float).eps * mean)
-    return np.where(ss <= floor, 0.0, ss) if np.ndim(ss) else (0.0 if ss <= floor else ss)
+    floor = total * x.size * (ROUNDING_ULPS * _EPS * mean) ** 2
+    return np.where(ss <= floor, 0.0, ss) if isinstance(ss, np.ndarray) else \
+        (0.0 if ss <= floor else ss)
 
 
 def _centred_squares(x, w, mean, total):

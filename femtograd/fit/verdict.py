@@ -79,8 +79,7 @@ def verdict(objective, names, constraints, free, x, x0, f0, status, basis=None):
     factor = inverse_factor(info)  # (−H = L·Lᵀ) L⁻¹, or None where −H is not positive definite
     if status not in (CONVERGED, FLAT):
         return _stopped_early(objective, x, x0, f, f0, g, info, factor, size, free, cons, status)
-    if factor is None or status == FLAT or \
-            np.any(_inflated(np.einsum("ki,ki->i", factor, factor), np.diag(info))):
+    if factor is None or status == FLAT:
         return _flat(objective, x, x0, f, f0, g, info, size, free, cons)
     d = _solve(factor, g)  # the Newton step, which both judgements below read
     return (_flat_coordinates(objective, x, x0, f, f0, g, factor, info, size, free, cons, d)
@@ -188,7 +187,8 @@ def _solve(factor, b):
 
 
 def _flat_coordinates(objective, x, x0, f, f0, g, factor, info, size, free, cons, d=None):
-    """None when every coordinate is determined; else "boundary" for the numerically flat
+    """None when every coordinate is determined; `_flat`'s verdict where −H is singular to
+    rounding (`_inflated`); else "boundary" for the numerically flat
     coordinates the Newton step `d` (default `_solve(factor, g)`) still pushes on (toward
     where it pushes) or that ran off from the start, when one of them is flat on its own (its
     curvature alone) or the log-likelihood does not fall beyond as a maximum's does
@@ -197,6 +197,8 @@ def _flat_coordinates(objective, x, x0, f, f0, g, factor, info, size, free, cons
     alone, and fall beyond: a maximum the data barely determine, not a run to infinity."""
     x0 = np.asarray(x0, dtype=float)
     cov = factor.T @ factor
+    if any(_inflated(float(cov[i, i]), float(info[i, i])) for i in range(len(x))):
+        return _flat(objective, x, x0, f, f0, g, info, size, free, cons)
     d = _solve(factor, g) if d is None else d
     flat = [i for i, c in enumerate(cons) if _flat_coordinate(c, float(cov[i, i]), size)]
     rising = [i for i in flat if g[i] * d[i] > 0 and abs(d[i]) > STEP]
