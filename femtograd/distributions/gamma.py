@@ -24,9 +24,10 @@ def spread(mean, mean_log):
     where it is not finite or not above the rounding of its terms (`SPREAD_ULPS`): rows with
     one value, or values too close together for a shape to be found from them."""
     if isinstance(mean, float) and isinstance(mean_log, float):  # one data set: in `math`
-        s = math.log(mean) - mean_log if mean > 0 else math.nan
-        return s if math.isfinite(s) and s > _EPS * SPREAD_ULPS * (1.0 + abs(s + mean_log)) \
-            else math.nan
+        log_mean = math.log(mean) if mean > 0 else math.nan
+        s = log_mean - mean_log
+        noise = SPREAD_ULPS * _EPS * (1.0 + abs(log_mean))
+        return s if math.isfinite(s) and s > noise else math.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         log_mean = np.log(mean)
         s = log_mean - mean_log
@@ -113,8 +114,8 @@ class GammaLogLik(LogLikGenerator):
 
 def _maximum(total, sum_log, sum_x):
     """(shape, rate) maximizing the exact rows' log-likelihood: the profile shape (below) and
-    rate k / x̄ (numbers or arrays); NaN where the rows have no spread (log x̄ − mean(log x) not
-    positive: one value, or none): no maximum there."""
+    rate k / x̄ (numbers or arrays); NaN where the rows have no spread (`spread`: one value, or
+    none): no maximum there."""
     mean, mean_log = sum_x / total, sum_log / total
     s = spread(mean, mean_log)
     if isinstance(mean, float) and isinstance(mean_log, float):  # one data set: plain floats
