@@ -333,11 +333,11 @@ def _rows(estimate, scale, centre, grad, cov, level, se_grad=None):
 def _frame(block, points, label, scale):
     """The table from its columns' block (4, n); `attrs["scale"]` records the scale its intervals
     were taken on."""
-    # the block transposed is the frame's own layout (no copy); the columns a view of an Index
-    # made once (a tenth of the time of making it; a view, as a frame's columns can be renamed
-    # in place)
-    frame = pd.DataFrame(block.T, columns=COLUMNS.view(), index=pd.Index(points, name=label),
-                         copy=False)
+    # the block transposed is the frame's own layout (no copy); the columns a deep copy of an
+    # Index made once (half the time of making it), so that each frame owns its labels: a
+    # write into one frame's `columns.values` reaches no other frame and not COLUMNS
+    frame = pd.DataFrame(block.T, columns=COLUMNS.copy(deep=True),
+                         index=pd.Index(points, name=label), copy=False)
     frame.attrs["scale"] = scale
     return frame
 

@@ -408,3 +408,13 @@ def test_a_delayed_entry_fit_refuses_a_single_fitted_distribution():
     fit = fg.fit_mle(WeibullLogLik, x, truncation=(np.array([0.5, 0.0, 1.0, 2.0, 0.0]), None))
     with pytest.raises(ValueError, match="per row"):
         fit.quantile(0.5)
+
+
+def test_each_prediction_frame_owns_its_column_labels():
+    # the frames once shared one array of labels: a write into one frame's columns' values
+    # renamed the columns of every later prediction
+    fit = fg.fit_mle("weibull", np.random.default_rng(0).weibull(1.5, 200))
+    first = fit.cdf([1.0])
+    first.columns.values[0] = "changed"
+    for frame in (fit.pdf([1.0]), fit.quantile([0.5]), fit.cdf([1.0])):
+        assert list(frame.columns) == ["estimate", "se", "lower", "upper"]
