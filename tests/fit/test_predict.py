@@ -410,11 +410,16 @@ def test_a_delayed_entry_fit_refuses_a_single_fitted_distribution():
         fit.quantile(0.5)
 
 
-def test_each_prediction_frame_owns_its_column_labels():
-    # the frames once shared one array of labels: a write into one frame's columns' values
-    # renamed the columns of every later prediction
+def test_no_prediction_frame_can_rename_another_s_columns():
+    # the frames share one array of labels (a view each): a write into one frame's columns'
+    # values renamed the columns of every later prediction; the labels are read-only now,
+    # and renaming a frame's columns the pandas way touches no other frame
     fit = fg.fit_mle("weibull", np.random.default_rng(0).weibull(1.5, 200))
     first = fit.cdf([1.0])
-    first.columns.values[0] = "changed"
+    with pytest.raises(ValueError, match="read-only"):
+        first.columns.values[0] = "changed"
+    first.columns = ["a", "b", "c", "d"]
+    renamed = fit.sf([1.0]).rename(columns={"se": "SE"})
+    assert list(renamed.columns) == ["estimate", "SE", "lower", "upper"]
     for frame in (fit.pdf([1.0]), fit.quantile([0.5]), fit.cdf([1.0])):
         assert list(frame.columns) == ["estimate", "se", "lower", "upper"]
