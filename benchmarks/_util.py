@@ -8,6 +8,7 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+import itertools
 import platform
 import random
 import statistics
@@ -46,6 +47,20 @@ def interleaved(cases, repeats, before=None, seed=0):
             fn()
             times[label].append(time.perf_counter() - t0)
     return times
+
+
+def alternating(fn, grids):
+    """A call of fn at each of `grids` in turn, so that no call repeats its predecessor's
+    points: what a package keeps from its last call is not timed as if it were free."""
+    cycle = itertools.cycle(grids)
+    return lambda: fn(next(cycle))
+
+
+def rel(a, b):
+    """The largest relative difference of a from b, elementwise (numbers or arrays; b = 0
+    counts as 1e-300)."""
+    a, b = np.atleast_1d(np.asarray(a, float)), np.atleast_1d(np.asarray(b, float))
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-300)))
 
 
 def summary(ts):

@@ -111,10 +111,6 @@ def methods_for(family, x, api, peers, sm_method):
     return out
 
 
-def rel(a, b):
-    return float(np.max(np.abs(np.asarray(a) - b) / np.maximum(np.abs(b), 1e-300)))
-
-
 def run_case(family, n, repeats, api, peers, sm_method, seed=2024):
     x = family.simulate(n, np.random.default_rng(seed))
     methods = methods_for(family, x, api, peers, sm_method)
@@ -133,8 +129,8 @@ def run_case(family, n, repeats, api, peers, sm_method, seed=2024):
     for label, (est, se) in results.items():
         if label == "floor":
             continue
-        d_est = rel(est, floor_est)
-        d_se = rel(se, floor_se) if se is not None else None
+        d_est = _util.rel(est, floor_est)
+        d_se = _util.rel(se, floor_se) if se is not None else None
         ok = d_est <= TOL[label] and (d_se is None or d_se <= 10 * TOL[label])
         agree[label] = (d_est, d_se, ok)
     return x, times, results, agree

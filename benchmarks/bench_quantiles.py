@@ -15,12 +15,12 @@ answers are compared on a third.
 """
 
 import argparse
-import itertools
 import time
 import warnings
 from pathlib import Path
 
-from _util import git_commit, interleaved, machine, markdown_table, ms, replace_section, summary
+from _util import (alternating, git_commit, interleaved, machine, markdown_table, ms, rel,
+                   replace_section, summary)
 
 import numpy as np
 from scipy import special, stats
@@ -218,17 +218,6 @@ def with_se(quantile, theta, cov):
         g = np.column_stack(grad)
         return q, np.sqrt(np.einsum("ij,jk,ik->i", g, cov, g))
     return run
-
-
-def alternating(fn, grids):
-    """A call of fn at each of `grids` in turn: no call repeats its predecessor's points."""
-    cycle = itertools.cycle(grids)
-    return lambda: fn(next(cycle))
-
-
-def rel(a, b):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    return float(np.max(np.abs(a - b) / np.abs(b)))
 
 
 def main(argv=None):

@@ -15,7 +15,6 @@ full log-likelihood (Σ log x! over the distinct counts).
 import argparse
 import atexit
 import importlib.util
-import itertools
 import shutil
 import subprocess
 import sys
@@ -24,8 +23,8 @@ import time
 import warnings
 from pathlib import Path
 
-from _util import (ROOT, git_commit, interleaved, machine, markdown_table, ms,  # BLAS first
-                   replace_section, summary)
+from _util import (ROOT, alternating, git_commit, interleaved, machine, markdown_table, ms,  # BLAS first
+                   rel, replace_section, summary)
 
 import numpy as np
 from scipy import special
@@ -144,13 +143,6 @@ COUNT_CASES = {  # family: (simulate, options, limit)
 }
 
 
-def alternating(fn, grids):
-    """A call of fn at each of `grids` in turn, so that no call repeats its predecessor's
-    probabilities: what a package keeps from its last call is not timed as if it were free."""
-    cycle = itertools.cycle(grids)
-    return lambda: fn(next(cycle))
-
-
 def weibull_quantiles(k, lam, cov, p):
     """Numpy's closed form q = λ (−log(1 − p))^(1/k) with its delta-method SEs."""
     c = -np.log1p(-p)
@@ -176,11 +168,6 @@ def fitter(pkg, name, x, options):
         fit = pkg.fit_mle(pkg.distributions.REGISTRY[name], x, **options)
         return fit.mle, (fit.bse if hasattr(fit, "bse") else fit.se.to_numpy()), fit.loglik
     return run
-
-
-def rel(a, b):
-    a, b = np.atleast_1d(np.asarray(a, float)), np.atleast_1d(np.asarray(b, float))
-    return float(np.max(np.abs(a - b) / np.abs(b)))
 
 
 def main(argv=None):

@@ -46,11 +46,12 @@ def weighted_moments(x, w, total=None):
     return total, mean, centred_squares(x, w, mean, total)
 
 
-# a centred sum of squares within (ROUNDING_ULPS·√n ulps of the mean)² per unit weight is the
-# rounding of the mean itself: rows of one value, whose computed mean is off by a few ulps (23
-# seen for 1000 weighted rows; a sum's rounding grows with its length)
+EPS = float(np.finfo(float).eps)
 ROUNDING_ULPS = 8.0
-_EPS = float(np.finfo(float).eps)
+"""A spread within this many ulps of its terms is their rounding: rows of one value, whose
+computed mean (or mean log) is off by a few ulps; no maximum is found from it (the gamma's
+`spread`; `centred_squares` per √n rows: 23 ulps seen in the mean of 1000 weighted rows, as a
+sum's rounding grows with its length)."""
 
 
 def centred_squares(x, w, mean, total=None):
@@ -62,7 +63,7 @@ def centred_squares(x, w, mean, total=None):
     if total is None:
         total = x.size if w is None else total_weight(w, x)
     ss = _centred_squares(x, w, mean, total)
-    floor = total * x.size * (ROUNDING_ULPS * _EPS * mean) ** 2
+    floor = total * x.size * (ROUNDING_ULPS * EPS * mean) ** 2
     return np.where(ss <= floor, 0.0, ss) if isinstance(ss, np.ndarray) else \
         (0.0 if ss <= floor else ss)
 

@@ -9,29 +9,24 @@ from scipy import special
 from ..core.lazy import stats
 from ..core.ops import lgamma, log, trigamma
 from ..core.special import gammainc, gammaincc, inverse_gammainc
-from .base import INF, log_interval_by_halves, total_weight, wsum
+from .base import EPS, INF, ROUNDING_ULPS, log_interval_by_halves, total_weight, wsum
 from .loglik import LogLikGenerator
-
-
-# log x̄ − mean(log x) at most this many ulps of 1 + |log x̄| is the rounding of its two terms:
-# no spread that a maximum could be found from (identical rows give 0 or a few ulps)
-SPREAD_ULPS = 8
-_EPS = float(np.finfo(float).eps)
 
 
 def spread(mean, mean_log):
     """s = log x̄ − mean(log x) ≥ 0, the gamma's profile statistic (numbers or arrays); NaN
-    where it is not finite or not above the rounding of its terms (`SPREAD_ULPS`): rows with
-    one value, or values too close together for a shape to be found from them."""
+    where it is not finite or not above the rounding of its terms (`ROUNDING_ULPS` ulps of
+    1 + |log x̄|): rows with one value, or values too close together for a shape to be found
+    from them."""
     if isinstance(mean, float) and isinstance(mean_log, float):  # one data set: in `math`
         log_mean = math.log(mean) if mean > 0 else math.nan
         s = log_mean - mean_log
-        noise = SPREAD_ULPS * _EPS * (1.0 + abs(log_mean))
+        noise = ROUNDING_ULPS * EPS * (1.0 + abs(log_mean))
         return s if math.isfinite(s) and s > noise else math.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         log_mean = np.log(mean)
         s = log_mean - mean_log
-        noise = SPREAD_ULPS * _EPS * (1.0 + np.abs(log_mean))
+        noise = ROUNDING_ULPS * EPS * (1.0 + np.abs(log_mean))
         return np.where(np.isfinite(s) & (s > noise), s, np.nan)[()]
 
 

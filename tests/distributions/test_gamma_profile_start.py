@@ -11,7 +11,8 @@ from scipy import optimize, special
 
 import femtograd as fg
 from femtograd.distributions import GammaLogLik
-from femtograd.distributions.gamma import SPREAD_ULPS, spread
+from femtograd.distributions.base import ROUNDING_ULPS
+from femtograd.distributions.gamma import spread
 
 
 @settings(max_examples=80, deadline=None)
@@ -52,7 +53,7 @@ def test_censored_rows_keep_the_approximate_start():
 @pytest.mark.parametrize("value", [1e-300, 1e-4, 0.3, 1.0, 3.7, 1e4, 1e300])
 def test_rows_of_one_value_have_no_spread_and_no_maximum(value):
     # log x̄ − mean(log x) of identical rows is 0 or a few ulps of rounding, which once gave a
-    # "maximum" at shape 1e15; `spread` calls anything within SPREAD_ULPS of it none
+    # "maximum" at shape 1e15; `spread` calls anything within ROUNDING_ULPS of it none
     for n in (2, 3, 7, 10, 1000):
         x = np.full(n, value)
         assert math.isnan(spread(x.mean(), np.log(x).mean()))
@@ -63,8 +64,8 @@ def test_rows_of_one_value_have_no_spread_and_no_maximum(value):
 
 def test_a_spread_above_rounding_is_kept():
     eps = np.finfo(float).eps
-    assert spread(1.0, -2 * SPREAD_ULPS * eps) == 2 * SPREAD_ULPS * eps
-    assert math.isnan(spread(1.0, -0.5 * SPREAD_ULPS * eps))
+    assert spread(1.0, -2 * ROUNDING_ULPS * eps) == 2 * ROUNDING_ULPS * eps
+    assert math.isnan(spread(1.0, -0.5 * ROUNDING_ULPS * eps))
     assert math.isnan(spread(1.0, 0.1)) and math.isnan(spread(0.0, -1.0))
     np.testing.assert_array_equal(np.isnan(spread(np.array([1.0, 1.0]), np.array([-0.1, 0.0]))),
                                   [False, True])
